@@ -1,0 +1,258 @@
+package session
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Length limits for user text, in runes (Unicode code points).
+const (
+	// DefaultMaxText bounds card text and any other free text; it is also the
+	// limit [CleanText] uses when it is given a max of zero or less.
+	DefaultMaxText = 280
+	// MaxName bounds participant names, team names and the like.
+	MaxName = 32
+)
+
+// maxCombining bounds how many combining marks may follow one another in the
+// output. Real text needs a handful at most (Vietnamese stacks two, Devanagari
+// and Tibetan a few more); "Zalgo" text stacks hundreds to smear over its
+// neighbours' cells.
+const maxCombining = 8
+
+// CleanText is the one cleaning function that all user text (card text, names,
+// SSH user names, terminal types, ...) passes before it becomes part of an
+// event, so that no participant's terminal ever receives bytes that someone
+// else typed raw.
+//
+// The input may be arbitrary bytes. The output:
+//
+//   - is valid UTF-8; invalid bytes are dropped;
+//   - contains no terminal escape sequence. CSI sequences, OSC strings
+//     (terminated by BEL or ST), DCS, SOS, PM and APC strings (terminated by
+//     ST, or BEL) and two-character ESC sequences are removed entirely,
+//     parameters, intermediates and payload included, as are the C1 controls
+//     U+0080–U+009F, whether encoded as UTF-8 or sent as raw 8-bit bytes; an
+//     8-bit CSI, OSC, DCS, SOS, PM or APC opens a sequence that is removed just
+//     like its ESC form. A sequence that is never terminated runs to the end of
+//     the input. CAN and SUB cancel a sequence, as they do in a terminal;
+//   - contains no other C0 control character and no DEL. Tab, line feed,
+//     vertical tab, form feed, carriage return and NEL (U+0085) count as
+//     white space (cards and names are single-line);
+//   - contains no invisible or format code point: nothing of category Cf
+//     (bidi embeddings, overrides and isolates, LRM/RLM/ALM, zero-width
+//     space/joiner/non-joiner, word joiner, BOM, soft hyphen, tag characters,
+//     ...), no other default-ignorable code point (combining grapheme joiner,
+//     Hangul fillers, ...), no variation selector (U+FE00–U+FE0F,
+//     U+E0100–U+E01EF, the Mongolian ones), no emoji skin-tone modifier
+//     (U+1F3FB–U+1F3FF), and no private-use, surrogate, noncharacter or
+//     unassigned code point (as of the Unicode version of Go's unicode
+//     package);
+//   - has every run of white space (any [unicode.IsSpace] rune, including the
+//     line and paragraph separators U+2028 and U+2029) collapsed to one ASCII
+//     space, and no space at either end;
+//   - has at most max runes, cut on a rune boundary (and trimmed again after
+//     the cut); if max <= 0, DefaultMaxText is used;
+//   - has no more than a few combining marks in a row (the rest are dropped).
+//
+// Letters, digits, punctuation, symbols, combining marks ("Jörg" typed as o
+// followed by U+0308 survives, as does a precomposed ö) and ordinary emoji
+// are kept. Emoji built with joiners, variation selectors or skin tones fall
+// apart into their visible pieces: a ZWJ family becomes its members side by
+// side.
+//
+// CleanText is idempotent: CleanText(CleanText(s, n), n) == CleanText(s, n).
+// It reads no further into s than it needs to fill max runes.
+func CleanText(s string, max int) string {
+	if max <= 0 {
+		max = DefaultMaxText
+	}
+	c := textCleaner{max: max}
+	c.b.Grow(min(len(s), max))
+	for i := 0; i < len(s) && !c.full; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			if b := s[i-1]; b >= 0x80 && b <= 0x9f {
+				r = rune(b) // a raw 8-bit C1 control
+			} else {
+				r = invalidByte
+			}
+		}
+		c.step(r)
+	}
+	return c.b.String()
+}
+
+// CleanName cleans a name: CleanText(s, MaxName).
+func CleanName(s string) string { return CleanText(s, MaxName) }
+
+// invalidByte stands for a byte that is not part of valid UTF-8 (and is not a
+// raw C1 control).
+const invalidByte rune = -1
+
+// Control characters the escape parser acts on.
+const (
+	ctlBEL = 0x07
+	ctlCAN = 0x18
+	ctlSUB = 0x1a
+	ctlESC = 0x1b
+	ctlDEL = 0x7f
+	ctlNEL = 0x85
+	ctlDCS = 0x90
+	ctlSOS = 0x98
+	ctlCSI = 0x9b
+	ctlST  = 0x9c
+	ctlOSC = 0x9d
+	ctlPM  = 0x9e
+	ctlAPC = 0x9f
+)
+
+// escState is where a textCleaner is in a terminal escape sequence, after the
+// VT500-series parser state diagram, simplified: the cleaner only needs to
+// know where a sequence ends, never what it means.
+type escState uint8
+
+const (
+	stGround   escState = iota // ordinary text
+	stEscape                   // after ESC
+	stEscInter                 // after ESC and intermediate bytes
+	stCSI                      // in a CSI sequence, before its final byte
+	stString                   // in an OSC, DCS, SOS, PM or APC string
+)
+
+// textCleaner holds the state of one CleanText call.
+type textCleaner struct {
+	b         strings.Builder
+	max       int      // rune limit
+	n         int      // runes written
+	state     escState // escape-sequence state
+	space     bool     // white space seen since the last rune written
+	combining int      // combining marks written in a row
+	full      bool     // no further rune can be written
+}
+
+// step feeds one decoded rune, a raw C1 byte as its code point, or invalidByte.
+func (c *textCleaner) step(r rune) {
+	// Controls that act whatever the state ("anywhere" transitions).
+	switch {
+	case r == ctlESC:
+		c.state = stEscape
+		return
+	case r == ctlCAN || r == ctlSUB:
+		c.state = stGround
+		return
+	case r >= 0x80 && r <= 0x9f:
+		c.state = stGround
+		switch r {
+		case ctlCSI:
+			c.state = stCSI
+		case ctlOSC, ctlDCS, ctlSOS, ctlPM, ctlAPC:
+			c.state = stString
+		case ctlST:
+			// ends a string (or nothing); writes nothing
+		case ctlNEL:
+			c.white()
+		}
+		return
+	}
+	switch c.state {
+	case stGround:
+		c.text(r)
+	case stEscape:
+		switch {
+		case r == '[':
+			c.state = stCSI
+		case r == ']' || r == 'P' || r == 'X' || r == '^' || r == '_':
+			c.state = stString
+		case r >= 0x20 && r <= 0x2f:
+			c.state = stEscInter
+		case r >= 0x30 && r <= 0x7e:
+			c.state = stGround // a complete two-character sequence
+		case r < 0x20 || r == ctlDEL || r == invalidByte:
+			// executed or ignored by a terminal; stays in the sequence
+		default:
+			c.state = stGround // not a sequence after all: keep the rune
+			c.text(r)
+		}
+	case stEscInter:
+		switch {
+		case r >= 0x20 && r <= 0x2f:
+		case r >= 0x30 && r <= 0x7e:
+			c.state = stGround
+		case r < 0x20 || r == ctlDEL || r == invalidByte:
+		default:
+			c.state = stGround
+			c.text(r)
+		}
+	case stCSI:
+		switch {
+		case r >= 0x20 && r <= 0x3f: // parameter and intermediate bytes
+		case r >= 0x40 && r <= 0x7e:
+			c.state = stGround // final byte
+		case r < 0x20 || r == ctlDEL || r == invalidByte:
+		default:
+			c.state = stGround
+			c.text(r)
+		}
+	case stString:
+		// Everything up to the terminator is payload. ST arrives as ESC \
+		// (handled by the escape state) or as 8-bit ST (above).
+		if r == ctlBEL {
+			c.state = stGround
+		}
+	}
+}
+
+// text handles a rune outside any escape sequence.
+func (c *textCleaner) text(r rune) {
+	switch {
+	case r == invalidByte:
+	case unicode.IsSpace(r):
+		c.white()
+	case !unicode.IsGraphic(r):
+		// Cc, Cf, Co, Cs, Cn, and Zl/Zp (those are spaces, above).
+	case unicode.Is(unicode.Variation_Selector, r),
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r),
+		r >= 0x1f3fb && r <= 0x1f3ff: // emoji skin-tone modifiers
+	default:
+		c.put(r)
+	}
+}
+
+// white records white space; it is written, as one ASCII space, only when a
+// rune follows it.
+func (c *textCleaner) white() {
+	if c.n > 0 {
+		c.space = true
+	}
+}
+
+// put writes r, preceded by a pending space, if both fit. Combining marks
+// beyond maxCombining in a row are dropped.
+func (c *textCleaner) put(r rune) {
+	if c.space {
+		if c.n+2 > c.max {
+			c.full = true // the space would end the text: drop both
+			return
+		}
+		c.b.WriteByte(' ')
+		c.n++
+		c.space = false
+		c.combining = 0
+	}
+	if unicode.Is(unicode.M, r) {
+		if c.combining >= maxCombining {
+			return
+		}
+		c.combining++
+	} else {
+		c.combining = 0
+	}
+	c.b.WriteRune(r)
+	c.n++
+	if c.n >= c.max {
+		c.full = true
+	}
+}

@@ -1,0 +1,217 @@
+package session
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// cleanCases are the examples CleanText is tested on; the fuzzer starts from
+// their inputs too.
+var cleanCases = []struct {
+	name string
+	in   string
+	max  int
+	want string
+}{
+	// What is kept.
+	{"keeps plain text", "Fix the flaky build", 0, "Fix the flaky build"},
+	{"keeps punctuation and symbols", `a<b> & "c" = 100% #1 ~$5`, 0, `a<b> & "c" = 100% #1 ~$5`},
+	{"keeps precomposed umlaut", "Jörg", 0, "Jörg"},
+	{"keeps combining diaeresis", "Jo\u0308rg", 0, "Jo\u0308rg"},
+	{"keeps stacked Vietnamese marks", "Vie\u0323\u0302t", 0, "Vie\u0323\u0302t"},
+	{"keeps ordinary emoji", "ship it 🚀🎉", 0, "ship it 🚀🎉"},
+	{"keeps regional indicator flag", "🇩🇪", 0, "🇩🇪"},
+	{"keeps CJK", "日本語のテキスト", 0, "日本語のテキスト"},
+	{"keeps right-to-left script", "שלום עולם", 0, "שלום עולם"},
+	{"keeps replacement character typed as such", "a\uFFFDb", 0, "a\uFFFDb"},
+
+	// Escape sequences.
+	{"removes CSI colour", "\x1b[31mred\x1b[0m", 0, "red"},
+	{"removes CSI cursor moves and clears", "a\x1b[2J\x1b[H\x1b[10;20Hb\x1b[3A", 0, "ab"},
+	{"removes CSI private modes", "\x1b[?25lhidden\x1b[?1049h", 0, "hidden"},
+	{"removes CSI with intermediate byte", "a\x1b[1 qb", 0, "ab"},
+	{"removes OSC 52 clipboard write ended by BEL", "copy\x1b]52;c;cm0gLXJmIH4=\x07me", 0, "copyme"},
+	{"removes OSC 52 clipboard write ended by ST", "\x1b]52;c;cm0gLXJmIH4=\x1b\\ok", 0, "ok"},
+	{"removes OSC 8 hyperlink and keeps its label", "\x1b]8;;http://x\x07link\x1b]8;;\x07", 0, "link"},
+	{"removes OSC window title", "\x1b]0;pwned\x07title", 0, "title"},
+	{"removes DCS string", "\x1bP$qm\x1b\\ok", 0, "ok"},
+	{"removes APC, PM and SOS strings", "a\x1b_apc\x1b\\b\x1b^pm\x1b\\c\x1bXsos\x1b\\d", 0, "abcd"},
+	{"removes two-character ESC sequences", "a\x1bMb\x1b7c\x1b8d\x1bce", 0, "abcde"},
+	{"removes ESC sequence with intermediate", "a\x1b(0b\x1b#8c", 0, "abc"},
+	{"removes raw 8-bit CSI and its parameters", "\x9b31mred", 0, "red"},
+	{"removes UTF-8 encoded C1 CSI and its parameters", "\u009b31mred\u009b0m", 0, "red"},
+	{"removes 8-bit OSC up to 8-bit ST", "\x9d52;c;eA==\x9cok", 0, "ok"},
+	{"removes UTF-8 encoded C1 OSC", "\u009d0;x\u009cok", 0, "ok"},
+	{"removes 8-bit DCS", "\x90qpayload\x9cok", 0, "ok"},
+	{"removes other C1 controls", "a\u0080b\u008dc\x8ed\x9ce", 0, "abcde"},
+	{"removes unterminated OSC to the end", "ok\x1b]52;c;AAAA", 0, "ok"},
+	{"removes unterminated CSI", "ok\x1b[12;", 0, "ok"},
+	{"removes lone trailing ESC", "ok\x1b", 0, "ok"},
+	{"removes ESC ESC sequence", "a\x1b\x1b[31mb", 0, "ab"},
+	{"CAN cancels a sequence", "\x1b[12\x18ab", 0, "ab"},
+	{"SUB cancels a string", "\x1b]0;x\x1aab", 0, "ab"},
+	{"ESC before a non-ASCII letter keeps the letter", "\x1bé", 0, "é"},
+	{"C0 controls inside CSI are dropped with it", "a\x1b[1\x002mb", 0, "ab"},
+
+	// Control characters and white space.
+	{"removes C0 controls", "a\x00b\x07c\x08d\x0ee\x1ff", 0, "abcdef"},
+	{"removes DEL", "ab\x7fc", 0, "abc"},
+	{"turns tab and newlines into a space", "a\tb\nc\r\nd\ve\ff", 0, "a b c d e f"},
+	{"turns NEL into a space", "a\u0085b", 0, "a b"},
+	{"turns line and paragraph separators into a space", "a\u2028b\u2029c", 0, "a b c"},
+	{"collapses runs of white space", "a \t\u00a0\u3000\u2003 b", 0, "a b"},
+	{"trims white space", " \t\n a b \r\n\u00a0", 0, "a b"},
+	{"white space only yields empty", " \t\n\u3000", 0, ""},
+	{"controls only yield empty", "\x1b[0m\x00\u200b\ufeff", 0, ""},
+	{"empty yields empty", "", 0, ""},
+	{"does not join words across a removed sequence", "a \x1b[31m b", 0, "a b"},
+
+	// Invisible and format characters.
+	{"removes bidi override", "\u202Eevil", 0, "evil"},
+	{"removes bidi embeddings and overrides", "a\u202Ab\u202Bc\u202Cd\u202De", 0, "abcde"},
+	{"removes bidi isolates and marks", "a\u2066b\u2067c\u2068d\u2069e\u200Ef\u200Fg\u061Ch", 0, "abcdefgh"},
+	{"removes zero-width characters", "a\u200Bb\u200Cc\u200Dd\u2060e\uFEFFf", 0, "abcdef"},
+	{"removes soft hyphen", "co\u00ADop", 0, "coop"},
+	{"removes Mongolian vowel separator", "a\u180Eb", 0, "ab"},
+	{"splits ZWJ family emoji into its members", "👨\u200D👩\u200D👧\u200D👦", 0, "👨👩👧👦"},
+	{"removes skin-tone modifiers", "👍🏽 👋🏻🏼🏾🏿", 0, "👍 👋"},
+	{"removes variation selectors", "❤\uFE0F ok\uFE0E \u6F22\U000E0100 \u1820\u180B", 0, "❤ ok \u6F22 \u1820"},
+	{"removes keycap selector but keeps keycap mark", "1\uFE0F\u20E3", 0, "1\u20E3"},
+	{"removes tag characters from a flag", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F", 0, "🏴"},
+	{"removes tag characters spelling hidden text", "hi\U000E0001\U000E0069\U000E0067\U000E006E", 0, "hi"},
+	{"removes private-use code points", "a\uE000b\U000F0000c\U00100000d", 0, "abcd"},
+	{"removes noncharacters", "a\uFDD0b\uFFFEc\uFFFFd\U0001FFFFe", 0, "abcde"},
+	{"removes unassigned code points", "a\u0378b\U0001FFFAc", 0, "abc"},
+	{"removes Hangul fillers", "\u3164\u115F\uFFA0", 0, ""},
+	{"removes combining grapheme joiner", "a\u034Fb", 0, "ab"},
+	{"caps runs of combining marks", "a" + strings.Repeat("\u0301", 40) + "b", 0, "a" + strings.Repeat("\u0301", maxCombining) + "b"},
+
+	// Invalid UTF-8.
+	{"drops invalid bytes", "a\xffb\xfe\xc0c", 0, "abc"},
+	{"drops a truncated sequence but keeps what follows", "a\xc3(b\xe2\x82", 0, "a(b"},
+	{"drops UTF-8 encoded surrogates", "a\xed\xa0\x80b", 0, "ab"},
+	{"drops overlong encodings", "a\xc0\xafb", 0, "ab"},
+
+	// Length.
+	{"truncates by runes", "héllo wörld", 5, "héllo"},
+	{"truncates multibyte text on a rune boundary", "日本語のテキスト", 3, "日本語"},
+	{"truncates emoji on a rune boundary", "🚀🚀🚀🚀", 2, "🚀🚀"},
+	{"truncation leaves no trailing space", "ab cd", 3, "ab"},
+	{"truncation counts the cleaned text", "\x1b[31m\u202Eab\x1b[0m", 2, "ab"},
+	{"keeps text exactly at the limit", "abc", 3, "abc"},
+	{"uses DefaultMaxText when max is zero", strings.Repeat("x", 300), 0, strings.Repeat("x", DefaultMaxText)},
+	{"uses DefaultMaxText when max is negative", strings.Repeat("é", 300), -1, strings.Repeat("é", DefaultMaxText)},
+	{"max of one keeps one rune", "  ö  ", 1, "ö"},
+}
+
+func TestCleanText(t *testing.T) {
+	for _, tc := range cleanCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CleanText(tc.in, tc.max)
+			if got != tc.want {
+				t.Errorf("CleanText(%+q, %d) = %+q, want %+q", tc.in, tc.max, got, tc.want)
+			}
+			if again := CleanText(got, tc.max); again != got {
+				t.Errorf("not idempotent: CleanText(%+q, %d) = %+q", got, tc.max, again)
+			}
+			checkClean(t, tc.in, tc.max, got)
+		})
+	}
+}
+
+func TestCleanName(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"keeps a short name", "Jörg", "Jörg"},
+		{"strips escapes around a name", "  \x1b[1mAnn\x1b[0m\n", "Ann"},
+		{"cuts a long name to MaxName runes", strings.Repeat("ä", 50), strings.Repeat("ä", MaxName)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CleanName(tc.in); got != tc.want {
+				t.Errorf("CleanName(%+q) = %+q, want %+q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanTextHugeMax(t *testing.T) {
+	const maxInt = int(^uint(0) >> 1)
+	if got := CleanText(" a\x1b[0m b ", maxInt); got != "a b" {
+		t.Errorf("CleanText with huge max = %+q, want %q", got, "a b")
+	}
+}
+
+func FuzzCleanText(f *testing.F) {
+	for _, tc := range cleanCases {
+		f.Add(tc.in, tc.max)
+	}
+	f.Add("\x1b]8;;http://x\x1b\\\x1b[1;31mA\u0308\u200d\U0001F468\U0001F3FB\ufe0f\x9b2J\r\n", 7)
+	f.Add(strings.Repeat("a \u0301", 100), 10)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		got := CleanText(s, max)
+		checkClean(t, s, max, got)
+		if again := CleanText(got, max); again != got {
+			t.Errorf("not idempotent: CleanText(%+q, %d) = %+q, then %+q", s, max, got, again)
+		}
+	})
+}
+
+// checkClean fails t unless out, the result of CleanText(in, max), has the
+// properties CleanText promises.
+func checkClean(t *testing.T, in string, max int, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("CleanText(%+q, %d) = %+q: invalid UTF-8", in, max, out)
+	}
+	limit := max
+	if limit <= 0 {
+		limit = DefaultMaxText
+	}
+	if n := utf8.RuneCountInString(out); n > limit {
+		t.Errorf("CleanText(%+q, %d) = %+q: %d runes, limit %d", in, max, out, n, limit)
+	}
+	if strings.HasPrefix(out, " ") || strings.HasSuffix(out, " ") || strings.Contains(out, "  ") {
+		t.Errorf("CleanText(%+q, %d) = %+q: leading, trailing or double space", in, max, out)
+	}
+	if strings.IndexByte(out, 0x1b) >= 0 {
+		t.Errorf("CleanText(%+q, %d) = %+q: contains ESC", in, max, out)
+	}
+	run := 0
+	for _, r := range out {
+		var bad string
+		switch {
+		case r < 0x20 || r >= 0x7f && r <= 0x9f:
+			bad = "control"
+		case unicode.IsSpace(r) && r != ' ':
+			bad = "non-ASCII white space"
+		case unicode.Is(unicode.Cf, r):
+			bad = "format character"
+		case unicode.Is(unicode.Variation_Selector, r):
+			bad = "variation selector"
+		case r >= 0x1F3FB && r <= 0x1F3FF:
+			bad = "skin-tone modifier"
+		case r >= 0xE0000 && r <= 0xE007F:
+			bad = "tag character"
+		case unicode.Is(unicode.Co, r):
+			bad = "private-use code point"
+		case unicode.Is(unicode.Noncharacter_Code_Point, r):
+			bad = "noncharacter"
+		case !unicode.IsGraphic(r):
+			bad = "unassigned or invisible code point"
+		}
+		if bad != "" {
+			t.Errorf("CleanText(%+q, %d) = %+q: contains %s %U", in, max, out, bad, r)
+		}
+		if unicode.Is(unicode.M, r) {
+			run++
+			if run > maxCombining {
+				t.Errorf("CleanText(%+q, %d) = %+q: more than %d combining marks in a row", in, max, out, maxCombining)
+			}
+		} else {
+			run = 0
+		}
+	}
+}

@@ -1,0 +1,451 @@
+package session
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// Command is something a participant asks a session to do. Decide checks
+// it against the state and the actor's role and turns it into events.
+type Command interface {
+	decide(s *State, actor Participant, env Env) ([]Payload, error)
+}
+
+// Env is what Decide needs from outside the state: the time, and a source
+// of randomness for shuffled speaking orders.
+type Env struct {
+	Now  time.Time
+	Rand *rand.Rand // nil means an unseeded source
+}
+
+// MaxExtend bounds how much time one Extend command may add.
+const MaxExtend = 30 * time.Minute
+
+// Decide checks a command against the state and the actor's role and
+// returns the payloads of the events it becomes. It changes nothing. A
+// rejected command returns an error wrapping one of ErrForbidden, ErrPhase,
+// ErrInvalid, ErrNotFound or ErrConflict, with a sentence fit to show the
+// actor.
+func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error) {
+	if s.Seq == 0 {
+		return nil, fmt.Errorf("%w: the session has not been created", ErrNotFound)
+	}
+	if s.Phase == Closed {
+		return nil, fmt.Errorf("%w: the session is over", ErrPhase)
+	}
+	a, ok := s.Participant(actor)
+	if join, joining := c.(Arrive); !ok && joining && join.Who == actor && actor != System {
+		a, ok = Participant{ID: actor, Role: join.Role}, true // joining by oneself
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: you are not part of this session", ErrForbidden)
+	}
+	if env.Rand == nil {
+		env.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return c.decide(s, a, env)
+}
+
+// The commands of a stand-up.
+type (
+	// Arrive marks a participant present. Who names a known participant;
+	// when it is empty, Name finds one by name or adds a guest.
+	Arrive struct {
+		Who  ParticipantID
+		Name string
+		Role Role // for a new participant
+	}
+	// Leave marks a participant away.
+	Leave struct{ Who ParticipantID }
+	// Start ends the waiting room and gives the first turn.
+	Start struct{}
+	// Next ends the current turn (or phase) and moves on.
+	Next struct{}
+	// Skip sends the current speaker to the end of the order.
+	Skip struct{}
+	// Pause stops the timers; Reason is shown while paused.
+	Pause struct{ Reason string }
+	// Resume restarts the timers.
+	Resume struct{}
+	// Extend adds time to the current turn.
+	Extend struct{ By time.Duration }
+	// NoteBlocker notes a blocker for a speaker (the current one if empty).
+	NoteBlocker struct {
+		Speaker ParticipantID
+		Text    string
+	}
+	// Park puts a topic in the parking lot, raised by RaisedBy (the actor
+	// if empty).
+	Park struct {
+		Topic    string
+		RaisedBy ParticipantID
+	}
+	// Stay adds (or with Stay false removes) someone who needs to stay for
+	// a parking-lot item.
+	Stay struct {
+		Item int
+		Who  ParticipantID
+		Stay bool
+	}
+	// Resolve gives a parking-lot item its outcome. Decided needs the
+	// decision as Note.
+	Resolve struct {
+		Item   int
+		Status Status
+		Note   string
+	}
+	// End closes the session.
+	End struct{}
+)
+
+func facilitatorOnly(a Participant, what string) error {
+	if a.Role != Facilitator {
+		return fmt.Errorf("%w: only the facilitator can %s", ErrForbidden, what)
+	}
+	return nil
+}
+
+func selfOrFacilitator(a Participant, who ParticipantID, what string) error {
+	if a.ID != who && a.Role != Facilitator {
+		return fmt.Errorf("%w: only the facilitator can %s for someone else", ErrForbidden, what)
+	}
+	return nil
+}
+
+func notObserver(a Participant, what string) error {
+	if a.Role == Observer {
+		return fmt.Errorf("%w: observers cannot %s", ErrForbidden, what)
+	}
+	return nil
+}
+
+func inPhase(s *State, p Phase, what string) error {
+	if s.Phase != p {
+		return fmt.Errorf("%w: %s only during the %s phase", ErrPhase, what, p)
+	}
+	return nil
+}
+
+func (c Arrive) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	var who Participant
+	if c.Who != "" {
+		p, ok := s.Participant(c.Who)
+		if !ok {
+			name := CleanName(c.Name)
+			if name == "" {
+				return nil, fmt.Errorf("%w: a new participant needs a name", ErrInvalid)
+			}
+			p = Participant{ID: c.Who, Name: name, Role: c.Role}
+		}
+		who = p
+	} else {
+		name := CleanName(c.Name)
+		if name == "" {
+			return nil, fmt.Errorf("%w: whom to mark present? a name is needed", ErrInvalid)
+		}
+		i := slices.IndexFunc(s.Participants, func(p Participant) bool { return strings.EqualFold(p.Name, name) })
+		if i >= 0 {
+			who = s.Participants[i]
+		} else {
+			who = Participant{ID: RosterID(name), Name: name, Role: Member}
+			if _, taken := s.Participant(who.ID); taken {
+				return nil, fmt.Errorf("%w: the name %s is taken", ErrConflict, name)
+			}
+		}
+	}
+	if err := selfOrFacilitator(a, who.ID, "mark people present"); err != nil {
+		return nil, err
+	}
+	if who.Role == Facilitator && who.ID != s.Facilitator {
+		return nil, fmt.Errorf("%w: a session has one facilitator", ErrInvalid)
+	}
+	if who.Present {
+		return nil, fmt.Errorf("%w: %s is already here", ErrConflict, who.Name)
+	}
+	var late time.Duration
+	if who.Arrived.IsZero() && env.Now.Sub(s.Config.ScheduledAt) >= time.Minute {
+		late = env.Now.Sub(s.Config.ScheduledAt).Truncate(time.Minute)
+	}
+	return []Payload{&Arrived{Who: who.Person(), Role: who.Role, LateBy: late}}, nil
+}
+
+func (c Leave) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	p, ok := s.Participant(c.Who)
+	if !ok {
+		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.Who)
+	}
+	if err := selfOrFacilitator(a, c.Who, "mark people away"); err != nil {
+		return nil, err
+	}
+	if !p.Present {
+		return nil, fmt.Errorf("%w: %s is not here", ErrConflict, p.Name)
+	}
+	return []Payload{&Left{Who: c.Who}}, nil
+}
+
+func (Start) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "start"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Waiting, "starting is possible"); err != nil {
+		return nil, err
+	}
+	var speakers []Participant
+	for _, p := range s.Participants {
+		if p.Speaks() {
+			speakers = append(speakers, p)
+		}
+	}
+	if len(speakers) == 0 {
+		return nil, fmt.Errorf("%w: nobody is here yet; mark people present first", ErrInvalid)
+	}
+	switch s.Config.Order {
+	case OrderJoin:
+		slices.SortStableFunc(speakers, func(x, y Participant) int { return cmp.Compare(x.ArrivalSeq, y.ArrivalSeq) })
+	case OrderAlpha:
+		col := collate.New(language.Und, collate.IgnoreCase, collate.IgnoreDiacritics)
+		slices.SortStableFunc(speakers, func(x, y Participant) int { return col.CompareString(x.Name, y.Name) })
+	case OrderRandom:
+		env.Rand.Shuffle(len(speakers), func(i, j int) { speakers[i], speakers[j] = speakers[j], speakers[i] })
+	}
+	order := make([]ParticipantID, len(speakers))
+	for i, p := range speakers {
+		order[i] = p.ID
+	}
+	budget := s.Config.Turn
+	if budget <= 0 {
+		budget = (s.Config.Timebox / time.Duration(len(order))).Truncate(time.Second)
+	}
+	return []Payload{
+		&Started{Order: order, TurnBudget: budget},
+		&TurnStarted{Speaker: order[0], Budget: budget},
+	}, nil
+}
+
+func (Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "move on"); err != nil {
+		return nil, err
+	}
+	switch s.Phase {
+	case Rounds:
+		out := []Payload{&TurnEnded{}}
+		if s.Pos+1 < len(s.Order) {
+			return append(out, &TurnStarted{Speaker: s.Order[s.Pos+1], Budget: s.TurnBudget}), nil
+		}
+		if len(s.OpenItems()) > 0 {
+			return append(out, &PhaseChanged{To: Parking}), nil
+		}
+		return append(out, &Ended{}), nil
+	case Parking:
+		return []Payload{&Ended{}}, nil
+	default:
+		return nil, fmt.Errorf("%w: start the stand-up first", ErrPhase)
+	}
+}
+
+func (Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "skip a speaker"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Rounds, "skipping is possible"); err != nil {
+		return nil, err
+	}
+	if s.Pos+1 >= len(s.Order) {
+		return nil, fmt.Errorf("%w: %s is the last speaker; nobody to skip to", ErrInvalid, s.Name(s.Order[s.Pos]))
+	}
+	return []Payload{
+		&TurnEnded{Skipped: true},
+		&TurnStarted{Speaker: s.Order[s.Pos+1], Budget: s.TurnBudget},
+	}, nil
+}
+
+func (c Pause) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "pause"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Rounds, "pausing is possible"); err != nil {
+		return nil, err
+	}
+	if s.Paused {
+		return nil, fmt.Errorf("%w: already paused", ErrConflict)
+	}
+	return []Payload{&Paused{Reason: CleanText(c.Reason, DefaultMaxText)}}, nil
+}
+
+func (Resume) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "resume"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Rounds, "resuming is possible"); err != nil {
+		return nil, err
+	}
+	if !s.Paused {
+		return nil, fmt.Errorf("%w: not paused", ErrConflict)
+	}
+	return []Payload{&Resumed{}}, nil
+}
+
+func (c Extend) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "add time"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Rounds, "adding time is possible"); err != nil {
+		return nil, err
+	}
+	if c.By <= 0 || c.By > MaxExtend {
+		return nil, fmt.Errorf("%w: add between 1s and %s", ErrInvalid, MaxExtend)
+	}
+	return []Payload{&Extended{By: c.By}}, nil
+}
+
+func (c NoteBlocker) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := notObserver(a, "note blockers"); err != nil {
+		return nil, err
+	}
+	if err := inPhase(s, Rounds, "blockers are noted"); err != nil {
+		return nil, err
+	}
+	who := c.Speaker
+	if who == "" {
+		who = s.Order[s.Pos]
+	}
+	p, ok := s.Participant(who)
+	if !ok {
+		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, who)
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: a blocker needs some text", ErrInvalid)
+	}
+	return []Payload{&BlockerNoted{Speaker: p.Person(), Text: text}}, nil
+}
+
+func (c Park) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := notObserver(a, "park topics"); err != nil {
+		return nil, err
+	}
+	topic := CleanText(c.Topic, DefaultMaxText)
+	if topic == "" {
+		return nil, fmt.Errorf("%w: a parked topic needs some text", ErrInvalid)
+	}
+	raiser := a
+	if c.RaisedBy != "" {
+		p, ok := s.Participant(c.RaisedBy)
+		if !ok {
+			return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.RaisedBy)
+		}
+		raiser = p
+	}
+	id := 1
+	for _, it := range s.Items {
+		id = max(id, it.ID+1)
+	}
+	p := &Parked{Item: id, Topic: topic, RaisedBy: raiser.Person(), Phase: s.Phase}
+	if sp, ok := s.Speaker(); ok {
+		p.Speaker = sp.Person()
+	}
+	return []Payload{p}, nil
+}
+
+func openItem(s *State, id int) (Item, error) {
+	it, ok := s.Item(id)
+	if !ok {
+		return Item{}, fmt.Errorf("%w: no parking-lot item #%d", ErrNotFound, id)
+	}
+	if it.Status != Open {
+		return Item{}, fmt.Errorf("%w: item #%d is already %s", ErrConflict, id, it.Status)
+	}
+	return it, nil
+}
+
+func (c Stay) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := notObserver(a, "stay for topics"); err != nil {
+		return nil, err
+	}
+	if err := selfOrFacilitator(a, c.Who, "change who stays"); err != nil {
+		return nil, err
+	}
+	it, err := openItem(s, c.Item)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := s.Participant(c.Who)
+	if !ok {
+		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.Who)
+	}
+	if it.Stays(c.Who) == c.Stay {
+		return nil, fmt.Errorf("%w: nothing to change", ErrConflict)
+	}
+	return []Payload{&StayChanged{Item: c.Item, Who: p.Person(), Stay: c.Stay}}, nil
+}
+
+func (c Resolve) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "resolve parked topics"); err != nil {
+		return nil, err
+	}
+	if _, err := openItem(s, c.Item); err != nil {
+		return nil, err
+	}
+	r := &Resolved{Item: c.Item, Status: c.Status, Note: CleanText(c.Note, DefaultMaxText)}
+	switch c.Status {
+	case Discussed, SentToRetro, Dropped:
+	case Decided:
+		if r.Note == "" {
+			return nil, fmt.Errorf("%w: a decision needs its text", ErrInvalid)
+		}
+		for _, p := range s.Participants {
+			switch {
+			case p.Present && p.Role != Observer:
+				r.Present = append(r.Present, p.Name)
+			case p.Expected && !p.Present:
+				r.Absent = append(r.Absent, p.Name)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("%w: an outcome cannot be %s", ErrInvalid, c.Status)
+	}
+	return []Payload{r}, nil
+}
+
+func (End) decide(_ *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "end the session"); err != nil {
+		return nil, err
+	}
+	return []Payload{&Ended{}}, nil
+}
+
+// expiries returns the Expired events that are due at now and not yet
+// recorded.
+func expiries(s *State, now time.Time) []Payload {
+	var out []Payload
+	if t, ok := s.CurrentTurn(); ok && !t.Timer.Expired && t.Timer.Running() && t.Timer.Remaining(now) <= 0 {
+		out = append(out, &Expired{Timer: TurnTimer})
+	}
+	if s.Phase == Rounds && !s.Overall.Expired && s.Overall.Running() && s.Overall.Remaining(now) <= 0 {
+		out = append(out, &Expired{Timer: TimeboxTimer})
+	}
+	return out
+}
+
+// nextDeadline is the earliest time an expiry may become due.
+func nextDeadline(s *State) (time.Time, bool) {
+	var next time.Time
+	if t, ok := s.CurrentTurn(); ok && !t.Timer.Expired {
+		if d, ok := t.Timer.Deadline(); ok {
+			next = d
+		}
+	}
+	if s.Phase == Rounds && !s.Overall.Expired {
+		if d, ok := s.Overall.Deadline(); ok && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
+	}
+	return next, !next.IsZero()
+}

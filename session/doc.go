@@ -1,0 +1,22 @@
+// Package session is huddle's domain: teams, sessions, participants, the
+// commands people give and the events those commands become.
+//
+// The boundary: session knows nothing about terminals, SSH or SQL. It imports
+// none of huddle's other packages. Everything it needs from the outside world
+// comes in through small interfaces: a Store for durability and a Clock for
+// time.
+//
+// The state of a session is the fold of its events ([Fold], [State.Apply]);
+// nothing else is stored as truth. A command is checked against the state and
+// the actor's role by [Decide], which returns the events to record or a
+// documented error (see [ErrForbidden] and its siblings) and never changes
+// anything itself.
+//
+// A [Room] owns one live session: it serialises commands, makes each event
+// durable in the Store before any subscriber can see it, records time-box
+// expiry from its Clock, and publishes immutable [Snapshot] values to
+// subscribers through one-slot mailboxes, so a slow subscriber skips to the
+// newest state and never holds up the room.
+//
+// All user text passes [CleanText] before it becomes part of an event.
+package session

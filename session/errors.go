@@ -1,0 +1,22 @@
+package session
+
+import "errors"
+
+// Errors returned by Decide, Room.Submit and Store implementations. They are
+// wrapped with a sentence for the person who caused them, so errors.Is tells
+// the kind and Error() is fit to show on screen.
+var (
+	// ErrForbidden: the actor's role does not allow the command.
+	ErrForbidden = errors.New("not allowed")
+	// ErrPhase: the command does not fit the session's current phase.
+	ErrPhase = errors.New("not now")
+	// ErrInvalid: the command's input is malformed or empty.
+	ErrInvalid = errors.New("invalid")
+	// ErrNotFound: a participant, item, team or session does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the command would repeat what already happened, or a
+	// store write raced another writer of the same session.
+	ErrConflict = errors.New("conflict")
+	// ErrClosed: the room has been closed and takes no more commands.
+	ErrClosed = errors.New("room closed")
+)

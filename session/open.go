@@ -1,0 +1,96 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Plan is what it takes to open a session.
+type Plan struct {
+	Config      Config
+	Facilitator Person   // who runs it
+	Roster      []string // expected members by display name
+}
+
+// NewID returns a random session id.
+func NewID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// Create records a new session for the plan, at now, with a fresh id and
+// join code, carrying over what the team's previous session left open. It
+// returns the new session's info.
+func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) {
+	cfg := p.Config
+	cfg.Team = CleanName(cfg.Team)
+	if cfg.Team == "" {
+		return Info{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
+	}
+	if cfg.Timebox <= 0 {
+		return Info{}, fmt.Errorf("%w: the time-box must be positive", ErrInvalid)
+	}
+	if cfg.Turn < 0 {
+		return Info{}, fmt.Errorf("%w: the turn time-box must be positive", ErrInvalid)
+	}
+	if cfg.ScheduledAt.IsZero() {
+		cfg.ScheduledAt = now
+	}
+	cfg.Agreements = cleanList(cfg.Agreements, DefaultMaxText)
+	fac := Person{ID: p.Facilitator.ID, Name: CleanName(p.Facilitator.Name)}
+	if fac.ID == "" || fac.Name == "" {
+		return Info{}, fmt.Errorf("%w: a session needs a facilitator", ErrInvalid)
+	}
+	created := &Created{Config: cfg, Facilitator: fac, Roster: cleanList(p.Roster, MaxName)}
+
+	prev, err := st.Sessions(ctx, Filter{Team: cfg.Team, Limit: 1})
+	if err != nil {
+		return Info{}, fmt.Errorf("find previous session: %w", err)
+	}
+	if len(prev) > 0 {
+		events, err := st.Events(ctx, prev[0].ID)
+		if err != nil {
+			return Info{}, fmt.Errorf("load previous session: %w", err)
+		}
+		created.Carried = Fold(prev[0].ID, events).CarryOver()
+	}
+
+	for range 5 {
+		code, err := NewJoinCode(rand.Reader)
+		if err != nil {
+			return Info{}, fmt.Errorf("make join code: %w", err)
+		}
+		created.Config.Code = code
+		info := Info{ID: NewID(), Team: cfg.Team, Kind: cfg.Kind, Code: code, Created: now, Events: 1}
+		err = st.Create(ctx, info, Event{Seq: 1, Time: now, Actor: fac.ID, Payload: created})
+		if errors.Is(err, ErrConflict) {
+			continue // a join code collision: draw again
+		}
+		if err != nil {
+			return Info{}, fmt.Errorf("create session: %w", err)
+		}
+		return info, nil
+	}
+	return Info{}, fmt.Errorf("create session: %w: no free join code", ErrConflict)
+}
+
+// cleanList cleans each entry and drops empty and repeated ones.
+func cleanList(in []string, max int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = CleanText(s, max)
+		if s == "" || seen[strings.ToLower(s)] {
+			continue
+		}
+		seen[strings.ToLower(s)] = true
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,269 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Snapshot is the state of a live session as published to subscribers. The
+// State is shared by every subscriber and must not be changed.
+type Snapshot struct {
+	State *State
+	At    time.Time // the room's clock when it was published
+}
+
+// RoomOptions tunes a Room. The zero value uses the real clock.
+type RoomOptions struct {
+	Clock Clock
+	Rand  *rand.Rand      // for shuffled orders; nil seeds one at random
+	Error func(err error) // reports store failures of the room's own events
+}
+
+// storeTimeout bounds one store write on behalf of the room.
+const storeTimeout = 10 * time.Second
+
+// Room owns one live session. Commands from every participant go through
+// Submit, one at a time; each accepted command's events are durable in the
+// store before the state changes and before any subscriber sees them.
+type Room struct {
+	store Store
+	clock Clock
+	rand  *rand.Rand
+	onErr func(error)
+
+	mu     sync.Mutex
+	state  *State
+	snap   Snapshot
+	subs   map[*Subscription]struct{}
+	closed bool
+
+	kick   chan struct{}
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// OpenRoom loads a session's events from the store and starts its room. The
+// room runs until Close.
+func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room, error) {
+	events, err := st.Events(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load session %s: %w", id, err)
+	}
+	if len(events) == 0 {
+		return nil, fmt.Errorf("load session %s: %w: no events", id, ErrNotFound)
+	}
+	r := &Room{
+		store: st,
+		clock: opt.Clock,
+		rand:  opt.Rand,
+		onErr: opt.Error,
+		state: Fold(id, events),
+		subs:  make(map[*Subscription]struct{}),
+		kick:  make(chan struct{}, 1),
+		done:  make(chan struct{}),
+	}
+	if r.clock == nil {
+		r.clock = RealClock{}
+	}
+	if r.rand == nil {
+		r.rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	if r.onErr == nil {
+		r.onErr = func(error) {}
+	}
+	r.snap = Snapshot{State: r.state.Clone(), At: r.clock.Now()}
+	runCtx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go r.run(runCtx)
+	return r, nil
+}
+
+// Clock returns the room's clock, so that views count down in its time.
+func (r *Room) Clock() Clock { return r.clock }
+
+// ID returns the session id.
+func (r *Room) ID() string { return r.state.ID }
+
+// Snapshot returns the newest published state.
+func (r *Room) Snapshot() Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snap
+}
+
+// Submit decides a command for the actor and records its events. It
+// returns the Decide error for a rejected command, an ErrClosed error after
+// Close, or the store's error; in every error case nothing changed.
+func (r *Room) Submit(actor ParticipantID, c Command) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return fmt.Errorf("%w: the session is no longer open here", ErrClosed)
+	}
+	now := r.clock.Now()
+	if err := r.expire(now); err != nil {
+		return err
+	}
+	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand})
+	if err != nil {
+		return err
+	}
+	return r.commit(actor, now, payloads)
+}
+
+// commit makes the events durable, applies them and publishes. r.mu is held.
+func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) error {
+	if len(payloads) == 0 {
+		return nil
+	}
+	events := make([]Event, len(payloads))
+	for i, p := range payloads {
+		events[i] = Event{Seq: r.state.Seq + int64(i) + 1, Time: now, Actor: actor, Payload: p}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := r.store.Append(ctx, r.state.ID, events...); err != nil {
+		return fmt.Errorf("could not save, nothing changed: %w", err)
+	}
+	for _, e := range events {
+		r.state.Apply(e)
+	}
+	r.snap = Snapshot{State: r.state.Clone(), At: now}
+	for s := range r.subs {
+		s.put(r.snap)
+	}
+	select {
+	case r.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// expire records the time-boxes that ran out by now. r.mu is held.
+func (r *Room) expire(now time.Time) error {
+	return r.commit(System, now, expiries(r.state, now))
+}
+
+// run records time-box expiry when a deadline passes.
+func (r *Room) run(ctx context.Context) {
+	defer close(r.done)
+	for {
+		r.mu.Lock()
+		deadline, ok := nextDeadline(r.state)
+		r.mu.Unlock()
+		var fire <-chan time.Time
+		var t ClockTimer
+		if ok {
+			t = r.clock.NewTimer(deadline.Sub(r.clock.Now()))
+			fire = t.C()
+		}
+		select {
+		case <-ctx.Done():
+			if t != nil {
+				t.Stop()
+			}
+			return
+		case <-r.kick:
+			if t != nil {
+				t.Stop()
+			}
+		case <-fire:
+			r.mu.Lock()
+			err := r.expire(r.clock.Now())
+			r.mu.Unlock()
+			if err != nil {
+				r.onErr(fmt.Errorf("record expiry: %w", err))
+				if !r.wait(ctx, time.Second) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (r *Room) wait(ctx context.Context, d time.Duration) bool {
+	t := r.clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C():
+		return true
+	}
+}
+
+// Subscribe returns a subscription that receives the newest snapshot,
+// starting with the current one.
+func (r *Room) Subscribe() *Subscription {
+	s := &Subscription{room: r, c: make(chan Snapshot, 1)}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		close(s.c)
+		s.done = true
+		return s
+	}
+	s.put(r.snap)
+	r.subs[s] = struct{}{}
+	return s
+}
+
+// Close stops the room: its timer goroutine ends, subscriptions' channels
+// are closed and further commands fail with ErrClosed. The session stays in
+// the store and can be opened again.
+func (r *Room) Close() error {
+	r.cancel()
+	<-r.done
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	for s := range r.subs {
+		s.close()
+	}
+	clear(r.subs)
+	return nil
+}
+
+// Subscription is a one-slot mailbox of snapshots: publishing overwrites
+// an unread snapshot, so a slow reader skips to the newest state and never
+// blocks the room.
+type Subscription struct {
+	room *Room
+	c    chan Snapshot
+	done bool // guarded by room.mu
+}
+
+// C delivers snapshots; it is closed when the subscription or the room is
+// closed.
+func (s *Subscription) C() <-chan Snapshot { return s.c }
+
+// Close ends the subscription.
+func (s *Subscription) Close() {
+	s.room.mu.Lock()
+	defer s.room.mu.Unlock()
+	delete(s.room.subs, s)
+	s.close()
+}
+
+// put replaces the unread snapshot, if any. room.mu is held, so put is the
+// only sender and the drain-then-send never blocks.
+func (s *Subscription) put(snap Snapshot) {
+	select {
+	case <-s.c:
+	default:
+	}
+	s.c <- snap
+}
+
+func (s *Subscription) close() {
+	if !s.done {
+		s.done = true
+		close(s.c)
+	}
+}

@@ -1,0 +1,453 @@
+package session
+
+import (
+	"slices"
+	"time"
+)
+
+// Config is how a session was set up. It is fixed by the Created event.
+type Config struct {
+	Team        string        `json:"team"`
+	Kind        Kind          `json:"kind"`
+	Code        string        `json:"code"`
+	ScheduledAt time.Time     `json:"scheduled_at"`
+	Timebox     time.Duration `json:"timebox"`        // the whole stand-up
+	Turn        time.Duration `json:"turn,omitempty"` // per turn; 0 divides Timebox among speakers
+	Order       Order         `json:"order"`
+	Agreements  []string      `json:"agreements,omitempty"`
+}
+
+// Participant is someone in a session: present, away, or expected and not
+// yet arrived.
+type Participant struct {
+	ID         ParticipantID
+	Name       string
+	Role       Role
+	Expected   bool          // on the team's roster
+	Present    bool          // here now
+	Arrived    time.Time     // first arrival; zero if never arrived
+	ArrivalSeq int64         // the event of the first arrival, for join order
+	LateBy     time.Duration // how late after the scheduled start they first arrived
+}
+
+// Person returns the participant's reference for events.
+func (p Participant) Person() Person { return Person{ID: p.ID, Name: p.Name} }
+
+// Speaks reports whether the participant takes a turn in the rounds.
+func (p Participant) Speaks() bool { return p.Present && p.Role != Observer }
+
+// Timer is a time-box: a budget and the time used of it. Overtime is used
+// time beyond the budget; it is never hidden or capped.
+type Timer struct {
+	Budget  time.Duration
+	Used    time.Duration // used before Since
+	Since   time.Time     // when it last started running; zero when stopped
+	Expired bool          // the room has recorded that the budget ran out
+}
+
+// Running reports whether the timer is counting.
+func (t Timer) Running() bool { return !t.Since.IsZero() }
+
+// Elapsed is the time used at now.
+func (t Timer) Elapsed(now time.Time) time.Duration {
+	if t.Running() && now.After(t.Since) {
+		return t.Used + now.Sub(t.Since)
+	}
+	return t.Used
+}
+
+// Remaining is the budget left at now; negative in overtime.
+func (t Timer) Remaining(now time.Time) time.Duration { return t.Budget - t.Elapsed(now) }
+
+// Deadline is when a running timer's budget runs out.
+func (t Timer) Deadline() (time.Time, bool) {
+	if !t.Running() {
+		return time.Time{}, false
+	}
+	return t.Since.Add(t.Budget - t.Used), true
+}
+
+func (t *Timer) start(at time.Time) {
+	if !t.Running() {
+		t.Since = at
+	}
+}
+
+func (t *Timer) stop(at time.Time) {
+	t.Used = t.Elapsed(at)
+	t.Since = time.Time{}
+}
+
+// Turn is one speaker's time in the rounds.
+type Turn struct {
+	Speaker ParticipantID
+	Timer   Timer
+	Started time.Time
+	Ended   time.Time // zero while it runs
+	Skipped bool      // ended by a skip; the speaker went to the end
+}
+
+// Overtime is how far the turn ran over its budget at now.
+func (t Turn) Overtime(now time.Time) time.Duration {
+	return max(0, -t.Timer.Remaining(now))
+}
+
+// Blocker is something in a speaker's way, noted during their turn.
+type Blocker struct {
+	Speaker Person
+	Text    string
+	NotedBy ParticipantID
+	At      time.Time
+}
+
+// Item is a parking-lot topic.
+type Item struct {
+	ID       int       `json:"id"`
+	Topic    string    `json:"topic"`
+	RaisedBy Person    `json:"raised_by"`
+	Speaker  Person    `json:"speaker,omitzero"` // whose turn it was, if any
+	Phase    Phase     `json:"phase"`
+	At       time.Time `json:"at"`
+	Session  string    `json:"session"` // the session it was parked in
+	Stay     []Person  `json:"stay,omitempty"`
+	Status   Status    `json:"status"`
+	Note     string    `json:"note,omitempty"`    // the outcome: a note or the decision
+	Present  []string  `json:"present,omitempty"` // for a decision: who was there
+	Absent   []string  `json:"absent,omitempty"`  // and who was not
+	Resolved time.Time `json:"resolved,omitzero"`
+}
+
+// Stays reports whether the participant needs to stay for the item.
+func (it Item) Stays(id ParticipantID) bool {
+	return slices.ContainsFunc(it.Stay, func(p Person) bool { return p.ID == id })
+}
+
+// State is a session as the fold of its events. Values returned by a Room
+// are snapshots that nobody changes; use Clone before changing one.
+type State struct {
+	ID           string
+	Config       Config
+	Facilitator  ParticipantID
+	Phase        Phase
+	Seq          int64 // the last event applied
+	Created      time.Time
+	Started      time.Time // end of the waiting room
+	RoundsEnded  time.Time // end of the last turn
+	Ended        time.Time
+	Participants []Participant
+	Order        []ParticipantID // the speaking order, late arrivals appended
+	Pos          int             // index in Order of the current speaker
+	TurnBudget   time.Duration
+	Turns        []Turn // every turn taken; the last one runs during the rounds
+	Overall      Timer  // the whole stand-up's time-box
+	Paused       bool
+	PauseReason  string
+	Blockers     []Blocker
+	Items        []Item
+}
+
+// Fold builds a session's state from its events.
+func Fold(id string, events []Event) *State {
+	s := &State{ID: id}
+	for _, e := range events {
+		s.Apply(e)
+	}
+	return s
+}
+
+// Apply folds one event into the state. Events come from Decide or from a
+// store that recorded them, so Apply trusts them: it never fails.
+func (s *State) Apply(e Event) {
+	s.Seq = e.Seq
+	e.Payload.apply(s, e)
+}
+
+// Participant returns the participant with the id.
+func (s *State) Participant(id ParticipantID) (Participant, bool) {
+	i := s.participant(id)
+	if i < 0 {
+		return Participant{}, false
+	}
+	return s.Participants[i], true
+}
+
+func (s *State) participant(id ParticipantID) int {
+	return slices.IndexFunc(s.Participants, func(p Participant) bool { return p.ID == id })
+}
+
+// Name returns a participant's display name, or the id when unknown.
+func (s *State) Name(id ParticipantID) string {
+	if p, ok := s.Participant(id); ok {
+		return p.Name
+	}
+	return string(id)
+}
+
+// Speaker returns the current speaker during the rounds.
+func (s *State) Speaker() (Participant, bool) {
+	if s.Phase != Rounds || s.Pos >= len(s.Order) {
+		return Participant{}, false
+	}
+	return s.Participant(s.Order[s.Pos])
+}
+
+// CurrentTurn returns the running turn during the rounds.
+func (s *State) CurrentTurn() (Turn, bool) {
+	if s.Phase != Rounds || len(s.Turns) == 0 || !s.Turns[len(s.Turns)-1].Ended.IsZero() {
+		return Turn{}, false
+	}
+	return s.Turns[len(s.Turns)-1], true
+}
+
+// Upcoming returns the speakers after the current one, in order.
+func (s *State) Upcoming() []ParticipantID {
+	if s.Phase != Rounds || s.Pos+1 >= len(s.Order) {
+		return nil
+	}
+	return slices.Clone(s.Order[s.Pos+1:])
+}
+
+// Item returns the parking-lot item with the id.
+func (s *State) Item(id int) (Item, bool) {
+	i := s.item(id)
+	if i < 0 {
+		return Item{}, false
+	}
+	return s.Items[i], true
+}
+
+func (s *State) item(id int) int {
+	return slices.IndexFunc(s.Items, func(it Item) bool { return it.ID == id })
+}
+
+// OpenItems returns the parking-lot items still waiting for an outcome.
+func (s *State) OpenItems() []Item {
+	var out []Item
+	for _, it := range s.Items {
+		if it.Status == Open {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Absent returns the expected participants who are not present.
+func (s *State) Absent() []Participant {
+	var out []Participant
+	for _, p := range s.Participants {
+		if p.Expected && !p.Present {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Clone returns a deep copy that shares nothing with s.
+func (s *State) Clone() *State {
+	c := *s
+	c.Config.Agreements = slices.Clone(s.Config.Agreements)
+	c.Participants = slices.Clone(s.Participants)
+	c.Order = slices.Clone(s.Order)
+	c.Turns = slices.Clone(s.Turns)
+	c.Blockers = slices.Clone(s.Blockers)
+	c.Items = slices.Clone(s.Items)
+	for i := range c.Items {
+		c.Items[i].Stay = slices.Clone(c.Items[i].Stay)
+		c.Items[i].Present = slices.Clone(c.Items[i].Present)
+		c.Items[i].Absent = slices.Clone(c.Items[i].Absent)
+	}
+	return &c
+}
+
+// CarryOver returns what a finished or abandoned session hands to the team's
+// next session: its open parking-lot items, and the items sent to the retro
+// (which wait there until a retrospective takes them).
+func (s *State) CarryOver() []Item {
+	var out []Item
+	for _, it := range s.Items {
+		if it.Status == Open || it.Status == SentToRetro {
+			it.Stay = slices.Clone(it.Stay)
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func (p *Created) apply(s *State, e Event) {
+	s.Config = p.Config
+	s.Config.Agreements = slices.Clone(p.Config.Agreements)
+	s.Created = e.Time
+	s.Phase = Waiting
+	s.Facilitator = p.Facilitator.ID
+	s.Participants = append(s.Participants, Participant{ID: p.Facilitator.ID, Name: p.Facilitator.Name, Role: Facilitator})
+	for _, name := range p.Roster {
+		id := RosterID(name)
+		if i := s.participant(id); i >= 0 {
+			s.Participants[i].Expected = true
+			continue
+		}
+		s.Participants = append(s.Participants, Participant{ID: id, Name: name, Role: Member, Expected: true})
+	}
+	for _, it := range p.Carried {
+		it.Stay = slices.Clone(it.Stay)
+		s.Items = append(s.Items, it)
+	}
+}
+
+func (p *Arrived) apply(s *State, e Event) {
+	i := s.participant(p.Who.ID)
+	if i < 0 {
+		s.Participants = append(s.Participants, Participant{ID: p.Who.ID, Name: p.Who.Name, Role: p.Role})
+		i = len(s.Participants) - 1
+	}
+	pt := &s.Participants[i]
+	pt.Present = true
+	if pt.Arrived.IsZero() {
+		pt.Arrived, pt.ArrivalSeq = e.Time, e.Seq
+		pt.LateBy = p.LateBy
+	}
+	if s.Phase == Rounds && pt.Speaks() && !slices.Contains(s.Order, pt.ID) {
+		s.Order = append(s.Order, pt.ID)
+	}
+}
+
+func (p *Left) apply(s *State, _ Event) {
+	if i := s.participant(p.Who); i >= 0 {
+		s.Participants[i].Present = false
+	}
+}
+
+func (p *Started) apply(s *State, e Event) {
+	s.Phase = Rounds
+	s.Started = e.Time
+	s.Order = slices.Clone(p.Order)
+	s.Pos = 0
+	s.TurnBudget = p.TurnBudget
+	s.Overall = Timer{Budget: s.Config.Timebox}
+	s.Overall.start(e.Time)
+}
+
+func (p *TurnStarted) apply(s *State, e Event) {
+	if i := slices.Index(s.Order, p.Speaker); i >= 0 {
+		s.Pos = i
+	}
+	t := Turn{Speaker: p.Speaker, Started: e.Time, Timer: Timer{Budget: p.Budget}}
+	t.Timer.start(e.Time)
+	s.Turns = append(s.Turns, t)
+	s.Paused, s.PauseReason = false, ""
+	s.Overall.start(e.Time)
+}
+
+func (p *TurnEnded) apply(s *State, e Event) {
+	if len(s.Turns) > 0 {
+		t := &s.Turns[len(s.Turns)-1]
+		t.Timer.stop(e.Time)
+		t.Ended = e.Time
+		t.Skipped = p.Skipped
+	}
+	if s.Pos >= len(s.Order) {
+		return
+	}
+	if p.Skipped {
+		id := s.Order[s.Pos]
+		s.Order = append(slices.Delete(s.Order, s.Pos, s.Pos+1), id)
+		return
+	}
+	s.Pos++
+}
+
+func (p *Paused) apply(s *State, e Event) {
+	s.Paused, s.PauseReason = true, p.Reason
+	s.Overall.stop(e.Time)
+	if len(s.Turns) > 0 && s.Turns[len(s.Turns)-1].Ended.IsZero() {
+		s.Turns[len(s.Turns)-1].Timer.stop(e.Time)
+	}
+}
+
+func (*Resumed) apply(s *State, e Event) {
+	s.Paused, s.PauseReason = false, ""
+	s.Overall.start(e.Time)
+	if len(s.Turns) > 0 && s.Turns[len(s.Turns)-1].Ended.IsZero() {
+		s.Turns[len(s.Turns)-1].Timer.start(e.Time)
+	}
+}
+
+func (p *Extended) apply(s *State, e Event) {
+	if len(s.Turns) > 0 {
+		t := &s.Turns[len(s.Turns)-1]
+		t.Timer.Budget += p.By
+		t.Timer.Expired = t.Timer.Expired && t.Timer.Remaining(e.Time) <= 0
+	}
+}
+
+func (p *Expired) apply(s *State, _ Event) {
+	switch p.Timer {
+	case TurnTimer:
+		if len(s.Turns) > 0 {
+			s.Turns[len(s.Turns)-1].Timer.Expired = true
+		}
+	case TimeboxTimer:
+		s.Overall.Expired = true
+	}
+}
+
+func (p *BlockerNoted) apply(s *State, e Event) {
+	s.Blockers = append(s.Blockers, Blocker{Speaker: p.Speaker, Text: p.Text, NotedBy: e.Actor, At: e.Time})
+}
+
+func (p *Parked) apply(s *State, e Event) {
+	s.Items = append(s.Items, Item{
+		ID: p.Item, Topic: p.Topic, RaisedBy: p.RaisedBy, Speaker: p.Speaker,
+		Phase: p.Phase, At: e.Time, Session: s.ID, Status: Open,
+	})
+}
+
+func (p *StayChanged) apply(s *State, _ Event) {
+	i := s.item(p.Item)
+	if i < 0 {
+		return
+	}
+	it := &s.Items[i]
+	it.Stay = slices.DeleteFunc(it.Stay, func(q Person) bool { return q.ID == p.Who.ID })
+	if p.Stay {
+		it.Stay = append(it.Stay, p.Who)
+	}
+}
+
+func (p *Resolved) apply(s *State, e Event) {
+	i := s.item(p.Item)
+	if i < 0 {
+		return
+	}
+	it := &s.Items[i]
+	it.Status, it.Note, it.Resolved = p.Status, p.Note, e.Time
+	it.Present, it.Absent = slices.Clone(p.Present), slices.Clone(p.Absent)
+}
+
+func (p *PhaseChanged) apply(s *State, e Event) {
+	if s.Phase == Rounds && p.To != Rounds {
+		s.endRounds(e.Time)
+	}
+	s.Phase = p.To
+}
+
+func (*Ended) apply(s *State, e Event) {
+	if s.Phase == Rounds {
+		s.endRounds(e.Time)
+	}
+	s.Phase = Closed
+	s.Ended = e.Time
+	s.Paused, s.PauseReason = false, ""
+}
+
+func (s *State) endRounds(at time.Time) {
+	if len(s.Turns) > 0 {
+		if t := &s.Turns[len(s.Turns)-1]; t.Ended.IsZero() {
+			t.Timer.stop(at)
+			t.Ended = at
+		}
+	}
+	s.Overall.stop(at)
+	s.RoundsEnded = at
+	s.Paused, s.PauseReason = false, ""
+}

@@ -1,0 +1,58 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+)
+
+// clock formats a duration as m:ss (or h:mm:ss), rounding down to the
+// second; negative durations print their magnitude.
+func clock(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	s := int(d / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// minutes formats a lateness as "late by N min".
+func minutes(d time.Duration) string {
+	return strconv.Itoa(int(d/time.Minute)) + " min"
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func lenRunes(s string) int { return len([]rune(s)) }
+
+// truncate shortens s to width cells with an ellipsis.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
+
+// joinNames lists names as "a, b and c".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}

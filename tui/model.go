@@ -1,0 +1,287 @@
+package tui
+
+import (
+	"errors"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"huddle/session"
+)
+
+// Room is what the interface needs of a live session; *session.Room is one.
+type Room interface {
+	Submit(actor session.ParticipantID, c session.Command) error
+	Subscribe() *session.Subscription
+	Clock() session.Clock
+}
+
+// QuitReason is the pause reason recorded when a local facilitator quits
+// mid-turn, so that resuming can tell a quit from a deliberate pause.
+const QuitReason = "huddle was closed"
+
+// Options tune a Model.
+type Options struct {
+	// PauseOnQuit pauses the running timers when this participant quits,
+	// so the session resumes where it was (local mode).
+	PauseOnQuit bool
+}
+
+// Model is the root of the interface for one participant of one session.
+type Model struct {
+	room   Room
+	me     session.ParticipantID
+	opts   Options
+	sub    *session.Subscription
+	state  *session.State
+	now    time.Time
+	width  int
+	height int
+
+	keys    KeyMap
+	help    help.Model
+	styles  Styles
+	prompt  *prompt
+	status  string
+	failed  bool
+	cursor  int
+	summary viewport.Model
+
+	expired turnExpiry // what the bell has rung for
+	ticking bool       // whether the one-second tick runs (off in tests)
+	quit    bool
+}
+
+// turnExpiry identifies the expiries seen so far, so the bell rings once.
+type turnExpiry struct {
+	turns   int
+	turn    bool
+	timebox bool
+}
+
+type (
+	snapshotMsg  session.Snapshot
+	roomEndedMsg struct{}
+	tickMsg      time.Time
+	doneMsg      struct {
+		err    error
+		notice string
+	}
+)
+
+// New returns the interface of participant me in the room. It subscribes
+// to the room at once; the subscription ends when the program quits.
+func New(room Room, me session.ParticipantID, opts Options) Model {
+	m := Model{
+		room:    room,
+		me:      me,
+		opts:    opts,
+		sub:     room.Subscribe(),
+		keys:    DefaultKeyMap(),
+		help:    help.New(),
+		styles:  NewStyles(true),
+		summary: viewport.New(),
+		ticking: true,
+		width:   80,
+		height:  24,
+	}
+	m.help.Styles = help.DefaultStyles(true)
+	snap, ok := <-m.sub.C()
+	if !ok {
+		m.state = &session.State{}
+		m.status, m.failed = "this session is no longer open", true
+	} else {
+		m.state, m.now = snap.State, room.Clock().Now()
+	}
+	m.expired = expiryOf(m.state)
+	m.keys.setFor(m.state, m.role(), false)
+	return m
+}
+
+// Init starts listening for snapshots and the clock.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor)
+}
+
+func (m Model) listen() tea.Cmd {
+	sub := m.sub
+	return func() tea.Msg {
+		snap, ok := <-sub.C()
+		if !ok {
+			return roomEndedMsg{}
+		}
+		return snapshotMsg(snap)
+	}
+}
+
+func (m Model) tick() tea.Cmd {
+	if !m.ticking {
+		return nil
+	}
+	clock := m.room.Clock()
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock.Now()) })
+}
+
+func (m Model) role() session.Role {
+	if p, ok := m.state.Participant(m.me); ok {
+		return p.Role
+	}
+	return session.Observer
+}
+
+// Update routes a message to the handler of its kind.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width - 2)
+		m.syncSummary()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.styles = NewStyles(msg.IsDark())
+		m.help.Styles = help.DefaultStyles(msg.IsDark())
+		m.syncSummary()
+		return m, nil
+	case snapshotMsg:
+		return m.onSnapshot(session.Snapshot(msg))
+	case roomEndedMsg:
+		m.status, m.failed = "the session was closed by the server", true
+		return m, tea.Quit
+	case tickMsg:
+		m.now = time.Time(msg)
+		return m, m.tick()
+	case doneMsg:
+		m.status, m.failed = msg.notice, msg.err != nil
+		if msg.err != nil {
+			m.status = sentence(msg.err)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	if m.prompt != nil {
+		return m.updatePrompt(msg)
+	}
+	return m, nil
+}
+
+func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
+	m.state = snap.State
+	m.now = m.room.Clock().Now()
+	m.clampCursor()
+	m.keys.setFor(m.state, m.role(), m.prompt != nil)
+	m.syncSummary()
+	cmds := []tea.Cmd{m.listen()}
+	if e := expiryOf(m.state); e != m.expired {
+		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) {
+			cmds = append(cmds, tea.Raw("\a"))
+		}
+		m.expired = e
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func expiryOf(s *session.State) turnExpiry {
+	e := turnExpiry{turns: len(s.Turns), timebox: s.Overall.Expired}
+	if t, ok := s.CurrentTurn(); ok {
+		e.turn = t.Timer.Expired
+	}
+	return e
+}
+
+func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.prompt != nil {
+		return m.promptKey(msg)
+	}
+	m.status, m.failed = "", false
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m.leave()
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.syncSummary()
+		return m, nil
+	case key.Matches(msg, m.keys.Park):
+		return m.openPrompt(newPrompt(promptPark, "Park a topic", m.styles))
+	case key.Matches(msg, m.keys.Arrive):
+		p := newPrompt(promptArrive, "Who arrived?", m.styles)
+		p.input.SetSuggestions(names(m.state.Absent()))
+		return m.openPrompt(p)
+	case key.Matches(msg, m.keys.End):
+		return m.openPrompt(newPrompt(promptEnd, "End the stand-up now? (y/n)", m.styles))
+	}
+	switch m.state.Phase {
+	case session.Waiting:
+		return m.waitingKey(msg)
+	case session.Rounds:
+		return m.roundsKey(msg)
+	case session.Parking:
+		return m.parkingKey(msg)
+	default:
+		var cmd tea.Cmd
+		m.summary, cmd = m.summary.Update(msg)
+		return m, cmd
+	}
+}
+
+// leave quits this participant's program, pausing the timers first when
+// the options ask for it.
+func (m Model) leave() (tea.Model, tea.Cmd) {
+	m.quit = true
+	if m.opts.PauseOnQuit && m.state.Phase == session.Rounds && !m.state.Paused && m.role() == session.Facilitator {
+		room, me := m.room, m.me
+		return m, tea.Sequence(func() tea.Msg {
+			return doneMsg{err: room.Submit(me, session.Pause{Reason: QuitReason})}
+		}, tea.Quit)
+	}
+	return m, tea.Quit
+}
+
+// submit sends a command to the room off the update loop.
+func (m Model) submit(c session.Command, notice string) tea.Cmd {
+	room, me := m.room, m.me
+	return func() tea.Msg { return doneMsg{err: room.Submit(me, c), notice: notice} }
+}
+
+func (m *Model) moveCursor(delta, n int) {
+	if n > 0 {
+		m.cursor = (m.cursor + delta + n) % n
+	}
+}
+
+func (m *Model) clampCursor() {
+	n := 0
+	switch m.state.Phase {
+	case session.Waiting:
+		n = len(m.state.Absent())
+	case session.Parking:
+		n = len(m.state.Items)
+	}
+	m.cursor = max(0, min(m.cursor, n-1))
+}
+
+// sentence is an error as the person who caused it should read it: the
+// session's errors carry their own sentence after the kind.
+func sentence(err error) string {
+	for _, kind := range []error{session.ErrForbidden, session.ErrPhase, session.ErrInvalid, session.ErrNotFound, session.ErrConflict} {
+		if errors.Is(err, kind) {
+			msg := err.Error()
+			if i := len(kind.Error()) + 2; len(msg) > i && msg[:i-2] == kind.Error() {
+				return msg[i:]
+			}
+			return msg
+		}
+	}
+	return err.Error()
+}
+
+func names(ps []session.Participant) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}

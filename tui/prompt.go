@@ -1,0 +1,143 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"huddle/session"
+)
+
+type promptKind int
+
+const (
+	promptPark promptKind = iota
+	promptBlocker
+	promptArrive
+	promptStay
+	promptDiscussed
+	promptDecision
+	promptEnd
+)
+
+// prompt is the one-line input at the bottom of the screen that collects
+// the text of a command.
+type prompt struct {
+	kind  promptKind
+	label string
+	item  int // the parking-lot item it is about
+	input textinput.Model
+}
+
+func newPrompt(kind promptKind, label string, st Styles) *prompt {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = session.DefaultMaxText
+	in.ShowSuggestions = true
+	styles := in.Styles()
+	styles.Cursor.Blink = false
+	styles.Focused.Text = st.Text
+	styles.Focused.Suggestion = st.Subtle
+	in.SetStyles(styles)
+	in.Focus()
+	return &prompt{kind: kind, label: label, input: in}
+}
+
+func (m Model) openPrompt(p *prompt) (tea.Model, tea.Cmd) {
+	p.input.SetWidth(max(10, m.width-lenRunes(p.label)-6))
+	m.prompt = p
+	m.keys.setFor(m.state, m.role(), true)
+	return m, nil
+}
+
+func (m Model) closePrompt() Model {
+	m.prompt = nil
+	m.keys.setFor(m.state, m.role(), false)
+	return m
+}
+
+func (m Model) updatePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.prompt.input, cmd = m.prompt.input.Update(msg)
+	return m, cmd
+}
+
+func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	p := m.prompt
+	if p.kind == promptEnd {
+		switch msg.String() {
+		case "y", "Y":
+			m = m.closePrompt()
+			return m, m.submit(session.End{}, "the stand-up has ended")
+		case "n", "N", "esc", "ctrl+c":
+			return m.closePrompt(), nil
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		return m.closePrompt(), nil
+	case key.Matches(msg, m.keys.Confirm):
+		value := strings.TrimSpace(p.input.Value())
+		m = m.closePrompt()
+		if value == "" && p.kind != promptDiscussed {
+			return m, nil
+		}
+		return m, m.promptCommand(p, value)
+	}
+	return m.updatePrompt(msg)
+}
+
+// promptCommand turns a confirmed prompt into the command it asked for.
+func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
+	switch p.kind {
+	case promptPark:
+		return m.submit(session.Park{Topic: value}, "parked: "+session.CleanText(value, 40))
+	case promptBlocker:
+		return m.submit(session.NoteBlocker{Text: value}, "blocker noted")
+	case promptArrive:
+		return m.submit(session.Arrive{Name: value}, session.CleanName(value)+" is here")
+	case promptStay:
+		who, ok := m.findByName(value)
+		if !ok {
+			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+		}
+		it, _ := m.state.Item(p.item)
+		stay := !it.Stays(who.ID)
+		notice := who.Name + " stays for #" + itoa(p.item)
+		if !stay {
+			notice = who.Name + " no longer needs to stay"
+		}
+		return m.submit(session.Stay{Item: p.item, Who: who.ID, Stay: stay}, notice)
+	case promptDiscussed:
+		return m.submit(session.Resolve{Item: p.item, Status: session.Discussed, Note: value}, "marked as discussed")
+	case promptDecision:
+		return m.submit(session.Resolve{Item: p.item, Status: session.Decided, Note: value}, "decision recorded")
+	}
+	return nil
+}
+
+func (m Model) findByName(name string) (session.Participant, bool) {
+	name = session.CleanName(name)
+	for _, p := range m.state.Participants {
+		if strings.EqualFold(p.Name, name) {
+			return p, true
+		}
+	}
+	return session.Participant{}, false
+}
+
+type nameError string
+
+func (e nameError) Error() string { return "nobody called " + string(e) + " is in this session" }
+
+func errNoSuchName(name string) error { return nameError(session.CleanName(name)) }
+
+func (p *prompt) view(st Styles) string {
+	if p.kind == promptEnd {
+		return st.Prompt.Render(p.label)
+	}
+	return st.Prompt.Render(p.label+":") + " " + p.input.View()
+}

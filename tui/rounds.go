@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/progress"
+	"charm.land/lipgloss/v2"
+
+	"huddle/session"
+)
+
+// timerLine renders a time-box as a bar and words: calm, then warning in
+// the last quarter, then overtime, which is shown and never hidden.
+func (m Model) timerLine(label string, t session.Timer, w int) string {
+	st := m.styles
+	remaining := t.Remaining(m.now)
+	style, colour, words := st.Calm, st.CalmColor, clock(remaining)+" left of "+clock(t.Budget)
+	frac := 0.0
+	if t.Budget > 0 {
+		frac = float64(t.Elapsed(m.now)) / float64(t.Budget)
+	}
+	switch {
+	case remaining <= 0:
+		style, colour, words = st.Over, st.OverColor, "OVERTIME +"+clock(remaining)+" of "+clock(t.Budget)
+	case remaining*4 <= t.Budget:
+		style, colour = st.Warn, st.WarnColor
+	}
+	if !t.Running() && m.state.Paused {
+		words += " · paused"
+	}
+	barW := max(10, min(50, w-lipgloss.Width(words)-lipgloss.Width(label)-4))
+	bar := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
+		progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
+	bar.EmptyColor = st.TrackColor
+	return st.Subtle.Render(label) + " " + bar.ViewAs(min(1, frac)) + "  " + style.Render(words)
+}
+
+func (m Model) roundsView(w, h int) string {
+	st, s := m.styles, m.state
+	speaker, _ := s.Speaker()
+	turn, _ := s.CurrentTurn()
+	labelW := len("stand-up")
+	pad := func(l string) string { return l + strings.Repeat(" ", labelW-len(l)) }
+
+	title := st.Subtle.Render("Turn "+itoa(s.Pos+1)+" of "+itoa(len(s.Order))+" · speaking now") + "\n" +
+		st.Speaker.Render(speaker.Name)
+	if s.Paused {
+		reason := "paused"
+		if s.PauseReason != "" {
+			reason += ": " + s.PauseReason
+		}
+		title += "  " + st.Paused.Render("⏸ "+reason)
+	}
+	lines := []string{
+		title,
+		"",
+		m.timerLine(pad("turn"), turn.Timer, w),
+		m.timerLine(pad("stand-up"), s.Overall, w),
+		"",
+	}
+	if next := s.Upcoming(); len(next) > 0 {
+		var ns []string
+		for _, id := range next {
+			ns = append(ns, s.Name(id))
+		}
+		lines = append(lines, st.Subtle.Render("Up next  ")+truncate(st.Text.Render(strings.Join(ns, ", ")), w-9))
+	} else {
+		lines = append(lines, st.Subtle.Render("Up next  ")+st.Text.Render("nobody: this is the last turn"))
+	}
+	if done := m.doneSpeakers(); done != "" {
+		lines = append(lines, st.Subtle.Render("Done     ")+truncate(done, w-9))
+	}
+	if absent := s.Absent(); len(absent) > 0 {
+		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(strings.Join(names(absent), ", "), w-9)))
+	}
+	var blockers []string
+	for _, b := range s.Blockers {
+		blockers = append(blockers, st.Warn.Render("! ")+st.Text.Render(truncate(b.Speaker.Name+": "+b.Text, w-4)))
+	}
+	if len(blockers) > 0 {
+		keep := min(len(blockers), 3)
+		lines = append(lines, "", st.Heading.Render("Blockers ("+itoa(len(blockers))+")"))
+		lines = append(lines, blockers[len(blockers)-keep:]...)
+	}
+	main := strings.Join(lines, "\n")
+	used := lipgloss.Height(main) + 1
+	if h-used >= 4 {
+		main += "\n\n" + m.parkingPanel(w, h-used-1, "Parking lot")
+	}
+	return main
+}
+
+// doneSpeakers lists the finished turns with their time, overtime marked.
+func (m Model) doneSpeakers() string {
+	st, s := m.styles, m.state
+	var out []string
+	for _, t := range s.Turns {
+		if t.Ended.IsZero() {
+			continue
+		}
+		used := t.Timer.Elapsed(t.Ended)
+		entry := s.Name(t.Speaker) + " " + clock(used)
+		switch {
+		case t.Skipped:
+			out = append(out, st.Subtle.Render(s.Name(t.Speaker)+" skipped"))
+		case used > t.Timer.Budget:
+			out = append(out, st.Over.Render(entry))
+		default:
+			out = append(out, st.Text.Render(entry))
+		}
+	}
+	return strings.Join(out, st.Subtle.Render(" · "))
+}
+
+// parkingPanel shows the open parking-lot items in a box of at most h
+// lines, newest first when they do not all fit, so nobody wonders whether
+// their topic was heard.
+func (m Model) parkingPanel(w, h int, title string) string {
+	st := m.styles
+	open := m.state.OpenItems()
+	inner := w - 4
+	var lines []string
+	for i := len(open) - 1; i >= 0; i-- {
+		it := open[i]
+		line := st.Subtle.Render("#"+itoa(it.ID)+" ") + st.Text.Render(it.Topic)
+		if len(it.Stay) > 0 {
+			var ns []string
+			for _, p := range it.Stay {
+				ns = append(ns, p.Name)
+			}
+			line += st.Subtle.Render(" · stays: " + strings.Join(ns, ", "))
+		}
+		lines = append(lines, truncate(line, inner))
+	}
+	room := max(1, h-2)
+	heading := title + " (" + itoa(len(open)) + ")"
+	if len(lines) == 0 {
+		lines = []string{st.Subtle.Render("empty · press p to park a topic that goes too deep")}
+	}
+	if len(lines) > room {
+		heading += " · newest " + itoa(room-1)
+		lines = append(lines[:room-1], st.Subtle.Render("… "+itoa(len(lines)-room+1)+" more"))
+	}
+	return st.Panel.Width(w).Render(st.PanelTitle.Render(heading) + "\n" + strings.Join(lines, "\n"))
+}

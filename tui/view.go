@@ -1,0 +1,127 @@
+package tui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"huddle/session"
+)
+
+// Minimum terminal size; below it the screen says so instead of breaking.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// View renders the whole screen.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "huddle · " + m.state.Config.Team
+	return v
+}
+
+func (m Model) render() string {
+	if m.quit {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := "huddle needs a terminal of at least " + itoa(minWidth) + "×" + itoa(minHeight) +
+			"\nthis one is " + itoa(m.width) + "×" + itoa(m.height) + ": make it larger"
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(msg))
+	}
+	w, bodyHeight := m.bodySize()
+	header := m.header(w)
+	footer := m.footer(w)
+	body := m.body(w, bodyHeight)
+	body = lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).Render(body)
+	return m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, header, body, footer))
+}
+
+// bodySize is the width and height left for the phase's body.
+func (m Model) bodySize() (int, int) {
+	w := m.width - 2 // App padding
+	return w, max(1, m.height-lipgloss.Height(m.header(w))-lipgloss.Height(m.footer(w)))
+}
+
+func (m Model) header(w int) string {
+	st := m.styles
+	kind := "stand-up"
+	left := st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(m.state.Config.Team+" "+kind)
+	role := m.role().String()
+	if p, ok := m.state.Participant(m.me); ok {
+		role = p.Name + " · " + role
+	}
+	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Format("15:04:05")+" · "+role)
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Format("15:04"))
+		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
+	}
+	return left + strings.Repeat(" ", gap) + right + "\n" + st.Rule.Render(strings.Repeat("─", w))
+}
+
+func phaseTitle(p session.Phase) string {
+	switch p {
+	case session.Waiting:
+		return "waiting room"
+	case session.Rounds:
+		return "rounds"
+	case session.Parking:
+		return "parking lot"
+	default:
+		return "summary"
+	}
+}
+
+func (m Model) footer(w int) string {
+	st := m.styles
+	var lines []string
+	switch {
+	case m.status != "" && m.failed:
+		lines = append(lines, st.Error.Render("✗ "+truncate(m.status, w-2)))
+	case m.status != "":
+		lines = append(lines, st.Notice.Render("✓ "+truncate(m.status, w-2)))
+	default:
+		lines = append(lines, "")
+	}
+	if m.prompt != nil {
+		lines = append(lines, m.prompt.view(st))
+	}
+	lines = append(lines, m.help.View(m.keys))
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) body(w, h int) string {
+	switch m.state.Phase {
+	case session.Waiting:
+		return m.waitingView(w, h)
+	case session.Rounds:
+		return m.roundsView(w, h)
+	case session.Parking:
+		return m.parkingView(w, h)
+	default:
+		return m.summaryView(w, h)
+	}
+}
+
+// columns lays blocks side by side when they fit in w, else stacks them.
+func columns(w int, blocks ...string) string {
+	total := 0
+	for _, b := range blocks {
+		total += lipgloss.Width(b) + 3
+	}
+	if total <= w+3 {
+		spaced := make([]string, 0, 2*len(blocks))
+		for i, b := range blocks {
+			if i > 0 {
+				spaced = append(spaced, "   ")
+			}
+			spaced = append(spaced, b)
+		}
+		return lipgloss.JoinHorizontal(lipgloss.Top, spaced...)
+	}
+	return strings.Join(blocks, "\n\n")
+}
