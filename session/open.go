@@ -39,9 +39,11 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 	if cfg.Turn < 0 {
 		return Info{}, fmt.Errorf("%w: the turn time-box must be positive", ErrInvalid)
 	}
+	now = now.UTC()
 	if cfg.ScheduledAt.IsZero() {
 		cfg.ScheduledAt = now
 	}
+	cfg.ScheduledAt = cfg.ScheduledAt.UTC()
 	cfg.Agreements = cleanList(cfg.Agreements, DefaultMaxText)
 	fac := Person{ID: p.Facilitator.ID, Name: CleanName(p.Facilitator.Name)}
 	if fac.ID == "" || fac.Name == "" {

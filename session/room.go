@@ -28,6 +28,8 @@ const storeTimeout = 10 * time.Second
 // Room owns one live session. Commands from every participant go through
 // Submit, one at a time; each accepted command's events are durable in the
 // store before the state changes and before any subscriber sees them.
+// Events are stamped in UTC, so the live state and a fold of the stored
+// events are equal.
 type Room struct {
 	store Store
 	clock Clock
@@ -103,7 +105,7 @@ func (r *Room) Submit(actor ParticipantID, c Command) error {
 	if r.closed {
 		return fmt.Errorf("%w: the session is no longer open here", ErrClosed)
 	}
-	now := r.clock.Now()
+	now := r.clock.Now().UTC()
 	if err := r.expire(now); err != nil {
 		return err
 	}
@@ -172,7 +174,7 @@ func (r *Room) run(ctx context.Context) {
 			}
 		case <-fire:
 			r.mu.Lock()
-			err := r.expire(r.clock.Now())
+			err := r.expire(r.clock.Now().UTC())
 			r.mu.Unlock()
 			if err != nil {
 				r.onErr(fmt.Errorf("record expiry: %w", err))

@@ -8,7 +8,7 @@ import (
 
 func (m Model) waitingView(w, h int) string {
 	st, s := m.styles, m.state
-	at := s.Config.ScheduledAt
+	at := s.Config.ScheduledAt.Local()
 	var when string
 	switch d := at.Sub(m.now); {
 	case d > 0:

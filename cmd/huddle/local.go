@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
+
+	"huddle/session"
+	"huddle/session/sqlite"
+	"huddle/tui"
+)
+
+func openStore(dataDir string) (*sqlite.Store, error) {
+	path, err := dbFile(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := sqlite.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}
+
+// asker reads answers to setup questions from the terminal.
+type asker struct {
+	in          *bufio.Reader
+	out         io.Writer
+	interactive bool
+}
+
+var promptStyle = lipgloss.NewStyle().Bold(true)
+
+func (a asker) ask(question string) (string, error) {
+	if !a.interactive {
+		return "", errors.New("not a terminal")
+	}
+	fmt.Fprint(a.out, promptStyle.Render(question)+" ")
+	line, err := a.in.ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("read answer: %w", err)
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// runStandup resolves the team, resumes or creates its stand-up and runs
+// the interface until the user quits.
+func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reader, out io.Writer) error {
+	order, err := session.ParseOrder(sf.order)
+	if err != nil {
+		return err
+	}
+	if sf.timebox <= 0 || sf.turn < 0 {
+		return fmt.Errorf("%w: --timebox must be positive and --turn not negative", session.ErrInvalid)
+	}
+	at, err := parseAt(sf.at, time.Now())
+	if err != nil {
+		return err
+	}
+	st, err := openStore(g.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	a := asker{in: bufio.NewReader(in), out: out, interactive: isTerminal(in)}
+	team, err := resolveTeam(ctx, st, sf, a)
+	if err != nil {
+		return err
+	}
+	id, resumed, err := pickSession(ctx, st, team, sf, a)
+	if err != nil {
+		return err
+	}
+	if !resumed {
+		plan := session.Plan{
+			Config: session.Config{
+				Team: team.Name, Kind: session.Standup, ScheduledAt: at,
+				Timebox: sf.timebox, Turn: sf.turn, Order: order, Agreements: team.Agreements,
+			},
+			Facilitator: facilitator(g.name, team.Members),
+			Roster:      team.Members,
+		}
+		info, err := session.Create(ctx, st, plan, time.Now())
+		if err != nil {
+			return err
+		}
+		id = info.ID
+	}
+	room, err := session.OpenRoom(ctx, st, id, session.RoomOptions{})
+	if err != nil {
+		return err
+	}
+	defer room.Close()
+	state := room.Snapshot().State
+	if resumed && state.Paused && state.PauseReason == tui.QuitReason {
+		if err := room.Submit(state.Facilitator, session.Resume{}); err != nil {
+			return fmt.Errorf("resume the timers: %w", err)
+		}
+	}
+	p := tea.NewProgram(tui.New(room, state.Facilitator, tui.Options{PauseOnQuit: true}),
+		tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("run the interface: %w", err)
+	}
+	if s := room.Snapshot().State; s.Phase != session.Closed {
+		fmt.Fprintf(out, "The stand-up of %s is paused. Run huddle again to resume it.\n", s.Config.Team)
+	}
+	return nil
+}
+
+// resolveTeam finds the team to run, creating or updating it from the
+// flags, or asking the first time.
+func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker) (session.Team, error) {
+	name := sf.team
+	if name == "" {
+		last, err := st.Sessions(ctx, session.Filter{Limit: 1})
+		if err != nil {
+			return session.Team{}, err
+		}
+		if len(last) > 0 {
+			name = last[0].Team
+		}
+	}
+	if name == "" {
+		var err error
+		if name, err = a.ask("No team yet. Team name:"); err != nil {
+			return session.Team{}, fmt.Errorf("no team yet: run huddle standup --team NAME --members A,B,C")
+		}
+	}
+	name = session.CleanName(name)
+	if name == "" {
+		return session.Team{}, fmt.Errorf("%w: a team needs a name", session.ErrInvalid)
+	}
+	team, err := st.Team(ctx, name)
+	switch {
+	case errors.Is(err, session.ErrNotFound):
+		team = session.Team{Name: name, Created: time.Now()}
+	case err != nil:
+		return session.Team{}, err
+	}
+	changed := team.Created.IsZero() || errors.Is(err, session.ErrNotFound)
+	if len(sf.members) > 0 {
+		team.Members, changed = cleanNames(sf.members), true
+	}
+	if len(sf.agreements) > 0 {
+		team.Agreements, changed = sf.agreements, true
+	}
+	if len(team.Members) == 0 {
+		answer, err := a.ask("Who is in " + name + "? Names, comma-separated:")
+		if err != nil {
+			return session.Team{}, fmt.Errorf("team %s has no members: add them with --members A,B,C", name)
+		}
+		team.Members, changed = cleanNames(strings.Split(answer, ",")), true
+		if len(team.Members) == 0 {
+			return session.Team{}, fmt.Errorf("%w: a team needs at least one member", session.ErrInvalid)
+		}
+	}
+	if changed {
+		team.Updated = time.Now()
+		if err := st.PutTeam(ctx, team); err != nil {
+			return session.Team{}, err
+		}
+	}
+	return team, nil
+}
+
+// pickSession returns the team's unfinished stand-up to resume, or ends it
+// when a new one is wanted.
+func pickSession(ctx context.Context, st session.Store, team session.Team, sf standupFlags, a asker) (string, bool, error) {
+	kind := session.Standup
+	open, err := st.Sessions(ctx, session.Filter{Team: team.Name, Kind: &kind, Unfinished: true, Limit: 1})
+	if err != nil || len(open) == 0 {
+		return "", false, err
+	}
+	prev := open[0]
+	resume := sf.resume || (!sf.fresh && !a.interactive)
+	if !sf.resume && !sf.fresh && a.interactive {
+		answer, err := a.ask(fmt.Sprintf("%s has an unfinished stand-up from %s. Resume it? [Y/n]",
+			team.Name, prev.Created.Local().Format("Mon 15:04")))
+		if err != nil {
+			return "", false, err
+		}
+		resume = answer == "" || strings.HasPrefix(strings.ToLower(answer), "y")
+	}
+	if resume {
+		return prev.ID, true, nil
+	}
+	room, err := session.OpenRoom(ctx, st, prev.ID, session.RoomOptions{})
+	if err != nil {
+		return "", false, err
+	}
+	defer room.Close()
+	if err := room.Submit(room.Snapshot().State.Facilitator, session.End{}); err != nil {
+		return "", false, fmt.Errorf("end the unfinished stand-up: %w", err)
+	}
+	return "", false, nil
+}
+
+// facilitator is the person at the keyboard: a roster member if the name
+// matches one, else a local participant.
+func facilitator(name string, roster []string) session.Person {
+	if name == "" {
+		name = os.Getenv("USER")
+		if u, err := user.Current(); err == nil && u.Username != "" {
+			name = u.Username
+		}
+	}
+	name = session.CleanName(name)
+	if name == "" {
+		name = "facilitator"
+	}
+	for _, m := range roster {
+		if strings.EqualFold(m, name) {
+			return session.Person{ID: session.RosterID(m), Name: m}
+		}
+	}
+	return session.Person{ID: session.ParticipantID("local:" + name), Name: name}
+}
+
+func cleanNames(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range in {
+		n = session.CleanName(n)
+		if n != "" && !seen[strings.ToLower(n)] {
+			seen[strings.ToLower(n)] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func joinOr(list []string, none string) string {
+	if len(list) == 0 {
+		return none
+	}
+	return strings.Join(list, ", ")
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}

@@ -1,0 +1,32 @@
+// Package sqlite is huddle's embedded store: a session.Store kept in one
+// SQLite file, through the pure-Go driver modernc.org/sqlite.
+//
+// This package is the only place huddle speaks SQL. It stores what package
+// session defines — teams and each session's events — and nothing else is
+// truth: the sessions table is an index to find a session by (id, join
+// code, team, kind, creation time), and what it reports besides (when a
+// session ended, how many events it has) is derived from the events on
+// every read. The state of a session is always the fold of its events.
+//
+// Durability. The file is opened in WAL mode with synchronous=NORMAL: when
+// Append or Create returns nil the events are in the write-ahead log, so
+// they survive the process being killed; a power loss or an operating
+// system crash may lose the most recent commits (never corrupt the file).
+//
+// Concurrency. A Store is safe for concurrent use. Writes go through a
+// single connection (SQLite has one writer at a time; one connection in
+// the process means no writer ever waits on another for a lock), and
+// transactions begin IMMEDIATE, so another process sharing the file makes
+// a writer wait up to the busy timeout rather than fail halfway. Reads use
+// a small separate pool of read-only connections and, thanks to WAL, run
+// alongside the writer.
+//
+// Times are stored as Unix nanoseconds and returned in UTC, without a
+// monotonic reading, as a Room stamps them: a fold of the stored events
+// equals the live state. A time that does not fit in int64 nanoseconds (years
+// before 1678 or after 2262, and the zero time for events) is refused. A
+// team's zero Created or Updated time is stored as NULL and returned zero.
+//
+// The schema is created and migrated on Open; its version is kept in
+// PRAGMA user_version. A file written by a newer huddle is refused.
+package sqlite
