@@ -42,12 +42,12 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Start:    b("n", "start", "n"),
 		Next:     b("n", "next", "n"),
-		Pause:    b("space", "pause/resume", "space"),
-		Extend:   b("+", "add a minute", "+", "="),
-		Skip:     b("s", "skip speaker", "s"),
-		Park:     b("p", "park a topic", "p"),
-		Blocker:  b("b", "note a blocker", "b"),
-		Arrive:   b("a", "someone arrived", "a"),
+		Pause:    b("space", "pause", "space"),
+		Extend:   b("+", "+1 min", "+", "="),
+		Skip:     b("s", "skip", "s"),
+		Park:     b("p", "park", "p"),
+		Blocker:  b("b", "blocker", "b"),
+		Arrive:   b("a", "arrival", "a"),
 		Present:  b("enter", "mark present", "enter"),
 		Up:       b("↑/k", "up", "up", "k"),
 		Down:     b("↓/j", "down", "down", "j"),
@@ -57,11 +57,11 @@ func DefaultKeyMap() KeyMap {
 		Retro:    b("r", "to retro", "r"),
 		Drop:     b("x", "drop", "x"),
 		End:      b("e", "end now", "e"),
-		Help:     b("?", "more keys", "?"),
+		Help:     b("?", "more", "?"),
 		Quit:     b("q", "quit", "q", "ctrl+c"),
 		Confirm:  b("enter", "confirm", "enter"),
 		Cancel:   b("esc", "cancel", "esc"),
-		Complete: b("tab", "complete name", "tab"),
+		Complete: b("tab", "complete", "tab"),
 	}
 }
 
@@ -116,7 +116,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 // ShortHelp is the footer: the keys of the moment.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Next, k.Present, k.Pause, k.Extend, k.Skip,
-		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.Help, k.Quit}
+		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down, k.Help, k.Quit}
 }
 
 // FullHelp is every key of the moment, shown with ?.

@@ -98,7 +98,11 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptBlocker:
 		return m.submit(session.NoteBlocker{Text: value}, "blocker noted")
 	case promptArrive:
-		return m.submit(session.Arrive{Name: value}, session.CleanName(value)+" is here")
+		name := session.CleanName(value)
+		if p, ok := m.findByName(value); ok {
+			name = p.Name
+		}
+		return m.submit(session.Arrive{Name: value}, name+" is here")
 	case promptStay:
 		who, ok := m.findByName(value)
 		if !ok {

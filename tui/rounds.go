@@ -28,7 +28,7 @@ func (m Model) timerLine(label string, t session.Timer, w int) string {
 	if !t.Running() && m.state.Paused {
 		words += " · paused"
 	}
-	barW := max(10, min(50, w-lipgloss.Width(words)-lipgloss.Width(label)-4))
+	barW := max(10, min(40, w-lipgloss.Width(label)-34)) // the same for both timers
 	bar := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
 		progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
 	bar.EmptyColor = st.TrackColor

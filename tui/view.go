@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -90,7 +91,11 @@ func (m Model) footer(w int) string {
 	if m.prompt != nil {
 		lines = append(lines, m.prompt.view(st))
 	}
-	lines = append(lines, m.help.View(m.keys))
+	// help truncates a short line that only just overflows imperfectly
+	// (bubbles v2.2.1), so cut it to the width here as well.
+	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
+		lines = append(lines, ansi.Truncate(l, w, "…"))
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -2,6 +2,9 @@ package tui
 
 import (
 	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
 
 	"huddle/session"
 )
@@ -13,6 +16,8 @@ func (m Model) waitingView(w, h int) string {
 	switch d := at.Sub(m.now); {
 	case d > 0:
 		when = st.Text.Render("Starts at "+at.Format("15:04")) + st.Subtle.Render(" · in "+clock(d))
+	case d > -time.Minute:
+		when = st.Text.Render("Scheduled for "+at.Format("15:04")) + st.Subtle.Render(" · now")
 	default:
 		when = st.Text.Render("Scheduled for "+at.Format("15:04")) + st.Late.Render(" · "+clock(d)+" past the start")
 	}
@@ -41,6 +46,7 @@ func (m Model) waitingView(w, h int) string {
 		}
 		for i := range lines {
 			lines[i] = truncate(lines[i], colW)
+			lines[i] += strings.Repeat(" ", max(0, colW-lipgloss.Width(lines[i])))
 		}
 		return st.Heading.Render(title) + "\n" + strings.Join(lines, "\n")
 	}
