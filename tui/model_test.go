@@ -24,7 +24,7 @@ const fac session.ParticipantID = "local:maria"
 // snapshot after each of them. Ticks and snapshot waits are off, so
 // nothing sleeps; time moves only with the fake clock.
 type driver struct {
-	t     *testing.T
+	t     testing.TB
 	m     Model
 	room  *session.Room
 	clock *session.FakeClock
@@ -32,7 +32,7 @@ type driver struct {
 	quit  bool
 }
 
-func newDriver(t *testing.T, cfg session.Config, roster ...string) *driver {
+func newDriver(t testing.TB, cfg session.Config, roster ...string) *driver {
 	t.Helper()
 	st, err := sqlite.Open(filepath.Join(t.TempDir(), "huddle.db"))
 	if err != nil {
