@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // clock formats a duration as m:ss (or h:mm:ss), rounding down to the
@@ -31,19 +31,13 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 func lenRunes(s string) int { return len([]rune(s)) }
 
-// truncate shortens s to width cells with an ellipsis.
+// truncate shortens s, which may hold styles, to width cells with an
+// ellipsis.
 func truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if lipgloss.Width(s) <= width {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return ansi.Truncate(s, width, "…")
 }
 
 // joinNames lists names as "a, b and c".

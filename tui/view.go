@@ -33,9 +33,9 @@ func (m Model) render() string {
 			"\nthis one is " + itoa(m.width) + "×" + itoa(m.height) + ": make it larger"
 		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(msg))
 	}
-	w, bodyHeight := m.bodySize()
-	header := m.header(w)
-	footer := m.footer(w)
+	w := m.width - 2 // App padding
+	header, footer := m.header(w), m.footer(w)
+	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
 	body := m.body(w, bodyHeight)
 	body = lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).Render(body)
 	return m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, header, body, footer))
