@@ -66,10 +66,13 @@ type (
 	Leave struct{ Who ParticipantID }
 	// Start ends the waiting room and gives the first turn.
 	Start struct{}
-	// Next ends the current turn (or phase) and moves on.
-	Next struct{}
-	// Skip sends the current speaker to the end of the order.
-	Skip struct{}
+	// Next ends the current turn (or phase) and moves on. If Speaker is
+	// set, it must still be the current speaker: a second press of the
+	// same key, or two facilitators at once, cannot end two turns.
+	Next struct{ Speaker ParticipantID }
+	// Skip sends the current speaker to the end of the order; Speaker is
+	// checked as for Next.
+	Skip struct{ Speaker ParticipantID }
 	// Pause stops the timers; Reason is shown while paused.
 	Pause struct{ Reason string }
 	// Resume restarts the timers.
@@ -82,10 +85,11 @@ type (
 		Text    string
 	}
 	// Park puts a topic in the parking lot, raised by RaisedBy (the actor
-	// if empty).
+	// if empty), with the people who need to stay for it.
 	Park struct {
 		Topic    string
 		RaisedBy ParticipantID
+		Stay     []ParticipantID
 	}
 	// Stay adds (or with Stay false removes) someone who needs to stay for
 	// a parking-lot item.
@@ -170,8 +174,8 @@ func (c Arrive) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		return nil, fmt.Errorf("%w: %s is already here", ErrConflict, who.Name)
 	}
 	var late time.Duration
-	if who.Arrived.IsZero() && env.Now.Sub(s.Config.ScheduledAt) >= time.Minute {
-		late = env.Now.Sub(s.Config.ScheduledAt).Truncate(time.Minute)
+	if due, ok := s.Due(); ok && who.Arrived.IsZero() && env.Now.Sub(due) >= time.Minute {
+		late = env.Now.Sub(due).Truncate(time.Minute)
 	}
 	return []Payload{&Arrived{Who: who.Person(), Role: who.Role, LateBy: late}}, nil
 }
@@ -229,8 +233,22 @@ func (Start) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	}, nil
 }
 
-func (Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+// stillSpeaking rejects a command meant for a speaker whose turn is over.
+func stillSpeaking(s *State, want ParticipantID) error {
+	if want == "" {
+		return nil
+	}
+	if sp, ok := s.Speaker(); !ok || sp.ID != want {
+		return fmt.Errorf("%w: %s's turn is already over", ErrConflict, s.Name(want))
+	}
+	return nil
+}
+
+func (c Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := facilitatorOnly(a, "move on"); err != nil {
+		return nil, err
+	}
+	if err := stillSpeaking(s, c.Speaker); err != nil {
 		return nil, err
 	}
 	switch s.Phase {
@@ -250,11 +268,14 @@ func (Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	}
 }
 
-func (Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+func (c Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := facilitatorOnly(a, "skip a speaker"); err != nil {
 		return nil, err
 	}
 	if err := inPhase(s, Rounds, "skipping is possible"); err != nil {
+		return nil, err
+	}
+	if err := stillSpeaking(s, c.Speaker); err != nil {
 		return nil, err
 	}
 	if s.Pos+1 >= len(s.Order) {
@@ -337,6 +358,9 @@ func (c Park) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	}
 	raiser := a
 	if c.RaisedBy != "" {
+		if err := selfOrFacilitator(a, c.RaisedBy, "park topics"); err != nil {
+			return nil, err
+		}
 		p, ok := s.Participant(c.RaisedBy)
 		if !ok {
 			return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.RaisedBy)
@@ -351,7 +375,21 @@ func (c Park) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if sp, ok := s.Speaker(); ok {
 		p.Speaker = sp.Person()
 	}
-	return []Payload{p}, nil
+	out := []Payload{p}
+	for _, who := range c.Stay {
+		if slices.ContainsFunc(out[1:], func(q Payload) bool { return q.(*StayChanged).Who.ID == who }) {
+			continue
+		}
+		if err := selfOrFacilitator(a, who, "change who stays"); err != nil {
+			return nil, err
+		}
+		q, ok := s.Participant(who)
+		if !ok {
+			return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, who)
+		}
+		out = append(out, &StayChanged{Item: id, Who: q.Person(), Stay: true})
+	}
+	return out, nil
 }
 
 func openItem(s *State, id int) (Item, error) {

@@ -110,6 +110,15 @@ func TestDecideRejects(t *testing.T) {
 		{"observer cannot park", func(f *fixture) { f.must("obs", Arrive{Who: "obs", Name: "Olga", Role: Observer}) }, "obs", Park{Topic: "x"}, ErrForbidden},
 		{"nothing is accepted after the end", func(f *fixture) { f.must(fac, End{}) }, fac, Park{Topic: "x"}, ErrPhase},
 		{"member cannot end", func(f *fixture) { f.arrive("Lukas") }, lukas, End{}, ErrForbidden},
+		{"a second next for the same speaker conflicts", func(f *fixture) { f.arrive("Lukas", "Julia"); f.must(fac, Start{}); f.must(fac, Next{Speaker: lukas}) }, fac, Next{Speaker: lukas}, ErrConflict},
+		{"a second skip for the same speaker conflicts", func(f *fixture) {
+			f.arrive("Lukas", "Julia", "Jörg")
+			f.must(fac, Start{})
+			f.must(fac, Skip{Speaker: lukas})
+		}, fac, Skip{Speaker: lukas}, ErrConflict},
+		{"member cannot park in someone else's name", func(f *fixture) { f.arrive("Lukas", "Julia") }, lukas, Park{Topic: "x", RaisedBy: RosterID("Julia")}, ErrForbidden},
+		{"member cannot make others stay when parking", func(f *fixture) { f.arrive("Lukas", "Julia") }, lukas, Park{Topic: "x", Stay: []ParticipantID{RosterID("Julia")}}, ErrForbidden},
+		{"parking with an unknown stayer is not found", nil, fac, Park{Topic: "x", Stay: []ParticipantID{"nobody"}}, ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,5 +336,30 @@ func TestCarryOver(t *testing.T) {
 	next.must(fac, Park{Topic: "new"})
 	if it, _ := next.s.Item(3); it.Topic != "new" || len(next.s.Items) != 3 {
 		t.Fatalf("a new item after carried ones must take a fresh id; items %+v", next.s.Items)
+	}
+}
+
+func TestParkWithStayers(t *testing.T) {
+	f := newFixture(t, Config{}, "Lukas", "Julia")
+	f.arrive("Lukas", "Julia")
+	f.must(fac, Park{Topic: "ci", RaisedBy: RosterID("Julia"), Stay: []ParticipantID{RosterID("Julia"), RosterID("Lukas"), RosterID("Julia")}})
+	it, _ := f.s.Item(1)
+	if it.RaisedBy.Name != "Julia" || len(it.Stay) != 2 || !it.Stays(RosterID("Lukas")) {
+		t.Fatalf("item %+v", it)
+	}
+}
+
+func TestLatenessWithoutAScheduledStartCountsFromTheStart(t *testing.T) {
+	f := newFixture(t, Config{}, "Lukas", "Julia")
+	f.s.Config.ScheduledAt = time.Time{} // as Create leaves it without --at
+	f.advance(10 * time.Minute)
+	f.arrive("Lukas")
+	f.must(fac, Start{})
+	f.advance(4 * time.Minute)
+	f.arrive("Julia")
+	l, _ := f.s.Participant(RosterID("Lukas"))
+	j, _ := f.s.Participant(RosterID("Julia"))
+	if l.LateBy != 0 || j.LateBy != 4*time.Minute {
+		t.Fatalf("late by: Lukas %v (want 0), Julia %v (want 4m)", l.LateBy, j.LateBy)
 	}
 }

@@ -40,10 +40,9 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 		return Info{}, fmt.Errorf("%w: the turn time-box must be positive", ErrInvalid)
 	}
 	now = now.UTC()
-	if cfg.ScheduledAt.IsZero() {
-		cfg.ScheduledAt = now
+	if !cfg.ScheduledAt.IsZero() {
+		cfg.ScheduledAt = cfg.ScheduledAt.UTC()
 	}
-	cfg.ScheduledAt = cfg.ScheduledAt.UTC()
 	cfg.Agreements = cleanList(cfg.Agreements, DefaultMaxText)
 	fac := Person{ID: p.Facilitator.ID, Name: CleanName(p.Facilitator.Name)}
 	if fac.ID == "" || fac.Name == "" {

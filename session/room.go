@@ -98,7 +98,9 @@ func (r *Room) Snapshot() Snapshot {
 
 // Submit decides a command for the actor and records its events. It
 // returns the Decide error for a rejected command, an ErrClosed error after
-// Close, or the store's error; in every error case nothing changed.
+// Close, or the store's error; in every error case the command changed
+// nothing. Time-box expiries that were due are recorded first, whatever
+// becomes of the command, so that the log keeps the order things happened.
 func (r *Room) Submit(actor ParticipantID, c Command) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

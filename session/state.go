@@ -10,9 +10,9 @@ type Config struct {
 	Team        string        `json:"team"`
 	Kind        Kind          `json:"kind"`
 	Code        string        `json:"code"`
-	ScheduledAt time.Time     `json:"scheduled_at"`
-	Timebox     time.Duration `json:"timebox"`        // the whole stand-up
-	Turn        time.Duration `json:"turn,omitempty"` // per turn; 0 divides Timebox among speakers
+	ScheduledAt time.Time     `json:"scheduled_at,omitzero"` // zero: start when ready
+	Timebox     time.Duration `json:"timebox"`               // the whole stand-up
+	Turn        time.Duration `json:"turn,omitempty"`        // per turn; 0 divides Timebox among speakers
 	Order       Order         `json:"order"`
 	Agreements  []string      `json:"agreements,omitempty"`
 }
@@ -160,6 +160,18 @@ func Fold(id string, events []Event) *State {
 func (s *State) Apply(e Event) {
 	s.Seq = e.Seq
 	e.Payload.apply(s, e)
+}
+
+// Due is the time against which arrivals count as late: the scheduled
+// start if one was set, else the actual start once the rounds began.
+func (s *State) Due() (time.Time, bool) {
+	switch {
+	case !s.Config.ScheduledAt.IsZero():
+		return s.Config.ScheduledAt, true
+	case !s.Started.IsZero():
+		return s.Started, true
+	}
+	return time.Time{}, false
 }
 
 // Participant returns the participant with the id.

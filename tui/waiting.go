@@ -14,6 +14,8 @@ func (m Model) waitingView(w, h int) string {
 	at := s.Config.ScheduledAt.Local()
 	var when string
 	switch d := at.Sub(m.now); {
+	case at.IsZero():
+		when = st.Text.Render("No fixed start time") + st.Subtle.Render(" · start when ready; later arrivals count as late")
 	case d > 0:
 		when = st.Text.Render("Starts at "+at.Format("15:04")) + st.Subtle.Render(" · in "+clock(d))
 	case d > -time.Minute:

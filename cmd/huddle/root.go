@@ -28,7 +28,7 @@ func (f *standupFlags) add(cmd *cobra.Command) {
 	fs.StringVarP(&f.team, "team", "t", "", "the team (default: the last team used)")
 	fs.StringSliceVarP(&f.members, "members", "m", nil, "the team's roster, comma-separated; replaces the stored one")
 	fs.StringArrayVar(&f.agreements, "agreement", nil, "a working agreement shown in the waiting room (repeat the flag; replaces the stored ones)")
-	fs.StringVar(&f.at, "at", "", "scheduled start, HH:MM today (default: now); arrivals after it count as late")
+	fs.StringVar(&f.at, "at", "", "scheduled start, HH:MM today; arrivals after it count as late (default: none, lateness counts from the start)")
 	fs.StringVar(&f.order, "order", "join", "speaking order: join, random or alpha")
 	fs.DurationVar(&f.turn, "turn", 0, "time-box per turn, e.g. 2m (default: the time-box divided among those present)")
 	fs.DurationVar(&f.timebox, "timebox", 15*time.Minute, "time-box of the whole stand-up")
@@ -78,7 +78,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: your OS user name)")
 	sf.add(root)
-	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g))
+	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g))
 	return root
 }
 
@@ -128,10 +128,11 @@ func newTeamsCmd(g *globalFlags) *cobra.Command {
 	}
 }
 
-// parseAt reads a start time as HH:MM today, or RFC 3339.
+// parseAt reads a start time as HH:MM today, or RFC 3339. Empty means no
+// scheduled start: lateness then counts from the actual start.
 func parseAt(s string, now time.Time) (time.Time, error) {
 	if s == "" {
-		return now, nil
+		return time.Time{}, nil
 	}
 	if t, err := time.ParseInLocation("15:04", s, now.Location()); err == nil {
 		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location()), nil

@@ -44,8 +44,8 @@ func TestParseAt(t *testing.T) {
 	if err != nil || !at.Equal(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("10:00 → %v, %v", at, err)
 	}
-	if at, _ := parseAt("", now); !at.Equal(now) {
-		t.Fatalf("empty → %v, want now", at)
+	if at, _ := parseAt("", now); !at.IsZero() {
+		t.Fatalf("empty → %v, want no scheduled start", at)
 	}
 	if _, err := parseAt("ten", now); !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "HH:MM") {
 		t.Fatalf("bad time: %v", err)

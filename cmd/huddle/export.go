@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"huddle/session"
+	"huddle/session/export"
+)
+
+// exportFormats are the formats of huddle export, by flag value.
+var exportFormats = map[string]func(w io.Writer, info session.Info, events []session.Event) error{
+	"md": func(w io.Writer, info session.Info, events []session.Event) error {
+		return export.Markdown(w, session.Fold(info.ID, events))
+	},
+	"json": export.JSON,
+}
+
+func newExportCmd(g *globalFlags) *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "export [SESSION]",
+		Short: "Write the minutes (Markdown) or the record (JSON) of a session",
+		Long: `Write a recorded session as Markdown minutes or as a JSON record.
+
+SESSION is a session id, a join code (as shown in the waiting room), or
+last for the newest session of any team, which is the default.
+
+The Markdown minutes (--format md) show the attendance (on time, late by
+N min, absent), each turn against its time-box, the blockers, the parking
+lot with what became of each topic, and the decisions with who was present
+and who was absent. They render on GitHub and in most Markdown viewers;
+what people typed is escaped, so it shows as typed. Times are in the local
+time zone.
+
+The JSON record (--format json) holds every event of the session, so that
+another program (or a later huddle) can rebuild the session from it. Its
+"huddle_record" field is the version of the format.
+
+Without -o the export goes to standard output. With -o FILE it is written
+to a temporary file next to FILE and renamed over it only once complete,
+so a failed export never leaves half a file. With -o and no --format, a
+FILE ending in .json gets the JSON record.`,
+		Example: `  # the minutes of the last stand-up, on screen
+  huddle export
+
+  # into a file, to paste into the team's wiki
+  huddle export last -o standup.md
+
+  # the record of a session by its join code, for archiving
+  huddle export maple-otter-kite-40721 --format json -o standup.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := "last"
+			if len(args) > 0 {
+				ref = args[0]
+			}
+			if !cmd.Flags().Changed("format") && strings.EqualFold(filepath.Ext(output), ".json") {
+				format = "json"
+			}
+			write, ok := exportFormats[format]
+			if !ok {
+				return fmt.Errorf("%w: unknown format %q (want md or json)", session.ErrInvalid, format)
+			}
+			st, err := openStore(g.dataDir)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			info, err := findSession(cmd.Context(), st, ref)
+			if err != nil {
+				return err
+			}
+			events, err := st.Events(cmd.Context(), info.ID)
+			if err != nil {
+				return err
+			}
+			encode := func(w io.Writer) error { return write(w, info, events) }
+			if output == "" || output == "-" {
+				return encode(cmd.OutOrStdout())
+			}
+			return writeFileAtomic(output, encode)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "md", "md for Markdown minutes, json for the full record")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output (- is standard output)")
+	return cmd
+}
+
+// findSession finds a session by id, by join code, or the newest one for
+// "last".
+func findSession(ctx context.Context, st session.Store, ref string) (session.Info, error) {
+	if strings.EqualFold(ref, "last") {
+		last, err := st.Sessions(ctx, session.Filter{Limit: 1})
+		if err != nil {
+			return session.Info{}, err
+		}
+		if len(last) == 0 {
+			return session.Info{}, fmt.Errorf("%w: no sessions yet (hold one with: huddle standup --team NAME --members A,B,C)", session.ErrNotFound)
+		}
+		return last[0], nil
+	}
+	info, err := st.Session(ctx, ref)
+	if err == nil || !errors.Is(err, session.ErrNotFound) {
+		return info, err
+	}
+	if code, ok := session.ParseJoinCode(ref); ok {
+		info, err = st.SessionByCode(ctx, code)
+		if err == nil || !errors.Is(err, session.ErrNotFound) {
+			return info, err
+		}
+	}
+	return session.Info{}, fmt.Errorf("%w: no session %q (try: huddle export last)", session.ErrNotFound, ref)
+}
+
+// writeFileAtomic writes a file through encode: into a temporary file in
+// the same directory, renamed over path only when encode, the flush and
+// the sync succeeded, so that path holds either its old content or all of
+// the new. The file is readable by everyone (0644), like a file made by
+// shell redirection under the usual umask.
+func writeFileAtomic(path string, encode func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err := encode(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
