@@ -32,6 +32,8 @@ type KeyMap struct {
 	Confirm  key.Binding
 	Cancel   key.Binding
 	Complete key.Binding
+
+	scrolling bool // the summary: ↑/↓ belong in the footer
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -43,7 +45,7 @@ func DefaultKeyMap() KeyMap {
 		Start:    b("n", "start", "n"),
 		Next:     b("n", "next", "n"),
 		Pause:    b("space", "pause", "space"),
-		Extend:   b("+", "+1 min", "+", "="),
+		Extend:   b("+", "+1m", "+", "="),
 		Skip:     b("s", "skip", "s"),
 		Park:     b("p", "park", "p"),
 		Blocker:  b("b", "blocker", "b"),
@@ -51,10 +53,10 @@ func DefaultKeyMap() KeyMap {
 		Present:  b("enter", "mark present", "enter"),
 		Up:       b("↑/k", "up", "up", "k"),
 		Down:     b("↓/j", "down", "down", "j"),
-		Stay:     b("s", "who stays", "s"),
+		Stay:     b("s", "stays", "s"),
 		Discuss:  b("d", "discussed", "d"),
 		Decide:   b("c", "decision", "c"),
-		Retro:    b("r", "to retro", "r"),
+		Retro:    b("r", "retro", "r"),
 		Drop:     b("x", "drop", "x"),
 		End:      b("e", "end now", "e"),
 		Help:     b("?", "more", "?"),
@@ -82,6 +84,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Complete.SetEnabled(prompting)
 	k.Help.SetEnabled(!prompting)
 	k.Quit.SetEnabled(!prompting)
+	k.scrolling = phase == session.Closed
 	if prompting || phase == session.Closed {
 		k.Up.SetEnabled(phase == session.Closed && !prompting)
 		k.Down.SetEnabled(phase == session.Closed && !prompting)
@@ -115,8 +118,11 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 
 // ShortHelp is the footer: the keys of the moment.
 func (k KeyMap) ShortHelp() []key.Binding {
+	if k.scrolling {
+		return []key.Binding{k.Up, k.Down, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Next, k.Present, k.Pause, k.Extend, k.Skip,
-		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down, k.Help, k.Quit}
+		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.Help, k.Quit}
 }
 
 // FullHelp is every key of the moment, shown with ?.

@@ -25,9 +25,10 @@ const QuitReason = "huddle was closed"
 
 // Options tune a Model.
 type Options struct {
-	// PauseOnQuit pauses the running timers when this participant quits,
-	// so the session resumes where it was (local mode).
-	PauseOnQuit bool
+	// SharedKeyboard is local mode: one keyboard, the screen shared in a
+	// call. Quitting pauses the running timers, so the session resumes
+	// where it was, and the facilitator types on behalf of the others.
+	SharedKeyboard bool
 }
 
 // Model is the root of the interface for one participant of one session.
@@ -69,11 +70,12 @@ type (
 	doneMsg      struct {
 		err    error
 		notice string
+		retry  *prompt // the prompt to reopen with its text when err is set
 	}
 )
 
 // New returns the interface of participant me in the room. It subscribes
-// to the room at once; the subscription ends when the program quits.
+// to the room at once; Close ends the subscription.
 func New(room Room, me session.ParticipantID, opts Options) Model {
 	m := Model{
 		room:    room,
@@ -100,6 +102,10 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }
+
+// Close ends the model's subscription to the room. Call it once the
+// program has ended.
+func (m Model) Close() { m.sub.Close() }
 
 // Init starts listening for snapshots and the clock.
 func (m Model) Init() tea.Cmd {
@@ -160,6 +166,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status, m.failed = msg.notice, msg.err != nil
 		if msg.err != nil {
 			m.status = sentence(msg.err)
+			if msg.retry != nil && m.prompt == nil && !m.quit {
+				return m.openPrompt(msg.retry)
+			}
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -234,7 +243,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 // the options ask for it.
 func (m Model) leave() (tea.Model, tea.Cmd) {
 	m.quit = true
-	if m.opts.PauseOnQuit && m.state.Phase == session.Rounds && !m.state.Paused && m.role() == session.Facilitator {
+	if m.opts.SharedKeyboard && m.state.Phase == session.Rounds && !m.state.Paused && m.role() == session.Facilitator {
 		room, me := m.room, m.me
 		return m, tea.Sequence(func() tea.Msg {
 			return doneMsg{err: room.Submit(me, session.Pause{Reason: QuitReason})}
@@ -261,7 +270,8 @@ func (m *Model) clampCursor() {
 	case session.Waiting:
 		n = len(m.state.Absent())
 	case session.Parking:
-		n = len(m.state.Items)
+		open, _, _ := m.parkingItems()
+		n = len(open)
 	}
 	m.cursor = max(0, min(m.cursor, n-1))
 }

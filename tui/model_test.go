@@ -58,7 +58,7 @@ func newDriver(t testing.TB, cfg session.Config, roster ...string) *driver {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { room.Close() })
-	m := New(room, fac, Options{PauseOnQuit: true})
+	m := New(room, fac, Options{SharedKeyboard: true})
 	m.ticking = false
 	d := &driver{t: t, m: m, room: room, clock: clock}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -270,7 +270,7 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.see("summary", "Attendance", "✓ Lukas on time", "! Christian late by 63 min", "Turns", "Julia", "skipped",
 		"Blockers", "Lukas: build is red", "Parking lot")
 	d.press("down", "down", "down", "down", "down", "down", "down", "down") // the summary scrolls
-	d.see("→ decision: pair on it after the stand-up", "1 item(s) carry over", "→ sent to the next retrospective")
+	d.see("→ decision: pair on it after the stand-up", "1 topic(s) carry over", "→ sent to the next retrospective")
 	d.press("q")
 	if !d.quit {
 		t.Fatal("q did not quit")
@@ -328,5 +328,122 @@ func TestLayoutAdaptsToTheTerminal(t *testing.T) {
 			}
 		}
 		d.see("Missing (2)")
+	}
+}
+
+func (d *driver) state() *session.State { return d.room.Snapshot().State }
+
+func TestParkingCursorMovesOverOpenItemsOnly(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("enter", "n")
+	for _, topic := range []string{"one", "two", "three"} {
+		d.press("p")
+		d.typeText(topic)
+		d.press("enter")
+	}
+	d.press("n")
+	d.see("parking lot", "▸ #1 one")
+	d.press("r")
+	d.see("▸ #2 two", "→ sent to the next retrospective")
+	d.press("x")
+	d.see("▸ #3 three", "→ dropped")
+	d.press("d", "enter") // discussed, no note
+	d.see("Every topic has an outcome")
+	for id, want := range map[int]session.Status{1: session.SentToRetro, 2: session.Dropped, 3: session.Discussed} {
+		if it, _ := d.state().Item(id); it.Status != want {
+			t.Fatalf("#%d is %s, want %s", id, it.Status, want)
+		}
+	}
+	d.press("x") // nothing is selected any more: nothing happens
+	d.notSee("✗")
+}
+
+func TestEndPromptTakesEnterAsYes(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("e")
+	d.see("End the stand-up now? (y/n)")
+	d.press("enter")
+	if d.state().Phase != session.Closed {
+		t.Fatal("enter did not end the stand-up")
+	}
+	d.see("Ended before the rounds started")
+}
+
+func TestCtrlCQuitsFromAPrompt(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("p")
+	d.send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	if !d.quit {
+		t.Fatal("ctrl+c in a prompt did not quit")
+	}
+}
+
+func TestParkWithMentionsRecordsWhoStays(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n")
+	d.press("p")
+	d.typeText("ci flakes @julia @Lukas")
+	d.press("enter")
+	it, ok := d.state().Item(1)
+	if !ok || it.Topic != "ci flakes" || it.RaisedBy.Name != "Julia" || !it.Stays(session.RosterID("Lukas")) || !it.Stays(session.RosterID("Julia")) {
+		t.Fatalf("item %+v", it)
+	}
+	d.see("#1 ci flakes · stays: Julia, Lukas")
+}
+
+func TestRejectedPromptKeepsWhatWasTyped(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("p")
+	d.typeText("release plan @Nobody")
+	d.press("enter")
+	d.see("✗ nobody called Nobody is in this session", "Park a topic: release plan @Nobody")
+	if len(d.state().Items) != 0 {
+		t.Fatal("a rejected topic was parked")
+	}
+	d.press("esc")
+	d.notSee("Park a topic")
+}
+
+func TestDoubleNextEndsOneTurn(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n")
+	// Two presses decided against the same screen, as a double tap would be.
+	next := keyMsg("n")
+	_, first := d.m.Update(next)
+	_, second := d.m.Update(next)
+	d.exec(first)
+	d.exec(second)
+	d.deliver()
+	if s := d.state(); s.Phase != session.Rounds || len(s.Turns) != 2 {
+		t.Fatalf("phase %s with %d turns, want the second turn of the rounds", s.Phase, len(s.Turns))
+	}
+	d.see("✗ Lukas's turn is already over", "Turn 2 of 2")
+}
+
+func TestLongListsAndNamesFitTheScreen(t *testing.T) {
+	roster := []string{"Anna", "Ben", "Carla", "Dario", "Eva", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira", "Lena"}
+	d := newDriver(t, session.Config{Agreements: []string{"Be on time, every single day, including Mondays after a long weekend"}}, roster...)
+	d.see("Missing (12)", "▸ Anna", "more", "Be on time, every single day, including Mondays after a long weekend")
+	d.press("up") // wraps to the last member, who must come into view
+	d.see("▸ Lena")
+	d.press("enter")
+	if p, _ := d.state().Participant(session.RosterID("Lena")); !p.Present {
+		t.Fatal("enter did not mark the member in view present")
+	}
+	d.press("n", "p")
+	d.typeText("a parked topic with a rather long text to show in the panel")
+	d.press("enter")
+	d.clock.Advance(2 * time.Hour)
+	d.press("space") // overtime in hours, paused: the longest timer line
+	d.m.state = d.m.state.Clone()
+	d.m.state.Config.Team = "a-team-name-that-is-far-too-long-for-narrow-terminals"
+	for _, size := range [][2]int{{60, 16}, {80, 24}} {
+		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, l := range strings.Split(d.screen(), "\n") {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Fatalf("%dx%d: a line of %d cells: %q\n%s", size[0], size[1], w, l, d.screen())
+			}
+		}
+		d.see("Parking lot (1)", "#1 a parked", "OVERTIME +1:", "paused")
 	}
 }

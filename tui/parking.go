@@ -6,9 +6,35 @@ import (
 	"huddle/session"
 )
 
+// parkingItems splits the parking lot as the parking phase shows it: the
+// open items, which the cursor moves over and outcomes apply to; the items
+// this session resolved; and how many earlier topics wait for the retro.
+func (m Model) parkingItems() (open, resolved []session.Item, forRetro int) {
+	for _, it := range m.state.Items {
+		switch {
+		case it.Status == session.Open:
+			open = append(open, it)
+		case it.Status == session.SentToRetro && it.Session != m.state.ID:
+			forRetro++
+		default:
+			resolved = append(resolved, it)
+		}
+	}
+	return open, resolved, forRetro
+}
+
+// selectedItem is the open item under the cursor in the parking phase.
+func (m Model) selectedItem() (session.Item, bool) {
+	open, _, _ := m.parkingItems()
+	if m.cursor < 0 || m.cursor >= len(open) {
+		return session.Item{}, false
+	}
+	return open[m.cursor], true
+}
+
 func (m Model) parkingView(w, h int) string {
-	st, s := m.styles, m.state
-	open := s.OpenItems()
+	st := m.styles
+	open, resolved, forRetro := m.parkingItems()
 	stayers := map[string]bool{}
 	var stay []string
 	for _, it := range open {
@@ -29,15 +55,21 @@ func (m Model) parkingView(w, h int) string {
 		intro += st.Text.Render("Staying: "+joinNames(stay)+". ") + st.Notice.Render("Everyone else may leave.")
 	}
 	lines := []string{truncate(intro, w), ""}
-	for i, it := range s.Items {
+	sel := 0 // the first line of the selected item
+	for i, it := range open {
+		if i == m.cursor {
+			sel = len(lines)
+		}
 		lines = append(lines, m.itemLines(it, i == m.cursor, w)...)
+	}
+	for _, it := range resolved {
+		lines = append(lines, m.itemLines(it, false, w)...)
+	}
+	if forRetro > 0 {
+		lines = append(lines, "", st.Subtle.Render(itoa(forRetro)+" earlier topic(s) wait for the next retrospective."))
 	}
 	// Keep the selected item in sight when the list is longer than the body.
 	if len(lines) > h {
-		sel := 2
-		for i := 0; i < m.cursor && i < len(s.Items); i++ {
-			sel += len(m.itemLines(s.Items[i], false, w))
-		}
 		start := max(0, min(sel-2, len(lines)-h))
 		lines = lines[start : start+h]
 	}
@@ -62,17 +94,21 @@ func (m Model) itemLines(it session.Item, selected bool, w int) []string {
 		detail += " · carried over"
 	}
 	if len(it.Stay) > 0 {
-		var ns []string
-		for _, p := range it.Stay {
-			ns = append(ns, p.Name)
-		}
-		detail += " · stays: " + strings.Join(ns, ", ")
+		detail += " · stays: " + personNames(it.Stay)
 	}
 	out := []string{truncate(head, w), "    " + st.Subtle.Render(truncate(detail, w-4))}
 	if it.Status != session.Open {
 		out = append(out, "    "+st.Notice.Render(truncate(outcome(it), w-4)))
 	}
 	return out
+}
+
+func personNames(ps []session.Person) string {
+	ns := make([]string, len(ps))
+	for i, p := range ps {
+		ns[i] = p.Name
+	}
+	return strings.Join(ns, ", ")
 }
 
 // outcome is an item's outcome in words.

@@ -30,9 +30,11 @@ func (m Model) waitingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		return m, m.submit(session.Next{}, "")
+		sp, _ := m.state.Speaker()
+		return m, m.submit(session.Next{Speaker: sp.ID}, "")
 	case key.Matches(msg, m.keys.Skip):
-		return m, m.submit(session.Skip{}, "skipped: back to the end of the order")
+		sp, _ := m.state.Speaker()
+		return m, m.submit(session.Skip{Speaker: sp.ID}, sp.Name+" goes to the end of the order")
 	case key.Matches(msg, m.keys.Pause):
 		if m.state.Paused {
 			return m, m.submit(session.Resume{}, "")
@@ -41,31 +43,30 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Extend):
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, m.keys.Blocker):
-		label := "Blocker"
-		if sp, ok := m.state.Speaker(); ok {
-			label = "Blocker for " + sp.Name
-		}
-		return m.openPrompt(newPrompt(promptBlocker, label, m.styles))
+		sp, _ := m.state.Speaker()
+		p := newPrompt(promptBlocker, "Blocker for "+sp.Name, m.styles)
+		p.speaker = sp.ID
+		return m.openPrompt(p)
 	}
 	return m, nil
 }
 
 func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	items := m.state.Items
+	open, _, _ := m.parkingItems()
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		return m, m.submit(session.Next{}, "")
 	case key.Matches(msg, m.keys.Up):
-		m.moveCursor(-1, len(items))
+		m.moveCursor(-1, len(open))
 		return m, nil
 	case key.Matches(msg, m.keys.Down):
-		m.moveCursor(1, len(items))
+		m.moveCursor(1, len(open))
 		return m, nil
 	}
-	if m.cursor >= len(items) {
+	it, ok := m.selectedItem()
+	if !ok {
 		return m, nil
 	}
-	it := items[m.cursor]
 	var p *prompt
 	switch {
 	case key.Matches(msg, m.keys.Stay):
@@ -76,9 +77,9 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Decide):
 		p = newPrompt(promptDecision, "Decision on #"+itoa(it.ID), m.styles)
 	case key.Matches(msg, m.keys.Retro):
-		return m, m.submit(session.Resolve{Item: it.ID, Status: session.SentToRetro}, "sent to the next retrospective")
+		return m, m.submit(session.Resolve{Item: it.ID, Status: session.SentToRetro}, "#"+itoa(it.ID)+" goes to the next retrospective")
 	case key.Matches(msg, m.keys.Drop):
-		return m, m.submit(session.Resolve{Item: it.ID, Status: session.Dropped}, "dropped")
+		return m, m.submit(session.Resolve{Item: it.ID, Status: session.Dropped}, "#"+itoa(it.ID)+" dropped")
 	default:
 		return m, nil
 	}

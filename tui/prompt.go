@@ -25,10 +25,11 @@ const (
 // prompt is the one-line input at the bottom of the screen that collects
 // the text of a command.
 type prompt struct {
-	kind  promptKind
-	label string
-	item  int // the parking-lot item it is about
-	input textinput.Model
+	kind    promptKind
+	label   string
+	item    int                   // the parking-lot item it is about
+	speaker session.ParticipantID // the speaker a blocker is for
+	input   textinput.Model
 }
 
 func newPrompt(kind promptKind, label string, st Styles) *prompt {
@@ -66,12 +67,15 @@ func (m Model) updatePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	p := m.prompt
+	if msg.String() == "ctrl+c" {
+		return m.closePrompt().leave()
+	}
 	if p.kind == promptEnd {
 		switch msg.String() {
-		case "y", "Y":
+		case "y", "Y", "enter":
 			m = m.closePrompt()
 			return m, m.submit(session.End{}, "the stand-up has ended")
-		case "n", "N", "esc", "ctrl+c":
+		case "n", "N", "esc":
 			return m.closePrompt(), nil
 		}
 		return m, nil
@@ -85,7 +89,16 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if value == "" && p.kind != promptDiscussed {
 			return m, nil
 		}
-		return m, m.promptCommand(p, value)
+		cmd := m.promptCommand(p, value)
+		// Keep what was typed until the room has taken it: a rejected
+		// command reopens the prompt with the text (see doneMsg).
+		return m, func() tea.Msg {
+			done := cmd().(doneMsg)
+			if done.err != nil {
+				done.retry = p
+			}
+			return done
+		}
 	}
 	return m.updatePrompt(msg)
 }
@@ -94,9 +107,13 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	switch p.kind {
 	case promptPark:
-		return m.submit(session.Park{Topic: value}, "parked: "+session.CleanText(value, 40))
+		c, err := m.parseMentions(value)
+		if err != nil {
+			return func() tea.Msg { return doneMsg{err: err} }
+		}
+		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case promptBlocker:
-		return m.submit(session.NoteBlocker{Text: value}, "blocker noted")
+		return m.submit(session.NoteBlocker{Speaker: p.speaker, Text: value}, "blocker noted")
 	case promptArrive:
 		name := session.CleanName(value)
 		if p, ok := m.findByName(value); ok {
@@ -120,7 +137,31 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptDecision:
 		return m.submit(session.Resolve{Item: p.item, Status: session.Decided, Note: value}, "decision recorded")
 	}
-	return nil
+	return func() tea.Msg { return doneMsg{} }
+}
+
+// parseMentions reads a parked topic with trailing @Name mentions: the
+// people named need to stay for it. At the shared keyboard of local mode
+// the first one named raised it; over SSH whoever typed it did.
+func (m Model) parseMentions(value string) (session.Park, error) {
+	var c session.Park
+	words := strings.Fields(value)
+	n := len(words)
+	for n > 0 && strings.HasPrefix(words[n-1], "@") && len(words[n-1]) > 1 {
+		n--
+	}
+	for _, w := range words[n:] {
+		p, ok := m.findByName(strings.TrimPrefix(w, "@"))
+		if !ok {
+			return c, errNoSuchName(strings.TrimPrefix(w, "@"))
+		}
+		c.Stay = append(c.Stay, p.ID)
+	}
+	c.Topic = strings.Join(words[:n], " ")
+	if m.opts.SharedKeyboard && len(c.Stay) > 0 {
+		c.RaisedBy = c.Stay[0]
+	}
+	return c, nil
 }
 
 func (m Model) findByName(name string) (session.Participant, bool) {

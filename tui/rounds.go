@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
@@ -28,7 +29,7 @@ func (m Model) timerLine(label string, t session.Timer, w int) string {
 	if !t.Running() && m.state.Paused {
 		words += " · paused"
 	}
-	barW := max(10, min(40, w-lipgloss.Width(label)-34)) // the same for both timers
+	barW := max(6, min(40, w-lipgloss.Width(label)-38)) // the same for both timers
 	bar := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
 		progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
 	bar.EmptyColor = st.TrackColor
@@ -83,9 +84,15 @@ func (m Model) roundsView(w, h int) string {
 		lines = append(lines, blockers[len(blockers)-keep:]...)
 	}
 	main := strings.Join(lines, "\n")
-	used := lipgloss.Height(main) + 1
-	if h-used >= 4 {
-		main += "\n\n" + m.parkingPanel(w, h-used-1, "Parking lot")
+	switch left := h - lipgloss.Height(main) - 1; {
+	case left >= 4:
+		main += "\n\n" + m.parkingPanel(w, left, "Parking lot")
+	case len(s.OpenItems()) > 0:
+		// Too little room for the panel: the newest topics in one line
+		// in place of the lines that do not fit.
+		keep := strings.Split(main, "\n")
+		keep = keep[:max(0, min(len(keep), h-1))]
+		main = strings.Join(keep, "\n") + "\n" + m.parkingPanel(w, 1, "Parking lot")
 	}
 	return main
 }
@@ -113,33 +120,35 @@ func (m Model) doneSpeakers() string {
 }
 
 // parkingPanel shows the open parking-lot items in a box of at most h
-// lines, newest first when they do not all fit, so nobody wonders whether
-// their topic was heard.
+// lines, newest first, so nobody wonders whether their topic was heard.
+// With less than four lines it shrinks to one line of the newest topics.
 func (m Model) parkingPanel(w, h int, title string) string {
 	st := m.styles
 	open := m.state.OpenItems()
+	slices.Reverse(open)
+	if h < 4 {
+		var topics []string
+		for _, it := range open {
+			topics = append(topics, "#"+itoa(it.ID)+" "+it.Topic)
+		}
+		return truncate(st.PanelTitle.Render(title+" ("+itoa(len(open))+"): ")+st.Text.Render(strings.Join(topics, " · ")), w)
+	}
 	inner := w - 4
 	var lines []string
-	for i := len(open) - 1; i >= 0; i-- {
-		it := open[i]
+	for _, it := range open {
 		line := st.Subtle.Render("#"+itoa(it.ID)+" ") + st.Text.Render(it.Topic)
 		if len(it.Stay) > 0 {
-			var ns []string
-			for _, p := range it.Stay {
-				ns = append(ns, p.Name)
-			}
-			line += st.Subtle.Render(" · stays: " + strings.Join(ns, ", "))
+			line += st.Subtle.Render(" · stays: " + personNames(it.Stay))
 		}
 		lines = append(lines, truncate(line, inner))
 	}
-	room := max(1, h-2)
 	heading := title + " (" + itoa(len(open)) + ")"
 	if len(lines) == 0 {
 		lines = []string{st.Subtle.Render("empty · press p to park a topic that goes too deep")}
 	}
-	if len(lines) > room {
-		heading += " · newest " + itoa(room-1)
-		lines = append(lines[:room-1], st.Subtle.Render("… "+itoa(len(lines)-room+1)+" more"))
+	if room := h - 3; len(lines) > room { // the border and the heading take three lines
+		heading += " · newest " + itoa(room) + ", " + itoa(len(lines)-room) + " more"
+		lines = lines[:room]
 	}
-	return st.Panel.Width(w).Render(st.PanelTitle.Render(heading) + "\n" + strings.Join(lines, "\n"))
+	return st.Panel.Width(w).Render(truncate(st.PanelTitle.Render(heading), inner) + "\n" + strings.Join(lines, "\n"))
 }

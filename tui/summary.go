@@ -81,17 +81,18 @@ func (m Model) summaryText(w int) string {
 			line(st.Warn.Render("  ! "), st.Text.Render(truncate(bl.Speaker.Name+": "+bl.Text, w-4)))
 		}
 	}
-	if len(s.Items) > 0 {
+	open, resolved, forRetro := m.parkingItems()
+	if len(open)+len(resolved) > 0 {
 		line()
 		line(st.Heading.Render("Parking lot"))
-		for _, it := range s.Items {
+		for _, it := range append(resolved, open...) {
 			for _, l := range m.itemLines(it, false, w) {
 				line(l)
 			}
 		}
-		if n := len(s.CarryOver()); n > 0 {
-			line(st.Subtle.Render("  " + itoa(n) + " item(s) carry over to the team's next session."))
-		}
+	}
+	if n := len(s.CarryOver()); n > 0 {
+		line(st.Subtle.Render("  " + itoa(n) + " topic(s) carry over to the team's next session (" + itoa(forRetro+countSentHere(resolved)) + " of them for the retrospective)."))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -101,4 +102,14 @@ func padRight(s string, n int) string {
 		return s + strings.Repeat(" ", d)
 	}
 	return s + " "
+}
+
+func countSentHere(items []session.Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Status == session.SentToRetro {
+			n++
+		}
+	}
+	return n
 }

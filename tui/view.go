@@ -59,6 +59,7 @@ func (m Model) header(w int) string {
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Local().Format("15:04"))
+		left = truncate(left, w-lipgloss.Width(right)-1)
 		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
 	}
 	return left + strings.Repeat(" ", gap) + right + "\n" + st.Rule.Render(strings.Repeat("─", w))

@@ -28,7 +28,7 @@ func (m Model) waitingView(w, h int) string {
 	for _, p := range s.Participants {
 		if p.Present {
 			line := st.Present.Render("✓ ") + st.Text.Render(p.Name)
-			if p.LateBy >= 60e9 {
+			if p.LateBy >= time.Minute {
 				line += st.Late.Render(" late " + minutes(p.LateBy))
 			}
 			here = append(here, line)
@@ -41,29 +41,55 @@ func (m Model) waitingView(w, h int) string {
 		}
 		missing = append(missing, mark+name)
 	}
-	colW := max(18, (w-6)/3)
-	block := func(title string, lines []string, empty string) string {
+
+	var agreements []string
+	for _, a := range s.Config.Agreements {
+		agreements = append(agreements, lipgloss.NewStyle().Width(w).Render(st.Text.Render("• "+a)))
+	}
+	agreed := st.Heading.Render("Agreements")
+	if len(agreements) == 0 {
+		agreed += "\n" + st.Subtle.Render("none yet · huddle standup --agreement \"Be on time\"")
+	} else {
+		agreed += "\n" + strings.Join(agreements, "\n")
+	}
+	open := s.OpenItems()
+	panel := 0
+	if len(open) > 0 {
+		panel = min(len(open), 3) + 3 // a few newest items, the title and the border
+	}
+	// The lists get what the start line, agreements and parking lot leave.
+	rows := max(2, h-3-lipgloss.Height(agreed)-1-panel)
+	colW := max(20, min(34, (w-3)/2))
+	block := func(title string, lines []string, empty string, focus int) string {
 		if len(lines) == 0 {
 			lines = []string{st.Subtle.Render(empty)}
 		}
+		lines = window(lines, rows, focus, st)
 		for i := range lines {
 			lines[i] = truncate(lines[i], colW)
 			lines[i] += strings.Repeat(" ", max(0, colW-lipgloss.Width(lines[i])))
 		}
 		return st.Heading.Render(title) + "\n" + strings.Join(lines, "\n")
 	}
-	var agreements []string
-	for _, a := range s.Config.Agreements {
-		agreements = append(agreements, st.Text.Render("• "+a))
-	}
 	cols := columns(w,
-		block("Here ("+itoa(len(here))+")", here, "nobody yet"),
-		block("Missing ("+itoa(len(s.Absent()))+")", missing, "everyone is here"),
-		block("Agreements", agreements, "none yet"),
+		block("Here ("+itoa(len(here))+")", here, "nobody yet", len(here)-1),
+		block("Missing ("+itoa(len(s.Absent()))+")", missing, "everyone is here", m.cursor),
 	)
-	parts := []string{when, "", cols}
-	if open := s.OpenItems(); len(open) > 0 {
-		parts = append(parts, "", m.parkingPanel(w, max(3, h-strings.Count(cols, "\n")-5), "Parking lot · carried over and new"))
+	parts := []string{when, "", cols, "", agreed}
+	if len(open) > 0 {
+		parts = append(parts, "", m.parkingPanel(w, panel, "Parking lot · carried over and new"))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// window keeps at most n lines of a list, around the focused one, and says
+// how many more there are.
+func window(lines []string, n, focus int, st Styles) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	n = max(1, n-1) // one line says how many are hidden
+	start := max(0, min(focus-n/2, len(lines)-n))
+	out := append([]string(nil), lines[start:start+n]...)
+	return append(out, st.Subtle.Render("  … "+itoa(len(lines)-n)+" more"))
 }

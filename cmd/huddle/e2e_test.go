@@ -112,7 +112,7 @@ func TestEndToEndFirstRunQuitAndResume(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor("#1 release date")
 	tm.keys("q")
-	tm.waitFor("is paused. Run huddle again to resume it.", "huddle-exited-0")
+	tm.waitFor("is kept. Run huddle again to resume it.", "huddle-exited-0")
 
 	tm2 := startTmux(t, "env HUDDLE_DATA_DIR="+data+" "+bin+"; echo huddle-exited-$?; sleep 600")
 	tm2.waitFor("musicstore has an unfinished stand-up", "Resume it? [Y/n]")
@@ -129,7 +129,7 @@ func TestEndToEndFirstRunQuitAndResume(t *testing.T) {
 	tm2.waitFor("summary", "✓ Lukas on time", "· Julia absent")
 	tm2.keys("q")
 	tm2.waitFor("huddle-exited-0")
-	if strings.Contains(tm2.screen(), "is paused") {
+	if strings.Contains(tm2.screen(), "is kept") {
 		t.Fatal("a finished stand-up must not say it is paused")
 	}
 }

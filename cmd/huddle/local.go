@@ -108,13 +108,24 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 			return fmt.Errorf("resume the timers: %w", err)
 		}
 	}
-	p := tea.NewProgram(tui.New(room, state.Facilitator, tui.Options{PauseOnQuit: true}),
-		tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return fmt.Errorf("run the interface: %w", err)
+	model := tui.New(room, state.Facilitator, tui.Options{SharedKeyboard: true})
+	defer model.Close()
+	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	_, runErr := p.Run()
+	// However the program ended (q, a signal, a closed terminal), stop the
+	// clocks, so that resuming continues where the stand-up was.
+	s := room.Snapshot().State
+	if s.Phase == session.Rounds && !s.Paused {
+		if err := room.Submit(s.Facilitator, session.Pause{Reason: tui.QuitReason}); err != nil {
+			return fmt.Errorf("pause the timers: %w", err)
+		}
+		s = room.Snapshot().State
 	}
-	if s := room.Snapshot().State; s.Phase != session.Closed {
-		fmt.Fprintf(out, "The stand-up of %s is paused. Run huddle again to resume it.\n", s.Config.Team)
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) && !errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf("run the interface: %w", runErr)
+	}
+	if s.Phase != session.Closed {
+		fmt.Fprintf(out, "The stand-up of %s is kept. Run huddle again to resume it.\n", s.Config.Team)
 	}
 	return nil
 }
@@ -154,7 +165,7 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 		team.Members, changed = cleanNames(sf.members), true
 	}
 	if len(sf.agreements) > 0 {
-		team.Agreements, changed = sf.agreements, true
+		team.Agreements, changed = cleanTexts(sf.agreements), true
 	}
 	if len(team.Members) == 0 {
 		answer, err := a.ask("Who is in " + name + "? Names, comma-separated:")
@@ -236,6 +247,16 @@ func cleanNames(in []string) []string {
 		if n != "" && !seen[strings.ToLower(n)] {
 			seen[strings.ToLower(n)] = true
 			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func cleanTexts(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = session.CleanText(s, session.DefaultMaxText); s != "" {
+			out = append(out, s)
 		}
 	}
 	return out
