@@ -37,6 +37,7 @@ type Model struct {
 	me     session.ParticipantID
 	opts   Options
 	sub    *session.Subscription
+	queue  *submitter
 	state  *session.State
 	now    time.Time
 	width  int
@@ -50,6 +51,8 @@ type Model struct {
 	failed  bool
 	cursor  int
 	summary viewport.Model
+
+	arriving map[session.ParticipantID]bool // marked present, not yet in a snapshot
 
 	expired turnExpiry // what the bell has rung for
 	ticking bool       // whether the clock ticks and snapshots are awaited (off in tests)
@@ -71,6 +74,8 @@ type (
 		err    error
 		notice string
 		retry  *prompt // the prompt to reopen with its text when err is set
+
+		arrived session.ParticipantID // whom an Arrive was for
 	}
 )
 
@@ -82,6 +87,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		me:      me,
 		opts:    opts,
 		sub:     room.Subscribe(),
+		queue:   newSubmitter(room, me),
 		keys:    DefaultKeyMap(),
 		help:    help.New(),
 		styles:  NewStyles(true),
@@ -103,9 +109,12 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 	return m
 }
 
-// Close ends the model's subscription to the room. Call it once the
-// program has ended.
-func (m Model) Close() { m.sub.Close() }
+// Close ends the model's subscription to the room and its submitting
+// goroutine. Call it once the program has ended.
+func (m Model) Close() {
+	m.sub.Close()
+	m.queue.close()
+}
 
 // Init starts listening for snapshots and the clock.
 func (m Model) Init() tea.Cmd {
@@ -164,6 +173,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.tick()
 	case doneMsg:
 		m.status, m.failed = msg.notice, msg.err != nil
+		if msg.arrived != "" && msg.err != nil {
+			delete(m.arriving, msg.arrived)
+			m.clampCursor()
+		}
 		if msg.err != nil {
 			m.status = sentence(msg.err)
 			if msg.retry != nil && m.prompt == nil && !m.quit {
@@ -182,6 +195,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 	m.state = snap.State
+	for id := range m.arriving {
+		if p, ok := m.state.Participant(id); !ok || p.Present {
+			delete(m.arriving, id)
+		}
+	}
 	m.now = m.room.Clock().Now()
 	m.clampCursor()
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
@@ -214,6 +232,11 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.leave()
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
+		if m.help.ShowAll {
+			m.keys.Help.SetHelp("?", "fewer keys")
+		} else {
+			m.keys.Help.SetHelp("?", "more")
+		}
 		m.syncSummary()
 		return m, nil
 	case key.Matches(msg, m.keys.Park):
@@ -244,18 +267,15 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m Model) leave() (tea.Model, tea.Cmd) {
 	m.quit = true
 	if m.opts.SharedKeyboard && m.state.Phase == session.Rounds && !m.state.Paused && m.role() == session.Facilitator {
-		room, me := m.room, m.me
-		return m, tea.Sequence(func() tea.Msg {
-			return doneMsg{err: room.Submit(me, session.Pause{Reason: QuitReason})}
-		}, tea.Quit)
+		return m, tea.Sequence(m.submit(session.Pause{Reason: QuitReason}, ""), tea.Quit)
 	}
 	return m, tea.Quit
 }
 
-// submit sends a command to the room off the update loop.
+// submit queues a command for the room, in key order, and returns the
+// tea.Cmd that reports its result off the update loop.
 func (m Model) submit(c session.Command, notice string) tea.Cmd {
-	room, me := m.room, m.me
-	return func() tea.Msg { return doneMsg{err: room.Submit(me, c), notice: notice} }
+	return m.queue.send(c, notice)
 }
 
 func (m *Model) moveCursor(delta, n int) {
@@ -268,7 +288,7 @@ func (m *Model) clampCursor() {
 	n := 0
 	switch m.state.Phase {
 	case session.Waiting:
-		n = len(m.state.Absent())
+		n = len(m.missing())
 	case session.Parking:
 		open, _, _ := m.parkingItems()
 		n = len(open)
@@ -289,6 +309,19 @@ func sentence(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+// missing is who is expected and not here, less those just marked present
+// whose arrival the room has not published yet: a quick second enter
+// marks the next person, not the same one again.
+func (m Model) missing() []session.Participant {
+	var out []session.Participant
+	for _, p := range m.state.Absent() {
+		if !m.arriving[p.ID] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func names(ps []session.Participant) []string {

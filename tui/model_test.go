@@ -60,6 +60,7 @@ func newDriver(t testing.TB, cfg session.Config, roster ...string) *driver {
 	t.Cleanup(func() { room.Close() })
 	m := New(room, fac, Options{SharedKeyboard: true})
 	m.ticking = false
+	t.Cleanup(m.Close)
 	d := &driver{t: t, m: m, room: room, clock: clock}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	return d
@@ -302,6 +303,7 @@ func TestMemberSeesNoFacilitatorKeys(t *testing.T) {
 	}
 	m := New(d.room, session.RosterID("Lukas"), Options{})
 	m.ticking = false
+	t.Cleanup(m.Close)
 	d.m = m
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.see("p park", "Lukas · member")
@@ -446,4 +448,37 @@ func TestLongListsAndNamesFitTheScreen(t *testing.T) {
 		}
 		d.see("Parking lot (1)", "#1 a parked", "OVERTIME +1:", "paused")
 	}
+}
+
+func TestQuickEntersMarkSuccessiveMembers(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Christian", "Julia")
+	// Three presses before the room has published anything, as a fast
+	// typist or a paste would give them.
+	var cmds []tea.Cmd
+	for range 3 {
+		model, cmd := d.m.Update(keyMsg("enter"))
+		d.m = model.(Model)
+		cmds = append(cmds, cmd)
+	}
+	// Bubble Tea runs commands concurrently, the last one first here.
+	msgs := make([]chan tea.Msg, len(cmds))
+	for i := len(cmds) - 1; i >= 0; i-- {
+		msgs[i] = make(chan tea.Msg, 1)
+		go func() { msgs[i] <- cmds[i]() }()
+	}
+	for _, ch := range msgs {
+		model, _ := d.m.Update(<-ch)
+		d.m = model.(Model)
+	}
+	d.deliver()
+	var last int64
+	for _, name := range []string{"Lukas", "Christian", "Julia"} {
+		p, _ := d.state().Participant(session.RosterID(name))
+		if !p.Present || p.ArrivalSeq < last {
+			t.Fatalf("%s present %v, arrival %d after %d: the keys' order was lost", name, p.Present, p.ArrivalSeq, last)
+		}
+		last = p.ArrivalSeq
+	}
+	d.see("everyone is here")
+	d.notSee("✗")
 }

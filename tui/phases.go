@@ -10,7 +10,7 @@ import (
 )
 
 func (m Model) waitingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	absent := m.state.Absent()
+	absent := m.missing()
 	switch {
 	case key.Matches(msg, m.keys.Start):
 		return m, m.submit(session.Start{}, "")
@@ -21,7 +21,17 @@ func (m Model) waitingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Present):
 		if m.cursor < len(absent) {
 			p := absent[m.cursor]
-			return m, m.submit(session.Arrive{Who: p.ID}, p.Name+" is here")
+			if m.arriving == nil {
+				m.arriving = map[session.ParticipantID]bool{}
+			}
+			m.arriving[p.ID] = true
+			m.clampCursor()
+			submit := m.submit(session.Arrive{Who: p.ID}, p.Name+" is here")
+			return m, func() tea.Msg {
+				done := submit().(doneMsg)
+				done.arrived = p.ID
+				return done
+			}
 		}
 	}
 	return m, nil

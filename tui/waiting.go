@@ -34,7 +34,7 @@ func (m Model) waitingView(w, h int) string {
 			here = append(here, line)
 		}
 	}
-	for i, p := range s.Absent() {
+	for i, p := range m.missing() {
 		mark, name := "  ", st.Missing.Render(p.Name)
 		if i == m.cursor && m.role() == session.Facilitator {
 			mark, name = st.Selected.Render("▸ "), st.Selected.Render(p.Name)
@@ -73,7 +73,7 @@ func (m Model) waitingView(w, h int) string {
 	}
 	cols := columns(w,
 		block("Here ("+itoa(len(here))+")", here, "nobody yet", len(here)-1),
-		block("Missing ("+itoa(len(s.Absent()))+")", missing, "everyone is here", m.cursor),
+		block("Missing ("+itoa(len(missing))+")", missing, "everyone is here", m.cursor),
 	)
 	parts := []string{when, "", cols, "", agreed}
 	if len(open) > 0 {

@@ -31,7 +31,7 @@ func newExportCmd(g *globalFlags) *cobra.Command {
 		Short: "Write the minutes (Markdown) or the record (JSON) of a session",
 		Long: `Write a recorded session as Markdown minutes or as a JSON record.
 
-SESSION is a session id, a join code (as shown in the waiting room), or
+SESSION is a session id (the summary screen shows it), a join code, or
 last for the newest session of any team, which is the default.
 
 The Markdown minutes (--format md) show the attendance (on time, late by

@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"fmt"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"huddle/session"
+)
+
+// submitter sends one participant's commands to the room in the order the
+// keys were pressed. Bubble Tea runs commands concurrently, so two quick
+// presses could otherwise reach the room in either order. Update enqueues
+// (never blocking); a single goroutine submits; the tea.Cmd waits for the
+// result. The goroutine runs until close.
+type submitter struct {
+	room Room
+	me   session.ParticipantID
+	jobs chan job
+	stop chan struct{}
+	once sync.Once
+}
+
+type job struct {
+	c    session.Command
+	done chan error
+}
+
+// queueDepth bounds the commands waiting for the room; past it, keys are
+// refused with a message instead of piling up.
+const queueDepth = 64
+
+func newSubmitter(room Room, me session.ParticipantID) *submitter {
+	s := &submitter{room: room, me: me, jobs: make(chan job, queueDepth), stop: make(chan struct{})}
+	go s.loop()
+	return s
+}
+
+func (s *submitter) loop() {
+	for {
+		select {
+		case <-s.stop:
+			return
+		case j := <-s.jobs:
+			j.done <- s.room.Submit(s.me, j.c)
+		}
+	}
+}
+
+// send enqueues the command now and returns a tea.Cmd that waits for its
+// result and reports it as a doneMsg with the notice.
+func (s *submitter) send(c session.Command, notice string) tea.Cmd {
+	j := job{c: c, done: make(chan error, 1)}
+	select {
+	case s.jobs <- j:
+	default:
+		return func() tea.Msg { return doneMsg{err: fmt.Errorf("too many keys at once; wait a moment")} }
+	}
+	return func() tea.Msg {
+		select {
+		case err := <-j.done:
+			return doneMsg{err: err, notice: notice}
+		case <-s.stop:
+			return doneMsg{err: session.ErrClosed}
+		}
+	}
+}
+
+func (s *submitter) close() { s.once.Do(func() { close(s.stop) }) }
