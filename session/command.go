@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,10 +41,10 @@ func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error
 	if s.Phase == Closed {
 		return nil, fmt.Errorf("%w: the session is over", ErrPhase)
 	}
-	a, ok := s.Participant(actor)
-	if join, joining := c.(Arrive); !ok && joining && join.Who == actor && actor != System {
-		a, ok = Participant{ID: actor, Role: join.Role}, true // joining by oneself
+	if j, ok := c.(Join); ok {
+		return j.join(s, env)
 	}
+	a, ok := s.Participant(actor)
 	if !ok {
 		return nil, fmt.Errorf("%w: you are not part of this session", ErrForbidden)
 	}
@@ -107,7 +108,32 @@ type (
 	}
 	// End closes the session.
 	End struct{}
+
+	// Join is how someone arrives with an SSH key, on their own. The same
+	// key is always the same participant. A new key claims the expected
+	// participant of the same name who has no key yet (a roster member,
+	// or a facilitator named when the session was created); otherwise it
+	// joins as a new participant under its name, made unique. In a session
+	// without a facilitator, the first member to join facilitates. Join
+	// needs no actor: its actor should be SSHID(Key).
+	Join struct {
+		Key      string
+		Name     string
+		Observer bool // watch only
+	}
+	// HandOver makes another present member the facilitator.
+	HandOver struct{ To ParticipantID }
+	// TakeOver makes the actor the facilitator when the facilitator has
+	// been away for TakeOverAfter, so that a session never gets stuck.
+	TakeOver struct{}
 )
+
+// TakeOverAfter is how long the facilitator must have been away before a
+// member may take the role.
+const TakeOverAfter = 2 * time.Minute
+
+// SSHID is the participant id of a key that joined as a new participant.
+func SSHID(key string) ParticipantID { return ParticipantID("ssh:" + key) }
 
 func facilitatorOnly(a Participant, what string) error {
 	if a.Role != Facilitator {
@@ -457,6 +483,97 @@ func (End) decide(_ *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	return []Payload{&Ended{}}, nil
+}
+
+func (c Join) decide(s *State, _ Participant, env Env) ([]Payload, error) { return c.join(s, env) }
+
+func (c Join) join(s *State, env Env) ([]Payload, error) {
+	if c.Key == "" {
+		return nil, fmt.Errorf("%w: joining needs a key", ErrInvalid)
+	}
+	name := CleanName(c.Name)
+	if name == "" {
+		name = "guest"
+	}
+	who, known := s.ByKey(c.Key)
+	if !known && !c.Observer {
+		i := slices.IndexFunc(s.Participants, func(p Participant) bool {
+			return p.Key == "" && !p.Present && strings.EqualFold(p.Name, name) && (p.Expected || p.ID == s.Facilitator)
+		})
+		if i >= 0 {
+			who, known = s.Participants[i], true
+		}
+	}
+	if !known {
+		who = Participant{ID: SSHID(c.Key), Name: uniqueName(s, name), Role: Member}
+		if c.Observer {
+			who.Role = Observer
+		}
+	}
+	if who.Present {
+		return nil, nil // another connection of someone who is here
+	}
+	var late time.Duration
+	if due, ok := s.Due(); ok && who.Arrived.IsZero() && who.Role != Observer && env.Now.Sub(due) >= time.Minute {
+		late = env.Now.Sub(due).Truncate(time.Minute)
+	}
+	out := []Payload{&Arrived{Who: who.Person(), Role: who.Role, LateBy: late, Key: c.Key}}
+	if s.Facilitator == "" && who.Role != Observer {
+		out = append(out, &Handed{To: who.Person()})
+	}
+	return out, nil
+}
+
+// uniqueName returns name, or name with a number when someone in the
+// session already has it.
+func uniqueName(s *State, name string) string {
+	taken := func(n string) bool {
+		return slices.ContainsFunc(s.Participants, func(p Participant) bool { return strings.EqualFold(p.Name, n) })
+	}
+	candidate := name
+	for i := 2; taken(candidate); i++ {
+		suffix := " " + strconv.Itoa(i)
+		candidate = string([]rune(name)[:min(len([]rune(name)), MaxName-len(suffix))]) + suffix
+	}
+	return candidate
+}
+
+func (c HandOver) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := facilitatorOnly(a, "hand the facilitator role over"); err != nil {
+		return nil, err
+	}
+	to, ok := s.Participant(c.To)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.To)
+	case to.ID == a.ID:
+		return nil, fmt.Errorf("%w: you are the facilitator already", ErrConflict)
+	case to.Role == Observer || !to.Present:
+		return nil, fmt.Errorf("%w: %s must be here as a member to facilitate", ErrInvalid, to.Name)
+	}
+	return []Payload{&Handed{To: to.Person()}}, nil
+}
+
+func (TakeOver) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := notObserver(a, "facilitate"); err != nil {
+		return nil, err
+	}
+	if a.Role == Facilitator {
+		return nil, fmt.Errorf("%w: you are the facilitator already", ErrConflict)
+	}
+	if f, ok := s.Participant(s.Facilitator); ok {
+		if f.Present {
+			return nil, fmt.Errorf("%w: %s is here and facilitating; ask them to hand over", ErrForbidden, f.Name)
+		}
+		since := f.AwaySince
+		if since.IsZero() {
+			since = s.Created // never came
+		}
+		if wait := TakeOverAfter - env.Now.Sub(since); wait > 0 {
+			return nil, fmt.Errorf("%w: %s has been away for less than %s; %s to go", ErrForbidden, f.Name, TakeOverAfter, wait.Round(time.Second))
+		}
+	}
+	return []Payload{&Handed{To: a.Person()}}, nil
 }
 
 // expiries returns the Expired events that are due at now and not yet

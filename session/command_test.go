@@ -107,7 +107,7 @@ func TestDecideRejects(t *testing.T) {
 		{"resolving as open is invalid", func(f *fixture) { f.must(fac, Park{Topic: "ci"}) }, fac, Resolve{Item: 1, Status: Open}, ErrInvalid},
 		{"resolving twice conflicts", func(f *fixture) { f.must(fac, Park{Topic: "ci"}); f.must(fac, Resolve{Item: 1, Status: Dropped}) }, fac, Resolve{Item: 1, Status: Discussed}, ErrConflict},
 		{"member cannot make someone else stay", func(f *fixture) { f.arrive("Lukas", "Julia"); f.must(fac, Park{Topic: "ci"}) }, lukas, Stay{Item: 1, Who: RosterID("Julia"), Stay: true}, ErrForbidden},
-		{"observer cannot park", func(f *fixture) { f.must("obs", Arrive{Who: "obs", Name: "Olga", Role: Observer}) }, "obs", Park{Topic: "x"}, ErrForbidden},
+		{"observer cannot park", func(f *fixture) { f.must(SSHID("k-obs"), Join{Key: "k-obs", Name: "Olga", Observer: true}) }, SSHID("k-obs"), Park{Topic: "x"}, ErrForbidden},
 		{"nothing is accepted after the end", func(f *fixture) { f.must(fac, End{}) }, fac, Park{Topic: "x"}, ErrPhase},
 		{"member cannot end", func(f *fixture) { f.arrive("Lukas") }, lukas, End{}, ErrForbidden},
 		{"a second next for the same speaker conflicts", func(f *fixture) { f.arrive("Lukas", "Julia"); f.must(fac, Start{}); f.must(fac, Next{Speaker: lukas}) }, fac, Next{Speaker: lukas}, ErrConflict},

@@ -59,6 +59,7 @@ type (
 		Who    Person        `json:"who"`
 		Role   Role          `json:"role"`
 		LateBy time.Duration `json:"late_by,omitempty"`
+		Key    string        `json:"key,omitempty"` // the SSH key they joined with
 	}
 	// Left marks a participant away.
 	Left struct {
@@ -126,6 +127,11 @@ type (
 	}
 	// Ended closes the session; nothing changes after it.
 	Ended struct{}
+	// Handed makes another participant the facilitator; the previous one
+	// becomes a member.
+	Handed struct {
+		To Person `json:"to"`
+	}
 )
 
 // TimerKind names one of a session's timers.
@@ -160,6 +166,7 @@ func init() {
 	register("resolved", func() *Resolved { return new(Resolved) })
 	register("phase-changed", func() *PhaseChanged { return new(PhaseChanged) })
 	register("ended", func() *Ended { return new(Ended) })
+	register("handed", func() *Handed { return new(Handed) })
 }
 
 func (*Created) Type() EventType      { return "created" }
@@ -178,6 +185,7 @@ func (*StayChanged) Type() EventType  { return "stay-changed" }
 func (*Resolved) Type() EventType     { return "resolved" }
 func (*PhaseChanged) Type() EventType { return "phase-changed" }
 func (*Ended) Type() EventType        { return "ended" }
+func (*Handed) Type() EventType       { return "handed" }
 
 // EncodePayload returns the JSON body of a payload, as stored.
 func EncodePayload(p Payload) ([]byte, error) {

@@ -12,16 +12,22 @@ import (
 
 // randomCommand draws a command with random, often nonsensical, arguments.
 func randomCommand(r *rand.Rand, s *State) (ParticipantID, Command) {
-	actors := []ParticipantID{fac, fac, fac, RosterID("Lukas"), RosterID("Julia"), "obs", "stranger"}
+	actors := []ParticipantID{fac, fac, fac, RosterID("Lukas"), RosterID("Julia"), SSHID("k-obs"), SSHID("k-new"), "stranger"}
 	actor := actors[r.IntN(len(actors))]
 	names := []string{"Lukas", "Christian", "Julia", "Jörg", "Guest", ""}
 	who := []ParticipantID{fac, RosterID("Lukas"), RosterID("Julia"), RosterID("Jörg"), "obs", "nobody"}
 	item := r.IntN(5)
-	switch r.IntN(14) {
+	switch r.IntN(16) {
+	case 14:
+		return actor, HandOver{To: who[r.IntN(len(who))]}
+	case 15:
+		return actor, TakeOver{}
 	case 0, 1:
 		return actor, Arrive{Name: names[r.IntN(len(names))]}
 	case 2:
-		return "obs", Arrive{Who: "obs", Name: "Olga", Role: Observer}
+		keys := []string{"k-obs", "k-lukas", "k-new"}
+		k := keys[r.IntN(len(keys))]
+		return SSHID(k), Join{Key: k, Name: []string{"Olga", "Lukas", "lukas"}[r.IntN(3)], Observer: r.IntN(3) == 0}
 	case 3:
 		return actor, Leave{Who: who[r.IntN(len(who))]}
 	case 4:
@@ -51,11 +57,26 @@ func randomCommand(r *rand.Rand, s *State) (ParticipantID, Command) {
 
 func checkInvariants(s *State, now time.Time) error {
 	ids := map[ParticipantID]bool{}
+	keys := map[string]bool{}
+	facilitators := 0
 	for _, p := range s.Participants {
 		if ids[p.ID] {
 			return fmt.Errorf("participant %s twice", p.ID)
 		}
 		ids[p.ID] = true
+		if p.Key != "" && keys[p.Key] {
+			return fmt.Errorf("key %s on two participants", p.Key)
+		}
+		keys[p.Key] = true
+		if p.Role == Facilitator {
+			facilitators++
+			if p.ID != s.Facilitator {
+				return fmt.Errorf("%s has the role but %s is the facilitator", p.ID, s.Facilitator)
+			}
+		}
+	}
+	if facilitators > 1 {
+		return fmt.Errorf("%d facilitators", facilitators)
 	}
 	if s.Phase == Rounds {
 		if s.Pos < 0 || s.Pos >= len(s.Order) {

@@ -28,6 +28,8 @@ type Participant struct {
 	Arrived    time.Time     // first arrival; zero if never arrived
 	ArrivalSeq int64         // the event of the first arrival, for join order
 	LateBy     time.Duration // how late after the scheduled start they first arrived
+	Key        string        // SSH key fingerprint, once someone joined with a key
+	AwaySince  time.Time     // when they last left; zero while present or never arrived
 }
 
 // Person returns the participant's reference for events.
@@ -187,6 +189,16 @@ func (s *State) participant(id ParticipantID) int {
 	return slices.IndexFunc(s.Participants, func(p Participant) bool { return p.ID == id })
 }
 
+// ByKey returns the participant who joined with the SSH key fingerprint.
+func (s *State) ByKey(key string) (Participant, bool) {
+	for _, p := range s.Participants {
+		if key != "" && p.Key == key {
+			return p, true
+		}
+	}
+	return Participant{}, false
+}
+
 // Name returns a participant's display name, or the id when unknown.
 func (s *State) Name(id ParticipantID) string {
 	if p, ok := s.Participant(id); ok {
@@ -291,7 +303,9 @@ func (p *Created) apply(s *State, e Event) {
 	s.Created = e.Time
 	s.Phase = Waiting
 	s.Facilitator = p.Facilitator.ID
-	s.Participants = append(s.Participants, Participant{ID: p.Facilitator.ID, Name: p.Facilitator.Name, Role: Facilitator})
+	if p.Facilitator.ID != "" { // empty: the first member to join facilitates
+		s.Participants = append(s.Participants, Participant{ID: p.Facilitator.ID, Name: p.Facilitator.Name, Role: Facilitator})
+	}
 	for _, name := range p.Roster {
 		id := RosterID(name)
 		if i := s.participant(id); i >= 0 {
@@ -313,7 +327,10 @@ func (p *Arrived) apply(s *State, e Event) {
 		i = len(s.Participants) - 1
 	}
 	pt := &s.Participants[i]
-	pt.Present = true
+	pt.Present, pt.AwaySince = true, time.Time{}
+	if p.Key != "" {
+		pt.Key = p.Key
+	}
 	if pt.Arrived.IsZero() {
 		pt.Arrived, pt.ArrivalSeq = e.Time, e.Seq
 		pt.LateBy = p.LateBy
@@ -323,10 +340,24 @@ func (p *Arrived) apply(s *State, e Event) {
 	}
 }
 
-func (p *Left) apply(s *State, _ Event) {
+func (p *Left) apply(s *State, e Event) {
 	if i := s.participant(p.Who); i >= 0 {
 		s.Participants[i].Present = false
+		s.Participants[i].AwaySince = e.Time
 	}
+}
+
+func (p *Handed) apply(s *State, _ Event) {
+	if i := s.participant(s.Facilitator); i >= 0 {
+		s.Participants[i].Role = Member
+	}
+	i := s.participant(p.To.ID)
+	if i < 0 {
+		s.Participants = append(s.Participants, Participant{ID: p.To.ID, Name: p.To.Name})
+		i = len(s.Participants) - 1
+	}
+	s.Participants[i].Role = Facilitator
+	s.Facilitator = p.To.ID
 }
 
 func (p *Started) apply(s *State, e Event) {

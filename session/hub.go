@@ -1,0 +1,69 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Hub keeps the live rooms of a server: one Room per session, opened from
+// the store on first use and kept until the hub closes. A server restart
+// therefore brings every session back as soon as someone joins it.
+type Hub struct {
+	store Store
+	opts  RoomOptions
+
+	mu     sync.Mutex
+	rooms  map[string]*Room
+	closed bool
+}
+
+// NewHub returns a hub over the store; every room it opens uses opts.
+func NewHub(st Store, opts RoomOptions) *Hub {
+	return &Hub{store: st, opts: opts, rooms: make(map[string]*Room)}
+}
+
+// Store returns the hub's store.
+func (h *Hub) Store() Store { return h.store }
+
+// Room returns the live room of a session, opening it if needed.
+func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, fmt.Errorf("%w: the server is shutting down", ErrClosed)
+	}
+	if r, ok := h.rooms[id]; ok {
+		return r, nil
+	}
+	r, err := OpenRoom(ctx, h.store, id, h.opts)
+	if err != nil {
+		return nil, err
+	}
+	h.rooms[id] = r
+	return r, nil
+}
+
+// ByCode returns the live room of the session with the join code.
+func (h *Hub) ByCode(ctx context.Context, code string) (*Room, error) {
+	info, err := h.store.SessionByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return h.Room(ctx, info.ID)
+}
+
+// Close closes every room: their subscribers see their channels close.
+func (h *Hub) Close() error {
+	h.mu.Lock()
+	h.closed = true
+	rooms := h.rooms
+	h.rooms = map[string]*Room{}
+	h.mu.Unlock()
+	var errs []error
+	for _, r := range rooms {
+		errs = append(errs, r.Close())
+	}
+	return errors.Join(errs...)
+}
