@@ -468,7 +468,7 @@ func (c Resolve) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 			switch {
 			case p.Present && p.Role != Observer:
 				r.Present = append(r.Present, p.Name)
-			case p.Expected && !p.Present:
+			case p.missing():
 				r.Absent = append(r.Absent, p.Name)
 			}
 		}

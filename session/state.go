@@ -255,15 +255,20 @@ func (s *State) OpenItems() []Item {
 	return out
 }
 
-// Absent returns the expected participants who are not present.
+// Absent returns who is missing: expected participants who are not
+// present, and members who came and left (away).
 func (s *State) Absent() []Participant {
 	var out []Participant
 	for _, p := range s.Participants {
-		if p.Expected && !p.Present {
+		if p.missing() {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+func (p Participant) missing() bool {
+	return !p.Present && p.Role != Observer && (p.Expected || !p.AwaySince.IsZero())
 }
 
 // Clone returns a deep copy that shares nothing with s.

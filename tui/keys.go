@@ -27,6 +27,8 @@ type KeyMap struct {
 	Retro    key.Binding
 	Drop     key.Binding
 	End      key.Binding
+	HandOver key.Binding
+	TakeOver key.Binding
 	Help     key.Binding
 	Quit     key.Binding
 	Confirm  key.Binding
@@ -59,6 +61,8 @@ func DefaultKeyMap() KeyMap {
 		Retro:    b("r", "retro", "r"),
 		Drop:     b("x", "drop", "x"),
 		End:      b("e", "end now", "e"),
+		HandOver: b("f", "hand over", "f"),
+		TakeOver: b("t", "take over", "t"),
 		Help:     b("?", "more", "?"),
 		Quit:     b("q", "quit", "q", "ctrl+c"),
 		Confirm:  b("enter", "confirm", "enter"),
@@ -75,7 +79,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	open := len(s.OpenItems()) > 0
 	phase := s.Phase
 	all := []*key.Binding{&k.Start, &k.Next, &k.Pause, &k.Extend, &k.Skip, &k.Park, &k.Blocker, &k.Arrive,
-		&k.Present, &k.Up, &k.Down, &k.Stay, &k.Discuss, &k.Decide, &k.Retro, &k.Drop, &k.End}
+		&k.Present, &k.Up, &k.Down, &k.Stay, &k.Discuss, &k.Decide, &k.Retro, &k.Drop, &k.End, &k.HandOver, &k.TakeOver}
 	for _, b := range all {
 		b.SetEnabled(false)
 	}
@@ -93,6 +97,10 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Park.SetEnabled(act)
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
+	k.HandOver.SetEnabled(fac && s.Facilitator != "" && hasOtherMember(s))
+	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) && !s.Created.IsZero() {
+		k.TakeOver.SetEnabled(true)
+	}
 	switch phase {
 	case session.Waiting:
 		k.Start.SetEnabled(fac)
@@ -122,15 +130,25 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		return []key.Binding{k.Up, k.Down, k.Help, k.Quit}
 	}
 	return []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Next, k.Present, k.Pause, k.Extend, k.Skip,
-		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.Help, k.Quit}
+		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.TakeOver, k.Help, k.Quit}
 }
 
 // FullHelp is every key of the moment, shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.End},
+		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.End, k.HandOver, k.TakeOver},
 		{k.Park, k.Blocker, k.Arrive, k.Present, k.Stay},
 		{k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down},
 		{k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
+}
+
+// hasOtherMember reports whether someone present could take the role.
+func hasOtherMember(s *session.State) bool {
+	for _, p := range s.Participants {
+		if p.Present && p.Role == session.Member {
+			return true
+		}
+	}
+	return false
 }

@@ -29,7 +29,18 @@ type Options struct {
 	// call. Quitting pauses the running timers, so the session resumes
 	// where it was, and the facilitator types on behalf of the others.
 	SharedKeyboard bool
+	// IdleTimeout ends the program after this long without a key press
+	// (0: never). Server output does not count as activity.
+	IdleTimeout time.Duration
+	// Actions limits this participant's commands per second, with a
+	// burst of ActionBurst; past it they see a "slow down" notice (0: no
+	// limit).
+	Actions     float64
+	ActionBurst int
 }
+
+// Idled reports whether the program ended because of the idle timeout.
+func (m Model) Idled() bool { return m.idled }
 
 // Model is the root of the interface for one participant of one session.
 type Model struct {
@@ -57,6 +68,8 @@ type Model struct {
 	expired turnExpiry // what the bell has rung for
 	ticking bool       // whether the clock ticks and snapshots are awaited (off in tests)
 	quit    bool
+	lastKey time.Time // the last key press, for the idle timeout
+	idled   bool      // quit for being idle
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.
@@ -87,7 +100,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		me:      me,
 		opts:    opts,
 		sub:     room.Subscribe(),
-		queue:   newSubmitter(room, me),
+		queue:   newSubmitter(room, me, opts.Actions, opts.ActionBurst),
 		keys:    DefaultKeyMap(),
 		help:    help.New(),
 		styles:  NewStyles(true),
@@ -105,6 +118,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		m.state, m.now = snap.State, room.Clock().Now()
 	}
 	m.expired = expiryOf(m.state)
+	m.lastKey = room.Clock().Now()
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }
@@ -170,6 +184,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tickMsg:
 		m.now = time.Time(msg)
+		if m.opts.IdleTimeout > 0 && !m.lastKey.IsZero() && m.now.Sub(m.lastKey) > m.opts.IdleTimeout {
+			m.idled = true
+			return m, tea.Quit
+		}
 		return m, m.tick()
 	case doneMsg:
 		m.status, m.failed = msg.notice, msg.err != nil
@@ -223,6 +241,7 @@ func expiryOf(s *session.State) turnExpiry {
 }
 
 func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.lastKey = m.room.Clock().Now()
 	if m.prompt != nil {
 		return m.promptKey(msg)
 	}
@@ -247,6 +266,18 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openPrompt(p)
 	case key.Matches(msg, m.keys.End):
 		return m.openPrompt(newPrompt(promptEnd, "End the stand-up now? (y/n)", m.styles))
+	case key.Matches(msg, m.keys.HandOver):
+		p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
+		var here []string
+		for _, q := range m.state.Participants {
+			if q.Present && q.Role == session.Member {
+				here = append(here, q.Name)
+			}
+		}
+		p.input.SetSuggestions(here)
+		return m.openPrompt(p)
+	case key.Matches(msg, m.keys.TakeOver):
+		return m, m.submit(session.TakeOver{}, "you facilitate now")
 	}
 	switch m.state.Phase {
 	case session.Waiting:

@@ -20,6 +20,7 @@ const (
 	promptDiscussed
 	promptDecision
 	promptEnd
+	promptHandOver
 )
 
 // prompt is the one-line input at the bottom of the screen that collects
@@ -136,6 +137,12 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 		return m.submit(session.Resolve{Item: p.item, Status: session.Discussed, Note: value}, "marked as discussed")
 	case promptDecision:
 		return m.submit(session.Resolve{Item: p.item, Status: session.Decided, Note: value}, "decision recorded")
+	case promptHandOver:
+		who, ok := m.findByName(value)
+		if !ok {
+			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+		}
+		return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
 	}
 	return func() tea.Msg { return doneMsg{} }
 }

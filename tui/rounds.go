@@ -72,7 +72,7 @@ func (m Model) roundsView(w, h int) string {
 		lines = append(lines, st.Subtle.Render("Done     ")+truncate(done, w-9))
 	}
 	if absent := s.Absent(); len(absent) > 0 {
-		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(strings.Join(names(absent), ", "), w-9)))
+		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(absentNames(absent), w-9)))
 	}
 	var blockers []string
 	for _, b := range s.Blockers {
@@ -151,4 +151,16 @@ func (m Model) parkingPanel(w, h int, title string) string {
 		lines = lines[:room]
 	}
 	return st.Panel.Width(w).Render(truncate(st.PanelTitle.Render(heading), inner) + "\n" + strings.Join(lines, "\n"))
+}
+
+// absentNames lists who is missing, marking those who were here and left.
+func absentNames(ps []session.Participant) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+		if !p.AwaySince.IsZero() {
+			out[i] += " (away)"
+		}
+	}
+	return strings.Join(out, ", ")
 }

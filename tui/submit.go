@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
+
+	"golang.org/x/time/rate"
 
 	"huddle/session"
 )
@@ -15,9 +18,10 @@ import (
 // (never blocking); a single goroutine submits; the tea.Cmd waits for the
 // result. The goroutine runs until close.
 type submitter struct {
-	room Room
-	me   session.ParticipantID
-	jobs chan job
+	room  Room
+	me    session.ParticipantID
+	limit *rate.Limiter // nil: no limit
+	jobs  chan job
 	stop chan struct{}
 	once sync.Once
 }
@@ -31,8 +35,11 @@ type job struct {
 // refused with a message instead of piling up.
 const queueDepth = 64
 
-func newSubmitter(room Room, me session.ParticipantID) *submitter {
+func newSubmitter(room Room, me session.ParticipantID, perSecond float64, burst int) *submitter {
 	s := &submitter{room: room, me: me, jobs: make(chan job, queueDepth), stop: make(chan struct{})}
+	if perSecond > 0 {
+		s.limit = rate.NewLimiter(rate.Limit(perSecond), max(1, burst))
+	}
 	go s.loop()
 	return s
 }
@@ -51,6 +58,9 @@ func (s *submitter) loop() {
 // send enqueues the command now and returns a tea.Cmd that waits for its
 // result and reports it as a doneMsg with the notice.
 func (s *submitter) send(c session.Command, notice string) tea.Cmd {
+	if s.limit != nil && !s.limit.Allow() {
+		return func() tea.Msg { return doneMsg{err: errSlowDown} }
+	}
 	j := job{c: c, done: make(chan error, 1)}
 	select {
 	case s.jobs <- j:
@@ -66,5 +76,8 @@ func (s *submitter) send(c session.Command, notice string) tea.Cmd {
 		}
 	}
 }
+
+// errSlowDown is what a participant sees past their action rate.
+var errSlowDown = errors.New("slow down: too many actions at once; try again in a moment")
 
 func (s *submitter) close() { s.once.Do(func() { close(s.stop) }) }

@@ -35,9 +35,13 @@ func (m Model) waitingView(w, h int) string {
 		}
 	}
 	for i, p := range m.missing() {
-		mark, name := "  ", st.Missing.Render(p.Name)
+		label := p.Name
+		if !p.AwaySince.IsZero() {
+			label += " (away)"
+		}
+		mark, name := "  ", st.Missing.Render(label)
 		if i == m.cursor && m.role() == session.Facilitator {
-			mark, name = st.Selected.Render("▸ "), st.Selected.Render(p.Name)
+			mark, name = st.Selected.Render("▸ "), st.Selected.Render(label)
 		}
 		missing = append(missing, mark+name)
 	}
