@@ -22,8 +22,8 @@ type submitter struct {
 	me    session.ParticipantID
 	limit *rate.Limiter // nil: no limit
 	jobs  chan job
-	stop chan struct{}
-	once sync.Once
+	stop  chan struct{}
+	once  sync.Once
 }
 
 type job struct {
