@@ -13,7 +13,7 @@ import (
 // Plan is what it takes to open a session.
 type Plan struct {
 	Config      Config
-	Facilitator Person   // who runs it
+	Facilitator Person   // who runs it; zero: the first member to join
 	Roster      []string // expected members by display name
 }
 
@@ -45,8 +45,8 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 	}
 	cfg.Agreements = cleanList(cfg.Agreements, DefaultMaxText)
 	fac := Person{ID: p.Facilitator.ID, Name: CleanName(p.Facilitator.Name)}
-	if fac.ID == "" || fac.Name == "" {
-		return Info{}, fmt.Errorf("%w: a session needs a facilitator", ErrInvalid)
+	if (fac.ID == "") != (fac.Name == "") {
+		return Info{}, fmt.Errorf("%w: a facilitator needs an id and a name", ErrInvalid)
 	}
 	created := &Created{Config: cfg, Facilitator: fac, Roster: cleanList(p.Roster, MaxName)}
 
@@ -94,4 +94,17 @@ func cleanList(in []string, max int) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// FacilitatorFor is the facilitator of a new session: the roster member
+// of that name if there is one, so they are one participant, else the
+// given id under the name.
+func FacilitatorFor(name string, roster []string, id ParticipantID) Person {
+	name = CleanName(name)
+	for _, m := range roster {
+		if strings.EqualFold(m, name) {
+			return Person{ID: RosterID(m), Name: m}
+		}
+	}
+	return Person{ID: id, Name: name}
 }

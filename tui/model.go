@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -25,6 +26,9 @@ const QuitReason = "huddle was closed"
 
 // Options tune a Model.
 type Options struct {
+	// Context ends the model's goroutines (its snapshot listener and its
+	// submitter) and subscription when done; nil: they end with Close.
+	Context context.Context
 	// SharedKeyboard is local mode: one keyboard, the screen shared in a
 	// call. Quitting pauses the running timers, so the session resumes
 	// where it was, and the facilitator types on behalf of the others.
@@ -119,6 +123,12 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 	}
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
+	if opts.Context != nil {
+		go func() {
+			<-opts.Context.Done()
+			m.Close()
+		}()
+	}
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }

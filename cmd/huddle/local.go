@@ -231,12 +231,7 @@ func facilitator(name string, roster []string) session.Person {
 	if name == "" {
 		name = "facilitator"
 	}
-	for _, m := range roster {
-		if strings.EqualFold(m, name) {
-			return session.Person{ID: session.RosterID(m), Name: m}
-		}
-	}
-	return session.Person{ID: session.ParticipantID("local:" + name), Name: name}
+	return session.FacilitatorFor(name, roster, session.ParticipantID("local:"+name))
 }
 
 func cleanNames(in []string) []string {

@@ -19,7 +19,7 @@ import (
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := fang.Execute(ctx, newRootCmd(os.Stdin, os.Stdout), fang.WithVersion(version)); err != nil {
 		os.Exit(1)

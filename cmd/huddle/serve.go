@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/spf13/cobra"
+
+	"huddle/sshserver"
+)
+
+type serveFlags struct {
+	listen         string
+	hostKey        string
+	authorizedKeys string
+	maxSessions    int
+	idleTimeout    time.Duration
+	allowAnonymous bool
+}
+
+func newServeCmd(g *globalFlags) *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve huddle over SSH so the whole team joins one live session",
+		Long: `Serve huddle over SSH. Everyone joins with the ssh they already have:
+
+  ssh -p 2222 HOST                  the lobby: live sessions of your teams, or open one
+  ssh -t -p 2222 HOST join CODE     join a session by its code
+  ssh -t -p 2222 HOST watch CODE    watch without taking part
+  ssh -p 2222 HOST new standup --team T    open a stand-up, print its code
+  ssh -p 2222 HOST export CODE      the minutes of a session
+
+Identity is the SSH key: the same key is always the same participant. The
+display name is the SSH user name. Without --authorized-keys any key may
+connect (the log says so at startup); with it, only the keys in the file.
+
+The host key is created once (ed25519, in the data directory) and reused,
+so clients never see it change. Unfinished sessions survive a restart:
+people rejoin with the same command and are back where they were.`,
+		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), *g, f)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.listen, "listen", ":2222", "address to listen on")
+	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory)")
+	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
+	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
+	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
+	return cmd
+}
+
+func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
+	logger := log.NewWithOptions(os.Stderr, log.Options{Prefix: "huddle", ReportTimestamp: true})
+	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
+		return errors.New("--max-sessions and --idle-timeout must be positive")
+	}
+	st, err := openStore(g.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keyPath := f.hostKey
+	if keyPath == "" {
+		keyPath = filepath.Join(g.dataDir, "host_ed25519")
+	}
+	hostKey, err := sshserver.EnsureHostKey(keyPath)
+	if err != nil {
+		return err
+	}
+	cfg := sshserver.Config{
+		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
+		IdleTimeout: f.idleTimeout, Logger: logger,
+	}
+	if f.authorizedKeys != "" {
+		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {
+			return err
+		}
+		logger.Info("only authorized keys may connect", "file", f.authorizedKeys, "keys", len(cfg.AuthorizedKeys))
+	}
+	srv, err := sshserver.New(cfg, st)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: telling participants, closing sessions")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	<-errc
+	logger.Info("stopped; unfinished sessions resume when people rejoin")
+	return nil
+}

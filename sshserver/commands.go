@@ -1,0 +1,191 @@
+package sshserver
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"charm.land/ssh"
+
+	"huddle/session"
+	"huddle/session/export"
+)
+
+// target is where an interactive session goes: a join code, as a member
+// or as an observer.
+type target struct {
+	code     string
+	observer bool
+}
+
+type targetKey struct{}
+
+const usage = `huddle over SSH
+
+  ssh -p PORT HOST                         the lobby: your teams' live sessions, or open a new one
+  ssh -t -p PORT HOST join CODE            join a session
+  ssh -t -p PORT HOST watch CODE           watch a session without taking part
+  ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
+      [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
+      [--facilitator NAME]                 (default: the first member to join facilitates)
+  ssh -p PORT HOST export CODE [--format md|json]
+                                           the minutes (or the record) of a session
+  ssh -p PORT HOST help                    this text
+`
+
+// route answers the non-interactive commands and sends join and watch on
+// to the interactive program. Anything else is an error with exit status 2.
+func (s *Server) route(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		args := sess.Command()
+		if len(args) == 0 {
+			next(sess)
+			return
+		}
+		var status int
+		switch args[0] {
+		case "join", "watch":
+			if len(args) != 2 {
+				status = fail(sess, 2, "usage: %s CODE", args[0])
+				break
+			}
+			sess.Context().SetValue(targetKey{}, target{code: args[1], observer: args[0] == "watch"})
+			next(sess)
+			return
+		case "new":
+			status = s.cmdNew(sess, args[1:])
+		case "export":
+			status = s.cmdExport(sess, args[1:])
+		case "help", "--help", "-h":
+			io.WriteString(sess, usage)
+		default:
+			status = fail(sess, 2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
+		}
+		_ = sess.Exit(status)
+	}
+}
+
+// fail writes an error to the client's stderr and returns the status.
+func fail(sess ssh.Session, status int, format string, args ...any) int {
+	fmt.Fprintf(sess.Stderr(), "huddle: "+format+"\n", args...)
+	return status
+}
+
+func (s *Server) cmdNew(sess ssh.Session, args []string) int {
+	if len(args) == 0 || args[0] != "standup" {
+		if len(args) > 0 && args[0] == "retro" {
+			return fail(sess, 2, "retrospectives are not available yet; try: new standup --team NAME")
+		}
+		return fail(sess, 2, "usage: new standup --team NAME [flags]; see help")
+	}
+	fs := flag.NewFlagSet("new standup", flag.ContinueOnError)
+	fs.SetOutput(sess.Stderr())
+	team := fs.String("team", "", "the team")
+	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
+	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
+	timebox := fs.Duration("timebox", 15*time.Minute, "time-box of the stand-up")
+	turn := fs.Duration("turn", 0, "time-box per turn (default: divided)")
+	order := fs.String("order", "join", "speaking order: join, random or alpha")
+	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return fail(sess, 2, "unexpected %q", session.CleanName(fs.Arg(0)))
+	}
+	if session.CleanName(*team) == "" {
+		return fail(sess, 2, "--team is required")
+	}
+	ord, err := session.ParseOrder(*order)
+	if err != nil {
+		return fail(sess, 2, "%v", err)
+	}
+	if *timebox <= 0 || *turn < 0 {
+		return fail(sess, 2, "--timebox must be positive and --turn not negative")
+	}
+	sp := standupSpec{team: *team, timebox: *timebox, turn: *turn, order: ord}
+	if *at != "" {
+		now := s.now()
+		t, err := time.ParseInLocation("15:04", *at, now.Location())
+		if err != nil {
+			return fail(sess, 2, "--at %q: want HH:MM", session.CleanName(*at))
+		}
+		sp.at = time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
+	}
+	for _, m := range strings.Split(*members, ",") {
+		if m = session.CleanName(m); m != "" {
+			sp.members = append(sp.members, m)
+		}
+	}
+	if name := session.CleanName(*facilitator); name != "" {
+		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
+	}
+	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
+	defer cancel()
+	info, err := s.newStandup(ctx, sp)
+	if err != nil {
+		return fail(sess, 1, "%v", err)
+	}
+	host, port := "HOST", "2222"
+	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
+		host, port = h, p
+	}
+	fmt.Fprintf(sess, "%s\nA stand-up of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, info.Team, port, host, info.Code)
+	return 0
+}
+
+func (s *Server) cmdExport(sess ssh.Session, args []string) int {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(sess.Stderr())
+	format := fs.String("format", "md", "md or json")
+	// The code may come before or after the flags.
+	var code string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		code, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if code == "" && fs.NArg() == 1 {
+		code = fs.Arg(0)
+	} else if fs.NArg() > 0 || code == "" {
+		return fail(sess, 2, "usage: export CODE [--format md|json]")
+	}
+	norm, ok := session.ParseJoinCode(code)
+	if !ok {
+		return fail(sess, 1, "no session has the join code %q", session.CleanName(code))
+	}
+	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
+	defer cancel()
+	info, err := s.store.SessionByCode(ctx, norm)
+	if errors.Is(err, session.ErrNotFound) {
+		if !s.codes.Allow() {
+			return fail(sess, 1, "too many wrong join codes; try again later")
+		}
+		return fail(sess, 1, "no session has the join code %q", session.CleanName(code))
+	}
+	if err != nil {
+		return fail(sess, 1, "%v", err)
+	}
+	events, err := s.store.Events(ctx, info.ID)
+	if err != nil {
+		return fail(sess, 1, "%v", err)
+	}
+	switch *format {
+	case "md":
+		err = export.Markdown(sess, session.Fold(info.ID, events))
+	case "json":
+		err = export.JSON(sess, info, events)
+	default:
+		return fail(sess, 2, "unknown format %q (want md or json)", session.CleanName(*format))
+	}
+	if err != nil {
+		return fail(sess, 1, "%v", err)
+	}
+	return 0
+}

@@ -1,0 +1,212 @@
+package sshserver
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/bubbletea"
+
+	"huddle/session"
+	"huddle/tui"
+)
+
+// conn is one interactive SSH session: a participant's program and the
+// rooms it entered.
+type conn struct {
+	s      *Server
+	sess   ssh.Session
+	key    string // identity: the key fingerprint
+	user   string // the SSH user name, cleaned
+	ctx    context.Context
+	cancel context.CancelFunc
+	opts   tui.Options
+
+	mu      sync.Mutex
+	entered []entered
+	wrong   int // wrong join codes typed on this connection
+}
+
+type entered struct {
+	room *session.Room
+	me   session.ParticipantID
+}
+
+// interactive runs one Bubble Tea program per interactive SSH session,
+// through wish's program middleware, and cleans up after it: the
+// participant leaves the rooms they entered once their last connection
+// has gone.
+func (s *Server) interactive(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		c := s.newConn(sess)
+		defer c.close()
+		p, err := c.program()
+		if err != nil {
+			wish.Fatalln(sess, "huddle: "+err.Error())
+			return
+		}
+		run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
+		run(func(ssh.Session) {})(sess)
+		c.goodbye()
+		next(sess)
+	}
+}
+
+func (s *Server) newConn(sess ssh.Session) *conn {
+	ctx, cancel := context.WithCancel(sess.Context())
+	c := &conn{s: s, sess: sess, key: keyOf(sess), user: session.CleanName(sess.User()), ctx: ctx, cancel: cancel}
+	if c.user == "" {
+		c.user = "guest"
+	}
+	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst}
+	return c
+}
+
+// program builds the participant's program: straight into a session for
+// join and watch, else the lobby.
+func (c *conn) program() (*tea.Program, error) {
+	pty, _, ok := c.sess.Pty()
+	if !ok {
+		return nil, fmt.Errorf("this needs a terminal: add -t to your ssh command")
+	}
+	var model tea.Model
+	if t, ok := c.sess.Context().Value(targetKey{}).(target); ok {
+		room, me, err := c.enter(t.code, t.observer)
+		if err != nil {
+			return nil, err
+		}
+		model = tui.New(room, me, c.opts)
+	} else {
+		model = tui.NewApp(lobby{c}, c.opts)
+	}
+	opts := append(bubbletea.MakeOptions(c.sess),
+		tea.WithContext(c.ctx),
+		tea.WithoutSignalHandler(), // the server owns shutdown
+		tea.WithFilter(clampFilter),
+		tea.WithWindowSize(clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)),
+		// A client that closed its channel but kept the connection is
+		// noticed at the first failed write: the program ends.
+		tea.WithOutput(failWriter{w: c.sess, fail: c.cancel}),
+	)
+	return tea.NewProgram(model, opts...), nil
+}
+
+// enter joins the session with the code as this connection's key.
+func (c *conn) enter(code string, observer bool) (*session.Room, session.ParticipantID, error) {
+	norm, ok := session.ParseJoinCode(code)
+	var room *session.Room
+	var err error
+	if ok {
+		room, err = c.s.hub.ByCode(c.ctx, norm)
+	}
+	if !ok || err != nil {
+		c.mu.Lock()
+		c.wrong++
+		tooMany := c.wrong > 3
+		c.mu.Unlock()
+		if tooMany || !c.s.codes.Allow() {
+			c.cancel()
+			return nil, "", fmt.Errorf("too many wrong join codes; try again later")
+		}
+		return nil, "", fmt.Errorf("no session has the join code %q; check it with whoever opened the session", session.CleanName(code))
+	}
+	me, err := c.s.presence.join(room, c.key, c.user, observer)
+	if err != nil {
+		return nil, "", err
+	}
+	c.mu.Lock()
+	c.entered = append(c.entered, entered{room, me})
+	c.mu.Unlock()
+	return room, me, nil
+}
+
+// goodbye tells the participant why the program ended, if it was not
+// their own doing.
+func (c *conn) goodbye() {
+	switch {
+	case c.s.shuttingDown.Load():
+		wish.Println(c.sess, "huddle: the server is restarting; run the same ssh command in a moment to rejoin where you were.")
+	case c.ctx.Err() != nil && c.sess.Context().Err() == nil:
+		// the output failed: nobody is reading any more
+	}
+}
+
+// close leaves every room this connection entered, once the participant
+// has no other connection in it.
+func (c *conn) close() {
+	c.cancel()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entered {
+		if err := c.s.presence.leave(e.room, c.key, e.me); err != nil {
+			c.s.log.Debug("leave", "err", err)
+		}
+	}
+	c.entered = nil
+}
+
+// failWriter cancels the program when a write fails.
+type failWriter struct {
+	w    io.Writer
+	fail context.CancelFunc
+}
+
+func (f failWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil {
+		f.fail()
+	}
+	return n, err
+}
+
+// presence counts each key's connections per room, so that a participant
+// joins with their first connection and leaves with their last. Joins and
+// leaves go through one lock, so a reconnect can never be overtaken by the
+// leave of the connection it replaces.
+type presence struct {
+	mu sync.Mutex
+	n  map[[2]string]int
+}
+
+func (p *presence) init() { p.n = map[[2]string]int{} }
+
+// join makes the key a present participant of the room and returns who
+// they are. A finished session can still be entered, to read its summary.
+func (p *presence) join(room *session.Room, key, name string, observer bool) (session.ParticipantID, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	err := room.Submit(session.SSHID(key), session.Join{Key: key, Name: name, Observer: observer})
+	st := room.Snapshot().State
+	if err != nil && st.Phase != session.Closed {
+		return "", err
+	}
+	me := session.SSHID(key)
+	if pt, ok := st.ByKey(key); ok {
+		me = pt.ID
+	}
+	p.n[[2]string{room.ID(), key}]++
+	return me, nil
+}
+
+// leave ends one connection of the key; with the last, the participant
+// is marked away.
+func (p *presence) leave(room *session.Room, key string, me session.ParticipantID) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := [2]string{room.ID(), key}
+	if p.n[k]--; p.n[k] > 0 {
+		return nil
+	}
+	delete(p.n, k)
+	if st := room.Snapshot().State; st.Phase == session.Closed {
+		return nil
+	}
+	if pt, ok := room.Snapshot().State.Participant(me); !ok || !pt.Present {
+		return nil
+	}
+	return room.Submit(me, session.Leave{Who: me})
+}

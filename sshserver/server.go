@@ -1,0 +1,240 @@
+package sshserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/ratelimiter"
+	"charm.land/wish/v2/recover"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
+
+	"huddle/session"
+)
+
+// Config is how a Server runs. The zero value of each optional field has a
+// sane default.
+type Config struct {
+	HostKey        []byte         // PEM; see EnsureHostKey
+	AuthorizedKeys AuthorizedKeys // nil: any key may connect (and the log says so)
+	AllowAnonymous bool           // offer keyboard-interactive login without a key
+	MaxSessions    int            // concurrent SSH sessions; 0: 200
+	IdleTimeout    time.Duration  // without a key press; 0: 30m
+	Logger         *log.Logger    // nil: log.Default()
+	Clock          session.Clock  // nil: the real clock
+	// ConnectRate limits new connections per remote address (per second,
+	// with a burst of ConnectBurst); 0: 2 per second, burst 10.
+	ConnectRate  float64
+	ConnectBurst int
+	// Actions limits each participant's commands per second (burst
+	// ActionBurst); 0: 10 per second, burst 20.
+	Actions     float64
+	ActionBurst int
+}
+
+// Size limits for the pty a client claims: nobody gets to make the server
+// allocate a screen buffer for a million cells.
+const (
+	maxWidth  = 500
+	maxHeight = 200
+)
+
+// Server is huddle served over SSH.
+type Server struct {
+	cfg   Config
+	log   *log.Logger
+	store session.Store
+	hub   *session.Hub
+	ssh   *ssh.Server
+
+	sessions     atomic.Int64 // SSH sessions being served
+	shuttingDown atomic.Bool
+	presence     presence
+	codes        *rate.Limiter // wrong join codes, server-wide
+
+	wg sync.WaitGroup
+}
+
+// New returns a server over the store. It does not listen yet.
+func New(cfg Config, st session.Store) (*Server, error) {
+	if len(cfg.HostKey) == 0 {
+		return nil, errors.New("sshserver: a host key is needed")
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = 200
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = log.Default()
+	}
+	if cfg.ConnectRate <= 0 {
+		cfg.ConnectRate, cfg.ConnectBurst = 2, 10
+	}
+	if cfg.Actions <= 0 {
+		cfg.Actions, cfg.ActionBurst = 10, 20
+	}
+	s := &Server{
+		cfg:   cfg,
+		log:   cfg.Logger,
+		store: st,
+		codes: rate.NewLimiter(rate.Limit(1), 10),
+	}
+	s.presence.init()
+	s.hub = session.NewHub(st, session.RoomOptions{
+		Clock: cfg.Clock,
+		Error: func(err error) { s.log.Error("room", "err", err) },
+	})
+	opts := []ssh.Option{
+		wish.WithHostKeyPEM(cfg.HostKey),
+		wish.WithPublicKeyAuth(s.allowKey),
+		// The middleware stack; the last listed runs first:
+		wish.WithMiddleware(
+			// 4. Everything huddle does, guarded: a panic ends one SSH
+			// session, never the server. Inside, routing runs first
+			// (commands, join, watch), then one Bubble Tea program per
+			// interactive session (bubbletea.MiddlewareWithProgramHandler).
+			recover.MiddlewareWithLogger(s.log.StandardLog(),
+				s.interactive,
+				s.route,
+			),
+			// 3. No more than MaxSessions at once.
+			s.limitSessions,
+			// 2. A log line per connection, with client bytes cleaned.
+			s.logConnections,
+			// 1. Connection floods from one address are refused first.
+			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst, 10000)),
+		),
+	}
+	if cfg.AllowAnonymous {
+		opts = append(opts, wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }))
+	}
+	srv, err := wish.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("sshserver: %w", err)
+	}
+	s.ssh = srv
+	if cfg.AuthorizedKeys == nil {
+		s.log.Warn("no authorized keys file: any SSH key may connect")
+	}
+	if cfg.AllowAnonymous {
+		s.log.Warn("anonymous keyboard-interactive login is allowed")
+	}
+	return s, nil
+}
+
+// allowKey is the public-key check. Identity is taken later from
+// sess.PublicKey(), never from anything stashed here.
+func (s *Server) allowKey(_ ssh.Context, key ssh.PublicKey) bool {
+	if s.cfg.AuthorizedKeys == nil {
+		return true
+	}
+	return s.cfg.AuthorizedKeys[gossh.FingerprintSHA256(key)]
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections, tells every participant that the
+// server is restarting, closes their sessions and the rooms, and waits for
+// the handlers to finish or ctx to end. Unfinished sessions stay in the
+// store and come back when people rejoin after a restart.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shuttingDown.Store(true)
+	// Closing the rooms ends every program: its subscription closes.
+	err := s.hub.Close()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	if cerr := s.ssh.Shutdown(ctx); cerr != nil && !errors.Is(cerr, context.Canceled) && !errors.Is(cerr, context.DeadlineExceeded) {
+		err = errors.Join(err, cerr)
+	}
+	_ = s.ssh.Close()
+	return err
+}
+
+func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
+			s.sessions.Add(-1)
+			wish.Fatalln(sess, "huddle: the server is full; try again later")
+			return
+		}
+		s.wg.Add(1)
+		defer func() {
+			s.sessions.Add(-1)
+			s.wg.Done()
+		}()
+		if s.shuttingDown.Load() {
+			wish.Fatalln(sess, "huddle: the server is restarting; try again in a moment")
+			return
+		}
+		next(sess)
+	}
+}
+
+func (s *Server) logConnections(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		pty, _, _ := sess.Pty()
+		s.log.Info("connect", "user", session.CleanName(sess.User()), "remote", sess.RemoteAddr().String(),
+			"key", keyOf(sess), "command", session.CleanText(sess.RawCommand(), 120),
+			"term", session.CleanName(pty.Term), "width", pty.Window.Width, "height", pty.Window.Height)
+		next(sess)
+		s.log.Info("disconnect", "user", session.CleanName(sess.User()), "remote", sess.RemoteAddr().String(), "duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// keyOf is the identity of the connection: the SHA256 fingerprint of its
+// public key, or for an anonymous login a name that is new every time.
+func keyOf(sess ssh.Session) string {
+	if pk := sess.PublicKey(); pk != nil {
+		return gossh.FingerprintSHA256(pk)
+	}
+	if id, ok := sess.Context().Value(anonKey{}).(string); ok {
+		return id
+	}
+	id := "anonymous:" + session.NewID()
+	sess.Context().SetValue(anonKey{}, id)
+	return id
+}
+
+type anonKey struct{}
+
+// clampFilter keeps window sizes within bounds before Bubble Tea sizes its
+// buffers to them, and turns suspend into resume (there is nothing to
+// suspend to over SSH), as bubbletea.MakeOptions' own filter does.
+func clampFilter(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		return tea.WindowSizeMsg{Width: clamp(msg.Width, 1, maxWidth), Height: clamp(msg.Height, 1, maxHeight)}
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	}
+	return msg
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }

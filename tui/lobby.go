@@ -1,0 +1,343 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"huddle/session"
+)
+
+// LobbyEntry is a live session offered in the lobby.
+type LobbyEntry struct {
+	Team  string
+	Kind  session.Kind
+	Code  string
+	Phase session.Phase
+	Here  int // participants present
+}
+
+// StandupForm is what the lobby's form collects for a new stand-up.
+type StandupForm struct {
+	Team    string
+	Members []string
+	Timebox time.Duration
+	Turn    time.Duration
+}
+
+// Lobby is what the lobby needs from the server: the sessions this person
+// may join, a way to open a new one, and a way in.
+type Lobby interface {
+	Sessions() ([]LobbyEntry, error)
+	NewStandup(f StandupForm) (code string, err error)
+	Enter(code string, observer bool) (Room, session.ParticipantID, error)
+}
+
+// App is the root model of an SSH participant who arrived without a join
+// code: the lobby first, then the session they enter.
+type App struct {
+	lobby   Lobby
+	opts    Options
+	entries []LobbyEntry
+	cursor  int
+	form    []textinput.Model // nil unless the new stand-up form is open
+	field   int
+	status  string
+	failed  bool
+	width   int
+	height  int
+	styles  Styles
+	help    help.Model
+	keys    lobbyKeys
+
+	inSession bool
+	sess      Model
+}
+
+type lobbyKeys struct {
+	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit key.Binding
+	form                                                         bool
+}
+
+func (k lobbyKeys) ShortHelp() []key.Binding {
+	if k.form {
+		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
+	}
+	return []key.Binding{k.Up, k.Down, k.Enter, k.Watch, k.New, k.Refresh, k.Quit}
+}
+
+func (k lobbyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+type (
+	entriesMsg struct {
+		entries []LobbyEntry
+		err     error
+	}
+	enteredMsg struct {
+		room Room
+		me   session.ParticipantID
+		err  error
+	}
+)
+
+// NewApp returns the lobby of a participant.
+func NewApp(l Lobby, opts Options) App {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return App{
+		lobby: l, opts: opts, width: 80, height: 24,
+		styles: NewStyles(true), help: help.New(),
+		keys: lobbyKeys{
+			Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
+			Enter: b("enter", "join"), Watch: b("w", "watch", "w"), New: b("n", "new stand-up", "n"),
+			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
+			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
+		},
+	}
+}
+
+// Init loads the sessions on offer.
+func (a App) Init() tea.Cmd { return a.load() }
+
+func (a App) load() tea.Cmd {
+	l := a.lobby
+	return func() tea.Msg {
+		entries, err := l.Sessions()
+		return entriesMsg{entries, err}
+	}
+}
+
+// Session returns the session model once the participant is in one.
+func (a App) Session() (Model, bool) { return a.sess, a.inSession }
+
+// Update routes to the session once entered, else runs the lobby.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		a.width, a.height = size.Width, size.Height
+		a.help.SetWidth(size.Width - 2)
+	}
+	if a.inSession {
+		m, cmd := a.sess.Update(msg)
+		a.sess = m.(Model)
+		return a, cmd
+	}
+	switch msg := msg.(type) {
+	case tea.BackgroundColorMsg:
+		a.styles = NewStyles(msg.IsDark())
+		a.help.Styles = help.DefaultStyles(msg.IsDark())
+	case entriesMsg:
+		a.entries = msg.entries
+		a.cursor = max(0, min(a.cursor, len(a.entries)-1))
+		if msg.err != nil {
+			a.status, a.failed = sentence(msg.err), true
+		}
+	case enteredMsg:
+		if msg.err != nil {
+			a.status, a.failed = sentence(msg.err), true
+			return a, a.load()
+		}
+		a.inSession = true
+		a.sess = New(msg.room, msg.me, a.opts)
+		m, cmd := a.sess.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
+		a.sess = m.(Model)
+		return a, tea.Batch(a.sess.Init(), cmd)
+	case tea.KeyPressMsg:
+		if a.form != nil {
+			return a.formKey(msg)
+		}
+		return a.listKey(msg)
+	default:
+		if a.form != nil {
+			var cmd tea.Cmd
+			a.form[a.field], cmd = a.form[a.field].Update(msg)
+			return a, cmd
+		}
+	}
+	return a, nil
+}
+
+func (a App) enter(code string, observer bool) tea.Cmd {
+	l := a.lobby
+	return func() tea.Msg {
+		room, me, err := l.Enter(code, observer)
+		return enteredMsg{room, me, err}
+	}
+}
+
+func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	a.status, a.failed = "", false
+	switch {
+	case key.Matches(msg, a.keys.Quit):
+		return a, tea.Quit
+	case key.Matches(msg, a.keys.Up):
+		a.cursor = max(0, a.cursor-1)
+	case key.Matches(msg, a.keys.Down):
+		a.cursor = min(max(0, len(a.entries)-1), a.cursor+1)
+	case key.Matches(msg, a.keys.Refresh):
+		return a, a.load()
+	case key.Matches(msg, a.keys.Enter), key.Matches(msg, a.keys.Watch):
+		if a.cursor < len(a.entries) {
+			return a, a.enter(a.entries[a.cursor].Code, key.Matches(msg, a.keys.Watch))
+		}
+	case key.Matches(msg, a.keys.New):
+		a.form = newStandupForm(a.styles)
+		a.field = 0
+		a.keys.form = true
+		a.keys.Enter.SetHelp("enter", "create")
+	}
+	return a, nil
+}
+
+var formLabels = []string{"Team", "Members (comma-separated)", "Time-box", "Turn (empty: divide)"}
+
+func newStandupForm(st Styles) []textinput.Model {
+	defaults := []string{"", "", "15m", ""}
+	form := make([]textinput.Model, len(formLabels))
+	for i := range form {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = session.DefaultMaxText
+		in.SetValue(defaults[i])
+		styles := in.Styles()
+		styles.Cursor.Blink = false
+		styles.Focused.Text = st.Text
+		in.SetStyles(styles)
+		form[i] = in
+	}
+	form[0].Focus()
+	return form
+}
+
+func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case msg.String() == "ctrl+c":
+		return a, tea.Quit
+	case key.Matches(msg, a.keys.Cancel):
+		a.form, a.keys.form = nil, false
+		a.keys.Enter.SetHelp("enter", "join")
+		return a, nil
+	case key.Matches(msg, a.keys.Next), key.Matches(msg, a.keys.Prev):
+		a.form[a.field].Blur()
+		step := 1
+		if key.Matches(msg, a.keys.Prev) {
+			step = len(a.form) - 1
+		}
+		a.field = (a.field + step) % len(a.form)
+		return a, a.form[a.field].Focus()
+	case key.Matches(msg, a.keys.Enter):
+		f, err := a.readForm()
+		if err != nil {
+			a.status, a.failed = err.Error(), true
+			return a, nil
+		}
+		a.status, a.failed = "opening a stand-up for "+f.Team+"…", false
+		l := a.lobby
+		return a, func() tea.Msg {
+			code, err := l.NewStandup(f)
+			if err != nil {
+				return enteredMsg{err: err}
+			}
+			room, me, err := l.Enter(code, false)
+			return enteredMsg{room, me, err}
+		}
+	}
+	var cmd tea.Cmd
+	a.form[a.field], cmd = a.form[a.field].Update(msg)
+	return a, cmd
+}
+
+func (a App) readForm() (StandupForm, error) {
+	f := StandupForm{Team: session.CleanName(a.form[0].Value())}
+	if f.Team == "" {
+		return f, fmt.Errorf("the team needs a name")
+	}
+	for _, m := range strings.Split(a.form[1].Value(), ",") {
+		if m = session.CleanName(m); m != "" {
+			f.Members = append(f.Members, m)
+		}
+	}
+	var err error
+	if f.Timebox, err = time.ParseDuration(strings.TrimSpace(a.form[2].Value())); err != nil || f.Timebox <= 0 {
+		return f, fmt.Errorf("time-box: a duration like 15m")
+	}
+	if v := strings.TrimSpace(a.form[3].Value()); v != "" {
+		if f.Turn, err = time.ParseDuration(v); err != nil || f.Turn <= 0 {
+			return f, fmt.Errorf("turn: a duration like 2m, or empty")
+		}
+	}
+	return f, nil
+}
+
+// View renders the lobby, or the session once entered.
+func (a App) View() tea.View {
+	if a.inSession {
+		return a.sess.View()
+	}
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.WindowTitle = "huddle"
+	return v
+}
+
+func (a App) render() string {
+	st := a.styles
+	w := max(20, a.width-2)
+	var b strings.Builder
+	b.WriteString(st.Title.Render("huddle") + st.Subtle.Render(" · lobby") + "\n")
+	b.WriteString(st.Rule.Render(strings.Repeat("─", w)) + "\n")
+	if a.form != nil {
+		b.WriteString(st.Heading.Render("A new stand-up") + "\n\n")
+		for i, in := range a.form {
+			label := fmt.Sprintf("%-28s", formLabels[i])
+			if i == a.field {
+				b.WriteString(st.Selected.Render("▸ "+label) + in.View() + "\n")
+			} else {
+				b.WriteString(st.Subtle.Render("  "+label) + in.View() + "\n")
+			}
+		}
+		b.WriteString("\n" + st.Subtle.Render("You facilitate it; the others join with the code it shows.") + "\n")
+	} else {
+		b.WriteString(st.Heading.Render("Live sessions of your teams") + "\n\n")
+		if len(a.entries) == 0 {
+			b.WriteString(st.Subtle.Render("None right now. Press n to open a stand-up, or join one with its code:") + "\n")
+			b.WriteString(st.Subtle.Render("  ssh -t -p PORT HOST join CODE") + "\n")
+		}
+		for i, e := range a.entries {
+			mark, team := "  ", st.Text.Render(e.Team)
+			if i == a.cursor {
+				mark, team = st.Selected.Render("▸ "), st.Selected.Render(e.Team)
+			}
+			line := mark + team + st.Subtle.Render(" "+kindTitle(e.Kind)+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
+			b.WriteString(truncate(line, w) + "\n")
+		}
+	}
+	body := b.String()
+	var foot []string
+	switch {
+	case a.status != "" && a.failed:
+		foot = append(foot, st.Error.Render("✗ "+truncate(a.status, w-2)))
+	case a.status != "":
+		foot = append(foot, st.Notice.Render(truncate(a.status, w-2)))
+	default:
+		foot = append(foot, "")
+	}
+	foot = append(foot, truncate(a.help.View(a.keys), w))
+	footer := strings.Join(foot, "\n")
+	h := max(1, a.height-lipgloss.Height(footer))
+	body = lipgloss.NewStyle().Height(h).MaxHeight(h).Render(body)
+	return st.App.Render(body + "\n" + footer)
+}
+
+func kindTitle(k session.Kind) string {
+	if k == session.Retro {
+		return "retrospective"
+	}
+	return "stand-up"
+}
