@@ -62,7 +62,7 @@ type App struct {
 
 type lobbyKeys struct {
 	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit key.Binding
-	form                                                         bool
+	form                                                           bool
 }
 
 func (k lobbyKeys) ShortHelp() []key.Binding {
@@ -96,7 +96,7 @@ func NewApp(l Lobby, opts Options) App {
 		styles: NewStyles(true), help: help.New(),
 		keys: lobbyKeys{
 			Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
-			Enter: b("enter", "join"), Watch: b("w", "watch", "w"), New: b("n", "new stand-up", "n"),
+			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new stand-up", "n"),
 			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
 			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
 		},
