@@ -168,17 +168,45 @@ func (f failWriter) Write(p []byte) (int, error) {
 // leaves go through one lock, so a reconnect can never be overtaken by the
 // leave of the connection it replaces.
 type presence struct {
-	mu sync.Mutex
-	n  map[[2]string]int
+	mu   sync.Mutex
+	n    map[[2]string]int
+	seen map[string]bool // rooms whose stale presence was cleared
 }
 
-func (p *presence) init() { p.n = map[[2]string]int{} }
+func (p *presence) init() { p.n, p.seen = map[[2]string]int{}, map[string]bool{} }
+
+// touch clears a room's stale presence before anyone reads it.
+func (p *presence) touch(room *session.Room) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearStale(room)
+}
+
+// clearStale marks away everyone a room still shows as present from
+// before this server started: nobody is connected to a room yet when this
+// process first sees it. p.mu is held.
+func (p *presence) clearStale(room *session.Room) {
+	if p.seen[room.ID()] {
+		return
+	}
+	p.seen[room.ID()] = true
+	st := room.Snapshot().State
+	if st.Phase == session.Closed {
+		return
+	}
+	for _, pt := range st.Participants {
+		if pt.Present && pt.Key != "" {
+			_ = room.Submit(pt.ID, session.Leave{Who: pt.ID})
+		}
+	}
+}
 
 // join makes the key a present participant of the room and returns who
 // they are. A finished session can still be entered, to read its summary.
 func (p *presence) join(room *session.Room, key, name string, observer bool) (session.ParticipantID, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.clearStale(room)
 	err := room.Submit(session.SSHID(key), session.Join{Key: key, Name: name, Observer: observer})
 	st := room.Snapshot().State
 	if err != nil && st.Phase != session.Closed {

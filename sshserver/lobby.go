@@ -40,6 +40,7 @@ func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 		if err != nil {
 			continue
 		}
+		l.c.s.presence.touch(room)
 		s := room.Snapshot().State
 		here := 0
 		for _, p := range s.Participants {
