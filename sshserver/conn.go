@@ -71,7 +71,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 func (c *conn) program() (*tea.Program, error) {
 	pty, _, ok := c.sess.Pty()
 	if !ok {
-		return nil, fmt.Errorf("this needs a terminal: add -t to your ssh command")
+		return nil, fmt.Errorf("this needs a terminal: use ssh -t")
 	}
 	var model tea.Model
 	if t, ok := c.sess.Context().Value(targetKey{}).(target); ok {
@@ -83,16 +83,21 @@ func (c *conn) program() (*tea.Program, error) {
 	} else {
 		model = tui.NewApp(lobby{c}, c.opts)
 	}
+	var p *tea.Program
 	opts := append(bubbletea.MakeOptions(c.sess),
-		tea.WithContext(c.ctx),
 		tea.WithoutSignalHandler(), // the server owns shutdown
 		tea.WithFilter(clampFilter),
 		tea.WithWindowSize(clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)),
 		// A client that closed its channel but kept the connection is
-		// noticed at the first failed write: the program ends.
-		tea.WithOutput(failWriter{w: c.sess, fail: c.cancel}),
+		// noticed at the first failed write: the program ends. (When the
+		// connection itself ends, wish's middleware quits the program.)
+		tea.WithOutput(failWriter{w: c.sess, fail: func() {
+			c.cancel()
+			go p.Quit() // not from inside the renderer's write
+		}}),
 	)
-	return tea.NewProgram(model, opts...), nil
+	p = tea.NewProgram(model, opts...)
+	return p, nil
 }
 
 // enter joins the session with the code as this connection's key.

@@ -1,0 +1,422 @@
+package sshserver
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	"huddle/session"
+	"huddle/session/sqlite"
+)
+
+// testServer is a huddle SSH server on 127.0.0.1:0 over a real store.
+type testServer struct {
+	t     *testing.T
+	srv   *Server
+	addr  string
+	store *sqlite.Store
+	dir   string
+	done  chan error
+}
+
+func startServer(t *testing.T, dir string, tweak func(*Config)) *testServer {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(dir, "huddle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostKey, err := EnsureHostKey(filepath.Join(dir, "host_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{HostKey: hostKey, Logger: log.New(testWriter{t}), ConnectRate: 1000, ConnectBurst: 1000}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	srv, err := New(cfg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, srv: srv, addr: ln.Addr().String(), store: st, dir: dir, done: make(chan error, 1)}
+	go func() { ts.done <- srv.Serve(ln) }()
+	t.Cleanup(ts.stop)
+	return ts
+}
+
+func (ts *testServer) stop() {
+	if ts.srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := ts.srv.Shutdown(ctx); err != nil {
+		ts.t.Logf("shutdown: %v", err)
+	}
+	select {
+	case <-ts.done:
+	case <-time.After(5 * time.Second):
+		ts.t.Error("the server did not stop")
+	}
+	ts.store.Close()
+	ts.srv = nil
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+var codeShape = regexp.MustCompile(`^[a-z]+-[a-z]+-[a-z]+-[0-9]{5}$`)
+
+// newStandupCode opens a stand-up with the non-interactive command, as a
+// scheduler would, and returns its join code.
+func (ts *testServer) newStandupCode(args string) string {
+	ts.t.Helper()
+	c := dialTest(ts.t, ts.addr, "scheduler", newTestKey(ts.t), withoutPty(), withCommand("new standup "+args))
+	if status := c.WaitForExit(); status != 0 {
+		ts.t.Fatalf("new standup exited %d: %s", status, c.Stderr())
+	}
+	first, _, _ := strings.Cut(string(c.Raw()), "\n")
+	code := strings.TrimSpace(first)
+	if !codeShape.MatchString(code) {
+		ts.t.Fatalf("first line %q is not a join code", first)
+	}
+	return code
+}
+
+// body is the screen without the header, whose name and role differ per
+// participant, and without the footer's status and keys.
+func body(c *testClient) string {
+	lines := c.ScreenLines()
+	if len(lines) > 6 {
+		lines = lines[2 : len(lines)-3]
+	}
+	// Only the facilitator sees a selection.
+	return strings.ReplaceAll(strings.Join(lines, "\n"), "▸", " ")
+}
+
+func converge(t *testing.T, clients ...*testClient) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		same := true
+		for _, c := range clients[1:] {
+			same = same && body(c) == body(clients[0])
+		}
+		if same {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, c := range clients {
+				t.Logf("%s:\n%s", c.user, c.Screen())
+			}
+			t.Fatal("the screens did not converge")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func facilitatorOf(t *testing.T, clients ...*testClient) (*testClient, []*testClient) {
+	t.Helper()
+	var fac *testClient
+	var rest []*testClient
+	for _, c := range clients {
+		if strings.Contains(c.Screen(), "· facilitator") {
+			if fac != nil {
+				t.Fatal("two facilitators")
+			}
+			fac = c
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if fac == nil {
+		t.Fatal("nobody facilitates")
+	}
+	return fac, rest
+}
+
+func TestTeamRunsAStandupTogether(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas,Julia,Christian,Jörg")
+	var clients []*testClient
+	for _, name := range []string{"lukas", "julia", "christian"} {
+		c := dialTest(t, ts.addr, name, newTestKey(t), withCommand("join "+code))
+		c.WaitFor("waiting room")
+		clients = append(clients, c)
+	}
+	for _, c := range clients {
+		c.WaitFor("Here (3)", "Missing (1)")
+	}
+	converge(t, clients...)
+	fac, members := facilitatorOf(t, clients...)
+	if fac != clients[0] {
+		t.Fatalf("the first to join should facilitate, not %s", fac.user)
+	}
+	members[0].Press("n") // a member cannot start
+	fac.Press("n")
+	for _, c := range clients {
+		c.WaitFor("rounds", "Turn 1 of 3", "left of 5:00")
+	}
+	converge(t, clients...)
+	members[1].Press("p")
+	members[1].Type("marker-7f3a @lukas")
+	members[1].Press("enter")
+	for _, c := range clients {
+		c.WaitFor("#1 marker-7f3a · stays: Lukas")
+	}
+	converge(t, clients...)
+	fac.Press("n")
+	for _, c := range clients {
+		c.WaitFor("Turn 2 of 3")
+	}
+	converge(t, clients...)
+}
+
+func TestMemberCannotFacilitateOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A,B --facilitator Maria")
+	a := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code))
+	a.WaitFor("waiting room", "A · member")
+	a.Press("n")
+	a.Press("e")
+	a.Press("y")
+	time.Sleep(200 * time.Millisecond) // give a wrongly accepted key time to show
+	a.WaitFor("waiting room")
+	info, err := ts.store.SessionByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, _ := ts.store.Events(context.Background(), info.ID)
+	if s := session.Fold(info.ID, events); s.Phase != session.Waiting {
+		t.Fatalf("a member moved the session to %s", s.Phase)
+	}
+}
+
+func TestStalledClientDoesNotDelayTheOthers(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A,B,C")
+	a := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code))
+	a.WaitFor("waiting room")
+	b := dialTest(t, ts.addr, "b", newTestKey(t), withCommand("join "+code))
+	stalled := dialTest(t, ts.addr, "c", newTestKey(t), withCommand("join "+code))
+	stalled.WaitFor("Here (3)")
+	stalled.StopReading()
+	// Enough changes to fill the stalled client's SSH window many times.
+	for i := range 40 {
+		a.Press("p")
+		a.Type(fmt.Sprintf("m%02d-%s", i, strings.Repeat("x", 100)))
+		a.Press("enter")
+		b.WaitFor(fmt.Sprintf("#%d m%02d-", i+1, i))
+	}
+	stalled.ResumeReading()
+	stalled.WaitFor("#40 m39-")
+}
+
+func TestChannelCloseMarksTheParticipantAway(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members Lukas,Julia")
+	a := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code))
+	b := dialTest(t, ts.addr, "julia", newTestKey(t), withCommand("join "+code))
+	a.WaitFor("Here (2)")
+	b.CloseChannel() // the TCP connection stays, as with OpenSSH multiplexing
+	a.WaitFor("Here (1)", "Julia (away)")
+}
+
+func TestSameKeyReconnectingIsTheSameParticipant(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members Lukas")
+	key := newTestKey(t)
+	a := dialTest(t, ts.addr, "lukas", key, withCommand("join "+code))
+	a.WaitFor("Here (1)", "✓ Lukas")
+	second := dialTest(t, ts.addr, "lukas", key, withCommand("join "+code))
+	second.WaitFor("Here (1)")
+	a.Close()
+	second.WaitFor("Here (1)", "✓ Lukas") // still here through the other connection
+	second.Close()
+	third := dialTest(t, ts.addr, "lukas", key, withCommand("join "+code))
+	third.WaitFor("Here (1)", "✓ Lukas")
+	if strings.Contains(third.Screen(), "Lukas 2") {
+		t.Fatalf("a duplicate participant:\n%s", third.Screen())
+	}
+}
+
+func TestTypedEscapeSequencesNeverReachOthers(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A")
+	victim := dialTest(t, ts.addr, "victim", newTestKey(t), withCommand("join "+code))
+	victim.WaitFor("waiting room")
+	evil := dialTest(t, ts.addr, "\x1b]52;c;ZXZpbA==\x07mallory\u202e\x1b[2J", newTestKey(t), withCommand("join "+code))
+	evil.WaitFor("waiting room")
+	victim.WaitFor("mallory")
+	evil.Press("p")
+	evil.Type("topic \x1b]52;c;c3RvbGVu\x07 \x1b[31mred\x1b[0m \u202eevil \x9b2J end")
+	evil.Press("enter")
+	victim.WaitFor("end")
+	raw := string(victim.Raw())
+	for _, bad := range []string{"\x1b]52", "ZXZpbA==", "c3RvbGVu", "\u202e", "\x9b"} {
+		if strings.Contains(raw, bad) {
+			t.Fatalf("the victim's terminal received %q", bad)
+		}
+	}
+}
+
+func TestUnauthorizedKeysAreRefused(t *testing.T) {
+	allowed, other := newTestKey(t), newTestKey(t)
+	dir := t.TempDir()
+	line := gossh.MarshalAuthorizedKey(allowed.PublicKey())
+	path := filepath.Join(dir, "authorized_keys")
+	if err := os.WriteFile(path, append([]byte("# the team\n\n"), line...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := LoadAuthorizedKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := startServer(t, dir, func(c *Config) { c.AuthorizedKeys = keys })
+	if c, err := tryDialTest(t, ts.addr, "intruder", other, withoutPty(), withCommand("help")); err == nil {
+		c.Close()
+		t.Fatal("an unlisted key got in")
+	}
+	if c, err := tryDialTest(t, ts.addr, "nokey", nil, withoutPty(), withCommand("help")); err == nil {
+		c.Close()
+		t.Fatal("a client without a key got in")
+	}
+	c := dialTest(t, ts.addr, "member", allowed, withoutPty(), withCommand("help"))
+	if c.WaitForExit() != 0 || !strings.Contains(string(c.Raw()), "join CODE") {
+		t.Fatalf("the listed key was not served: %q", c.Raw())
+	}
+}
+
+func TestAuthorizedKeysFileErrorsNameTheLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "authorized_keys")
+	good := gossh.MarshalAuthorizedKey(newTestKey(t).PublicKey())
+	os.WriteFile(path, append(append(good, []byte("# ok\nssh-ed25519 not-base64!!\n")...), good...), 0o600)
+	if _, err := LoadAuthorizedKeys(path); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("err = %v, want one naming line 3", err)
+	}
+	os.WriteFile(path, []byte("# nobody\n"), 0o600)
+	if _, err := LoadAuthorizedKeys(path); err == nil {
+		t.Fatal("a file without keys must be an error, not a silent deny-all")
+	}
+}
+
+func TestHostKeyIsCreatedOnceAndKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "host_ed25519")
+	first, err := EnsureHostKey(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("host key mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	second, err := EnsureHostKey(path)
+	if err != nil || string(first) != string(second) {
+		t.Fatal("the host key changed on the second start")
+	}
+}
+
+func TestCommands(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas")
+	run := func(cmd string, opts ...clientOption) *testClient {
+		c := dialTest(t, ts.addr, "x", newTestKey(t), append([]clientOption{withoutPty(), withCommand(cmd)}, opts...)...)
+		c.WaitForExit()
+		return c
+	}
+	t.Run("export prints the minutes", func(t *testing.T) {
+		c := run("export " + code)
+		if status, _ := c.Exited(); status != 0 || !strings.Contains(string(c.Raw()), "# Stand-up · musicstore") {
+			t.Fatalf("status %d, output %q", status, c.Raw())
+		}
+	})
+	t.Run("export a wrong code fails clearly", func(t *testing.T) {
+		c := run("export " + "maple-otter-kite-12345")
+		if status, _ := c.Exited(); status == 0 || !strings.Contains(c.Stderr(), "no session has the join code") {
+			t.Fatalf("status %d, stderr %q", status, c.Stderr())
+		}
+	})
+	t.Run("unknown commands exit 2", func(t *testing.T) {
+		c := run("frobnicate")
+		if status, _ := c.Exited(); status != 2 || !strings.Contains(c.Stderr(), "unknown command") {
+			t.Fatalf("status %d, stderr %q", status, c.Stderr())
+		}
+	})
+	t.Run("join without a terminal says how", func(t *testing.T) {
+		c := run("join " + code)
+		if status, _ := c.Exited(); status == 0 || !strings.Contains(string(c.Raw())+c.Stderr(), "ssh -t") {
+			t.Fatalf("status %d, output %q %q", status, c.Raw(), c.Stderr())
+		}
+	})
+	t.Run("a wrong join code is explained", func(t *testing.T) {
+		c := dialTest(t, ts.addr, "x", newTestKey(t), withCommand("join maple-otter-kite-12345"))
+		c.WaitForExit()
+		if out := string(c.Raw()) + c.Stderr(); !strings.Contains(out, "no session has the join code") {
+			t.Fatalf("output %q", out)
+		}
+	})
+	t.Run("new needs a team", func(t *testing.T) {
+		c := run("new standup")
+		if status, _ := c.Exited(); status != 2 || !strings.Contains(c.Stderr(), "--team") {
+			t.Fatalf("status %d, stderr %q", status, c.Stderr())
+		}
+	})
+}
+
+func TestRestartResumesTheSession(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir, nil)
+	code := ts.newStandupCode("--team t --members Lukas,Julia")
+	key := newTestKey(t)
+	a := dialTest(t, ts.addr, "lukas", key, withCommand("join "+code))
+	a.WaitFor("waiting room", "· facilitator")
+	a.Press("enter") // marks Julia present, on her behalf
+	a.Press("n")
+	a.WaitFor("rounds")
+	a.Press("p")
+	a.Type("survives-a-restart")
+	a.Press("enter")
+	a.WaitFor("#1 survives-a-restart")
+	ts.stop()
+	a.WaitFor("server is restarting")
+
+	ts2 := startServer(t, dir, nil)
+	again := dialTest(t, ts2.addr, "lukas", key, withCommand("join "+code))
+	again.WaitFor("rounds", "#1 survives-a-restart", "· facilitator")
+}
+
+func TestAnonymousLoginOnlyWhenAllowed(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	if c, err := tryDialTest(t, ts.addr, "anon", nil, withoutPty(), withCommand("help")); err == nil {
+		c.Close()
+		t.Fatal("anonymous login without --allow-anonymous")
+	}
+}
+
+func TestHugePtyIsClamped(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A")
+	c := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code), withSize(900, 50))
+	c.WaitFor("waiting room")
+	for _, l := range c.ScreenLines() {
+		if len([]rune(l)) > maxWidth {
+			t.Fatalf("a line of %d cells on a clamped screen", len([]rune(l)))
+		}
+	}
+}
