@@ -28,7 +28,8 @@ type conn struct {
 
 	mu      sync.Mutex
 	entered []entered
-	wrong   int // wrong join codes typed on this connection
+	wrong   int  // wrong join codes typed on this connection
+	idle    bool // the program ended for want of key presses
 }
 
 type entered struct {
@@ -62,7 +63,12 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst}
+	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+		OnIdle: func() {
+			c.mu.Lock()
+			c.idle = true
+			c.mu.Unlock()
+		}}
 	return c
 }
 
@@ -132,11 +138,14 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 // goodbye tells the participant why the program ended, if it was not
 // their own doing.
 func (c *conn) goodbye() {
+	c.mu.Lock()
+	idle := c.idle
+	c.mu.Unlock()
 	switch {
 	case c.s.shuttingDown.Load():
 		wish.Println(c.sess, "huddle: the server is restarting; run the same ssh command in a moment to rejoin where you were.")
-	case c.ctx.Err() != nil && c.sess.Context().Err() == nil:
-		// the output failed: nobody is reading any more
+	case idle:
+		wish.Println(c.sess, fmt.Sprintf("huddle: disconnected after %s without a key press; run the same ssh command to rejoin.", c.s.cfg.IdleTimeout))
 	}
 }
 

@@ -420,3 +420,103 @@ func TestHugePtyIsClamped(t *testing.T) {
 		}
 	}
 }
+
+func TestIdleParticipantIsDisconnected(t *testing.T) {
+	clock := session.NewFakeClock(time.Now())
+	ts := startServer(t, t.TempDir(), func(c *Config) { c.Clock = clock; c.IdleTimeout = time.Minute })
+	code := ts.newStandupCode("--team t --members Lukas,Julia")
+	idle := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code))
+	busy := dialTest(t, ts.addr, "julia", newTestKey(t), withCommand("join "+code))
+	busy.WaitFor("Here (2)")
+	clock.Advance(50 * time.Second)
+	busy.Press("?") // a key press keeps julia
+	busy.WaitFor("fewer keys")
+	clock.Advance(20 * time.Second) // lukas: 70 s without a key, julia: 20 s
+	idle.WaitFor("disconnected after 1m0s without a key press")
+	busy.WaitFor("Here (1)", "Lukas (away)")
+}
+
+func TestFloodingParticipantIsSlowedDown(t *testing.T) {
+	ts := startServer(t, t.TempDir(), func(c *Config) { c.Actions, c.ActionBurst = 1, 3 })
+	code := ts.newStandupCode("--team t --members A,B")
+	flood := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code))
+	other := dialTest(t, ts.addr, "b", newTestKey(t), withCommand("join "+code))
+	other.WaitFor("Here (2)")
+	for i := range 8 {
+		flood.Press("p")
+		flood.Type(fmt.Sprintf("flood-%d", i))
+		flood.Press("enter")
+	}
+	flood.WaitFor("slow down")
+	other.Press("p")
+	other.Type("not-slowed")
+	other.Press("enter")
+	other.WaitFor("not-slowed")
+}
+
+func TestColoursFollowTheClientsEnvironment(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A,B")
+	plain := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code), withEnv("NO_COLOR", "1"))
+	colour := dialTest(t, ts.addr, "b", newTestKey(t), withCommand("join "+code))
+	plain.WaitFor("Here (2)")
+	colour.WaitFor("Here (2)")
+	if raw := string(plain.Raw()); strings.Contains(raw, "\x1b[38;5;") || strings.Contains(raw, "\x1b[38;2;") {
+		t.Fatal("NO_COLOR from the client still got colours")
+	}
+	if raw := string(colour.Raw()); !strings.Contains(raw, "38;5;") {
+		t.Fatal("a 256-colour client got no colours")
+	}
+}
+
+func TestWatchersOnlyWatch(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A")
+	a := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code))
+	a.WaitFor("waiting room")
+	w := dialTest(t, ts.addr, "olga", newTestKey(t), withCommand("watch "+code))
+	w.WaitFor("olga · observer")
+	w.Press("p")
+	w.Type("x")
+	w.Press("enter")
+	a.WaitFor("Here (1)") // the observer is not one of the team here
+	if strings.Contains(w.Screen(), "Park a topic") {
+		t.Fatal("an observer got the park prompt")
+	}
+}
+
+func TestWrongJoinCodesAreLimited(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	var last string
+	for range 12 {
+		c := dialTest(t, ts.addr, "guess", newTestKey(t), withCommand("join maple-otter-kite-12345"))
+		c.WaitForExit()
+		last = string(c.Raw()) + c.Stderr()
+	}
+	if !strings.Contains(last, "too many wrong join codes") {
+		t.Fatalf("after 12 wrong codes: %q", last)
+	}
+}
+
+func TestLobbyListsYourTeamsAndOpensAStandup(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas,Julia")
+	ts.newStandupCode("--team otherteam --members Someone")
+	lukas := dialTest(t, ts.addr, "lukas", newTestKey(t))
+	lukas.WaitFor("lobby", "musicstore", code)
+	if strings.Contains(lukas.Screen(), "otherteam") {
+		t.Fatalf("the lobby shows another team's session:\n%s", lukas.Screen())
+	}
+	lukas.Press("enter")
+	lukas.WaitFor("waiting room", "✓ Lukas")
+
+	maria := dialTest(t, ts.addr, "maria", newTestKey(t))
+	maria.WaitFor("lobby", "None right now")
+	maria.Press("n")
+	maria.WaitFor("A new stand-up")
+	maria.Type("platform")
+	maria.Press("tab")
+	maria.Type("Maria, Tom")
+	maria.Press("enter")
+	maria.WaitFor("waiting room", "platform stand-up", "Maria · facilitator", "✓ Maria")
+}

@@ -34,8 +34,10 @@ type Options struct {
 	// where it was, and the facilitator types on behalf of the others.
 	SharedKeyboard bool
 	// IdleTimeout ends the program after this long without a key press
-	// (0: never). Server output does not count as activity.
+	// (0: never). Server output does not count as activity. OnIdle, if
+	// set, is called when that happens.
 	IdleTimeout time.Duration
+	OnIdle      func()
 	// Actions limits this participant's commands per second, with a
 	// burst of ActionBurst; past it they see a "slow down" notice (0: no
 	// limit).
@@ -196,6 +198,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = time.Time(msg)
 		if m.opts.IdleTimeout > 0 && !m.lastKey.IsZero() && m.now.Sub(m.lastKey) > m.opts.IdleTimeout {
 			m.idled = true
+			if m.opts.OnIdle != nil {
+				m.opts.OnIdle()
+			}
 			return m, tea.Quit
 		}
 		return m, m.tick()

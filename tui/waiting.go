@@ -25,7 +25,12 @@ func (m Model) waitingView(w, h int) string {
 	}
 
 	var here, missing []string
+	var watching []string
 	for _, p := range s.Participants {
+		if p.Present && p.Role == session.Observer {
+			watching = append(watching, p.Name)
+			continue
+		}
 		if p.Present {
 			line := st.Present.Render("✓ ") + st.Text.Render(p.Name)
 			if p.LateBy >= time.Minute {
@@ -79,7 +84,11 @@ func (m Model) waitingView(w, h int) string {
 		block("Here ("+itoa(len(here))+")", here, "nobody yet", len(here)-1),
 		block("Missing ("+itoa(len(missing))+")", missing, "everyone is here", m.cursor),
 	)
-	parts := []string{when, "", cols, "", agreed}
+	parts := []string{when, "", cols}
+	if len(watching) > 0 {
+		parts = append(parts, st.Subtle.Render(truncate("Watching: "+strings.Join(watching, ", "), w)))
+	}
+	parts = append(parts, "", agreed)
 	if len(open) > 0 {
 		parts = append(parts, "", m.parkingPanel(w, panel, "Parking lot · carried over and new"))
 	}
