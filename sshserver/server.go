@@ -173,10 +173,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 	case <-ctx.Done():
 	}
-	if cerr := s.ssh.Shutdown(ctx); cerr != nil && !errors.Is(cerr, context.Canceled) && !errors.Is(cerr, context.DeadlineExceeded) {
+	// Every handler has said goodbye (or ctx ran out): close the
+	// listener and whatever connections clients keep open.
+	if cerr := s.ssh.Close(); cerr != nil && !errors.Is(cerr, ssh.ErrServerClosed) {
 		err = errors.Join(err, cerr)
 	}
-	_ = s.ssh.Close()
 	return err
 }
 
