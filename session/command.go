@@ -2,6 +2,9 @@ package session
 
 import (
 	"cmp"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -24,6 +27,17 @@ type Command interface {
 type Env struct {
 	Now  time.Time
 	Rand *rand.Rand // nil means an unseeded source
+	// Salt keys the hashes that stand for people in anonymous votes and
+	// cards. It is never part of an event; the Room keeps it until the
+	// session ends.
+	Salt []byte
+}
+
+// hash is the salted stand-in for a participant in anonymous records.
+func (e Env) hash(id ParticipantID) string {
+	mac := hmac.New(sha256.New, e.Salt)
+	mac.Write([]byte(id))
+	return hex.EncodeToString(mac.Sum(nil)[:12])
 }
 
 // MaxExtend bounds how much time one Extend command may add.
@@ -227,6 +241,9 @@ func (Start) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := inPhase(s, Waiting, "starting is possible"); err != nil {
 		return nil, err
 	}
+	if s.Config.Kind == Retro {
+		return []Payload{&PhaseChanged{To: CheckIn}}, nil
+	}
 	var speakers []Participant
 	for _, p := range s.Participants {
 		if p.Speaks() {
@@ -276,6 +293,12 @@ func (c Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	}
 	if err := stillSpeaking(s, c.Speaker); err != nil {
 		return nil, err
+	}
+	if s.Config.Kind == Retro {
+		if s.Phase == Waiting {
+			return Start{}.decide(s, a, Env{})
+		}
+		return retroNext(s), nil
 	}
 	switch s.Phase {
 	case Rounds:
@@ -343,7 +366,11 @@ func (c Extend) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := facilitatorOnly(a, "add time"); err != nil {
 		return nil, err
 	}
-	if err := inPhase(s, Rounds, "adding time is possible"); err != nil {
+	if s.Config.Kind == Retro {
+		if s.Phase == Waiting {
+			return nil, fmt.Errorf("%w: start the retrospective first", ErrPhase)
+		}
+	} else if err := inPhase(s, Rounds, "adding time is possible"); err != nil {
 		return nil, err
 	}
 	if c.By <= 0 || c.By > MaxExtend {
@@ -583,6 +610,14 @@ func expiries(s *State, now time.Time) []Payload {
 	if s.Phase == Rounds && !s.Overall.Expired && s.Overall.Running() && s.Overall.Remaining(now) <= 0 {
 		out = append(out, &Expired{Timer: TimeboxTimer})
 	}
+	if t := s.PhaseTimer; s.Config.Kind == Retro && s.Phase != Closed && !t.Expired && t.Running() && t.Remaining(now) <= 0 {
+		out = append(out, &Expired{Timer: PhaseTimerKind})
+		// With auto-advance a phase ends with its time-box; a discussed
+		// topic waits for the thumbs instead.
+		if s.Config.AutoAdvance && s.Phase != Discuss {
+			out = append(out, retroNext(s)...)
+		}
+	}
 	return out
 }
 
@@ -596,6 +631,11 @@ func nextDeadline(s *State) (time.Time, bool) {
 	}
 	if s.Phase == Rounds && !s.Overall.Expired {
 		if d, ok := s.Overall.Deadline(); ok && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
+	}
+	if s.Config.Kind == Retro && s.Phase != Closed && !s.PhaseTimer.Expired {
+		if d, ok := s.PhaseTimer.Deadline(); ok && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
 	}

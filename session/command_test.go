@@ -45,13 +45,17 @@ func (f *fixture) record(actor ParticipantID, ps ...Payload) {
 
 func (f *fixture) do(actor ParticipantID, c Command) error {
 	f.record(System, expiries(f.s, f.now)...)
-	ps, err := Decide(f.s, actor, c, Env{Now: f.now, Rand: f.rand})
+	ps, err := Decide(f.s, actor, c, f.env())
 	if err != nil {
 		return err
 	}
 	f.record(actor, ps...)
 	return nil
 }
+
+var testSalt = []byte("a test salt")
+
+func (f *fixture) env() Env { return Env{Now: f.now, Rand: f.rand, Salt: testSalt} }
 
 func (f *fixture) must(actor ParticipantID, c Command) {
 	f.tb.Helper()

@@ -70,15 +70,24 @@ func (r *Role) UnmarshalText(b []byte) (err error) { *r, err = ParseRole(string(
 // Phase is where a session is in its plan.
 type Phase int
 
-// The phases of a stand-up, in order.
+// The phases of a stand-up (Waiting, Rounds, Parking, Closed) and of a
+// retrospective (Waiting, CheckIn … Roti, Closed), in order.
 const (
 	Waiting Phase = iota // the waiting room, before the start
 	Rounds               // one turn per present member
 	Parking              // the parking lot, after the last turn
+	CheckIn              // retro: a word, or the ESVP poll
+	Review               // retro: earlier action items, topics sent from stand-ups
+	Write                // retro: silent writing
+	Group                // retro: cards grouped into themes
+	Vote                 // retro: dot voting
+	Discuss              // retro: topics in vote order
+	Actions              // retro: action items
+	Roti                 // retro: return on time invested
 	Closed               // the summary; nothing changes any more
 )
 
-var phaseNames = names[Phase]{"waiting", "rounds", "parking", "closed"}
+var phaseNames = names[Phase]{"waiting", "rounds", "parking", "check-in", "review", "write", "group", "vote", "discuss", "actions", "roti", "closed"}
 
 func (p Phase) String() string { return phaseNames.str(p) }
 

@@ -53,6 +53,7 @@ type (
 		Facilitator Person   `json:"facilitator"`
 		Roster      []string `json:"roster,omitempty"`
 		Carried     []Item   `json:"carried,omitempty"`
+		Actions     []Action `json:"actions,omitempty"` // open action items of earlier sessions
 	}
 	// Arrived marks a participant present, adding them if they are new.
 	Arrived struct {
@@ -139,8 +140,9 @@ type TimerKind string
 
 // Timers of a stand-up.
 const (
-	TurnTimer    TimerKind = "turn"
-	TimeboxTimer TimerKind = "timebox"
+	TurnTimer      TimerKind = "turn"
+	TimeboxTimer   TimerKind = "timebox"
+	PhaseTimerKind TimerKind = "phase" // a retrospective's phase, or discussed topic
 )
 
 var payloadTypes = map[EventType]func() Payload{}

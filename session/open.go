@@ -33,6 +33,28 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 	if cfg.Team == "" {
 		return Info{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
 	}
+	if cfg.Kind == Retro {
+		cols, err := Columns(cfg.Format, cfg.Columns)
+		if err != nil {
+			return Info{}, err
+		}
+		cfg.Columns = cols
+		if cfg.VoteBudget < 0 || cfg.VoteCap < 0 {
+			return Info{}, fmt.Errorf("%w: votes must not be negative", ErrInvalid)
+		}
+		if cfg.VoteBudget == 0 {
+			cfg.VoteBudget = DefaultVoteBudget
+		}
+		if cfg.Timebox <= 0 {
+			for _, p := range retroPhases {
+				b := DefaultPhaseBoxes[p]
+				if d, ok := cfg.PhaseBoxes[p]; ok && d > 0 {
+					b = d
+				}
+				cfg.Timebox += b
+			}
+		}
+	}
 	if cfg.Timebox <= 0 {
 		return Info{}, fmt.Errorf("%w: the time-box must be positive", ErrInvalid)
 	}
@@ -59,7 +81,8 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 		if err != nil {
 			return Info{}, fmt.Errorf("load previous session: %w", err)
 		}
-		created.Carried = Fold(prev[0].ID, events).CarryOver()
+		last := Fold(prev[0].ID, events)
+		created.Carried, created.Actions = last.CarryOver(), last.OpenActions()
 	}
 
 	for range 5 {

@@ -216,3 +216,85 @@ func FuzzDecodePayload(f *testing.F) {
 		}
 	})
 }
+
+func randomRetroCommand(r *rand.Rand, s *State) (ParticipantID, Command) {
+	actors := []ParticipantID{fac, fac, RosterID("Lukas"), RosterID("Julia"), SSHID("k-obs")}
+	actor := actors[r.IntN(len(actors))]
+	card := r.IntN(8)
+	switch r.IntN(17) {
+	case 0, 1:
+		return fac, Next{}
+	case 2:
+		return actor, CheckInWord{Word: "calm"}
+	case 3:
+		return actor, CheckInPoll{Answer: r.IntN(6)}
+	case 4, 5, 6:
+		return actor, AddCard{Column: r.IntN(4), Text: fmt.Sprintf("card %d", r.IntN(50))}
+	case 7:
+		return actor, EditCard{Card: card, Text: "edited"}
+	case 8:
+		return actor, DeleteCard{Card: card}
+	case 9:
+		return actor, GroupCard{Card: card, Onto: r.IntN(8)}
+	case 10:
+		return actor, UndoGroup{}
+	case 11, 12:
+		return actor, CastVote{Group: r.IntN(8), Remove: r.IntN(4) == 0}
+	case 13:
+		return actor, SetReady{Ready: r.IntN(3) > 0}
+	case 14:
+		return actor, AddAction{Text: "do it", Owner: RosterID("Lukas")}
+	case 15:
+		return actor, GiveRoti{Score: r.IntN(7)}
+	default:
+		return fac, Reveal{}
+	}
+}
+
+// TestRandomRetroCommandsKeepInvariants: vote budgets and caps hold, every
+// card belongs to a group that exists, anonymity holds, and the stored
+// events refold to the same state.
+func TestRandomRetroCommandsKeepInvariants(t *testing.T) {
+	seeds := 100
+	if testing.Short() {
+		seeds = 15
+	}
+	for seed := range seeds {
+		r := rand.New(rand.NewPCG(uint64(seed), 11))
+		cfg := Config{Anonymous: r.IntN(2) == 0, AutoAdvance: r.IntN(2) == 0, VoteBudget: 1 + r.IntN(4), VoteCap: r.IntN(3)}
+		f := newRetro(t, cfg, "Lukas", "Julia")
+		f.must(SSHID("k-obs"), Join{Key: "k-obs", Name: "olga", Observer: true})
+		for step := range 150 {
+			f.advance(time.Duration(r.IntN(120)) * time.Second)
+			actor, cmd := randomRetroCommand(r, f.s)
+			_ = f.do(actor, cmd)
+			perVoter := map[string]int{}
+			perVoterGroup := map[[2]string]int{}
+			for _, d := range f.s.Votes {
+				perVoter[d.Voter]++
+				perVoterGroup[[2]string{d.Voter, fmt.Sprint(d.Group)}]++
+			}
+			for v, n := range perVoter {
+				if n > f.s.voteBudget() {
+					t.Fatalf("seed %d step %d: %s has %d dots", seed, step, v, n)
+				}
+			}
+			for k, n := range perVoterGroup {
+				if f.s.Config.VoteCap > 0 && n > f.s.Config.VoteCap {
+					t.Fatalf("seed %d step %d: %v has %d dots on one topic", seed, step, k, n)
+				}
+			}
+			for _, c := range f.s.Cards {
+				if f.s.Config.Anonymous && (c.Author.ID != "" || c.AuthorHash == "") && !c.FromStandup {
+					t.Fatalf("seed %d step %d: anonymous card %+v", seed, step, c)
+				}
+			}
+			if f.s.Phase == Closed {
+				break
+			}
+		}
+		if again := Fold(f.s.ID, roundTrip(t, f.events)); !reflect.DeepEqual(again, f.s) {
+			t.Fatalf("seed %d: the refold differs:\n%+v\n%+v", seed, again, f.s)
+		}
+	}
+}

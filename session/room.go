@@ -35,6 +35,7 @@ type Room struct {
 	clock Clock
 	rand  *rand.Rand
 	onErr func(error)
+	salt  []byte // a retrospective's secret, while it runs
 
 	mu     sync.Mutex
 	state  *State
@@ -76,11 +77,24 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 	if r.onErr == nil {
 		r.onErr = func(error) {}
 	}
+	if r.state.Config.Kind == Retro && r.state.Phase != Closed {
+		if r.salt, err = st.Secret(ctx, id); err != nil {
+			return nil, fmt.Errorf("load session %s: %w", id, err)
+		}
+	}
 	r.snap = Snapshot{State: r.state.Clone(), At: r.clock.Now()}
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.run(runCtx)
 	return r, nil
+}
+
+// Viewer returns the salted stand-in of a participant in anonymous
+// records, so that a view can find its own cards and dots.
+func (r *Room) Viewer(id ParticipantID) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Env{Salt: r.salt}.hash(id)
 }
 
 // Clock returns the room's clock, so that views count down in its time.
@@ -111,7 +125,7 @@ func (r *Room) Submit(actor ParticipantID, c Command) error {
 	if err := r.expire(now); err != nil {
 		return err
 	}
-	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand})
+	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
 	if err != nil {
 		return err
 	}
@@ -134,6 +148,13 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	}
 	for _, e := range events {
 		r.state.Apply(e)
+	}
+	if r.salt != nil && r.state.Phase == Closed {
+		// The salt dies with the session: anonymous records stay so.
+		r.salt = nil
+		if err := r.store.ForgetSecret(ctx, r.state.ID); err != nil {
+			r.onErr(fmt.Errorf("forget the secret: %w", err))
+		}
 	}
 	r.snap = Snapshot{State: r.state.Clone(), At: now}
 	for s := range r.subs {

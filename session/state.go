@@ -1,6 +1,7 @@
 package session
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -15,6 +16,17 @@ type Config struct {
 	Turn        time.Duration `json:"turn,omitempty"`        // per turn; 0 divides Timebox among speakers
 	Order       Order         `json:"order"`
 	Agreements  []string      `json:"agreements,omitempty"`
+
+	// Retrospectives.
+	Format      Format                  `json:"format,omitempty"`
+	Columns     []string                `json:"columns,omitempty"`      // the board's columns
+	VoteBudget  int                     `json:"vote_budget,omitempty"`  // dots per person
+	VoteCap     int                     `json:"vote_cap,omitempty"`     // most dots per person on one topic; 0: no cap
+	Anonymous   bool                    `json:"anonymous,omitempty"`    // no author is stored for cards and votes
+	AutoAdvance bool                    `json:"auto_advance,omitempty"` // a phase ends when everyone is done
+	ESVP        bool                    `json:"esvp,omitempty"`         // check in with the ESVP poll, not a word
+	PhaseBoxes  map[Phase]time.Duration `json:"phase_boxes,omitempty"`
+	TopicBox    time.Duration           `json:"topic_box,omitempty"` // per discussed topic
 }
 
 // Participant is someone in a session: present, away, or expected and not
@@ -146,6 +158,23 @@ type State struct {
 	PauseReason  string
 	Blockers     []Blocker
 	Items        []Item
+	Actions      []Action // action items: carried over and new
+
+	// Retrospectives (see retro.go).
+	PhaseTimer Timer                  // the current phase's time-box; per topic while discussing
+	Ready      map[ParticipantID]bool // who is done with the current phase
+	Revealed   bool                   // the cards are visible to everyone
+	Cards      []Card
+	GroupNames map[int]string // by group id
+	Moves      []Move         // grouping history, for undo
+	Votes      []Dot
+	Topics     []int // group ids in discussion order, fixed when discussion starts
+	TopicPos   int
+	Thumbs     map[string]bool // on the current topic: voter → thumbs up
+	Notes      []Note
+	Decisions  []Decision
+	CheckIns   []CheckInEntry
+	Rotis      []RotiEntry
 }
 
 // Fold builds a session's state from its events.
@@ -280,6 +309,24 @@ func (s *State) Clone() *State {
 	c.Turns = slices.Clone(s.Turns)
 	c.Blockers = slices.Clone(s.Blockers)
 	c.Items = slices.Clone(s.Items)
+	c.Actions = slices.Clone(s.Actions)
+	c.Config.Columns = slices.Clone(s.Config.Columns)
+	c.Config.PhaseBoxes = maps.Clone(s.Config.PhaseBoxes)
+	c.Ready = maps.Clone(s.Ready)
+	c.Cards = slices.Clone(s.Cards)
+	c.GroupNames = maps.Clone(s.GroupNames)
+	c.Moves = slices.Clone(s.Moves)
+	c.Votes = slices.Clone(s.Votes)
+	c.Topics = slices.Clone(s.Topics)
+	c.Thumbs = maps.Clone(s.Thumbs)
+	c.Notes = slices.Clone(s.Notes)
+	c.Decisions = slices.Clone(s.Decisions)
+	for i := range c.Decisions {
+		c.Decisions[i].Present = slices.Clone(c.Decisions[i].Present)
+		c.Decisions[i].Absent = slices.Clone(c.Decisions[i].Absent)
+	}
+	c.CheckIns = slices.Clone(s.CheckIns)
+	c.Rotis = slices.Clone(s.Rotis)
 	for i := range c.Items {
 		c.Items[i].Stay = slices.Clone(c.Items[i].Stay)
 		c.Items[i].Present = slices.Clone(c.Items[i].Present)
@@ -294,6 +341,9 @@ func (s *State) Clone() *State {
 func (s *State) CarryOver() []Item {
 	var out []Item
 	for _, it := range s.Items {
+		if it.Status == SentToRetro && s.Config.Kind == Retro {
+			continue // this retrospective took it
+		}
 		if it.Status == Open || it.Status == SentToRetro {
 			it.Stay = slices.Clone(it.Stay)
 			out = append(out, it)
@@ -322,7 +372,15 @@ func (p *Created) apply(s *State, e Event) {
 	for _, it := range p.Carried {
 		it.Stay = slices.Clone(it.Stay)
 		s.Items = append(s.Items, it)
+		if s.Config.Kind == Retro && it.Status == SentToRetro {
+			// A topic a stand-up sent here is a ready-made card.
+			id := len(s.Cards) + 1
+			s.Cards = append(s.Cards, Card{ID: id, Column: 0, Text: it.Topic, Author: it.RaisedBy, Group: id, FromStandup: true})
+		}
 	}
+	s.Actions = append(s.Actions, p.Actions...)
+	s.Config.Columns = slices.Clone(p.Config.Columns)
+	s.Config.PhaseBoxes = maps.Clone(p.Config.PhaseBoxes)
 }
 
 func (p *Arrived) apply(s *State, e Event) {
@@ -421,6 +479,12 @@ func (*Resumed) apply(s *State, e Event) {
 }
 
 func (p *Extended) apply(s *State, e Event) {
+	if s.Config.Kind == Retro {
+		t := &s.PhaseTimer
+		t.Budget += p.By
+		t.Expired = t.Expired && t.Remaining(e.Time) <= 0
+		return
+	}
 	if len(s.Turns) > 0 {
 		t := &s.Turns[len(s.Turns)-1]
 		t.Timer.Budget += p.By
@@ -436,6 +500,8 @@ func (p *Expired) apply(s *State, _ Event) {
 		}
 	case TimeboxTimer:
 		s.Overall.Expired = true
+	case PhaseTimerKind:
+		s.PhaseTimer.Expired = true
 	}
 }
 
@@ -476,12 +542,24 @@ func (p *PhaseChanged) apply(s *State, e Event) {
 	if s.Phase == Rounds && p.To != Rounds {
 		s.endRounds(e.Time)
 	}
+	if s.Config.Kind == Retro && s.Phase == Waiting && p.To != Waiting {
+		s.Started = e.Time
+		s.Overall = Timer{Budget: s.Config.Timebox}
+		s.Overall.start(e.Time)
+	}
 	s.Phase = p.To
+	if s.Config.Kind == Retro {
+		s.enterRetroPhase(e.Time)
+	}
 }
 
 func (*Ended) apply(s *State, e Event) {
 	if s.Phase == Rounds {
 		s.endRounds(e.Time)
+	}
+	if s.Config.Kind == Retro {
+		s.Overall.stop(e.Time)
+		s.PhaseTimer.stop(e.Time)
 	}
 	s.Phase = Closed
 	s.Ended = e.Time

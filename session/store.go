@@ -67,6 +67,13 @@ type Store interface {
 	// Sessions lists sessions, newest first.
 	Sessions(ctx context.Context, f Filter) ([]Info, error)
 
+	// Secret returns the session's secret (the salt of its anonymous
+	// records), making one the first time. It is never an event.
+	Secret(ctx context.Context, id string) ([]byte, error)
+	// ForgetSecret deletes the session's secret for good; after it,
+	// anonymous records can no longer be tied to anyone.
+	ForgetSecret(ctx context.Context, id string) error
+
 	// Close releases the store.
 	Close() error
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -170,7 +171,18 @@ CREATE TABLE events (
 -- Finds whether and when a session ended without reading its events.
 CREATE INDEX events_ended ON events (session_id, time) WHERE type = 'ended';
 `,
+	// 2: the per-session salt of anonymous records, deleted when the
+	// session ends.
+	`
+CREATE TABLE secrets (
+	session_id TEXT PRIMARY KEY REFERENCES sessions (id),
+	secret     BLOB NOT NULL
+) WITHOUT ROWID;
+`,
 }
+
+// SchemaVersion is the schema version this code migrates databases to.
+var SchemaVersion = len(migrations)
 
 // migrate applies the migrations the database has not seen yet.
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -635,6 +647,12 @@ func (s *Store) Sessions(ctx context.Context, f session.Filter) ([]session.Info,
 	return infos, nil
 }
 
+// isConstraint reports a foreign-key violation: the session is unknown.
+func isConstraint(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // mapErr turns a uniqueness violation into an ErrConflict error.
 func mapErr(err error) error {
 	var se *msqlite.Error
@@ -670,4 +688,32 @@ func fromNullNanos(n sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n.Int64).UTC()
+}
+
+// Secret returns the session's secret, making one the first time.
+func (s *Store) Secret(ctx context.Context, id string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	// INSERT OR IGNORE keeps the first secret if two rooms race.
+	if _, err := s.w.ExecContext(ctx, `INSERT OR IGNORE INTO secrets (session_id, secret) VALUES (?, ?)`, id, fresh); err != nil {
+		if isConstraint(err) {
+			return nil, fmt.Errorf("secret: %w: session %q", session.ErrNotFound, id)
+		}
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	var secret []byte
+	if err := s.w.QueryRowContext(ctx, `SELECT secret FROM secrets WHERE session_id = ?`, id).Scan(&secret); err != nil {
+		return nil, fmt.Errorf("secret: %w", err)
+	}
+	return secret, nil
+}
+
+// ForgetSecret deletes the session's secret for good.
+func (s *Store) ForgetSecret(ctx context.Context, id string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM secrets WHERE session_id = ?`, id); err != nil {
+		return fmt.Errorf("forget secret: %w", err)
+	}
+	return nil
 }

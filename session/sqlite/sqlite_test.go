@@ -569,7 +569,7 @@ func TestMigrations(t *testing.T) {
 			t.Fatal("opened a database from the future")
 		}
 		wantErr(t, err, sqlite.ErrNewerSchema)
-		if msg := err.Error(); !strings.Contains(msg, "99") || !strings.Contains(msg, "version 1") {
+		if msg := err.Error(); !strings.Contains(msg, "99") || !strings.Contains(msg, fmt.Sprintf("version %d", sqlite.SchemaVersion)) {
 			t.Errorf("error %q does not name both versions", msg)
 		}
 	})
@@ -680,5 +680,33 @@ func BenchmarkEvents(b *testing.B) {
 func TestEndedTypeMatchesSchema(t *testing.T) {
 	if got := (&session.Ended{}).Type(); got != "ended" {
 		t.Errorf("the ended event type is %q; migrate the events_ended index", got)
+	}
+}
+
+func TestSecretIsKeptUntilForgotten(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	info := session.Info{ID: "s1", Team: "t", Kind: session.Retro, Code: "c1", Created: time.Unix(0, 1).UTC()}
+	first := session.Event{Seq: 1, Time: info.Created, Actor: "a", Payload: &session.Created{Config: session.Config{Team: "t", Kind: session.Retro}}}
+	if err := st.Create(ctx, info, first); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Secret(ctx, "s1")
+	if err != nil || len(a) != 32 {
+		t.Fatalf("secret %x, %v", a, err)
+	}
+	b, err := st.Secret(ctx, "s1")
+	if err != nil || string(a) != string(b) {
+		t.Fatal("the secret changed between two reads")
+	}
+	if err := st.ForgetSecret(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.Secret(ctx, "s1")
+	if err != nil || string(c) == string(a) {
+		t.Fatal("a forgotten secret came back")
+	}
+	if _, err := st.Secret(ctx, "nope"); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("secret of an unknown session: %v", err)
 	}
 }

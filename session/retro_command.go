@@ -1,0 +1,442 @@
+package session
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// The commands of a retrospective. Next, Start, End, Park and the other
+// stand-up commands work in retrospectives too.
+type (
+	// CheckInWord checks in with one word.
+	CheckInWord struct{ Word string }
+	// CheckInPoll answers the anonymous ESVP poll (Explorer … Prisoner).
+	CheckInPoll struct{ Answer int }
+	// ReviewAction gives an earlier action item its review status.
+	ReviewAction struct {
+		Action int
+		Status ActionStatus
+	}
+	// AddCard writes a card. At the shared keyboard the facilitator writes
+	// on behalf of a member named in For.
+	AddCard struct {
+		Column int
+		Text   string
+		For    ParticipantID
+	}
+	// EditCard changes the text of one's own card.
+	EditCard struct {
+		Card int
+		Text string
+	}
+	// DeleteCard deletes one's own card.
+	DeleteCard struct{ Card int }
+	// Reveal shows every card to everyone.
+	Reveal struct{}
+	// GroupCard moves a card into the group (topic) of another card.
+	GroupCard struct{ Card, Onto int }
+	// UndoGroup undoes the last grouping step.
+	UndoGroup struct{}
+	// NameGroup names a topic.
+	NameGroup struct {
+		Group int
+		Name  string
+	}
+	// CastVote puts a dot on a topic; Remove takes one back.
+	CastVote struct {
+		Group  int
+		Remove bool
+	}
+	// Thumb says whether to go on with the current topic for another round.
+	Thumb struct{ Up bool }
+	// AddNote notes something about the current topic.
+	AddNote struct{ Text string }
+	// RecordDecision records a decision on the current topic.
+	RecordDecision struct{ Text string }
+	// AddAction adds an action item with an owner and an optional due date.
+	AddAction struct {
+		Text  string
+		Owner ParticipantID
+		Due   time.Time
+	}
+	// GiveRoti scores the retrospective's return on time invested, 1 to 5.
+	GiveRoti struct{ Score int }
+	// SetReady says one is done (or not) with the current phase.
+	SetReady struct{ Ready bool }
+)
+
+func retroOnly(s *State) error {
+	if s.Config.Kind != Retro {
+		return fmt.Errorf("%w: that is for retrospectives", ErrPhase)
+	}
+	return nil
+}
+
+func inRetroPhase(s *State, what string, phases ...Phase) error {
+	if err := retroOnly(s); err != nil {
+		return err
+	}
+	if !slices.Contains(phases, s.Phase) {
+		return fmt.Errorf("%w: %s only during %v", ErrPhase, what, phases)
+	}
+	return nil
+}
+
+// voter is how a participant is counted in votes and polls: their id, or
+// in an anonymous retrospective (and always for the anonymous polls) the
+// salted hash of it.
+func voter(s *State, a Participant, env Env, anonymous bool) string {
+	if anonymous || s.Config.Anonymous {
+		return env.hash(a.ID)
+	}
+	return string(a.ID)
+}
+
+func (c CheckInWord) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "checking in", CheckIn); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "check in"); err != nil {
+		return nil, err
+	}
+	word := CleanText(c.Word, MaxName)
+	if word == "" {
+		return nil, fmt.Errorf("%w: a check-in needs a word", ErrInvalid)
+	}
+	who := a.Name
+	if s.Config.Anonymous {
+		who = env.hash(a.ID)
+	}
+	return []Payload{&CheckedIn{Entry: CheckInEntry{Who: who, Word: word}}}, nil
+}
+
+func (c CheckInPoll) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "the ESVP poll", CheckIn); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "answer the poll"); err != nil {
+		return nil, err
+	}
+	if c.Answer < Explorer || c.Answer > Prisoner {
+		return nil, fmt.Errorf("%w: answer 1 (Explorer) to 4 (Prisoner)", ErrInvalid)
+	}
+	return []Payload{&CheckedIn{Entry: CheckInEntry{Who: env.hash(a.ID), ESVP: c.Answer}}}, nil
+}
+
+func (c ReviewAction) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "reviewing action items", Review); err != nil {
+		return nil, err
+	}
+	if err := facilitatorOnly(a, "review action items"); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(s.Actions, func(x Action) bool { return x.ID == c.Action }) {
+		return nil, fmt.Errorf("%w: no action item #%d", ErrNotFound, c.Action)
+	}
+	if c.Status == ActionOpen {
+		return nil, fmt.Errorf("%w: review as done, not-done or dropped", ErrInvalid)
+	}
+	return []Payload{&ActionReviewed{Action: c.Action, Status: c.Status}}, nil
+}
+
+func (c AddCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "writing cards", Write); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "write cards"); err != nil {
+		return nil, err
+	}
+	author := a
+	if c.For != "" && c.For != a.ID {
+		if err := facilitatorOnly(a, "write cards for someone else"); err != nil {
+			return nil, err
+		}
+		p, ok := s.Participant(c.For)
+		if !ok {
+			return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.For)
+		}
+		author = p
+	}
+	if c.Column < 0 || c.Column >= len(s.Config.Columns) {
+		return nil, fmt.Errorf("%w: no column %d", ErrInvalid, c.Column)
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: a card needs some text", ErrInvalid)
+	}
+	id := 1
+	for _, card := range s.Cards {
+		id = max(id, card.ID+1)
+	}
+	card := Card{ID: id, Column: c.Column, Text: text, Group: id}
+	if s.Config.Anonymous {
+		card.AuthorHash = env.hash(author.ID)
+	} else {
+		card.Author = author.Person()
+	}
+	return []Payload{&CardAdded{Card: card}}, nil
+}
+
+// ownCard finds a card that the actor wrote.
+func ownCard(s *State, a Participant, env Env, id int) (Card, error) {
+	card, ok := s.Card(id)
+	if !ok {
+		return Card{}, fmt.Errorf("%w: no card #%d", ErrNotFound, id)
+	}
+	mine := card.Author.ID == a.ID
+	if card.AuthorHash != "" {
+		mine = card.AuthorHash == env.hash(a.ID)
+	}
+	if !mine || card.FromStandup {
+		return Card{}, fmt.Errorf("%w: only its author can change a card", ErrForbidden)
+	}
+	return card, nil
+}
+
+func (c EditCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "editing cards", Write); err != nil {
+		return nil, err
+	}
+	if _, err := ownCard(s, a, env, c.Card); err != nil {
+		return nil, err
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: a card needs some text; delete it instead", ErrInvalid)
+	}
+	return []Payload{&CardEdited{Card: c.Card, Text: text}}, nil
+}
+
+func (c DeleteCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "deleting cards", Write); err != nil {
+		return nil, err
+	}
+	if _, err := ownCard(s, a, env, c.Card); err != nil {
+		return nil, err
+	}
+	return []Payload{&CardDeleted{Card: c.Card}}, nil
+}
+
+func (Reveal) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "revealing", Write); err != nil {
+		return nil, err
+	}
+	if err := facilitatorOnly(a, "reveal the cards"); err != nil {
+		return nil, err
+	}
+	if s.Revealed {
+		return nil, fmt.Errorf("%w: the cards are visible already", ErrConflict)
+	}
+	return []Payload{&CardsRevealed{}}, nil
+}
+
+func (c GroupCard) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "grouping", Group); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "group cards"); err != nil {
+		return nil, err
+	}
+	card, ok := s.Card(c.Card)
+	onto, ok2 := s.Card(c.Onto)
+	if !ok || !ok2 {
+		return nil, fmt.Errorf("%w: no such card", ErrNotFound)
+	}
+	if card.Group == onto.Group {
+		return nil, fmt.Errorf("%w: those cards are in one group already", ErrConflict)
+	}
+	return []Payload{&CardMoved{Move: Move{Card: card.ID, From: card.Group, To: onto.Group}}}, nil
+}
+
+func (UndoGroup) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "undoing a grouping", Group); err != nil {
+		return nil, err
+	}
+	if err := facilitatorOnly(a, "undo grouping"); err != nil {
+		return nil, err
+	}
+	if len(s.Moves) == 0 {
+		return nil, fmt.Errorf("%w: nothing to undo", ErrConflict)
+	}
+	return []Payload{&CardMoved{Move: s.Moves[len(s.Moves)-1], Undo: true}}, nil
+}
+
+func (c NameGroup) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "naming topics", Group, Vote); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "name topics"); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(s.GroupIDs(), c.Group) {
+		return nil, fmt.Errorf("%w: no topic %d", ErrNotFound, c.Group)
+	}
+	return []Payload{&GroupNamed{Group: c.Group, Name: CleanText(c.Name, 60)}}, nil
+}
+
+func (c CastVote) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "voting", Vote); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "vote"); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(s.GroupIDs(), c.Group) {
+		return nil, fmt.Errorf("%w: no topic %d", ErrNotFound, c.Group)
+	}
+	v := voter(s, a, env, false)
+	dot := Dot{Voter: v, Group: c.Group}
+	if c.Remove {
+		if s.VotesBy(v, c.Group) == 0 {
+			return nil, fmt.Errorf("%w: no dot of yours on that topic", ErrConflict)
+		}
+		return []Payload{&Voted{Dot: dot, Remove: true}}, nil
+	}
+	if budget := s.voteBudget(); s.VotesBy(v, 0) >= budget {
+		return nil, fmt.Errorf("%w: all %d of your dots are used; take one back first", ErrConflict, budget)
+	}
+	if s.Config.VoteCap > 0 && s.VotesBy(v, c.Group) >= s.Config.VoteCap {
+		return nil, fmt.Errorf("%w: at most %d dots on one topic", ErrConflict, s.Config.VoteCap)
+	}
+	return []Payload{&Voted{Dot: dot}}, nil
+}
+
+// DefaultVoteBudget is the dots per person unless the session says.
+const DefaultVoteBudget = 3
+
+func (s *State) voteBudget() int {
+	if s.Config.VoteBudget > 0 {
+		return s.Config.VoteBudget
+	}
+	return DefaultVoteBudget
+}
+
+// VotesLeft is how many dots the voter still has.
+func (s *State) VotesLeft(voter string) int { return max(0, s.voteBudget()-s.VotesBy(voter, 0)) }
+
+func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "thumbs", Discuss); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "vote"); err != nil {
+		return nil, err
+	}
+	return []Payload{&Thumbed{Voter: voter(s, a, env, false), Up: c.Up}}, nil
+}
+
+func (c AddNote) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "notes", Discuss); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "take notes"); err != nil {
+		return nil, err
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: a note needs some text", ErrInvalid)
+	}
+	topic, _ := s.CurrentTopic()
+	return []Payload{&Noted{Note: Note{Topic: topic, Text: text, At: env.Now}}}, nil
+}
+
+func (c RecordDecision) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "decisions", Discuss, Actions); err != nil {
+		return nil, err
+	}
+	if err := facilitatorOnly(a, "record decisions"); err != nil {
+		return nil, err
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: a decision needs its text", ErrInvalid)
+	}
+	d := Decision{Text: text, At: env.Now}
+	d.Topic, _ = s.CurrentTopic()
+	for _, p := range s.Participants {
+		switch {
+		case p.Present && p.Role != Observer:
+			d.Present = append(d.Present, p.Name)
+		case p.missing():
+			d.Absent = append(d.Absent, p.Name)
+		}
+	}
+	return []Payload{&DecisionRecorded{Decision: d}}, nil
+}
+
+func (c AddAction) decide(s *State, a Participant, _ Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "action items", Discuss, Actions); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "add action items"); err != nil {
+		return nil, err
+	}
+	text := CleanText(c.Text, DefaultMaxText)
+	if text == "" {
+		return nil, fmt.Errorf("%w: an action item needs some text", ErrInvalid)
+	}
+	owner, ok := s.Participant(c.Owner)
+	if !ok || owner.Role == Observer {
+		return nil, fmt.Errorf("%w: an action item needs an owner from the team", ErrInvalid)
+	}
+	id := 1
+	for _, x := range s.Actions {
+		id = max(id, x.ID+1)
+	}
+	act := Action{ID: id, Text: text, Owner: owner.Person(), Due: c.Due, Session: s.ID}
+	act.Topic, _ = s.CurrentTopic()
+	return []Payload{&ActionAdded{Action: act}}, nil
+}
+
+func (c GiveRoti) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "ROTI", Roti); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "score"); err != nil {
+		return nil, err
+	}
+	if c.Score < 1 || c.Score > 5 {
+		return nil, fmt.Errorf("%w: ROTI is 1 (a waste) to 5 (well worth it)", ErrInvalid)
+	}
+	return []Payload{&RotiGiven{Entry: RotiEntry{Voter: env.hash(a.ID), Score: c.Score}}}, nil
+}
+
+func (c SetReady) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "done signals", CheckIn, Review, Write, Group, Vote, Discuss, Actions, Roti); err != nil {
+		return nil, err
+	}
+	if err := notObserver(a, "signal"); err != nil {
+		return nil, err
+	}
+	if s.Ready[a.ID] == c.Ready {
+		return nil, fmt.Errorf("%w: nothing to change", ErrConflict)
+	}
+	out := []Payload{&ReadyChanged{Who: a.ID, Ready: c.Ready}}
+	if c.Ready && s.Config.AutoAdvance && s.allReadyWith(a.ID) {
+		out = append(out, retroNext(s)...)
+	}
+	return out, nil
+}
+
+// allReadyWith reports whether every present member is done, counting id.
+func (s *State) allReadyWith(id ParticipantID) bool {
+	for _, p := range s.Participants {
+		if p.Present && p.Role != Observer && p.ID != id && !s.Ready[p.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// retroNext is what moving on means in a retrospective: the next topic
+// while discussing, else the next phase, and after ROTI the end.
+func retroNext(s *State) []Payload {
+	if s.Phase == Discuss && s.TopicPos+1 < len(s.Topics) {
+		return []Payload{&TopicChanged{Pos: s.TopicPos + 1}}
+	}
+	next := nextRetroPhase(s.Phase)
+	if next == Closed {
+		return []Payload{&Ended{}}
+	}
+	return []Payload{&PhaseChanged{To: next}}
+}
