@@ -521,20 +521,30 @@ func (c Join) join(s *State, env Env) ([]Payload, error) {
 	}
 	who, known := s.ByKey(c.Key)
 	if !known && !c.Observer {
+		// A name is claimed by the first key that comes with it (trust on
+		// first use); once the team has bound it to a key, only that key.
 		i := slices.IndexFunc(s.Participants, func(p Participant) bool {
-			return p.Key == "" && !p.Present && strings.EqualFold(p.Name, name) && (p.Expected || p.ID == s.Facilitator)
+			bound := s.Bound[strings.ToLower(p.Name)]
+			return p.Key == "" && !p.Present && strings.EqualFold(p.Name, name) &&
+				(p.Expected || p.ID == s.Facilitator) && (bound == "" || bound == c.Key)
 		})
 		if i >= 0 {
 			who, known = s.Participants[i], true
 		}
 	}
-	if !known {
+	upgrade := false
+	switch {
+	case !known:
 		who = Participant{ID: SSHID(c.Key), Name: uniqueName(s, name), Role: Member}
 		if c.Observer {
 			who.Role = Observer
 		}
+	case c.Observer && who.Role != Observer:
+		return nil, fmt.Errorf("%w: you take part in this session; join it instead of watching", ErrConflict)
+	case !c.Observer && who.Role == Observer:
+		who.Role, upgrade = Member, true
 	}
-	if who.Present {
+	if who.Present && !upgrade {
 		return nil, nil // another connection of someone who is here
 	}
 	var late time.Duration
@@ -591,7 +601,11 @@ func (TakeOver) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		}
 		since := f.AwaySince
 		if since.IsZero() {
-			since = s.Created // never came
+			// Never came: count from the start that was planned.
+			since = s.Created
+			if s.Config.ScheduledAt.After(since) {
+				since = s.Config.ScheduledAt
+			}
 		}
 		if wait := TakeOverAfter - env.Now.Sub(since); wait > 0 {
 			return nil, fmt.Errorf("%w: %s has been away for less than %s; %s to go", ErrForbidden, f.Name, TakeOverAfter, wait.Round(time.Second))

@@ -54,6 +54,9 @@ type (
 		Roster      []string `json:"roster,omitempty"`
 		Carried     []Item   `json:"carried,omitempty"`
 		Actions     []Action `json:"actions,omitempty"` // open action items of earlier sessions
+		// Bound is the team's names bound to SSH keys (see Team.Keys):
+		// a name bound to a key can only be claimed by that key.
+		Bound map[string]string `json:"bound,omitempty"`
 	}
 	// Arrived marks a participant present, adding them if they are new.
 	Arrived struct {

@@ -45,6 +45,28 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 	return r, nil
 }
 
+// Live returns the room of a session if it is open, without opening it.
+func (h *Hub) Live(id string) (*Room, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.rooms[id]
+	return r, ok
+}
+
+// Evict closes a finished session's room once nobody watches it; it is
+// opened again from the store if someone comes back to read it.
+func (h *Hub) Evict(id string) {
+	h.mu.Lock()
+	r, ok := h.rooms[id]
+	if !ok || r.Snapshot().State.Phase != Closed || r.Subscribers() > 0 {
+		h.mu.Unlock()
+		return
+	}
+	delete(h.rooms, id)
+	h.mu.Unlock()
+	r.Close()
+}
+
 // ByCode returns the live room of the session with the join code.
 func (h *Hub) ByCode(ctx context.Context, code string) (*Room, error) {
 	info, err := h.store.SessionByCode(ctx, code)

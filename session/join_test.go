@@ -111,3 +111,42 @@ func TestHandOverAndTakeOver(t *testing.T) {
 		t.Fatalf("hand over to someone away: %v", err)
 	}
 }
+
+func TestBoundNamesOnlyForTheirKey(t *testing.T) {
+	f := &fixture{tb: t, s: &State{ID: "s1"}, now: t0}
+	f.record(System, &Created{Config: Config{Team: "t", Timebox: time.Minute}, Facilitator: Person{ID: RosterID("Alice"), Name: "Alice"},
+		Roster: []string{"Alice", "Bob"}, Bound: map[string]string{"Alice": "k-alice"}})
+	f.must(SSHID("k-eve"), Join{Key: "k-eve", Name: "alice"})
+	if p, _ := f.s.ByKey("k-eve"); p.ID == RosterID("Alice") || p.Role == Facilitator || p.Name != "alice 2" {
+		t.Fatalf("another key claimed a bound name: %+v", p)
+	}
+	f.must(SSHID("k-alice"), Join{Key: "k-alice", Name: "alice"})
+	if p, _ := f.s.ByKey("k-alice"); p.ID != RosterID("Alice") || p.Role != Facilitator {
+		t.Fatalf("the bound key did not get its name: %+v", p)
+	}
+}
+
+func TestWatchingAndJoining(t *testing.T) {
+	f := newFixture(t, Config{}, "Lukas")
+	f.must(SSHID("k"), Join{Key: "k", Name: "olga", Observer: true})
+	f.must(SSHID("k"), Join{Key: "k", Name: "olga"})
+	if p, _ := f.s.ByKey("k"); p.Role != Member {
+		t.Fatalf("a watcher who joins stays %s", p.Role)
+	}
+	if err := f.do(SSHID("k"), Join{Key: "k", Name: "olga", Observer: true}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("a member watching: %v", err)
+	}
+}
+
+func TestTakeOverCountsFromTheScheduledStart(t *testing.T) {
+	f := &fixture{tb: t, s: &State{ID: "s1"}, now: t0}
+	f.record(System, &Created{Config: Config{Team: "t", Timebox: time.Minute, ScheduledAt: t0.Add(time.Hour)},
+		Facilitator: Person{ID: RosterID("Maria"), Name: "Maria"}, Roster: []string{"Lukas"}})
+	f.must(SSHID("l"), Join{Key: "l", Name: "Lukas"})
+	f.advance(10 * time.Minute)
+	if err := f.do(RosterID("Lukas"), TakeOver{}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("took over before the planned start: %v", err)
+	}
+	f.advance(time.Hour)
+	f.must(RosterID("Lukas"), TakeOver{})
+}

@@ -13,8 +13,9 @@ import (
 // Plan is what it takes to open a session.
 type Plan struct {
 	Config      Config
-	Facilitator Person   // who runs it; zero: the first member to join
-	Roster      []string // expected members by display name
+	Facilitator Person            // who runs it; zero: the first member to join
+	Roster      []string          // expected members by display name
+	Bound       map[string]string // the team's names bound to SSH keys
 }
 
 // NewID returns a random session id.
@@ -71,6 +72,14 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 		return Info{}, fmt.Errorf("%w: a facilitator needs an id and a name", ErrInvalid)
 	}
 	created := &Created{Config: cfg, Facilitator: fac, Roster: cleanList(p.Roster, MaxName)}
+	for name, key := range p.Bound {
+		if name != "" && key != "" {
+			if created.Bound == nil {
+				created.Bound = map[string]string{}
+			}
+			created.Bound[name] = key
+		}
+	}
 
 	prev, err := st.Sessions(ctx, Filter{Team: cfg.Team, Limit: 1})
 	if err != nil {

@@ -220,6 +220,13 @@ func (r *Room) wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// Subscribers counts the open subscriptions.
+func (r *Room) Subscribers() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.subs)
+}
+
 // Subscribe returns a subscription that receives the newest snapshot,
 // starting with the current one.
 func (r *Room) Subscribe() *Subscription {

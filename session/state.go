@@ -3,6 +3,7 @@ package session
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -149,8 +150,9 @@ type State struct {
 	RoundsEnded  time.Time // end of the last turn
 	Ended        time.Time
 	Participants []Participant
-	Order        []ParticipantID // the speaking order, late arrivals appended
-	Pos          int             // index in Order of the current speaker
+	Bound        map[string]string // lower-cased name → the only key that may claim it
+	Order        []ParticipantID   // the speaking order, late arrivals appended
+	Pos          int               // index in Order of the current speaker
 	TurnBudget   time.Duration
 	Turns        []Turn // every turn taken; the last one runs during the rounds
 	Overall      Timer  // the whole stand-up's time-box
@@ -305,6 +307,7 @@ func (s *State) Clone() *State {
 	c := *s
 	c.Config.Agreements = slices.Clone(s.Config.Agreements)
 	c.Participants = slices.Clone(s.Participants)
+	c.Bound = maps.Clone(s.Bound)
 	c.Order = slices.Clone(s.Order)
 	c.Turns = slices.Clone(s.Turns)
 	c.Blockers = slices.Clone(s.Blockers)
@@ -358,6 +361,12 @@ func (p *Created) apply(s *State, e Event) {
 	s.Created = e.Time
 	s.Phase = Waiting
 	s.Facilitator = p.Facilitator.ID
+	for name, key := range p.Bound {
+		if s.Bound == nil {
+			s.Bound = map[string]string{}
+		}
+		s.Bound[strings.ToLower(name)] = key
+	}
 	if p.Facilitator.ID != "" { // empty: the first member to join facilitates
 		s.Participants = append(s.Participants, Participant{ID: p.Facilitator.ID, Name: p.Facilitator.Name, Role: Facilitator})
 	}
@@ -390,6 +399,9 @@ func (p *Arrived) apply(s *State, e Event) {
 		i = len(s.Participants) - 1
 	}
 	pt := &s.Participants[i]
+	if pt.Role == Observer && p.Role == Member {
+		pt.Role = Member // a watcher who joins to take part
+	}
 	pt.Present, pt.AwaySince = true, time.Time{}
 	if p.Key != "" {
 		pt.Key = p.Key

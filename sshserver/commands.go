@@ -23,7 +23,16 @@ type target struct {
 	observer bool
 }
 
-type targetKey struct{}
+// targetOf reads where an interactive session goes from its own command.
+// (Not from the connection's context: over a multiplexed connection the
+// next session would inherit it.)
+func targetOf(sess ssh.Session) (target, bool) {
+	args := sess.Command()
+	if len(args) == 2 && (args[0] == "join" || args[0] == "watch") {
+		return target{code: args[1], observer: args[0] == "watch"}, true
+	}
+	return target{}, false
+}
 
 const usage = `huddle over SSH
 
@@ -54,8 +63,7 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 				status = fail(sess, 2, "usage: %s CODE", args[0])
 				break
 			}
-			sess.Context().SetValue(targetKey{}, target{code: args[1], observer: args[0] == "watch"})
-			next(sess)
+			next(sess) // the program reads its target with targetOf
 			return
 		case "new":
 			status = s.cmdNew(sess, args[1:])
@@ -127,6 +135,7 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
 	defer cancel()
+	sp.opener = keyOf(sess)
 	info, err := s.newStandup(ctx, sp)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
@@ -164,7 +173,7 @@ func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	defer cancel()
 	info, err := s.store.SessionByCode(ctx, norm)
 	if errors.Is(err, session.ErrNotFound) {
-		if !s.codes.Allow() {
+		if !s.codes.allow(hostOf(sess.RemoteAddr())) {
 			return fail(sess, 1, "too many wrong join codes; try again later")
 		}
 		return fail(sess, 1, "no session has the join code %q", session.CleanName(code))

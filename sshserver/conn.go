@@ -2,6 +2,7 @@ package sshserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -27,6 +28,7 @@ type conn struct {
 	opts   tui.Options
 
 	mu      sync.Mutex
+	prog    *tea.Program
 	entered []entered
 	wrong   int  // wrong join codes typed on this connection
 	idle    bool // the program ended for want of key presses
@@ -50,6 +52,11 @@ func (s *Server) interactive(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, "huddle: "+err.Error())
 			return
 		}
+		if !s.track(c, p) {
+			wish.Fatalln(sess, "huddle: the server is restarting; try again in a moment")
+			return
+		}
+		defer s.untrack(c)
 		run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
 		run(func(ssh.Session) {})(sess)
 		c.goodbye()
@@ -80,7 +87,7 @@ func (c *conn) program() (*tea.Program, error) {
 		return nil, fmt.Errorf("this needs a terminal: use ssh -t")
 	}
 	var model tea.Model
-	if t, ok := c.sess.Context().Value(targetKey{}).(target); ok {
+	if t, ok := targetOf(c.sess); ok {
 		room, me, err := c.enter(t.code, t.observer)
 		if err != nil {
 			return nil, err
@@ -108,31 +115,94 @@ func (c *conn) program() (*tea.Program, error) {
 
 // enter joins the session with the code as this connection's key.
 func (c *conn) enter(code string, observer bool) (*session.Room, session.ParticipantID, error) {
+	addr := hostOf(c.sess.RemoteAddr())
 	norm, ok := session.ParseJoinCode(code)
 	var room *session.Room
 	var err error
 	if ok {
 		room, err = c.s.hub.ByCode(c.ctx, norm)
 	}
-	if !ok || err != nil {
+	if !ok || errors.Is(err, session.ErrNotFound) {
 		c.mu.Lock()
 		c.wrong++
 		tooMany := c.wrong > 3
 		c.mu.Unlock()
-		if tooMany || !c.s.codes.Allow() {
+		if tooMany || !c.s.codes.allow(addr) {
 			c.cancel()
 			return nil, "", fmt.Errorf("too many wrong join codes; try again later")
 		}
 		return nil, "", fmt.Errorf("no session has the join code %q; check it with whoever opened the session", session.CleanName(code))
 	}
+	if err != nil {
+		return nil, "", err
+	}
 	me, err := c.s.presence.join(room, c.key, c.user, observer)
 	if err != nil {
 		return nil, "", err
 	}
+	c.s.bindKey(c.ctx, room, me, c.key)
 	c.mu.Lock()
 	c.entered = append(c.entered, entered{room, me})
 	c.mu.Unlock()
 	return room, me, nil
+}
+
+// bindKey records in the team which name this key joined as, so that only
+// this key claims that name from now on, and the team is the key's.
+func (s *Server) bindKey(ctx context.Context, room *session.Room, me session.ParticipantID, key string) {
+	st := room.Snapshot().State
+	p, ok := st.Participant(me)
+	if !ok || p.Role == session.Observer {
+		return
+	}
+	s.teamMu.Lock()
+	defer s.teamMu.Unlock()
+	team, err := s.store.Team(ctx, st.Config.Team)
+	if err != nil {
+		return
+	}
+	if _, bound := team.Keys[p.Name]; bound {
+		return
+	}
+	if team.Keys == nil {
+		team.Keys = map[string]string{}
+	}
+	team.Keys[p.Name] = key
+	if err := s.store.PutTeam(ctx, team); err != nil {
+		s.log.Warn("bind key", "team", team.Name, "err", err)
+	}
+}
+
+// track registers a running program so Shutdown can end it; it refuses
+// once the server is shutting down.
+func (s *Server) track(c *conn, p *tea.Program) bool {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	if s.shuttingDown.Load() {
+		return false
+	}
+	c.mu.Lock()
+	c.prog = p
+	c.mu.Unlock()
+	s.conns[c] = true
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	delete(s.conns, c)
+}
+
+// stop ends the connection's program from outside.
+func (c *conn) stop() {
+	c.cancel()
+	c.mu.Lock()
+	p := c.prog
+	c.mu.Unlock()
+	if p != nil {
+		go p.Quit()
+	}
 }
 
 // goodbye tells the participant why the program ended, if it was not
@@ -159,6 +229,7 @@ func (c *conn) close() {
 		if err := c.s.presence.leave(e.room, c.key, e.me); err != nil {
 			c.s.log.Debug("leave", "err", err)
 		}
+		c.s.hub.Evict(e.room.ID())
 	}
 	c.entered = nil
 }
@@ -182,28 +253,66 @@ func (f failWriter) Write(p []byte) (int, error) {
 // leaves go through one lock, so a reconnect can never be overtaken by the
 // leave of the connection it replaces.
 type presence struct {
-	mu   sync.Mutex
-	n    map[[2]string]int
-	seen map[string]bool // rooms whose stale presence was cleared
+	mu    sync.Mutex
+	n     map[[2]string]int
+	seen  map[string]bool        // rooms whose stale presence was cleared
+	rooms map[string]*sync.Mutex // one lock per room: a slow room holds up only itself
 }
 
-func (p *presence) init() { p.n, p.seen = map[[2]string]int{}, map[string]bool{} }
+func (p *presence) init() {
+	p.n, p.seen, p.rooms = map[[2]string]int{}, map[string]bool{}, map[string]*sync.Mutex{}
+}
+
+// lock takes the room's presence lock.
+func (p *presence) lock(room string) func() {
+	p.mu.Lock()
+	l, ok := p.rooms[room]
+	if !ok {
+		l = new(sync.Mutex)
+		p.rooms[room] = l
+	}
+	p.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+// count changes a key's connection count in a room and returns it.
+func (p *presence) count(room, key string, delta int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := [2]string{room, key}
+	p.n[k] += delta
+	n := p.n[k]
+	if n <= 0 {
+		delete(p.n, k)
+	}
+	return n
+}
+
+// fresh reports, once per room, that this process has not seen it yet.
+func (p *presence) fresh(room string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen[room] {
+		return false
+	}
+	p.seen[room] = true
+	return true
+}
 
 // touch clears a room's stale presence before anyone reads it.
 func (p *presence) touch(room *session.Room) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock(room.ID())()
 	p.clearStale(room)
 }
 
 // clearStale marks away everyone a room still shows as present from
 // before this server started: nobody is connected to a room yet when this
-// process first sees it. p.mu is held.
+// process first sees it. The room's lock is held.
 func (p *presence) clearStale(room *session.Room) {
-	if p.seen[room.ID()] {
+	if !p.fresh(room.ID()) {
 		return
 	}
-	p.seen[room.ID()] = true
 	st := room.Snapshot().State
 	if st.Phase == session.Closed {
 		return
@@ -218,36 +327,33 @@ func (p *presence) clearStale(room *session.Room) {
 // join makes the key a present participant of the room and returns who
 // they are. A finished session can still be entered, to read its summary.
 func (p *presence) join(room *session.Room, key, name string, observer bool) (session.ParticipantID, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.lock(room.ID())()
 	p.clearStale(room)
 	err := room.Submit(session.SSHID(key), session.Join{Key: key, Name: name, Observer: observer})
 	st := room.Snapshot().State
-	if err != nil && st.Phase != session.Closed {
+	if err != nil && (st.Phase != session.Closed || !errors.Is(err, session.ErrPhase)) {
 		return "", err
 	}
 	me := session.SSHID(key)
 	if pt, ok := st.ByKey(key); ok {
 		me = pt.ID
 	}
-	p.n[[2]string{room.ID(), key}]++
+	p.count(room.ID(), key, +1)
 	return me, nil
 }
 
 // leave ends one connection of the key; with the last, the participant
 // is marked away.
 func (p *presence) leave(room *session.Room, key string, me session.ParticipantID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	k := [2]string{room.ID(), key}
-	if p.n[k]--; p.n[k] > 0 {
+	defer p.lock(room.ID())()
+	if p.count(room.ID(), key, -1) > 0 {
 		return nil
 	}
-	delete(p.n, k)
-	if st := room.Snapshot().State; st.Phase == session.Closed {
+	st := room.Snapshot().State
+	if st.Phase == session.Closed {
 		return nil
 	}
-	if pt, ok := room.Snapshot().State.Participant(me); !ok || !pt.Present {
+	if pt, ok := st.Participant(me); !ok || !pt.Present {
 		return nil
 	}
 	return room.Submit(me, session.Leave{Who: me})

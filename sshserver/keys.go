@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -24,6 +25,9 @@ func EnsureHostKey(path string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(abs)
 	if err == nil {
+		if fi, err := os.Stat(abs); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			return nil, fmt.Errorf("host key %s is readable by others (mode %v); chmod 600 it", abs, fi.Mode().Perm())
+		}
 		if _, err := gossh.ParsePrivateKey(b); err != nil {
 			return nil, fmt.Errorf("host key %s: %w", abs, err)
 		}
@@ -80,9 +84,17 @@ func LoadAuthorizedKeys(path string) (AuthorizedKeys, error) {
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		pk, _, _, _, err := gossh.ParseAuthorizedKey(line)
+		pk, _, options, _, err := gossh.ParseAuthorizedKey(line)
 		if err != nil {
 			return nil, fmt.Errorf("authorized keys %s, line %d: %w", path, n, err)
+		}
+		for _, o := range options {
+			// Options that restrict who may use the key cannot be
+			// honoured here; ignoring them would let in more than the
+			// file says.
+			if opt, _, _ := strings.Cut(o, "="); opt == "from" || opt == "expiry-time" || opt == "principals" {
+				return nil, fmt.Errorf("authorized keys %s, line %d: option %q is not supported; remove it or the key", path, n, opt)
+			}
 		}
 		keys[gossh.FingerprintSHA256(pk)] = true
 	}

@@ -3,7 +3,6 @@ package sshserver
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"huddle/session"
@@ -15,69 +14,44 @@ type lobby struct{ c *conn }
 
 var _ tui.Lobby = lobby{}
 
-// Sessions lists the unfinished sessions of this person's teams: teams
-// whose roster has their name, or whose sessions their key has joined.
+// Sessions lists the unfinished sessions of this person's teams: the
+// teams whose sessions their key has joined (or opened). Names are not
+// proof of anything here: the SSH user name is the client's choice.
 func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
 	defer cancel()
 	st := l.c.s.store
-	open, err := st.Sessions(ctx, session.Filter{Unfinished: true, Limit: 50})
+	teams, err := st.Teams(ctx)
 	if err != nil {
 		return nil, err
 	}
-	mine := map[string]bool{}
 	var out []tui.LobbyEntry
-	for _, info := range open {
-		ok, known := mine[info.Team]
-		if !known {
-			ok = l.isMyTeam(ctx, info.Team)
-			mine[info.Team] = ok
-		}
-		if !ok {
+	for _, team := range teams {
+		if !team.HasKey(l.c.key) {
 			continue
 		}
-		room, err := l.c.s.hub.Room(ctx, info.ID)
+		open, err := st.Sessions(ctx, session.Filter{Team: team.Name, Unfinished: true, Limit: 10})
 		if err != nil {
-			continue
+			return nil, err
 		}
-		l.c.s.presence.touch(room)
-		s := room.Snapshot().State
-		here := 0
-		for _, p := range s.Participants {
-			if p.Present {
-				here++
+		for _, info := range open {
+			e := tui.LobbyEntry{Team: info.Team, Kind: info.Kind, Code: info.Code, Phase: session.Waiting}
+			// Only rooms that are live have anyone here; the lobby
+			// opens none.
+			if room, ok := l.c.s.hub.Live(info.ID); ok {
+				l.c.s.presence.touch(room)
+				s := room.Snapshot().State
+				e.Phase = s.Phase
+				for _, p := range s.Participants {
+					if p.Present {
+						e.Here++
+					}
+				}
 			}
+			out = append(out, e)
 		}
-		out = append(out, tui.LobbyEntry{Team: info.Team, Kind: info.Kind, Code: info.Code, Phase: s.Phase, Here: here})
 	}
 	return out, nil
-}
-
-func (l lobby) isMyTeam(ctx context.Context, team string) bool {
-	st := l.c.s.store
-	if t, err := st.Team(ctx, team); err == nil {
-		for _, m := range t.Members {
-			if strings.EqualFold(m, l.c.user) {
-				return true
-			}
-		}
-	}
-	past, err := st.Sessions(ctx, session.Filter{Team: team, Limit: 20})
-	if err != nil {
-		return false
-	}
-	for _, info := range past {
-		events, err := st.Events(ctx, info.ID)
-		if err != nil {
-			continue
-		}
-		for _, e := range events {
-			if a, ok := e.Payload.(*session.Arrived); ok && a.Key == l.c.key {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // NewStandup opens a stand-up with this person as its facilitator.
@@ -87,6 +61,7 @@ func (l lobby) NewStandup(f tui.StandupForm) (string, error) {
 	info, err := l.c.s.newStandup(ctx, standupSpec{
 		team: f.Team, members: f.Members, timebox: f.Timebox, turn: f.Turn,
 		facilitator: session.Person{ID: session.SSHID(l.c.key), Name: l.c.user},
+		opener:      l.c.key,
 	})
 	if err != nil {
 		return "", err
@@ -112,26 +87,43 @@ type standupSpec struct {
 	turn        time.Duration
 	order       session.Order
 	facilitator session.Person // zero: the first member to join facilitates
+	opener      string         // the key asking
 }
 
+// openerName is the pseudo-name under which a team records the key that
+// created it, so that key counts as the team's until its members join.
+const openerName = ""
+
+// errNotYourTeam refuses roster changes from keys the team does not know.
+var errNotYourTeam = errors.New("only the team's own keys can change its roster; open the session without --members")
+
 func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, error) {
-	st := s.store
-	team, err := st.Team(ctx, session.CleanName(sp.team))
-	switch {
-	case errors.Is(err, session.ErrNotFound):
-		team = session.Team{Name: session.CleanName(sp.team), Created: time.Now()}
-	case err != nil:
-		return session.Info{}, err
+	if !s.opened.allow(sp.opener) {
+		return session.Info{}, errors.New("too many new sessions from your key; try again in a minute")
 	}
-	if team.Name == "" {
+	name := session.CleanName(sp.team)
+	if name == "" {
 		return session.Info{}, errors.New("a stand-up needs a team name")
 	}
-	if len(sp.members) > 0 || team.Created.IsZero() {
-		team.Members = sp.members
-		team.Updated = time.Now()
-		if err := st.PutTeam(ctx, team); err != nil {
-			return session.Info{}, err
+	st := s.store
+	s.teamMu.Lock()
+	team, err := st.Team(ctx, name)
+	switch {
+	case errors.Is(err, session.ErrNotFound):
+		team = session.Team{Name: name, Members: sp.members, Created: time.Now(), Updated: time.Now(),
+			Keys: map[string]string{openerName: sp.opener}}
+		err = st.PutTeam(ctx, team)
+	case err == nil && len(sp.members) > 0:
+		if !team.HasKey(sp.opener) {
+			err = errNotYourTeam
+			break
 		}
+		team.Members, team.Updated = sp.members, time.Now()
+		err = st.PutTeam(ctx, team)
+	}
+	s.teamMu.Unlock()
+	if err != nil {
+		return session.Info{}, err
 	}
 	if sp.timebox <= 0 {
 		sp.timebox = 15 * time.Minute
@@ -147,6 +139,7 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 		},
 		Facilitator: fac,
 		Roster:      team.Members,
+		Bound:       team.Keys,
 	}, s.now())
 }
 

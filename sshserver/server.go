@@ -39,6 +39,9 @@ type Config struct {
 	// ActionBurst); 0: 10 per second, burst 20.
 	Actions     float64
 	ActionBurst int
+	// ConnsPerAddress caps open connections from one address, handshakes
+	// included; 0: 30.
+	ConnsPerAddress int
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server
@@ -59,7 +62,12 @@ type Server struct {
 	sessions     atomic.Int64 // SSH sessions being served
 	shuttingDown atomic.Bool
 	presence     presence
-	codes        *rate.Limiter // wrong join codes, server-wide
+	codes        *limiters // wrong join codes, per address
+	opened       *limiters // new sessions, per key
+
+	connsMu sync.Mutex
+	conns   map[*conn]bool // interactive sessions, to end them at shutdown
+	teamMu  sync.Mutex     // serialises read-change-write of team records
 
 	wg sync.WaitGroup
 }
@@ -84,11 +92,19 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	if cfg.Actions <= 0 {
 		cfg.Actions, cfg.ActionBurst = 10, 20
 	}
+	if cfg.ConnsPerAddress <= 0 {
+		cfg.ConnsPerAddress = 30
+	}
+	if cfg.AllowAnonymous && cfg.AuthorizedKeys != nil {
+		return nil, errors.New("sshserver: anonymous login would let in people the authorized keys leave out; choose one")
+	}
 	s := &Server{
-		cfg:   cfg,
-		log:   cfg.Logger,
-		store: st,
-		codes: rate.NewLimiter(rate.Limit(1), 10),
+		cfg:    cfg,
+		log:    cfg.Logger,
+		store:  st,
+		codes:  newLimiters(rate.Every(10*time.Second), 5),
+		opened: newLimiters(rate.Every(time.Minute), 10),
+		conns:  map[*conn]bool{},
 	}
 	s.presence.init()
 	s.hub = session.NewHub(st, session.RoomOptions{
@@ -127,6 +143,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sshserver: %w", err)
 	}
+	// A connection must finish its handshake soon; none lives for ever.
+	srv.HandshakeTimeout = 10 * time.Second
+	srv.MaxTimeout = 24 * time.Hour
 	s.ssh = srv
 	if cfg.AuthorizedKeys == nil {
 		s.log.Warn("no authorized keys file: any SSH key may connect")
@@ -149,7 +168,7 @@ func (s *Server) allowKey(_ ssh.Context, key ssh.PublicKey) bool {
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
-	err := s.ssh.Serve(ln)
+	err := s.ssh.Serve(newLimitListener(ln, s.cfg.ConnsPerAddress, s.cfg.MaxSessions+s.cfg.ConnsPerAddress))
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
@@ -162,8 +181,14 @@ func (s *Server) Serve(ln net.Listener) error {
 // store and come back when people rejoin after a restart.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shuttingDown.Store(true)
-	// Closing the rooms ends every program: its subscription closes.
+	// Closing the rooms ends every program in a session (its
+	// subscription closes); the lobbies are told to quit.
 	err := s.hub.Close()
+	s.connsMu.Lock()
+	for c := range s.conns {
+		c.stop()
+	}
+	s.connsMu.Unlock()
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()

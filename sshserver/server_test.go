@@ -510,13 +510,24 @@ func TestLobbyListsYourTeamsAndOpensAStandup(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
 	code := ts.newStandupCode("--team musicstore --members Lukas,Julia")
 	ts.newStandupCode("--team otherteam --members Someone")
-	lukas := dialTest(t, ts.addr, "lukas", newTestKey(t))
+	key := newTestKey(t)
+	first := dialTest(t, ts.addr, "lukas", key, withCommand("join "+code))
+	first.WaitFor("waiting room")
+	first.Close()
+
+	// The key has joined musicstore: its lobby lists that session only.
+	lukas := dialTest(t, ts.addr, "lukas", key)
 	lukas.WaitFor("lobby", "musicstore", code)
 	if strings.Contains(lukas.Screen(), "otherteam") {
 		t.Fatalf("the lobby shows another team's session:\n%s", lukas.Screen())
 	}
 	lukas.Press("enter")
 	lukas.WaitFor("waiting room", "✓ Lukas")
+
+	// A user name proves nothing: another key calling itself lukas sees
+	// none of it.
+	mallory := dialTest(t, ts.addr, "lukas", newTestKey(t))
+	mallory.WaitFor("lobby", "None right now")
 
 	maria := dialTest(t, ts.addr, "maria", newTestKey(t))
 	maria.WaitFor("lobby", "None right now")
@@ -527,6 +538,30 @@ func TestLobbyListsYourTeamsAndOpensAStandup(t *testing.T) {
 	maria.Type("Maria, Tom")
 	maria.Press("enter")
 	maria.WaitFor("waiting room", "platform stand-up", "Maria · facilitator", "✓ Maria")
+}
+
+func TestOnlyTheTeamsKeysChangeItsRoster(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas,Julia")
+	owner := newTestKey(t)
+	a := dialTest(t, ts.addr, "lukas", owner, withCommand("join "+code))
+	a.WaitFor("waiting room")
+	attempt := dialTest(t, ts.addr, "mallory", newTestKey(t), withoutPty(), withCommand("new standup --team musicstore --members Mallory"))
+	if status := attempt.WaitForExit(); status == 0 || !strings.Contains(attempt.Stderr(), "only the team's own keys") {
+		t.Fatalf("a stranger changed the roster: status %d, %q", status, attempt.Stderr())
+	}
+	team, err := ts.store.Team(context.Background(), "musicstore")
+	if err != nil || strings.Join(team.Members, ",") != "Lukas,Julia" {
+		t.Fatalf("roster %v (%v)", team.Members, err)
+	}
+	ok := dialTest(t, ts.addr, "lukas", owner, withoutPty(), withCommand("new standup --team musicstore --members Lukas,Julia,Jörg"))
+	if status := ok.WaitForExit(); status != 0 {
+		t.Fatalf("the team's own key could not change the roster: %q", ok.Stderr())
+	}
+	// Lukas's name is bound to his key now: another key cannot take it.
+	code2 := strings.TrimSpace(strings.SplitN(string(ok.Raw()), "\n", 2)[0])
+	eve := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code2))
+	eve.WaitFor("waiting room", "✓ lukas 2", "Missing (3)")
 }
 
 func TestAnonymousLoginWhenAllowed(t *testing.T) {
@@ -550,5 +585,112 @@ func TestAnonymousLoginWhenAllowed(t *testing.T) {
 	out, err := sess.Output("help")
 	if err != nil || !strings.Contains(string(out), "join CODE") {
 		t.Fatalf("help: %v %q", err, out)
+	}
+}
+
+func TestShutdownEndsLobbiesToo(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	lobby := dialTest(t, ts.addr, "someone", newTestKey(t))
+	lobby.WaitFor("lobby")
+	ts.stop()
+	lobby.WaitFor("server is restarting")
+}
+
+func TestEachSessionOfAConnectionHasItsOwnTarget(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A")
+	joined := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code))
+	joined.WaitFor("waiting room")
+	// A second session over the same connection, as OpenSSH multiplexing
+	// makes it, asks for no session: it must get the lobby.
+	sess, err := joined.conn.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		var all []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := out.Read(buf)
+			all = append(all, buf[:n]...)
+			if strings.Contains(string(all), "lobby") || strings.Contains(string(all), "waiting room") || err != nil {
+				got <- string(all)
+				return
+			}
+		}
+	}()
+	select {
+	case s := <-got:
+		if !strings.Contains(s, "lobby") {
+			t.Fatalf("the second session did not get the lobby: %q", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no screen on the second session")
+	}
+}
+
+func TestConnectionsPerAddressAreCapped(t *testing.T) {
+	ts := startServer(t, t.TempDir(), func(c *Config) { c.ConnsPerAddress = 3 })
+	var silent []net.Conn
+	for range 3 { // connections that never say a word
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		silent = append(silent, c)
+	}
+	if c, err := tryDialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("help")); err == nil {
+		c.Close()
+		t.Fatal("a fourth connection from the address got in")
+	}
+	for _, c := range silent {
+		c.Close()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := tryDialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("help"))
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no connection after the silent ones closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestHostKeyReadableByOthersIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "host_ed25519")
+	if _, err := EnsureHostKey(path); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	if _, err := EnsureHostKey(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAnonymousAndAuthorizedKeysDoNotMix(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "huddle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hostKey, _ := EnsureHostKey(filepath.Join(t.TempDir(), "k"))
+	if _, err := New(Config{HostKey: hostKey, AllowAnonymous: true, AuthorizedKeys: AuthorizedKeys{"x": true}}, st); err == nil {
+		t.Fatal("anonymous login beside authorized keys was accepted")
 	}
 }

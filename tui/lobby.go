@@ -58,6 +58,7 @@ type App struct {
 
 	inSession bool
 	sess      Model
+	loading   bool // a refresh is under way; more presses wait for it
 }
 
 type lobbyKeys struct {
@@ -106,6 +107,15 @@ func NewApp(l Lobby, opts Options) App {
 // Init loads the sessions on offer.
 func (a App) Init() tea.Cmd { return a.load() }
 
+// refresh loads the sessions unless a load is under way.
+func (a App) refresh() (App, tea.Cmd) {
+	if a.loading {
+		return a, nil
+	}
+	a.loading = true
+	return a, a.load()
+}
+
 func (a App) load() tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
@@ -133,6 +143,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.styles = NewStyles(msg.IsDark())
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case entriesMsg:
+		a.loading = false
 		a.entries = msg.entries
 		a.cursor = max(0, min(a.cursor, len(a.entries)-1))
 		if msg.err != nil {
@@ -141,7 +152,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case enteredMsg:
 		if msg.err != nil {
 			a.status, a.failed = sentence(msg.err), true
-			return a, a.load()
+			return a.refresh()
 		}
 		a.inSession = true
 		a.sess = New(msg.room, msg.me, a.opts)
@@ -181,7 +192,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, a.keys.Down):
 		a.cursor = min(max(0, len(a.entries)-1), a.cursor+1)
 	case key.Matches(msg, a.keys.Refresh):
-		return a, a.load()
+		return a.refresh()
 	case key.Matches(msg, a.keys.Enter), key.Matches(msg, a.keys.Watch):
 		if a.cursor < len(a.entries) {
 			return a, a.enter(a.entries[a.cursor].Code, key.Matches(msg, a.keys.Watch))

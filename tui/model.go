@@ -18,6 +18,9 @@ type Room interface {
 	Submit(actor session.ParticipantID, c session.Command) error
 	Subscribe() *session.Subscription
 	Clock() session.Clock
+	// Viewer is the participant's stand-in in anonymous records, for
+	// the view of a retrospective that only they may see (State.For).
+	Viewer(id session.ParticipantID) string
 }
 
 // QuitReason is the pause reason recorded when a local facilitator quits
@@ -52,6 +55,7 @@ func (m Model) Idled() bool { return m.idled }
 type Model struct {
 	room   Room
 	me     session.ParticipantID
+	viewer string // the salted stand-in of me, for State.For
 	opts   Options
 	sub    *session.Subscription
 	queue  *submitter
@@ -121,7 +125,8 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		m.state = &session.State{}
 		m.status, m.failed = "this session is no longer open", true
 	} else {
-		m.state, m.now = snap.State, room.Clock().Now()
+		m.viewer = room.Viewer(me)
+		m.state, m.now = snap.State.For(me, m.viewer), room.Clock().Now()
 	}
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
@@ -227,7 +232,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
-	m.state = snap.State
+	m.state = snap.State.For(m.me, m.viewer)
 	for id := range m.arriving {
 		if p, ok := m.state.Participant(id); !ok || p.Present {
 			delete(m.arriving, id)
@@ -261,6 +266,9 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.promptKey(msg)
 	}
 	m.status, m.failed = "", false
+	if m.state.Config.Kind == session.Retro && !key.Matches(msg, m.keys.Quit) {
+		return m.retroKey(msg) // a retrospective has keys of its own
+	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.leave()

@@ -50,6 +50,9 @@ func (m Model) bodySize() (int, int) {
 func (m Model) header(w int) string {
 	st := m.styles
 	kind := "stand-up"
+	if m.state.Config.Kind == session.Retro {
+		kind = "retrospective"
+	}
 	left := st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(m.state.Config.Team+" "+kind)
 	role := m.role().String()
 	if p, ok := m.state.Participant(m.me); ok {
@@ -73,8 +76,10 @@ func phaseTitle(p session.Phase) string {
 		return "rounds"
 	case session.Parking:
 		return "parking lot"
-	default:
+	case session.Closed:
 		return "summary"
+	default:
+		return p.String() // a retrospective's phase: check-in, write …
 	}
 }
 
@@ -101,6 +106,9 @@ func (m Model) footer(w int) string {
 }
 
 func (m Model) body(w, h int) string {
+	if m.state.Config.Kind == session.Retro && m.state.Phase != session.Closed {
+		return m.retroView(w, h)
+	}
 	switch m.state.Phase {
 	case session.Waiting:
 		return m.waitingView(w, h)

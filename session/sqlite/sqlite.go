@@ -179,6 +179,10 @@ CREATE TABLE secrets (
 	secret     BLOB NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 3: which SSH key speaks for which name in a team.
+	`
+ALTER TABLE teams ADD COLUMN keys TEXT NOT NULL DEFAULT '{}'; -- JSON object: name -> key fingerprint
+`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
@@ -263,19 +267,23 @@ func (s *Store) PutTeam(ctx context.Context, t session.Team) error {
 	if err != nil {
 		return fmt.Errorf("put team %q: updated: %w", t.Name, err)
 	}
+	keys, err := json.Marshal(t.Keys)
+	if err != nil || t.Keys == nil {
+		keys = []byte("{}")
+	}
 	_, err = s.w.ExecContext(ctx, `
-INSERT INTO teams (name, members, agreements, created, updated) VALUES (?, ?, ?, ?, ?)
+INSERT INTO teams (name, members, agreements, created, updated, keys) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
 	members = excluded.members, agreements = excluded.agreements,
-	created = excluded.created, updated = excluded.updated`,
-		t.Name, string(members), string(agreements), created, updated)
+	created = excluded.created, updated = excluded.updated, keys = excluded.keys`,
+		t.Name, string(members), string(agreements), created, updated, string(keys))
 	if err != nil {
 		return fmt.Errorf("put team %q: %w", t.Name, err)
 	}
 	return nil
 }
 
-const teamCols = `name, members, agreements, created, updated`
+const teamCols = `name, members, agreements, created, updated, keys`
 
 // Team returns the named team, or an ErrNotFound error.
 func (s *Store) Team(ctx context.Context, name string) (session.Team, error) {
@@ -314,12 +322,18 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanTeam(row scanner) (session.Team, error) {
 	var (
-		t                   session.Team
-		members, agreements []byte
-		created, updated    sql.NullInt64
+		t                         session.Team
+		members, agreements, keys []byte
+		created, updated          sql.NullInt64
 	)
-	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated); err != nil {
+	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys); err != nil {
 		return session.Team{}, err
+	}
+	if err := json.Unmarshal(keys, &t.Keys); err != nil {
+		return session.Team{}, fmt.Errorf("team %q: keys: %w", t.Name, err)
+	}
+	if len(t.Keys) == 0 {
+		t.Keys = nil
 	}
 	if err := json.Unmarshal(members, &t.Members); err != nil {
 		return session.Team{}, fmt.Errorf("team %q: members: %w", t.Name, err)

@@ -1,0 +1,102 @@
+package sshserver
+
+import (
+	"net"
+	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
+)
+
+// limitListener caps connections before any SSH work is done for them:
+// per remote address and in all. A connection over a cap is closed at
+// once, so a flood of connections that never finish their handshake
+// cannot use up the server's file descriptors.
+type limitListener struct {
+	net.Listener
+	perIP, total int
+
+	mu  sync.Mutex
+	n   map[string]int
+	all int
+}
+
+func newLimitListener(ln net.Listener, perIP, total int) *limitListener {
+	return &limitListener{Listener: ln, perIP: perIP, total: total, n: map[string]int{}}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ip := hostOf(c.RemoteAddr())
+		l.mu.Lock()
+		if l.n[ip] >= l.perIP || l.all >= l.total {
+			l.mu.Unlock()
+			c.Close()
+			continue
+		}
+		l.n[ip]++
+		l.all++
+		l.mu.Unlock()
+		return &countedConn{Conn: c, release: func() { l.release(ip) }}, nil
+	}
+}
+
+func (l *limitListener) release(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.all--
+	if l.n[ip]--; l.n[ip] <= 0 {
+		delete(l.n, ip)
+	}
+}
+
+type countedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+func hostOf(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.String()
+	}
+	h, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return h
+}
+
+// limiters hands out a rate limiter per key (an address, an SSH key),
+// keeping the most recent ones.
+type limiters struct {
+	cache *lru.Cache[string, *rate.Limiter]
+	every rate.Limit
+	burst int
+	mu    sync.Mutex
+}
+
+func newLimiters(every rate.Limit, burst int) *limiters {
+	cache, _ := lru.New[string, *rate.Limiter](10000)
+	return &limiters{cache: cache, every: every, burst: burst}
+}
+
+func (l *limiters) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.cache.Get(key)
+	if !ok {
+		lim = rate.NewLimiter(l.every, l.burst)
+		l.cache.Add(key, lim)
+	}
+	return lim.Allow()
+}
