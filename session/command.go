@@ -336,11 +336,23 @@ func (c Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	}, nil
 }
 
+// timed accepts the phases whose timers run: a stand-up's rounds, and every
+// phase of a retrospective between the waiting room and the end.
+func timed(s *State, what string) error {
+	if s.Config.Kind == Retro {
+		if s.Phase == Waiting {
+			return fmt.Errorf("%w: start the retrospective first", ErrPhase)
+		}
+		return nil
+	}
+	return inPhase(s, Rounds, what)
+}
+
 func (c Pause) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := facilitatorOnly(a, "pause"); err != nil {
 		return nil, err
 	}
-	if err := inPhase(s, Rounds, "pausing is possible"); err != nil {
+	if err := timed(s, "pausing is possible"); err != nil {
 		return nil, err
 	}
 	if s.Paused {
@@ -353,7 +365,7 @@ func (Resume) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := facilitatorOnly(a, "resume"); err != nil {
 		return nil, err
 	}
-	if err := inPhase(s, Rounds, "resuming is possible"); err != nil {
+	if err := timed(s, "resuming is possible"); err != nil {
 		return nil, err
 	}
 	if !s.Paused {

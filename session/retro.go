@@ -240,6 +240,14 @@ func (s *State) enterRetroPhase(t time.Time) {
 	if s.Phase != Closed {
 		s.PhaseTimer = Timer{Budget: s.phaseBox(s.Phase)}
 		s.PhaseTimer.start(t)
+		s.resume(t) // moving on ends a pause
+	}
+}
+
+func (s *State) resume(t time.Time) {
+	if s.Paused {
+		s.Paused, s.PauseReason = false, ""
+		s.Overall.start(t)
 	}
 }
 
@@ -415,6 +423,7 @@ func (p *TopicChanged) apply(s *State, e Event) {
 	s.TopicPos, s.Thumbs = p.Pos, nil
 	s.PhaseTimer = Timer{Budget: s.phaseBox(Discuss)}
 	s.PhaseTimer.start(e.Time)
+	s.resume(e.Time)
 }
 
 func (p *Thumbed) apply(s *State, _ Event) {

@@ -380,3 +380,24 @@ func TestRetroPermissionsAndPhases(t *testing.T) {
 		t.Fatalf("reveal in a stand-up: %v", err)
 	}
 }
+
+func TestRetroPauseStopsThePhaseTimer(t *testing.T) {
+	f := newRetro(t, Config{}, "Lukas")
+	f.to(Write)
+	f.advance(time.Minute)
+	f.must(fac, Pause{Reason: "quit"})
+	f.advance(time.Hour)
+	if got := f.s.PhaseTimer.Elapsed(f.now); got != time.Minute {
+		t.Fatalf("a paused phase timer ran: %v", got)
+	}
+	f.must(fac, Resume{})
+	f.advance(time.Minute)
+	if got := f.s.PhaseTimer.Elapsed(f.now); got != 2*time.Minute {
+		t.Fatalf("elapsed %v after resuming", got)
+	}
+	f.must(fac, Pause{})
+	f.must(fac, Next{})
+	if f.s.Paused || !f.s.PhaseTimer.Running() {
+		t.Fatal("moving on did not end the pause")
+	}
+}

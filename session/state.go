@@ -477,6 +477,7 @@ func (p *TurnEnded) apply(s *State, e Event) {
 func (p *Paused) apply(s *State, e Event) {
 	s.Paused, s.PauseReason = true, p.Reason
 	s.Overall.stop(e.Time)
+	s.PhaseTimer.stop(e.Time)
 	if len(s.Turns) > 0 && s.Turns[len(s.Turns)-1].Ended.IsZero() {
 		s.Turns[len(s.Turns)-1].Timer.stop(e.Time)
 	}
@@ -485,6 +486,9 @@ func (p *Paused) apply(s *State, e Event) {
 func (*Resumed) apply(s *State, e Event) {
 	s.Paused, s.PauseReason = false, ""
 	s.Overall.start(e.Time)
+	if s.Config.Kind == Retro && s.Phase != Closed {
+		s.PhaseTimer.start(e.Time)
+	}
 	if len(s.Turns) > 0 && s.Turns[len(s.Turns)-1].Ended.IsZero() {
 		s.Turns[len(s.Turns)-1].Timer.start(e.Time)
 	}

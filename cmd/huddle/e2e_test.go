@@ -112,7 +112,7 @@ func TestEndToEndFirstRunQuitAndResume(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor("#1 release date")
 	tm.keys("q")
-	tm.waitFor("is kept. Run huddle again to resume it.", "huddle-exited-0")
+	tm.waitFor("is kept. Run the same command again to resume it.", "huddle-exited-0")
 
 	tm2 := startTmux(t, "env HUDDLE_DATA_DIR="+data+" "+bin+"; echo huddle-exited-$?; sleep 600")
 	tm2.waitFor("musicstore has an unfinished stand-up", "Resume it? [Y/n]")

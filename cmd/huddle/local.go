@@ -63,6 +63,19 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 	if sf.timebox <= 0 || sf.turn < 0 {
 		return fmt.Errorf("%w: --timebox must be positive and --turn not negative", session.ErrInvalid)
 	}
+	return runLocal(ctx, g, sf, session.Standup, in, out, func(team session.Team, at time.Time) session.Config {
+		return session.Config{
+			Team: team.Name, Kind: session.Standup, ScheduledAt: at,
+			Timebox: sf.timebox, Turn: sf.turn, Order: order, Agreements: team.Agreements,
+		}
+	})
+}
+
+// runLocal runs a session of the kind at the shared keyboard: it resolves
+// the team, resumes its unfinished session or creates one from config, and
+// runs the interface until the user quits.
+func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.Kind, in io.Reader, out io.Writer,
+	config func(team session.Team, at time.Time) session.Config) error {
 	at, err := parseAt(sf.at, time.Now())
 	if err != nil {
 		return err
@@ -78,16 +91,13 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 	if err != nil {
 		return err
 	}
-	id, resumed, err := pickSession(ctx, st, team, sf, a)
+	id, resumed, err := pickSession(ctx, st, team, kind, sf, a)
 	if err != nil {
 		return err
 	}
 	if !resumed {
 		plan := session.Plan{
-			Config: session.Config{
-				Team: team.Name, Kind: session.Standup, ScheduledAt: at,
-				Timebox: sf.timebox, Turn: sf.turn, Order: order, Agreements: team.Agreements,
-			},
+			Config:      config(team, at),
 			Facilitator: facilitator(g.name, team.Members),
 			Roster:      team.Members,
 		}
@@ -113,9 +123,9 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, runErr := p.Run()
 	// However the program ended (q, a signal, a closed terminal), stop the
-	// clocks, so that resuming continues where the stand-up was.
+	// clocks, so that resuming continues where the session was.
 	s := room.Snapshot().State
-	if s.Phase == session.Rounds && !s.Paused {
+	if running(s) {
 		if err := room.Submit(s.Facilitator, session.Pause{Reason: tui.QuitReason}); err != nil {
 			return fmt.Errorf("pause the timers: %w", err)
 		}
@@ -125,9 +135,24 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 		return fmt.Errorf("run the interface: %w", runErr)
 	}
 	if s.Phase != session.Closed {
-		fmt.Fprintf(out, "The stand-up of %s is kept. Run huddle again to resume it.\n", s.Config.Team)
+		fmt.Fprintf(out, "The %s of %s is kept. Run the same command again to resume it.\n", kindName(kind), s.Config.Team)
 	}
 	return nil
+}
+
+// running reports whether the session's timers are counting.
+func running(s *session.State) bool {
+	if s.Paused || s.Phase == session.Closed || s.Phase == session.Waiting {
+		return false
+	}
+	return s.Config.Kind == session.Retro || s.Phase == session.Rounds
+}
+
+func kindName(k session.Kind) string {
+	if k == session.Retro {
+		return "retrospective"
+	}
+	return "stand-up"
 }
 
 // resolveTeam finds the team to run, creating or updating it from the
@@ -188,8 +213,7 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 
 // pickSession returns the team's unfinished stand-up to resume, or ends it
 // when a new one is wanted.
-func pickSession(ctx context.Context, st session.Store, team session.Team, sf standupFlags, a asker) (string, bool, error) {
-	kind := session.Standup
+func pickSession(ctx context.Context, st session.Store, team session.Team, kind session.Kind, sf standupFlags, a asker) (string, bool, error) {
 	open, err := st.Sessions(ctx, session.Filter{Team: team.Name, Kind: &kind, Unfinished: true, Limit: 1})
 	if err != nil || len(open) == 0 {
 		return "", false, err
@@ -197,8 +221,8 @@ func pickSession(ctx context.Context, st session.Store, team session.Team, sf st
 	prev := open[0]
 	resume := sf.resume || (!sf.fresh && !a.interactive)
 	if !sf.resume && !sf.fresh && a.interactive {
-		answer, err := a.ask(fmt.Sprintf("%s has an unfinished stand-up from %s. Resume it? [Y/n]",
-			team.Name, prev.Created.Local().Format("Mon 15:04")))
+		answer, err := a.ask(fmt.Sprintf("%s has an unfinished %s from %s. Resume it? [Y/n]",
+			team.Name, kindName(kind), prev.Created.Local().Format("Mon 15:04")))
 		if err != nil {
 			return "", false, err
 		}
@@ -213,7 +237,7 @@ func pickSession(ctx context.Context, st session.Store, team session.Team, sf st
 	}
 	defer room.Close()
 	if err := room.Submit(room.Snapshot().State.Facilitator, session.End{}); err != nil {
-		return "", false, fmt.Errorf("end the unfinished stand-up: %w", err)
+		return "", false, fmt.Errorf("end the unfinished %s: %w", kindName(kind), err)
 	}
 	return "", false, nil
 }

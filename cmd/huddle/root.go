@@ -78,7 +78,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: your OS user name)")
 	sf.add(root)
-	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g), newServeCmd(&g))
+	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd())
 	return root
 }
 

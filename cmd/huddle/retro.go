@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"huddle/session"
+)
+
+type retroFlags struct {
+	common      standupFlags
+	format      string
+	columns     []string
+	votes       int
+	voteCap     int
+	topic       time.Duration
+	anonymous   bool
+	autoAdvance bool
+	esvp        bool
+}
+
+func newRetroCmd(g *globalFlags, in io.Reader, out io.Writer) *cobra.Command {
+	var rf retroFlags
+	cmd := &cobra.Command{
+		Use:   "retro",
+		Short: "Open (or resume) a team's retrospective",
+		Long: `Open a retrospective for a team, in the five phases of Agile Retrospectives:
+check in, review earlier action items, write cards in silence, group them,
+dot-vote, discuss topic by topic, agree action items, and close with a ROTI.
+Each phase is time-boxed; the facilitator moves on with n. huddle formats
+lists the boards.
+
+At the shared keyboard the facilitator types cards on behalf of the others.
+With --anonymous the store keeps no author for cards and votes (see the
+README).`,
+		Example: `  huddle retro --team musicstore --format 4ls
+  huddle retro --team musicstore --format custom --columns "Keep,Drop,Try" --votes 5 --anonymous`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRetro(cmd, *g, rf, in, out)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVarP(&rf.common.team, "team", "t", "", "the team (default: the last team used)")
+	fs.StringSliceVarP(&rf.common.members, "members", "m", nil, "the team's roster, comma-separated; replaces the stored one")
+	fs.StringArrayVar(&rf.common.agreements, "agreement", nil, "a working agreement (repeat the flag; replaces the stored ones)")
+	fs.StringVar(&rf.common.at, "at", "", "scheduled start, HH:MM today")
+	fs.DurationVar(&rf.common.timebox, "timebox", 0, "time-box of the whole retrospective (default: the sum of its phases)")
+	fs.BoolVar(&rf.common.resume, "resume", false, "resume the team's unfinished retrospective without asking")
+	fs.BoolVar(&rf.common.fresh, "new", false, "end the team's unfinished retrospective, if any, and open a new one")
+	fs.StringVarP(&rf.format, "format", "f", "start-stop-continue", "the board: see huddle formats")
+	fs.StringSliceVar(&rf.columns, "columns", nil, "the columns of a custom format, e.g. \"Keep,Drop,Try\"")
+	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person")
+	fs.IntVar(&rf.voteCap, "vote-cap", 0, "most dots one person may put on one topic (0: no cap)")
+	fs.DurationVar(&rf.topic, "topic", 5*time.Minute, "time-box per discussed topic")
+	fs.BoolVar(&rf.anonymous, "anonymous", false, "store no author for cards and votes")
+	fs.BoolVar(&rf.autoAdvance, "auto-advance", false, "end a phase when everyone present is done, or its time-box runs out")
+	fs.BoolVar(&rf.esvp, "esvp", false, "check in with the anonymous ESVP poll instead of one word")
+	cmd.MarkFlagsMutuallyExclusive("resume", "new")
+	return cmd
+}
+
+func runRetro(cmd *cobra.Command, g globalFlags, rf retroFlags, in io.Reader, out io.Writer) error {
+	format, err := session.ParseFormat(rf.format)
+	if err != nil {
+		return err
+	}
+	if len(rf.columns) > 0 && format != session.Custom {
+		if cmd.Flags().Changed("format") {
+			return fmt.Errorf("%w: --columns goes with --format custom", session.ErrInvalid)
+		}
+		format = session.Custom
+	}
+	if _, err := session.Columns(format, rf.columns); err != nil {
+		return err
+	}
+	if rf.votes < 1 || rf.voteCap < 0 || rf.topic <= 0 || rf.common.timebox < 0 {
+		return fmt.Errorf("%w: --votes must be at least 1, --vote-cap, --topic and --timebox not negative", session.ErrInvalid)
+	}
+	return runLocal(cmd.Context(), g, rf.common, session.Retro, in, out, func(team session.Team, at time.Time) session.Config {
+		return session.Config{
+			Team: team.Name, Kind: session.Retro, ScheduledAt: at, Timebox: rf.common.timebox,
+			Agreements: team.Agreements, Format: format, Columns: rf.columns,
+			VoteBudget: rf.votes, VoteCap: rf.voteCap, TopicBox: rf.topic,
+			Anonymous: rf.anonymous, AutoAdvance: rf.autoAdvance, ESVP: rf.esvp,
+		}
+	})
+}
+
+func newFormatsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "formats",
+		Short: "List the retrospective formats, with one line of guidance each",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			for _, f := range session.Formats {
+				fmt.Fprintf(w, "%-20s %s\n%-20s %s\n", f.Format, f.Title+": "+joinOr(f.Columns, ""), "", f.Guidance)
+			}
+			fmt.Fprintf(w, "%-20s %s\n%-20s %s\n", session.Custom, "your own columns: --columns \"Keep,Drop,Try\"", "", "Up to 6 columns, for a team that knows what it wants to look at.")
+			return nil
+		},
+	}
+}
