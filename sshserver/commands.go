@@ -42,6 +42,9 @@ const usage = `huddle over SSH
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
       [--facilitator NAME]                 (default: the first member to join facilitates)
+  ssh -p PORT HOST new retro --team T      open a retrospective, likewise
+      [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
+      [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
   ssh -p PORT HOST export CODE [--format md|json]
                                            the minutes (or the record) of a session
   ssh -p PORT HOST help                    this text
@@ -85,21 +88,30 @@ func fail(sess ssh.Session, status int, format string, args ...any) int {
 }
 
 func (s *Server) cmdNew(sess ssh.Session, args []string) int {
-	if len(args) == 0 || args[0] != "standup" {
-		if len(args) > 0 && args[0] == "retro" {
-			return fail(sess, 2, "retrospectives are not available yet; try: new standup --team NAME")
-		}
-		return fail(sess, 2, "usage: new standup --team NAME [flags]; see help")
+	if len(args) == 0 || (args[0] != "standup" && args[0] != "retro") {
+		return fail(sess, 2, "usage: new standup|retro --team NAME [flags]; see help")
 	}
-	fs := flag.NewFlagSet("new standup", flag.ContinueOnError)
+	kind := session.Standup
+	if args[0] == "retro" {
+		kind = session.Retro
+	}
+	fs := flag.NewFlagSet("new "+args[0], flag.ContinueOnError)
 	fs.SetOutput(sess.Stderr())
 	team := fs.String("team", "", "the team")
 	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
 	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
-	timebox := fs.Duration("timebox", 15*time.Minute, "time-box of the stand-up")
-	turn := fs.Duration("turn", 0, "time-box per turn (default: divided)")
-	order := fs.String("order", "join", "speaking order: join, random or alpha")
+	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
 	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
+	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
+	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
+	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
+	columns := fs.String("columns", "", "retro: the columns of a custom format, comma-separated")
+	votes := fs.Int("votes", session.DefaultVoteBudget, "retro: dots per person")
+	voteCap := fs.Int("vote-cap", 0, "retro: most dots per person on one topic (0: no cap)")
+	topic := fs.Duration("topic", 5*time.Minute, "retro: time-box per discussed topic")
+	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
+	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
+	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -113,10 +125,23 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 	if err != nil {
 		return fail(sess, 2, "%v", err)
 	}
-	if *timebox <= 0 || *turn < 0 {
-		return fail(sess, 2, "--timebox must be positive and --turn not negative")
+	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
+		return fail(sess, 2, "time-boxes must not be negative and --votes must be at least 1")
 	}
-	sp := standupSpec{team: *team, timebox: *timebox, turn: *turn, order: ord}
+	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
+		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
+	if kind == session.Retro {
+		if sp.format, err = session.ParseFormat(*format); err != nil {
+			return fail(sess, 2, "%v", err)
+		}
+		sp.columns = splitNames(*columns)
+		if len(sp.columns) > 0 {
+			sp.format = session.Custom
+		}
+		if _, err := session.Columns(sp.format, sp.columns); err != nil {
+			return fail(sess, 2, "%v", err)
+		}
+	}
 	if *at != "" {
 		now := s.now()
 		t, err := time.ParseInLocation("15:04", *at, now.Location())
@@ -125,11 +150,7 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 		}
 		sp.at = time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
 	}
-	for _, m := range strings.Split(*members, ",") {
-		if m = session.CleanName(m); m != "" {
-			sp.members = append(sp.members, m)
-		}
-	}
+	sp.members = splitNames(*members)
 	if name := session.CleanName(*facilitator); name != "" {
 		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
 	}
@@ -144,8 +165,22 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
 		host, port = h, p
 	}
-	fmt.Fprintf(sess, "%s\nA stand-up of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, info.Team, port, host, info.Code)
+	what := "stand-up"
+	if kind == session.Retro {
+		what = "retrospective"
+	}
+	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, what, info.Team, port, host, info.Code)
 	return 0
+}
+
+func splitNames(list string) []string {
+	var out []string
+	for _, m := range strings.Split(list, ",") {
+		if m = session.CleanName(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Server) cmdExport(sess ssh.Session, args []string) int {

@@ -54,12 +54,14 @@ func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 	return out, nil
 }
 
-// NewStandup opens a stand-up with this person as its facilitator.
-func (l lobby) NewStandup(f tui.StandupForm) (string, error) {
+// NewSession opens a stand-up or retrospective with this person as its
+// facilitator.
+func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
 	defer cancel()
 	info, err := l.c.s.newStandup(ctx, standupSpec{
 		team: f.Team, members: f.Members, timebox: f.Timebox, turn: f.Turn,
+		kind: f.Kind, format: f.Format, columns: f.Columns,
 		facilitator: session.Person{ID: session.SSHID(l.c.key), Name: l.c.user},
 		opener:      l.c.key,
 	})
@@ -78,8 +80,17 @@ func (l lobby) Enter(code string, observer bool) (tui.Room, session.ParticipantI
 	return room, me, nil
 }
 
-// standupSpec is a new stand-up as the lobby or `new standup` asks for it.
+// standupSpec is a new session as the lobby or `new` asks for it.
 type standupSpec struct {
+	kind        session.Kind
+	format      session.Format
+	columns     []string
+	votes       int
+	voteCap     int
+	topic       time.Duration
+	anonymous   bool
+	autoAdvance bool
+	esvp        bool
 	team        string
 	members     []string // replace the roster when given
 	at          time.Time
@@ -103,7 +114,7 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 	}
 	name := session.CleanName(sp.team)
 	if name == "" {
-		return session.Info{}, errors.New("a stand-up needs a team name")
+		return session.Info{}, errors.New("a session needs a team name")
 	}
 	st := s.store
 	s.teamMu.Lock()
@@ -125,7 +136,7 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 	if err != nil {
 		return session.Info{}, err
 	}
-	if sp.timebox <= 0 {
+	if sp.timebox <= 0 && sp.kind == session.Standup {
 		sp.timebox = 15 * time.Minute
 	}
 	fac := sp.facilitator
@@ -134,8 +145,10 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 	}
 	return session.Create(ctx, st, session.Plan{
 		Config: session.Config{
-			Team: team.Name, Kind: session.Standup, ScheduledAt: sp.at,
+			Team: team.Name, Kind: sp.kind, ScheduledAt: sp.at,
 			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order, Agreements: team.Agreements,
+			Format: sp.format, Columns: sp.columns, VoteBudget: sp.votes, VoteCap: sp.voteCap,
+			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp,
 		},
 		Facilitator: fac,
 		Roster:      team.Members,

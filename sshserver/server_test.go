@@ -340,6 +340,25 @@ func TestHostKeyIsCreatedOnceAndKept(t *testing.T) {
 	}
 }
 
+func TestNewRetroOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members A")
+	_ = code
+	c := dialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("new retro --team t --format 4ls --anonymous"))
+	if status := c.WaitForExit(); status != 0 {
+		t.Fatalf("new retro: %d %q", status, c.Stderr())
+	}
+	first, _, _ := strings.Cut(string(c.Raw()), "\n")
+	info, err := ts.store.SessionByCode(context.Background(), strings.TrimSpace(first))
+	if err != nil || info.Kind != session.Retro {
+		t.Fatalf("%+v %v", info, err)
+	}
+	bad := dialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("new retro --team t --format nope"))
+	if status := bad.WaitForExit(); status != 2 || !strings.Contains(bad.Stderr(), "unknown format") {
+		t.Fatalf("bad format: %d %q", status, bad.Stderr())
+	}
+}
+
 func TestCommands(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
 	code := ts.newStandupCode("--team musicstore --members Lukas")
@@ -532,7 +551,8 @@ func TestLobbyListsYourTeamsAndOpensAStandup(t *testing.T) {
 	maria := dialTest(t, ts.addr, "maria", newTestKey(t))
 	maria.WaitFor("lobby", "None right now")
 	maria.Press("n")
-	maria.WaitFor("A new stand-up")
+	maria.WaitFor("A new stand-up or retrospective")
+	maria.Press("tab") // kind: standup, as given
 	maria.Type("platform")
 	maria.Press("tab")
 	maria.Type("Maria, Tom")

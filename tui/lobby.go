@@ -23,19 +23,22 @@ type LobbyEntry struct {
 	Here  int // participants present
 }
 
-// StandupForm is what the lobby's form collects for a new stand-up.
-type StandupForm struct {
+// SessionForm is what the lobby's form collects for a new session.
+type SessionForm struct {
+	Kind    session.Kind
 	Team    string
 	Members []string
-	Timebox time.Duration
+	Timebox time.Duration // 0: the default of the kind
 	Turn    time.Duration
+	Format  session.Format
+	Columns []string
 }
 
 // Lobby is what the lobby needs from the server: the sessions this person
 // may join, a way to open a new one, and a way in.
 type Lobby interface {
 	Sessions() ([]LobbyEntry, error)
-	NewStandup(f StandupForm) (code string, err error)
+	NewSession(f SessionForm) (code string, err error)
 	Enter(code string, observer bool) (Room, session.ParticipantID, error)
 }
 
@@ -97,7 +100,7 @@ func NewApp(l Lobby, opts Options) App {
 		styles: NewStyles(true), help: help.New(),
 		keys: lobbyKeys{
 			Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
-			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new stand-up", "n"),
+			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new session", "n"),
 			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
 			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
 		},
@@ -206,10 +209,10 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-var formLabels = []string{"Team", "Members (comma-separated)", "Time-box", "Turn (empty: divide)"}
+var formLabels = []string{"Kind (standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; see huddle formats)"}
 
 func newStandupForm(st Styles) []textinput.Model {
-	defaults := []string{"", "", "15m", ""}
+	defaults := []string{"standup", "", "", "", "", "start-stop-continue"}
 	form := make([]textinput.Model, len(formLabels))
 	for i := range form {
 		in := textinput.New()
@@ -248,10 +251,10 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.status, a.failed = err.Error(), true
 			return a, nil
 		}
-		a.status, a.failed = "opening a stand-up for "+f.Team+"…", false
+		a.status, a.failed = "opening a "+kindTitle(f.Kind)+" for "+f.Team+"…", false
 		l := a.lobby
 		return a, func() tea.Msg {
-			code, err := l.NewStandup(f)
+			code, err := l.NewSession(f)
 			if err != nil {
 				return enteredMsg{err: err}
 			}
@@ -264,23 +267,41 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, cmd
 }
 
-func (a App) readForm() (StandupForm, error) {
-	f := StandupForm{Team: session.CleanName(a.form[0].Value())}
-	if f.Team == "" {
+func (a App) readForm() (SessionForm, error) {
+	var f SessionForm
+	var err error
+	if f.Kind, err = session.ParseKind(strings.TrimSpace(a.form[0].Value())); err != nil {
+		return f, fmt.Errorf("kind: standup or retro")
+	}
+	if f.Team = session.CleanName(a.form[1].Value()); f.Team == "" {
 		return f, fmt.Errorf("the team needs a name")
 	}
-	for _, m := range strings.Split(a.form[1].Value(), ",") {
+	for _, m := range strings.Split(a.form[2].Value(), ",") {
 		if m = session.CleanName(m); m != "" {
 			f.Members = append(f.Members, m)
 		}
 	}
-	var err error
-	if f.Timebox, err = time.ParseDuration(strings.TrimSpace(a.form[2].Value())); err != nil || f.Timebox <= 0 {
-		return f, fmt.Errorf("time-box: a duration like 15m")
-	}
 	if v := strings.TrimSpace(a.form[3].Value()); v != "" {
+		if f.Timebox, err = time.ParseDuration(v); err != nil || f.Timebox <= 0 {
+			return f, fmt.Errorf("time-box: a duration like 15m, or empty")
+		}
+	}
+	if v := strings.TrimSpace(a.form[4].Value()); v != "" {
 		if f.Turn, err = time.ParseDuration(v); err != nil || f.Turn <= 0 {
 			return f, fmt.Errorf("turn: a duration like 2m, or empty")
+		}
+	}
+	if f.Kind == session.Retro {
+		format := strings.TrimSpace(a.form[5].Value())
+		if f.Format, err = session.ParseFormat(format); err != nil {
+			if cols := strings.Split(format, ","); len(cols) > 1 {
+				f.Format, f.Columns = session.Custom, cols // "Keep,Drop,Try" is a custom board
+			} else {
+				return f, fmt.Errorf("format: one of huddle formats, or columns like Keep,Drop,Try")
+			}
+		}
+		if _, err := session.Columns(f.Format, f.Columns); err != nil {
+			return f, fmt.Errorf("format: %s", sentence(err))
 		}
 	}
 	return f, nil
@@ -304,9 +325,9 @@ func (a App) render() string {
 	b.WriteString(st.Title.Render("huddle") + st.Subtle.Render(" · lobby") + "\n")
 	b.WriteString(st.Rule.Render(strings.Repeat("─", w)) + "\n")
 	if a.form != nil {
-		b.WriteString(st.Heading.Render("A new stand-up") + "\n\n")
+		b.WriteString(st.Heading.Render("A new stand-up or retrospective") + "\n\n")
 		for i, in := range a.form {
-			label := fmt.Sprintf("%-28s", formLabels[i])
+			label := fmt.Sprintf("%-36s", formLabels[i])
 			if i == a.field {
 				b.WriteString(st.Selected.Render("▸ "+label) + in.View() + "\n")
 			} else {
@@ -317,7 +338,7 @@ func (a App) render() string {
 	} else {
 		b.WriteString(st.Heading.Render("Live sessions of your teams") + "\n\n")
 		if len(a.entries) == 0 {
-			b.WriteString(st.Subtle.Render("None right now. Press n to open a stand-up, or join one with its code:") + "\n")
+			b.WriteString(st.Subtle.Render("None right now. Press n to open a session, or join one with its code:") + "\n")
 			b.WriteString(st.Subtle.Render("  ssh -t -p PORT HOST join CODE") + "\n")
 		}
 		for i, e := range a.entries {
