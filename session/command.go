@@ -500,14 +500,7 @@ func (c Resolve) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		if r.Note == "" {
 			return nil, fmt.Errorf("%w: a decision needs its text", ErrInvalid)
 		}
-		for _, p := range s.Participants {
-			switch {
-			case p.Present && p.Role != Observer:
-				r.Present = append(r.Present, p.Name)
-			case p.missing():
-				r.Absent = append(r.Absent, p.Name)
-			}
-		}
+		r.Present, r.Absent = s.whoIsHere()
 	default:
 		return nil, fmt.Errorf("%w: an outcome cannot be %s", ErrInvalid, c.Status)
 	}

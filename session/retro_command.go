@@ -353,14 +353,7 @@ func (c RecordDecision) decide(s *State, a Participant, env Env) ([]Payload, err
 	}
 	d := Decision{Text: text, At: env.Now}
 	d.Topic, _ = s.CurrentTopic()
-	for _, p := range s.Participants {
-		switch {
-		case p.Present && p.Role != Observer:
-			d.Present = append(d.Present, p.Name)
-		case p.missing():
-			d.Absent = append(d.Absent, p.Name)
-		}
-	}
+	d.Present, d.Absent = s.whoIsHere()
 	return []Payload{&DecisionRecorded{Decision: d}}, nil
 }
 

@@ -298,6 +298,20 @@ func (s *State) Absent() []Participant {
 	return out
 }
 
+// whoIsHere names the members present and those missing, as a decision
+// records them.
+func (s *State) whoIsHere() (present, absent []string) {
+	for _, p := range s.Participants {
+		switch {
+		case p.Present && p.Role != Observer:
+			present = append(present, p.Name)
+		case p.missing():
+			absent = append(absent, p.Name)
+		}
+	}
+	return present, absent
+}
+
 func (p Participant) missing() bool {
 	return !p.Present && p.Role != Observer && (p.Expected || !p.AwaySince.IsZero())
 }
