@@ -321,14 +321,6 @@ func TestMarkdownOfAStandupThatNeverStarted(t *testing.T) {
 	}
 }
 
-func TestMarkdownRefusesARetro(t *testing.T) {
-	s := &session.State{Config: session.Config{Kind: session.Retro}}
-	var b bytes.Buffer
-	if err := Markdown(&b, s); !errors.Is(err, session.ErrInvalid) || b.Len() > 0 {
-		t.Fatalf("err = %v, wrote %d bytes", err, b.Len())
-	}
-}
-
 // failingWriter accepts limit bytes, then fails every write and counts the
 // writes it was asked for after the first failure.
 type failingWriter struct {

@@ -25,12 +25,23 @@ import (
 // escaped, so the minutes render as the text typed: a pipe stays inside
 // its table cell, and *, _, `, #, <, >, [ and the like stay characters.
 //
+// The minutes of a retrospective have their own sections: the format,
+// the check-in, the review of earlier action items, the board with its
+// topics and dots, the discussion, the decisions, the action items, the
+// ROTI and the parking lot. Dots are counted per topic and who gave them
+// is never shown; in an anonymous retrospective nobody is named next to a
+// card, a check-in or a score either, and no salted hash is shown.
+//
 // Markdown writes as it goes and returns the writer's first error. A
-// session that is not a stand-up is an ErrInvalid error and nothing is
+// session of an unknown kind is an ErrInvalid error and nothing is
 // written.
 func Markdown(w io.Writer, s *session.State) error {
-	if s.Config.Kind != session.Standup {
-		return fmt.Errorf("%w: minutes of a %s are not supported yet", session.ErrInvalid, s.Config.Kind)
+	switch s.Config.Kind {
+	case session.Standup:
+	case session.Retro:
+		return retroMarkdown(w, s)
+	default:
+		return fmt.Errorf("%w: minutes of a %s are not supported", session.ErrInvalid, s.Config.Kind)
 	}
 	m := minutes{writer: &writer{w: w}, s: s, end: recordEnd(s)}
 	m.header()
