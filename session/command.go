@@ -84,7 +84,12 @@ type (
 	// Next ends the current turn (or phase) and moves on. If Speaker is
 	// set, it must still be the current speaker: a second press of the
 	// same key, or two facilitators at once, cannot end two turns.
-	Next struct{ Speaker ParticipantID }
+	Next struct {
+		Speaker ParticipantID
+		// Step, if set, must be the retrospective's current State.Step,
+		// so a double press moves on once.
+		Step string
+	}
 	// Skip sends the current speaker to the end of the order; Speaker is
 	// checked as for Next.
 	Skip struct{ Speaker ParticipantID }
@@ -295,6 +300,9 @@ func (c Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	if s.Config.Kind == Retro {
+		if c.Step != "" && c.Step != s.Step() {
+			return nil, fmt.Errorf("%w: the retrospective has moved on already", ErrConflict)
+		}
 		if s.Phase == Waiting {
 			return Start{}.decide(s, a, Env{})
 		}

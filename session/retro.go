@@ -3,6 +3,7 @@ package session
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -177,6 +178,15 @@ func (s *State) CurrentTopic() (int, bool) {
 		return 0, false
 	}
 	return s.Topics[s.TopicPos], true
+}
+
+// Step names where a retrospective is: its phase, and while discussing
+// the topic's place in the order.
+func (s *State) Step() string {
+	if s.Phase == Discuss {
+		return s.Phase.String() + "#" + strconv.Itoa(s.TopicPos)
+	}
+	return s.Phase.String()
 }
 
 // OpenActions returns the action items that carry over.

@@ -401,3 +401,13 @@ func TestRetroPauseStopsThePhaseTimer(t *testing.T) {
 		t.Fatal("moving on did not end the pause")
 	}
 }
+
+func TestDoubleNextMovesOnOnce(t *testing.T) {
+	f := newRetro(t, Config{}, "Lukas")
+	f.to(CheckIn)
+	step := f.s.Step()
+	f.must(fac, Next{Step: step})
+	if err := f.do(fac, Next{Step: step}); !errors.Is(err, ErrConflict) || f.s.Phase != Review {
+		t.Fatalf("a second next for the same step: %v, phase %s", err, f.s.Phase)
+	}
+}

@@ -72,6 +72,7 @@ type Model struct {
 	failed  bool
 	cursor  int
 	summary viewport.Model
+	retro   retroUI // a retrospective's cursor, selection and prompt (retro_state.go)
 
 	arriving map[session.ParticipantID]bool // marked present, not yet in a snapshot
 
@@ -224,6 +225,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	}
+	if m.state.Config.Kind == session.Retro {
+		return m.retroUpdate(msg)
 	}
 	if m.prompt != nil {
 		return m.updatePrompt(msg)

@@ -1,16 +1,250 @@
 package tui
 
 import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"huddle/session"
 )
 
-// retroKey handles a key in a retrospective. (The board is being built:
-// see the retrospectives issue.)
+// retroPlan is a retrospective's phases after the waiting room, in order.
+var retroPlan = []session.Phase{session.CheckIn, session.Review, session.Write, session.Group,
+	session.Vote, session.Discuss, session.Actions, session.Roti}
+
+// ui is the board's state for the current phase: a phase change starts
+// the cursor afresh (an open prompt stays).
+func (m Model) ui() retroUI {
+	b := m.board()
+	if b.phase != m.state.Phase {
+		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor}
+	}
+	return b
+}
+
+// retroKey handles a key in a retrospective: the prompt's if one is open,
+// then the keys of every phase, then the phase's own.
 func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	m.setBoard(m.ui())
+	if m.ui().prompt != nil {
+		return m.retroPromptKey(msg)
+	}
+	s, k := m.state, m.retroKeys()
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.leave()
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.syncSummary()
+		return m, nil
+	case key.Matches(msg, k.Park):
+		return m.ask(retroPrompt{ask: askPark}, "Park a topic", "", nil)
+	case key.Matches(msg, k.End):
+		return m.ask(retroPrompt{ask: askEnd}, "End the retrospective now? (y/n)", "", nil)
+	case key.Matches(msg, k.HandOver):
+		var here []string
+		for _, q := range s.Participants {
+			if q.Present && q.Role == session.Member {
+				here = append(here, q.Name)
+			}
+		}
+		return m.ask(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", here)
+	case key.Matches(msg, k.TakeOver):
+		return m, m.submit(session.TakeOver{}, "you facilitate now")
+	case key.Matches(msg, k.Next):
+		return m, m.submit(session.Next{Step: m.state.Step()}, "")
+	case key.Matches(msg, k.Extend):
+		if m.anotherRound() {
+			return m, m.submit(session.Extend{By: m.topicRound()}, "another round of "+clock(m.topicRound()))
+		}
+		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
+	case key.Matches(msg, k.Ready):
+		ready := !s.Ready[m.me]
+		notice := "you are done with the " + s.Phase.String()
+		if !ready {
+			notice = "not done after all"
+		}
+		return m, m.submit(session.SetReady{Ready: ready}, notice)
+	}
+	switch s.Phase {
+	case session.Waiting:
+		return m.retroWaitingKey(msg, k)
+	case session.CheckIn:
+		return m.checkInKey(msg, k)
+	case session.Review:
+		return m.reviewKey(msg, k)
+	case session.Write, session.Group, session.Vote:
+		return m.boardKey(msg, k)
+	case session.Discuss, session.Actions:
+		return m.discussKey(msg, k)
+	case session.Roti:
+		if key.Matches(msg, k.Roti) {
+			return m, m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0')}, "thank you: your score is anonymous")
+		}
+	case session.Closed:
+		var cmd tea.Cmd
+		m.summary, cmd = m.summary.Update(msg)
+		return m, cmd
+	}
 	return m, nil
 }
 
-// retroView renders a retrospective's phase.
+// retroWaitingKey handles the waiting room: arrivals and the start.
+func (m Model) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, k.Arrive):
+		return m.ask(retroPrompt{ask: askArrive}, "Who arrived?", "", names(m.state.Absent()))
+	case key.Matches(msg, k.Start, k.Up, k.Down, k.Present):
+		return m.waitingKey(msg) // the stand-up's waiting room: its cursor and arrivals
+	}
+	return m, nil
+}
+
+// retroView renders a retrospective's phase: where the retrospective is,
+// the phase's time-box and who is done, the phase itself, and the parking
+// lot and prompt at the bottom.
 func (m Model) retroView(w, h int) string {
-	return m.styles.Subtle.Render(m.state.Phase.String())
+	s := m.state
+	top := []string{m.phaseBar(w)}
+	if s.Phase != session.Waiting {
+		label := "phase"
+		if s.Phase == session.Discuss {
+			label = "topic"
+		}
+		top = append(top, m.timerLine(padRight(label, 5), s.PhaseTimer, w))
+		if h >= 30 {
+			top = append(top, m.timerLine(padRight("retro", 5), s.Overall, w))
+		}
+		if ready := m.readyLine(w); ready != "" {
+			top = append(top, ready)
+		}
+	}
+	top = append(top, "")
+	var bottom []string
+	if len(s.OpenItems()) > 0 && s.Phase != session.Waiting {
+		bottom = append(bottom, m.parkingPanel(w, 1, "Parking lot"))
+	}
+	bottom = append(bottom, m.promptLines(w)...)
+	room := max(1, h-len(top)-len(bottom))
+	var body string
+	switch s.Phase {
+	case session.Waiting:
+		body = m.retroWaitingView(w, room)
+	case session.CheckIn:
+		body = m.checkInView(w, room)
+	case session.Review:
+		body = m.reviewView(w, room)
+	case session.Write, session.Group, session.Vote:
+		body = m.boardView(w, room)
+	case session.Discuss:
+		body = m.discussView(w, room)
+	case session.Actions:
+		body = m.actionsView(w, room)
+	case session.Roti:
+		body = m.rotiView(w, room)
+	}
+	lines := append(top, fit(body, w, room)...)
+	lines = append(lines, make([]string, max(0, h-len(lines)-len(bottom)))...)
+	lines = append(lines, bottom...)
+	return strings.Join(fit(strings.Join(lines, "\n"), w, h), "\n")
+}
+
+// fit cuts a block to at most h lines of at most w cells.
+func fit(block string, w, h int) []string {
+	lines := strings.Split(block, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	return lines
+}
+
+// phaseBar shows the retrospective's plan with the current phase marked.
+func (m Model) phaseBar(w int) string {
+	st := m.styles
+	parts := make([]string, len(retroPlan))
+	for i, p := range retroPlan {
+		switch {
+		case p == m.state.Phase:
+			parts[i] = st.Selected.Render("● " + p.String())
+		case p < m.state.Phase:
+			parts[i] = st.Subtle.Render(p.String())
+		default:
+			parts[i] = st.Text.Render(p.String())
+		}
+	}
+	return truncate(strings.Join(parts, st.Subtle.Render(" › ")), w)
+}
+
+// readyLine says who is done with the phase and who is not yet.
+func (m Model) readyLine(w int) string {
+	st, s := m.styles, m.state
+	var done, waiting []string
+	for _, p := range s.Participants {
+		if !p.Present || p.Role == session.Observer {
+			continue
+		}
+		if s.Ready[p.ID] {
+			done = append(done, p.Name)
+		} else {
+			waiting = append(waiting, p.Name)
+		}
+	}
+	n := len(done) + len(waiting)
+	if n == 0 {
+		return ""
+	}
+	head := st.Subtle.Render("Done " + itoa(len(done)) + "/" + itoa(n) + "  ")
+	switch {
+	case len(waiting) == 0 && s.Config.AutoAdvance:
+		return truncate(head+st.Notice.Render("everyone is done"), w)
+	case len(waiting) == 0 && m.role() == session.Facilitator:
+		return truncate(head+st.Notice.Render("everyone is done · n moves on"), w)
+	case len(waiting) == 0:
+		return truncate(head+st.Notice.Render("everyone is done · the facilitator moves on"), w)
+	}
+	line := head
+	if len(done) > 0 {
+		line += st.Present.Render("✓ "+strings.Join(done, ", ")) + st.Subtle.Render(" · ")
+	}
+	return truncate(line+st.Subtle.Render("not yet: ")+st.Text.Render(strings.Join(waiting, ", ")), w)
+}
+
+// anotherRound reports whether the discussed topic's time is up, when +
+// gives it another round.
+func (m Model) anotherRound() bool {
+	_, ok := m.state.CurrentTopic()
+	return ok && m.state.PhaseTimer.Remaining(m.now) <= 0
+}
+
+// topicRound is one round of discussion of a topic.
+func (m Model) topicRound() time.Duration {
+	c := m.state.Config
+	if c.TopicBox > 0 {
+		return c.TopicBox
+	}
+	if d := c.PhaseBoxes[session.Discuss]; d > 0 {
+		return d
+	}
+	return session.DefaultPhaseBoxes[session.Discuss]
+}
+
+// mine reports whether this participant wrote the card.
+func (m Model) mine(c session.Card) bool {
+	if c.AuthorHash != "" {
+		return c.AuthorHash == m.viewer
+	}
+	return c.Author.ID != "" && c.Author.ID == m.me
+}
+
+// voterID is how this participant's dots are counted.
+func (m Model) voterID() string {
+	if m.state.Config.Anonymous {
+		return m.viewer
+	}
+	return string(m.me)
 }

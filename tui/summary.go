@@ -28,6 +28,9 @@ func (m *Model) syncSummary() {
 }
 
 func (m Model) summaryText(w int) string {
+	if m.state.Config.Kind == session.Retro {
+		return m.retroSummary(w)
+	}
 	st, s := m.styles, m.state
 	var b strings.Builder
 	line := func(parts ...string) { b.WriteString(strings.Join(parts, "") + "\n") }

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -99,7 +101,11 @@ func (m Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
+	keys := help.KeyMap(m.keys)
+	if m.state.Config.Kind == session.Retro {
+		keys = m.retroHelp()
+	}
+	for _, l := range strings.Split(m.help.View(keys), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, "…"))
 	}
 	return strings.Join(lines, "\n")

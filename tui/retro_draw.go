@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// flow lays words out in lines of at most w cells.
+func flow(words []string, sep string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range words {
+		switch {
+		case line == "":
+			line = word
+		case lipgloss.Width(line+sep+word) > w:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += sep + word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// histogram draws one bar per label, mine marked (-1: none).
+func (m Model) histogram(labels []string, counts []int, mine, w int) []string {
+	st := m.styles
+	labelW, most := 0, 1
+	for i, l := range labels {
+		labelW = max(labelW, lenRunes(l))
+		most = max(most, counts[i])
+	}
+	barW := max(4, min(40, w-labelW-16))
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		bar := strings.Repeat("█", counts[i]*barW/most)
+		line := st.Text.Render(padRight(l, labelW+1)) + st.Calm.Render(bar) + " " + st.Text.Render(itoa(counts[i]))
+		if i == mine {
+			line += st.Subtle.Render("  ← you")
+		}
+		out[i] = line
+	}
+	return out
+}
+
+// scrollTo keeps at most h lines of a list, with lines [a, b) in view.
+func scrollTo(lines []string, a, b, h int, st Styles) []string {
+	if len(lines) <= h || h < 3 {
+		return lines
+	}
+	n := h - 2 // a line above and below say what is hidden
+	start := max(0, min(a-n/3, len(lines)-n))
+	if b > start+n {
+		start = b - n
+	}
+	if a < start {
+		start = a
+	}
+	end := min(len(lines), start+n)
+	out := []string{""}
+	if start > 0 {
+		out[0] = st.Subtle.Render("  ↑ " + itoa(start) + " more")
+	}
+	out = append(out, lines[start:end]...)
+	if end < len(lines) {
+		out = append(out, st.Subtle.Render("  ↓ "+itoa(len(lines)-end)+" more"))
+	}
+	return out
+}
+
+// wrapped wraps text under a bullet, in at most n lines.
+func (m Model) wrapped(bullet, text string, style lipgloss.Style, w, n int) []string {
+	pad := strings.Repeat(" ", lipgloss.Width(bullet))
+	lines := wrapText(text, w-lipgloss.Width(bullet), n)
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = bullet + style.Render(l)
+		} else {
+			lines[i] = pad + style.Render(l)
+		}
+	}
+	return lines
+}
+
+// dots draws n dots (ten at most).
+func dots(n int) string { return strings.Repeat("●", min(n, 10)) }
+
+// avg is sum/n with one decimal.
+func avg(sum, n int) string {
+	tenths := (sum*10 + n/2) / n
+	return itoa(tenths/10) + "." + itoa(tenths%10)
+}
+
+// dueWords formats a due date for a list.
+func dueWords(t time.Time) string { return t.Local().Format("Mon 2 Jan 2006") }
+
+// wrapText wraps plain text in lines of at most w cells, at most n of
+// them, the last cut with an ellipsis when more would follow.
+func wrapText(text string, w, n int) []string {
+	w = max(4, w)
+	lines := strings.Split(ansi.Wrap(text, w, ""), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+		lines[n-1] = truncate(lines[n-1]+" …", w)
+		if !strings.HasSuffix(lines[n-1], "…") {
+			lines[n-1] = truncate(lines[n-1], w-1) + "…"
+		}
+	}
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+	}
+	return lines
+}

@@ -1,0 +1,314 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"huddle/session"
+)
+
+// retroKeyMap is every key of a retrospective. retroKeys switches the
+// bindings on and off for the phase, the role and what is selected, so
+// that the footer only ever shows keys that do something now. Keys are
+// reused across phases (d deletes a card while writing and marks an
+// action item done in the review), never within one.
+type retroKeyMap struct {
+	// Moving about. Move only labels the arrows in the help.
+	Move, Up, Down, Left, Right, NextCol, PrevCol key.Binding
+
+	// Every phase.
+	Start, Next, Extend, Ready, Park, End, HandOver, TakeOver key.Binding
+
+	// The waiting room.
+	Present, Arrive key.Binding
+	// Check-in: one word, or the ESVP poll.
+	Word, Poll key.Binding
+	// Review of earlier action items.
+	Done, Carry, Drop key.Binding
+	// Writing.
+	Add, Edit, Delete, Reveal key.Binding
+	// Grouping.
+	Pick, Place, Unpick, Undo, Name key.Binding
+	// Voting.
+	Vote, Unvote key.Binding
+	// Discussing and action items.
+	ThumbUp, ThumbDown, Note, Decide, Action key.Binding
+	// Close.
+	Roti key.Binding
+
+	// A prompt is open.
+	Confirm, Cancel, Complete key.Binding
+
+	Help, Quit key.Binding
+
+	closed bool // the summary
+	width  int  // the footer's width: the short help keeps what fits
+}
+
+// newRetroKeyMap returns the retrospective's keys, as documented in the
+// README, all enabled.
+func newRetroKeyMap() retroKeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return retroKeyMap{
+		Move:    b("←↓↑→", "move", "left", "down", "up", "right"),
+		Up:      b("↑/k", "up", "up", "k"),
+		Down:    b("↓/j", "down", "down", "j"),
+		Left:    b("←/h", "left column", "left", "h"),
+		Right:   b("→/l", "right column", "right", "l"),
+		NextCol: b("tab", "next column", "tab"),
+		PrevCol: b("shift+tab", "previous column", "shift+tab"),
+
+		Start:    b("n", "start", "n"),
+		Next:     b("n", "next", "n"),
+		Extend:   b("+", "+1m", "+", "="),
+		Ready:    b("space", "done", "space", "."),
+		Park:     b("p", "park", "p"),
+		End:      b("E", "end now", "E"),
+		HandOver: b("f", "hand over", "f"),
+		TakeOver: b("t", "take over", "t"),
+
+		Present: b("enter", "mark present", "enter"),
+		Arrive:  b("a", "arrival", "a"),
+		Word:    b("w", "check in", "w"),
+		Poll:    b("1-4", "answer", "1", "2", "3", "4"),
+		Done:    b("d", "done", "d"),
+		Carry:   b("c", "carry on", "c"),
+		Drop:    b("x", "drop", "x"),
+
+		Add:    b("a", "add", "a"),
+		Edit:   b("e", "edit", "e"),
+		Delete: b("d", "delete", "d"),
+		Reveal: b("r", "reveal", "r"),
+
+		Pick:   b("g", "group", "g"),
+		Place:  b("enter", "drop here", "enter"),
+		Unpick: b("esc", "cancel", "esc"),
+		Undo:   b("u", "undo", "u"),
+		Name:   b("N", "name", "N"),
+
+		Vote:   b("v", "vote", "v"),
+		Unvote: b("V", "unvote", "V"),
+
+		ThumbUp:   b("y", "keep going", "y"),
+		ThumbDown: b("x", "move on", "x"),
+		Note:      b("o", "note", "o"),
+		Decide:    b("c", "decision", "c"),
+		Action:    b("A", "action", "A"),
+
+		Roti: b("1-5", "score", "1", "2", "3", "4", "5"),
+
+		Confirm:  b("enter", "confirm", "enter"),
+		Cancel:   b("esc", "cancel", "esc"),
+		Complete: b("tab", "complete", "tab"),
+
+		Help: b("?", "more", "?"),
+		Quit: b("q", "quit", "q", "ctrl+c"),
+	}
+}
+
+// retroKeys returns the key map with the bindings of this moment enabled.
+func (m Model) retroKeys() retroKeyMap {
+	k := newRetroKeyMap()
+	k.width = m.width - 2 // the footer's width
+	s, b := m.state, m.ui()
+	role := m.role()
+	fac, act := role == session.Facilitator, role != session.Observer
+	all := []*key.Binding{&k.Move, &k.Up, &k.Down, &k.Left, &k.Right, &k.NextCol, &k.PrevCol,
+		&k.Start, &k.Next, &k.Extend, &k.Ready, &k.Park, &k.End, &k.HandOver, &k.TakeOver,
+		&k.Present, &k.Arrive, &k.Word, &k.Poll, &k.Done, &k.Carry, &k.Drop,
+		&k.Add, &k.Edit, &k.Delete, &k.Reveal, &k.Pick, &k.Place, &k.Unpick, &k.Undo, &k.Name,
+		&k.Vote, &k.Unvote, &k.ThumbUp, &k.ThumbDown, &k.Note, &k.Decide, &k.Action, &k.Roti,
+		&k.Confirm, &k.Cancel, &k.Complete}
+	for _, x := range all {
+		x.SetEnabled(false)
+	}
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "fewer keys")
+	}
+	if b.prompt != nil {
+		k.Help.SetEnabled(false)
+		k.Quit.SetKeys("ctrl+c") // q is text now
+		k.Quit.SetHelp("ctrl+c", "quit")
+		if b.prompt.ask == askEnd {
+			k.Confirm.SetHelp("y", "end it")
+			k.Cancel.SetHelp("n", "keep going")
+		}
+		k.Confirm.SetEnabled(true)
+		k.Cancel.SetEnabled(true)
+		k.Complete.SetEnabled(len(b.prompt.field.input.AvailableSuggestions()) > 0)
+		return k
+	}
+	if s.Phase == session.Closed {
+		k.closed = true
+		k.Move.SetHelp("↑/↓", "scroll")
+		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
+			x.SetEnabled(true)
+		}
+		return k
+	}
+	k.Park.SetEnabled(act)
+	k.End.SetEnabled(fac)
+	k.HandOver.SetEnabled(fac && s.Facilitator != "" && hasOtherMember(s))
+	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) {
+		k.TakeOver.SetEnabled(true)
+	}
+	if s.Phase == session.Waiting {
+		missing := len(m.missing())
+		k.Start.SetEnabled(fac)
+		k.Present.SetEnabled(fac && missing > 0)
+		k.Arrive.SetEnabled(fac)
+		k.Move.SetHelp("↑/↓", "select")
+		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
+			x.SetEnabled(fac && missing > 1)
+		}
+		return k
+	}
+	k.Next.SetEnabled(fac)
+	k.Next.SetHelp("n", m.nextLabel())
+	k.Extend.SetEnabled(fac)
+	if m.anotherRound() {
+		k.Extend.SetHelp("+", "another round")
+	}
+	k.Ready.SetEnabled(act)
+	if s.Ready[m.me] {
+		k.Ready.SetHelp("space", "not done")
+	}
+	switch s.Phase {
+	case session.CheckIn:
+		k.Word.SetEnabled(act && !s.Config.ESVP)
+		k.Poll.SetEnabled(act && s.Config.ESVP)
+	case session.Review:
+		earlier := len(m.earlierActions())
+		k.Move.SetHelp("↑/↓", "select")
+		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
+			x.SetEnabled(earlier > 1)
+		}
+		for _, x := range []*key.Binding{&k.Done, &k.Carry, &k.Drop} {
+			x.SetEnabled(fac && earlier > 0)
+		}
+	case session.Write, session.Group, session.Vote:
+		m.boardKeys(&k, act, fac)
+	case session.Discuss:
+		_, topic := s.CurrentTopic()
+		k.ThumbUp.SetEnabled(act && topic)
+		k.ThumbDown.SetEnabled(act && topic)
+		k.Note.SetEnabled(act && topic)
+		k.Decide.SetEnabled(fac)
+		k.Action.SetEnabled(act)
+	case session.Actions:
+		k.Action.SetEnabled(act)
+		k.Decide.SetEnabled(fac)
+	case session.Roti:
+		k.Roti.SetEnabled(act)
+	}
+	return k
+}
+
+// boardKeys enables the keys of the board phases.
+func (m Model) boardKeys(k *retroKeyMap, act, fac bool) {
+	s, b := m.state, m.ui()
+	cols := m.boardCols()
+	_, _, sel := b.resolve(cols)
+	for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down, &k.Left, &k.Right, &k.NextCol, &k.PrevCol} {
+		x.SetEnabled(true)
+	}
+	if len(cols) == 1 {
+		k.Move.SetHelp("↑/↓", "move")
+		for _, x := range []*key.Binding{&k.Left, &k.Right, &k.NextCol, &k.PrevCol} {
+			x.SetEnabled(false)
+		}
+	}
+	switch s.Phase {
+	case session.Write:
+		mine := false
+		if c, ok := s.Card(sel); ok {
+			mine = m.mine(c) && !c.FromStandup
+		}
+		k.Add.SetEnabled(act)
+		k.Edit.SetEnabled(act && mine)
+		k.Delete.SetEnabled(act && mine)
+		k.Reveal.SetEnabled(fac && !s.Revealed)
+	case session.Group:
+		k.Pick.SetEnabled(act && b.moving == 0 && sel != 0)
+		k.Place.SetEnabled(act && b.moving != 0 && sel != 0 && sel != b.moving)
+		k.Unpick.SetEnabled(b.moving != 0)
+		k.Undo.SetEnabled(fac && len(s.Moves) > 0)
+		k.Name.SetEnabled(act && sel != 0 && b.moving == 0)
+	case session.Vote:
+		voter := m.voterID()
+		k.Vote.SetEnabled(act && sel != 0 && s.VotesLeft(voter) > 0)
+		k.Unvote.SetEnabled(act && sel != 0 && s.VotesBy(voter, sel) > 0)
+		k.Name.SetEnabled(act && sel != 0)
+	}
+}
+
+// ShortHelp is the footer: the keys of the moment, most needed first, as
+// many as fit in one line before ? and q; ? shows the others.
+func (k retroKeyMap) ShortHelp() []key.Binding {
+	if k.closed {
+		return []key.Binding{k.Move, k.Help, k.Quit}
+	}
+	var keys []key.Binding
+	for _, b := range []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Present, k.Next,
+		k.Word, k.Poll, k.Roti, k.Done, k.Carry, k.Drop,
+		k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo, k.Vote, k.Unvote,
+		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.Quit} {
+		if b.Enabled() {
+			keys = append(keys, b)
+		}
+	}
+	if k.Help.Enabled() {
+		keys = append(keys[:len(keys)-1], k.Help, k.Quit) // ? more before q quit
+	}
+	const sep = 3 // " • "
+	width := func(bs []key.Binding) int {
+		n := 0
+		for _, b := range bs {
+			n += lipgloss.Width(b.Help().Key) + 1 + lipgloss.Width(b.Help().Desc) + sep
+		}
+		return n - sep
+	}
+	tail := 1
+	if k.Help.Enabled() {
+		tail = 2
+	}
+	for k.width > 0 && len(keys) > tail && width(keys) > k.width {
+		keys = append(keys[:len(keys)-tail-1], keys[len(keys)-tail:]...)
+	}
+	return keys
+}
+
+// FullHelp is every key of the moment, shown with ?.
+func (k retroKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Word, k.Poll, k.Roti},
+		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
+			k.Vote, k.Unvote, k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action},
+		{k.Start, k.Next, k.Extend, k.Ready, k.Park},
+		{k.End, k.HandOver, k.TakeOver, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
+	}
+}
+
+// retroHelp is the key map the footer shows during a retrospective:
+// m.help.View(m.retroHelp()).
+func (m Model) retroHelp() help.KeyMap { return m.retroKeys() }
+
+// nextLabel says where n leads from here.
+func (m Model) nextLabel() string {
+	s := m.state
+	switch {
+	case s.Phase == session.Discuss && s.TopicPos+1 < len(s.Topics):
+		return "next topic"
+	case s.Phase == session.Roti:
+		return "finish"
+	}
+	for i, p := range retroPlan {
+		if p == s.Phase && i+1 < len(retroPlan) {
+			return "to " + retroPlan[i+1].String()
+		}
+	}
+	return "next"
+}

@@ -1,0 +1,255 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"huddle/session"
+)
+
+// retroAsk is what a retrospective's prompt asks for.
+type retroAsk int
+
+const (
+	askAuthor   retroAsk = iota // shared keyboard: whose card the next one is
+	askCard                     // a new card's text
+	askEdit                     // a card's new text
+	askName                     // a topic's name
+	askWord                     // the check-in word
+	askNote                     // a note on the discussed topic
+	askDecision                 // a decision
+	askAction                   // an action item's text, then
+	askOwner                    // its owner, then
+	askDue                      // its due date
+	askPark                     // a parked topic
+	askArrive                   // who arrived
+	askHandOver                 // who facilitates next
+	askEnd                      // end now? y/n
+)
+
+// retroPrompt is the retrospective's one-line prompt: the stand-up's
+// label and input, with what it is about and what earlier steps gave.
+// A refused answer (a name nobody has, a date that is not one) keeps the
+// prompt open with the reason.
+type retroPrompt struct {
+	ask   retroAsk
+	field *prompt // label and input; its kind only says how it is shown
+	col   int     // the column a card goes to
+	id    int     // the card or topic it is about
+	who   session.ParticipantID
+	text  string // the action item's text, while asking for its owner and date
+	err   string
+}
+
+// ask opens a prompt with a label, a prefilled value and names to
+// complete with tab.
+func (m Model) ask(p retroPrompt, label, value string, suggestions []string) (tea.Model, tea.Cmd) {
+	kind := promptPark // how it is shown: a label and the input
+	if p.ask == askEnd {
+		kind = promptEnd // the label alone
+	}
+	p.field = newPrompt(kind, label, m.styles)
+	p.field.input.SetWidth(max(10, m.width-lenRunes(label)-6))
+	p.field.input.SetSuggestions(suggestions)
+	if value != "" {
+		p.field.input.SetValue(value)
+		p.field.input.CursorEnd()
+	}
+	b := m.ui()
+	b.prompt = &p
+	m.setBoard(b)
+	// While the prompt is open q is text: the stand-up's quit key, which
+	// the model checks before a retrospective's keys, keeps only ctrl+c.
+	m.keys.Quit.SetKeys("ctrl+c")
+	return m, nil
+}
+
+// closeAsk closes the prompt and gives q back to quitting.
+func (m Model) closeAsk() Model {
+	b := m.ui()
+	b.prompt = nil
+	m.setBoard(b)
+	m.keys.Quit.SetKeys(DefaultKeyMap().Quit.Keys()...)
+	return m
+}
+
+// refuse keeps the prompt open and says why its answer was not taken.
+func (m Model) refuse(why string) (tea.Model, tea.Cmd) {
+	if p := m.ui().prompt; p != nil {
+		p.err = why
+	}
+	return m, nil
+}
+
+// retroPromptKey edits, confirms or cancels the open prompt.
+func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	p := m.ui().prompt
+	k := m.retroKeys()
+	if msg.String() == "ctrl+c" {
+		return m.closeAsk().leave()
+	}
+	if p.ask == askEnd {
+		switch msg.String() {
+		case "y", "Y", "enter":
+			m = m.closeAsk()
+			return m, m.submit(session.End{}, "the retrospective has ended")
+		case "n", "N", "esc":
+			return m.closeAsk(), nil
+		}
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Cancel):
+		return m.closeAsk(), nil
+	case key.Matches(msg, k.Confirm):
+		return m.answer(p, strings.TrimSpace(p.field.input.Value()))
+	}
+	var cmd tea.Cmd
+	p.field.input, cmd = p.field.input.Update(msg)
+	p.err = ""
+	return m, cmd
+}
+
+// retroUpdate hands a message that is not a key, such as a paste, to the
+// open prompt.
+func (m Model) retroUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
+	p := m.ui().prompt
+	if p == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	p.field.input, cmd = p.field.input.Update(msg)
+	return m, cmd
+}
+
+// answer acts on a confirmed prompt: the command it asked for, or the
+// next question.
+func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
+	if v == "" && p.ask != askAuthor && p.ask != askDue {
+		return m.closeAsk(), nil
+	}
+	switch p.ask {
+	case askAuthor:
+		who := m.me // enter alone: the author of the last card, or oneself
+		if last := m.ui().lastAuthor; last != "" {
+			who = last
+		}
+		if v != "" {
+			q, ok := m.findByName(v)
+			if !ok || q.Role == session.Observer {
+				return m.refuse(errNoSuchName(v).Error())
+			}
+			who = q.ID
+		}
+		m = m.closeAsk()
+		b := m.ui()
+		b.lastAuthor = who
+		m.setBoard(b)
+		return m.askCard(p.col, who)
+	case askOwner:
+		q, ok := m.findByName(v)
+		if !ok || q.Role == session.Observer {
+			return m.refuse(errNoSuchName(v).Error())
+		}
+		return m.closeAsk().ask(retroPrompt{ask: askDue, text: p.text, who: q.ID}, "Due date (YYYY-MM-DD, enter for none)", "", nil)
+	case askDue:
+		var due time.Time
+		if v != "" {
+			d, err := time.ParseInLocation(time.DateOnly, v, time.Local)
+			if err != nil {
+				return m.refuse("write the date as YYYY-MM-DD, like " + m.now.AddDate(0, 0, 7).Format(time.DateOnly))
+			}
+			due = d
+		}
+		owner := m.state.Name(p.who)
+		m = m.closeAsk()
+		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: due}, "action item for "+owner)
+	case askAction:
+		return m.closeAsk().ask(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
+	case askPark:
+		c, err := m.parseMentions(v)
+		if err != nil {
+			return m.refuse(err.Error())
+		}
+		m = m.closeAsk()
+		return m, m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
+	case askHandOver:
+		q, ok := m.findByName(v)
+		if !ok {
+			return m.refuse(errNoSuchName(v).Error())
+		}
+		m = m.closeAsk()
+		return m, m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
+	}
+	m = m.closeAsk()
+	switch p.ask {
+	case askCard:
+		c := session.AddCard{Column: p.col, Text: v}
+		if p.who != m.me {
+			c.For = p.who
+		}
+		return m, m.submit(c, "card added to "+m.columnName(p.col))
+	case askEdit:
+		return m, m.submit(session.EditCard{Card: p.id, Text: v}, "card changed")
+	case askName:
+		return m, m.submit(session.NameGroup{Group: p.id, Name: v}, "topic named")
+	case askWord:
+		return m, m.submit(session.CheckInWord{Word: v}, "checked in")
+	case askNote:
+		return m, m.submit(session.AddNote{Text: v}, "note taken")
+	case askDecision:
+		return m, m.submit(session.RecordDecision{Text: v}, "decision recorded")
+	case askArrive:
+		name := session.CleanName(v)
+		if q, ok := m.findByName(v); ok {
+			name = q.Name
+		}
+		return m, m.submit(session.Arrive{Name: v}, name+" is here")
+	}
+	return m, nil
+}
+
+// askCard asks for a card's text in a column, written by who.
+func (m Model) askCard(col int, who session.ParticipantID) (tea.Model, tea.Cmd) {
+	label := "Card in " + m.columnName(col)
+	if who != m.me && !m.state.Config.Anonymous {
+		label += " by " + m.state.Name(who)
+	}
+	return m.ask(retroPrompt{ask: askCard, col: col, who: who}, label, "", nil)
+}
+
+// teamNames are the names that may own action items and write cards.
+func (m Model) teamNames() []string {
+	var out []string
+	for _, p := range m.state.Participants {
+		if p.Role != session.Observer {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// columnName is the title of a board column.
+func (m Model) columnName(col int) string {
+	if cols := m.state.Config.Columns; col >= 0 && col < len(cols) {
+		return cols[col]
+	}
+	return "column " + itoa(col+1)
+}
+
+// promptLines renders the open prompt, and why its last answer was
+// refused.
+func (m Model) promptLines(w int) []string {
+	p := m.ui().prompt
+	if p == nil {
+		return nil
+	}
+	lines := []string{truncate(p.field.view(m.styles), w)}
+	if p.err != "" {
+		lines = append(lines, truncate(m.styles.Error.Render("✗ "+p.err), w))
+	}
+	return lines
+}

@@ -1,0 +1,38 @@
+package tui
+
+import "strings"
+
+// rotiLabels are the ROTI scores, best first.
+var rotiLabels = []string{"5 well worth it", "4", "3 fair return", "2", "1 a waste of time"}
+
+// rotiView shows the return on time invested as a histogram.
+func (m Model) rotiView(w, _ int) string {
+	st, s := m.styles, m.state
+	counts := make([]int, 5)
+	mine, sum := -1, 0
+	for _, r := range s.Rotis {
+		if r.Score >= 1 && r.Score <= 5 {
+			counts[5-r.Score]++
+			sum += r.Score
+			if r.Voter == m.viewer {
+				mine = 5 - r.Score
+			}
+		}
+	}
+	present := 0
+	for _, p := range s.Participants {
+		if p.Speaks() {
+			present++
+		}
+	}
+	scored := st.Subtle.Render(itoa(len(s.Rotis)) + " of " + itoa(present) + " scored")
+	if len(s.Rotis) > 0 {
+		scored += st.Subtle.Render(" · average ") + st.Text.Render(avg(sum, len(s.Rotis)))
+	}
+	lines := []string{
+		st.Text.Render("Was it worth the time? Score 1 (a waste) to 5 (well worth it), anonymously."),
+		scored, "",
+	}
+	lines = append(lines, m.histogram(rotiLabels, counts, mine, w)...)
+	return strings.Join(lines, "\n")
+}
