@@ -482,3 +482,50 @@ func TestQuickEntersMarkSuccessiveMembers(t *testing.T) {
 	d.see("everyone is here")
 	d.notSee("✗")
 }
+
+func TestStandupWaitingRoomShowsOpenActionItems(t *testing.T) {
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "huddle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	retro, err := session.Create(ctx, st, session.Plan{Config: session.Config{Team: "musicstore", Kind: session.Retro},
+		Facilitator: session.Person{ID: fac, Name: "maria"}, Roster: []string{"Julia"}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := session.OpenRoom(ctx, st, retro.ID, session.RoomOptions{Clock: session.NewFakeClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []session.Command{session.Arrive{Name: "Julia"}, session.Start{}, session.Next{}, session.Next{}, session.Next{}, session.Next{}, session.Next{}, session.Next{}} {
+		if err := r.Submit(fac, c); err != nil {
+			t.Fatalf("%T: %v", c, err)
+		}
+	}
+	if err := r.Submit(fac, session.AddAction{Text: "document the backend tests", Owner: session.RosterID("Julia")}); err != nil {
+		t.Fatal(err)
+	}
+	r.Submit(fac, session.End{})
+	r.Close()
+
+	standup, err := session.Create(ctx, st, session.Plan{Config: session.Config{Team: "musicstore", Timebox: time.Minute},
+		Facilitator: session.Person{ID: fac, Name: "maria"}, Roster: []string{"Julia"}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := session.OpenRoom(ctx, st, standup.ID, session.RoomOptions{Clock: session.NewFakeClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer room.Close()
+	m := New(room, fac, Options{})
+	defer m.Close()
+	m.ticking = false
+	model, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	screen := ansi.Strip(model.(Model).View().Content)
+	if !strings.Contains(screen, "Open action items (1)") || !strings.Contains(screen, "document the backend tests — Julia") {
+		t.Fatalf("the stand-up's waiting room does not show the open action item:\n%s", screen)
+	}
+}

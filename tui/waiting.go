@@ -89,6 +89,21 @@ func (m Model) waitingView(w, h int) string {
 		parts = append(parts, st.Subtle.Render(truncate("Watching: "+strings.Join(watching, ", "), w)))
 	}
 	parts = append(parts, "", agreed)
+	if acts := s.OpenActions(); len(acts) > 0 && s.Config.Kind == session.Standup {
+		lines := []string{st.Heading.Render("Open action items (" + itoa(len(acts)) + ")")}
+		for i, a := range acts {
+			if i == 3 {
+				lines = append(lines, st.Subtle.Render("  … "+itoa(len(acts)-3)+" more"))
+				break
+			}
+			line := "• " + a.Text + " — " + a.Owner.Name
+			if !a.Due.IsZero() {
+				line += " · due " + a.Due.Local().Format("Mon 2 Jan")
+			}
+			lines = append(lines, truncate(st.Text.Render(line), w))
+		}
+		parts = append(parts, "", strings.Join(lines, "\n"))
+	}
 	if len(open) > 0 {
 		parts = append(parts, "", m.parkingPanel(w, panel, "Parking lot · carried over and new"))
 	}
