@@ -88,6 +88,8 @@ type turnExpiry struct {
 	turns   int
 	turn    bool
 	timebox bool
+	step    string // a retrospective's phase or topic
+	phase   bool   // its time-box ran out
 }
 
 type (
@@ -248,7 +250,8 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 	m.syncSummary()
 	cmds := []tea.Cmd{m.listen()}
 	if e := expiryOf(m.state); e != m.expired {
-		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) {
+		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) ||
+			(e.phase && (!m.expired.phase || e.step != m.expired.step)) {
 			cmds = append(cmds, tea.Raw("\a"))
 		}
 		m.expired = e
@@ -258,6 +261,9 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 
 func expiryOf(s *session.State) turnExpiry {
 	e := turnExpiry{turns: len(s.Turns), timebox: s.Overall.Expired}
+	if s.Config.Kind == session.Retro {
+		e.step, e.phase, e.timebox = s.Step(), s.PhaseTimer.Expired, false
+	}
 	if t, ok := s.CurrentTurn(); ok {
 		e.turn = t.Timer.Expired
 	}

@@ -785,3 +785,19 @@ func TestRetroEndsEarlyOnlyWhenConfirmed(t *testing.T) {
 	}
 	d.see("the retrospective has ended")
 }
+
+func TestRetroPhaseTimeboxRingsOnce(t *testing.T) {
+	d := newRetroDriver(t, session.Config{}, "Lukas")
+	d.toPhase(session.CheckIn)
+	d.clock.Advance(session.DefaultPhaseBoxes[session.CheckIn])
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	if d.bells != 1 {
+		t.Fatalf("bell rang %d times at the end of the check-in's time-box, want once", d.bells)
+	}
+	d.press("+") // a minute more; the next expiry rings again
+	d.clock.Advance(time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	if d.bells != 2 {
+		t.Fatalf("bell rang %d times in all, want twice", d.bells)
+	}
+}
