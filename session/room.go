@@ -20,6 +20,9 @@ type RoomOptions struct {
 	Clock Clock
 	Rand  *rand.Rand      // for shuffled orders; nil seeds one at random
 	Error func(err error) // reports store failures of the room's own events
+	// Ended, if set, is called once the session has ended (its Ended
+	// event is durable), off the room's lock; Close waits for it.
+	Ended func(id string)
 }
 
 // storeTimeout bounds one store write on behalf of the room.
@@ -46,6 +49,8 @@ type Room struct {
 	kick   chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
+	ended  func(string)
+	hooks  sync.WaitGroup // running Ended calls
 }
 
 // OpenRoom loads a session's events from the store and starts its room. The
@@ -67,6 +72,7 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		subs:  make(map[*Subscription]struct{}),
 		kick:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
+		ended: opt.Ended,
 	}
 	if r.clock == nil {
 		r.clock = RealClock{}
@@ -146,8 +152,13 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	if err := r.store.Append(ctx, r.state.ID, events...); err != nil {
 		return fmt.Errorf("could not save, nothing changed: %w", err)
 	}
+	wasOpen := r.state.Phase != Closed
 	for _, e := range events {
 		r.state.Apply(e)
+	}
+	if wasOpen && r.state.Phase == Closed && r.ended != nil {
+		id := r.state.ID
+		r.hooks.Go(func() { r.ended(id) })
 	}
 	if r.salt != nil && r.state.Phase == Closed {
 		// The salt dies with the session: anonymous records stay so.
@@ -249,6 +260,7 @@ func (r *Room) Subscribe() *Subscription {
 func (r *Room) Close() error {
 	r.cancel()
 	<-r.done
+	r.hooks.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {

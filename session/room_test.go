@@ -309,3 +309,28 @@ func TestRoomCloseStopsEverything(t *testing.T) {
 		t.Fatal("subscribing to a closed room must give a closed channel")
 	}
 }
+
+func TestRoomCallsEndedOnceTheEndIsDurable(t *testing.T) {
+	st := mustStore(t, t.TempDir())
+	defer st.Close()
+	info := mustCreate(t, st, session.Config{})
+	ended := make(chan string, 2)
+	r, err := session.OpenRoom(context.Background(), st, info.ID, session.RoomOptions{
+		Clock: session.NewFakeClock(t0),
+		Ended: func(id string) {
+			if s, _ := st.Session(context.Background(), id); s.Ended.IsZero() {
+				t.Error("Ended was called before the end was stored")
+			}
+			ended <- id
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSubmit(t, r, fac, session.Park{Topic: "x"})
+	mustSubmit(t, r, fac, session.End{})
+	r.Close()
+	if len(ended) != 1 || <-ended != info.ID {
+		t.Fatal("Ended was not called exactly once with the session")
+	}
+}

@@ -42,6 +42,9 @@ type Config struct {
 	// ConnsPerAddress caps open connections from one address, handshakes
 	// included; 0: 30.
 	ConnsPerAddress int
+	// Ended, if set, is called when a session ends (see
+	// session.RoomOptions.Ended), e.g. to export it.
+	Ended func(id string)
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server
@@ -110,6 +113,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	s.hub = session.NewHub(st, session.RoomOptions{
 		Clock: cfg.Clock,
 		Error: func(err error) { s.log.Error("room", "err", err) },
+		Ended: cfg.Ended,
 	})
 	opts := []ssh.Option{
 		wish.WithHostKeyPEM(cfg.HostKey),

@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"charm.land/log/v2"
 	"github.com/charmbracelet/x/term"
 
 	"huddle/session"
@@ -107,7 +108,11 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 		}
 		id = info.ID
 	}
-	room, err := session.OpenRoom(ctx, st, id, session.RoomOptions{})
+	ended, err := exportOnEnd(g.exportDir, st, log.Default())
+	if err != nil {
+		return err
+	}
+	room, err := session.OpenRoom(ctx, st, id, session.RoomOptions{Ended: ended})
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,9 @@ func (f *standupFlags) add(cmd *cobra.Command) {
 
 // globalFlags apply to every command.
 type globalFlags struct {
-	dataDir string
-	name    string
+	dataDir   string
+	name      string
+	exportDir string
 }
 
 func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
@@ -77,8 +78,10 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.SetOut(out)
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: your OS user name)")
+	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
 	sf.add(root)
-	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd())
+	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
+		newHistoryCmd(&g), newShowCmd(&g, in, out))
 	return root
 }
 

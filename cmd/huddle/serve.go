@@ -65,6 +65,9 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
 		return errors.New("--max-sessions and --idle-timeout must be positive")
 	}
+	if f.allowAnonymous && f.authorizedKeys != "" {
+		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
+	}
 	st, err := openStore(g.dataDir)
 	if err != nil {
 		return err
@@ -78,9 +81,13 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	ended, err := exportOnEnd(g.exportDir, st, logger)
+	if err != nil {
+		return err
+	}
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
-		IdleTimeout: f.idleTimeout, Logger: logger,
+		IdleTimeout: f.idleTimeout, Logger: logger, Ended: ended,
 	}
 	if f.authorizedKeys != "" {
 		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+
+	"huddle/session"
+)
+
+// endedStandup records a short stand-up of musicstore in dir's store,
+// with the Ended hook, and returns its id.
+func endedStandup(t *testing.T, dir string, ended func(string)) string {
+	t.Helper()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	info, err := session.Create(ctx, st, session.Plan{
+		Config:      session.Config{Team: "musicstore", Timebox: 15 * time.Minute},
+		Facilitator: session.Person{ID: "local:maria", Name: "maria"}, Roster: []string{"Lukas", "Julia"},
+	}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := session.NewFakeClock(t0)
+	room, err := session.OpenRoom(ctx, st, info.ID, session.RoomOptions{Clock: clock, Ended: ended})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []session.Command{session.Arrive{Name: "Lukas"}, session.Start{}, session.Park{Topic: "release train"}} {
+		if err := room.Submit("local:maria", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Advance(4 * time.Minute)
+	if err := room.Submit("local:maria", session.End{}); err != nil {
+		t.Fatal(err)
+	}
+	room.Close()
+	return info.ID
+}
+
+func TestHistoryListsSessionsNewestFirst(t *testing.T) {
+	dir := t.TempDir()
+	id := endedStandup(t, dir, nil)
+	var out bytes.Buffer
+	cmd := newRootCmd(strings.NewReader(""), &out)
+	cmd.SetArgs([]string{"history", "--data-dir", dir, "--kind", "standup"})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{id, "musicstore", "stand-up", "4:00 of 15:00", " 1 "} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("history lacks %q:\n%s", want, got)
+		}
+	}
+	cmd = newRootCmd(strings.NewReader(""), &out)
+	cmd.SetArgs([]string{"history", "--data-dir", dir, "--kind", "meeting"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	if err := cmd.ExecuteContext(context.Background()); err == nil {
+		t.Fatal("an unknown kind was accepted")
+	}
+}
+
+func TestShowRendersTheMinutes(t *testing.T) {
+	dir := t.TempDir()
+	endedStandup(t, dir, nil)
+	var out bytes.Buffer
+	cmd := newRootCmd(strings.NewReader(""), &out)
+	cmd.SetArgs([]string{"show", "--data-dir", dir})
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "Stand-up · musicstore") || !strings.Contains(got, "release train") || strings.Contains(got, "| ---") {
+		t.Fatalf("show printed:\n%s", got)
+	}
+}
+
+func TestExportDirWritesMinutesAndRecordWhenASessionEnds(t *testing.T) {
+	dir, out := t.TempDir(), filepath.Join(t.TempDir(), "minutes")
+	// The hook reads the store that the session is written to.
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hook, err := exportOnEnd(out, st, log.New(&bytes.Buffer{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := endedStandup(t, dir, hook)
+	files, _ := filepath.Glob(filepath.Join(out, "*-musicstore-standup-"+id+".*"))
+	if len(files) != 2 {
+		t.Fatalf("files written: %v", files)
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if !strings.Contains(string(b), "release train") {
+			t.Fatalf("%s lacks the parked topic", f)
+		}
+	}
+}

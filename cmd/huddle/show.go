@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"huddle/session"
+	"huddle/session/export"
+)
+
+func newShowCmd(g *globalFlags, in io.Reader, out io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show [SESSION]",
+		Short: "Show the minutes of a session, rendered in the terminal",
+		Long: `Show the Markdown minutes of a session rendered in the terminal, in a
+pager when they are longer than the screen (↑/↓, pgup/pgdn, q to quit).
+SESSION is a session id, a join code, or last (the default).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := "last"
+			if len(args) > 0 {
+				ref = args[0]
+			}
+			st, err := openStore(g.dataDir)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			info, err := findSession(cmd.Context(), st, ref)
+			if err != nil {
+				return err
+			}
+			events, err := st.Events(cmd.Context(), info.ID)
+			if err != nil {
+				return err
+			}
+			var md bytes.Buffer
+			if err := export.Markdown(&md, session.Fold(info.ID, events)); err != nil {
+				return err
+			}
+			width, height := 80, 0
+			f, isFile := out.(*os.File)
+			if isFile && term.IsTerminal(f.Fd()) {
+				if w, h, err := term.GetSize(f.Fd()); err == nil {
+					width, height = w, h
+				}
+			}
+			r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(glamourStyle(height > 0)), glamour.WithWordWrap(min(width, 100)-2))
+			if err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			text, err := r.Render(md.String())
+			if err != nil {
+				return fmt.Errorf("render: %w", err)
+			}
+			if height == 0 || strings.Count(text, "\n") < height {
+				_, err = io.WriteString(out, text)
+				return err
+			}
+			return page(text, width, height, in, out)
+		},
+	}
+}
+
+// glamourStyle is "dark" on a terminal (respecting NO_COLOR) and plain
+// ASCII when the output is a file or a pipe.
+func glamourStyle(terminal bool) string {
+	if !terminal || os.Getenv("NO_COLOR") != "" {
+		return "notty"
+	}
+	return "dark"
+}
+
+// page shows text in a scrolling viewport until q.
+func page(text string, width, height int, in io.Reader, out io.Writer) error {
+	vp := viewport.New(viewport.WithWidth(width), viewport.WithHeight(height-1))
+	vp.SetContent(text)
+	_, err := tea.NewProgram(pager{vp: vp}, tea.WithInput(in), tea.WithOutput(out)).Run()
+	return err
+}
+
+type pager struct{ vp viewport.Model }
+
+func (p pager) Init() tea.Cmd { return nil }
+
+func (p pager) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "q", "esc", "ctrl+c":
+			return p, tea.Quit
+		}
+	case tea.WindowSizeMsg:
+		p.vp.SetWidth(msg.Width)
+		p.vp.SetHeight(msg.Height - 1)
+	}
+	var cmd tea.Cmd
+	p.vp, cmd = p.vp.Update(msg)
+	return p, cmd
+}
+
+func (p pager) View() tea.View {
+	v := tea.NewView(p.vp.View() + "\n" + fmt.Sprintf(" %3.0f%% · ↑/↓ pgup/pgdn · q quit", p.vp.ScrollPercent()*100))
+	v.AltScreen = true
+	return v
+}
