@@ -236,7 +236,7 @@ func (c Leave) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if !p.Present {
 		return nil, fmt.Errorf("%w: %s is not here", ErrConflict, p.Name)
 	}
-	return []Payload{&Left{Who: c.Who}}, nil
+	return append([]Payload{&Left{Who: c.Who}}, afterLeaving(s, c.Who)...), nil
 }
 
 func (Start) decide(s *State, a Participant, env Env) ([]Payload, error) {

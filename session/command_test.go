@@ -37,7 +37,7 @@ func newFixture(tb testing.TB, cfg Config, roster ...string) *fixture {
 
 func (f *fixture) record(actor ParticipantID, ps ...Payload) {
 	for _, p := range ps {
-		e := Event{Seq: f.s.Seq + 1, Time: f.now, Actor: actor, Payload: p}
+		e := Event{Seq: f.s.Seq + 1, Time: f.now, Actor: RecordedActor(f.s, actor, p), Payload: p}
 		f.s.Apply(e)
 		f.events = append(f.events, e)
 	}

@@ -2,8 +2,10 @@ package session
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -117,6 +119,29 @@ type CheckInEntry struct {
 type RotiEntry struct {
 	Voter string `json:"voter"`
 	Score int    `json:"score"`
+}
+
+// Anonymous is the actor recorded for what must not be tied to anyone.
+const Anonymous ParticipantID = "anonymous"
+
+// RecordedActor is the actor an event is stored with. Cards and dots of an
+// anonymous retrospective, and ROTI scores and ESVP answers of every
+// retrospective, are recorded as Anonymous, so that the log ties them to
+// nobody: their payloads carry only salted hashes.
+func RecordedActor(s *State, actor ParticipantID, p Payload) ParticipantID {
+	switch p := p.(type) {
+	case *RotiGiven:
+		return Anonymous
+	case *CheckedIn:
+		if p.Entry.ESVP != 0 || s.Config.Anonymous {
+			return Anonymous
+		}
+	case *CardAdded, *CardEdited, *CardDeleted, *Voted, *Thumbed:
+		if s.Config.Anonymous {
+			return Anonymous
+		}
+	}
+	return actor
 }
 
 // Card returns the card with the id.
@@ -430,7 +455,7 @@ func (p *Voted) apply(s *State, _ Event) {
 }
 
 func (p *TopicChanged) apply(s *State, e Event) {
-	s.TopicPos, s.Thumbs = p.Pos, nil
+	s.TopicPos, s.Thumbs, s.Ready = p.Pos, nil, nil
 	s.PhaseTimer = Timer{Budget: s.phaseBox(Discuss)}
 	s.PhaseTimer.start(e.Time)
 	s.resume(e.Time)
@@ -463,4 +488,27 @@ func (p *ReadyChanged) apply(s *State, _ Event) {
 	} else {
 		delete(s.Ready, p.Who)
 	}
+}
+
+// ParsePhaseBoxes reads time-boxes for a retrospective's phases, as in
+// "write=10m,vote=5m".
+func ParsePhaseBoxes(spec string) (map[Phase]time.Duration, error) {
+	out := map[Phase]time.Duration{}
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(part, "=")
+		p, err := ParsePhase(strings.TrimSpace(name))
+		if err != nil || !ok || !slices.Contains(retroPhases[1:len(retroPhases)-1], p) {
+			return nil, fmt.Errorf("%w: %q: want phase=duration, like write=10m, for a phase of %v", ErrInvalid, part, retroPhases[1:len(retroPhases)-1])
+		}
+		d, err := time.ParseDuration(strings.TrimSpace(value))
+		if err != nil || d <= 0 || d > 4*time.Hour {
+			return nil, fmt.Errorf("%w: %q: the time-box must be a duration up to 4h, like 10m", ErrInvalid, part)
+		}
+		out[p] = d
+	}
+	return out, nil
 }

@@ -322,7 +322,35 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := notObserver(a, "vote"); err != nil {
 		return nil, err
 	}
-	return []Payload{&Thumbed{Voter: voter(s, a, env, false), Up: c.Up}}, nil
+	v := voter(s, a, env, false)
+	out := []Payload{&Thumbed{Voter: v, Up: c.Up}}
+	// Once the topic's time is up and everyone here has shown a thumb,
+	// the thumbs decide: another round, or the next topic.
+	if s.PhaseTimer.Remaining(env.Now) > 0 {
+		return out, nil
+	}
+	up, down := 0, 0
+	for _, p := range s.Participants {
+		if !p.Present || p.Role == Observer {
+			continue
+		}
+		thumb, ok := s.Thumbs[voter(s, p, env, false)]
+		if p.ID == a.ID {
+			thumb, ok = c.Up, true
+		}
+		switch {
+		case !ok:
+			return out, nil
+		case thumb:
+			up++
+		default:
+			down++
+		}
+	}
+	if up > down {
+		return append(out, &Extended{By: s.phaseBox(Discuss)}), nil
+	}
+	return append(out, retroNext(s)...), nil
 }
 
 func (c AddNote) decide(s *State, a Participant, env Env) ([]Payload, error) {
@@ -409,6 +437,20 @@ func (c SetReady) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		out = append(out, retroNext(s)...)
 	}
 	return out, nil
+}
+
+// afterLeaving moves an auto-advancing retrospective on when the one who
+// left was the last who was not done.
+func afterLeaving(s *State, who ParticipantID) []Payload {
+	if s.Config.Kind != Retro || !s.Config.AutoAdvance || s.Phase == Waiting || s.Phase == Closed || len(s.Ready) == 0 {
+		return nil
+	}
+	for _, p := range s.Participants {
+		if p.Present && p.Role != Observer && p.ID != who && !s.Ready[p.ID] {
+			return nil
+		}
+	}
+	return retroNext(s)
 }
 
 // allReadyWith reports whether every present member is done, counting id.

@@ -411,3 +411,80 @@ func TestDoubleNextMovesOnOnce(t *testing.T) {
 		t.Fatalf("a second next for the same step: %v, phase %s", err, f.s.Phase)
 	}
 }
+
+func TestAnonymousEventsNameNoActor(t *testing.T) {
+	f := newRetro(t, Config{Anonymous: true, ESVP: true}, "Lukas", "Julia")
+	f.to(CheckIn)
+	f.must(lukas, CheckInPoll{Answer: Explorer})
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "secret"})
+	f.must(lukas, EditCard{Card: 1, Text: "secret, edited"})
+	f.to(Vote)
+	f.must(lukas, CastVote{Group: 1})
+	f.to(Roti)
+	f.must(julia, GiveRoti{Score: 2})
+	for _, e := range f.events {
+		switch e.Type() {
+		case "card-added", "card-edited", "voted", "roti-given", "checked-in":
+			if e.Actor != Anonymous {
+				t.Fatalf("%s recorded with actor %q", e.Type(), e.Actor)
+			}
+		}
+	}
+}
+
+func TestThumbsDecideWhenTheTopicsTimeIsUp(t *testing.T) {
+	f := newRetro(t, Config{TopicBox: 5 * time.Minute}, "Lukas", "Julia")
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "one"})
+	f.must(lukas, AddCard{Column: 0, Text: "two"})
+	f.to(Discuss)
+	f.must(lukas, Thumb{Up: true}) // before the time is up: no decision
+	f.advance(5 * time.Minute)
+	f.must(lukas, Thumb{Up: true})
+	f.must(julia, Thumb{Up: true}) // all thumbs up: another round
+	if f.s.TopicPos != 0 || f.s.PhaseTimer.Remaining(f.now) != 5*time.Minute || len(f.s.Thumbs) != 0 {
+		t.Fatalf("after thumbs up: topic %d, remaining %v, thumbs %v", f.s.TopicPos, f.s.PhaseTimer.Remaining(f.now), f.s.Thumbs)
+	}
+	f.advance(5 * time.Minute)
+	f.must(lukas, Thumb{Up: true})
+	f.must(julia, Thumb{Up: false}) // a tie is not a majority for more
+	if f.s.TopicPos != 1 {
+		t.Fatalf("after a tie the discussion stayed on topic %d", f.s.TopicPos)
+	}
+}
+
+func TestReadyStartsAfreshForEachTopic(t *testing.T) {
+	f := newRetro(t, Config{AutoAdvance: true}, "Lukas", "Julia")
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "one"})
+	f.must(lukas, AddCard{Column: 0, Text: "two"})
+	f.to(Discuss)
+	f.must(lukas, SetReady{Ready: true})
+	f.must(julia, SetReady{Ready: true})
+	if f.s.TopicPos != 1 || len(f.s.Ready) != 0 {
+		t.Fatalf("topic %d, ready %v", f.s.TopicPos, f.s.Ready)
+	}
+	f.must(lukas, SetReady{Ready: true})
+	f.must(fac, Leave{Who: julia}) // the last one not done leaves
+	if f.s.Phase != Actions {
+		t.Fatalf("after the last undone member left: %s", f.s.Phase)
+	}
+}
+
+func TestParsePhaseBoxes(t *testing.T) {
+	boxes, err := ParsePhaseBoxes("write=10m, vote=2m")
+	if err != nil || boxes[Write] != 10*time.Minute || boxes[Vote] != 2*time.Minute {
+		t.Fatalf("%v %v", boxes, err)
+	}
+	for _, bad := range []string{"write", "rounds=5m", "write=-1m", "write=soon", "nonsense=1m"} {
+		if _, err := ParsePhaseBoxes(bad); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("%q: %v", bad, err)
+		}
+	}
+	f := newRetro(t, Config{PhaseBoxes: map[Phase]time.Duration{Write: 10 * time.Minute}}, "Lukas")
+	f.to(Write)
+	if f.s.PhaseTimer.Budget != 10*time.Minute {
+		t.Fatalf("write's time-box %v", f.s.PhaseTimer.Budget)
+	}
+}

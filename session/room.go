@@ -145,7 +145,7 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	}
 	events := make([]Event, len(payloads))
 	for i, p := range payloads {
-		events[i] = Event{Seq: r.state.Seq + int64(i) + 1, Time: now, Actor: actor, Payload: p}
+		events[i] = Event{Seq: r.state.Seq + int64(i) + 1, Time: now, Actor: RecordedActor(r.state, actor, p), Payload: p}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()

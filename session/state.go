@@ -513,6 +513,9 @@ func (p *Extended) apply(s *State, e Event) {
 		t := &s.PhaseTimer
 		t.Budget += p.By
 		t.Expired = t.Expired && t.Remaining(e.Time) <= 0
+		if s.Phase == Discuss {
+			s.Thumbs = nil // another round: a fresh show of thumbs at its end
+		}
 		return
 	}
 	if len(s.Turns) > 0 {

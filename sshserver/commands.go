@@ -44,7 +44,7 @@ const usage = `huddle over SSH
       [--facilitator NAME]                 (default: the first member to join facilitates)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
-      [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
+      [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
   ssh -p PORT HOST export CODE [--format md|json]
                                            the minutes (or the record) of a session
   ssh -p PORT HOST help                    this text
@@ -112,6 +112,7 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
 	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
 	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
+	phases := fs.String("phases", "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -131,6 +132,9 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
 		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
 	if kind == session.Retro {
+		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
+			return fail(sess, 2, "%v", err)
+		}
 		if sp.format, err = session.ParseFormat(*format); err != nil {
 			return fail(sess, 2, "%v", err)
 		}
@@ -215,6 +219,11 @@ func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	}
 	if err != nil {
 		return fail(sess, 1, "%v", err)
+	}
+	if info.Kind == session.Retro && info.Ended.IsZero() {
+		// While a retrospective runs, its record holds cards not yet
+		// revealed and dots not yet counted.
+		return fail(sess, 1, "the retrospective is still running; its minutes can be exported once it has ended")
 	}
 	events, err := s.store.Events(ctx, info.ID)
 	if err != nil {

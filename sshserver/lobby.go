@@ -91,6 +91,7 @@ type standupSpec struct {
 	anonymous   bool
 	autoAdvance bool
 	esvp        bool
+	phases      map[session.Phase]time.Duration
 	team        string
 	members     []string // replace the roster when given
 	at          time.Time
@@ -148,7 +149,7 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 			Team: team.Name, Kind: sp.kind, ScheduledAt: sp.at,
 			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order, Agreements: team.Agreements,
 			Format: sp.format, Columns: sp.columns, VoteBudget: sp.votes, VoteCap: sp.voteCap,
-			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp,
+			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp, PhaseBoxes: sp.phases,
 		},
 		Facilitator: fac,
 		Roster:      team.Members,

@@ -714,3 +714,18 @@ func TestAnonymousAndAuthorizedKeysDoNotMix(t *testing.T) {
 		t.Fatal("anonymous login beside authorized keys was accepted")
 	}
 }
+
+func TestRunningRetroIsNotExportedOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	c := dialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("new retro --team t"))
+	if c.WaitForExit() != 0 {
+		t.Fatal(c.Stderr())
+	}
+	code, _, _ := strings.Cut(string(c.Raw()), "\n")
+	for _, format := range []string{"md", "json"} {
+		e := dialTest(t, ts.addr, "b", newTestKey(t), withoutPty(), withCommand("export "+strings.TrimSpace(code)+" --format "+format))
+		if status := e.WaitForExit(); status == 0 || !strings.Contains(e.Stderr(), "still running") {
+			t.Fatalf("%s export of a running retro: %d %q", format, status, e.Stderr())
+		}
+	}
+}

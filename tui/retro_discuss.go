@@ -112,6 +112,9 @@ func (m Model) discussView(w, h int) string {
 	}
 	// Keep the newest notes in view: the top and the end matter most.
 	if len(lines) > h {
+		if h < 3 {
+			return strings.Join(lines[:h], "\n")
+		}
 		keep := slices.Clone(lines[:min(len(lines), 2)])
 		lines = append(keep, lines[len(lines)-(h-2):]...)
 	}
@@ -154,6 +157,9 @@ func (m Model) actionsView(w, h int) string {
 		lines = append(lines, "", st.Subtle.Render(itoa(carried)+" earlier action item(s) stay open and carry over."))
 	}
 	if len(lines) > h {
+		if h < 3 {
+			return strings.Join(lines[:h], "\n")
+		}
 		lines = append(lines[:2], lines[len(lines)-(h-2):]...)
 	}
 	return strings.Join(lines, "\n")

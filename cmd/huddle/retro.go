@@ -17,6 +17,7 @@ type retroFlags struct {
 	votes       int
 	voteCap     int
 	topic       time.Duration
+	phases      string
 	anonymous   bool
 	autoAdvance bool
 	esvp        bool
@@ -56,6 +57,7 @@ README).`,
 	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person")
 	fs.IntVar(&rf.voteCap, "vote-cap", 0, "most dots one person may put on one topic (0: no cap)")
 	fs.DurationVar(&rf.topic, "topic", 5*time.Minute, "time-box per discussed topic")
+	fs.StringVar(&rf.phases, "phases", "", "time-boxes of phases, e.g. \"write=10m,vote=5m\" (defaults: check-in 5m, review 5m, write 7m, group 5m, vote 3m, actions 7m, roti 3m)")
 	fs.BoolVar(&rf.anonymous, "anonymous", false, "store no author for cards and votes")
 	fs.BoolVar(&rf.autoAdvance, "auto-advance", false, "end a phase when everyone present is done, or its time-box runs out")
 	fs.BoolVar(&rf.esvp, "esvp", false, "check in with the anonymous ESVP poll instead of one word")
@@ -77,6 +79,10 @@ func runRetro(cmd *cobra.Command, g globalFlags, rf retroFlags, in io.Reader, ou
 	if _, err := session.Columns(format, rf.columns); err != nil {
 		return err
 	}
+	boxes, err := session.ParsePhaseBoxes(rf.phases)
+	if err != nil {
+		return err
+	}
 	if rf.votes < 1 || rf.voteCap < 0 || rf.topic <= 0 || rf.common.timebox < 0 {
 		return fmt.Errorf("%w: --votes must be at least 1, --vote-cap, --topic and --timebox not negative", session.ErrInvalid)
 	}
@@ -84,7 +90,7 @@ func runRetro(cmd *cobra.Command, g globalFlags, rf retroFlags, in io.Reader, ou
 		return session.Config{
 			Team: team.Name, Kind: session.Retro, ScheduledAt: at, Timebox: rf.common.timebox,
 			Agreements: team.Agreements, Format: format, Columns: rf.columns,
-			VoteBudget: rf.votes, VoteCap: rf.voteCap, TopicBox: rf.topic,
+			VoteBudget: rf.votes, VoteCap: rf.voteCap, TopicBox: rf.topic, PhaseBoxes: boxes,
 			Anonymous: rf.anonymous, AutoAdvance: rf.autoAdvance, ESVP: rf.esvp,
 		}
 	})

@@ -42,8 +42,9 @@ var endedType = (&session.Ended{}).Type()
 
 // Store is a session.Store in one SQLite file. Create it with Open.
 type Store struct {
-	w *sql.DB // one connection: every write goes through it
-	r *sql.DB // read-only connections
+	path string
+	w    *sql.DB // one connection: every write goes through it
+	r    *sql.DB // read-only connections
 
 	lastSeq     *sql.Stmt // on w
 	insertEvent *sql.Stmt // on w
@@ -78,7 +79,7 @@ func Open(path string) (*Store, error) {
 	}
 
 	ctx := context.Background()
-	s := &Store{}
+	s := &Store{path: abs}
 	fail := func(err error) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open store %s: %w", abs, err), s.Close())
 	}
@@ -704,6 +705,9 @@ func fromNullNanos(n sql.NullInt64) time.Time {
 	return time.Unix(0, n.Int64).UTC()
 }
 
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
 // Secret returns the session's secret, making one the first time.
 func (s *Store) Secret(ctx context.Context, id string) ([]byte, error) {
 	fresh := make([]byte, 32)
@@ -725,9 +729,24 @@ func (s *Store) Secret(ctx context.Context, id string) ([]byte, error) {
 }
 
 // ForgetSecret deletes the session's secret for good.
+//
+// Deleting a row leaves its bytes in the file and in the write-ahead log,
+// so the delete runs with secure_delete (freed content is zeroed) and is
+// followed by a checkpoint that truncates the log: afterwards the secret
+// is in neither file.
 func (s *Store) ForgetSecret(ctx context.Context, id string) error {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return fmt.Errorf("forget secret: %w", err)
+	}
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM secrets WHERE session_id = ?`, id); err != nil {
 		return fmt.Errorf("forget secret: %w", err)
+	}
+	var busy, logged, checkpointed int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &checkpointed); err != nil {
+		return fmt.Errorf("forget secret: checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("forget secret: the checkpoint was blocked by a reader; the secret may linger in the log until the next one")
 	}
 	return nil
 }

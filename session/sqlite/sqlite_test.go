@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -699,8 +700,21 @@ func TestSecretIsKeptUntilForgotten(t *testing.T) {
 	if err != nil || string(a) != string(b) {
 		t.Fatal("the secret changed between two reads")
 	}
+	var before []byte
+	for _, f := range []string{st.Path(), st.Path() + "-wal"} {
+		b, _ := os.ReadFile(f)
+		before = append(before, b...)
+	}
+	if !bytes.Contains(before, a) {
+		t.Fatal("the secret is in neither file before it is forgotten: the check below would prove nothing")
+	}
 	if err := st.ForgetSecret(ctx, "s1"); err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range []string{st.Path(), st.Path() + "-wal"} {
+		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, a) {
+			t.Fatalf("the forgotten secret is still in %s", f)
+		}
 	}
 	c, err := st.Secret(ctx, "s1")
 	if err != nil || string(c) == string(a) {
