@@ -144,7 +144,11 @@ func (m Model) parkingPanel(w, h int, title string) string {
 	}
 	heading := title + " (" + itoa(len(open)) + ")"
 	if len(lines) == 0 {
-		lines = []string{st.Subtle.Render("empty · press p to park a topic that goes too deep")}
+		hint := "empty · press p to park a topic that goes too deep"
+		if m.role() == session.Observer {
+			hint = "empty"
+		}
+		lines = []string{st.Subtle.Render(hint)}
 	}
 	if room := h - 3; len(lines) > room { // the border and the heading take three lines
 		heading += " · newest " + itoa(room) + ", " + itoa(len(lines)-room) + " more"
