@@ -199,7 +199,7 @@ func (s *State) VotesBy(voter string, group int) int {
 
 // CurrentTopic returns the group under discussion.
 func (s *State) CurrentTopic() (int, bool) {
-	if s.Phase != Discuss || s.TopicPos >= len(s.Topics) {
+	if s.Phase != Discuss || s.TopicPos < 0 || s.TopicPos >= len(s.Topics) {
 		return 0, false
 	}
 	return s.Topics[s.TopicPos], true

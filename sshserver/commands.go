@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ const usage = `huddle over SSH
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
-  ssh -p PORT HOST export CODE [--format md|json]
+  ssh -p PORT HOST export CODE [--format md|json|html|csv]
                                            the minutes (or the record) of a session
   ssh -p PORT HOST help                    this text
 `
@@ -190,7 +191,7 @@ func splitNames(list string) []string {
 func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(sess.Stderr())
-	format := fs.String("format", "md", "md or json")
+	format := fs.String("format", "md", "md, json, html or csv")
 	// The code may come before or after the flags.
 	var code string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -202,7 +203,7 @@ func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	if code == "" && fs.NArg() == 1 {
 		code = fs.Arg(0)
 	} else if fs.NArg() > 0 || code == "" {
-		return fail(sess, 2, "usage: export CODE [--format md|json]")
+		return fail(sess, 2, "usage: export CODE [--format md|json|html|csv]")
 	}
 	norm, ok := session.ParseJoinCode(code)
 	if !ok {
@@ -229,14 +230,10 @@ func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}
-	switch *format {
-	case "md":
-		err = export.Markdown(sess, session.Fold(info.ID, events))
-	case "json":
-		err = export.JSON(sess, info, events)
-	default:
-		return fail(sess, 2, "unknown format %q (want md or json)", session.CleanName(*format))
+	if !slices.Contains(export.Formats, *format) {
+		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(*format), strings.Join(export.Formats, ", "))
 	}
+	err = export.Write(sess, *format, info, events)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}

@@ -729,3 +729,18 @@ func TestRunningRetroIsNotExportedOverSSH(t *testing.T) {
 		}
 	}
 }
+
+func TestExportFormatsOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas")
+	for format, want := range map[string]string{"md": "# Stand-up · musicstore", "json": `"huddle_record": 1`, "html": "<!DOCTYPE html>", "csv": "id,text,owner,due,status,topic,session"} {
+		c := dialTest(t, ts.addr, "x", newTestKey(t), withoutPty(), withCommand("export "+code+" --format "+format))
+		if status := c.WaitForExit(); status != 0 || !strings.Contains(string(c.Raw()), want) {
+			t.Fatalf("%s: status %d, output %.200q", format, status, c.Raw())
+		}
+	}
+	c := dialTest(t, ts.addr, "x", newTestKey(t), withoutPty(), withCommand("export "+code+" --format pdf"))
+	if status := c.WaitForExit(); status != 2 || !strings.Contains(c.Stderr(), "want md, json, html, csv") {
+		t.Fatalf("pdf: %d %q", status, c.Stderr())
+	}
+}

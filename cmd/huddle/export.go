@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,20 +17,13 @@ import (
 	"huddle/session/export"
 )
 
-// exportFormats are the formats of huddle export, by flag value.
-var exportFormats = map[string]func(w io.Writer, info session.Info, events []session.Event) error{
-	"md": func(w io.Writer, info session.Info, events []session.Event) error {
-		return export.Markdown(w, session.Fold(info.ID, events))
-	},
-	"json": export.JSON,
-}
-
 func newExportCmd(g *globalFlags) *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "export [SESSION]",
-		Short: "Write the minutes (Markdown) or the record (JSON) of a session",
-		Long: `Write a recorded session as Markdown minutes or as a JSON record.
+		Short: "Write the minutes, the record, an HTML page or the action items of a session",
+		Long: `Write a recorded session as Markdown minutes, a JSON record, one HTML
+file with the minutes and charts, or the action items as CSV.
 
 SESSION is a session id (the summary screen shows it), a join code, or
 last for the newest session of any team, which is the default.
@@ -41,14 +35,19 @@ and who was absent. They render on GitHub and in most Markdown viewers;
 what people typed is escaped, so it shows as typed. Times are in the local
 time zone.
 
-The JSON record (--format json) holds every event of the session, so that
-another program (or a later huddle) can rebuild the session from it. Its
-"huddle_record" field is the version of the format.
+The JSON record (--format json) holds every event of the session and its
+final state, so that another program (or a later huddle) can rebuild the
+session from it; docs/record.md documents it, and huddle import loads it.
+Its "huddle_record" field is the version of the format.
+
+The HTML page (--format html) needs nothing else to show: it works offline
+and prints well. The CSV (--format csv) lists the action items, one a row,
+for a tracker.
 
 Without -o the export goes to standard output. With -o FILE it is written
 to a temporary file next to FILE and renamed over it only once complete,
-so a failed export never leaves half a file. With -o and no --format, a
-FILE ending in .json gets the JSON record.`,
+so a failed export never leaves half a file. With -o and no --format, the
+FILE's ending (.json, .html, .csv) picks the format.`,
 		Example: `  # the minutes of the last stand-up, on screen
   huddle export
 
@@ -63,12 +62,11 @@ FILE ending in .json gets the JSON record.`,
 			if len(args) > 0 {
 				ref = args[0]
 			}
-			if !cmd.Flags().Changed("format") && strings.EqualFold(filepath.Ext(output), ".json") {
-				format = "json"
+			if ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(output), ".")); !cmd.Flags().Changed("format") && slices.Contains(export.Formats, ext) {
+				format = ext
 			}
-			write, ok := exportFormats[format]
-			if !ok {
-				return fmt.Errorf("%w: unknown format %q (want md or json)", session.ErrInvalid, format)
+			if !slices.Contains(export.Formats, format) {
+				return fmt.Errorf("%w: unknown format %q (want %s)", session.ErrInvalid, format, strings.Join(export.Formats, ", "))
 			}
 			st, err := openStore(g.dataDir)
 			if err != nil {
@@ -83,14 +81,14 @@ FILE ending in .json gets the JSON record.`,
 			if err != nil {
 				return err
 			}
-			encode := func(w io.Writer) error { return write(w, info, events) }
+			encode := func(w io.Writer) error { return export.Write(w, format, info, events) }
 			if output == "" || output == "-" {
 				return encode(cmd.OutOrStdout())
 			}
 			return writeFileAtomic(output, encode)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "md", "md for Markdown minutes, json for the full record")
+	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown minutes), json (the full record), html (minutes with charts, one file) or csv (action items)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output (- is standard output)")
 	return cmd
 }

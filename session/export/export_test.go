@@ -179,6 +179,7 @@ func TestJSONRecordFoldsBackToTheSameState(t *testing.T) {
 			Type  session.EventType `json:"type"`
 			Data  json.RawMessage   `json:"data"`
 		} `json:"events"`
+		State json.RawMessage `json:"state"`
 	}
 	dec := json.NewDecoder(&b)
 	dec.DisallowUnknownFields()
