@@ -1,10 +1,13 @@
 package session_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"huddle/session"
+	"huddle/session/export"
 	"huddle/session/sqlite"
 )
 
@@ -332,5 +336,74 @@ func TestRoomCallsEndedOnceTheEndIsDurable(t *testing.T) {
 	r.Close()
 	if len(ended) != 1 || <-ended != info.ID {
 		t.Fatal("Ended was not called exactly once with the session")
+	}
+}
+
+// TestAnonymousRetroRecordTiesNothingToAnyone holds an anonymous
+// retrospective through a real room and store, and searches its JSON
+// record: no card, dot or score event names its author.
+func TestAnonymousRetroRecordTiesNothingToAnyone(t *testing.T) {
+	st := mustStore(t, t.TempDir())
+	defer st.Close()
+	ctx := context.Background()
+	info, err := session.Create(ctx, st, session.Plan{
+		Config:      session.Config{Team: "musicstore", Kind: session.Retro, Anonymous: true, ESVP: true},
+		Facilitator: session.Person{ID: fac, Name: "maria"}, Roster: []string{"Lukas", "Julia"},
+	}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustRoom(t, st, info.ID, session.NewFakeClock(t0))
+	lukas, julia := session.RosterID("Lukas"), session.RosterID("Julia")
+	mustSubmit(t, r, fac, session.Arrive{Name: "Lukas"})
+	mustSubmit(t, r, fac, session.Arrive{Name: "Julia"})
+	mustSubmit(t, r, fac, session.Start{})
+	mustSubmit(t, r, lukas, session.CheckInPoll{Answer: session.Prisoner})
+	for r.Snapshot().State.Phase != session.Write {
+		mustSubmit(t, r, fac, session.Next{})
+	}
+	mustSubmit(t, r, lukas, session.AddCard{Column: 0, Text: "written by the first"})
+	mustSubmit(t, r, julia, session.AddCard{Column: 1, Text: "written by the second"})
+	for r.Snapshot().State.Phase != session.Vote {
+		mustSubmit(t, r, fac, session.Next{})
+	}
+	mustSubmit(t, r, julia, session.CastVote{Group: 1})
+	for r.Snapshot().State.Phase != session.Roti {
+		mustSubmit(t, r, fac, session.Next{})
+	}
+	mustSubmit(t, r, lukas, session.GiveRoti{Score: 5})
+	mustSubmit(t, r, fac, session.Next{})
+	events, err := st.Events(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var record bytes.Buffer
+	if err := export.JSON(&record, info, events); err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Events []struct {
+			Actor string          `json:"actor"`
+			Type  string          `json:"type"`
+			Data  json.RawMessage `json:"data"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal(record.Bytes(), &rec); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, e := range rec.Events {
+		switch e.Type {
+		case "card-added", "voted", "roti-given", "checked-in":
+			checked++
+			for _, who := range []string{"Lukas", "Julia", string(lukas), string(julia)} {
+				if e.Actor == who || strings.Contains(string(e.Data), who) {
+					t.Fatalf("%s ties to %s: actor %q, data %s", e.Type, who, e.Actor, e.Data)
+				}
+			}
+		}
+	}
+	if checked != 5 {
+		t.Fatalf("checked %d anonymous events, want 5", checked)
 	}
 }
