@@ -536,18 +536,7 @@ func (p retroPage) checkIn() {
 	p.section("check-in", "Check-in")
 	defer p.endSection()
 	s := p.s
-	var words []session.CheckInEntry
-	var esvp [len(session.ESVPNames)]int
-	answers := 0
-	for _, c := range s.CheckIns {
-		switch {
-		case c.ESVP >= session.Explorer && c.ESVP <= session.Prisoner:
-			esvp[c.ESVP]++
-			answers++
-		case c.Word != "":
-			words = append(words, c)
-		}
-	}
+	words, esvp, answers := tallyCheckIns(s)
 	if answers == 0 && len(words) == 0 {
 		p.para("Nobody checked in.")
 		return

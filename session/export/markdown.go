@@ -71,6 +71,13 @@ func (m minutes) header() {
 	m.line(title)
 	m.line()
 	m.line("- Facilitator: ", md(s.Name(s.Facilitator)))
+	m.startAndDuration("the rounds")
+}
+
+// startAndDuration writes the start and the duration against the
+// time-box; it reports whether the session started at all.
+func (m minutes) startAndDuration(what string) bool {
+	s := m.s
 	switch {
 	case !s.Config.ScheduledAt.IsZero():
 		m.line("- Scheduled start: ", s.Config.ScheduledAt.Local().Format("15:04"))
@@ -78,8 +85,8 @@ func (m minutes) header() {
 		m.line("- Started: ", s.Started.Local().Format("15:04"), " (no scheduled start)")
 	}
 	if s.Started.IsZero() {
-		m.line("- Duration: the rounds did not start (time-box ", clock(s.Config.Timebox), ")")
-		return
+		m.line("- Duration: ", what, " did not start (time-box ", clock(s.Config.Timebox), ")")
+		return false
 	}
 	took, budget := s.Overall.Elapsed(m.end), s.Overall.Budget
 	verdict := "within"
@@ -87,6 +94,7 @@ func (m minutes) header() {
 		verdict = "over by " + clock(took-budget)
 	}
 	m.line("- Duration: ", clock(took), " (time-box ", clock(budget), ", ", verdict, ")")
+	return true
 }
 
 func (m minutes) attendance() {

@@ -60,22 +60,9 @@ func (m retroMinutes) header() {
 		dots += ", at most " + strconv.Itoa(s.Config.VoteCap) + " on one topic"
 	}
 	m.line(dots)
-	switch {
-	case !s.Config.ScheduledAt.IsZero():
-		m.line("- Scheduled start: ", s.Config.ScheduledAt.Local().Format("15:04"))
-	case !s.Started.IsZero():
-		m.line("- Started: ", s.Started.Local().Format("15:04"), " (no scheduled start)")
-	}
-	if s.Started.IsZero() {
-		m.line("- Duration: the retrospective did not start (time-box ", clock(s.Config.Timebox), ")")
+	if !m.startAndDuration("the retrospective") {
 		return
 	}
-	took, budget := s.Overall.Elapsed(m.end), s.Overall.Budget
-	verdict := "within"
-	if took > budget {
-		verdict = "over by " + clock(took-budget)
-	}
-	m.line("- Duration: ", clock(took), " (time-box ", clock(budget), ", ", verdict, ")")
 	if s.Ended.IsZero() {
 		m.line("- Stopped ", phaseWhen(s.Phase))
 	}
@@ -111,12 +98,8 @@ func voteBudget(s *session.State) int {
 	return session.DefaultVoteBudget
 }
 
-func (m retroMinutes) checkIn() {
-	m.section("Check-in")
-	s := m.s
-	var words []session.CheckInEntry
-	var esvp [len(session.ESVPNames)]int
-	answers := 0
+// tallyCheckIns splits the check-ins into words and ESVP answers.
+func tallyCheckIns(s *session.State) (words []session.CheckInEntry, esvp [len(session.ESVPNames)]int, answers int) {
 	for _, c := range s.CheckIns {
 		switch {
 		case c.ESVP >= session.Explorer && c.ESVP <= session.Prisoner:
@@ -126,6 +109,13 @@ func (m retroMinutes) checkIn() {
 			words = append(words, c)
 		}
 	}
+	return words, esvp, answers
+}
+
+func (m retroMinutes) checkIn() {
+	m.section("Check-in")
+	s := m.s
+	words, esvp, answers := tallyCheckIns(s)
 	if answers == 0 && len(words) == 0 {
 		m.line("Nobody checked in.")
 		return
