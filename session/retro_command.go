@@ -54,11 +54,14 @@ type (
 	AddNote struct{ Text string }
 	// RecordDecision records a decision on the current topic.
 	RecordDecision struct{ Text string }
-	// AddAction adds an action item with an owner and an optional due date.
+	// AddAction adds an action item with an owner and an optional due
+	// date, linked to the topic it came from: Topic, or while discussing
+	// the current one.
 	AddAction struct {
 		Text  string
 		Owner ParticipantID
 		Due   time.Time
+		Topic int
 	}
 	// GiveRoti scores the retrospective's return on time invested, 1 to 5.
 	GiveRoti struct{ Score int }
@@ -404,8 +407,12 @@ func (c AddAction) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	for _, x := range s.Actions {
 		id = max(id, x.ID+1)
 	}
-	act := Action{ID: id, Text: text, Owner: owner.Person(), Due: c.Due, Session: s.ID}
-	act.Topic, _ = s.CurrentTopic()
+	act := Action{ID: id, Text: text, Owner: owner.Person(), Due: c.Due, Session: s.ID, Topic: c.Topic}
+	if act.Topic == 0 {
+		act.Topic, _ = s.CurrentTopic()
+	} else if !slices.Contains(s.Topics, act.Topic) {
+		return nil, fmt.Errorf("%w: no discussed topic %d", ErrNotFound, act.Topic)
+	}
 	return []Payload{&ActionAdded{Action: act}}, nil
 }
 

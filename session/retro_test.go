@@ -488,3 +488,19 @@ func TestParsePhaseBoxes(t *testing.T) {
 		t.Fatalf("write's time-box %v", f.s.PhaseTimer.Budget)
 	}
 }
+
+func TestActionItemsLinkToTheirTopic(t *testing.T) {
+	f := newRetro(t, Config{}, "Lukas")
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "one"})
+	f.must(lukas, AddCard{Column: 0, Text: "two"})
+	f.to(Actions)
+	f.must(lukas, AddAction{Text: "fix two", Owner: lukas, Topic: 2})
+	f.must(lukas, AddAction{Text: "general", Owner: lukas})
+	if f.s.Actions[0].Topic != 2 || f.s.Actions[1].Topic != 0 {
+		t.Fatalf("actions %+v", f.s.Actions)
+	}
+	if err := f.do(lukas, AddAction{Text: "x", Owner: lukas, Topic: 9}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("an unknown topic: %v", err)
+	}
+}

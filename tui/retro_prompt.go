@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +24,8 @@ const (
 	askDecision                 // a decision
 	askAction                   // an action item's text, then
 	askOwner                    // its owner, then
-	askDue                      // its due date
+	askDue                      // its due date, then (after the discussion)
+	askTopic                    // the topic it came from
 	askPark                     // a parked topic
 	askArrive                   // who arrived
 	askHandOver                 // who facilitates next
@@ -40,7 +42,8 @@ type retroPrompt struct {
 	col   int     // the column a card goes to
 	id    int     // the card or topic it is about
 	who   session.ParticipantID
-	text  string // the action item's text, while asking for its owner and date
+	text  string    // the action item's text, while asking for its owner and date
+	due   time.Time // its due date, while asking for its topic
 	err   string
 }
 
@@ -128,7 +131,7 @@ func (m Model) retroUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 // answer acts on a confirmed prompt: the command it asked for, or the
 // next question.
 func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
-	if v == "" && p.ask != askAuthor && p.ask != askDue {
+	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic {
 		return m.closeAsk(), nil
 	}
 	switch p.ask {
@@ -164,9 +167,29 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 			}
 			due = d
 		}
+		if m.state.Phase == session.Actions && len(m.state.Topics) > 0 {
+			var labels []string
+			for i, g := range m.state.Topics {
+				labels = append(labels, "#"+itoa(i+1)+" "+m.topicTitle(g))
+			}
+			next := retroPrompt{ask: askTopic, text: p.text, who: p.who, due: due}
+			return m.closeAsk().ask(next, "From topic (#N, enter for none)", "", labels)
+		}
 		owner := m.state.Name(p.who)
 		m = m.closeAsk()
 		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: due}, "action item for "+owner)
+	case askTopic:
+		topic := 0
+		if v != "" {
+			n, err := strconv.Atoi(strings.TrimPrefix(strings.Fields(v)[0], "#"))
+			if err != nil || n < 1 || n > len(m.state.Topics) {
+				return m.refuse("name the topic by its number, #1 to #" + itoa(len(m.state.Topics)))
+			}
+			topic = m.state.Topics[n-1]
+		}
+		owner := m.state.Name(p.who)
+		m = m.closeAsk()
+		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
 	case askAction:
 		return m.closeAsk().ask(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
 	case askPark:

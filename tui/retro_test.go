@@ -299,7 +299,12 @@ func TestRetroByKeysInEveryFormat(t *testing.T) {
 			d.write("write the release notes")
 			d.write("Julia")
 			d.write("")
+			d.see("From topic (#N, enter for none)")
+			d.write("#1")
 			d.see("Action items (2)", "write the release notes — Julia")
+			if a := d.state().Actions[1]; a.Topic != d.state().Topics[0] {
+				t.Fatalf("the action item is linked to topic %d, want %d", a.Topic, d.state().Topics[0])
+			}
 			d.fits()
 			d.press("n")
 
