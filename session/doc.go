@@ -18,5 +18,8 @@
 // subscribers through one-slot mailboxes, so a slow subscriber skips to the
 // newest state and never holds up the room.
 //
+// A [Hub] keeps the live rooms of a server; a [Player] replays a recorded
+// session read-only, through the same interface a Room offers a view.
+//
 // All user text passes [CleanText] before it becomes part of an event.
 package session

@@ -1,6 +1,8 @@
 // Package export turns a recorded session — its events and their fold —
-// into documents: Markdown minutes for people and a versioned JSON record
-// for machines.
+// into documents: Markdown minutes and a self-contained HTML page for
+// people, the action items as CSV for trackers, and a versioned JSON
+// record (events and final state) for machines, which ReadRecord reads
+// back and checks. Write picks one by name (see Formats).
 //
 // The boundary: export reads what package session defines and imports no
 // other huddle package. It knows nothing about stores, terminals or flags;
@@ -12,5 +14,5 @@
 //
 // Exports never change what they are given and are deterministic: the same
 // session gives byte-identical output. The only outside input is the local
-// time zone, which Markdown uses for the dates and times people read.
+// time zone, which the minutes use for the dates and times people read.
 package export
