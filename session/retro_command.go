@@ -9,10 +9,18 @@ import (
 // The commands of a retrospective. Next, Start, End, Park and the other
 // stand-up commands work in retrospectives too.
 type (
-	// CheckInWord checks in with one word.
-	CheckInWord struct{ Word string }
+	// CheckInWord checks in with one word. At the shared keyboard the
+	// facilitator acts for the member named in For, as with every
+	// command of a retrospective that has a For.
+	CheckInWord struct {
+		Word string
+		For  ParticipantID
+	}
 	// CheckInPoll answers the anonymous ESVP poll (Explorer … Prisoner).
-	CheckInPoll struct{ Answer int }
+	CheckInPoll struct {
+		Answer int
+		For    ParticipantID
+	}
 	// ReviewAction gives an earlier action item its review status.
 	ReviewAction struct {
 		Action int
@@ -47,9 +55,13 @@ type (
 	CastVote struct {
 		Group  int
 		Remove bool
+		For    ParticipantID
 	}
 	// Thumb says whether to go on with the current topic for another round.
-	Thumb struct{ Up bool }
+	Thumb struct {
+		Up  bool
+		For ParticipantID
+	}
 	// AddNote notes something about the current topic.
 	AddNote struct{ Text string }
 	// RecordDecision records a decision on the current topic.
@@ -64,10 +76,37 @@ type (
 		Topic int
 	}
 	// GiveRoti scores the retrospective's return on time invested, 1 to 5.
-	GiveRoti struct{ Score int }
+	GiveRoti struct {
+		Score int
+		For   ParticipantID
+	}
 	// SetReady says one is done (or not) with the current phase.
-	SetReady struct{ Ready bool }
+	SetReady struct {
+		Ready bool
+		For   ParticipantID
+	}
 )
+
+// onBehalf is whom a command is for: the actor, or at the shared keyboard
+// the member named in who, whom only the facilitator may name. In an
+// anonymous retrospective nobody acts for anyone: that would tie a vote
+// to the facilitator's keyboard and a name at once.
+func onBehalf(s *State, a Participant, who ParticipantID, what string) (Participant, error) {
+	if who == "" || who == a.ID {
+		return a, nil
+	}
+	if err := facilitatorOnly(a, what+" for someone else"); err != nil {
+		return Participant{}, err
+	}
+	if s.Config.Anonymous {
+		return Participant{}, fmt.Errorf("%w: in an anonymous retrospective everyone %s for themselves", ErrForbidden, what)
+	}
+	p, ok := s.Participant(who)
+	if !ok || p.Role == Observer {
+		return Participant{}, fmt.Errorf("%w: no member %q", ErrNotFound, who)
+	}
+	return p, nil
+}
 
 func retroOnly(s *State) error {
 	if s.Config.Kind != Retro {
@@ -103,6 +142,10 @@ func (c CheckInWord) decide(s *State, a Participant, env Env) ([]Payload, error)
 	if err := notObserver(a, "check in"); err != nil {
 		return nil, err
 	}
+	a, err := onBehalf(s, a, c.For, "checks in")
+	if err != nil {
+		return nil, err
+	}
 	word := CleanText(c.Word, MaxName)
 	if word == "" {
 		return nil, fmt.Errorf("%w: a check-in needs a word", ErrInvalid)
@@ -119,6 +162,10 @@ func (c CheckInPoll) decide(s *State, a Participant, env Env) ([]Payload, error)
 		return nil, err
 	}
 	if err := notObserver(a, "answer the poll"); err != nil {
+		return nil, err
+	}
+	a, err := onBehalf(s, a, c.For, "answers")
+	if err != nil {
 		return nil, err
 	}
 	if c.Answer < Explorer || c.Answer > Prisoner {
@@ -285,6 +332,10 @@ func (c CastVote) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := notObserver(a, "vote"); err != nil {
 		return nil, err
 	}
+	a, err := onBehalf(s, a, c.For, "votes")
+	if err != nil {
+		return nil, err
+	}
 	if !slices.Contains(s.GroupIDs(), c.Group) {
 		return nil, fmt.Errorf("%w: no topic %d", ErrNotFound, c.Group)
 	}
@@ -323,6 +374,10 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		return nil, err
 	}
 	if err := notObserver(a, "vote"); err != nil {
+		return nil, err
+	}
+	a, err := onBehalf(s, a, c.For, "votes")
+	if err != nil {
 		return nil, err
 	}
 	v := voter(s, a, env, false)
@@ -423,6 +478,10 @@ func (c GiveRoti) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := notObserver(a, "score"); err != nil {
 		return nil, err
 	}
+	a, err := onBehalf(s, a, c.For, "scores")
+	if err != nil {
+		return nil, err
+	}
 	if c.Score < 1 || c.Score > 5 {
 		return nil, fmt.Errorf("%w: ROTI is 1 (a waste) to 5 (well worth it)", ErrInvalid)
 	}
@@ -434,6 +493,10 @@ func (c SetReady) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		return nil, err
 	}
 	if err := notObserver(a, "signal"); err != nil {
+		return nil, err
+	}
+	a, err := onBehalf(s, a, c.For, "says done")
+	if err != nil {
 		return nil, err
 	}
 	if s.Ready[a.ID] == c.Ready {

@@ -504,3 +504,32 @@ func TestActionItemsLinkToTheirTopic(t *testing.T) {
 		t.Fatalf("an unknown topic: %v", err)
 	}
 }
+
+func TestFacilitatorActsForMembersAtTheSharedKeyboard(t *testing.T) {
+	f := newRetro(t, Config{VoteBudget: 1}, "Lukas", "Julia")
+	f.to(CheckIn)
+	f.must(fac, CheckInWord{Word: "tired", For: lukas})
+	if f.s.CheckIns[0].Who != "Lukas" {
+		t.Fatalf("check-in %+v", f.s.CheckIns)
+	}
+	if err := f.do(julia, CheckInWord{Word: "x", For: lukas}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a member checked in for another: %v", err)
+	}
+	f.to(Write)
+	f.must(fac, AddCard{Column: 0, Text: "one", For: lukas})
+	f.to(Vote)
+	f.must(fac, CastVote{Group: 1, For: lukas})
+	f.must(fac, CastVote{Group: 1, For: julia})
+	if f.s.VotesLeft(string(lukas)) != 0 || f.s.VotesLeft(string(julia)) != 0 {
+		t.Fatal("the dots were not counted against the members' budgets")
+	}
+	f.must(fac, SetReady{Ready: true, For: lukas})
+	if !f.s.Ready[lukas] {
+		t.Fatal("done for a member was not recorded for them")
+	}
+	a := newRetro(t, Config{Anonymous: true}, "Lukas")
+	a.to(CheckIn)
+	if err := a.do(fac, CheckInWord{Word: "x", For: lukas}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("acting for someone in an anonymous retro: %v", err)
+	}
+}

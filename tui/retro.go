@@ -19,7 +19,7 @@ var retroPlan = []session.Phase{session.CheckIn, session.Review, session.Write, 
 func (m Model) ui() retroUI {
 	b := m.board()
 	if b.phase != m.state.Phase {
-		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor}
+		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor, actingFor: b.actingFor}
 	}
 	return b
 }
@@ -60,13 +60,15 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.submit(session.Extend{By: m.topicRound()}, "another round of "+clock(m.topicRound()))
 		}
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
+	case key.Matches(msg, k.ActFor):
+		return m.ask(retroPrompt{ask: askActFor}, "Act for (a member's name; enter: yourself)", "", m.teamNames())
 	case key.Matches(msg, k.Ready):
-		ready := !s.Ready[m.me]
+		ready := !s.Ready[m.actor()]
 		notice := "you are done with the " + s.Phase.String()
 		if !ready {
 			notice = "not done after all"
 		}
-		return m, m.submit(session.SetReady{Ready: ready}, notice)
+		return m, m.submit(session.SetReady{Ready: ready, For: m.actingFor()}, notice)
 	}
 	switch s.Phase {
 	case session.Waiting:
@@ -81,7 +83,7 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.discussKey(msg, k)
 	case session.Roti:
 		if key.Matches(msg, k.Roti) {
-			return m, m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0')}, "thank you: your score is anonymous")
+			return m, m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0'), For: m.actingFor()}, "thank you: the score is anonymous")
 		}
 	case session.Closed:
 		var cmd tea.Cmd
@@ -119,6 +121,9 @@ func (m Model) retroView(w, h int) string {
 		}
 		if ready := m.readyLine(w); ready != "" {
 			top = append(top, ready)
+		}
+		if id := m.actingFor(); id != "" {
+			top = append(top, truncate(m.styles.Notice.Render("acting for "+s.Name(id))+m.styles.Subtle.Render(" · @ to change"), w))
 		}
 	}
 	top = append(top, "")
@@ -246,5 +251,22 @@ func (m Model) voterID() string {
 	if m.state.Config.Anonymous {
 		return m.viewer
 	}
-	return string(m.me)
+	return string(m.actor())
+}
+
+// actingFor is the member the facilitator acts for at the shared
+// keyboard, or "" for oneself.
+func (m Model) actingFor() session.ParticipantID {
+	if !m.opts.SharedKeyboard || m.state.Config.Anonymous || m.role() != session.Facilitator {
+		return ""
+	}
+	return m.ui().actingFor
+}
+
+// actor is whom per-person commands are for: the member acted for, or me.
+func (m Model) actor() session.ParticipantID {
+	if id := m.actingFor(); id != "" {
+		return id
+	}
+	return m.me
 }

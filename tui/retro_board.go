@@ -205,9 +205,9 @@ func (m Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd)
 
 	case key.Matches(msg, k.Vote):
 		left := s.VotesLeft(m.voterID()) - 1
-		return m, m.submit(session.CastVote{Group: sel}, "dot cast · "+itoa(left)+" left")
+		return m, m.submit(session.CastVote{Group: sel, For: m.actingFor()}, "dot cast · "+itoa(left)+" left")
 	case key.Matches(msg, k.Unvote):
-		return m, m.submit(session.CastVote{Group: sel, Remove: true}, "dot taken back")
+		return m, m.submit(session.CastVote{Group: sel, Remove: true, For: m.actingFor()}, "dot taken back")
 	}
 	return m, nil
 }

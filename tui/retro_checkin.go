@@ -20,7 +20,7 @@ func (m Model) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cm
 		return m.ask(retroPrompt{ask: askWord}, "One word for how you arrive", "", nil)
 	case key.Matches(msg, k.Poll):
 		n := int(msg.String()[0] - '0')
-		return m, m.submit(session.CheckInPoll{Answer: n}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")
+		return m, m.submit(session.CheckInPoll{Answer: n, For: m.actingFor()}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")
 	}
 	return m, nil
 }

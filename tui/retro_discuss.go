@@ -15,9 +15,9 @@ import (
 func (m Model) discussKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.ThumbUp):
-		return m, m.submit(session.Thumb{Up: true}, "thumbs up: keep going")
+		return m, m.submit(session.Thumb{Up: true, For: m.actingFor()}, "thumbs up: keep going")
 	case key.Matches(msg, k.ThumbDown):
-		return m, m.submit(session.Thumb{Up: false}, "thumbs down: move on")
+		return m, m.submit(session.Thumb{Up: false, For: m.actingFor()}, "thumbs down: move on")
 	case key.Matches(msg, k.Note):
 		return m.ask(retroPrompt{ask: askNote}, "Note", "", nil)
 	case key.Matches(msg, k.Decide):

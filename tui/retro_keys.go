@@ -18,7 +18,7 @@ type retroKeyMap struct {
 	Move, Up, Down, Left, Right, NextCol, PrevCol key.Binding
 
 	// Every phase.
-	Start, Next, Extend, Ready, Park, End, HandOver, TakeOver key.Binding
+	Start, Next, Extend, Ready, Park, End, HandOver, TakeOver, ActFor key.Binding
 
 	// The waiting room.
 	Present, Arrive key.Binding
@@ -69,6 +69,7 @@ func newRetroKeyMap() retroKeyMap {
 		End:      b("E", "end now", "E"),
 		HandOver: b("f", "hand over", "f"),
 		TakeOver: b("t", "take over", "t"),
+		ActFor:   b("@", "act for", "@"),
 
 		Present: b("enter", "mark present", "enter"),
 		Arrive:  b("a", "arrival", "a"),
@@ -117,7 +118,7 @@ func (m Model) retroKeys() retroKeyMap {
 	role := m.role()
 	fac, act := role == session.Facilitator, role != session.Observer
 	all := []*key.Binding{&k.Move, &k.Up, &k.Down, &k.Left, &k.Right, &k.NextCol, &k.PrevCol,
-		&k.Start, &k.Next, &k.Extend, &k.Ready, &k.Park, &k.End, &k.HandOver, &k.TakeOver,
+		&k.Start, &k.Next, &k.Extend, &k.Ready, &k.Park, &k.End, &k.HandOver, &k.TakeOver, &k.ActFor,
 		&k.Present, &k.Arrive, &k.Word, &k.Poll, &k.Done, &k.Carry, &k.Drop,
 		&k.Add, &k.Edit, &k.Delete, &k.Reveal, &k.Pick, &k.Place, &k.Unpick, &k.Undo, &k.Name,
 		&k.Vote, &k.Unvote, &k.ThumbUp, &k.ThumbDown, &k.Note, &k.Decide, &k.Action, &k.Roti,
@@ -173,7 +174,8 @@ func (m Model) retroKeys() retroKeyMap {
 		k.Extend.SetHelp("+", "another round")
 	}
 	k.Ready.SetEnabled(act)
-	if s.Ready[m.me] {
+	k.ActFor.SetEnabled(fac && m.opts.SharedKeyboard && !s.Config.Anonymous)
+	if s.Ready[m.actor()] {
 		k.Ready.SetHelp("space", "not done")
 	}
 	switch s.Phase {
@@ -255,7 +257,7 @@ func (k retroKeyMap) ShortHelp() []key.Binding {
 	for _, b := range []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Present, k.Next,
 		k.Word, k.Poll, k.Roti, k.Done, k.Carry, k.Drop,
 		k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo, k.Vote, k.Unvote,
-		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.Quit} {
+		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.ActFor, k.Quit} {
 		if b.Enabled() {
 			keys = append(keys, b)
 		}
@@ -287,7 +289,7 @@ func (k retroKeyMap) FullHelp() [][]key.Binding {
 		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Word, k.Poll, k.Roti},
 		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
 			k.Vote, k.Unvote, k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action},
-		{k.Start, k.Next, k.Extend, k.Ready, k.Park},
+		{k.Start, k.Next, k.Extend, k.Ready, k.ActFor, k.Park},
 		{k.End, k.HandOver, k.TakeOver, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }

@@ -30,6 +30,7 @@ const (
 	askArrive                   // who arrived
 	askHandOver                 // who facilitates next
 	askEnd                      // end now? y/n
+	askActFor                   // shared keyboard: whom to act for
 )
 
 // retroPrompt is the retrospective's one-line prompt: the stand-up's
@@ -131,7 +132,7 @@ func (m Model) retroUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 // answer acts on a confirmed prompt: the command it asked for, or the
 // next question.
 func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
-	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic {
+	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic && p.ask != askActFor {
 		return m.closeAsk(), nil
 	}
 	switch p.ask {
@@ -152,6 +153,22 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		b.lastAuthor = who
 		m.setBoard(b)
 		return m.askCard(p.col, who)
+	case askActFor:
+		var who session.ParticipantID
+		if v != "" {
+			q, ok := m.findByName(v)
+			if !ok || q.Role == session.Observer {
+				return m.refuse(errNoSuchName(v).Error())
+			}
+			if q.ID != m.me {
+				who = q.ID
+			}
+		}
+		m = m.closeAsk()
+		b := m.ui()
+		b.actingFor = who
+		m.setBoard(b)
+		return m, nil
 	case askOwner:
 		q, ok := m.findByName(v)
 		if !ok || q.Role == session.Observer {
@@ -220,7 +237,7 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 	case askName:
 		return m, m.submit(session.NameGroup{Group: p.id, Name: v}, "topic named")
 	case askWord:
-		return m, m.submit(session.CheckInWord{Word: v}, "checked in")
+		return m, m.submit(session.CheckInWord{Word: v, For: m.actingFor()}, "checked in")
 	case askNote:
 		return m, m.submit(session.AddNote{Text: v}, "note taken")
 	case askDecision:

@@ -14,6 +14,7 @@ type retroUI struct {
 
 	prompt     *retroPrompt
 	lastAuthor session.ParticipantID // shared keyboard: whom the last card was for
+	actingFor  session.ParticipantID // shared keyboard: whom check-ins, dots, scores and "done" are for
 }
 
 // board returns the model's retroUI.

@@ -806,3 +806,34 @@ func TestRetroPhaseTimeboxRingsOnce(t *testing.T) {
 		t.Fatalf("bell rang %d times in all, want twice", d.bells)
 	}
 }
+
+func TestSharedKeyboardActsForMembers(t *testing.T) {
+	d := newRetroDriver(t, session.Config{VoteBudget: 1}, "Lukas", "Julia")
+	d.press("enter", "enter")
+	d.toPhase(session.CheckIn)
+	d.press("@")
+	d.see("Act for (a member's name; enter: yourself)")
+	d.write("Lukas")
+	d.see("acting for Lukas · @ to change")
+	d.press("w")
+	d.write("sleepy")
+	if c := d.state().CheckIns; len(c) != 1 || c[0].Who != "Lukas" {
+		t.Fatalf("check-ins %+v", c)
+	}
+	d.toPhase(session.Write)
+	d.press("a")
+	d.write("Julia")
+	d.write("a card for the vote")
+	d.toPhase(session.Vote)
+	d.press("v")
+	if left := d.state().VotesLeft(string(session.RosterID("Lukas"))); left != 0 {
+		t.Fatalf("the dot was not Lukas's: %d left", left)
+	}
+	d.press("@")
+	d.write("") // back to oneself
+	d.notSee("acting for")
+	d.press("space")
+	if !d.state().Ready[fac] {
+		t.Fatal("done was not the facilitator's own after acting for nobody")
+	}
+}
