@@ -14,8 +14,8 @@ import (
 	"huddle/session"
 )
 
-// endedStandup records a short stand-up of musicstore in dir's store,
-// with the Ended hook, and returns its id.
+// endedStandup records a short stand-up of musicstore in dir's store, a
+// day after the last one, with the Ended hook, and returns its id.
 func endedStandup(t *testing.T, dir string, ended func(string)) string {
 	t.Helper()
 	st, err := openStore(dir)
@@ -24,7 +24,12 @@ func endedStandup(t *testing.T, dir string, ended func(string)) string {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	// Each stand-up recorded here is a day after the one before.
+	earlier, err := st.Sessions(ctx, session.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC).AddDate(0, 0, len(earlier))
 	info, err := session.Create(ctx, st, session.Plan{
 		Config:      session.Config{Team: "musicstore", Timebox: 15 * time.Minute},
 		Facilitator: session.Person{ID: "local:maria", Name: "maria"}, Roster: []string{"Lukas", "Julia"},
@@ -52,6 +57,7 @@ func endedStandup(t *testing.T, dir string, ended func(string)) string {
 
 func TestHistoryListsSessionsNewestFirst(t *testing.T) {
 	dir := t.TempDir()
+	older := endedStandup(t, dir, nil)
 	id := endedStandup(t, dir, nil)
 	var out bytes.Buffer
 	cmd := newRootCmd(strings.NewReader(""), &out)
@@ -60,10 +66,13 @@ func TestHistoryListsSessionsNewestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{id, "musicstore", "stand-up", "4:00 of 15:00", " 1 "} {
+	for _, want := range []string{id, older, "musicstore", "stand-up", "4:00 of 15:00", " 1 "} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("history lacks %q:\n%s", want, got)
 		}
+	}
+	if strings.Index(got, id) > strings.Index(got, older) {
+		t.Fatalf("the newer session is not listed first:\n%s", got)
 	}
 	cmd = newRootCmd(strings.NewReader(""), &out)
 	cmd.SetArgs([]string{"history", "--data-dir", dir, "--kind", "meeting"})

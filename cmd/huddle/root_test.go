@@ -72,17 +72,22 @@ func TestStandupWithoutATerminalNeedsFlags(t *testing.T) {
 }
 
 func TestStandupRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{
-		{"--order", "loudest"},
-		{"--timebox", "0s", "--team", "x", "--members", "a"},
-		{"--at", "25:99", "--team", "x", "--members", "a"},
-		{"--resume", "--new"},
+	valid := []string{"--team", "x", "--members", "a"}
+	for _, tt := range []struct {
+		args []string
+		want string // in the error: the flag at fault
+	}{
+		{[]string{"--order", "loudest"}, "order"},
+		{[]string{"--timebox", "0s"}, "--timebox"},
+		{[]string{"--at", "25:99"}, "--at"},
+		{[]string{"--resume", "--new"}, "resume"},
 	} {
 		cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
-		cmd.SetArgs(append(args, "--data-dir", t.TempDir()))
+		cmd.SetArgs(append(append(tt.args, valid...), "--data-dir", t.TempDir()))
 		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		if err := cmd.ExecuteContext(context.Background()); err == nil {
-			t.Fatalf("%v: no error", args)
+		err := cmd.ExecuteContext(context.Background())
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Fatalf("%v: err = %v, want one about %s", tt.args, err, tt.want)
 		}
 	}
 }
