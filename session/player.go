@@ -29,11 +29,10 @@ type Player struct {
 	marks  []Mark
 	clock  *FakeClock
 
-	// fan keeps the subscriptions and the newest snapshot. It is a Room
-	// that is never opened: no store, no clock, no goroutine, only its
-	// lock, its mailboxes and its closed flag, so that a Subscription
-	// of a player behaves exactly like one of a Room.
-	fan *Room
+	// fan keeps the subscriptions and the newest snapshot, as a Room's
+	// does, so that a Subscription of a player behaves exactly like one
+	// of a Room.
+	fan *fanout
 
 	mu     sync.Mutex // guards state and pos; taken before fan.mu
 	state  *State     // the fold of events[:pos]; never published itself
@@ -61,7 +60,7 @@ func NewPlayer(id string, events []Event) *Player {
 		id:     id,
 		events: events,
 		clock:  NewFakeClock(time.Time{}),
-		fan:    &Room{subs: make(map[*Subscription]struct{})},
+		fan:    new(fanout),
 		state:  &State{ID: id},
 	}
 	fold := &State{ID: id}
@@ -94,13 +93,13 @@ func (p *Player) Clock() Clock { return p.clock }
 
 // Subscribe returns a subscription that receives the newest snapshot,
 // starting with the current one. After Close its channel is closed.
-func (p *Player) Subscribe() *Subscription { return p.fan.Subscribe() }
+func (p *Player) Subscribe() *Subscription { return p.fan.subscribe() }
 
 // Subscribers counts the open subscriptions.
-func (p *Player) Subscribers() int { return p.fan.Subscribers() }
+func (p *Player) Subscribers() int { return p.fan.count() }
 
 // Snapshot returns the state at the current position.
-func (p *Player) Snapshot() Snapshot { return p.fan.Snapshot() }
+func (p *Player) Snapshot() Snapshot { return p.fan.snapshot() }
 
 // Position returns the current position, the number of events applied,
 // and the number of events in the log.
@@ -183,14 +182,7 @@ func (p *Player) Close() error {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
-	f := p.fan
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.closed = true
-	for s := range f.subs {
-		s.close()
-	}
-	clear(f.subs)
+	p.fan.close()
 	return nil
 }
 
@@ -218,12 +210,5 @@ func (p *Player) apply(n int) {
 
 // publish hands subscribers a copy of the working state. p.mu is held.
 func (p *Player) publish() {
-	snap := Snapshot{State: p.state.Clone(), At: p.clock.Now()}
-	f := p.fan
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.snap = snap
-	for s := range f.subs {
-		s.put(snap)
-	}
+	p.fan.publish(Snapshot{State: p.state.Clone(), At: p.clock.Now()})
 }

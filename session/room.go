@@ -40,11 +40,10 @@ type Room struct {
 	onErr func(error)
 	salt  []byte // a retrospective's secret, while it runs
 
-	mu     sync.Mutex
+	mu     sync.Mutex // serialises commands; guards state and closed
 	state  *State
-	snap   Snapshot
-	subs   map[*Subscription]struct{}
 	closed bool
+	fan    fanout // the subscribers, with a lock of their own
 
 	kick   chan struct{}
 	cancel context.CancelFunc
@@ -69,7 +68,6 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		rand:  opt.Rand,
 		onErr: opt.Error,
 		state: Fold(id, events),
-		subs:  make(map[*Subscription]struct{}),
 		kick:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
 		ended: opt.Ended,
@@ -88,7 +86,7 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 			return nil, fmt.Errorf("load session %s: %w", id, err)
 		}
 	}
-	r.snap = Snapshot{State: r.state.Clone(), At: r.clock.Now()}
+	r.fan.publish(Snapshot{State: r.state.Clone(), At: r.clock.Now()})
 	runCtx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go r.run(runCtx)
@@ -110,11 +108,7 @@ func (r *Room) Clock() Clock { return r.clock }
 func (r *Room) ID() string { return r.state.ID }
 
 // Snapshot returns the newest published state.
-func (r *Room) Snapshot() Snapshot {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.snap
-}
+func (r *Room) Snapshot() Snapshot { return r.fan.snapshot() }
 
 // Submit decides a command for the actor and records its events. It
 // returns the Decide error for a rejected command, an ErrClosed error after
@@ -167,10 +161,7 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 			r.onErr(fmt.Errorf("forget the secret: %w", err))
 		}
 	}
-	r.snap = Snapshot{State: r.state.Clone(), At: now}
-	for s := range r.subs {
-		s.put(r.snap)
-	}
+	r.fan.publish(Snapshot{State: r.state.Clone(), At: now})
 	select {
 	case r.kick <- struct{}{}:
 	default:
@@ -232,27 +223,11 @@ func (r *Room) wait(ctx context.Context, d time.Duration) bool {
 }
 
 // Subscribers counts the open subscriptions.
-func (r *Room) Subscribers() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.subs)
-}
+func (r *Room) Subscribers() int { return r.fan.count() }
 
 // Subscribe returns a subscription that receives the newest snapshot,
 // starting with the current one.
-func (r *Room) Subscribe() *Subscription {
-	s := &Subscription{room: r, c: make(chan Snapshot, 1)}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		close(s.c)
-		s.done = true
-		return s
-	}
-	s.put(r.snap)
-	r.subs[s] = struct{}{}
-	return s
-}
+func (r *Room) Subscribe() *Subscription { return r.fan.subscribe() }
 
 // Close stops the room: its timer goroutine ends, subscriptions' channels
 // are closed and further commands fail with ErrClosed. The session stays in
@@ -262,25 +237,79 @@ func (r *Room) Close() error {
 	<-r.done
 	r.hooks.Wait()
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return nil
-	}
 	r.closed = true
-	for s := range r.subs {
+	r.mu.Unlock()
+	r.fan.close()
+	return nil
+}
+
+// fanout hands the newest snapshot to every subscriber. It has its own
+// lock, so reading the newest state or (un)subscribing never waits for a
+// command's store write; a Room and a Player publish through one.
+type fanout struct {
+	mu     sync.Mutex
+	snap   Snapshot
+	subs   map[*Subscription]struct{}
+	closed bool
+}
+
+// publish makes snap the newest state and puts it in every mailbox.
+func (f *fanout) publish(snap Snapshot) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.snap = snap
+	for s := range f.subs {
+		s.put(snap)
+	}
+}
+
+func (f *fanout) snapshot() Snapshot {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snap
+}
+
+func (f *fanout) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
+func (f *fanout) subscribe() *Subscription {
+	s := &Subscription{fan: f, c: make(chan Snapshot, 1)}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		close(s.c)
+		s.done = true
+		return s
+	}
+	s.put(f.snap)
+	if f.subs == nil {
+		f.subs = make(map[*Subscription]struct{})
+	}
+	f.subs[s] = struct{}{}
+	return s
+}
+
+// close ends every subscription, now and to come.
+func (f *fanout) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	for s := range f.subs {
 		s.close()
 	}
-	clear(r.subs)
-	return nil
+	clear(f.subs)
 }
 
 // Subscription is a one-slot mailbox of snapshots: publishing overwrites
 // an unread snapshot, so a slow reader skips to the newest state and never
 // blocks the room.
 type Subscription struct {
-	room *Room
+	fan  *fanout
 	c    chan Snapshot
-	done bool // guarded by room.mu
+	done bool // guarded by fan.mu
 }
 
 // C delivers snapshots; it is closed when the subscription or the room is
@@ -289,13 +318,13 @@ func (s *Subscription) C() <-chan Snapshot { return s.c }
 
 // Close ends the subscription.
 func (s *Subscription) Close() {
-	s.room.mu.Lock()
-	defer s.room.mu.Unlock()
-	delete(s.room.subs, s)
+	s.fan.mu.Lock()
+	defer s.fan.mu.Unlock()
+	delete(s.fan.subs, s)
 	s.close()
 }
 
-// put replaces the unread snapshot, if any. room.mu is held, so put is the
+// put replaces the unread snapshot, if any. fan.mu is held, so put is the
 // only sender and the drain-then-send never blocks.
 func (s *Subscription) put(snap Snapshot) {
 	select {

@@ -97,7 +97,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Park.SetEnabled(act)
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
-	k.HandOver.SetEnabled(fac && s.Facilitator != "" && hasOtherMember(s))
+	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
 	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) && !s.Created.IsZero() {
 		k.TakeOver.SetEnabled(true)
 	}
@@ -143,12 +143,13 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// hasOtherMember reports whether someone present could take the role.
-func hasOtherMember(s *session.State) bool {
+// presentMembers names the members here: who could take the role.
+func presentMembers(s *session.State) []string {
+	var out []string
 	for _, p := range s.Participants {
 		if p.Present && p.Role == session.Member {
-			return true
+			out = append(out, p.Name)
 		}
 	}
-	return false
+	return out
 }

@@ -301,13 +301,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openPrompt(newPrompt(promptEnd, "End the stand-up now? (y/n)", m.styles))
 	case key.Matches(msg, m.keys.HandOver):
 		p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
-		var here []string
-		for _, q := range m.state.Participants {
-			if q.Present && q.Role == session.Member {
-				here = append(here, q.Name)
-			}
-		}
-		p.input.SetSuggestions(here)
+		p.input.SetSuggestions(presentMembers(m.state))
 		return m.openPrompt(p)
 	case key.Matches(msg, m.keys.TakeOver):
 		return m, m.submit(session.TakeOver{}, "you facilitate now")

@@ -44,13 +44,7 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.End):
 		return m.ask(retroPrompt{ask: askEnd}, "End the retrospective now? (y/n)", "", nil)
 	case key.Matches(msg, k.HandOver):
-		var here []string
-		for _, q := range s.Participants {
-			if q.Present && q.Role == session.Member {
-				here = append(here, q.Name)
-			}
-		}
-		return m.ask(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", here)
+		return m.ask(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", presentMembers(s))
 	case key.Matches(msg, k.TakeOver):
 		return m, m.submit(session.TakeOver{}, "you facilitate now")
 	case key.Matches(msg, k.Next):

@@ -152,7 +152,7 @@ func (m Model) retroKeys() retroKeyMap {
 	}
 	k.Park.SetEnabled(act)
 	k.End.SetEnabled(fac)
-	k.HandOver.SetEnabled(fac && s.Facilitator != "" && hasOtherMember(s))
+	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
 	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) {
 		k.TakeOver.SetEnabled(true)
 	}

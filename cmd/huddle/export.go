@@ -73,11 +73,7 @@ FILE's ending (.json, .html, .csv) picks the format.`,
 				return err
 			}
 			defer st.Close()
-			info, err := findSession(cmd.Context(), st, ref)
-			if err != nil {
-				return err
-			}
-			events, err := st.Events(cmd.Context(), info.ID)
+			info, events, err := loadSession(cmd.Context(), st, ref)
 			if err != nil {
 				return err
 			}
@@ -91,6 +87,19 @@ FILE's ending (.json, .html, .csv) picks the format.`,
 	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown minutes), json (the full record), html (minutes with charts, one file) or csv (action items)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output (- is standard output)")
 	return cmd
+}
+
+// loadSession finds a session (see findSession) and loads its events.
+func loadSession(ctx context.Context, st session.Store, ref string) (session.Info, []session.Event, error) {
+	info, err := findSession(ctx, st, ref)
+	if err != nil {
+		return session.Info{}, nil, err
+	}
+	events, err := st.Events(ctx, info.ID)
+	if err != nil {
+		return session.Info{}, nil, fmt.Errorf("load session %s: %w", info.ID, err)
+	}
+	return info, events, nil
 }
 
 // findSession finds a session by id, by join code, or the newest one for

@@ -66,16 +66,12 @@ func runReplay(ctx context.Context, dataDir, ref string, speed float64, in io.Re
 		return err
 	}
 	defer st.Close()
-	info, err := findSession(ctx, st, ref)
+	info, events, err := loadSession(ctx, st, ref)
 	if errors.Is(err, session.ErrNotFound) && !strings.EqualFold(ref, "last") {
 		return fmt.Errorf("%w: no session %q (huddle history lists them)", session.ErrNotFound, ref)
 	}
 	if err != nil {
 		return err
-	}
-	events, err := st.Events(ctx, info.ID)
-	if err != nil {
-		return fmt.Errorf("load session %s: %w", info.ID, err)
 	}
 	if len(events) == 0 {
 		return fmt.Errorf("%w: session %s has no events to replay", session.ErrNotFound, info.ID)

@@ -35,11 +35,7 @@ SESSION is a session id, a join code, or last (the default).`,
 				return err
 			}
 			defer st.Close()
-			info, err := findSession(cmd.Context(), st, ref)
-			if err != nil {
-				return err
-			}
-			events, err := st.Events(cmd.Context(), info.ID)
+			info, events, err := loadSession(cmd.Context(), st, ref)
 			if err != nil {
 				return err
 			}
