@@ -19,4 +19,11 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrClosed: the room has been closed and takes no more commands.
 	ErrClosed = errors.New("room closed")
+	// ErrStore: the store could not save a command's events, so the
+	// command changed nothing (Room.Submit wraps the store's error in
+	// it); trying again later may work.
+	ErrStore = errors.New("could not save")
+	// ErrFull: the store has no space left (a full disk, or a database at
+	// its size limit). Stores wrap it in the error of the write.
+	ErrFull = errors.New("no space left")
 )

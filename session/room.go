@@ -112,9 +112,10 @@ func (r *Room) Snapshot() Snapshot { return r.fan.snapshot() }
 
 // Submit decides a command for the actor and records its events. It
 // returns the Decide error for a rejected command, an ErrClosed error after
-// Close, or the store's error; in every error case the command changed
-// nothing. Time-box expiries that were due are recorded first, whatever
-// becomes of the command, so that the log keeps the order things happened.
+// Close, or an ErrStore error wrapping the store's (ErrFull when it has no
+// space left); in every error case the command changed nothing. Time-box
+// expiries that were due are recorded first, whatever becomes of the
+// command, so that the log keeps the order things happened.
 func (r *Room) Submit(actor ParticipantID, c Command) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -144,7 +145,7 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	if err := r.store.Append(ctx, r.state.ID, events...); err != nil {
-		return fmt.Errorf("could not save, nothing changed: %w", err)
+		return fmt.Errorf("%w; nothing was changed: %w", ErrStore, err)
 	}
 	wasOpen := r.state.Phase != Closed
 	for _, e := range events {

@@ -50,7 +50,7 @@ func (s *submitter) loop() {
 		case <-s.stop:
 			return
 		case j := <-s.jobs:
-			j.done <- s.room.Submit(s.me, j.c)
+			j.done <- plainStoreError(s.room.Submit(s.me, j.c))
 		}
 	}
 }
@@ -76,6 +76,29 @@ func (s *submitter) send(c session.Command, notice string) tea.Cmd {
 		}
 	}
 }
+
+// plainStoreError words a store failure for the person whose command it
+// was: what went wrong and that nothing changed, without the store's
+// internals (session ids, SQLite codes), which the error still wraps.
+// Other errors pass through.
+func plainStoreError(err error) error {
+	if !errors.Is(err, session.ErrStore) {
+		return err
+	}
+	msg := "could not save (a storage error); nothing was changed, try again"
+	if errors.Is(err, session.ErrFull) {
+		msg = "could not save: the disk is full; nothing was changed"
+	}
+	return storeError{msg: msg, err: err}
+}
+
+type storeError struct {
+	msg string
+	err error
+}
+
+func (e storeError) Error() string { return e.msg }
+func (e storeError) Unwrap() error { return e.err }
 
 // errSlowDown is what a participant sees past their action rate.
 var errSlowDown = errors.New("slow down: too many actions at once; try again in a moment")

@@ -279,7 +279,7 @@ ON CONFLICT (name) DO UPDATE SET
 	created = excluded.created, updated = excluded.updated, keys = excluded.keys`,
 		t.Name, string(members), string(agreements), created, updated, string(keys))
 	if err != nil {
-		return fmt.Errorf("put team %q: %w", t.Name, err)
+		return fmt.Errorf("put team %q: %w", t.Name, mapErr(err))
 	}
 	return nil
 }
@@ -668,17 +668,45 @@ func isConstraint(err error) bool {
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
 
-// mapErr turns a uniqueness violation into an ErrConflict error.
+// mapErr turns a uniqueness violation into an ErrConflict error and a
+// full database or disk (SQLITE_FULL, which SQLite also reports when a
+// write fails for want of space) into an ErrFull one that keeps the
+// driver's error.
 func mapErr(err error) error {
 	var se *msqlite.Error
 	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		switch code := se.Code(); {
+		case code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, code == sqlite3.SQLITE_CONSTRAINT_UNIQUE:
 			return fmt.Errorf("%w: %v", session.ErrConflict, err)
+		case code&0xff == sqlite3.SQLITE_FULL:
+			return fmt.Errorf("%w: %w", session.ErrFull, err)
 		}
 	}
 	return err
 }
+
+// LimitPages caps the database at n pages (SQLite's max_page_count) for
+// the writes of this Store, so that a full disk can be tried without
+// filling one: a write that needs more pages fails with an ErrFull error
+// and changes nothing. A cap below the file's current size is raised to
+// it; n <= 0 lifts the cap. It returns the cap in force. Nothing in huddle
+// sets a cap; tests do.
+func (s *Store) LimitPages(ctx context.Context, n int64) (int64, error) {
+	if n <= 0 {
+		n = maxPages
+	}
+	// PRAGMA takes no parameters; n is an int64. The pragma holds for the
+	// connection, and the writer has exactly one, kept open.
+	var got int64
+	if err := s.w.QueryRowContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", n)).Scan(&got); err != nil {
+		return 0, fmt.Errorf("limit pages: %w", err)
+	}
+	return got, nil
+}
+
+// maxPages is SQLite's largest page count (SQLITE_MAX_PAGE_COUNT), its
+// default cap.
+const maxPages = 0xfffffffe
 
 // nanos returns t as Unix nanoseconds, and whether that is exactly t.
 func nanos(t time.Time) (int64, bool) {
@@ -719,7 +747,7 @@ func (s *Store) Secret(ctx context.Context, id string) ([]byte, error) {
 		if isConstraint(err) {
 			return nil, fmt.Errorf("secret: %w: session %q", session.ErrNotFound, id)
 		}
-		return nil, fmt.Errorf("secret: %w", err)
+		return nil, fmt.Errorf("secret: %w", mapErr(err))
 	}
 	var secret []byte
 	if err := s.w.QueryRowContext(ctx, `SELECT secret FROM secrets WHERE session_id = ?`, id).Scan(&secret); err != nil {
