@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,7 @@ type testClient struct {
 	user string
 
 	conn  *ssh.Client  // the SSH connection; stays usable after CloseChannel
+	gate  *gatedConn   // its TCP connection, whose reading StopSocket stops
 	sess  *ssh.Session // the session channel
 	stdin io.Writer
 
@@ -164,15 +166,22 @@ func tryDialTest(tb testing.TB, addr, user string, key ssh.Signer, opts ...clien
 	if key != nil {
 		auth = append(auth, ssh.PublicKeys(key))
 	}
-	conn, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
+	tcp, err := net.DialTimeout("tcp", addr, testClientHangGuard)
+	if err != nil {
+		return nil, err
+	}
+	gate := &gatedConn{Conn: tcp, closing: make(chan struct{})}
+	sc, chans, reqs, err := ssh.NewClientConn(gate, addr, &ssh.ClientConfig{
 		User:            user,
 		Auth:            auth,
 		HostKeyCallback: ssh.InsecureIgnoreHostKey(),
 		Timeout:         testClientHangGuard,
 	})
 	if err != nil {
+		_ = tcp.Close()
 		return nil, err
 	}
+	conn := ssh.NewClient(sc, chans, reqs)
 	sess, stdin, stdout, stderr, err := openTestSession(conn, cfg)
 	if err != nil {
 		_ = conn.Close()
@@ -189,6 +198,7 @@ func tryDialTest(tb testing.TB, addr, user string, key ssh.Signer, opts ...clien
 		tb:         tb,
 		user:       user,
 		conn:       conn,
+		gate:       gate,
 		sess:       sess,
 		stdin:      stdin,
 		emu:        emu,
@@ -620,6 +630,39 @@ func (c *testClient) StopReading() {
 	}
 }
 
+// StopSocket stops reading the TCP connection itself, for good: the
+// kernel's buffers fill and the server's writes block, like a laptop
+// that was suspended. Close still ends the client.
+func (c *testClient) StopSocket() {
+	c.gate.mu.Lock()
+	defer c.gate.mu.Unlock()
+	c.gate.stopped = true
+	if tcp, ok := c.gate.Conn.(*net.TCPConn); ok {
+		_ = tcp.SetReadBuffer(4096) // less for the kernel to take in on our behalf
+	}
+}
+
+// gatedConn is the client's TCP connection, whose reads block once
+// stopped, until the client is closed.
+type gatedConn struct {
+	net.Conn
+	closing chan struct{}
+
+	mu      sync.Mutex
+	stopped bool
+}
+
+func (g *gatedConn) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	stopped := g.stopped
+	g.mu.Unlock()
+	if stopped {
+		<-g.closing
+		return 0, net.ErrClosed
+	}
+	return g.Conn.Read(p)
+}
+
 // ResumeReading undoes StopReading.
 func (c *testClient) ResumeReading() {
 	c.pauseMu.Lock()
@@ -641,6 +684,7 @@ func (c *testClient) CloseChannel() {
 func (c *testClient) Close() {
 	c.closeOnce.Do(func() {
 		close(c.closing) // releases a stopped reader and forwardReplies
+		close(c.gate.closing)
 		_ = c.conn.Close()
 		done := make(chan struct{})
 		go func() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -57,10 +58,72 @@ func (s *Server) interactive(next ssh.Handler) ssh.Handler {
 			return
 		}
 		defer s.untrack(c)
-		run := bubbletea.MiddlewareWithProgramHandler(func(ssh.Session) *tea.Program { return p })
-		run(func(ssh.Session) {})(sess)
+		c.run(p)
 		c.goodbye()
 		next(sess)
+	}
+}
+
+// resizeEvery is the shortest time between two window changes passed on
+// to a program: a client that floods window-change requests costs one
+// repaint per interval, not one per request.
+const resizeEvery = 100 * time.Millisecond
+
+// run runs the program until it ends, as wish's bubbletea middleware does,
+// except that window changes are passed on at most every resizeEvery,
+// the newest size winning.
+func (c *conn) run(p *tea.Program) {
+	_, winch, _ := c.sess.Pty()
+	ctx, cancel := context.WithCancel(c.sess.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		forwardResizes(ctx, p, winch)
+	}()
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		c.s.log.Debug("program", "user", c.user, "err", err)
+	}
+	p.Kill() // restores nothing over SSH, but ends a program that did not
+	cancel()
+	<-done
+}
+
+// forwardResizes passes the client's window changes to the program until
+// ctx ends, then tells the program to quit.
+func forwardResizes(ctx context.Context, p *tea.Program, winch <-chan ssh.Window) {
+	var (
+		pending *ssh.Window
+		last    time.Time
+		wait    = time.NewTimer(0)
+	)
+	defer wait.Stop()
+	<-wait.C
+	send := func() {
+		p.Send(tea.WindowSizeMsg{Width: pending.Width, Height: pending.Height})
+		pending, last = nil, time.Now()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			p.Quit()
+			return
+		case w, ok := <-winch:
+			if !ok {
+				winch = nil
+				continue
+			}
+			first := pending == nil
+			pending = &w
+			if since := time.Since(last); since >= resizeEvery {
+				send()
+			} else if first {
+				wait.Reset(resizeEvery - since)
+			}
+		case <-wait.C:
+			if pending != nil {
+				send()
+			}
+		}
 	}
 }
 
@@ -104,7 +167,7 @@ func (c *conn) program() (*tea.Program, error) {
 		// A client that closed its channel but kept the connection is
 		// noticed at the first failed write: the program ends. (When the
 		// connection itself ends, wish's middleware quits the program.)
-		tea.WithOutput(failWriter{w: c.sess, fail: func() {
+		tea.WithOutput(failWriter{w: stallWriter{w: c.sess, after: c.s.cfg.StallTimeout, evict: c.evict}, fail: func() {
 			c.cancel()
 			go p.Quit() // not from inside the renderer's write
 		}}),
@@ -232,6 +295,36 @@ func (c *conn) close() {
 		c.s.hub.Evict(e.room.ID())
 	}
 	c.entered = nil
+}
+
+// evict closes the connection of a client that stopped taking its output.
+// Closing the network connection fails the blocked write, which ends the
+// program and, through close, the participant's presence; it never waits
+// on anything the blocked write holds.
+func (c *conn) evict() {
+	c.s.log.Warn("evicting a client that stopped reading", "user", c.user, "key", c.key,
+		"remote", c.sess.RemoteAddr().String(), "after", c.s.cfg.StallTimeout)
+	c.cancel()
+	if sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
+		_ = sc.Close()
+	}
+}
+
+// stallWriter calls evict when one write has blocked for longer than
+// after: the client stopped reading its SSH channel (its window is full)
+// while its connection lives on. A client that stops reading its socket
+// altogether is cut off by the connection's own write deadline (see
+// countedConn).
+type stallWriter struct {
+	w     io.Writer
+	after time.Duration
+	evict func()
+}
+
+func (s stallWriter) Write(p []byte) (int, error) {
+	t := time.AfterFunc(s.after, s.evict)
+	defer t.Stop()
+	return s.w.Write(p)
 }
 
 // failWriter cancels the program when a write fails.

@@ -3,6 +3,7 @@ package sshserver
 import (
 	"net"
 	"sync"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
@@ -12,17 +13,22 @@ import (
 // per remote address and in all. A connection over a cap is closed at
 // once, so a flood of connections that never finish their handshake
 // cannot use up the server's file descriptors.
+//
+// It also bounds every write to a connection by stall: a client that
+// stops reading its socket (its kernel buffers full) fails the write that
+// blocks, which ends its SSH connection and with it every session on it.
 type limitListener struct {
 	net.Listener
 	perIP, total int
+	stall        time.Duration
 
 	mu  sync.Mutex
 	n   map[string]int
 	all int
 }
 
-func newLimitListener(ln net.Listener, perIP, total int) *limitListener {
-	return &limitListener{Listener: ln, perIP: perIP, total: total, n: map[string]int{}}
+func newLimitListener(ln net.Listener, perIP, total int, stall time.Duration) *limitListener {
+	return &limitListener{Listener: ln, perIP: perIP, total: total, stall: stall, n: map[string]int{}}
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {
@@ -41,7 +47,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		l.n[ip]++
 		l.all++
 		l.mu.Unlock()
-		return &countedConn{Conn: c, release: func() { l.release(ip) }}, nil
+		return &countedConn{Conn: c, stall: l.stall, release: func() { l.release(ip) }}, nil
 	}
 }
 
@@ -56,8 +62,21 @@ func (l *limitListener) release(ip string) {
 
 type countedConn struct {
 	net.Conn
+	stall   time.Duration
 	once    sync.Once
 	release func()
+}
+
+// Write gives up on a client that has not taken its bytes within the
+// stall time. (The SSH library's idle timeout sets deadlines too, before
+// it calls this; this deadline is the nearer one while a write is on.)
+func (c *countedConn) Write(p []byte) (int, error) {
+	if c.stall > 0 {
+		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.stall)); err != nil {
+			return 0, err
+		}
+	}
+	return c.Conn.Write(p)
 }
 
 func (c *countedConn) Close() error {

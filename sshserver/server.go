@@ -42,6 +42,10 @@ type Config struct {
 	// ConnsPerAddress caps open connections from one address, handshakes
 	// included; 0: 30.
 	ConnsPerAddress int
+	// StallTimeout is how long a write to one client may block before the
+	// client is taken for gone (a suspended laptop, a stuck network) and
+	// its connection is closed; 0: 15s. Nobody else ever waits on it.
+	StallTimeout time.Duration
 	// Ended, if set, is called when a session ends (see
 	// session.RoomOptions.Ended), e.g. to export it.
 	Ended func(id string)
@@ -97,6 +101,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	}
 	if cfg.ConnsPerAddress <= 0 {
 		cfg.ConnsPerAddress = 30
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = 15 * time.Second
 	}
 	if cfg.AllowAnonymous && cfg.AuthorizedKeys != nil {
 		return nil, errors.New("sshserver: anonymous login would let in people the authorized keys leave out; choose one")
@@ -172,7 +179,7 @@ func (s *Server) allowKey(_ ssh.Context, key ssh.PublicKey) bool {
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
-	err := s.ssh.Serve(newLimitListener(ln, s.cfg.ConnsPerAddress, s.cfg.MaxSessions+s.cfg.ConnsPerAddress))
+	err := s.ssh.Serve(newLimitListener(ln, s.cfg.ConnsPerAddress, s.cfg.MaxSessions+s.cfg.ConnsPerAddress, s.cfg.StallTimeout))
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}

@@ -30,6 +30,16 @@ type testServer struct {
 
 func startServer(t *testing.T, dir string, tweak func(*Config)) *testServer {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startServerOn(t, dir, ln, tweak)
+}
+
+// startServerOn is startServer on a listener of the test's own.
+func startServerOn(t *testing.T, dir string, ln net.Listener, tweak func(*Config)) *testServer {
+	t.Helper()
 	st, err := sqlite.Open(filepath.Join(dir, "huddle.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -43,10 +53,6 @@ func startServer(t *testing.T, dir string, tweak func(*Config)) *testServer {
 		tweak(&cfg)
 	}
 	srv, err := New(cfg, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

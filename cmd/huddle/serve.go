@@ -22,6 +22,7 @@ type serveFlags struct {
 	maxSessions    int
 	idleTimeout    time.Duration
 	allowAnonymous bool
+	stallTimeout   time.Duration
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -56,14 +57,15 @@ people rejoin with the same command and are back where they were.`,
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
 	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
+	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant whose terminal has taken none of its output for this long (a suspended laptop)")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
 
 func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	logger := log.NewWithOptions(os.Stderr, log.Options{Prefix: "huddle", ReportTimestamp: true})
-	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
-		return errors.New("--max-sessions and --idle-timeout must be positive")
+	if f.maxSessions <= 0 || f.idleTimeout <= 0 || f.stallTimeout <= 0 {
+		return errors.New("--max-sessions, --idle-timeout and --stall-timeout must be positive")
 	}
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
@@ -87,7 +89,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	}
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
-		IdleTimeout: f.idleTimeout, Logger: logger, Ended: ended,
+		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: ended,
 	}
 	if f.authorizedKeys != "" {
 		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {

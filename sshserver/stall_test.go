@@ -1,0 +1,183 @@
+package sshserver
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+)
+
+// A participant who stops taking their output — the SSH channel (the
+// window fills) or the whole TCP socket (the kernel's buffers fill, as
+// with a suspended laptop) — must not hold up anyone: the room goes on,
+// newcomers get in, and the stuck connection is closed once a write to it
+// has blocked for the stall timeout, which marks the participant away.
+func TestClientThatStopsReadingIsEvicted(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		stop func(*testClient)
+	}{
+		{"socket", (*testClient).StopSocket},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const stall = time.Second
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts := startServerOn(t, t.TempDir(), smallSendBuffers{ln}, func(c *Config) {
+				c.Actions, c.ActionBurst = 1000, 1000
+				c.StallTimeout = stall
+			})
+			code := ts.newStandupCode("--team t --members Ann,Bob,Cem,Dee")
+			a := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code))
+			a.WaitFor("waiting room", "· facilitator")
+			b := dialTest(t, ts.addr, "bob", newTestKey(t), withCommand("join "+code))
+			// A wide screen full of topics: every repaint sends the stuck
+			// client kilobytes, more than the small buffers hold.
+			stuck := dialTest(t, ts.addr, "cem", newTestKey(t), withCommand("join "+code), withSize(200, 60))
+			a.WaitFor("Here (3)")
+			a.Press("n")
+			stuck.WaitFor("rounds")
+			for i := range 20 {
+				a.Press("p")
+				a.Type(fmt.Sprintf("\x1b[200~topic %02d, long enough to fill a good part of a very wide line with glyphs\x1b[201~", i))
+				a.Press("enter")
+			}
+			stuck.WaitFor("topic 19")
+
+			tc.stop(stuck)
+			start := time.Now()
+			// The stuck client asks for repaints of its screen (its requests
+			// still reach the server) without reading any of them.
+			quit, resized := make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(resized)
+				for i := 0; ; i++ {
+					select {
+					case <-quit:
+						return
+					case <-time.After(30 * time.Millisecond):
+						if stuck.sess.WindowChange(60-i%2, 200) != nil {
+							return // the server closed the connection
+						}
+					}
+				}
+			}()
+			defer func() { close(quit); <-resized }()
+
+			// Meanwhile the room goes on, and a newcomer gets in.
+			a.Press("p")
+			a.Type("\x1b[200~while cem is stuck\x1b[201~")
+			a.Press("enter")
+			b.WaitFor("while cem is stuck")
+			d := dialTest(t, ts.addr, "dee", newTestKey(t), withCommand("join "+code))
+			d.WaitFor("while cem is stuck", "Dee · member")
+			joined := time.Since(start)
+
+			// The stuck connection is closed: Cem is marked away.
+			a.WaitFor("Cem (away)")
+			took := time.Since(start)
+			if n := ts.srv.sessions.Load(); n != 3 {
+				t.Errorf("%d SSH sessions open after the eviction, want 3 (Ann, Bob, Dee)", n)
+			}
+			t.Logf("newcomer in after %v; stuck client evicted after %v (stall timeout %v)", joined.Round(time.Millisecond), took.Round(time.Millisecond), stall)
+			if took < stall {
+				t.Errorf("evicted after %v, before the stall timeout of %v: not for stalling", took, stall)
+			}
+		})
+	}
+}
+
+// smallSendBuffers gives each accepted connection a small kernel send
+// buffer, so that a client that stops reading fills it with kilobytes, not
+// megabytes.
+type smallSendBuffers struct{ net.Listener }
+
+func (l smallSendBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tcp, ok := c.(*net.TCPConn); ok {
+		_ = tcp.SetWriteBuffer(8192)
+	}
+	return c, err
+}
+
+// A write that blocks for longer than the stall time (a client that stopped
+// reading its SSH channel, whose window is full) evicts; writes that go
+// through never do.
+func TestStallWriterEvictsABlockedWrite(t *testing.T) {
+	evicted := make(chan time.Time, 1)
+	r, w := io.Pipe()
+	sw := stallWriter{w: w, after: 50 * time.Millisecond, evict: func() {
+		evicted <- time.Now()
+		_ = r.CloseWithError(errors.New("evicted")) // as closing the connection fails the write
+	}}
+
+	go func() { _, _ = io.ReadFull(r, make([]byte, 5)) }()
+	if _, err := sw.Write([]byte("hello")); err != nil {
+		t.Fatalf("a write that was read: %v", err)
+	}
+	time.Sleep(100 * time.Millisecond) // twice the stall time after a write that went through
+	select {
+	case <-evicted:
+		t.Fatal("evicted after a write that went through")
+	default:
+	}
+
+	start := time.Now()
+	_, err := sw.Write([]byte("nobody reads this")) // blocks until evict fails it
+	if err == nil {
+		t.Fatal("the blocked write succeeded")
+	}
+	at := <-evicted
+	if took := at.Sub(start); took < 50*time.Millisecond {
+		t.Errorf("evicted after %v, before the stall time", took)
+	}
+}
+
+// Window changes reach the program at most every resizeEvery, the newest
+// size winning; the last one is never lost.
+func TestResizesAreCoalesced(t *testing.T) {
+	got := make(chan tea.WindowSizeMsg, 100)
+	p := tea.NewProgram(resizeRecorder{got}, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithoutSignalHandler())
+	go func() { _, _ = p.Run() }()
+	defer p.Kill()
+
+	winch := make(chan ssh.Window)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go forwardResizes(ctx, p, winch)
+	for i := range 200 {
+		winch <- ssh.Window{Width: 10 + i, Height: 5}
+	}
+	deadline := time.After(5 * time.Second)
+	var seen []int
+	for len(seen) == 0 || seen[len(seen)-1] != 209 {
+		select {
+		case m := <-got:
+			seen = append(seen, m.Width)
+		case <-deadline:
+			t.Fatalf("the last size never arrived; saw %v", seen)
+		}
+	}
+	if len(seen) > 20 {
+		t.Errorf("%d of 200 window changes reached the program, want them coalesced: %v", len(seen), seen)
+	}
+}
+
+type resizeRecorder struct{ got chan<- tea.WindowSizeMsg }
+
+func (r resizeRecorder) Init() tea.Cmd { return nil }
+func (r resizeRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(tea.WindowSizeMsg); ok && m.Height == 5 {
+		r.got <- m
+	}
+	return r, nil
+}
+func (r resizeRecorder) View() tea.View { return tea.NewView("") }
