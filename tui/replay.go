@@ -209,8 +209,7 @@ func (r ReplayModel) render() string {
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), r.footer(w)
 	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
-	body := lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).Render(m.body(w, bodyHeight))
-	return m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, header, body, footer))
+	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
 }
 
 // footer is the status line, "replay · 12:04:33 · event 57 of 230 · ×10 ·

@@ -128,21 +128,29 @@ func (m Model) parkingPanel(w, h int, title string) string {
 	slices.Reverse(open)
 	if h < 4 {
 		var topics []string
-		for _, it := range open {
+		for n, it := range open {
+			if n > w/3 { // more than the line could show
+				break
+			}
 			topics = append(topics, "#"+itoa(it.ID)+" "+it.Topic)
 		}
 		return truncate(st.PanelTitle.Render(title+" ("+itoa(len(open))+"): ")+st.Text.Render(strings.Join(topics, " · ")), w)
 	}
 	inner := w - 4
+	heading := title + " (" + itoa(len(open)) + ")"
+	shown := open
+	if room := h - 3; len(open) > room { // the border and the heading take three lines
+		heading += " · newest " + itoa(room) + ", " + itoa(len(open)-room) + " more"
+		shown = open[:room]
+	}
 	var lines []string
-	for _, it := range open {
+	for _, it := range shown {
 		line := st.Subtle.Render("#"+itoa(it.ID)+" ") + st.Text.Render(it.Topic)
 		if len(it.Stay) > 0 {
 			line += st.Subtle.Render(" · stays: " + personNames(it.Stay))
 		}
 		lines = append(lines, truncate(line, inner))
 	}
-	heading := title + " (" + itoa(len(open)) + ")"
 	if len(lines) == 0 {
 		hint := "empty · press p to park a topic that goes too deep"
 		if m.role() == session.Observer {
@@ -150,11 +158,7 @@ func (m Model) parkingPanel(w, h int, title string) string {
 		}
 		lines = []string{st.Subtle.Render(hint)}
 	}
-	if room := h - 3; len(lines) > room { // the border and the heading take three lines
-		heading += " · newest " + itoa(room) + ", " + itoa(len(lines)-room) + " more"
-		lines = lines[:room]
-	}
-	return st.Panel.Width(w).Render(truncate(st.PanelTitle.Render(heading), inner) + "\n" + strings.Join(lines, "\n"))
+	return st.panel(w, append([]string{truncate(st.PanelTitle.Render(heading), inner)}, lines...))
 }
 
 // absentNames lists who is missing, marking those who were here and left.

@@ -2,13 +2,16 @@ package tui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Styles holds every themed style of the interface. Each program has its
 // own, made by NewStyles for its terminal's background.
 type Styles struct {
+	dark bool // made for a dark background
 	App        lipgloss.Style
 	Title      lipgloss.Style
 	Team       lipgloss.Style
@@ -28,7 +31,7 @@ type Styles struct {
 	Paused     lipgloss.Style
 	Error      lipgloss.Style
 	Notice     lipgloss.Style
-	Panel      lipgloss.Style
+	Panel      lipgloss.Style // the border's colour: see panel
 	PanelTitle lipgloss.Style
 	Prompt     lipgloss.Style
 	Badge      lipgloss.Style
@@ -51,6 +54,7 @@ func NewStyles(isDark bool) Styles {
 	blue := ld(lipgloss.Color("25"), lipgloss.Color("75"))
 
 	s := Styles{
+		dark: isDark,
 		CalmColor:  green,
 		WarnColor:  yellow,
 		OverColor:  red,
@@ -75,9 +79,29 @@ func NewStyles(isDark bool) Styles {
 	s.Paused = lipgloss.NewStyle().Bold(true).Foreground(blue)
 	s.Error = lipgloss.NewStyle().Foreground(red)
 	s.Notice = lipgloss.NewStyle().Foreground(green)
-	s.Panel = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(ld(lipgloss.Color("250"), lipgloss.Color("239"))).Padding(0, 1)
+	s.Panel = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("250"), lipgloss.Color("239")))
 	s.PanelTitle = lipgloss.NewStyle().Bold(true).Foreground(yellow)
 	s.Prompt = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Badge = lipgloss.NewStyle().Foreground(ld(lipgloss.Color("255"), lipgloss.Color("235"))).Background(accent).Padding(0, 1)
 	return s
+}
+
+// panel draws lines in a rounded box w cells wide with a cell of padding
+// on either side, as a lipgloss border would, but measuring each line
+// only once: the parking lot is on every participant's screen.
+func (s Styles) panel(w int, lines []string) string {
+	inner := max(0, w-4)
+	rule := strings.Repeat("─", max(0, w-2))
+	side := s.Panel.Render("│")
+	var b strings.Builder
+	b.WriteString(s.Panel.Render("╭" + rule + "╮"))
+	for _, l := range lines {
+		n := ansi.StringWidth(l)
+		if n > inner {
+			l, n = truncate(l, inner), inner
+		}
+		b.WriteString("\n" + side + " " + l + strings.Repeat(" ", inner-n) + " " + side)
+	}
+	b.WriteString("\n" + s.Panel.Render("╰"+rule+"╯"))
+	return b.String()
 }

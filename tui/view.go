@@ -38,9 +38,42 @@ func (m Model) render() string {
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), m.footer(w)
 	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
-	body := m.body(w, bodyHeight)
-	body = lipgloss.NewStyle().Height(bodyHeight).MaxHeight(bodyHeight).Render(body)
-	return m.styles.App.Render(lipgloss.JoinVertical(lipgloss.Left, header, body, footer))
+	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
+}
+
+// frame lays out a screen: the header, the body cut or padded to h lines,
+// and the footer, each line indented by the App style's padding. It is
+// plain string work on purpose: styling the whole screen with lipgloss
+// would measure the width of every line again, on every frame of every
+// participant.
+func frame(header, body, footer string, h int) string {
+	var b strings.Builder
+	b.Grow(len(header) + len(body) + len(footer) + 2*(h+8))
+	line := func(l string) {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteByte(' ')
+		b.WriteString(l)
+	}
+	for l := range strings.SplitSeq(header, "\n") {
+		line(l)
+	}
+	n := 0
+	for l := range strings.SplitSeq(body, "\n") {
+		if n == h {
+			break
+		}
+		line(l)
+		n++
+	}
+	for ; n < h; n++ {
+		line("")
+	}
+	for l := range strings.SplitSeq(footer, "\n") {
+		line(l)
+	}
+	return b.String()
 }
 
 // bodySize is the width and height left for the phase's body.
@@ -112,6 +145,13 @@ func (m Model) footer(w int) string {
 }
 
 func (m Model) body(w, h int) string {
+	if k, ok := m.cachedBody(w, h); ok {
+		return sharedBody(k, func() string { return m.drawBody(w, h) })
+	}
+	return m.drawBody(w, h)
+}
+
+func (m Model) drawBody(w, h int) string {
 	if m.state.Config.Kind == session.Retro && m.state.Phase != session.Closed {
 		return m.retroView(w, h)
 	}

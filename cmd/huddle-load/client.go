@@ -1,0 +1,256 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"golang.org/x/crypto/ssh"
+)
+
+// participant is one simulated person: a real SSH connection with its own
+// ed25519 key and a pty, whose output rebuilds a screen in a terminal
+// emulator, the way their terminal would show it.
+type participant struct {
+	name string
+	room *room
+	conn *ssh.Client
+	tcp  *gatedConn
+	sess *ssh.Session
+	in   io.WriteCloser
+
+	inMu sync.Mutex // typed keys and the emulator's replies
+
+	emuMu    sync.Mutex
+	emu      *vt.Emulator
+	lastSeen int // the last round whose marker this screen showed (reader only)
+	ended    chan struct{}
+}
+
+// gatedConn is the participant's TCP connection; a stalled participant
+// stops reading it, for good, like a suspended laptop.
+type gatedConn struct {
+	net.Conn
+	stopped atomic.Bool
+	closing chan struct{}
+}
+
+func (g *gatedConn) Read(p []byte) (int, error) {
+	if g.stopped.Load() {
+		<-g.closing
+		return 0, net.ErrClosed
+	}
+	return g.Conn.Read(p)
+}
+
+func (g *gatedConn) Close() error {
+	select {
+	case <-g.closing:
+	default:
+		close(g.closing)
+	}
+	return g.Conn.Close()
+}
+
+// newKey makes a fresh ed25519 identity.
+func newKey() (ssh.Signer, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return ssh.NewSignerFromKey(priv)
+}
+
+// dial opens an SSH connection from the loopback source address src.
+func dial(addr string, src net.IP, user string, key ssh.Signer, timeout time.Duration) (*ssh.Client, *gatedConn, error) {
+	d := net.Dialer{Timeout: timeout, LocalAddr: &net.TCPAddr{IP: src}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := &gatedConn{Conn: c, closing: make(chan struct{})}
+	_ = c.SetDeadline(time.Now().Add(timeout))
+	sc, chans, reqs, err := ssh.NewClientConn(g, addr, &ssh.ClientConfig{
+		User:            user,
+		Auth:            []ssh.AuthMethod{ssh.PublicKeys(key)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), // loopback only: our own server
+		Timeout:         timeout,
+	})
+	if err != nil {
+		_ = c.Close()
+		return nil, nil, err
+	}
+	_ = c.SetDeadline(time.Time{})
+	return ssh.NewClient(sc, chans, reqs), g, nil
+}
+
+// command runs a non-interactive command and returns its output.
+func command(addr string, src net.IP, key ssh.Signer, cmd string, timeout time.Duration) (string, error) {
+	conn, _, err := dial(addr, src, "loadgen", key, timeout)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	s, err := conn.NewSession()
+	if err != nil {
+		return "", err
+	}
+	out, err := s.CombinedOutput(cmd)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w: %s", cmd, err, strings.TrimSpace(string(out)))
+	}
+	return string(out), nil
+}
+
+// join connects a participant to the room's session with a 120×40 pty.
+func join(addr string, src net.IP, name string, r *room, size [2]int, timeout time.Duration) (*participant, error) {
+	key, err := newKey()
+	if err != nil {
+		return nil, err
+	}
+	conn, g, err := dial(addr, src, name, key, timeout)
+	if err != nil {
+		return nil, err
+	}
+	p := &participant{name: name, room: r, conn: conn, tcp: g, ended: make(chan struct{})}
+	if err := p.start(size[0], size[1]); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *participant) start(width, height int) error {
+	s, err := p.conn.NewSession()
+	if err != nil {
+		return err
+	}
+	modes := ssh.TerminalModes{ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
+	if err := s.RequestPty("xterm-256color", height, width, modes); err != nil {
+		return err
+	}
+	if p.in, err = s.StdinPipe(); err != nil {
+		return err
+	}
+	out, err := s.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := s.Start("join " + p.room.code); err != nil {
+		return err
+	}
+	p.sess = s
+	p.emu = vt.NewEmulator(width, height)
+	go p.replies()
+	go p.read(out)
+	return nil
+}
+
+// replies answers the terminal queries the program makes (colours,
+// capabilities), as a terminal would.
+func (p *participant) replies() {
+	buf := make([]byte, 1024)
+	for {
+		n, err := p.emu.Read(buf)
+		if n > 0 {
+			_ = p.send(buf[:n])
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// read feeds the output to the screen, and after each chunk looks for the
+// room's current marker.
+func (p *participant) read(out io.Reader) {
+	defer close(p.ended)
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := out.Read(buf)
+		if n > 0 {
+			p.emuMu.Lock()
+			_, _ = p.emu.Write(buf[:n])
+			now := time.Now()
+			if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p {
+				if strings.Contains(p.emu.String(), rd.marker) {
+					p.lastSeen = rd.id
+					rd.saw(now)
+				}
+			}
+			p.emuMu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// send writes keys to the session.
+func (p *participant) send(b []byte) error {
+	p.inMu.Lock()
+	defer p.inMu.Unlock()
+	_, err := p.in.Write(b)
+	return err
+}
+
+// screen is the participant's screen as text.
+func (p *participant) screen() string {
+	p.emuMu.Lock()
+	defer p.emuMu.Unlock()
+	return p.emu.String()
+}
+
+// waitFor waits until the screen shows want.
+func (p *participant) waitFor(want string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(p.screen(), want) {
+		select {
+		case <-p.ended:
+			return fmt.Errorf("%s: the session ended before the screen showed %q", p.name, want)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: the screen did not show %q: %w", p.name, want, errTimeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return nil
+}
+
+// stall stops reading the socket for good.
+func (p *participant) stall() {
+	p.tcp.stopped.Store(true)
+	if tcp, ok := p.tcp.Conn.(*net.TCPConn); ok {
+		_ = tcp.SetReadBuffer(4096)
+	}
+}
+
+// alive reports whether the server still holds the connection: a stalled
+// participant cannot read, so it probes by writing.
+func (p *participant) alive() bool {
+	_, _, err := p.conn.SendRequest("keepalive@huddle-load", false, nil)
+	return err == nil
+}
+
+func (p *participant) close() {
+	_ = p.conn.Close()
+	_ = p.tcp.Close()
+	select {
+	case <-p.ended:
+	case <-time.After(2 * time.Second):
+	}
+	p.emuMu.Lock()
+	_ = p.emu.Close() // ends the replies goroutine
+	p.emuMu.Unlock()
+}
+
+var errTimeout = errors.New("timed out")

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The generator against the real server: every round's marker reaches
+// every other participant, and the report has the figures it promises.
+func TestLoadAgainstHuddleServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs huddle serve")
+	}
+	bin := filepath.Join(t.TempDir(), "huddle")
+	if out, err := exec.Command("go", "build", "-o", bin, "../huddle").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cfg := config{spawn: bin, n: 6, r: 2, rounds: 4, stalled: 1, pause: 10 * time.Millisecond,
+		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.connected != cfg.n+cfg.stalled {
+		t.Errorf("connected %d, want %d", rep.connected, cfg.n+cfg.stalled)
+	}
+	// Two sessions of three: each round, two others see the marker.
+	if want := cfg.r * cfg.rounds * 2; len(rep.deliveries) != want || rep.missed != 0 || len(rep.errors) != 0 {
+		t.Errorf("%d deliveries, %d missed, errors %v; want %d, none, none", len(rep.deliveries), rep.missed, rep.errors, want)
+	}
+	if len(rep.rounds) != cfg.r*cfg.rounds {
+		t.Errorf("%d complete rounds, want %d", len(rep.rounds), cfg.r*cfg.rounds)
+	}
+	for _, d := range rep.deliveries {
+		if d <= 0 {
+			t.Fatalf("a delivery took %v", d)
+		}
+	}
+	if rep.rssBase <= 0 || rep.rssJoined <= rep.rssBase {
+		t.Errorf("server memory: %d before, %d after the joins", rep.rssBase, rep.rssJoined)
+	}
+	if len(rep.stalled) != 1 {
+		t.Errorf("%d stalled participants reported, want 1", len(rep.stalled))
+	}
+	var out bytes.Buffer
+	rep.print(&out, cfg)
+	for _, want := range []string{"7 of 7", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	for _, c := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50 * time.Millisecond}, {95, 95 * time.Millisecond}, {99, 99 * time.Millisecond}, {100, 100 * time.Millisecond}, {0, time.Millisecond}} {
+		if got := percentile(ds, c.p); got != c.want {
+			t.Errorf("p%v = %v, want %v", c.p, got, c.want)
+		}
+	}
+	if percentile(nil, 50) != 0 {
+		t.Error("percentile of nothing is not 0")
+	}
+}
+
+func TestOnlyLoopback(t *testing.T) {
+	for _, addr := range []string{"10.0.0.1:2222", "example.com:22", "[2001:db8::1]:22", "nonsense"} {
+		c := config{addr: addr, n: 4, r: 1, rounds: 1, perSource: 10, width: 80, height: 24}
+		if err := c.check(); err == nil {
+			t.Errorf("--addr %s accepted", addr)
+		}
+	}
+	c := config{addr: "127.0.0.1:2222", n: 4, r: 1, rounds: 1, perSource: 10, width: 80, height: 24}
+	if err := c.check(); err != nil {
+		t.Errorf("loopback refused: %v", err)
+	}
+}

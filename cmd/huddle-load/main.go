@@ -1,0 +1,115 @@
+// Command huddle-load is huddle's load generator: N simulated participants,
+// each a real SSH client with its own ed25519 key and a 120×40 pty, join R
+// stand-ups on a running `huddle serve` on the loopback interface. In
+// rounds, one participant of each session (in turn) parks a topic carrying
+// a unique marker; the generator measures the time until every other
+// participant's screen (rebuilt by a terminal emulator) shows it.
+// Every participant has a 120×40 terminal unless -width and -height say
+// otherwise.
+//
+// It reports the fan-out latency (p50/p95/p99/max per delivery, and the
+// time until the last participant of a round saw the marker), the
+// connection set-up rate, errors, and the server's resident memory per
+// connected participant from /proc/PID/status. With --stalled, extra
+// participants join the first session and then stop reading their TCP
+// socket, like suspended laptops; the report says whether and when the
+// server closed their connections.
+//
+//	go build -o huddle ./cmd/huddle
+//	go run ./cmd/huddle-load --spawn ./huddle -n 200 -r 1
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	addr      string
+	spawn     string
+	pid       int
+	n, r      int
+	rounds    int
+	stalled   int
+	pause     time.Duration
+	timeout   time.Duration
+	duration  time.Duration
+	perSource int
+	width     int
+	height    int
+	stall     time.Duration
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.addr, "addr", "", "address of a running huddle serve (loopback only), e.g. 127.0.0.1:2222")
+	flag.StringVar(&cfg.spawn, "spawn", "", "path of a huddle binary to start (huddle serve on a free loopback port, in a temporary data directory) instead of --addr")
+	flag.IntVar(&cfg.pid, "pid", 0, "process id of the server at --addr, for its memory (with --spawn it is known)")
+	flag.IntVar(&cfg.n, "n", 50, "participants")
+	flag.IntVar(&cfg.r, "r", 1, "sessions the participants are spread over")
+	flag.IntVar(&cfg.rounds, "rounds", 50, "rounds per session: one topic parked and seen by all")
+	flag.IntVar(&cfg.stalled, "stalled", 0, "extra participants in the first session that stop reading their socket once joined")
+	flag.DurationVar(&cfg.pause, "pause", 100*time.Millisecond, "pause between a session's rounds")
+	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest wait for a connection, a screen or a marker")
+	flag.DurationVar(&cfg.duration, "duration", 10*time.Minute, "the whole run ends after this long, whatever is left")
+	flag.IntVar(&cfg.width, "width", 120, "each participant's terminal width")
+	flag.IntVar(&cfg.height, "height", 40, "each participant's terminal height")
+	flag.DurationVar(&cfg.stall, "stall-timeout", 0, "with --spawn: the server's --stall-timeout (0: its default)")
+	flag.IntVar(&cfg.perSource, "per-source", 10, "connections per loopback source address (the server limits connections per address)")
+	flag.Usage = func() {
+		fmt.Fprintf(os.Stderr, "Usage: huddle-load [flags]\n\nLoad-tests huddle serve with simulated SSH participants (loopback only).\n\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if err := cfg.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "huddle-load:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
+	defer cancel()
+	rep, err := run(ctx, cfg)
+	if rep != nil {
+		rep.print(os.Stdout, cfg)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "huddle-load:", err)
+		os.Exit(1)
+	}
+}
+
+func (c *config) check() error {
+	switch {
+	case c.n < 2:
+		return errors.New("-n must be at least 2: someone parks, someone sees")
+	case c.r < 1 || c.n/c.r < 2:
+		return errors.New("-r must leave at least 2 participants per session")
+	case c.rounds < 1 || c.stalled < 0 || c.perSource < 1 || c.perSource > 30:
+		return errors.New("-rounds must be positive, -stalled not negative, -per-source between 1 and 30")
+	case c.width < 60 || c.height < 16 || c.width > 500 || c.height > 200:
+		return errors.New("-width and -height must be between 60×16 (huddle's smallest screen) and 500×200")
+	case (c.addr == "") == (c.spawn == ""):
+		return errors.New("give either --addr of a running server or --spawn with a huddle binary")
+	case c.n+c.stalled > 250*c.perSource:
+		return errors.New("too many participants for the loopback source addresses")
+	}
+	if c.addr != "" {
+		host, _, err := net.SplitHostPort(c.addr)
+		if err != nil {
+			return fmt.Errorf("--addr: %w", err)
+		}
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("--addr %s: only loopback addresses are load-tested (127.0.0.1, ::1)", c.addr)
+		}
+	}
+	return nil
+}

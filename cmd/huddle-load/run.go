@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// room is one session under load.
+type room struct {
+	code    string
+	members []*participant
+	current atomic.Pointer[round]
+}
+
+// round is one marker on its way to every other member of a room.
+type round struct {
+	id     int
+	marker string
+	sender *participant
+	t0     time.Time // when the key that parks it was sent
+	want   int
+
+	mu   sync.Mutex
+	lat  []time.Duration
+	done chan struct{}
+}
+
+func (rd *round) saw(at time.Time) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	rd.lat = append(rd.lat, at.Sub(rd.t0))
+	if len(rd.lat) == rd.want {
+		close(rd.done)
+	}
+}
+
+func (rd *round) results() []time.Duration {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	return append([]time.Duration(nil), rd.lat...)
+}
+
+// report is what a run measured.
+type report struct {
+	mu          sync.Mutex
+	deliveries  []time.Duration // one per participant per round
+	rounds      []time.Duration // per round: until the last participant saw it
+	connects    []time.Duration // per participant: dial to the session on screen
+	connectWall time.Duration   // all participants connected
+	errors      map[string]int
+	missed      int // markers never seen within the timeout
+
+	rssBase, rssJoined, rssEnd int64 // server VmRSS, bytes
+	hwm                        int64
+	roundsWall                 time.Duration // the rounds, start to end
+	serverCPU, loadCPU         time.Duration // CPU time used during the rounds
+	connected                  int
+	stalled                    []stalledResult
+	elapsed                    time.Duration
+}
+
+type stalledResult struct {
+	evicted bool
+	after   time.Duration
+}
+
+func (r *report) fail(kind string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.errors == nil {
+		r.errors = map[string]int{}
+	}
+	r.errors[kind+": "+shortErr(err)]++
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// source is the loopback address participant i connects from: the server
+// limits connections per address, as it should.
+func source(addr string, i, per int) net.IP {
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); ip == nil || ip.To4() == nil {
+		return nil
+	}
+	n := 10 + i/per
+	return net.IPv4(127, 0, byte(n/250), byte(n%250+1))
+}
+
+func run(ctx context.Context, cfg config) (*report, error) {
+	rep := &report{}
+	start := time.Now()
+	defer func() { rep.elapsed = time.Since(start) }()
+	if cfg.spawn != "" {
+		srv, err := spawn(cfg)
+		if err != nil {
+			return nil, err
+		}
+		defer srv.stop()
+		cfg.addr, cfg.pid = srv.addr, srv.cmd.Process.Pid
+	}
+	t := cfg.timeout
+
+	// Sessions, opened as a scheduler would.
+	rooms := make([]*room, cfg.r)
+	for i := range rooms {
+		key, err := newKey()
+		if err != nil {
+			return nil, err
+		}
+		src := net.IPv4(127, 1, byte(i/250), byte(i%250+1))
+		if source(cfg.addr, 0, 1) == nil {
+			src = nil
+		}
+		out, err := command(cfg.addr, src, key, fmt.Sprintf("new standup --team load-%s-%d --turn 60m --timebox 120m", randWord(4), i), t)
+		if err != nil {
+			return nil, fmt.Errorf("opening session %d: %w", i+1, err)
+		}
+		code, _, _ := strings.Cut(out, "\n")
+		rooms[i] = &room{code: strings.TrimSpace(code)}
+	}
+	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
+	rep.rssBase, _ = rss(cfg.pid)
+
+	// The first member of each room joins first and facilitates.
+	var all []*participant
+	defer func() {
+		for _, p := range all {
+			p.close()
+		}
+	}()
+	var allMu sync.Mutex
+	joinOne := func(i int, r *room, wait string) (*participant, error) {
+		began := time.Now()
+		p, err := join(cfg.addr, source(cfg.addr, i, cfg.perSource), fmt.Sprintf("p%04d", i), r, [2]int{cfg.width, cfg.height}, t)
+		if err != nil {
+			rep.fail("connect", err)
+			return nil, err
+		}
+		allMu.Lock()
+		all = append(all, p)
+		allMu.Unlock()
+		if err := p.waitFor(wait, t); err != nil {
+			rep.fail("join", err)
+			return nil, err
+		}
+		rep.mu.Lock()
+		rep.connects = append(rep.connects, time.Since(began))
+		rep.mu.Unlock()
+		return p, nil
+	}
+	joinStart := time.Now()
+	for i, r := range rooms {
+		p, err := joinOne(i, r, "facilitator")
+		if err != nil {
+			return rep, fmt.Errorf("the first participant of session %d: %w", i+1, err)
+		}
+		r.members = append(r.members, p)
+	}
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i := cfg.r; i < cfg.n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		r := rooms[i%cfg.r]
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if p, err := joinOne(i, r, "waiting room"); err == nil {
+				mu.Lock()
+				r.members = append(r.members, p)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	rep.connectWall = time.Since(joinStart)
+
+	// Start every stand-up.
+	for i, r := range rooms {
+		if err := r.members[0].send([]byte("n")); err != nil {
+			return rep, err
+		}
+		if err := r.members[0].waitFor("Turn 1", t); err != nil {
+			return rep, fmt.Errorf("session %d did not start: %w", i+1, err)
+		}
+	}
+
+	// Stalled participants: in, then never read again.
+	var stalled []*participant
+	for j := range cfg.stalled {
+		p, err := joinOne(cfg.n+j, rooms[0], "Turn 1")
+		if err != nil {
+			continue
+		}
+		stalled = append(stalled, p)
+	}
+	rep.connected = len(all)
+	rep.rssJoined, _ = rss(cfg.pid)
+	stallStart := time.Now()
+	evicted := make([]atomic.Int64, len(stalled)) // nanoseconds after stallStart, 0 while held
+	for _, p := range stalled {
+		p.stall()
+	}
+	stopProbe := make(chan struct{})
+	var probes sync.WaitGroup
+	for k, p := range stalled {
+		probes.Add(1)
+		go func() {
+			defer probes.Done()
+			tick := time.NewTicker(250 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stopProbe:
+					return
+				case <-tick.C:
+					if !p.alive() {
+						evicted[k].Store(int64(time.Since(stallStart)))
+						return
+					}
+				}
+			}
+		}()
+	}
+
+	// Rounds, all sessions at once.
+	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pid), ownCPU(), time.Now()
+	for _, r := range rooms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.rounds(ctx, cfg, rep)
+		}()
+	}
+	wg.Wait()
+	rep.roundsWall = time.Since(roundsStart)
+	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pid)-cpuServer0, ownCPU()-cpuLoad0
+	close(stopProbe)
+	probes.Wait()
+	for k := range stalled {
+		ns := evicted[k].Load()
+		rep.stalled = append(rep.stalled, stalledResult{evicted: ns > 0, after: time.Duration(ns)})
+	}
+	rep.rssEnd, rep.hwm = rss(cfg.pid)
+	return rep, ctx.Err()
+}
+
+// rounds runs the room's rounds: the members take turns parking a topic
+// with a fresh marker, and every other member's screen must show it.
+func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
+	for i := 1; i <= cfg.rounds && ctx.Err() == nil; i++ {
+		sender := r.members[i%len(r.members)]
+		marker := "mk" + strconv.Itoa(i) + randWord(6)
+		if err := sender.send([]byte("p" + marker)); err != nil {
+			rep.fail("send", err)
+			continue
+		}
+		// The prompt echoes on the sender's screen only; wait for it so
+		// that the time counts from the key that parks the topic.
+		if err := sender.waitFor(marker, cfg.timeout); err != nil {
+			rep.fail("prompt", err)
+			_ = sender.send([]byte("\x1b"))
+			continue
+		}
+		rd := &round{id: i, marker: marker, sender: sender, want: len(r.members) - 1, done: make(chan struct{}), t0: time.Now()}
+		r.current.Store(rd)
+		if err := sender.send([]byte("\r")); err != nil {
+			rep.fail("send", err)
+		}
+		select {
+		case <-rd.done:
+		case <-time.After(cfg.timeout):
+		case <-ctx.Done():
+		}
+		r.current.Store(nil)
+		lat := rd.results()
+		rep.mu.Lock()
+		rep.deliveries = append(rep.deliveries, lat...)
+		if len(lat) == rd.want {
+			rep.rounds = append(rep.rounds, maxOf(lat))
+		} else {
+			rep.missed += rd.want - len(lat)
+		}
+		rep.mu.Unlock()
+		time.Sleep(cfg.pause)
+	}
+}
+
+func maxOf(ds []time.Duration) time.Duration {
+	var m time.Duration
+	for _, d := range ds {
+		m = max(m, d)
+	}
+	return m
+}
+
+func randWord(n int) string {
+	const letters = "abcdefghjkmnpqrstuvwxyz"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = letters[int(b[i])%len(letters)]
+	}
+	return string(b)
+}
+
+// rss reads the resident set size and its high-water mark of a process.
+func rss(pid int) (cur, hwm int64) {
+	if pid <= 0 {
+		return 0, 0
+	}
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) < 1 {
+			continue
+		}
+		n, _ := strconv.ParseInt(f[0], 10, 64)
+		switch k {
+		case "VmRSS":
+			cur = n * 1024
+		case "VmHWM":
+			hwm = n * 1024
+		}
+	}
+	return cur, hwm
+}
+
+// cpuTime is the user and system CPU time a process has used so far.
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses.
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100 // clock ticks (USER_HZ = 100 on Linux)
+}
+
+// ownCPU is the CPU time this process has used so far.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// server is a huddle serve the generator started.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+	dir  string
+}
+
+func spawn(cfg config) (*server, error) {
+	dir, err := os.MkdirTemp("", "huddle-load-")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(cfg.spawn, "serve", "--listen", addr, "--data-dir", dir,
+		"--max-sessions", strconv.Itoa(cfg.n+cfg.stalled+cfg.r+20))
+	if cfg.stall > 0 {
+		cmd.Args = append(cmd.Args, "--stall-timeout", cfg.stall.String())
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", cfg.spawn, err)
+	}
+	s := &server{cmd: cmd, addr: addr, dir: dir}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("huddle serve did not listen on %s (see its log in %s)", addr, dir)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	_ = os.RemoveAll(s.dir)
+}
