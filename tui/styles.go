@@ -11,7 +11,7 @@ import (
 // Styles holds every themed style of the interface. Each program has its
 // own, made by NewStyles for its terminal's background.
 type Styles struct {
-	dark bool // made for a dark background
+	dark       bool // made for a dark background
 	App        lipgloss.Style
 	Title      lipgloss.Style
 	Team       lipgloss.Style
@@ -54,7 +54,7 @@ func NewStyles(isDark bool) Styles {
 	blue := ld(lipgloss.Color("25"), lipgloss.Color("75"))
 
 	s := Styles{
-		dark: isDark,
+		dark:       isDark,
 		CalmColor:  green,
 		WarnColor:  yellow,
 		OverColor:  red,
