@@ -1,6 +1,8 @@
 package session
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -255,4 +257,30 @@ func (c *textCleaner) put(r rune) {
 	if c.n >= c.max {
 		c.full = true
 	}
+}
+
+// Printable returns s with everything a terminal could act on or hide
+// written out as a Go escape sequence, for messages that quote what someone
+// sent: every rune that strconv.IsPrint refuses (C0 and C1 controls, ESC,
+// DEL, bidi and other format characters, white space other than the ASCII
+// space, private-use and unassigned code points) as \x1b, \u202e, \n and
+// the like, and every byte that is not part of valid UTF-8 as \xNN. Unlike
+// CleanText it drops nothing, and text that is printable already comes
+// back as it is.
+func Printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case strconv.IsPrint(r):
+			b.WriteString(s[i : i+size])
+		default:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -156,7 +157,51 @@ func FuzzCleanText(f *testing.F) {
 		if again := CleanText(got, max); again != got {
 			t.Errorf("not idempotent: CleanText(%+q, %d) = %+q, then %+q", s, max, got, again)
 		}
+		// The other way to make text from outside safe on a terminal:
+		// Printable shows all of it, escaped, and keeps what is clean.
+		p := Printable(s)
+		checkPrintable(t, s, p)
+		if again := Printable(p); again != p {
+			t.Errorf("not idempotent: Printable(%+q) = %+q, then %+q", s, p, again)
+		}
+		if Printable(got) != got {
+			t.Errorf("Printable(%+q) = %+q: it changes clean text", got, Printable(got))
+		}
 	})
+}
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"Jörg 🚀 日本語 a<b>&\"c\" \\", "Jörg 🚀 日本語 a<b>&\"c\" \\"},
+		{"copy\x1b]52;c;cm0gLXJmIH4=\x07me", `copy\x1b]52;c;cm0gLXJmIH4=\ame`},
+		{"\u202eevil", `\u202eevil`},
+		{"\x9b31m \u009b31m", `\x9b31m \u009b31m`},
+		{"a\x00b\x7fc\td\ne", `a\x00b\x7fc\td\ne`},
+		{"a\xffb\xc3(", `a\xffb\xc3(`},
+		{"a\u00a0b\u2028c", `a\u00a0b\u2028c`},
+		{"\U000E0001\uE000", `\U000e0001\ue000`},
+	} {
+		got := Printable(tc.in)
+		if got != tc.want {
+			t.Errorf("Printable(%+q) = %q, want %q", tc.in, got, tc.want)
+		}
+		checkPrintable(t, tc.in, got)
+	}
+}
+
+// checkPrintable fails t unless out, the result of Printable(in), is UTF-8
+// made only of what strconv.IsPrint accepts.
+func checkPrintable(t *testing.T, in, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("Printable(%+q) = %+q: invalid UTF-8", in, out)
+	}
+	for _, r := range out {
+		if !strconv.IsPrint(r) {
+			t.Fatalf("Printable(%+q) = %+q: contains %U", in, out, r)
+		}
+	}
 }
 
 // checkClean fails t unless out, the result of CleanText(in, max), has the

@@ -202,7 +202,8 @@ func EncodePayload(p Payload) ([]byte, error) {
 }
 
 // DecodePayload rebuilds a payload from its type name and JSON body. An
-// unknown type or a malformed body is an ErrInvalid error.
+// unknown type or a malformed body is an ErrInvalid error, whose text shows
+// what the body holds only through Printable.
 func DecodePayload(t EventType, data []byte) (Payload, error) {
 	newP, ok := payloadTypes[t]
 	if !ok {
@@ -210,7 +211,9 @@ func DecodePayload(t EventType, data []byte) (Payload, error) {
 	}
 	p := newP()
 	if err := json.Unmarshal(data, p); err != nil {
-		return nil, fmt.Errorf("%w: decode %s: %v", ErrInvalid, t, err)
+		// The decoder's errors may quote the body, and time's do so with
+		// DEL unescaped.
+		return nil, fmt.Errorf("%w: decode %s: %s", ErrInvalid, t, Printable(err.Error()))
 	}
 	return p, nil
 }

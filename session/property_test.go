@@ -1,11 +1,13 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -196,23 +198,47 @@ func FuzzDecodePayload(f *testing.F) {
 	}
 	f.Add("parked", []byte(`{"item":1,"topic":"x","phase":"nope"}`))
 	f.Add("resolved", []byte(`{"status":"sent-to-retro"}`))
+	// Nasty text: escape sequences (escaped, as JSON must), bidi override,
+	// C1 CSI as UTF-8 and as a raw byte, NUL, invalid UTF-8, long text,
+	// deep nesting, huge numbers.
+	f.Add("parked", []byte(`{"item":1,"topic":"\u001b]52;c;cm0gLXJmIH4=\u0007"}`))
+	f.Add("parked", []byte("{\"item\":1,\"topic\":\"\u202eevil \u009b2J \x9b2J\"}"))
+	f.Add("parked", []byte("{\"item\":1,\"topic\":\"a\u0000b\xff\xfe\"}"))
+	f.Add("parked", []byte(`{"item":1,"topic":"`+strings.Repeat("x", 5000)+`"}`))
+	f.Add("parked", []byte(`{"item":1e400,"topic":[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]}`))
+	f.Add("arrived\x1b[2J", []byte(`{}`))
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
 		p, err := DecodePayload(EventType(typ), data)
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("decode error %v is not ErrInvalid", err)
 			}
+			checkPrintableError(t, err)
 			return
 		}
 		if p.Type() != EventType(typ) {
 			t.Fatalf("decoded %s as %s", typ, p.Type())
 		}
+		// What is accepted is stored as EncodePayload writes it; that
+		// must decode again, to a payload that encodes to the same bytes
+		// (and so folds the same way).
 		b, err := EncodePayload(p)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("an accepted %s payload cannot be encoded: %v", typ, err)
 		}
-		if _, err := DecodePayload(p.Type(), b); err != nil {
-			t.Fatalf("re-decoding an encoded payload failed: %v", err)
+		again, err := DecodePayload(p.Type(), b)
+		if err != nil {
+			t.Fatalf("re-decoding an encoded payload failed: %v\n%s", err, b)
+		}
+		if again.Type() != p.Type() {
+			t.Fatalf("re-decoded %s as %s", p.Type(), again.Type())
+		}
+		b2, err := EncodePayload(again)
+		if err != nil {
+			t.Fatalf("a re-decoded %s payload cannot be encoded: %v", typ, err)
+		}
+		if !bytes.Equal(b, b2) {
+			t.Fatalf("a %s payload changes on its way through the store:\n%s\n%s", typ, b, b2)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package sshserver
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -28,11 +27,11 @@ type target struct {
 // (Not from the connection's context: over a multiplexed connection the
 // next session would inherit it.)
 func targetOf(sess ssh.Session) (target, bool) {
-	args := sess.Command()
-	if len(args) == 2 && (args[0] == "join" || args[0] == "watch") {
-		return target{code: args[1], observer: args[0] == "watch"}, true
+	cmd, err := parseCommand(sess.Command())
+	if err != nil || cmd.verb != verbJoin {
+		return target{}, false
 	}
-	return target{}, false
+	return cmd.target, true
 }
 
 const usage = `huddle over SSH
@@ -55,28 +54,24 @@ const usage = `huddle over SSH
 // to the interactive program. Anything else is an error with exit status 2.
 func (s *Server) route(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		args := sess.Command()
-		if len(args) == 0 {
-			next(sess)
-			return
-		}
+		cmd, err := parseCommand(sess.Command())
 		var status int
-		switch args[0] {
-		case "join", "watch":
-			if len(args) != 2 {
-				status = fail(sess, 2, "usage: %s CODE", args[0])
-				break
-			}
+		var refused *commandError
+		switch {
+		case errors.As(err, &refused):
+			io.WriteString(sess.Stderr(), refused.text)
+			status = refused.status
+		case err != nil:
+			status = fail(sess, 2, "%v", err)
+		case cmd.verb == verbLobby, cmd.verb == verbJoin:
 			next(sess) // the program reads its target with targetOf
 			return
-		case "new":
-			status = s.cmdNew(sess, args[1:])
-		case "export":
-			status = s.cmdExport(sess, args[1:])
-		case "help", "--help", "-h":
+		case cmd.verb == verbNew:
+			status = s.cmdNew(sess, cmd)
+		case cmd.verb == verbExport:
+			status = s.cmdExport(sess, cmd)
+		case cmd.verb == verbHelp:
 			io.WriteString(sess, usage)
-		default:
-			status = fail(sess, 2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 		}
 		_ = sess.Exit(status)
 	}
@@ -88,76 +83,12 @@ func fail(sess ssh.Session, status int, format string, args ...any) int {
 	return status
 }
 
-func (s *Server) cmdNew(sess ssh.Session, args []string) int {
-	if len(args) == 0 || (args[0] != "standup" && args[0] != "retro") {
-		return fail(sess, 2, "usage: new standup|retro --team NAME [flags]; see help")
-	}
-	kind := session.Standup
-	if args[0] == "retro" {
-		kind = session.Retro
-	}
-	fs := flag.NewFlagSet("new "+args[0], flag.ContinueOnError)
-	fs.SetOutput(sess.Stderr())
-	team := fs.String("team", "", "the team")
-	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
-	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
-	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
-	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
-	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
-	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
-	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
-	columns := fs.String("columns", "", "retro: the columns of a custom format, comma-separated")
-	votes := fs.Int("votes", session.DefaultVoteBudget, "retro: dots per person")
-	voteCap := fs.Int("vote-cap", 0, "retro: most dots per person on one topic (0: no cap)")
-	topic := fs.Duration("topic", 5*time.Minute, "retro: time-box per discussed topic")
-	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
-	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
-	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
-	phases := fs.String("phases", "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return fail(sess, 2, "unexpected %q", session.CleanName(fs.Arg(0)))
-	}
-	if session.CleanName(*team) == "" {
-		return fail(sess, 2, "--team is required")
-	}
-	ord, err := session.ParseOrder(*order)
-	if err != nil {
-		return fail(sess, 2, "%v", err)
-	}
-	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
-		return fail(sess, 2, "time-boxes must not be negative and --votes must be at least 1")
-	}
-	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
-		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
-	if kind == session.Retro {
-		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
-			return fail(sess, 2, "%v", err)
-		}
-		if sp.format, err = session.ParseFormat(*format); err != nil {
-			return fail(sess, 2, "%v", err)
-		}
-		sp.columns = splitNames(*columns)
-		if len(sp.columns) > 0 {
-			sp.format = session.Custom
-		}
-		if _, err := session.Columns(sp.format, sp.columns); err != nil {
-			return fail(sess, 2, "%v", err)
-		}
-	}
-	if *at != "" {
+// cmdNew opens the session a parsed new command asks for.
+func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
+	sp := cmd.spec
+	if cmd.hasAt {
 		now := s.now()
-		t, err := time.ParseInLocation("15:04", *at, now.Location())
-		if err != nil {
-			return fail(sess, 2, "--at %q: want HH:MM", session.CleanName(*at))
-		}
-		sp.at = time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location())
-	}
-	sp.members = splitNames(*members)
-	if name := session.CleanName(*facilitator); name != "" {
-		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
+		sp.at = time.Date(now.Year(), now.Month(), now.Day(), cmd.at.Hour(), cmd.at.Minute(), 0, 0, now.Location())
 	}
 	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
 	defer cancel()
@@ -171,52 +102,24 @@ func (s *Server) cmdNew(sess ssh.Session, args []string) int {
 		host, port = h, p
 	}
 	what := "stand-up"
-	if kind == session.Retro {
+	if sp.kind == session.Retro {
 		what = "retrospective"
 	}
 	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, what, info.Team, port, host, info.Code)
 	return 0
 }
 
-func splitNames(list string) []string {
-	var out []string
-	for _, m := range strings.Split(list, ",") {
-		if m = session.CleanName(m); m != "" {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func (s *Server) cmdExport(sess ssh.Session, args []string) int {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(sess.Stderr())
-	format := fs.String("format", "md", "md, json, html or csv")
-	// The code may come before or after the flags.
-	var code string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		code, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if code == "" && fs.NArg() == 1 {
-		code = fs.Arg(0)
-	} else if fs.NArg() > 0 || code == "" {
-		return fail(sess, 2, "usage: export CODE [--format md|json|html|csv]")
-	}
-	norm, ok := session.ParseJoinCode(code)
-	if !ok {
-		return fail(sess, 1, "no session has the join code %q", session.CleanName(code))
-	}
+// cmdExport writes the minutes (or the record) a parsed export command
+// asks for.
+func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
-	info, err := s.store.SessionByCode(ctx, norm)
+	info, err := s.store.SessionByCode(ctx, cmd.norm)
 	if errors.Is(err, session.ErrNotFound) {
 		if !s.codes.allow(hostOf(sess.RemoteAddr())) {
 			return fail(sess, 1, "too many wrong join codes; try again later")
 		}
-		return fail(sess, 1, "no session has the join code %q", session.CleanName(code))
+		return fail(sess, 1, "no session has the join code %q", session.CleanName(cmd.code))
 	}
 	if err != nil {
 		return fail(sess, 1, "%v", err)
@@ -230,10 +133,10 @@ func (s *Server) cmdExport(sess ssh.Session, args []string) int {
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}
-	if !slices.Contains(export.Formats, *format) {
-		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(*format), strings.Join(export.Formats, ", "))
+	if !slices.Contains(export.Formats, cmd.format) {
+		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(cmd.format), strings.Join(export.Formats, ", "))
 	}
-	err = export.Write(sess, *format, info, events)
+	err = export.Write(sess, cmd.format, info, events)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}

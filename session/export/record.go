@@ -81,7 +81,26 @@ type Record struct {
 //     time of the "ended" event;
 //   - a "state" that differs from the fold of the events;
 //   - events that session.State.Apply panics on.
+//
+// What the record holds shows in the error's text only through
+// session.Printable, so that the text is safe to print on a terminal.
 func ReadRecord(r io.Reader) (Record, error) {
+	rec, err := readRecord(r)
+	if err != nil {
+		return Record{}, printableError{err}
+	}
+	return rec, nil
+}
+
+// printableError shows an error with session.Printable: a refusal may quote
+// what the record holds (a key, a version, a value the JSON decoder
+// quotes raw), and whoever imports it reads the refusal on a terminal.
+type printableError struct{ err error }
+
+func (e printableError) Error() string { return session.Printable(e.err.Error()) }
+func (e printableError) Unwrap() error { return e.err }
+
+func readRecord(r io.Reader) (Record, error) {
 	body, err := io.ReadAll(io.LimitReader(r, int64(maxSize)+1))
 	if err != nil {
 		return Record{}, fmt.Errorf("read record: %w", err)
@@ -159,7 +178,7 @@ func recordVersion(body []byte) (int, error) {
 	var v int
 	if err := json.Unmarshal(head.Version, &v); err != nil {
 		return 0, fmt.Errorf("%w: %w: not a huddle record: its version %s is not a whole number (this huddle reads versions 1 to %d)",
-			session.ErrInvalid, ErrVersion, head.Version, RecordVersion)
+			session.ErrInvalid, ErrVersion, clip(string(head.Version)), RecordVersion)
 	}
 	switch {
 	case v > RecordVersion:

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"huddle/session"
 	"huddle/session/sqlite"
@@ -624,9 +626,11 @@ func TestTheRecordStateCarriesEveryFieldOfTheState(t *testing.T) {
 }
 
 // FuzzReadRecord feeds ReadRecord anything: it must never panic, must
-// refuse with an ErrInvalid error, and what it accepts must be written
+// refuse with an ErrInvalid error whose text is safe to print on a
+// terminal, and what it accepts must hold only text that CleanText keeps
+// as it is, in events numbered from 1 that Info counts, must be written
 // back (JSON) as a record it accepts again, to the same bytes, and must
-// make Markdown minutes.
+// make minutes in every format, free of terminal controls.
 func FuzzReadRecord(f *testing.F) {
 	// Small, compact seeds, most without their state: the fuzzer
 	// minimizes every input that finds new code, in time that grows with
@@ -667,6 +671,18 @@ func FuzzReadRecord(f *testing.F) {
 		compact(edit(f, record(su[:1]), func(r map[string]any) { r["huddle_record"] = 2 })),
 		[]byte(`{"huddle_record":1,"session":{},"events":[{}]}`),
 		[]byte(`{}`),
+		// What a refusal might quote: escape sequences, C1 controls
+		// (raw and as UTF-8), bidi overrides, NUL, invalid UTF-8.
+		[]byte("{\"huddle_record\":{\"\":\"\xc2\x9b2J\"}}"),
+		[]byte("{\"huddle_record\":[\"\x9b31m\",\"\xff\"]}"),
+		[]byte("{\"huddle_record\":1,\"\xe2\x80\xaeevil\":1}"),
+		[]byte("{\"huddle_record\":1,\"session\":{\"team\":\"\x1b]52;c;cm0gLXJmIH4=\x07\"}}"),
+		[]byte(`{"huddle_record":1,"session":{"team":"\u001b]52;c;cm0gLXJmIH4=\u0007"}}`),
+		compact(edit(f, record(su[:1]), func(r map[string]any) {
+			r["state"].(map[string]any)["\u009b[2J"] = "\u202e\x1b]52;c;AA==\a"
+		})),
+		[]byte("{\"huddle_record\":1,\"events\":[{\"type\":\"\xc2\x9b\",\"data\":{}}]}"),
+		[]byte("{\"huddle_record\":1,\"events\":[{\"time\":\"\x00\"}]}"),
 	} {
 		f.Add(seed)
 	}
@@ -676,7 +692,23 @@ func FuzzReadRecord(f *testing.F) {
 			if !errors.Is(err, session.ErrInvalid) {
 				t.Fatalf("refused without ErrInvalid: %v", err)
 			}
+			if bad := unprintable(err.Error(), "\n\t"); bad >= 0 {
+				t.Fatalf("the refusal %+q holds %U", err.Error(), bad)
+			}
 			return
+		}
+		if len(rec.Events) == 0 || rec.Info.Events != int64(len(rec.Events)) || rec.Events[0].Type() != "created" {
+			t.Fatalf("accepted %d events, Info counts %d", len(rec.Events), rec.Info.Events)
+		}
+		for i, e := range rec.Events {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("accepted event %d with seq %d", i+1, e.Seq)
+			}
+			eachString(reflect.ValueOf(e), func(s string) {
+				if session.CleanText(s, session.DefaultMaxText) != s {
+					t.Fatalf("accepted event %d holds the text %+q, which huddle would have cleaned", e.Seq, s)
+				}
+			})
 		}
 		var once bytes.Buffer
 		if err := JSON(&once, rec.Info, rec.Events); err != nil {
@@ -693,9 +725,65 @@ func FuzzReadRecord(f *testing.F) {
 		if !bytes.Equal(once.Bytes(), twice.Bytes()) {
 			t.Fatalf("written twice, the record differs:\n%s", firstDifference(twice.Bytes(), once.Bytes()))
 		}
-		// What import accepts, export can show.
+		// What import accepts, export can show, and shows without
+		// terminal controls.
 		if err := Markdown(io.Discard, rec.State); err != nil && !errors.Is(err, session.ErrInvalid) {
 			t.Fatalf("markdown: %v", err)
 		}
+		for _, format := range Formats {
+			var out bytes.Buffer
+			if err := Write(&out, format, rec.Info, rec.Events); err != nil {
+				if !errors.Is(err, session.ErrInvalid) {
+					t.Fatalf("%s: %v", format, err)
+				}
+				continue
+			}
+			if bad := unprintable(out.String(), "\n\t\r"); bad >= 0 {
+				t.Fatalf("the %s export of an accepted record holds %U", format, bad)
+			}
+		}
 	})
+}
+
+// unprintable returns the first rune of s that is a control (other than
+// those in allowed), a bidi or other format character, or a byte that is
+// not UTF-8 (as utf8.RuneError); -1 if there is none.
+func unprintable(s string, allowed string) rune {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return r
+		case strings.ContainsRune(allowed, r):
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return r
+		}
+	}
+	return -1
+}
+
+// eachString calls fn with every string in v, map keys included.
+func eachString(v reflect.Value, fn func(string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			eachString(v.Elem(), fn)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				eachString(v.Field(i), fn)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			eachString(v.Index(i), fn)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			eachString(it.Key(), fn)
+			eachString(it.Value(), fn)
+		}
+	case reflect.String:
+		fn(v.String())
+	}
 }

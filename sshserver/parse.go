@@ -1,0 +1,207 @@
+package sshserver
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"huddle/session"
+)
+
+// verb is what an SSH session's command asks for.
+type verb int
+
+const (
+	verbLobby  verb = iota // no command: the lobby
+	verbJoin               // join CODE or watch CODE: straight into a session
+	verbNew                // new standup|retro [flags]
+	verbExport             // export CODE [--format F]
+	verbHelp               // help, --help, -h
+)
+
+// command is an SSH session's command, parsed and checked as far as that
+// needs nothing but the command itself.
+type command struct {
+	verb verb
+	// target is where join and watch go; its code is as typed
+	// (conn.enter reads it, and counts a wrong one).
+	target target
+	// spec is the session new opens, without its opener and start time.
+	spec standupSpec
+	// at is new's --at, when given; only its hour and minute count.
+	at    time.Time
+	hasAt bool
+	// code is export's join code as typed, norm the same in canonical form.
+	code, norm string
+	// format is export's --format, as given: it is checked once the
+	// session is found.
+	format string
+}
+
+// commandError refuses a command. Its text is written to the client's
+// stderr as it is: it never holds what the client sent raw, so it is safe
+// to print on a terminal.
+type commandError struct {
+	status int    // the exit status
+	text   string // the whole message, ending in a newline
+}
+
+func (e *commandError) Error() string { return e.text }
+
+// refuse is a commandError with huddle's usual "huddle: " message.
+func refuse(status int, format string, args ...any) *commandError {
+	return &commandError{status: status, text: "huddle: " + fmt.Sprintf(format, args...) + "\n"}
+}
+
+// parseCommand reads an SSH session's command (as ssh.Session.Command
+// splits it). It never writes anywhere: a refusal is a *commandError.
+func parseCommand(args []string) (command, error) {
+	if len(args) == 0 {
+		return command{verb: verbLobby}, nil
+	}
+	switch args[0] {
+	case "join", "watch":
+		if len(args) != 2 {
+			return command{}, refuse(2, "usage: %s CODE", args[0])
+		}
+		return command{verb: verbJoin, target: target{code: args[1], observer: args[0] == "watch"}}, nil
+	case "new":
+		return parseNew(args[1:])
+	case "export":
+		return parseExport(args[1:])
+	case "help", "--help", "-h":
+		return command{verb: verbHelp}, nil
+	default:
+		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
+	}
+}
+
+func parseNew(args []string) (command, error) {
+	if len(args) == 0 || (args[0] != "standup" && args[0] != "retro") {
+		return command{}, refuse(2, "usage: new standup|retro --team NAME [flags]; see help")
+	}
+	kind := session.Standup
+	if args[0] == "retro" {
+		kind = session.Retro
+	}
+	fs := flag.NewFlagSet("new "+args[0], flag.ContinueOnError)
+	team := fs.String("team", "", "the team")
+	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
+	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
+	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
+	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
+	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
+	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
+	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
+	columns := fs.String("columns", "", "retro: the columns of a custom format, comma-separated")
+	votes := fs.Int("votes", session.DefaultVoteBudget, "retro: dots per person")
+	voteCap := fs.Int("vote-cap", 0, "retro: most dots per person on one topic (0: no cap)")
+	topic := fs.Duration("topic", 5*time.Minute, "retro: time-box per discussed topic")
+	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
+	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
+	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
+	phases := fs.String("phases", "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return command{}, err
+	}
+	if fs.NArg() > 0 {
+		return command{}, refuse(2, "unexpected %q", session.CleanName(fs.Arg(0)))
+	}
+	if session.CleanName(*team) == "" {
+		return command{}, refuse(2, "--team is required")
+	}
+	ord, err := session.ParseOrder(*order)
+	if err != nil {
+		return command{}, refuse(2, "%v", err)
+	}
+	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
+		return command{}, refuse(2, "time-boxes must not be negative and --votes must be at least 1")
+	}
+	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
+		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
+	if kind == session.Retro {
+		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
+			return command{}, refuse(2, "%v", err)
+		}
+		if sp.format, err = session.ParseFormat(*format); err != nil {
+			return command{}, refuse(2, "%v", err)
+		}
+		sp.columns = splitNames(*columns)
+		if len(sp.columns) > 0 {
+			sp.format = session.Custom
+		}
+		if _, err := session.Columns(sp.format, sp.columns); err != nil {
+			return command{}, refuse(2, "%v", err)
+		}
+	}
+	cmd := command{verb: verbNew}
+	if *at != "" {
+		t, err := time.Parse("15:04", *at)
+		if err != nil {
+			return command{}, refuse(2, "--at %q: want HH:MM", session.CleanName(*at))
+		}
+		cmd.at, cmd.hasAt = t, true
+	}
+	sp.members = splitNames(*members)
+	if name := session.CleanName(*facilitator); name != "" {
+		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
+	}
+	cmd.spec = sp
+	return cmd, nil
+}
+
+func splitNames(list string) []string {
+	var out []string
+	for _, m := range strings.Split(list, ",") {
+		if m = session.CleanName(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func parseExport(args []string) (command, error) {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	format := fs.String("format", "md", "md, json, html or csv")
+	// The code may come before or after the flags.
+	var code string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		code, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return command{}, err
+	}
+	if code == "" && fs.NArg() == 1 {
+		code = fs.Arg(0)
+	} else if fs.NArg() > 0 || code == "" {
+		return command{}, refuse(2, "usage: export CODE [--format md|json|html|csv]")
+	}
+	norm, ok := session.ParseJoinCode(code)
+	if !ok {
+		return command{}, refuse(1, "no session has the join code %q", session.CleanName(code))
+	}
+	return command{verb: verbExport, code: code, norm: norm, format: *format}, nil
+}
+
+// parseFlags parses args with fs and, on an error, returns what the flag
+// package would have printed (the error, then the flags' usage) as a
+// commandError with status 2 — except that the flag package's error quotes
+// an unknown flag raw, and this one shows it with session.Printable.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if err == nil {
+		return nil
+	}
+	var b strings.Builder
+	if err != flag.ErrHelp {
+		b.WriteString(session.Printable(err.Error()))
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	return &commandError{status: 2, text: b.String()}
+}

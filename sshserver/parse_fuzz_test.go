@@ -1,0 +1,323 @@
+package sshserver
+
+import (
+	"errors"
+	"flag"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	shlex "github.com/anmitsu/go-shlex"
+
+	"huddle/session"
+)
+
+// splitCommand splits an SSH exec request's command line as
+// ssh.Session.Command does.
+func splitCommand(line string) []string {
+	args, _ := shlex.Split(line, true)
+	return args
+}
+
+// commandLines are command lines the parser is tested on; the fuzzer starts
+// from them too.
+var commandLines = []string{
+	"",
+	"help",
+	"--help",
+	"-h",
+	"help me",
+	"join maple-otter-kite-40721",
+	"watch maple-otter-kite-40721",
+	"join 'Maple Otter  kite-40721'",
+	"join",
+	"watch a b",
+	"new standup --team musicstore --members Lukas,Christian,Julia --at 10:00 --timebox 15m --turn 2m --order random --facilitator Maria",
+	"new retro --team t --format 4ls --votes 5 --vote-cap 2 --topic 5m --phases write=10m,vote=5m --anonymous --auto-advance --esvp --at 9:30",
+	"new retro --team t --columns Keep,Drop,Try",
+	"new standup",
+	"new standup -h",
+	"new standup --team t extra",
+	"new standup --team t --order sideways",
+	"new standup --team t --votes 0",
+	"new standup --team t --at 25:00",
+	"new retro --team t --phases vote=5h",
+	"new retro --team t --format nope",
+	"new meeting --team t",
+	"new standup --team t --nope",
+	"new standup ---team t",
+	"new standup --team=t --timebox=-1m",
+	"export maple-otter-kite-40721",
+	"export --format json maple-otter-kite-40721",
+	"export maple-otter-kite-40721 --format html",
+	"export maple-otter-kite-40721 --format pdf",
+	"export",
+	"export not-a-code",
+	"export a b",
+	"frobnicate",
+	// Nasty input: escape sequences, bidi controls, 8-bit CSI, NUL,
+	// invalid UTF-8, long text.
+	"'\x1b]52;c;cm0gLXJmIH4=\x07'",
+	"new standup '--\x1b]52;c;cm0gLXJmIH4=\x07'",
+	"new standup '-\x1b[2J\x1b[H'",
+	"new standup '---\x1b]0;pwned\x07'",
+	"export '--\u202eevil'",
+	"export '--\x9b31m'",
+	"export '--\xc2\x9b2J'",
+	"new standup '--team=\x1b[31mred\x1b[0m' --order '\x1b]52;c;AA==\x07'",
+	"join '\x1b]52;c;AA==\x07'",
+	"'\u202ejoin'",
+	"new standup '--\x00'",
+	"new standup '--\xff\xfe'",
+	"export '" + strings.Repeat("maple-", 200) + "'",
+	"new standup --team " + strings.Repeat("x", 5000),
+}
+
+func TestParseCommand(t *testing.T) {
+	for _, tc := range []struct {
+		line   string
+		verb   verb
+		status int    // of the refusal; 0: accepted
+		says   string // in the refusal
+	}{
+		{"", verbLobby, 0, ""},
+		{"help", verbHelp, 0, ""},
+		{"-h", verbHelp, 0, ""},
+		{"join maple-otter-kite-40721", verbJoin, 0, ""},
+		{"watch maple-otter-kite-40721", verbJoin, 0, ""},
+		{"join nothing-like-a-code", verbJoin, 0, ""}, // conn.enter refuses, and counts it
+		{"join", 0, 2, "usage: join CODE"},
+		{"watch a b", 0, 2, "usage: watch CODE"},
+		{"new standup --team t", verbNew, 0, ""},
+		{"new retro --team t --columns Keep,Drop,Try", verbNew, 0, ""},
+		{"new", 0, 2, "usage: new standup|retro"},
+		{"new standup", 0, 2, "--team is required"},
+		{"new standup --team t extra", 0, 2, `unexpected "extra"`},
+		{"new standup --team t --order sideways", 0, 2, "unknown order"},
+		{"new standup --team t --votes 0", 0, 2, "--votes must be at least 1"},
+		{"new standup --team t --at 25:00", 0, 2, `--at "25:00": want HH:MM`},
+		{"new retro --team t --phases vote=5h", 0, 2, "up to 4h"},
+		{"new retro --team t --format nope", 0, 2, "unknown format"},
+		{"new standup --team t --nope", 0, 2, "flag provided but not defined: -nope\nUsage of new standup:\n"},
+		{"new standup -h", 0, 2, "Usage of new standup:\n"},
+		{"export maple-otter-kite-40721 --format pdf", verbExport, 0, ""}, // checked once the session is found
+		{"export", 0, 2, "usage: export CODE"},
+		{"export not-a-code", 0, 1, `no session has the join code "not-a-code"`},
+		{"frobnicate", 0, 2, `unknown command "frobnicate"`},
+		// The flag package quotes an unknown flag raw; the refusal does not.
+		{"new standup '--\x1b]52;c;cm0gLXJmIH4=\x07'", 0, 2, `flag provided but not defined: -\x1b]52;c;cm0gLXJmIH4` + "\n"},
+		{"export '-\u202eevil'", 0, 2, `flag provided but not defined: -\u202eevil` + "\n"},
+		{"export '---\u009b2J'", 0, 2, `bad flag syntax: ---\u009b2J` + "\n"},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			cmd, err := parseCommand(splitCommand(tc.line))
+			var refused *commandError
+			switch {
+			case tc.status == 0 && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.status == 0 && cmd.verb != tc.verb:
+				t.Fatalf("verb %d, want %d", cmd.verb, tc.verb)
+			case tc.status != 0 && !errors.As(err, &refused):
+				t.Fatalf("accepted as %+v, want status %d", cmd, tc.status)
+			case tc.status != 0 && (refused.status != tc.status || !strings.Contains(refused.text, tc.says)):
+				t.Fatalf("refused with status %d and %q, want %d and %q", refused.status, refused.text, tc.status, tc.says)
+			}
+			if refused != nil {
+				checkPrintable(t, refused.text)
+			}
+		})
+	}
+}
+
+// TestFlagRefusalsReadAsTheFlagPackagesOwn: parseFlags prints what the
+// flag package would have, for flags without controls in them.
+func TestFlagRefusalsReadAsTheFlagPackagesOwn(t *testing.T) {
+	for _, args := range [][]string{{"--nope"}, {"-h"}, {"--help"}, {"--votes", "x"}, {"--votes"}, {"---x"}, {"--anonymous=maybe"}} {
+		var want strings.Builder
+		fs := flag.NewFlagSet("new standup", flag.ContinueOnError)
+		fs.SetOutput(&want)
+		fs.Int("votes", 3, "dots")
+		fs.Bool("anonymous", false, "no authors")
+		_ = fs.Parse(args)
+
+		fs = flag.NewFlagSet("new standup", flag.ContinueOnError)
+		fs.Int("votes", 3, "dots")
+		fs.Bool("anonymous", false, "no authors")
+		err := parseFlags(fs, args)
+		var refused *commandError
+		if !errors.As(err, &refused) || refused.status != 2 || refused.text != want.String() {
+			t.Errorf("%q: %v, want status 2 and\n%s", args, err, want.String())
+		}
+	}
+}
+
+// canonicalCode is the shape of a join code as NewJoinCode makes it.
+var canonicalCode = regexp.MustCompile(`^[a-z]{3,6}-[a-z]{3,6}-[a-z]{3,6}-[1-9][0-9]{4}$`)
+
+// FuzzParseCommand feeds parseCommand what an SSH client can send as its
+// command line, split as ssh.Session.Command splits it. It must never
+// panic, must refuse with a commandError whose text is safe on a terminal,
+// must refuse unknown commands, and what it accepts must be what the
+// command says: join and watch pass the code on as typed, export's code
+// is the canonical form of what ParseJoinCode accepts, and new's session
+// is within the limits its checks promise.
+func FuzzParseCommand(f *testing.F) {
+	for _, line := range commandLines {
+		f.Add(line)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := splitCommand(line)
+		orig := slices.Clone(args)
+		cmd, err := parseCommand(args)
+		if !slices.Equal(args, orig) {
+			t.Fatalf("parseCommand changed its arguments %q to %q", orig, args)
+		}
+		again, err2 := parseCommand(slices.Clone(orig))
+		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
+			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
+		}
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "help", "--help", "-h"}, args[0])
+		if err != nil {
+			var refused *commandError
+			if !errors.As(err, &refused) {
+				t.Fatalf("%q refused with %T %v, not a commandError", args, err, err)
+			}
+			if refused.status != 1 && refused.status != 2 {
+				t.Fatalf("%q refused with exit status %d", args, refused.status)
+			}
+			if !strings.HasSuffix(refused.text, "\n") {
+				t.Fatalf("%q refused with %q: no newline at the end", args, refused.text)
+			}
+			checkPrintable(t, refused.text)
+			if !known && (refused.status != 2 || !strings.HasPrefix(refused.text, "huddle: unknown command ")) {
+				t.Fatalf("%q refused with %d %q, want an unknown command", args, refused.status, refused.text)
+			}
+			if (args[0] == "join" || args[0] == "watch") && len(args) == 2 {
+				t.Fatalf("%q refused: %v", args, err)
+			}
+			return
+		}
+		if !known {
+			t.Fatalf("unknown command %q accepted as %+v", args, cmd)
+		}
+		switch cmd.verb {
+		case verbLobby:
+			if len(args) != 0 {
+				t.Fatalf("%q goes to the lobby", args)
+			}
+		case verbHelp:
+			if !slices.Contains([]string{"help", "--help", "-h"}, args[0]) {
+				t.Fatalf("%q answered with help", args)
+			}
+		case verbJoin:
+			if len(args) != 2 || (args[0] != "join" && args[0] != "watch") {
+				t.Fatalf("%q joins", args)
+			}
+			if cmd.target.code != args[1] || cmd.target.observer != (args[0] == "watch") {
+				t.Fatalf("%q goes to %+v", args, cmd.target)
+			}
+			if norm, ok := session.ParseJoinCode(cmd.target.code); ok {
+				checkCanonical(t, cmd.target.code, norm)
+			}
+		case verbExport:
+			if args[0] != "export" || !slices.Contains(args[1:], cmd.code) {
+				t.Fatalf("%q exports %q", args, cmd.code)
+			}
+			norm, ok := session.ParseJoinCode(cmd.code)
+			if !ok || norm != cmd.norm {
+				t.Fatalf("%q exports %q as %q; ParseJoinCode says %q, %v", args, cmd.code, cmd.norm, norm, ok)
+			}
+			checkCanonical(t, cmd.code, cmd.norm)
+		case verbNew:
+			checkNew(t, args, cmd)
+		default:
+			t.Fatalf("%q parsed as verb %d", args, cmd.verb)
+		}
+	})
+}
+
+// checkNew fails t unless cmd, parsed from args, opens a session within
+// the limits parseNew checks.
+func checkNew(t *testing.T, args []string, cmd command) {
+	t.Helper()
+	sp := cmd.spec
+	if args[0] != "new" || len(args) < 2 || sp.kind.String() != args[1] {
+		t.Fatalf("%q opens a %s", args, sp.kind)
+	}
+	if session.CleanName(sp.team) == "" {
+		t.Fatalf("%q opens a session without a team", args)
+	}
+	if sp.timebox < 0 || sp.turn < 0 || sp.votes < 1 || sp.voteCap < 0 || sp.topic <= 0 {
+		t.Fatalf("%q opens a session with %+v", args, sp)
+	}
+	if o, err := session.ParseOrder(sp.order.String()); err != nil || o != sp.order {
+		t.Fatalf("%q opens a session with order %v", args, sp.order)
+	}
+	for _, m := range append(slices.Clone(sp.members), sp.columns...) {
+		if m == "" || session.CleanName(m) != m {
+			t.Fatalf("%q opens a session with the name %+q", args, m)
+		}
+	}
+	if f := sp.facilitator; f.Name != session.CleanName(f.Name) || f.ID != session.RosterID(f.Name) && f.Name != "" {
+		t.Fatalf("%q opens a session facilitated by %+v", args, f)
+	}
+	if sp.opener != "" || !sp.at.IsZero() {
+		t.Fatalf("%q: the parser decided the opener or the time: %+v", args, sp)
+	}
+	if sp.kind == session.Standup {
+		if sp.phases != nil || sp.columns != nil || sp.format != 0 {
+			t.Fatalf("%q opens a stand-up with a retrospective's board: %+v", args, sp)
+		}
+		return
+	}
+	for p, d := range sp.phases {
+		if d <= 0 || d > 4*time.Hour || p == session.Waiting || p == session.Closed {
+			t.Fatalf("%q opens a retrospective with phase %s for %v", args, p, d)
+		}
+	}
+	if (len(sp.columns) > 0) != (sp.format == session.Custom) {
+		t.Fatalf("%q opens a %s retrospective with the columns %q", args, sp.format, sp.columns)
+	}
+	if _, err := session.Columns(sp.format, sp.columns); err != nil {
+		t.Fatalf("%q opens a retrospective without a board: %v", args, err)
+	}
+}
+
+// checkCanonical fails t unless norm, what ParseJoinCode made of code, is
+// a join code in the form NewJoinCode makes, which ParseJoinCode keeps.
+func checkCanonical(t *testing.T, code, norm string) {
+	t.Helper()
+	if !canonicalCode.MatchString(norm) {
+		t.Fatalf("ParseJoinCode(%q) = %q: not a canonical join code", code, norm)
+	}
+	if again, ok := session.ParseJoinCode(norm); !ok || again != norm {
+		t.Fatalf("ParseJoinCode(%q) = %q, %v: the canonical form changes", norm, again, ok)
+	}
+}
+
+// checkPrintable fails t unless text is safe to print on a terminal: valid
+// UTF-8 of printable characters, line feeds and tabs, and so no escape
+// sequence, control, or bidi or other format character.
+func checkPrintable(t *testing.T, text string) {
+	t.Helper()
+	if !utf8.ValidString(text) {
+		t.Fatalf("refusal %+q is not UTF-8", text)
+	}
+	for _, r := range text {
+		if r != '\n' && r != '\t' && !strconv.IsPrint(r) {
+			t.Fatalf("refusal %+q holds %U", text, r)
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
