@@ -50,3 +50,13 @@ func joinNames(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// repeat is strings.Repeat that gives "" for a count below one: widths
+// computed for a terminal a client claims is 1×1 go negative, and no
+// size may crash a program.
+func repeat(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(s, n)
+}

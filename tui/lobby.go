@@ -323,7 +323,7 @@ func (a App) render() string {
 	w := max(20, a.width-2)
 	var b strings.Builder
 	b.WriteString(st.Title.Render("huddle") + st.Subtle.Render(" · lobby") + "\n")
-	b.WriteString(st.Rule.Render(strings.Repeat("─", w)) + "\n")
+	b.WriteString(st.Rule.Render(repeat("─", w)) + "\n")
 	if a.form != nil {
 		b.WriteString(st.Heading.Render("A new stand-up or retrospective") + "\n\n")
 		for i, in := range a.form {

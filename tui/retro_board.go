@@ -234,7 +234,7 @@ func (m Model) boardView(w, h int) string {
 		blocks := make([]string, 0, 2*n)
 		for i, c := range cols {
 			if i > 0 {
-				blocks = append(blocks, strings.Repeat(" ", gap))
+				blocks = append(blocks, repeat(" ", gap))
 			}
 			blocks = append(blocks, m.columnView(c, i == col && n > 1, sel, b.moving, cw, h))
 		}
@@ -284,7 +284,7 @@ func (m Model) boardIntro(w int) []string {
 		voter := m.voterID()
 		budget := s.VotesLeft(voter) + s.VotesBy(voter, 0)
 		left := s.VotesLeft(voter)
-		line := st.Text.Render("Your dots ") + st.Selected.Render(dots(budget-left)) + st.Subtle.Render(strings.Repeat("○", left)) +
+		line := st.Text.Render("Your dots ") + st.Selected.Render(dots(budget-left)) + st.Subtle.Render(repeat("○", left)) +
 			st.Text.Render("  "+itoa(left)+" of "+itoa(budget)+" left")
 		if s.Config.VoteCap > 0 {
 			line += st.Subtle.Render(" · at most " + itoa(s.Config.VoteCap) + " on one topic")
@@ -371,7 +371,7 @@ func (m Model) columnView(c boardCol, focused bool, sel, moving, w, h int) strin
 		if i < len(lines) {
 			l = truncate(lines[i], w)
 		}
-		out[i] = l + strings.Repeat(" ", max(0, w-lipgloss.Width(l)))
+		out[i] = l + repeat(" ", max(0, w-lipgloss.Width(l)))
 	}
 	return strings.Join(out, "\n")
 }
@@ -425,7 +425,7 @@ func (m Model) slotLines(sl slot, selected, moving bool, w int) []string {
 	if selected {
 		limit = 12
 	}
-	pad := strings.Repeat(" ", lipgloss.Width(mark))
+	pad := repeat(" ", lipgloss.Width(mark))
 	var out []string
 	for i, l := range wrapText(text, w-lipgloss.Width(mark), limit) {
 		if i == 0 {

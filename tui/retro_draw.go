@@ -40,7 +40,7 @@ func (m Model) histogram(labels []string, counts []int, mine, w int) []string {
 	barW := max(4, min(40, w-labelW-16))
 	out := make([]string, len(labels))
 	for i, l := range labels {
-		bar := strings.Repeat("█", counts[i]*barW/most)
+		bar := repeat("█", counts[i]*barW/most)
 		line := st.Text.Render(padRight(l, labelW+1)) + st.Calm.Render(bar) + " " + st.Text.Render(itoa(counts[i]))
 		if i == mine {
 			line += st.Subtle.Render("  ← you")
@@ -77,7 +77,7 @@ func scrollTo(lines []string, a, b, h int, st Styles) []string {
 
 // wrapped wraps text under a bullet, in at most n lines.
 func (m Model) wrapped(bullet, text string, style lipgloss.Style, w, n int) []string {
-	pad := strings.Repeat(" ", lipgloss.Width(bullet))
+	pad := repeat(" ", lipgloss.Width(bullet))
 	lines := wrapText(text, w-lipgloss.Width(bullet), n)
 	for i, l := range lines {
 		if i == 0 {
@@ -90,7 +90,7 @@ func (m Model) wrapped(bullet, text string, style lipgloss.Style, w, n int) []st
 }
 
 // dots draws n dots (ten at most).
-func dots(n int) string { return strings.Repeat("●", min(n, 10)) }
+func dots(n int) string { return repeat("●", min(n, 10)) }
 
 // avg is sum/n with one decimal.
 func avg(sum, n int) string {

@@ -41,7 +41,7 @@ func (m Model) roundsView(w, h int) string {
 	speaker, _ := s.Speaker()
 	turn, _ := s.CurrentTurn()
 	labelW := len("stand-up")
-	pad := func(l string) string { return l + strings.Repeat(" ", labelW-len(l)) }
+	pad := func(l string) string { return l + repeat(" ", labelW-len(l)) }
 
 	title := st.Subtle.Render("Turn "+itoa(s.Pos+1)+" of "+itoa(len(s.Order))+" · speaking now") + "\n" +
 		st.Speaker.Render(speaker.Name)

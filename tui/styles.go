@@ -91,7 +91,7 @@ func NewStyles(isDark bool) Styles {
 // only once: the parking lot is on every participant's screen.
 func (s Styles) panel(w int, lines []string) string {
 	inner := max(0, w-4)
-	rule := strings.Repeat("─", max(0, w-2))
+	rule := repeat("─", max(0, w-2))
 	side := s.Panel.Render("│")
 	var b strings.Builder
 	b.WriteString(s.Panel.Render("╭" + rule + "╮"))
@@ -100,7 +100,7 @@ func (s Styles) panel(w int, lines []string) string {
 		if n > inner {
 			l, n = truncate(l, inner), inner
 		}
-		b.WriteString("\n" + side + " " + l + strings.Repeat(" ", inner-n) + " " + side)
+		b.WriteString("\n" + side + " " + l + repeat(" ", inner-n) + " " + side)
 	}
 	b.WriteString("\n" + s.Panel.Render("╰"+rule+"╯"))
 	return b.String()

@@ -104,7 +104,7 @@ func (m Model) summaryText(w int) string {
 
 func padRight(s string, n int) string {
 	if d := n - lenRunes(s); d > 0 {
-		return s + strings.Repeat(" ", d)
+		return s + repeat(" ", d)
 	}
 	return s + " "
 }

@@ -100,7 +100,7 @@ func (m Model) header(w int) string {
 		left = truncate(left, w-lipgloss.Width(right)-1)
 		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
 	}
-	return left + strings.Repeat(" ", gap) + right + "\n" + st.Rule.Render(strings.Repeat("─", w))
+	return left + repeat(" ", gap) + right + "\n" + st.Rule.Render(repeat("─", w))
 }
 
 func phaseTitle(p session.Phase) string {

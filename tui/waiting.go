@@ -76,7 +76,7 @@ func (m Model) waitingView(w, h int) string {
 		lines = window(lines, rows, focus, st)
 		for i := range lines {
 			lines[i] = truncate(lines[i], colW)
-			lines[i] += strings.Repeat(" ", max(0, colW-lipgloss.Width(lines[i])))
+			lines[i] += repeat(" ", max(0, colW-lipgloss.Width(lines[i])))
 		}
 		return st.Heading.Render(title) + "\n" + strings.Join(lines, "\n")
 	}
