@@ -2,6 +2,6 @@
 
 package sshserver
 
-// raceSlowdown divides the work of the heaviest tests under the race
-// detector, which makes them several times slower.
+// raceSlowdown is how much slower the race detector makes the server:
+// the monkeys pace themselves by it, so that the server keeps up.
 const raceSlowdown = 1
