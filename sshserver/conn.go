@@ -12,6 +12,7 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/bubbletea"
+	uv "github.com/charmbracelet/ultraviolet"
 
 	"huddle/session"
 	"huddle/tui"
@@ -73,14 +74,19 @@ const resizeEvery = 100 * time.Millisecond
 // except that window changes are passed on at most every resizeEvery,
 // the newest size winning.
 func (c *conn) run(p *tea.Program) {
-	_, winch, _ := c.sess.Pty()
+	pty, winch, _ := c.sess.Pty() // here: charm.land/ssh writes the window size from another goroutine
 	ctx, cancel := context.WithCancel(c.sess.Context())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		forwardResizes(ctx, p, winch)
 	}()
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	go c.readInput(ctx, p, pty.Term)
+	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
+		// Bubble Tea recovered and printed the stack on stderr; the
+		// participant has lost their screen.
+		c.s.log.Error("program panicked", "user", c.user, "err", err)
+	} else if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		c.s.log.Debug("program", "user", c.user, "err", err)
 	}
 	p.Kill() // restores nothing over SSH, but ends a program that did not
@@ -162,6 +168,7 @@ func (c *conn) program() (*tea.Program, error) {
 	var p *tea.Program
 	opts := append(bubbletea.MakeOptions(c.sess),
 		tea.WithoutSignalHandler(), // the server owns shutdown
+		tea.WithInput(nil),         // keys come from readInput
 		tea.WithFilter(clampFilter),
 		tea.WithWindowSize(clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)),
 		// A client that closed its channel but kept the connection is
@@ -450,4 +457,26 @@ func (p *presence) leave(room *session.Room, key string, me session.ParticipantI
 		return nil
 	}
 	return room.Submit(me, session.Leave{Who: me})
+}
+
+// readInput parses the participant's keys and passes them to the program
+// with Send, which gives up once the program has ended, until the session
+// ends. (Bubble Tea's own reader blocks for good sending a key it read to
+// a program that has ended, which keeps its goroutine and the whole
+// program in memory: "q" followed by anything, in one packet, was enough.)
+func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
+	events := make(chan uv.Event)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = uv.NewTerminalReader(c.sess, term).StreamEvents(ctx, events)
+	}()
+	for {
+		select {
+		case ev := <-events:
+			p.Send(ev)
+		case <-done:
+			return
+		}
+	}
 }

@@ -134,7 +134,8 @@ func New(cfg Config, st session.Store) (*Server, error) {
 			// 4. Everything huddle does, guarded: a panic ends one SSH
 			// session, never the server. Inside, routing runs first
 			// (commands, join, watch), then one Bubble Tea program per
-			// interactive session (bubbletea.MiddlewareWithProgramHandler).
+			// interactive session (conn.run: wish's program middleware,
+			// with resizes coalesced and keys read by the server).
 			recover.MiddlewareWithLogger(s.log.StandardLog(),
 				s.interactive,
 				s.route,
@@ -145,6 +146,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 			s.logConnections,
 			// 1. Connection floods from one address are refused first.
 			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst, 10000)),
+			// 0. Around it all: window changes keep being read after the
+			// session's handler is done.
+			drainWindowChanges,
 		),
 	}
 	if cfg.AllowAnonymous {
@@ -279,3 +283,22 @@ func clampFilter(_ tea.Model, msg tea.Msg) tea.Msg {
 }
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// drainWindowChanges reads the window changes that arrive once the
+// handler has returned, until the channel closes. charm.land/ssh delivers
+// each on a channel with room for one, and its request loop blocks for
+// good on the next one that nobody reads, keeping its goroutine and the
+// session: a client that resizes as its program ends, or while a command
+// or a refused join is answered, would leave one behind every time.
+func drainWindowChanges(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		_, winch, ok := sess.Pty()
+		next(sess)
+		if ok {
+			go func() {
+				for range winch { // closed when the channel's requests end
+				}
+			}()
+		}
+	}
+}

@@ -170,7 +170,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	default:
 		if a.form != nil {
 			var cmd tea.Cmd
-			a.form[a.field], cmd = a.form[a.field].Update(msg)
+			a.form[a.field], cmd = a.form[a.field].Update(visibleInput(msg))
 			return a, cmd
 		}
 	}
@@ -263,7 +263,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	a.form[a.field], cmd = a.form[a.field].Update(msg)
+	a.form[a.field], cmd = a.form[a.field].Update(visibleInput(msg))
 	return a, cmd
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -62,7 +63,7 @@ func (m Model) closePrompt() Model {
 
 func (m Model) updatePrompt(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	m.prompt.input, cmd = m.prompt.input.Update(msg)
+	m.prompt.input, cmd = m.prompt.input.Update(visibleInput(msg))
 	return m, cmd
 }
 
@@ -192,4 +193,27 @@ func (p *prompt) view(st Styles) string {
 		return st.Prompt.Render(p.label)
 	}
 	return st.Prompt.Render(p.label+":") + " " + p.input.View()
+}
+
+// visibleInput drops format characters (bidi overrides, zero-width
+// joiners and the like) from what a text input takes in, so that the
+// person typing sees the text as everyone else will once it is cleaned.
+func visibleInput(msg tea.Msg) tea.Msg {
+	visible := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		msg.Content = visible(msg.Content)
+		return msg
+	case tea.KeyPressMsg:
+		msg.Text = visible(msg.Text)
+		return msg
+	}
+	return msg
 }

@@ -112,7 +112,7 @@ func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.answer(p, strings.TrimSpace(p.field.input.Value()))
 	}
 	var cmd tea.Cmd
-	p.field.input, cmd = p.field.input.Update(msg)
+	p.field.input, cmd = p.field.input.Update(visibleInput(msg))
 	p.err = ""
 	return m, cmd
 }
@@ -125,7 +125,7 @@ func (m Model) retroUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	p.field.input, cmd = p.field.input.Update(msg)
+	p.field.input, cmd = p.field.input.Update(visibleInput(msg))
 	return m, cmd
 }
 

@@ -29,3 +29,15 @@ func TestAbsurdSizesDoNotCrash(t *testing.T) {
 		}
 	}
 }
+
+// What someone types shows as everyone will see it: format characters
+// such as a bidi override never reach the text input.
+func TestTypedFormatCharactersAreDropped(t *testing.T) {
+	d := newDriver(t, session.Config{}, "ana")
+	d.press("p")
+	d.typeText("left\u202eright\u200bend")
+	d.send(tea.PasteMsg{Content: "pasted\u2066x"})
+	if v := d.m.prompt.input.Value(); v != "leftrightendpastedx" {
+		t.Fatalf("the input holds %q", v)
+	}
+}
