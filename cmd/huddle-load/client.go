@@ -248,9 +248,11 @@ func (p *participant) close() {
 	case <-p.ended:
 	case <-time.After(2 * time.Second):
 	}
-	p.emuMu.Lock()
-	_ = p.emu.Close() // ends the replies goroutine
-	p.emuMu.Unlock()
+	// End the replies goroutine by closing the emulator's reply pipe
+	// (Emulator.Close races with a Read in progress).
+	if w, ok := p.emu.InputPipe().(*io.PipeWriter); ok {
+		_ = w.CloseWithError(io.EOF)
+	}
 }
 
 var errTimeout = errors.New("timed out")
