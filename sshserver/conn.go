@@ -13,6 +13,7 @@ import (
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/bubbletea"
 	uv "github.com/charmbracelet/ultraviolet"
+	gossh "golang.org/x/crypto/ssh"
 
 	"huddle/session"
 	"huddle/tui"
@@ -82,6 +83,7 @@ func (c *conn) run(p *tea.Program) {
 		forwardResizes(ctx, p, winch)
 	}()
 	go c.readInput(ctx, p, pty.Term)
+	go c.keepAlive(ctx)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
 		// Bubble Tea recovered and printed the stack on stderr; the
 		// participant has lost their screen.
@@ -314,6 +316,44 @@ func (c *conn) evict() {
 	c.cancel()
 	if sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
 		_ = sc.Close()
+	}
+}
+
+// keepAlive asks the client for a reply every third of the stall
+// timeout. A client that has not answered within the stall timeout has
+// stopped reading its socket (a suspended laptop) and is evicted, however
+// little the server had to send it. (A client that reads its socket but
+// not the session's channel still answers; stallWriter catches it once
+// its window is full.)
+func (c *conn) keepAlive(ctx context.Context) {
+	sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
+	if !ok {
+		return
+	}
+	stall := c.s.cfg.StallTimeout
+	tick := time.NewTicker(stall / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		replied := make(chan struct{})
+		go func() {
+			// Returns with the reply, or with an error once the
+			// connection is closed.
+			_, _, _ = sc.SendRequest("keepalive@openssh.com", true, nil)
+			close(replied)
+		}()
+		select {
+		case <-replied:
+		case <-ctx.Done():
+			return
+		case <-time.After(stall):
+			c.evict()
+			return
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"charm.land/ssh"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,7 +18,8 @@ import (
 // window fills) or the whole TCP socket (the kernel's buffers fill, as
 // with a suspended laptop) — must not hold up anyone: the room goes on,
 // newcomers get in, and the stuck connection is closed once a write to it
-// has blocked for the stall timeout, which marks the participant away.
+// has blocked, or a keepalive has gone unanswered, for the stall timeout;
+// that marks the participant away.
 func TestClientThatStopsReadingIsEvicted(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -181,3 +183,30 @@ func (r resizeRecorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return r, nil
 }
 func (r resizeRecorder) View() tea.View { return tea.NewView("") }
+
+// A client that stops reading its socket in a quiet room, where the
+// server has next to nothing to send it, is still found out: it no longer
+// answers the keepalive requests.
+func TestSuspendedClientInAQuietRoomIsEvicted(t *testing.T) {
+	const stall = 900 * time.Millisecond
+	ts := startServer(t, t.TempDir(), func(c *Config) { c.StallTimeout = stall })
+	code := ts.newStandupCode("--team t --members Ann,Cem")
+	a := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code))
+	suspended := dialTest(t, ts.addr, "cem", newTestKey(t), withCommand("join "+code))
+	a.WaitFor("Here (2)")
+	suspended.StopSocket()
+	start := time.Now()
+	a.WaitFor("Here (1)", "Cem (away)")
+	took := time.Since(start)
+	t.Logf("evicted after %v (stall timeout %v)", took.Round(time.Millisecond), stall)
+	if took < stall {
+		t.Errorf("evicted after %v, before the stall timeout of %v", took, stall)
+	}
+
+	// A client that reads its socket answers, and stays however long
+	// nothing happens.
+	time.Sleep(3 * stall)
+	if !strings.Contains(a.Screen(), "Here (1)") || ts.srv.sessions.Load() != 1 {
+		t.Fatalf("the reading client was evicted too:\n%s", a.Screen())
+	}
+}
