@@ -234,13 +234,6 @@ func (p *participant) stall() {
 	}
 }
 
-// alive reports whether the server still holds the connection: a stalled
-// participant cannot read, so it probes by writing.
-func (p *participant) alive() bool {
-	_, _, err := p.conn.SendRequest("keepalive@huddle-load", false, nil)
-	return err == nil
-}
-
 func (p *participant) close() {
 	_ = p.conn.Close()
 	_ = p.tcp.Close()

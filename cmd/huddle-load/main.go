@@ -13,7 +13,7 @@
 // connected participant from /proc/PID/status. With --stalled, extra
 // participants join the first session and then stop reading their TCP
 // socket, like suspended laptops; the report says whether and when the
-// server closed their connections.
+// server closed their connections (the room then shows them away).
 //
 //	go build -o huddle ./cmd/huddle
 //	go run ./cmd/huddle-load --spawn ./huddle -n 200 -r 1

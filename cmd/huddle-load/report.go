@@ -48,7 +48,7 @@ func (r *report) print(w io.Writer, cfg config) {
 	}
 	for i, s := range r.stalled {
 		if s.evicted {
-			fmt.Fprintf(w, "stalled #%d     connection closed by the server %s after it stopped reading\n", i+1, s.after.Round(100*time.Millisecond))
+			fmt.Fprintf(w, "stalled #%d     marked away by the server (its connection closed) %s after it stopped reading\n", i+1, s.after.Round(100*time.Millisecond))
 		} else {
 			fmt.Fprintf(w, "stalled #%d     still connected at the end\n", i+1)
 		}

@@ -234,7 +234,8 @@ func run(ctx context.Context, cfg config) (*report, error) {
 				case <-stopProbe:
 					return
 				case <-tick.C:
-					if !p.alive() {
+					// The server's word: the room shows them away.
+					if strings.Contains(rooms[0].members[0].screen(), p.name+" (away)") {
 						evicted[k].Store(int64(time.Since(stallStart)))
 						return
 					}
