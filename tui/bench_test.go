@@ -18,29 +18,7 @@ import (
 func BenchmarkRenderRounds(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
 		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
-			roster := make([]string, 20)
-			for i := range roster {
-				roster[i] = fmt.Sprintf("member%02d", i)
-			}
-			d := newDriver(b, session.Config{}, roster...)
-			for _, name := range roster {
-				if err := d.room.Submit(fac, session.Arrive{Name: name}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if err := d.room.Submit(fac, session.Start{}); err != nil {
-				b.Fatal(err)
-			}
-			for i := range 20 {
-				if err := d.room.Submit(fac, session.Park{Topic: fmt.Sprintf("parked topic number %d", i)}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for range 5 {
-				if err := d.room.Submit(fac, session.NoteBlocker{Text: "waiting for the backend team"}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			d := busyRounds(b)
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			b.ReportAllocs()
 			for b.Loop() {
@@ -52,8 +30,20 @@ func BenchmarkRenderRounds(b *testing.B) {
 }
 
 // BenchmarkRenderRoundsShared is a frame of every participant but the
-// first after a change: the body comes from the room's shared cache.
+// first after a change, at 120×40: the body comes from the room's shared
+// cache.
 func BenchmarkRenderRoundsShared(b *testing.B) {
+	d := busyRounds(b)
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = d.m.View()
+	}
+}
+
+// busyRounds is a stand-up in its rounds with 20 members present, 20
+// parked topics and 5 blockers.
+func busyRounds(b *testing.B) *driver {
 	roster := make([]string, 20)
 	for i := range roster {
 		roster[i] = fmt.Sprintf("member%02d", i)
@@ -72,12 +62,13 @@ func BenchmarkRenderRoundsShared(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	d.deliver()
-	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = d.m.View()
+	for range 5 {
+		if err := d.room.Submit(fac, session.NoteBlocker{Text: "waiting for the backend team"}); err != nil {
+			b.Fatal(err)
+		}
 	}
+	d.deliver()
+	return d
 }
 
 // BenchmarkRenderRetroBoard draws the board of a retrospective with 200
