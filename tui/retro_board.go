@@ -236,11 +236,11 @@ func (m Model) boardView(w, h int) string {
 			if i > 0 {
 				blocks = append(blocks, repeat(" ", gap))
 			}
-			blocks = append(blocks, m.columnView(c, i == col && n > 1, sel, b.moving, cw, h))
+			blocks = append(blocks, drawColumn(m, c, i == col && n > 1, sel, b.moving, cw, h))
 		}
 		board = lipgloss.JoinHorizontal(lipgloss.Top, blocks...)
 	} else {
-		board = m.tabs(cols, col, w) + "\n" + m.columnView(cols[col], false, sel, b.moving, w, h-1)
+		board = m.tabs(cols, col, w) + "\n" + drawColumn(m, cols[col], false, sel, b.moving, w, h-1)
 	}
 	return strings.Join(intro, "\n") + "\n\n" + board
 }
@@ -338,76 +338,140 @@ func (m Model) cardCounts() string {
 	return st.Subtle.Render("Cards so far: ") + strings.Join(parts, st.Subtle.Render(" · "))
 }
 
+// drawColumn draws a column of the board: columnView, which tests swap
+// for a reference that styles every entry before cutting to the view.
+var drawColumn = Model.columnView
+
 // columnView renders one column in exactly h lines of w cells, scrolled
-// so that the selected entry is in view.
+// so that the selected entry is in view. Every entry is laid out, to know
+// how many lines it takes, but only those in view are styled.
 func (m Model) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
+	st := m.styles
+	layouts := make([]slotLayout, len(c.slots))
+	total, a, b := 0, 0, 0
+	for i, sl := range c.slots {
+		selected := sl.id == sel && sel != 0
+		layouts[i] = m.layoutSlot(sl, selected, sl.id == moving && moving != 0, w)
+		if selected {
+			a = total
+		}
+		total += layouts[i].lines()
+		if selected {
+			b = total
+		}
+	}
+	var lines []string
+	if total == 0 {
+		lines = m.emptyColumn()
+	} else {
+		start, end, all := scrollWindow(total, a, b, h-1)
+		lines = make([]string, 0, end-start+2)
+		top := 0
+		for _, l := range layouts {
+			n := l.lines()
+			if top < end && top+n > start {
+				ls := m.renderSlot(l)
+				lines = append(lines, ls[max(0, start-top):min(n, end-top)]...)
+			}
+			top += n
+		}
+		if !all {
+			lines = scrollFrame(lines, start, total-end, st)
+		}
+	}
+	return m.columnFrame(c, focused, lines, w, h)
+}
+
+// emptyColumn is what a column without entries shows.
+func (m Model) emptyColumn() []string {
+	empty := "no cards"
+	if m.state.Phase == session.Write && m.role() != session.Observer {
+		empty = "no cards · a adds one"
+	}
+	return []string{m.styles.Subtle.Render("  " + empty)}
+}
+
+// columnFrame puts a column's title over its (scrolled) lines, in exactly
+// h lines of w cells.
+func (m Model) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
 	st := m.styles
 	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
 	if focused {
 		title = st.Selected.Render("▾ " + c.title + " (" + itoa(c.cards) + ")")
 	}
-	var lines []string
-	a, b := 0, 0
-	for _, sl := range c.slots {
-		if sl.id == sel && sel != 0 {
-			a = len(lines)
-		}
-		lines = append(lines, m.slotLines(sl, sl.id == sel && sel != 0, sl.id == moving && moving != 0, w)...)
-		if sl.id == sel && sel != 0 {
-			b = len(lines)
-		}
-	}
-	if len(lines) == 0 {
-		empty := "no cards"
-		if m.state.Phase == session.Write && m.role() != session.Observer {
-			empty = "no cards · a adds one"
-		}
-		lines = []string{st.Subtle.Render("  " + empty)}
-	}
-	lines = append([]string{title}, scrollTo(lines, a, b, h-1, st)...)
 	out := make([]string, h)
 	for i := range out {
 		l := ""
-		if i < len(lines) {
-			l = truncate(lines[i], w)
+		switch {
+		case i == 0:
+			l = truncate(title, w)
+		case i-1 < len(lines):
+			l = truncate(lines[i-1], w)
 		}
 		out[i] = l + repeat(" ", max(0, w-lipgloss.Width(l)))
 	}
 	return strings.Join(out, "\n")
 }
 
+// slotLayout is an entry of a column laid out in w cells but not yet
+// styled: how many lines it takes is known without styling it.
+type slotLayout struct {
+	sl               slot
+	selected, moving bool
+	w                int
+	mark, pad        string
+	text             []string // the card's or topic's text, wrapped; nil for one-line entries
+	meta             string   // who wrote the card, "" for none
+	metaLine         bool     // meta takes a line of its own, not fitting after the text
+	extra            string   // the topic's card count and the viewer's dots, "" for none
+}
+
+// lines is how many lines renderSlot draws for the entry.
+func (l slotLayout) lines() int {
+	if l.text == nil {
+		return 1
+	}
+	n := len(l.text)
+	if l.metaLine {
+		n++
+	}
+	if l.extra != "" {
+		n++
+	}
+	return n
+}
+
+// style is the style of the entry's text.
+func (l slotLayout) style(st Styles) lipgloss.Style {
+	if l.selected || l.moving {
+		return st.Selected
+	}
+	return st.Text
+}
+
 // slotLines renders an entry of a column in w cells: the selected one in
 // full, the others in at most three lines.
 func (m Model) slotLines(sl slot, selected, moving bool, w int) []string {
+	return m.renderSlot(m.layoutSlot(sl, selected, moving, w))
+}
+
+// layoutSlot lays an entry out in w cells, styling nothing but the mark
+// of a selected or moving one.
+func (m Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 	st, s := m.styles, m.state
-	mark := "  "
+	l := slotLayout{sl: sl, selected: selected, moving: moving, w: w, mark: "  "}
 	switch {
 	case moving:
-		mark = st.Selected.Render("⇢ ")
+		l.mark = st.Selected.Render("⇢ ")
 	case selected:
-		mark = st.Selected.Render("▸ ")
+		l.mark = st.Selected.Render("▸ ")
 	}
 	if sl.indent {
-		mark = "  " + mark
+		l.mark = "  " + l.mark
 	}
-	style := st.Text
-	if selected || moving {
-		style = st.Selected
-	}
-	switch {
-	case sl.hidden > 0:
-		who := "others"
-		if sl.by != "" {
-			who = sl.by
-		}
-		return []string{mark + st.Subtle.Render("▒▒▒ "+who+" ×"+itoa(sl.hidden))}
-	case sl.id == 0: // a topic's heading while grouping
-		name := s.GroupNames[sl.topic]
-		if name == "" {
-			name = "untitled"
-		}
-		return []string{"  " + st.Heading.Render(truncate("◆ "+name, w-lipgloss.Width(mark)-8)) +
-			st.Subtle.Render(" · "+itoa(len(s.TopicCards(sl.topic)))+" cards")}
+	style := l.style(st)
+	if sl.hidden > 0 || sl.id == 0 { // hidden cards, a topic's heading
+		return l
 	}
 	text, meta := sl.card.Text, m.cardMeta(sl.card)
 	var extra []string
@@ -425,25 +489,65 @@ func (m Model) slotLines(sl slot, selected, moving bool, w int) []string {
 	if selected {
 		limit = 12
 	}
-	pad := repeat(" ", lipgloss.Width(mark))
-	var out []string
-	for i, l := range wrapText(text, w-lipgloss.Width(mark), limit) {
-		if i == 0 {
-			out = append(out, mark+style.Render(l))
-		} else {
-			out = append(out, pad+style.Render(l))
-		}
-	}
+	markW := lipgloss.Width(l.mark)
+	l.pad = repeat(" ", markW)
+	l.text = wrapText(text, w-markW, limit)
+	l.meta = meta
+	l.extra = strings.Join(extra, " · ")
 	if meta != "" {
-		last := out[len(out)-1]
-		if lipgloss.Width(last+meta) <= w {
-			out[len(out)-1] = last + st.Subtle.Render(meta)
+		last, lead := l.text[len(l.text)-1], l.pad
+		if len(l.text) == 1 {
+			lead = l.mark
+		}
+		var width int
+		if plainASCII(last) && keepsWidth(style) {
+			// Styling printable ASCII with such a style only wraps it in
+			// escape sequences, which part it from its neighbours.
+			width = lipgloss.Width(lead) + len(last) + lipgloss.Width(meta)
 		} else {
-			out = append(out, pad+st.Subtle.Render(truncate(strings.TrimPrefix(meta, " · "), w-len(pad))))
+			width = lipgloss.Width(lead + style.Render(last) + meta)
+		}
+		l.metaLine = width > w
+	}
+	return l
+}
+
+// renderSlot styles a laid out entry: exactly l.lines() lines.
+func (m Model) renderSlot(l slotLayout) []string {
+	st, s, sl, w := m.styles, m.state, l.sl, l.w
+	switch {
+	case sl.hidden > 0:
+		who := "others"
+		if sl.by != "" {
+			who = sl.by
+		}
+		return []string{l.mark + st.Subtle.Render("▒▒▒ "+who+" ×"+itoa(sl.hidden))}
+	case sl.id == 0: // a topic's heading while grouping
+		name := s.GroupNames[sl.topic]
+		if name == "" {
+			name = "untitled"
+		}
+		return []string{"  " + st.Heading.Render(truncate("◆ "+name, w-lipgloss.Width(l.mark)-8)) +
+			st.Subtle.Render(" · "+itoa(len(s.TopicCards(sl.topic)))+" cards")}
+	}
+	style := l.style(st)
+	out := make([]string, 0, l.lines())
+	for i, t := range l.text {
+		if i == 0 {
+			out = append(out, l.mark+style.Render(t))
+		} else {
+			out = append(out, l.pad+style.Render(t))
 		}
 	}
-	if len(extra) > 0 {
-		out = append(out, pad+st.Subtle.Render(truncate(strings.Join(extra, " · "), w-len(pad))))
+	if l.meta != "" {
+		if !l.metaLine {
+			out[len(out)-1] += st.Subtle.Render(l.meta)
+		} else {
+			out = append(out, l.pad+st.Subtle.Render(truncate(strings.TrimPrefix(l.meta, " · "), w-len(l.pad))))
+		}
+	}
+	if l.extra != "" {
+		out = append(out, l.pad+st.Subtle.Render(truncate(l.extra, w-len(l.pad))))
 	}
 	return out
 }

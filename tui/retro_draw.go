@@ -52,27 +52,61 @@ func (m Model) histogram(labels []string, counts []int, mine, w int) []string {
 
 // scrollTo keeps at most h lines of a list, with lines [a, b) in view.
 func scrollTo(lines []string, a, b, h int, st Styles) []string {
-	if len(lines) <= h || h < 3 {
+	start, end, all := scrollWindow(len(lines), a, b, h)
+	if all {
 		return lines
 	}
-	n := h - 2 // a line above and below say what is hidden
-	start := max(0, min(a-n/3, len(lines)-n))
-	if b > start+n {
-		start = b - n
+	return scrollFrame(lines[start:end], start, len(lines)-end, st)
+}
+
+// scrollWindow is which of n lines scrollTo keeps in h lines: all of them
+// when they fit, else lines [start, end), with lines [a, b) among them as
+// far as they fit, under a line and over a line that say what is hidden.
+func scrollWindow(n, a, b, h int) (start, end int, all bool) {
+	if n <= h || h < 3 {
+		return 0, n, true
+	}
+	k := h - 2 // a line above and below say what is hidden
+	start = max(0, min(a-k/3, n-k))
+	if b > start+k {
+		start = b - k
 	}
 	if a < start {
 		start = a
 	}
-	end := min(len(lines), start+n)
-	out := []string{""}
-	if start > 0 {
-		out[0] = st.Subtle.Render("  ↑ " + itoa(start) + " more")
+	return start, min(n, start+k), false
+}
+
+// scrollFrame puts the lines scrollWindow keeps between a line saying how
+// many are hidden above (blank if none) and, if any, one saying how many
+// are hidden below.
+func scrollFrame(shown []string, above, below int, st Styles) []string {
+	out := make([]string, 1, len(shown)+2)
+	if above > 0 {
+		out[0] = st.Subtle.Render("  ↑ " + itoa(above) + " more")
 	}
-	out = append(out, lines[start:end]...)
-	if end < len(lines) {
-		out = append(out, st.Subtle.Render("  ↓ "+itoa(len(lines)-end)+" more"))
+	out = append(out, shown...)
+	if below > 0 {
+		out = append(out, st.Subtle.Render("  ↓ "+itoa(below)+" more"))
 	}
 	return out
+}
+
+// plainASCII says whether s is printable ASCII only.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// keepsWidth says whether rendering text with style leaves its width as
+// it is (tabs aside): no width, padding, margin, border or transform.
+func keepsWidth(style lipgloss.Style) bool {
+	return style.GetWidth() == 0 && style.GetMaxWidth() == 0 &&
+		style.GetHorizontalFrameSize() == 0 && style.GetTransform() == nil
 }
 
 // wrapped wraps text under a bullet, in at most n lines.
