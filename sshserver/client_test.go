@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"net"
 	"strings"
@@ -65,6 +66,7 @@ type testClientConfig struct {
 	noPty   bool
 	term    string
 	stopped bool
+	bg      color.Color // the terminal's background, as it answers OSC 11; nil: vt's default
 }
 
 // withEnv sends an "env" request before the pty request. Servers may reject
@@ -88,6 +90,12 @@ func withCommand(cmd string) clientOption {
 // withTerm sets TERM sent in the pty request (default xterm-256color).
 func withTerm(term string) clientOption {
 	return func(c *testClientConfig) { c.term = term }
+}
+
+// withBackground gives the client's terminal a background colour, which
+// it reports when asked.
+func withBackground(c color.Color) clientOption {
+	return func(cfg *testClientConfig) { cfg.bg = c }
 }
 
 // withReadingStopped starts the client as if StopReading had been called
@@ -189,6 +197,9 @@ func tryDialTest(tb testing.TB, addr, user string, key ssh.Signer, opts ...clien
 	}
 
 	emu := vt.NewEmulator(cfg.width, cfg.height)
+	if cfg.bg != nil {
+		emu.SetDefaultBackgroundColor(cfg.bg)
+	}
 	replyPipe, ok := emu.InputPipe().(*io.PipeWriter)
 	if !ok {
 		_ = conn.Close()

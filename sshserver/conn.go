@@ -13,6 +13,7 @@ import (
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/bubbletea"
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"huddle/session"
@@ -82,6 +83,11 @@ func (c *conn) run(p *tea.Program) {
 		defer close(done)
 		forwardResizes(ctx, p, winch)
 	}()
+	// With the server reading keys, Bubble Tea sends no terminal query
+	// itself: ask for the background colour (light or dark styles) and for
+	// synchronized output and Unicode widths, as it would; the replies
+	// come back through readInput.
+	_, _ = io.WriteString(c.sess, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
 	go c.readInput(ctx, p, pty.Term)
 	go c.keepAlive(ctx)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
@@ -331,7 +337,7 @@ func (c *conn) keepAlive(ctx context.Context) {
 		return
 	}
 	stall := c.s.cfg.StallTimeout
-	tick := time.NewTicker(stall / 3)
+	tick := time.NewTicker(max(stall/3, 10*time.Millisecond))
 	defer tick.Stop()
 	for {
 		select {

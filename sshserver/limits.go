@@ -68,8 +68,7 @@ type countedConn struct {
 }
 
 // Write gives up on a client that has not taken its bytes within the
-// stall time. (The SSH library's idle timeout sets deadlines too, before
-// it calls this; this deadline is the nearer one while a write is on.)
+// stall time.
 func (c *countedConn) Write(p []byte) (int, error) {
 	if c.stall > 0 {
 		if err := c.Conn.SetWriteDeadline(time.Now().Add(c.stall)); err != nil {
@@ -77,6 +76,18 @@ func (c *countedConn) Write(p []byte) (int, error) {
 		}
 	}
 	return c.Conn.Write(p)
+}
+
+// SetDeadline is how the SSH library applies its idle timeout, before
+// every read and write. It sets only the read deadline here, so that a
+// client sending keys while a write to it is blocked does not push that
+// write's stall deadline out to the idle timeout. (Every write has its
+// own deadline, nearer than the idle timeout.)
+func (c *countedConn) SetDeadline(t time.Time) error {
+	if c.stall > 0 {
+		return c.Conn.SetReadDeadline(t)
+	}
+	return c.Conn.SetDeadline(t)
 }
 
 func (c *countedConn) Close() error {

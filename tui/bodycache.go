@@ -22,15 +22,17 @@ type bodyKey struct {
 type bodyEntry struct {
 	once sync.Once
 	s    string
+	ok   bool // drawn; false if the drawing panicked
 }
 
-// Past maxBodies entries, those of earlier seconds are dropped; past
-// maxBodies*8 (many sizes in one second), all are.
-const maxBodies = 256
+// Entries of seconds before the last are dropped once a second, when a
+// new one comes in; past maxBodies in one second (many sizes), all are.
+const maxBodies = 2048
 
 var bodies = struct {
-	mu sync.Mutex
-	m  map[bodyKey]*bodyEntry
+	mu     sync.Mutex
+	m      map[bodyKey]*bodyEntry
+	pruned int64 // the second of the last pruning
 }{m: map[bodyKey]*bodyEntry{}}
 
 // sharedBody returns the body for k, drawing it with draw only if no
@@ -40,21 +42,28 @@ func sharedBody(k bodyKey, draw func() string) string {
 	bodies.mu.Lock()
 	e, ok := bodies.m[k]
 	if !ok {
-		if len(bodies.m) >= maxBodies {
+		if k.second > bodies.pruned {
 			for old := range bodies.m {
-				if old.second < k.second {
+				if old.second < k.second-1 {
 					delete(bodies.m, old)
 				}
 			}
+			bodies.pruned = k.second
 		}
-		if len(bodies.m) >= 8*maxBodies {
+		if len(bodies.m) >= maxBodies {
 			clear(bodies.m)
 		}
 		e = &bodyEntry{}
 		bodies.m[k] = e
 	}
 	bodies.mu.Unlock()
-	e.once.Do(func() { e.s = draw() })
+	e.once.Do(func() {
+		e.s = draw()
+		e.ok = true
+	})
+	if !e.ok { // the drawing panicked in another program: try again here
+		return draw()
+	}
 	return e.s
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 
@@ -146,7 +147,11 @@ func (m Model) footer(w int) string {
 
 func (m Model) body(w, h int) string {
 	if k, ok := m.cachedBody(w, h); ok {
-		return sharedBody(k, func() string { return m.drawBody(w, h) })
+		// Drawn at the whole second, so that the body depends on nothing
+		// but the key: programs tick at their own fractions of a second.
+		at := m
+		at.now = time.Unix(k.second, 0)
+		return sharedBody(k, func() string { return at.drawBody(w, h) })
 	}
 	return m.drawBody(w, h)
 }

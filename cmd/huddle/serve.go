@@ -64,8 +64,11 @@ people rejoin with the same command and are back where they were.`,
 
 func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	logger := log.NewWithOptions(os.Stderr, log.Options{Prefix: "huddle", ReportTimestamp: true})
-	if f.maxSessions <= 0 || f.idleTimeout <= 0 || f.stallTimeout <= 0 {
-		return errors.New("--max-sessions, --idle-timeout and --stall-timeout must be positive")
+	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
+		return errors.New("--max-sessions and --idle-timeout must be positive")
+	}
+	if f.stallTimeout < time.Second {
+		return errors.New("--stall-timeout must be at least 1s: a shorter one cuts off people on slow networks")
 	}
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
