@@ -21,7 +21,7 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	cfg := config{spawn: bin, n: 6, r: 2, rounds: 4, stalled: 1, pause: 10 * time.Millisecond,
-		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24}
+		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24, stall: time.Second}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := run(ctx, cfg)
@@ -46,12 +46,12 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 	if rep.rssBase <= 0 || rep.rssJoined <= rep.rssBase {
 		t.Errorf("server memory: %d before, %d after the joins", rep.rssBase, rep.rssJoined)
 	}
-	if len(rep.stalled) != 1 {
-		t.Errorf("%d stalled participants reported, want 1", len(rep.stalled))
+	if len(rep.stalled) != 1 || !rep.stalled[0].evicted || rep.stalled[0].after < 500*time.Millisecond {
+		t.Errorf("stalled participants: %+v; want one, marked away after the server's 1s stall timeout", rep.stalled)
 	}
 	var out bytes.Buffer
 	rep.print(&out, cfg)
-	for _, want := range []string{"7 of 7", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen"} {
+	for _, want := range []string{"7 of 7", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen", "stalled #1     marked away"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -50,10 +50,10 @@ func (r *report) print(w io.Writer, cfg config) {
 		if s.evicted {
 			fmt.Fprintf(w, "stalled #%d     marked away by the server (its connection closed) %s after it stopped reading\n", i+1, s.after.Round(100*time.Millisecond))
 		} else {
-			fmt.Fprintf(w, "stalled #%d     still connected at the end\n", i+1)
+			fmt.Fprintf(w, "stalled #%d     not marked away within %s after it stopped reading\n", i+1, r.stallWait.Round(time.Second))
 		}
 	}
-	fmt.Fprintf(w, "errors         %d marker(s) not seen within %s", r.missed, cfg.timeout)
+	fmt.Fprintf(w, "errors         %d marker(s) not seen within %s (counted at %s above)", r.missed, cfg.timeout, cfg.timeout)
 	kinds := make([]string, 0, len(r.errors))
 	for k := range r.errors {
 		kinds = append(kinds, k)

@@ -29,7 +29,7 @@ type round struct {
 	marker string
 	sender *participant
 	t0     time.Time // when the key that parks it was sent
-	want   int
+	want   int       // members who should see it
 
 	mu   sync.Mutex
 	lat  []time.Duration
@@ -61,7 +61,8 @@ type report struct {
 	errors      map[string]int
 	missed      int // markers never seen within the timeout
 
-	rssBase, rssJoined, rssEnd int64 // server VmRSS, bytes
+	stallWait                  time.Duration // how long stalled participants were watched
+	rssBase, rssJoined, rssEnd int64         // server VmRSS, bytes
 	hwm                        int64
 	roundsWall                 time.Duration // the rounds, start to end
 	serverCPU, loadCPU         time.Duration // CPU time used during the rounds
@@ -162,6 +163,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		rep.mu.Lock()
 		rep.connects = append(rep.connects, time.Since(began))
+		rep.connected++
 		rep.mu.Unlock()
 		return p, nil
 	}
@@ -214,7 +216,6 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		stalled = append(stalled, p)
 	}
-	rep.connected = len(all)
 	rep.rssJoined, _ = rss(cfg.pid)
 	stallStart := time.Now()
 	evicted := make([]atomic.Int64, len(stalled)) // nanoseconds after stallStart, 0 while held
@@ -256,6 +257,20 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	wg.Wait()
 	rep.roundsWall = time.Since(roundsStart)
 	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pid)-cpuServer0, ownCPU()-cpuLoad0
+	// Give the server its stall timeout, a keepalive interval and a little
+	// more to find the stalled participants out.
+	stall := cfg.stall
+	if stall <= 0 {
+		stall = 15 * time.Second // huddle serve's default
+	}
+	rep.stallWait = stall*4/3 + 3*time.Second
+	probesDone := make(chan struct{})
+	go func() { probes.Wait(); close(probesDone) }()
+	select {
+	case <-probesDone:
+	case <-time.After(time.Until(stallStart.Add(rep.stallWait))):
+	case <-ctx.Done():
+	}
 	close(stopProbe)
 	probes.Wait()
 	for k := range stalled {
@@ -269,6 +284,10 @@ func run(ctx context.Context, cfg config) (*report, error) {
 // rounds runs the room's rounds: the members take turns parking a topic
 // with a fresh marker, and every other member's screen must show it.
 func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
+	if len(r.members) < 2 {
+		rep.fail("rounds", fmt.Errorf("a session with %d member(s) joined has nobody to see a topic", len(r.members)))
+		return
+	}
 	for i := 1; i <= cfg.rounds && ctx.Err() == nil; i++ {
 		sender := r.members[i%len(r.members)]
 		marker := "mk" + strconv.Itoa(i) + randWord(6)
@@ -300,7 +319,13 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 		if len(lat) == rd.want {
 			rep.rounds = append(rep.rounds, maxOf(lat))
 		} else {
+			// Not seen in time: counted at the timeout, so that the
+			// figures never look better for what was lost.
 			rep.missed += rd.want - len(lat)
+			for range rd.want - len(lat) {
+				rep.deliveries = append(rep.deliveries, cfg.timeout)
+			}
+			rep.rounds = append(rep.rounds, cfg.timeout)
 		}
 		rep.mu.Unlock()
 		time.Sleep(cfg.pause)
