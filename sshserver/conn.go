@@ -511,11 +511,24 @@ func (p *presence) leave(room *session.Room, key string, me session.ParticipantI
 // a program that has ended, which keeps its goroutine and the whole
 // program in memory: "q" followed by anything, in one packet, was enough.)
 func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
+	// The decoder reads a pipe, not the session, and the pipe is closed
+	// when the program ends: a client that never acknowledges the close of
+	// its channel then holds a small pump, not the decoder and, through
+	// it, the program.
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, c.sess)
+		_ = pw.CloseWithError(err)
+	}()
+	go func() {
+		<-ctx.Done() // run cancels it once the program has ended
+		_ = pr.CloseWithError(io.EOF)
+	}()
 	events := make(chan uv.Event)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = uv.NewTerminalReader(c.sess, term).StreamEvents(ctx, events)
+		_ = uv.NewTerminalReader(pr, term).StreamEvents(ctx, events)
 	}()
 	for {
 		select {
