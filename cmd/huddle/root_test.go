@@ -114,3 +114,29 @@ func TestTeamsListsWhatStandupStored(t *testing.T) {
 		t.Fatalf("teams printed:\n%s", got)
 	}
 }
+
+// Bad server flags are refused before anything listens, naming the flag.
+func TestServeRejectsBadFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--stall-timeout", "100ms"}, "--stall-timeout"},
+		{[]string{"--max-sessions", "0"}, "--max-sessions"},
+		{[]string{"--idle-timeout", "-1s"}, "--idle-timeout"},
+	} {
+		cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
+		cmd.SetArgs(append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...))
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		done := make(chan error, 1)
+		go func() { done <- cmd.ExecuteContext(context.Background()) }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("%v: err = %v, want one about %s", tt.args, err, tt.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v: the server started", tt.args)
+		}
+	}
+}

@@ -57,7 +57,7 @@ people rejoin with the same command and are back where they were.`,
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
 	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
-	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant whose terminal has taken none of its output for this long (a suspended laptop)")
+	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant who has not answered a keepalive, or whose output has been blocked, for this long (a suspended laptop)")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
@@ -65,10 +65,10 @@ people rejoin with the same command and are back where they were.`,
 func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	logger := log.NewWithOptions(os.Stderr, log.Options{Prefix: "huddle", ReportTimestamp: true})
 	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
-		return errors.New("--max-sessions and --idle-timeout must be positive")
+		return errors.New("the session limit and the idle timeout must be positive (--max-sessions, --idle-timeout)")
 	}
 	if f.stallTimeout < time.Second {
-		return errors.New("--stall-timeout must be at least 1s: a shorter one cuts off people on slow networks")
+		return errors.New("the stall timeout must be at least 1s (--stall-timeout): a shorter one cuts off people on slow networks")
 	}
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
