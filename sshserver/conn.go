@@ -43,8 +43,8 @@ type entered struct {
 	me   session.ParticipantID
 }
 
-// interactive runs one Bubble Tea program per interactive SSH session,
-// through wish's program middleware, and cleans up after it: the
+// interactive runs one Bubble Tea program per interactive SSH session
+// (see run), and cleans up after it: the
 // participant leaves the rooms they entered once their last connection
 // has gone.
 func (s *Server) interactive(next ssh.Handler) ssh.Handler {
@@ -74,7 +74,9 @@ const resizeEvery = 100 * time.Millisecond
 
 // run runs the program until it ends, as wish's bubbletea middleware does,
 // except that window changes are passed on at most every resizeEvery,
-// the newest size winning.
+// the newest size winning; that the server reads the keys (readInput) and
+// asks the terminal's questions itself; and that a client that stops
+// answering is evicted (keepAlive).
 func (c *conn) run(p *tea.Program) {
 	pty, winch, _ := c.sess.Pty() // here: charm.land/ssh writes the window size from another goroutine
 	ctx, cancel := context.WithCancel(c.sess.Context())
