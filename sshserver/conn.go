@@ -522,20 +522,20 @@ func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
 		_, err := io.Copy(pw, c.sess)
 		_ = pw.CloseWithError(err)
 	}()
-	go func() {
-		<-ctx.Done() // run cancels it once the program has ended
-		_ = pr.CloseWithError(io.EOF)
-	}()
 	events := make(chan uv.Event)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = uv.NewTerminalReader(pr, term).StreamEvents(ctx, events)
 	}()
+	ended := ctx.Done() // run cancels ctx once the program has ended
 	for {
 		select {
 		case ev := <-events:
 			p.Send(ev)
+		case <-ended:
+			_ = pr.CloseWithError(io.EOF)
+			ended = nil
 		case <-done:
 			return
 		}
