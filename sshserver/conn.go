@@ -15,6 +15,7 @@ import (
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
 
 	"huddle/session"
 	"huddle/tui"
@@ -507,6 +508,14 @@ func (p *presence) leave(room *session.Room, key string, me session.ParticipantI
 	return room.Submit(me, session.Leave{Who: me})
 }
 
+// The keys (and terminal replies) a participant's program takes in a
+// second, and at once: far above typing, key repeat and a paste without
+// bracketed paste mode (which arrives as one event anyway).
+const (
+	keysPerSecond = 100
+	keyBurst      = 200
+)
+
 // readInput parses the participant's keys and passes them to the program
 // with Send, which gives up once the program has ended, until the session
 // ends. (Bubble Tea's own reader blocks for good sending a key it read to
@@ -529,10 +538,16 @@ func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
 		_ = uv.NewTerminalReader(pr, term).StreamEvents(ctx, events)
 	}()
 	ended := ctx.Done() // run cancels ctx once the program has ended
+	keys := rate.NewLimiter(keysPerSecond, keyBurst)
 	for {
 		select {
 		case ev := <-events:
-			p.Send(ev)
+			// Faster than anyone types, the keys wait: the client's
+			// input backs up on its own connection instead of the
+			// server redrawing its screen thousands of times a second.
+			if keys.Wait(ctx) == nil {
+				p.Send(ev)
+			}
 		case <-ended:
 			_ = pr.CloseWithError(io.EOF)
 			ended = nil

@@ -36,7 +36,8 @@ type Config struct {
 	ConnectRate  float64
 	ConnectBurst int
 	// Actions limits each participant's commands per second (burst
-	// ActionBurst); 0: 10 per second, burst 20.
+	// ActionBurst); 0: 3 per second, burst 10. Each action redraws every
+	// screen of the room, so this bounds what one participant costs all.
 	Actions     float64
 	ActionBurst int
 	// ConnsPerAddress caps open connections from one address, handshakes
@@ -97,7 +98,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		cfg.ConnectRate, cfg.ConnectBurst = 2, 10
 	}
 	if cfg.Actions <= 0 {
-		cfg.Actions, cfg.ActionBurst = 10, 20
+		cfg.Actions, cfg.ActionBurst = 3, 10
 	}
 	if cfg.ConnsPerAddress <= 0 {
 		cfg.ConnsPerAddress = 30

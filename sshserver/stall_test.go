@@ -306,3 +306,26 @@ func TestKeepalivesLeaveNothingBehind(t *testing.T) {
 		goleak.IgnoreTopFunction("huddle/sshserver.(*testClient).forwardReplies"),
 		goleak.IgnoreTopFunction("io.(*pipe).read"))
 }
+
+// Keys faster than anyone types wait their turn: at most keyBurst at once
+// and keysPerSecond after, so that one client cannot make the server
+// redraw its screen thousands of times a second. None is lost.
+func TestKeysFasterThanTypingWait(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members Ann")
+	a := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code), withSize(400, 30))
+	a.WaitFor("waiting room")
+	a.Press("p")
+	a.WaitFor("Park a topic")
+	const n = 270
+	text := strings.Repeat("k", n-1) + "Z"
+	start := time.Now()
+	a.Type(text)
+	time.Sleep(200 * time.Millisecond)
+	got := strings.Count(a.Screen(), "k")
+	elapsed := time.Since(start)
+	if most := keyBurst + int(keysPerSecond*elapsed.Seconds()) + 10; got > most {
+		t.Errorf("%d keys taken %v after they were sent, more than the %d the limit allows", got, elapsed, most)
+	}
+	a.WaitFor(strings.Repeat("k", n-1) + "Z") // all of them, in the end
+}

@@ -31,7 +31,8 @@ type participant struct {
 
 	emuMu    sync.Mutex
 	emu      *vt.Emulator
-	lastSeen int // the last round whose marker this screen showed (reader only)
+	lastSeen int         // the last round whose marker this screen showed (reader only)
+	member   atomic.Bool // one of the room's members, whose screens are timed
 	ended    chan struct{}
 }
 
@@ -180,7 +181,7 @@ func (p *participant) read(out io.Reader) {
 			p.emuMu.Lock()
 			_, _ = p.emu.Write(buf[:n])
 			now := time.Now()
-			if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p {
+			if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p && p.member.Load() {
 				if strings.Contains(p.emu.String(), rd.marker) {
 					p.lastSeen = rd.id
 					rd.saw(now)

@@ -13,7 +13,10 @@
 // connected participant from /proc/PID/status. With --stalled, extra
 // participants join the first session and then stop reading their TCP
 // socket, like suspended laptops; the report says whether and when the
-// server closed their connections (the room then shows them away).
+// server closed their connections (the room then shows them away). With
+// --flooders, extra participants of the first session park topics as fast
+// as they can type during the rounds; the server should slow them down
+// and the others should hardly notice.
 //
 //	go build -o huddle ./cmd/huddle
 //	go run ./cmd/huddle-load --spawn ./huddle -n 200 -r 1
@@ -38,6 +41,7 @@ type config struct {
 	n, r      int
 	rounds    int
 	stalled   int
+	flooders  int
 	pause     time.Duration
 	timeout   time.Duration
 	duration  time.Duration
@@ -56,6 +60,7 @@ func main() {
 	flag.IntVar(&cfg.r, "r", 1, "sessions the participants are spread over")
 	flag.IntVar(&cfg.rounds, "rounds", 50, "rounds per session: one topic parked and seen by all")
 	flag.IntVar(&cfg.stalled, "stalled", 0, "extra participants in the first session that stop reading their socket once joined")
+	flag.IntVar(&cfg.flooders, "flooders", 0, "extra participants in the first session that park topics as fast as they can (every 5ms) during the rounds")
 	flag.DurationVar(&cfg.pause, "pause", 100*time.Millisecond, "pause between a session's rounds")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest wait for a connection, a screen or a marker")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Minute, "the whole run ends after this long, whatever is left")
@@ -92,13 +97,13 @@ func (c *config) check() error {
 		return errors.New("-n must be at least 2: someone parks, someone sees")
 	case c.r < 1 || c.n/c.r < 2:
 		return errors.New("-r must leave at least 2 participants per session")
-	case c.rounds < 1 || c.stalled < 0 || c.perSource < 1 || c.perSource > 30:
-		return errors.New("-rounds must be positive, -stalled not negative, -per-source between 1 and 30")
+	case c.rounds < 1 || c.stalled < 0 || c.flooders < 0 || c.perSource < 1 || c.perSource > 30:
+		return errors.New("-rounds must be positive, -stalled and -flooders not negative, -per-source between 1 and 30")
 	case c.width < 60 || c.height < 16 || c.width > 500 || c.height > 200:
 		return errors.New("-width and -height must be between 60×16 (huddle's smallest screen) and 500×200")
 	case (c.addr == "") == (c.spawn == ""):
 		return errors.New("give either --addr of a running server or --spawn with a huddle binary")
-	case c.n+c.stalled > 250*c.perSource:
+	case c.n+c.stalled+c.flooders > 250*c.perSource:
 		return errors.New("too many participants for the loopback source addresses")
 	}
 	if c.addr != "" {

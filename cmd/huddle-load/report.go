@@ -53,6 +53,9 @@ func (r *report) print(w io.Writer, cfg config) {
 			fmt.Fprintf(w, "stalled #%d     not marked away within %s after it stopped reading\n", i+1, r.stallWait.Round(time.Second))
 		}
 	}
+	if cfg.flooders > 0 {
+		fmt.Fprintf(w, "flooders       %d sent %d topic(s) in %s; %d saw \"slow down\"\n", cfg.flooders, r.flooded.Load(), r.roundsWall.Round(time.Millisecond), r.slowedDown)
+	}
 	fmt.Fprintf(w, "errors         %d marker(s) not seen within %s (counted at %s above)", r.missed, cfg.timeout, cfg.timeout)
 	kinds := make([]string, 0, len(r.errors))
 	for k := range r.errors {

@@ -68,6 +68,8 @@ type report struct {
 	serverCPU, loadCPU         time.Duration // CPU time used during the rounds
 	connected                  int
 	stalled                    []stalledResult
+	flooded                    atomic.Int64 // topics the flooders sent
+	slowedDown                 int          // flooders whose screen said "slow down" at the end
 	elapsed                    time.Duration
 }
 
@@ -173,6 +175,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("the first participant of session %d: %w", i+1, err)
 		}
+		p.member.Store(true)
 		r.members = append(r.members, p)
 	}
 	sem := make(chan struct{}, 16)
@@ -188,6 +191,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			if p, err := joinOne(i, r, "waiting room"); err == nil {
+				p.member.Store(true)
 				mu.Lock()
 				r.members = append(r.members, p)
 				mu.Unlock()
@@ -245,6 +249,35 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}()
 	}
 
+	// Flooders: in, then parking topics as fast as they can type.
+	var flooders []*participant
+	for j := range cfg.flooders {
+		p, err := joinOne(cfg.n+cfg.stalled+j, rooms[0], "Turn 1")
+		if err != nil {
+			continue
+		}
+		flooders = append(flooders, p)
+	}
+	stopFlood := make(chan struct{})
+	var floods sync.WaitGroup
+	for _, p := range flooders {
+		floods.Add(1)
+		go func() {
+			defer floods.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stopFlood:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+				if p.send([]byte("pflood"+strconv.Itoa(i)+"\r")) != nil {
+					return
+				}
+				rep.flooded.Add(1)
+			}
+		}()
+	}
+
 	// Rounds, all sessions at once.
 	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pid), ownCPU(), time.Now()
 	for _, r := range rooms {
@@ -255,6 +288,13 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}()
 	}
 	wg.Wait()
+	close(stopFlood)
+	floods.Wait()
+	for _, p := range flooders {
+		if strings.Contains(p.screen(), "slow down") {
+			rep.slowedDown++
+		}
+	}
 	rep.roundsWall = time.Since(roundsStart)
 	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pid)-cpuServer0, ownCPU()-cpuLoad0
 	// Give the server its stall timeout, a keepalive interval and a little
@@ -431,7 +471,7 @@ func spawn(cfg config) (*server, error) {
 		return nil, err
 	}
 	cmd := exec.Command(cfg.spawn, "serve", "--listen", addr, "--data-dir", dir,
-		"--max-sessions", strconv.Itoa(cfg.n+cfg.stalled+cfg.r+20))
+		"--max-sessions", strconv.Itoa(cfg.n+cfg.stalled+cfg.flooders+cfg.r+20))
 	if cfg.stall > 0 {
 		cmd.Args = append(cmd.Args, "--stall-timeout", cfg.stall.String())
 	}
