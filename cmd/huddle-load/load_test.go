@@ -20,7 +20,7 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../huddle").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cfg := config{spawn: bin, n: 6, r: 2, rounds: 4, stalled: 1, pause: 10 * time.Millisecond,
+	cfg := config{spawn: bin, n: 6, r: 2, rounds: 4, stalled: 1, flooders: 1, pause: 10 * time.Millisecond,
 		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24, stall: time.Second}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -28,8 +28,12 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.connected != cfg.n+cfg.stalled {
-		t.Errorf("connected %d, want %d", rep.connected, cfg.n+cfg.stalled)
+	if rep.connected != cfg.n+cfg.stalled+cfg.flooders {
+		t.Errorf("connected %d, want %d", rep.connected, cfg.n+cfg.stalled+cfg.flooders)
+	}
+	// The server's default: 3 actions a second after a burst of 10.
+	if most := 10 + int(3*rep.roundsWall.Seconds()) + 2; rep.floodTaken <= 0 || rep.floodTaken > most || rep.flooded.Load() <= int64(most) {
+		t.Errorf("the flooder sent %d topics and the room parked %d in %v; want some, at most %d", rep.flooded.Load(), rep.floodTaken, rep.roundsWall, most)
 	}
 	// Two sessions of three: each round, two others see the marker.
 	if want := cfg.r * cfg.rounds * 2; len(rep.deliveries) != want || rep.missed != 0 || len(rep.errors) != 0 {
@@ -51,7 +55,7 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.print(&out, cfg)
-	for _, want := range []string{"7 of 7", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen", "stalled #1     marked away"} {
+	for _, want := range []string{"8 of 8", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen", "stalled #1     marked away", "the room parked"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

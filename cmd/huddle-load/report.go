@@ -27,10 +27,10 @@ func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 func (r *report) print(w io.Writer, cfg config) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(w, "huddle-load: %d participants (%d×%d) over %d session(s), %d round(s) each, %d stalled; %s in all\n",
-		cfg.n, cfg.width, cfg.height, cfg.r, cfg.rounds, cfg.stalled, r.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "huddle-load: %d participants (%d×%d) over %d session(s), %d round(s) each, %d stalled, %d flooding; %s in all\n",
+		cfg.n, cfg.width, cfg.height, cfg.r, cfg.rounds, cfg.stalled, cfg.flooders, r.elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "connected      %d of %d in %s (%.1f/s); per connection p50 %s, p99 %s\n",
-		r.connected, cfg.n+cfg.stalled, r.connectWall.Round(time.Millisecond),
+		r.connected, cfg.n+cfg.stalled+cfg.flooders, r.connectWall.Round(time.Millisecond),
 		float64(len(r.connects))/max(r.connectWall.Seconds(), 1e-9), ms(percentile(r.connects, 50)), ms(percentile(r.connects, 99)))
 	fmt.Fprintf(w, "fan-out        %d deliveries: p50 %s  p95 %s  p99 %s  max %s\n", len(r.deliveries),
 		ms(percentile(r.deliveries, 50)), ms(percentile(r.deliveries, 95)), ms(percentile(r.deliveries, 99)), ms(maxOf(r.deliveries)))
@@ -54,7 +54,8 @@ func (r *report) print(w io.Writer, cfg config) {
 		}
 	}
 	if cfg.flooders > 0 {
-		fmt.Fprintf(w, "flooders       %d sent %d topic(s) in %s; %d saw \"slow down\"\n", cfg.flooders, r.flooded.Load(), r.roundsWall.Round(time.Millisecond), r.slowedDown)
+		fmt.Fprintf(w, "flooders       %d sent %d topic(s) in %s; the room parked %d of them (%.1f/s)\n", cfg.flooders, r.flooded.Load(),
+			r.roundsWall.Round(time.Millisecond), r.floodTaken, float64(r.floodTaken)/max(r.roundsWall.Seconds(), 1e-9))
 	}
 	fmt.Fprintf(w, "errors         %d marker(s) not seen within %s (counted at %s above)", r.missed, cfg.timeout, cfg.timeout)
 	kinds := make([]string, 0, len(r.errors))

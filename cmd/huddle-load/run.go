@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,7 +70,7 @@ type report struct {
 	connected                  int
 	stalled                    []stalledResult
 	flooded                    atomic.Int64 // topics the flooders sent
-	slowedDown                 int          // flooders whose screen said "slow down" at the end
+	floodTaken                 int          // of them, parked by the room
 	elapsed                    time.Duration
 }
 
@@ -290,9 +291,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	wg.Wait()
 	close(stopFlood)
 	floods.Wait()
-	for _, p := range flooders {
-		if strings.Contains(p.screen(), "slow down") {
-			rep.slowedDown++
+	if len(flooders) > 0 {
+		// What the room took from them: its parking lot, less the rounds'.
+		time.Sleep(time.Second)
+		if m := parkedCount.FindStringSubmatch(rooms[0].members[0].screen()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			rep.floodTaken = n - cfg.rounds
 		}
 	}
 	rep.roundsWall = time.Since(roundsStart)
@@ -389,6 +393,9 @@ func randWord(n int) string {
 	}
 	return string(b)
 }
+
+// parkedCount finds the size of the parking lot on a screen.
+var parkedCount = regexp.MustCompile(`Parking lot \((\d+)\)`)
 
 // rss reads the resident set size and its high-water mark of a process.
 func rss(pid int) (cur, hwm int64) {
