@@ -90,7 +90,9 @@ func (c *conn) run(p *tea.Program) {
 	// itself: ask for the background colour (light or dark styles) and for
 	// synchronized output and Unicode widths, as it would; the replies
 	// come back through readInput.
-	_, _ = io.WriteString(c.sess, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
+	// (Through stallWriter: a client whose window stays shut is evicted.)
+	ask := stallWriter{w: c.sess, after: c.s.cfg.StallTimeout, evict: c.evict}
+	_, _ = io.WriteString(ask, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
 	go c.readInput(ctx, p, pty.Term)
 	go c.keepAlive(ctx)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
@@ -150,7 +152,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
 		OnIdle: func() {
 			c.mu.Lock()
 			c.idle = true

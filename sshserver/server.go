@@ -126,9 +126,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	opts := []ssh.Option{
 		wish.WithHostKeyPEM(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.allowKey),
-		// A backstop for the lobby and commands, where nothing ticks;
-		// inside a session the program counts key presses itself, as the
-		// server's own output resets this timer.
+		// A backstop for commands; the lobby and sessions count key
+		// presses themselves, as the server's own output and the
+		// clients' keepalive replies reset this timer.
 		wish.WithIdleTimeout(cfg.IdleTimeout),
 		// The middleware stack; the last listed runs first:
 		wish.WithMiddleware(

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"github.com/charmbracelet/x/ansi"
 	"go.uber.org/goleak"
+
+	"huddle/session"
 	"net"
 	"strings"
 	"testing"
@@ -299,12 +301,12 @@ func TestKeepalivesLeaveNothingBehind(t *testing.T) {
 	// ticks, which end within a second, may still be winding down.
 	for deadline := time.Now().Add(testClientHangGuard); goleak.Find(ignore,
 		goleak.IgnoreTopFunction("huddle/sshserver.(*testClient).forwardReplies"),
-		goleak.IgnoreTopFunction("io.(*pipe).read")) != nil && time.Now().Before(deadline); {
+		goleak.IgnoreAnyFunction("huddle/sshserver.(*testClient).readReplies")) != nil && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 	}
 	goleak.VerifyNone(t, ignore,
 		goleak.IgnoreTopFunction("huddle/sshserver.(*testClient).forwardReplies"),
-		goleak.IgnoreTopFunction("io.(*pipe).read"))
+		goleak.IgnoreAnyFunction("huddle/sshserver.(*testClient).readReplies"))
 }
 
 // Keys faster than anyone types wait their turn: at most keyBurst at once
@@ -328,4 +330,56 @@ func TestKeysFasterThanTypingWait(t *testing.T) {
 		t.Errorf("%d keys taken %v after they were sent, more than the %d the limit allows", got, elapsed, most)
 	}
 	a.WaitFor(strings.Repeat("k", n-1) + "Z") // all of them, in the end
+}
+
+// The lobby has an idle timeout of its own: keepalive replies, which the
+// SSH library counts as activity, do not keep an idle lobby open.
+func TestIdleLobbyIsDisconnected(t *testing.T) {
+	clock := session.NewFakeClock(time.Now())
+	ts := startServer(t, t.TempDir(), func(c *Config) {
+		c.Clock, c.IdleTimeout = clock, time.Minute
+		c.StallTimeout = time.Second // keepalives every third of a second
+	})
+	a := dialTest(t, ts.addr, "ann", newTestKey(t))
+	a.WaitFor("new session")
+	clock.Advance(50 * time.Second)
+	a.Press("r") // a key keeps the lobby
+	time.Sleep(300 * time.Millisecond)
+	clock.Advance(30 * time.Second) // 80 s in all, 30 s since the key
+	time.Sleep(300 * time.Millisecond)
+	if _, ended := a.Exited(); ended {
+		t.Fatal("the lobby ended 30s after a key press")
+	}
+	clock.Advance(31 * time.Second)
+	a.WaitFor("disconnected after 1m0s without a key press")
+}
+
+// A light terminal that enters a session from the lobby keeps light
+// styles: the answer the lobby had is passed on.
+func TestLightTerminalKeepsLightStylesFromTheLobby(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team t --members Ann,Ben")
+	dark := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code), withBackground(color.Black))
+	dark.WaitFor("Here (1)")
+	key := newTestKey(t)
+	first := dialTest(t, ts.addr, "ben", key, withCommand("join "+code)) // the team is Ben's now
+	first.WaitFor("Here (2)")
+	first.Press("q")
+	first.WaitForExit()
+	light := dialTest(t, ts.addr, "ben", key, withBackground(color.White))
+	light.WaitFor("t stand-up")
+	light.Press("enter")
+	light.WaitFor("Here (2)")
+	title := func(c *testClient) color.Color {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.emu.CellAt(1, 0).Style.Fg
+	}
+	deadline := time.Now().Add(testClientHangGuard)
+	for colorsEqual(title(dark), title(light)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the title has the same colour on a dark terminal and on a light one come from the lobby: %v", title(dark))
+		}
+		time.Sleep(testClientPoll)
+	}
 }

@@ -62,7 +62,13 @@ type App struct {
 	inSession bool
 	sess      Model
 	loading   bool // a refresh is under way; more presses wait for it
+
+	bg      *tea.BackgroundColorMsg // the terminal's answer, for the session entered
+	lastKey time.Time               // the last key press, for the idle timeout
 }
+
+// lobbyTickMsg checks the lobby's idle timeout.
+type lobbyTickMsg struct{}
 
 type lobbyKeys struct {
 	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit key.Binding
@@ -96,7 +102,7 @@ func NewApp(l Lobby, opts Options) App {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return App{
-		lobby: l, opts: opts, width: 80, height: 24,
+		lobby: l, opts: opts, width: 80, height: 24, lastKey: lobbyNow(opts),
 		styles: NewStyles(true), help: help.New(),
 		keys: lobbyKeys{
 			Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
@@ -108,7 +114,23 @@ func NewApp(l Lobby, opts Options) App {
 }
 
 // Init loads the sessions on offer.
-func (a App) Init() tea.Cmd { return a.load() }
+func (a App) Init() tea.Cmd { return tea.Batch(a.load(), a.tick()) }
+
+// tick checks the idle timeout now and then, while in the lobby: the
+// server's own traffic (keepalives, the screen) never counts as activity.
+func (a App) tick() tea.Cmd {
+	if a.opts.IdleTimeout <= 0 || a.inSession {
+		return nil
+	}
+	return tea.Tick(min(a.opts.IdleTimeout/10, time.Second), func(time.Time) tea.Msg { return lobbyTickMsg{} })
+}
+
+func lobbyNow(opts Options) time.Time {
+	if opts.Clock != nil {
+		return opts.Clock.Now()
+	}
+	return time.Now()
+}
 
 // refresh loads the sessions unless a load is under way.
 func (a App) refresh() (App, tea.Cmd) {
@@ -142,7 +164,16 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, cmd
 	}
 	switch msg := msg.(type) {
+	case lobbyTickMsg:
+		if lobbyNow(a.opts).Sub(a.lastKey) > a.opts.IdleTimeout {
+			if a.opts.OnIdle != nil {
+				a.opts.OnIdle()
+			}
+			return a, tea.Quit
+		}
+		return a, a.tick()
 	case tea.BackgroundColorMsg:
+		a.bg = &msg
 		a.styles = NewStyles(msg.IsDark())
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case entriesMsg:
@@ -161,8 +192,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.sess = New(msg.room, msg.me, a.opts)
 		m, cmd := a.sess.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
 		a.sess = m.(Model)
+		if a.bg != nil { // the terminal answered the lobby already
+			m, _ = a.sess.Update(*a.bg)
+			a.sess = m.(Model)
+		}
 		return a, tea.Batch(a.sess.Init(), cmd)
 	case tea.KeyPressMsg:
+		a.lastKey = lobbyNow(a.opts)
 		if a.form != nil {
 			return a.formKey(msg)
 		}

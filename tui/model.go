@@ -41,6 +41,9 @@ type Options struct {
 	// set, is called when that happens.
 	IdleTimeout time.Duration
 	OnIdle      func()
+	// Clock is the lobby's clock for the idle timeout (a session uses its
+	// room's); nil: the real one.
+	Clock session.Clock
 	// Actions limits this participant's commands per second, with a
 	// burst of ActionBurst; past it they see a "slow down" notice (0: no
 	// limit).

@@ -221,7 +221,6 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		stalled = append(stalled, p)
 	}
-	rep.rssJoined, _ = rss(cfg.pid)
 	stallStart := time.Now()
 	evicted := make([]atomic.Int64, len(stalled)) // nanoseconds after stallStart, 0 while held
 	for _, p := range stalled {
@@ -259,6 +258,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		flooders = append(flooders, p)
 	}
+	rep.rssJoined, _ = rss(cfg.pid) // everyone is in
 	stopFlood := make(chan struct{})
 	var floods sync.WaitGroup
 	for _, p := range flooders {
@@ -335,14 +335,24 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 	for i := 1; i <= cfg.rounds && ctx.Err() == nil; i++ {
 		sender := r.members[i%len(r.members)]
 		marker := "mk" + strconv.Itoa(i) + randWord(6)
+		lost := func(kind string, err error) { // the round's markers count as not seen
+			rep.fail(kind, err)
+			rep.mu.Lock()
+			defer rep.mu.Unlock()
+			rep.missed += len(r.members) - 1
+			for range len(r.members) - 1 {
+				rep.deliveries = append(rep.deliveries, cfg.timeout)
+			}
+			rep.rounds = append(rep.rounds, cfg.timeout)
+		}
 		if err := sender.send([]byte("p" + marker)); err != nil {
-			rep.fail("send", err)
+			lost("send", err)
 			continue
 		}
 		// The prompt echoes on the sender's screen only; wait for it so
 		// that the time counts from the key that parks the topic.
 		if err := sender.waitFor(marker, cfg.timeout); err != nil {
-			rep.fail("prompt", err)
+			lost("prompt", err)
 			_ = sender.send([]byte("\x1b"))
 			continue
 		}
@@ -355,6 +365,8 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 		case <-rd.done:
 		case <-time.After(cfg.timeout):
 		case <-ctx.Done():
+			r.current.Store(nil)
+			return // cut short, not waited out: not counted
 		}
 		r.current.Store(nil)
 		lat := rd.results()

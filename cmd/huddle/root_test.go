@@ -128,14 +128,18 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
 		cmd.SetArgs(append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...))
 		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
-		go func() { done <- cmd.ExecuteContext(context.Background()) }()
+		go func() { done <- cmd.ExecuteContext(ctx) }()
 		select {
 		case err := <-done:
+			cancel()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("%v: err = %v, want one about %s", tt.args, err, tt.want)
 			}
 		case <-time.After(10 * time.Second):
+			cancel() // the server started: stop it before failing
+			<-done
 			t.Fatalf("%v: the server started", tt.args)
 		}
 	}
