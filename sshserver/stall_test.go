@@ -343,8 +343,8 @@ func TestIdleLobbyIsDisconnected(t *testing.T) {
 	a := dialTest(t, ts.addr, "ann", newTestKey(t))
 	a.WaitFor("new session")
 	clock.Advance(50 * time.Second)
-	a.Press("r") // a key keeps the lobby
-	time.Sleep(300 * time.Millisecond)
+	a.Press("n") // a key keeps the lobby; its form shows it was taken
+	a.WaitFor("A new stand-up or retrospective")
 	clock.Advance(30 * time.Second) // 80 s in all, 30 s since the key
 	time.Sleep(300 * time.Millisecond)
 	if _, ended := a.Exited(); ended {
