@@ -68,12 +68,7 @@ FILE's ending (.json, .html, .csv) picks the format.`,
 			if !slices.Contains(export.Formats, format) {
 				return fmt.Errorf("%w: unknown format %q (want %s)", session.ErrInvalid, format, strings.Join(export.Formats, ", "))
 			}
-			st, err := openStore(g.dataDir)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			info, events, err := loadSession(cmd.Context(), st, ref)
+			info, events, err := loadSession(cmd.Context(), g.dataDir, ref)
 			if err != nil {
 				return err
 			}
@@ -89,8 +84,14 @@ FILE's ending (.json, .html, .csv) picks the format.`,
 	return cmd
 }
 
-// loadSession finds a session (see findSession) and loads its events.
-func loadSession(ctx context.Context, st session.Store, ref string) (session.Info, []session.Event, error) {
+// loadSession finds a session in the data directory's store (see
+// findSession) and loads its events; the store is closed again.
+func loadSession(ctx context.Context, dataDir, ref string) (session.Info, []session.Event, error) {
+	st, err := openStore(dataDir)
+	if err != nil {
+		return session.Info{}, nil, err
+	}
+	defer st.Close()
 	info, err := findSession(ctx, st, ref)
 	if err != nil {
 		return session.Info{}, nil, err

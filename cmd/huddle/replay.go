@@ -61,12 +61,7 @@ once. Keys:
 // runReplay loads a session's events from the store and plays them back
 // until the user quits.
 func runReplay(ctx context.Context, dataDir, ref string, speed float64, in io.Reader, out io.Writer) error {
-	st, err := openStore(dataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	info, events, err := loadSession(ctx, st, ref)
+	info, events, err := loadSession(ctx, dataDir, ref)
 	if errors.Is(err, session.ErrNotFound) && !strings.EqualFold(ref, "last") {
 		return fmt.Errorf("%w: no session %q (huddle history lists them)", session.ErrNotFound, ref)
 	}

@@ -30,12 +30,7 @@ SESSION is a session id, a join code, or last (the default).`,
 			if len(args) > 0 {
 				ref = args[0]
 			}
-			st, err := openStore(g.dataDir)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			info, events, err := loadSession(cmd.Context(), st, ref)
+			info, events, err := loadSession(cmd.Context(), g.dataDir, ref)
 			if err != nil {
 				return err
 			}
