@@ -335,28 +335,21 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 	for i := 1; i <= cfg.rounds && ctx.Err() == nil; i++ {
 		sender := r.members[i%len(r.members)]
 		marker := "mk" + strconv.Itoa(i) + randWord(6)
-		lost := func(kind string, err error) { // the round's markers count as not seen
-			rep.fail(kind, err)
-			rep.mu.Lock()
-			defer rep.mu.Unlock()
-			rep.missed += len(r.members) - 1
-			for range len(r.members) - 1 {
-				rep.deliveries = append(rep.deliveries, cfg.timeout)
-			}
-			rep.rounds = append(rep.rounds, cfg.timeout)
-		}
+		want := len(r.members) - 1
 		if err := sender.send([]byte("p" + marker)); err != nil {
-			lost("send", err)
+			rep.fail("send", err)
+			rep.record(nil, want, cfg.timeout)
 			continue
 		}
 		// The prompt echoes on the sender's screen only; wait for it so
 		// that the time counts from the key that parks the topic.
 		if err := sender.waitFor(marker, cfg.timeout); err != nil {
-			lost("prompt", err)
+			rep.fail("prompt", err)
+			rep.record(nil, want, cfg.timeout)
 			_ = sender.send([]byte("\x1b"))
 			continue
 		}
-		rd := &round{id: i, marker: marker, sender: sender, want: len(r.members) - 1, done: make(chan struct{}), t0: time.Now()}
+		rd := &round{id: i, marker: marker, sender: sender, want: want, done: make(chan struct{}), t0: time.Now()}
 		r.current.Store(rd)
 		if err := sender.send([]byte("\r")); err != nil {
 			rep.fail("send", err)
@@ -369,23 +362,26 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 			return // cut short, not waited out: not counted
 		}
 		r.current.Store(nil)
-		lat := rd.results()
-		rep.mu.Lock()
-		rep.deliveries = append(rep.deliveries, lat...)
-		if len(lat) == rd.want {
-			rep.rounds = append(rep.rounds, maxOf(lat))
-		} else {
-			// Not seen in time: counted at the timeout, so that the
-			// figures never look better for what was lost.
-			rep.missed += rd.want - len(lat)
-			for range rd.want - len(lat) {
-				rep.deliveries = append(rep.deliveries, cfg.timeout)
-			}
-			rep.rounds = append(rep.rounds, cfg.timeout)
-		}
-		rep.mu.Unlock()
+		rep.record(rd.results(), want, cfg.timeout)
 		time.Sleep(cfg.pause)
 	}
+}
+
+// record adds a round's deliveries; those of the want not seen count at
+// the timeout, so that the figures never look better for what was lost.
+func (r *report) record(lat []time.Duration, want int, timeout time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deliveries = append(r.deliveries, lat...)
+	if len(lat) == want {
+		r.rounds = append(r.rounds, maxOf(lat))
+		return
+	}
+	r.missed += want - len(lat)
+	for range want - len(lat) {
+		r.deliveries = append(r.deliveries, timeout)
+	}
+	r.rounds = append(r.rounds, timeout)
 }
 
 func maxOf(ds []time.Duration) time.Duration {
