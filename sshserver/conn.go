@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	"charm.land/wish/v2/bubbletea"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
@@ -93,7 +92,7 @@ func (c *conn) run(p *tea.Program) {
 	// (Through stallWriter: a client whose window stays shut is evicted.)
 	ask := stallWriter{w: c.sess, after: c.s.cfg.StallTimeout, evict: c.evict}
 	_, _ = io.WriteString(ask, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
-	go c.readInput(ctx, p, pty.Term)
+	go c.readInput(ctx, p, clientTerm(pty.Term))
 	go c.keepAlive(ctx)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
 		// Bubble Tea recovered and printed the stack on stderr; the
@@ -179,7 +178,12 @@ func (c *conn) program() (*tea.Program, error) {
 		model = tui.NewApp(lobby{c}, c.opts)
 	}
 	var p *tea.Program
-	opts := append(bubbletea.MakeOptions(c.sess),
+	// Not bubbletea.MakeOptions: it hands the client's whole environment
+	// and TERM to Bubble Tea's colour detection (see environ.go).
+	env := clientEnviron(c.sess)
+	opts := []tea.ProgramOption{
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(colourProfile(env)),
 		tea.WithoutSignalHandler(), // the server owns shutdown
 		tea.WithInput(nil),         // keys come from readInput
 		tea.WithFilter(clampFilter),
@@ -191,7 +195,7 @@ func (c *conn) program() (*tea.Program, error) {
 			c.cancel()
 			go p.Quit() // not from inside the renderer's write
 		}}),
-	)
+	}
 	p = tea.NewProgram(model, opts...)
 	return p, nil
 }
@@ -537,7 +541,7 @@ func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = uv.NewTerminalReader(pr, term).StreamEvents(ctx, events)
+		_ = uv.NewTerminalReader(newInputBound(pr), term).StreamEvents(ctx, events)
 	}()
 	ended := ctx.Done() // run cancels ctx once the program has ended
 	keys := rate.NewLimiter(keysPerSecond, keyBurst)

@@ -43,6 +43,15 @@ type Config struct {
 	// ConnsPerAddress caps open connections from one address, handshakes
 	// included; 0: 30.
 	ConnsPerAddress int
+	// Connections that have not authenticated yet have caps of their own,
+	// so that a flood of them never takes the places of people who got
+	// in: PreAuthPerAddress from one address (0: 16) and PreAuthTotal in
+	// all (0: 256). One that has not authenticated and opened a session
+	// within AuthWindow is closed (0: 20s; the SSH handshake itself must
+	// end within half of it).
+	PreAuthPerAddress int
+	PreAuthTotal      int
+	AuthWindow        time.Duration
 	// StallTimeout is how long a write to one client may block before the
 	// client is taken for gone (a suspended laptop, a stuck network) and
 	// its connection is closed; 0: 15s. Nobody else ever waits on it.
@@ -66,6 +75,8 @@ type Server struct {
 	store session.Store
 	hub   *session.Hub
 	ssh   *ssh.Server
+
+	listener atomic.Pointer[limitListener] // set by Serve
 
 	sessions     atomic.Int64 // SSH sessions being served
 	shuttingDown atomic.Bool
@@ -105,6 +116,15 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	}
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = 15 * time.Second
+	}
+	if cfg.PreAuthPerAddress <= 0 {
+		cfg.PreAuthPerAddress = 16
+	}
+	if cfg.PreAuthTotal <= 0 {
+		cfg.PreAuthTotal = 256
+	}
+	if cfg.AuthWindow <= 0 {
+		cfg.AuthWindow = 20 * time.Second
 	}
 	if cfg.AllowAnonymous && cfg.AuthorizedKeys != nil {
 		return nil, errors.New("sshserver: anonymous login would let in people the authorized keys leave out; choose one")
@@ -160,7 +180,12 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		return nil, fmt.Errorf("sshserver: %w", err)
 	}
 	// A connection must finish its handshake soon; none lives for ever.
-	srv.HandshakeTimeout = 10 * time.Second
+	srv.HandshakeTimeout = cfg.AuthWindow / 2
+	// Each connection's state (its place in the listener's pools, its
+	// open channels) rides in its context; session channels are bounded
+	// (channels.go).
+	srv.ConnCallback = trackConn
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 	srv.MaxTimeout = 24 * time.Hour
 	s.ssh = srv
 	if cfg.AuthorizedKeys == nil {
@@ -184,7 +209,17 @@ func (s *Server) allowKey(_ ssh.Context, key ssh.PublicKey) bool {
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
-	err := s.ssh.Serve(newLimitListener(ln, s.cfg.ConnsPerAddress, s.cfg.MaxSessions+s.cfg.ConnsPerAddress, s.cfg.StallTimeout))
+	l := newLimitListener(ln, listenerLimits{
+		perIP: s.cfg.ConnsPerAddress, total: s.cfg.MaxSessions + s.cfg.ConnsPerAddress,
+		prePerIP: s.cfg.PreAuthPerAddress, preTotal: s.cfg.PreAuthTotal,
+		authWindow: s.cfg.AuthWindow, stall: s.cfg.StallTimeout,
+		// Twice the session rate: a connection is refused with a
+		// message by the rate limiter middleware first; one that keeps
+		// coming is closed before it costs a key exchange.
+		rate: rate.Limit(2 * s.cfg.ConnectRate), burst: 2 * s.cfg.ConnectBurst,
+	})
+	s.listener.Store(l)
+	err := s.ssh.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
