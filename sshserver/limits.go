@@ -74,6 +74,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		l.pra++
 		l.mu.Unlock()
 		cc := &countedConn{Conn: c, stall: l.stall, l: l, ip: ip}
+		cc.mu.Lock() // the timer's function reads cc.timer through Close
 		cc.timer = time.AfterFunc(l.authWindow, func() {
 			cc.mu.Lock()
 			authed := cc.authed
@@ -82,6 +83,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 				cc.Close()
 			}
 		})
+		cc.mu.Unlock()
 		return cc, nil
 	}
 }
