@@ -47,23 +47,22 @@ func CSV(w io.Writer, s *session.State) error {
 	}
 	out := &writer{w: w}
 	out.line(strings.Join(csvHeader, ","))
+	var row []byte // reused: one write per row
 	for _, a := range s.Actions {
 		if out.err != nil {
 			break
 		}
-		due := ""
+		row = strconv.AppendInt(row[:0], int64(a.ID), 10)
+		row = appendCSVText(append(row, ','), a.Text)
+		row = appendCSVText(append(row, ','), a.Owner.Name)
+		row = append(row, ',')
 		if !a.Due.IsZero() {
-			due = a.Due.Local().Format("2006-01-02")
+			row = a.Due.Local().AppendFormat(row, "2006-01-02")
 		}
-		out.line(
-			strconv.Itoa(a.ID), ",",
-			csvText(a.Text), ",",
-			csvText(a.Owner.Name), ",",
-			due, ",",
-			csvText(a.Status.String()), ",",
-			csvText(actionTopic(s, a)), ",",
-			csvText(a.Session),
-		)
+		row = appendCSVText(append(row, ','), a.Status.String())
+		row = appendCSVText(append(row, ','), actionTopic(s, a))
+		row = appendCSVText(append(row, ','), a.Session)
+		_, _ = out.Write(append(row, '\n'))
 	}
 	return out.err
 }
@@ -86,9 +85,16 @@ func actionTopic(s *session.State, a session.Action) string {
 	return ""
 }
 
-// csvText is a text cell: defused and quoted.
-func csvText(cell string) string {
-	return `"` + strings.ReplaceAll(defuse(cell), `"`, `""`) + `"`
+// appendCSVText appends a text cell, defused and quoted, to b.
+func appendCSVText(b []byte, cell string) []byte {
+	b = append(b, '"')
+	for _, c := range []byte(defuse(cell)) {
+		if c == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, c)
+	}
+	return append(b, '"')
 }
 
 // csvTriggers are the characters that make a spreadsheet read a cell as a

@@ -466,20 +466,24 @@ func mdCode(b *strings.Builder, w string) {
 // case. It errs on the side of code: a word it takes for live still reads
 // as typed.
 func mdLive(w string) bool {
-	lower := strings.ToLower(w)
-	for _, url := range []string{"://", "www.", "mailto:", "xmpp:"} {
-		if strings.Contains(lower, url) {
-			return true
-		}
+	if strings.Contains(w, "://") {
+		return true
 	}
-	for i, r := range lower {
-		next, _ := utf8.DecodeRuneInString(lower[i+utf8.RuneLen(r):])
+	for i, r := range w {
+		rest := w[i:]
+		next, _ := utf8.DecodeRuneInString(rest[utf8.RuneLen(r):])
 		switch {
 		case r == '@' && (unicode.IsLetter(next) || unicode.IsDigit(next) || next == '_' || next == '-'),
 			r == '#' && unicode.IsDigit(next),
-			strings.HasPrefix(lower[i:], "gh-") && len(lower) > i+3 && lower[i+3] >= '0' && lower[i+3] <= '9':
+			hasPrefixFold(rest, "gh-") && len(rest) > 3 && rest[3] >= '0' && rest[3] <= '9',
+			hasPrefixFold(rest, "www."), hasPrefixFold(rest, "mailto:"), hasPrefixFold(rest, "xmpp:"):
 			return true
 		}
 	}
 	return false
+}
+
+// hasPrefixFold is strings.HasPrefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
