@@ -46,8 +46,9 @@ for a tracker.
 
 Without -o the export goes to standard output. With -o FILE it is written
 to a temporary file next to FILE and renamed over it only once complete,
-so a failed export never leaves half a file. With -o and no --format, the
-FILE's ending (.json, .html, .csv) picks the format.`,
+so a failed export never leaves half a file; like the database, the file
+is readable by you only (0600). With -o and no --format, the FILE's ending
+(.json, .html, .csv) picks the format.`,
 		Example: `  # the minutes of the last stand-up, on screen
   huddle export
 
@@ -132,8 +133,8 @@ func findSession(ctx context.Context, st session.Store, ref string) (session.Inf
 // writeFileAtomic writes a file through encode: into a temporary file in
 // the same directory, renamed over path only when encode, the flush and
 // the sync succeeded, so that path holds either its old content or all of
-// the new. The file is readable by everyone (0644), like a file made by
-// shell redirection under the usual umask.
+// the new. The file is readable by its owner only (0600), as the database
+// is: an export holds the same names and text.
 func writeFileAtomic(path string, encode func(io.Writer) error) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -152,7 +153,7 @@ func writeFileAtomic(path string, encode func(io.Writer) error) (err error) {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Chmod(0o644); err != nil {
+	if err := f.Chmod(0o600); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {

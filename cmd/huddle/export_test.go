@@ -8,9 +8,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"charm.land/log/v2"
 
 	"huddle/session"
 )
@@ -265,4 +268,79 @@ func assertNoTempFiles(t *testing.T, dir string) {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
+}
+
+// modeOf is the permission bits of a file or directory.
+func modeOf(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Mode().Perm()
+}
+
+// Exports hold what the database holds, so they are as private as it is:
+// files 0600, and a directory made for them 0700.
+func TestExportedFilesAreForTheirOwnerOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix permission bits")
+	}
+	t.Run("huddle export -o", func(t *testing.T) {
+		dir, outDir := t.TempDir(), t.TempDir()
+		mustHoldStandup(t, dir, "musicstore", exportT0)
+		fresh, old := filepath.Join(outDir, "standup.md"), filepath.Join(outDir, "old.csv")
+		if err := os.WriteFile(old, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(old, 0o644); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+		for _, file := range []string{fresh, old} {
+			mustExport(t, dir, "-o", file)
+			if m := modeOf(t, file); m != 0o600 {
+				t.Errorf("%s is %v, want %v", filepath.Base(file), m, os.FileMode(0o600))
+			}
+		}
+	})
+	t.Run("--export-dir", func(t *testing.T) {
+		dir, parent := t.TempDir(), t.TempDir()
+		out := filepath.Join(parent, "minutes", "musicstore")
+		st, err := openStore(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		hook, err := exportOnEnd(out, st, log.New(io.Discard))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []string{filepath.Dir(out), out} {
+			if m := modeOf(t, d); m != 0o700 {
+				t.Errorf("the directory %s is %v, want %v", d, m, os.FileMode(0o700))
+			}
+		}
+		id := endedStandup(t, dir, hook)
+		files, _ := filepath.Glob(filepath.Join(out, "*-"+id+".*"))
+		if len(files) != 2 {
+			t.Fatalf("files written: %v", files)
+		}
+		for _, f := range files {
+			if m := modeOf(t, f); m != 0o600 {
+				t.Errorf("%s is %v, want %v", filepath.Base(f), m, os.FileMode(0o600))
+			}
+		}
+	})
+	t.Run("an existing --export-dir keeps its mode", func(t *testing.T) {
+		out := t.TempDir()
+		if err := os.Chmod(out, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := exportOnEnd(out, nil, log.New(io.Discard)); err != nil {
+			t.Fatal(err)
+		}
+		if m := modeOf(t, out); m != 0o750 {
+			t.Errorf("the directory is %v, want %v as it was", m, os.FileMode(0o750))
+		}
+	})
 }

@@ -16,8 +16,10 @@ import (
 
 // exportOnEnd returns the RoomOptions.Ended hook of --export-dir: when a
 // session ends, its minutes (.md) and record (.json) are written into dir,
-// each file whole or not at all. Failures are logged, never fatal: the
-// session itself is safe in the store.
+// each file whole or not at all and readable by its owner only (0600). A
+// dir that does not exist is made 0700, as the data directory is; one that
+// exists keeps its mode. Failures are logged, never fatal: the session
+// itself is safe in the store.
 func exportOnEnd(dir string, st session.Store, logger *log.Logger) (func(id string), error) {
 	if dir == "" {
 		return nil, nil
@@ -26,7 +28,7 @@ func exportOnEnd(dir string, st session.Store, logger *log.Logger) (func(id stri
 	if err != nil {
 		return nil, fmt.Errorf("export dir: %w", err)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("export dir: %w", err)
 	}
 	return func(id string) {

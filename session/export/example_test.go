@@ -9,7 +9,10 @@ import (
 )
 
 // A stand-up as its events, folded and written as minutes. (The tests run
-// with time.Local set to UTC; minutes show local times.)
+// with time.Local set to UTC; minutes show local times.) What people typed
+// is escaped, and a mention, an issue reference or a URL is set as inline
+// code, so that pasting the minutes into a GitHub issue pings nobody and
+// links nothing.
 func ExampleMarkdown() {
 	at := func(min int) time.Time { return time.Date(2026, 11, 25, 10, min, 0, 0, time.UTC) }
 	maria := session.Person{ID: "local:maria", Name: "Maria"}
@@ -22,7 +25,8 @@ func ExampleMarkdown() {
 		{Seq: 2, Time: at(1), Actor: maria.ID, Payload: &session.Arrived{Who: lukas, LateBy: time.Minute}},
 		{Seq: 3, Time: at(1), Actor: maria.ID, Payload: &session.Started{Order: []session.ParticipantID{lukas.ID}, TurnBudget: 5 * time.Minute}},
 		{Seq: 4, Time: at(1), Actor: maria.ID, Payload: &session.TurnStarted{Speaker: lukas.ID, Budget: 5 * time.Minute}},
-		{Seq: 5, Time: at(4), Actor: maria.ID, Payload: &session.Ended{}},
+		{Seq: 5, Time: at(3), Actor: maria.ID, Payload: &session.BlockerNoted{Speaker: lukas, Text: "*waiting* on @julia for #42"}},
+		{Seq: 6, Time: at(4), Actor: maria.ID, Payload: &session.Ended{}},
 	}
 	if err := export.Markdown(os.Stdout, session.Fold("s1", events)); err != nil {
 		panic(err)
@@ -49,7 +53,7 @@ func ExampleMarkdown() {
 	//
 	// ## Blockers
 	//
-	// None.
+	// - Lukas: \*waiting\* on `@julia` for `#42`
 	//
 	// ## Parking lot
 	//
@@ -60,4 +64,30 @@ func ExampleMarkdown() {
 	// None recorded.
 	//
 	// Recorded with huddle · session s1
+}
+
+// The action items as CSV: every text cell quoted, and a formula defused
+// with a single quote wherever a spreadsheet could start a cell — at the
+// start of the text and after a separator inside it.
+func ExampleCSV() {
+	maria := session.Person{ID: "local:maria", Name: "Maria"}
+	events := []session.Event{
+		{Seq: 1, Time: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), Actor: maria.ID, Payload: &session.Created{
+			Config:      session.Config{Team: "musicstore", Kind: session.Retro, Timebox: time.Hour},
+			Facilitator: maria,
+			Actions: []session.Action{
+				{ID: 1, Text: "Book the room", Owner: maria, Due: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), Session: "s0"},
+				{ID: 2, Text: `Fix "flaky" tests;=HYPERLINK("x")`, Owner: maria, Session: "s0"},
+				{ID: 3, Text: "-1 for the old script", Owner: maria, Session: "s0"},
+			},
+		}},
+	}
+	if err := export.CSV(os.Stdout, session.Fold("s1", events)); err != nil {
+		panic(err)
+	}
+	// Output:
+	// id,text,owner,due,status,topic,session
+	// 1,"Book the room","Maria",2026-11-30,"open","","s0"
+	// 2,"Fix ""flaky"" tests;'=HYPERLINK(""x"")","Maria",,"open","","s0"
+	// 3,"'-1 for the old script","Maria",,"open","","s0"
 }

@@ -244,6 +244,30 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 		{"2026 was fine", "2026 was fine"},
 		{"  two\nlines\r\tend  ", "two lines  end"},
 		{"Jörg 🎉", "Jörg 🎉"},
+		// What GitHub would make live goes into inline code, a word at a
+		// time: mentions, issue references, URLs, e-mail addresses.
+		{"ask @julia about #12", "ask `@julia` about `#12`"},
+		{"@julia: done", "`@julia:` done"},
+		{"cc @org/team and @_x @-y", "cc `@org/team` and `@_x` `@-y`"},
+		{"see owner/repo#123 and GH-45, gh-7", "see `owner/repo#123` and `GH-45,` `gh-7`"},
+		{"issue#5 (#6)", "`issue#5` `(#6)`"},
+		{"mail ops@example.com", "mail `ops@example.com`"},
+		{"https://evil.example/x_y?a=1&b=2 now", "`https://evil.example/x_y?a=1&b=2` now"},
+		{"(www.evil.example) HTTP://EVIL.EXAMPLE", "`(www.evil.example)` `HTTP://EVIL.EXAMPLE`"},
+		{"ftp://x mailto:x XMPP:x", "`ftp://x` `mailto:x` `XMPP:x`"},
+		{"[x](https://e.x) <https://e.x>", "`[x](https://e.x)` `<https://e.x>`"},
+		{`\@julia`, "`\\@julia`"},
+		// A backtick or a pipe in such a word stays outside the code.
+		{"@a`b|c", "`@a`\\``b`\\|`c`"},
+		{"`@x` |#1|", "\\``@x`\\` \\|`#1`\\|"},
+		// The leading escapes still hold; a word in code starts with a
+		// backtick.
+		{"1. @x", "1\\. `@x`"},
+		{"# @x", "\\# `@x`"},
+		{"#1 first", "`#1` first"},
+		{"- www.x.org", "\\- `www.x.org`"},
+		// Nothing live: left as it was.
+		{"C# #hashtag 50% @ 3pm a@ @ gh-pages GH-x www", "C# #hashtag 50% @ 3pm a@ @ gh-pages GH-x www"},
 	} {
 		if got := md(c.in); got != c.want {
 			t.Errorf("md(%q) = %q, want %q", c.in, got, c.want)

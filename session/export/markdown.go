@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"huddle/session"
 )
@@ -23,7 +25,10 @@ import (
 //
 // All text that people typed (names, the team, topics, blockers, notes) is
 // escaped, so the minutes render as the text typed: a pipe stays inside
-// its table cell, and *, _, `, #, <, >, [ and the like stay characters.
+// its table cell, and *, _, `, #, <, >, [ and the like stay characters. A
+// word that GitHub would make live — an @mention, a #123 issue reference,
+// a URL or an e-mail address — is set as inline code, so that minutes
+// pasted into an issue ping nobody and link nothing (see md).
 //
 // The minutes of a retrospective have their own sections: the format,
 // the check-in, the review of earlier action items, the board with its
@@ -370,6 +375,14 @@ const mdLeading = "#+-="
 // become spaces and the ends are trimmed, so the text stays in its table
 // cell or list item. Text that went through session.CleanText has no line
 // breaks to begin with; md does not rely on it.
+//
+// A word (a run of characters between spaces) that GitHub would make live
+// — an @mention that pings someone, a #123 or GH-123 issue reference, a
+// URL or an e-mail address that it would link (see mdLive) — is set as
+// inline code instead, where GitHub neither mentions, references nor
+// links: "ask @julia about #12" becomes "ask `@julia` about `#12`". A
+// backslash does not stop a mention; inline code does. A backtick or a
+// pipe inside such a word stays outside the code, escaped.
 func md(s string) string {
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
 		switch r {
@@ -380,18 +393,97 @@ func md(s string) string {
 	}, s))
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
-	digits := 0 // length of a leading run of digits
-	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
-		digits++
+	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			b.WriteByte(' ')
+			i++
+			continue
+		}
+		end := strings.IndexByte(s[i:], ' ')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += i
+		}
+		if word := s[i:end]; mdLive(word) {
+			mdCode(&b, word)
+		} else {
+			mdWord(&b, word, i == 0)
+		}
+		i = end
 	}
-	for i, r := range s {
+	return b.String()
+}
+
+// mdWord writes a word with backslashes before what could be markup; first
+// says that the word starts the text.
+func mdWord(b *strings.Builder, w string, first bool) {
+	digits := -1 // length of the text's leading run of digits
+	if first {
+		digits = 0
+		for digits < len(w) && w[digits] >= '0' && w[digits] <= '9' {
+			digits++
+		}
+	}
+	for i, r := range w {
 		switch {
 		case strings.ContainsRune(mdEscaped, r),
-			i == 0 && strings.ContainsRune(mdLeading, r),
+			first && i == 0 && strings.ContainsRune(mdLeading, r),
 			i == digits && digits > 0 && (r == '.' || r == ')'):
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
-	return b.String()
+}
+
+// mdCode writes a word as inline code: each run of it without a backtick
+// or a pipe between backticks, and each backtick or pipe escaped between
+// them. (A code span cannot hold a backtick of the same fence, and a pipe
+// would end a table cell even inside code, whose backslash would show
+// outside a table.)
+func mdCode(b *strings.Builder, w string) {
+	for w != "" {
+		n := strings.IndexAny(w, "`|")
+		if n < 0 {
+			n = len(w)
+		}
+		if n > 0 {
+			b.WriteString("`" + w[:n] + "`")
+		}
+		if n < len(w) {
+			b.WriteByte('\\')
+			b.WriteByte(w[n])
+			n++
+		}
+		w = w[n:]
+	}
+}
+
+// mdLive reports whether GitHub would turn a word, or a part of it, into
+// a mention, a reference or a link: an @ before a letter, digit, _ or -
+// (@name, @org/team, an e-mail address), a # or GH- before a digit (#123,
+// owner/repo#123, GH-123), or a URL — ://, www., mailto: or xmpp:, in any
+// case. It errs on the side of code: a word it takes for live still reads
+// as typed.
+func mdLive(w string) bool {
+	if strings.Contains(w, "://") {
+		return true
+	}
+	for i, r := range w {
+		rest := w[i:]
+		next, _ := utf8.DecodeRuneInString(rest[utf8.RuneLen(r):])
+		switch {
+		case r == '@' && (unicode.IsLetter(next) || unicode.IsDigit(next) || next == '_' || next == '-'),
+			r == '#' && unicode.IsDigit(next),
+			hasPrefixFold(rest, "gh-") && len(rest) > 3 && rest[3] >= '0' && rest[3] <= '9',
+			hasPrefixFold(rest, "www."), hasPrefixFold(rest, "mailto:"), hasPrefixFold(rest, "xmpp:"):
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold is strings.HasPrefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
