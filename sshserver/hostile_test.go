@@ -14,10 +14,9 @@ import (
 	"time"
 
 	"charm.land/ssh"
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 	gossh "golang.org/x/crypto/ssh"
-
 )
 
 // fifoOpened reports whether anything has the FIFO at path open for
