@@ -28,6 +28,7 @@ type Config struct {
 	AuthorizedKeys AuthorizedKeys // nil: any key may connect (and the log says so)
 	AllowAnonymous bool           // offer keyboard-interactive login without a key
 	MaxSessions    int            // concurrent SSH sessions; 0: 200
+	SessionsPerKey int            // concurrent SSH sessions of one key; 0: 8
 	IdleTimeout    time.Duration  // without a key press; 0: 30m
 	Logger         *log.Logger    // nil: log.Default()
 	Clock          session.Clock  // nil: the real clock
@@ -86,6 +87,7 @@ type Server struct {
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown
+	perKey  map[string]int // SSH sessions per key, under connsMu
 	teamMu  sync.Mutex     // serialises read-change-write of team records
 
 	wg sync.WaitGroup
@@ -98,6 +100,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 200
+	}
+	if cfg.SessionsPerKey <= 0 {
+		cfg.SessionsPerKey = 8
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 30 * time.Minute
@@ -136,6 +141,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		codes:  newLimiters(rate.Every(10*time.Second), 5),
 		opened: newLimiters(rate.Every(time.Minute), 10),
 		conns:  map[*conn]bool{},
+		perKey: map[string]int{},
 	}
 	s.presence.init()
 	s.hub = session.NewHub(st, session.RoomOptions{
@@ -268,6 +274,26 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 		defer func() {
 			s.sessions.Add(-1)
 			s.wg.Done()
+		}()
+		// One key (one person, or one script) may not take the places
+		// of everyone else, over however many connections.
+		key := keyOf(sess)
+		s.connsMu.Lock()
+		mine := s.perKey[key] + 1
+		if mine <= s.cfg.SessionsPerKey {
+			s.perKey[key] = mine
+		}
+		s.connsMu.Unlock()
+		if mine > s.cfg.SessionsPerKey {
+			wish.Fatalln(sess, fmt.Sprintf("huddle: your key has %d sessions open already; close one first", s.cfg.SessionsPerKey))
+			return
+		}
+		defer func() {
+			s.connsMu.Lock()
+			if s.perKey[key]--; s.perKey[key] <= 0 {
+				delete(s.perKey, key)
+			}
+			s.connsMu.Unlock()
 		}()
 		if s.shuttingDown.Load() {
 			wish.Fatalln(sess, "huddle: the server is restarting; try again in a moment")
