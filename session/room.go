@@ -56,9 +56,10 @@ type Room struct {
 	limit *rate.Limiter // the session's command rate; nil: none
 	salt  []byte        // a retrospective's secret, while it runs
 
-	mu     sync.Mutex // serialises commands; guards state and closed
+	mu     sync.Mutex // serialises commands; guards state, closed and broken
 	state  *State
 	closed bool
+	broken bool // closed by a fault while applying
 	fan    fanout // the subscribers, with a lock of their own
 
 	kick   chan struct{}
@@ -132,6 +133,13 @@ func (r *Room) Viewer(id ParticipantID) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return Env{Salt: r.salt}.hash(id)
+}
+
+// faulted reports whether the room closed itself after a fault.
+func (r *Room) faulted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.broken
 }
 
 // Clock returns the room's clock, so that views count down in its time.
@@ -221,7 +229,7 @@ func (r *Room) apply(events []Event) (err error) {
 		if p := recover(); p != nil {
 			r.onErr(fmt.Errorf("%w: session %s: applying events %d to %d: panic: %v\n%s",
 				ErrInternal, r.state.ID, events[0].Seq, events[len(events)-1].Seq, p, debug.Stack()))
-			r.closed = true
+			r.closed, r.broken = true, true
 			r.cancel()
 			r.fan.close()
 			err = fmt.Errorf("%w: the session stopped after a fault here; join it again", ErrInternal)
