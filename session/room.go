@@ -59,7 +59,7 @@ type Room struct {
 	mu     sync.Mutex // serialises commands; guards state, closed and broken
 	state  *State
 	closed bool
-	broken bool // closed by a fault while applying
+	broken bool   // closed by a fault while applying
 	fan    fanout // the subscribers, with a lock of their own
 
 	kick   chan struct{}

@@ -16,7 +16,7 @@ import (
 // of a store, and a switch that makes Append panic, as a buggy store
 // might.
 type memStore struct {
-	Store // the rest is not used here
+	Store  // the rest is not used here
 	mu     sync.Mutex
 	events map[string][]Event
 	panics atomic.Bool
@@ -153,7 +153,9 @@ func TestRoomSurvivesAFaultWhileDeciding(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Opening it says what is wrong with it, for whoever runs the server.
-	log.await(t, func(err error) bool { return errors.Is(err, ErrInvalid) && strings.Contains(err.Error(), "past the end") })
+	log.await(t, func(err error) bool {
+		return errors.Is(err, ErrInvalid) && strings.Contains(err.Error(), "past the end")
+	})
 
 	before := broken.Snapshot().State
 	err = broken.Submit(fac, NoteBlocker{Text: "the build is red"})
