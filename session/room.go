@@ -173,7 +173,7 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	if r.closed {
 		return fmt.Errorf("%w: the session is no longer open here", ErrClosed)
 	}
-	defer r.recovered(&err, fmt.Sprintf("deciding %T", c))
+	defer r.recovered(&err, "deciding", c)
 	now := r.clock.Now().UTC()
 	if err := r.expire(now); err != nil {
 		return err
@@ -199,11 +199,15 @@ func presence(c Command) bool {
 }
 
 // recovered turns a panic of the caller into an ErrInternal error in *err
-// and reports it with its stack. It must be deferred directly.
-func (r *Room) recovered(err *error, what string) {
+// and reports it with its stack. It must be deferred directly. c, if not
+// nil, is the command the caller was deciding.
+func (r *Room) recovered(err *error, what string, c Command) {
 	p := recover()
 	if p == nil {
 		return
+	}
+	if c != nil {
+		what = fmt.Sprintf("%s %T", what, c)
 	}
 	r.onErr(fmt.Errorf("%w: session %s: %s: panic: %v\n%s", ErrInternal, r.state.ID, what, p, debug.Stack()))
 	*err = fmt.Errorf("%w: something went wrong in huddle; nothing was changed", ErrInternal)
@@ -286,7 +290,7 @@ func (r *Room) expire(now time.Time) error {
 // expireGuarded is expire for the room's own goroutine: a fault is an
 // ErrInternal error. r.mu is held.
 func (r *Room) expireGuarded(now time.Time) (err error) {
-	defer r.recovered(&err, "recording expiry")
+	defer r.recovered(&err, "recording expiry", nil)
 	return r.expire(now)
 }
 
@@ -296,7 +300,7 @@ func (r *Room) deadline() (t time.Time, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var err error // a fault leaves t and ok zero
-	defer r.recovered(&err, "finding the next deadline")
+	defer r.recovered(&err, "finding the next deadline", nil)
 	return nextDeadline(r.state)
 }
 
