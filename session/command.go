@@ -46,8 +46,8 @@ const MaxExtend = 30 * time.Minute
 // Decide checks a command against the state and the actor's role and
 // returns the payloads of the events it becomes. It changes nothing. A
 // rejected command returns an error wrapping one of ErrForbidden, ErrPhase,
-// ErrInvalid, ErrNotFound or ErrConflict, with a sentence fit to show the
-// actor.
+// ErrInvalid, ErrNotFound, ErrConflict or ErrLimit (a cap such as MaxTopics
+// is reached), with a sentence fit to show the actor.
 func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error) {
 	if s.Seq == 0 {
 		return nil, fmt.Errorf("%w: the session has not been created", ErrNotFound)
@@ -406,6 +406,9 @@ func (c NoteBlocker) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := inPhase(s, Rounds, "blockers are noted"); err != nil {
 		return nil, err
 	}
+	if err := capped(len(s.Blockers), MaxBlockers, "%d blockers are noted already, as many as a stand-up holds"); err != nil {
+		return nil, err
+	}
 	who := c.Speaker
 	if who == "" {
 		who = s.Order[s.Pos]
@@ -423,6 +426,9 @@ func (c NoteBlocker) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 
 func (c Park) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := notObserver(a, "park topics"); err != nil {
+		return nil, err
+	}
+	if err := capped(len(s.Items), MaxTopics, "the parking lot is full (%d topics)"); err != nil {
 		return nil, err
 	}
 	topic := CleanText(c.Topic, DefaultMaxText)

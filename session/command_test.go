@@ -41,6 +41,10 @@ func (f *fixture) record(actor ParticipantID, ps ...Payload) {
 		f.s.Apply(e)
 		f.events = append(f.events, e)
 	}
+	// Whatever a command decides keeps the state valid.
+	if err := f.s.Validate(); err != nil && len(ps) > 0 {
+		f.tb.Fatalf("after %T: %v", ps[len(ps)-1], err)
+	}
 }
 
 func (f *fixture) do(actor ParticipantID, c Command) error {

@@ -26,4 +26,16 @@ var (
 	// ErrFull: the store has no space left (a full disk, or a database at
 	// its size limit). Stores wrap it in the error of the write.
 	ErrFull = errors.New("no space left")
+	// ErrLimit: the session holds as many of something (parking-lot
+	// topics, cards, notes, action items …) as one session may; see
+	// MaxTopics and the other caps.
+	ErrLimit = errors.New("limit reached")
+	// ErrBusy: the session as a whole takes commands faster than
+	// RoomOptions allows; trying again in a moment works. Presence and
+	// the room's own time-box events are never refused with it.
+	ErrBusy = errors.New("busy")
+	// ErrInternal: a fault in huddle (a panic) while a room decided or
+	// applied a command. The room reports it through RoomOptions.Error
+	// and the command fails with it; the process goes on.
+	ErrInternal = errors.New("internal error")
 )

@@ -27,7 +27,9 @@ func NewHub(st Store, opts RoomOptions) *Hub {
 // Store returns the hub's store.
 func (h *Hub) Store() Store { return h.store }
 
-// Room returns the live room of a session, opening it if needed.
+// Room returns the live room of a session, opening it if needed. A room
+// that closed itself after a fault (see Room.Submit) is opened again from
+// the store.
 func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -35,7 +37,11 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 		return nil, fmt.Errorf("%w: the server is shutting down", ErrClosed)
 	}
 	if r, ok := h.rooms[id]; ok {
-		return r, nil
+		if !r.faulted() {
+			return r, nil
+		}
+		// Its goroutine has ended or is ending; nothing is left to close.
+		delete(h.rooms, id)
 	}
 	r, err := OpenRoom(ctx, h.store, id, h.opts)
 	if err != nil {

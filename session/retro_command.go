@@ -197,6 +197,9 @@ func (c AddCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := notObserver(a, "write cards"); err != nil {
 		return nil, err
 	}
+	if err := capped(len(s.Cards), MaxCards, "the board is full (%d cards)"); err != nil {
+		return nil, err
+	}
 	author := a
 	if c.For != "" && c.For != a.ID {
 		if err := facilitatorOnly(a, "write cards for someone else"); err != nil {
@@ -286,6 +289,9 @@ func (c GroupCard) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	if err := notObserver(a, "group cards"); err != nil {
+		return nil, err
+	}
+	if err := capped(len(s.Moves), MaxMoves, "the cards have been moved %d times, as often as a retrospective allows"); err != nil {
 		return nil, err
 	}
 	card, ok := s.Card(c.Card)
@@ -418,6 +424,9 @@ func (c AddNote) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := notObserver(a, "take notes"); err != nil {
 		return nil, err
 	}
+	if err := capped(len(s.Notes), MaxNotes, "%d notes are taken already, as many as a retrospective holds"); err != nil {
+		return nil, err
+	}
 	text := CleanText(c.Text, DefaultMaxText)
 	if text == "" {
 		return nil, fmt.Errorf("%w: a note needs some text", ErrInvalid)
@@ -431,6 +440,9 @@ func (c RecordDecision) decide(s *State, a Participant, env Env) ([]Payload, err
 		return nil, err
 	}
 	if err := facilitatorOnly(a, "record decisions"); err != nil {
+		return nil, err
+	}
+	if err := capped(len(s.Decisions), MaxDecisions, "%d decisions are recorded already, as many as a retrospective holds"); err != nil {
 		return nil, err
 	}
 	text := CleanText(c.Text, DefaultMaxText)
@@ -448,6 +460,9 @@ func (c AddAction) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	if err := notObserver(a, "add action items"); err != nil {
+		return nil, err
+	}
+	if err := capped(len(s.Actions), MaxActions, "the session holds %d action items already, as many as it may"); err != nil {
 		return nil, err
 	}
 	text := CleanText(c.Text, DefaultMaxText)

@@ -2,10 +2,14 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Snapshot is the state of a live session as published to subscribers. The
@@ -18,11 +22,22 @@ type Snapshot struct {
 // RoomOptions tunes a Room. The zero value uses the real clock.
 type RoomOptions struct {
 	Clock Clock
-	Rand  *rand.Rand      // for shuffled orders; nil seeds one at random
-	Error func(err error) // reports store failures of the room's own events
+	Rand  *rand.Rand // for shuffled orders; nil seeds one at random
+	// Error reports what went wrong out of any participant's sight:
+	// store failures of the room's own events, and faults (panics, as
+	// ErrInternal errors with the stack) while deciding or applying.
+	Error func(err error)
 	// Ended, if set, is called once the session has ended (its Ended
 	// event is durable), off the room's lock; Close waits for it.
 	Ended func(id string)
+	// Rate and Burst bound the commands the whole session takes, on the
+	// room's clock: Rate a second on average and Burst at once, whoever
+	// sends them; past that, Submit refuses with ErrBusy. Zero means
+	// DefaultRate and DefaultBurst; a negative Rate, no limit. Presence
+	// (Join, Arrive, Leave) and the room's own time-box events are never
+	// refused.
+	Rate  float64
+	Burst int
 }
 
 // storeTimeout bounds one store write on behalf of the room.
@@ -38,11 +53,13 @@ type Room struct {
 	clock Clock
 	rand  *rand.Rand
 	onErr func(error)
-	salt  []byte // a retrospective's secret, while it runs
+	limit *rate.Limiter // the session's command rate; nil: none
+	salt  []byte        // a retrospective's secret, while it runs
 
-	mu     sync.Mutex // serialises commands; guards state and closed
+	mu     sync.Mutex // serialises commands; guards state, closed and broken
 	state  *State
 	closed bool
+	broken bool   // closed by a fault while applying
 	fan    fanout // the subscribers, with a lock of their own
 
 	kick   chan struct{}
@@ -67,7 +84,6 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		clock: opt.Clock,
 		rand:  opt.Rand,
 		onErr: opt.Error,
-		state: Fold(id, events),
 		kick:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
 		ended: opt.Ended,
@@ -80,6 +96,24 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 	}
 	if r.onErr == nil {
 		r.onErr = func(error) {}
+	}
+	if r.state, err = r.fold(id, events); err != nil {
+		return nil, fmt.Errorf("load session %s: %w", id, err)
+	}
+	if err := r.state.Validate(); err != nil {
+		// Opened all the same: what the store holds can be read, and a
+		// fault it causes fails only the command that meets it.
+		r.onErr(fmt.Errorf("session %s: %w", id, err))
+	}
+	if opt.Rate >= 0 {
+		perSecond, burst := opt.Rate, opt.Burst
+		if perSecond == 0 {
+			perSecond = DefaultRate
+		}
+		if burst <= 0 {
+			burst = DefaultBurst
+		}
+		r.limit = rate.NewLimiter(rate.Limit(perSecond), burst)
 	}
 	if r.state.Config.Kind == Retro && r.state.Phase != Closed {
 		if r.salt, err = st.Secret(ctx, id); err != nil {
@@ -101,6 +135,13 @@ func (r *Room) Viewer(id ParticipantID) string {
 	return Env{Salt: r.salt}.hash(id)
 }
 
+// faulted reports whether the room closed itself after a fault.
+func (r *Room) faulted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.broken
+}
+
 // Clock returns the room's clock, so that views count down in its time.
 func (r *Room) Clock() Clock { return r.clock }
 
@@ -112,25 +153,96 @@ func (r *Room) Snapshot() Snapshot { return r.fan.snapshot() }
 
 // Submit decides a command for the actor and records its events. It
 // returns the Decide error for a rejected command, an ErrClosed error after
-// Close, or an ErrStore error wrapping the store's (ErrFull when it has no
-// space left); in every error case the command changed nothing. Time-box
-// expiries that were due are recorded first, whatever becomes of the
-// command, so that the log keeps the order things happened.
-func (r *Room) Submit(actor ParticipantID, c Command) error {
+// Close, an ErrBusy error past the session's command rate
+// (RoomOptions.Rate), or an ErrStore error wrapping the store's (ErrFull
+// when it has no space left); in every error case the command changed
+// nothing. Time-box expiries that were due are recorded first, whatever
+// becomes of the command, so that the log keeps the order things happened.
+//
+// A fault (a panic) while deciding fails the command with an ErrInternal
+// error, reported with its stack through RoomOptions.Error; the command
+// changed nothing and the room goes on serving everyone. A fault while
+// applying events that the store has already recorded leaves the live
+// state in doubt: then the room closes as Close does (its subscriptions
+// end, later commands get ErrClosed), and the session can be opened
+// again from the store, whose log is the truth. A fault never ends the
+// process.
+func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
 		return fmt.Errorf("%w: the session is no longer open here", ErrClosed)
 	}
+	defer r.recovered(&err, "deciding", c)
 	now := r.clock.Now().UTC()
 	if err := r.expire(now); err != nil {
 		return err
+	}
+	if r.limit != nil && !presence(c) && !r.limit.AllowN(now, 1) {
+		return fmt.Errorf("%w: too many actions in this session at once; try again in a moment", ErrBusy)
 	}
 	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
 	if err != nil {
 		return err
 	}
 	return r.commit(actor, now, payloads)
+}
+
+// presence reports whether a command is someone coming or going, which the
+// session's command rate never refuses.
+func presence(c Command) bool {
+	switch c.(type) {
+	case Join, Arrive, Leave:
+		return true
+	}
+	return false
+}
+
+// recovered turns a panic of the caller into an ErrInternal error in *err
+// and reports it with its stack. It must be deferred directly. c, if not
+// nil, is the command the caller was deciding.
+func (r *Room) recovered(err *error, what string, c Command) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if c != nil {
+		what = fmt.Sprintf("%s %T", what, c)
+	}
+	r.onErr(fmt.Errorf("%w: session %s: %s: panic: %v\n%s", ErrInternal, r.state.ID, what, p, debug.Stack()))
+	*err = fmt.Errorf("%w: something went wrong in huddle; nothing was changed", ErrInternal)
+}
+
+// fold builds the state of the session from its stored events; a fault
+// while folding is an ErrInternal error.
+func (r *Room) fold(id string, events []Event) (s *State, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.onErr(fmt.Errorf("%w: session %s: folding its events: panic: %v\n%s", ErrInternal, id, p, debug.Stack()))
+			s, err = nil, fmt.Errorf("%w: the session's record cannot be read", ErrInternal)
+		}
+	}()
+	return Fold(id, events), nil
+}
+
+// apply folds recorded events into the live state. A fault half way leaves
+// the state in doubt: the room closes, and the error is ErrInternal.
+// r.mu is held.
+func (r *Room) apply(events []Event) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.onErr(fmt.Errorf("%w: session %s: applying events %d to %d: panic: %v\n%s",
+				ErrInternal, r.state.ID, events[0].Seq, events[len(events)-1].Seq, p, debug.Stack()))
+			r.closed, r.broken = true, true
+			r.cancel()
+			r.fan.close()
+			err = fmt.Errorf("%w: the session stopped after a fault here; join it again", ErrInternal)
+		}
+	}()
+	for _, e := range events {
+		r.state.Apply(e)
+	}
+	return nil
 }
 
 // commit makes the events durable, applies them and publishes. r.mu is held.
@@ -148,8 +260,8 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 		return fmt.Errorf("%w; nothing was changed: %w", ErrStore, err)
 	}
 	wasOpen := r.state.Phase != Closed
-	for _, e := range events {
-		r.state.Apply(e)
+	if err := r.apply(events); err != nil {
+		return err
 	}
 	if wasOpen && r.state.Phase == Closed && r.ended != nil {
 		id := r.state.ID
@@ -175,13 +287,32 @@ func (r *Room) expire(now time.Time) error {
 	return r.commit(System, now, expiries(r.state, now))
 }
 
+// expireGuarded is expire for the room's own goroutine: a fault is an
+// ErrInternal error. r.mu is held.
+func (r *Room) expireGuarded(now time.Time) (err error) {
+	defer r.recovered(&err, "recording expiry", nil)
+	return r.expire(now)
+}
+
+// deadline is the next deadline for the room's own goroutine; a fault
+// means none, so the goroutine waits for the next command.
+func (r *Room) deadline() (t time.Time, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var err error // a fault leaves t and ok zero
+	defer r.recovered(&err, "finding the next deadline", nil)
+	return nextDeadline(r.state)
+}
+
+// faultPause is how long the room's goroutine waits after a fault while
+// recording an expiry before it tries again (a store failure: a second).
+const faultPause = time.Minute
+
 // run records time-box expiry when a deadline passes.
 func (r *Room) run(ctx context.Context) {
 	defer close(r.done)
 	for {
-		r.mu.Lock()
-		deadline, ok := nextDeadline(r.state)
-		r.mu.Unlock()
+		deadline, ok := r.deadline()
 		var fire <-chan time.Time
 		var t ClockTimer
 		if ok {
@@ -200,9 +331,18 @@ func (r *Room) run(ctx context.Context) {
 			}
 		case <-fire:
 			r.mu.Lock()
-			err := r.expire(r.clock.Now().UTC())
+			var err error
+			if !r.closed {
+				err = r.expireGuarded(r.clock.Now().UTC())
+			}
 			r.mu.Unlock()
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrInternal):
+				// Reported already, with the stack.
+				if !r.wait(ctx, faultPause) {
+					return
+				}
+			case err != nil:
 				r.onErr(fmt.Errorf("record expiry: %w", err))
 				if !r.wait(ctx, time.Second) {
 					return

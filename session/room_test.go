@@ -221,7 +221,12 @@ func TestRoomConcurrentSubmits(t *testing.T) {
 	st := mustStore(t, t.TempDir())
 	defer st.Close()
 	info := mustCreate(t, st, session.Config{})
-	r := mustRoom(t, st, info.ID, session.NewFakeClock(t0))
+	// 80 commands at one instant: no session-wide rate here.
+	r, err := session.OpenRoom(context.Background(), st, info.ID, session.RoomOptions{Clock: session.NewFakeClock(t0), Rate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {

@@ -24,9 +24,11 @@ standard input.
 
 The record is checked whole before anything is stored: a malformed record,
 one of a newer version than this huddle reads, one whose events do not
-follow each other or whose metadata or state disagree with its events, and
-one holding a session (id or join code) that the store already has are
-refused with a message saying why, and the store is left as it was.
+follow each other or whose metadata or state disagree with its events, one
+whose events fold into a session that huddle would never have made (say, a
+speaker's turn past the end of the speaking order), and one holding a
+session (id or join code) that the store already has are refused with a
+message saying why, and the store is left as it was.
 
 The session keeps its id, join code and times. Its team is created with the
 roster and agreements the session started with, unless the store has a team
@@ -58,6 +60,12 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 		in = f
 	}
 	rec, err := export.ReadRecord(in)
+	if err == nil {
+		// Events that each make sense can still fold into a session no
+		// room would have made (a speaker past the end of the order, a
+		// card in no column), which a room must not be given.
+		err = rec.State.Validate()
+	}
 	if err != nil {
 		return fmt.Errorf("import %s: %w; nothing was imported", name, err)
 	}

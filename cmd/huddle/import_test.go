@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,6 +304,20 @@ func TestImportRefusesABrokenRecordAndChangesNothing(t *testing.T) {
 		{"a lying state", change(func(r map[string]any) {
 			r["state"].(map[string]any)["phase"] = "rounds"
 		}), `the state differs from the fold of the events in "phase"`},
+		// Every event is fine on its own, but cut before the rounds end
+		// the last turn is over while the rounds go on: the speaker's
+		// position is the length of the order, and the next blocker
+		// noted would index past its end.
+		{"a state no room makes", change(func(r map[string]any) {
+			ev := r["events"].([]any)
+			i := slices.IndexFunc(ev, func(e any) bool { return e.(map[string]any)["type"] == "phase-changed" })
+			if i < 0 || ev[i-1].(map[string]any)["type"] != "turn-ended" {
+				t.Fatalf("the stand-up's record has no turn-ended then phase-changed: %v", ev)
+			}
+			r["events"] = ev[:i]
+			r["session"].(map[string]any)["ended"] = nil
+			delete(r, "state")
+		}), "the session's state is inconsistent: the rounds are on, but the speaker's position 2 is past the end of the speaking order of 2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := runImportCmd(t, to, bytes.NewReader(c.in), "-")
