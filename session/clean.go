@@ -141,8 +141,8 @@ func lookAlike(a, b string) bool {
 // letters they imitate. Marks stay: "Jörg" and "Jorg" are told apart, as
 // they are on screen, while "Jӧrg" with a Cyrillic ӧ is "Jörg". The
 // skeleton keeps case, so it is case-folded after, and NFKC, skeleton and
-// fold are repeated until nothing changes (a folded letter such as σ may
-// have a mapping of its own, here to o).
+// fold are repeated until nothing changes (a folded letter may have a
+// mapping of its own: M folds to m, which the table maps to rn).
 //
 // A look-alike in one case is not always one in the other: Cyrillic к
 // maps to kra (ĸ), while its capital К maps to K. The second key, of the

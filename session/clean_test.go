@@ -209,6 +209,8 @@ var lookAlikeCases = []struct {
 	{"Kim", "\u212Aim", true},   // Kelvin sign
 	{"Chen", "Chén", false},
 	{"Ola", "Ula", false},
+	{"Lukas", "Lucas", false},
+	{"Mia", "rnia", true}, // M folds to m, which TR39 maps to rn
 }
 
 func TestLookAlike(t *testing.T) {
