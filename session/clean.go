@@ -6,6 +6,10 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Length limits for user text, in runes (Unicode code points).
@@ -48,9 +52,10 @@ const maxCombining = 8
 //     ...), no other default-ignorable code point (combining grapheme joiner,
 //     Hangul fillers, ...), no variation selector (U+FE00–U+FE0F,
 //     U+E0100–U+E01EF, the Mongolian ones), no emoji skin-tone modifier
-//     (U+1F3FB–U+1F3FF), and no private-use, surrogate, noncharacter or
-//     unassigned code point (as of the Unicode version of Go's unicode
-//     package);
+//     (U+1F3FB–U+1F3FF), no graphic character that shows as a blank cell
+//     (U+2800 BRAILLE PATTERN BLANK, U+1D159 MUSICAL SYMBOL NULL NOTEHEAD),
+//     and no private-use, surrogate, noncharacter or unassigned code point
+//     (as of the Unicode version of Go's unicode package);
 //   - has every run of white space (any [unicode.IsSpace] rune, including the
 //     line and paragraph separators U+2028 and U+2029) collapsed to one ASCII
 //     space, and no space at either end;
@@ -87,8 +92,80 @@ func CleanText(s string, max int) string {
 	return c.b.String()
 }
 
-// CleanName cleans a name: CleanText(s, MaxName).
-func CleanName(s string) string { return CleanText(s, MaxName) }
+// CleanName cleans a name: it is CleanText(s, MaxName), in Unicode
+// normalisation form NFC, so that a name typed with a combining mark
+// ("Jo\u0308rg") and the same name typed precomposed ("Jörg") are one
+// string. Like CleanText it is idempotent.
+func CleanName(s string) string {
+	// Read far enough for MaxName runes even if every one of them arrives
+	// decomposed into a base and maxCombining marks, compose, then cut.
+	name := CleanText(norm.NFC.String(CleanText(s, MaxName*(maxCombining+1))), MaxName)
+	// Cutting and capping keep text in NFC in practice; should they ever
+	// not, a second round settles it (the fuzzer checks idempotence).
+	for range 3 {
+		if norm.NFC.IsNormalString(name) {
+			break
+		}
+		name = CleanText(norm.NFC.String(name), MaxName)
+	}
+	return name
+}
+
+// lookAlike reports whether two cleaned names could pass for one another
+// in a list of participants: whether they are equal ignoring case, or
+// share a confusable skeleton (see nameKeys).
+func lookAlike(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	ka, kb := nameKeys(a), nameKeys(b)
+	for _, x := range ka {
+		for _, y := range kb {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameKeys returns the keys under which a name is compared with others:
+// its case-folded confusable skeleton, and that of its upper-case form.
+//
+// The skeleton is the one of Unicode Technical Standard #39, section 4:
+// NFD, each character mapped through the confusables table, NFD again; so
+// Cyrillic "Lukаs" (U+0430), Greek "Ι", digit one and capital I against
+// "l", digit zero against "O" all come out as one. It is taken of the
+// name's NFKC form, so that fullwidth ("Ｌｕｋａｓ") and mathematical
+// ("𝐋𝐮𝐤𝐚𝐬") letters, which the table covers only in part, come out as the
+// letters they imitate. Marks stay: "Jörg" and "Jorg" are told apart, as
+// they are on screen, while "Jӧrg" with a Cyrillic ӧ is "Jörg". The
+// skeleton keeps case, so it is case-folded after, and NFKC, skeleton and
+// fold are repeated until nothing changes (a folded letter may have a
+// mapping of its own: M folds to m, which the table maps to rn).
+//
+// A look-alike in one case is not always one in the other: Cyrillic к
+// maps to kra (ĸ), while its capital К maps to K. The second key, of the
+// name in upper case, catches those, so "Luкas" collides with "Lukas".
+// It errs on the side of a collision: in capitals i and l are one letter
+// (I), so "Eli" and "Ell" collide too; the cost of that is a number after
+// the second name.
+func nameKeys(name string) [2]string {
+	return [2]string{skeletonKey(name), skeletonKey(strings.ToUpper(name))}
+}
+
+// skeletonKey is the fixed point of case-folding a confusable skeleton.
+func skeletonKey(s string) string {
+	fold := cases.Fold()
+	for range 8 {
+		next := fold.String(confusables.Skeleton(norm.NFKC.String(s)))
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
 
 // invalidByte stands for a byte that is not part of valid UTF-8 (and is not a
 // raw C1 control).
@@ -217,7 +294,8 @@ func (c *textCleaner) text(r rune) {
 		// Cc, Cf, Co, Cs, Cn, and Zl/Zp (those are spaces, above).
 	case unicode.Is(unicode.Variation_Selector, r),
 		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r),
-		r >= 0x1f3fb && r <= 0x1f3ff: // emoji skin-tone modifiers
+		r >= 0x1f3fb && r <= 0x1f3ff, // emoji skin-tone modifiers
+		r == 0x2800, r == 0x1d159:    // blank-looking symbols
 	default:
 		c.put(r)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // cleanCases are the examples CleanText is tested on; the fuzzer starts from
@@ -85,7 +87,10 @@ var cleanCases = []struct {
 	{"removes private-use code points", "a\uE000b\U000F0000c\U00100000d", 0, "abcd"},
 	{"removes noncharacters", "a\uFDD0b\uFFFEc\uFFFFd\U0001FFFFe", 0, "abcde"},
 	{"removes unassigned code points", "a\u0378b\U0001FFFAc", 0, "abc"},
-	{"removes Hangul fillers", "\u3164\u115F\uFFA0", 0, ""},
+	{"removes Hangul fillers", "\u3164\u115F\u1160\uFFA0", 0, ""},
+	{"removes braille pattern blank", "Lukas\u2800", 0, "Lukas"},
+	{"removes braille blank but keeps other braille", "\u2800\u2801\u28FF\u2800", 0, "\u2801\u28FF"},
+	{"removes musical null notehead", "a\U0001D159b", 0, "ab"},
 	{"removes combining grapheme joiner", "a\u034Fb", 0, "ab"},
 	{"caps runs of combining marks", "a" + strings.Repeat("\u0301", 40) + "b", 0, "a" + strings.Repeat("\u0301", maxCombining) + "b"},
 
@@ -123,18 +128,193 @@ func TestCleanText(t *testing.T) {
 }
 
 func TestCleanName(t *testing.T) {
-	for _, tc := range []struct {
-		name, in, want string
-	}{
-		{"keeps a short name", "Jörg", "Jörg"},
-		{"strips escapes around a name", "  \x1b[1mAnn\x1b[0m\n", "Ann"},
-		{"cuts a long name to MaxName runes", strings.Repeat("ä", 50), strings.Repeat("ä", MaxName)},
-	} {
+	for _, tc := range cleanNameCases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := CleanName(tc.in); got != tc.want {
+			got := CleanName(tc.in)
+			if got != tc.want {
 				t.Errorf("CleanName(%+q) = %+q, want %+q", tc.in, got, tc.want)
 			}
+			checkName(t, tc.in, got)
 		})
+	}
+}
+
+// cleanNameCases are the examples CleanName is tested on; the fuzzer
+// starts from their inputs too.
+var cleanNameCases = []struct {
+	name, in, want string
+}{
+	{"keeps a short name", "Jörg", "Jörg"},
+	{"strips escapes around a name", "  \x1b[1mAnn\x1b[0m\n", "Ann"},
+	{"cuts a long name to MaxName runes", strings.Repeat("ä", 50), strings.Repeat("ä", MaxName)},
+
+	// Invisible-looking characters.
+	{"removes a trailing braille pattern blank", "Lukas\u2800", "Lukas"},
+	{"removes braille pattern blanks inside", "Lu\u2800kas\u2800\u2800", "Lukas"},
+	{"a name of braille blanks is empty", "\u2800\u2800\u2800", ""},
+	{"removes Hangul choseong filler", "\u115FLukas", "Lukas"},
+	{"removes Hangul jungseong filler", "Lukas\u1160", "Lukas"},
+	{"removes Hangul filler", "Lukas\u3164", "Lukas"},
+	{"removes halfwidth Hangul filler", "\uFFA0Lukas", "Lukas"},
+	{"removes Mongolian vowel separator", "Lu\u180Ekas", "Lukas"},
+	{"removes combining grapheme joiner", "Luk\u034Fas", "Lukas"},
+	{"removes variation selectors", "Lukas\uFE0F\uFE0E\U000E0100\u180B", "Lukas"},
+	{"removes tag characters", "Lukas\U000E0001\U000E006B\U000E007F", "Lukas"},
+	{"removes musical null notehead", "Lukas\U0001D159", "Lukas"},
+	{"removes zero-width characters", "L\u200Bu\u200Ck\u200Da\u2060s\uFEFF", "Lukas"},
+	{"removes bidi controls", "\u202ELukas\u202C\u2066\u200F", "Lukas"},
+	{"removes soft hyphen", "Lu\u00ADkas", "Lukas"},
+	{"turns Unicode spaces into one space", "Ann\u00A0\u2002\u3000\u205F\u1680\u202F\u2009Lee", "Ann Lee"},
+	{"trims Unicode spaces", "\u3000\u2003Ann\u00A0\u2028", "Ann"},
+
+	// NFC.
+	{"composes a combining diaeresis", "Jo\u0308rg", "Jörg"},
+	{"composes Hangul jamo", "\u1112\u1161\u11AB", "\uD55C"},
+	{"composes what a removed character separated", "Jo\u200B\u0308rg", "Jörg"},
+	{"cuts a decomposed name after composing it", strings.Repeat("a\u0308", 50), strings.Repeat("ä", MaxName)},
+	{"keeps marks with no precomposed form", "n\u0306", "n\u0306"},
+}
+
+// lookAlikeCases: which names collide in a session's list of participants.
+var lookAlikeCases = []struct {
+	a, b string
+	want bool
+}{
+	{"Lukas", "Lukas", true},
+	{"Lukas", "lukas", true},
+	{"Lukas", "LUKAS", true},
+	{"Lukas", "Luk\u0430s", true},                                         // Cyrillic а
+	{"Lukas", "Lu\u043Aas", true},                                         // Cyrillic к: kra in lower case, K in upper
+	{"Lukas", "\u041Bukas", false},                                        // Cyrillic Л is not an L
+	{"Lukas", "Lukas\u2800", true},                                        // through CleanName
+	{"Lukas", "\uFF2C\uFF55\uFF4B\uFF41\uFF53", true},                     // fullwidth
+	{"Lukas", "\U0001D40B\U0001D42E\U0001D424\U0001D41A\U0001D42C", true}, // mathematical bold
+	{"Lukas", "\u13DEukas", true},                                         // Cherokee Ꮮ
+	{"Lukas", "Luka\u0455", true},                                         // Cyrillic ѕ
+	{"Lukas", "Lukas 2", false},
+	{"Lukas", "Luke", false},
+	{"Lukas", "Lu kas", false},
+	{"Anna", "\u0410nn\u0430", true}, // Cyrillic А and а
+	{"Olga", "\u039Fl\u0261a", true}, // Greek Ο, script g
+	{"Bob", "B0b", true},             // digit zero
+	{"Ian", "lan", true},             // capital I and small l
+	{"Ali", "A1i", true},             // digit one
+	{"Eli", "Ell", true},             // one in capitals: ELI, ELL
+	{"Jörg", "Jo\u0308rg", true},     // NFC and NFD
+	{"Jörg", "J\u04E7rg", true},      // Cyrillic ӧ
+	{"Jörg", "Jorg", false},          // the mark shows: TR39 keeps it
+	{"Jörg", "Jòrg", false},
+	{"Straße", "STRASSE", true}, // full case folding
+	{"rn", "m", true},           // TR39 maps m to rn
+	{"Kim", "\u212Aim", true},   // Kelvin sign
+	{"Chen", "Chén", false},
+	{"Ola", "Ula", false},
+	{"Lukas", "Lucas", false},
+	{"Mia", "rnia", true}, // M folds to m, which TR39 maps to rn
+}
+
+func TestLookAlike(t *testing.T) {
+	for _, tc := range lookAlikeCases {
+		a, b := CleanName(tc.a), CleanName(tc.b)
+		if got := lookAlike(a, b); got != tc.want {
+			t.Errorf("lookAlike(%+q, %+q) = %v, want %v (keys %q, %q)", a, b, got, tc.want, nameKeys(a), nameKeys(b))
+		}
+		if got := lookAlike(b, a); got != tc.want {
+			t.Errorf("lookAlike(%+q, %+q) = %v, want %v: not symmetric", b, a, got, tc.want)
+		}
+	}
+}
+
+// TestLookAlikeNamesJoin: people who join under a name that looks like one
+// in the session get a number after it, as one who takes the same name
+// does, so that no two participants read alike.
+func TestLookAlikeNamesJoin(t *testing.T) {
+	f := newFixture(t, Config{}, "Lukas")
+	f.must(SSHID("k-lukas"), Join{Key: "k-lukas", Name: "Lukas"})
+	if p, _ := f.s.ByKey("k-lukas"); p.ID != RosterID("Lukas") || p.Name != "Lukas" {
+		t.Fatalf("Lukas did not claim the roster name: %+v", p)
+	}
+	for i, tc := range []struct{ in, want string }{
+		{"Luk\u0430s", "Luk\u0430s 2"},     // Cyrillic а
+		{"LUKAS", "LUKAS 3"},               // case
+		{"Lu\u043Aas", "Lu\u043Aas 4"},     // Cyrillic к
+		{"Lukas\u2800", "Lukas 5"},         // braille blank, removed
+		{"\u3164Lukas\uFE0F", "Lukas 6"},   // Hangul filler, variation selector
+		{"\uFF2Cukas", "\uFF2Cukas 7"},     // fullwidth L
+		{"Luk\u0430s 2", "Luk\u0430s 2 2"}, // a look-alike of a numbered name
+		{"m\u0430ria", "m\u0430ria 2"},     // does not claim the facilitator maria
+		{"Jörg", "Jörg"},                   // no look-alike here
+		{"Jorg", "Jorg"},                   // Jörg and Jorg differ
+		{"J\u04E7rg", "J\u04E7rg 2"},       // Cyrillic ӧ reads Jörg
+	} {
+		key := "k" + strconv.Itoa(i)
+		f.must(SSHID(key), Join{Key: key, Name: tc.in})
+		p, ok := f.s.ByKey(key)
+		if !ok || p.Name != tc.want || p.ID != SSHID(key) {
+			t.Fatalf("%+q joined as %+v, want the name %+q", tc.in, p, tc.want)
+		}
+	}
+	for i, p := range f.s.Participants {
+		for _, q := range f.s.Participants[i+1:] {
+			if lookAlike(p.Name, q.Name) {
+				t.Errorf("participants %+q and %+q look alike", p.Name, q.Name)
+			}
+		}
+	}
+}
+
+func FuzzCleanName(f *testing.F) {
+	for _, tc := range cleanNameCases {
+		f.Add(tc.in)
+	}
+	for _, tc := range lookAlikeCases {
+		f.Add(tc.a)
+		f.Add(tc.b)
+	}
+	f.Add("\u0344\u0344\u0344\u0344\u0344a")
+	f.Add(strings.Repeat("\u1100\u1161", 40))
+	f.Fuzz(func(t *testing.T, s string) {
+		name := CleanName(s)
+		checkName(t, s, name)
+		if again := CleanName(name); again != name {
+			t.Fatalf("not idempotent: CleanName(%+q) = %+q, then %+q", s, name, again)
+		}
+		// The keys are fixed points: a key is its own key.
+		for _, k := range nameKeys(name) {
+			if again := skeletonKey(k); again != k {
+				t.Fatalf("skeletonKey(%+q) = %+q, then %+q", name, k, again)
+			}
+		}
+		if !lookAlike(name, name) || !lookAlike(name, strings.ToUpper(name)) || !lookAlike(name, strings.ToLower(name)) {
+			t.Fatalf("%+q does not look like itself in some case", name)
+		}
+		// Invisible characters anywhere change nothing.
+		for i := range name {
+			padded := name[:i] + "\u2800\u3164" + name[i:] + "\u200B\U000E0041"
+			if got := CleanName(padded); got != name {
+				t.Fatalf("CleanName(%+q) = %+q, want %+q", padded, got, name)
+			}
+		}
+		// Cyrillic look-alikes of Latin letters collide.
+		cyr := CleanName(cyrillic.Replace(name))
+		if !lookAlike(name, cyr) || !lookAlike(cyr, name) {
+			t.Fatalf("%+q and %+q do not look alike (keys %q, %q)", name, cyr, nameKeys(name), nameKeys(cyr))
+		}
+	})
+}
+
+// cyrillic swaps Latin letters for their Cyrillic twins.
+var cyrillic = strings.NewReplacer("a", "\u0430", "e", "\u0435", "o", "\u043E", "p", "\u0440", "c", "\u0441",
+	"x", "\u0445", "y", "\u0443", "A", "\u0410", "B", "\u0412", "E", "\u0415", "K", "\u041A", "M", "\u041C",
+	"H", "\u041D", "O", "\u041E", "P", "\u0420", "C", "\u0421", "T", "\u0422", "X", "\u0425")
+
+// checkName fails t unless out, the result of CleanName(in), has what
+// CleanText promises for MaxName and is in NFC.
+func checkName(t *testing.T, in, out string) {
+	t.Helper()
+	checkClean(t, in, MaxName, out)
+	if !norm.NFC.IsNormalString(out) {
+		t.Errorf("CleanName(%+q) = %+q: not in NFC", in, out)
 	}
 }
 
@@ -240,6 +420,10 @@ func checkClean(t *testing.T, in string, max int, out string) {
 			bad = "skin-tone modifier"
 		case r >= 0xE0000 && r <= 0xE007F:
 			bad = "tag character"
+		case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
+			bad = "default-ignorable code point"
+		case r == 0x2800 || r == 0x1D159:
+			bad = "blank-looking symbol"
 		case unicode.Is(unicode.Co, r):
 			bad = "private-use code point"
 		case unicode.Is(unicode.Noncharacter_Code_Point, r):

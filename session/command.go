@@ -578,10 +578,10 @@ func (c Join) join(s *State, env Env) ([]Payload, error) {
 }
 
 // uniqueName returns name, or name with a number when someone in the
-// session already has it.
+// session already has it or one that looks like it (see lookAlike).
 func uniqueName(s *State, name string) string {
 	taken := func(n string) bool {
-		return slices.ContainsFunc(s.Participants, func(p Participant) bool { return strings.EqualFold(p.Name, n) })
+		return slices.ContainsFunc(s.Participants, func(p Participant) bool { return lookAlike(p.Name, n) })
 	}
 	candidate := name
 	for i := 2; taken(candidate); i++ {
