@@ -73,6 +73,11 @@ func commandWords(ctx context.Context, line string) ([]string, error) {
 	if len(line) > maxCommand {
 		return nil, refuse(2, "the command is %d bytes long, more than the %d huddle takes; see help for the commands", len(line), maxCommand)
 	}
+	return splitWords(ctx, line)
+}
+
+// splitWords is commandWords without the bound on the line's length.
+func splitWords(ctx context.Context, line string) ([]string, error) {
 	const (
 		space  = ' '
 		word   = 'a'
