@@ -40,9 +40,9 @@ const (
 	codeEvery = 3 * time.Second
 
 	// The whole server: 300 at once, then 5 a second. A code is one of
-	// 256³·90000 ≈ 1.5·10¹²; at one miss a second a guesser needs
-	// thousands of years to have an even chance at one of a thousand live
-	// codes.
+	// 256³·90000 ≈ 1.5·10¹²; at one miss a second, however many addresses
+	// and keys they use, guessers need about 30 years for an even chance
+	// at one of a thousand live codes.
 	codeGlobalBurst = 300
 	codeGlobalEvery = 200 * time.Millisecond
 

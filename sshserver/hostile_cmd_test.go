@@ -489,3 +489,16 @@ func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 		t.Fatalf("a participant's export a year on: %s", got)
 	}
 }
+
+// An IPv6 subscriber, who usually has a whole /64, pays from one budget.
+func TestCodeBudgetOfIPv6IsPerPrefix(t *testing.T) {
+	if addrKey("2001:db8::1") != addrKey("2001:db8::ffff:1") {
+		t.Error("two addresses of one /64 have budgets of their own")
+	}
+	if addrKey("2001:db8::1") == addrKey("2001:db8:0:1::1") {
+		t.Error("two /64s share a budget")
+	}
+	if addrKey("192.0.2.1") == addrKey("192.0.2.2") {
+		t.Error("two IPv4 addresses share a budget")
+	}
+}
