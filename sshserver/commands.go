@@ -27,7 +27,7 @@ type target struct {
 // (Not from the connection's context: over a multiplexed connection the
 // next session would inherit it.)
 func targetOf(sess ssh.Session) (target, bool) {
-	cmd, err := parseCommand(sess.Command())
+	cmd, err := commandOf(sess)
 	if err != nil || cmd.verb != verbJoin {
 		return target{}, false
 	}
@@ -54,7 +54,7 @@ const usage = `huddle over SSH
 // to the interactive program. Anything else is an error with exit status 2.
 func (s *Server) route(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		cmd, err := parseCommand(sess.Command())
+		cmd, err := commandOf(sess)
 		var status int
 		var refused *commandError
 		switch {
@@ -75,6 +75,17 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 		}
 		_ = sess.Exit(status)
 	}
+}
+
+// commandOf reads the session's command: its length is checked before
+// anything else is done with it, and it is split into words as
+// ssh.Session.Command would, in linear time.
+func commandOf(sess ssh.Session) (command, error) {
+	args, err := commandWords(sess.Context(), sess.RawCommand())
+	if err != nil {
+		return command{}, err
+	}
+	return parseCommand(args)
 }
 
 // fail writes an error to the client's stderr and returns the status.
@@ -110,28 +121,46 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 }
 
 // cmdExport writes the minutes (or the record) a parsed export command
-// asks for.
+// asks for. The attempt is paid for as a join is (see codeGuard); the code
+// of a session that ended more than exportWindow ago works only for the
+// keys that took part in it, and is unknown to everyone else.
 func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
+	addr, key := hostOf(sess.RemoteAddr()), keyOf(sess)
+	guard := codeGuardOf(s)
+	paid := guard.try(addr, key)
+	unknown := func() int {
+		if !paid {
+			return fail(sess, 1, "%s", tooManyCodes)
+		}
+		guard.miss(addr, key)
+		return fail(sess, 1, "no session has the join code %q", session.CleanName(cmd.code))
+	}
 	info, err := s.store.SessionByCode(ctx, cmd.norm)
 	if errors.Is(err, session.ErrNotFound) {
-		if !s.codes.allow(hostOf(sess.RemoteAddr())) {
-			return fail(sess, 1, "too many wrong join codes; try again later")
-		}
-		return fail(sess, 1, "no session has the join code %q", session.CleanName(cmd.code))
+		return unknown()
 	}
 	if err != nil {
 		return fail(sess, 1, "%v", err)
+	}
+	events, err := s.store.Events(ctx, info.ID)
+	if err != nil {
+		return fail(sess, 1, "%v", err)
+	}
+	st := session.Fold(info.ID, events)
+	switch {
+	case tookPart(st, key):
+		if paid {
+			guard.refund(addr, key)
+		}
+	case !paid, expired(st, s.now()):
+		return unknown()
 	}
 	if info.Kind == session.Retro && info.Ended.IsZero() {
 		// While a retrospective runs, its record holds cards not yet
 		// revealed and dots not yet counted.
 		return fail(sess, 1, "the retrospective is still running; its minutes can be exported once it has ended")
-	}
-	events, err := s.store.Events(ctx, info.ID)
-	if err != nil {
-		return fail(sess, 1, "%v", err)
 	}
 	if !slices.Contains(export.Formats, cmd.format) {
 		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(cmd.format), strings.Join(export.Formats, ", "))

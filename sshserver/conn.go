@@ -200,28 +200,54 @@ func (c *conn) program() (*tea.Program, error) {
 	return p, nil
 }
 
-// enter joins the session with the code as this connection's key.
+// enter joins the session with the code as this connection's key. Every
+// attempt is paid for (see codeGuard); a code that does not lead in is
+// answered alike whether it is unknown or expired.
 func (c *conn) enter(code string, observer bool) (*session.Room, session.ParticipantID, error) {
 	addr := hostOf(c.sess.RemoteAddr())
+	guard := codeGuardOf(c.s)
+	paid := guard.try(addr, c.key)
 	norm, ok := session.ParseJoinCode(code)
 	var room *session.Room
 	var err error
 	if ok {
 		room, err = c.s.hub.ByCode(c.ctx, norm)
 	}
-	if !ok || errors.Is(err, session.ErrNotFound) {
+	if err != nil && !errors.Is(err, session.ErrNotFound) {
+		return nil, "", err
+	}
+	hit := ok && err == nil
+	if hit {
+		st := room.Snapshot().State
+		switch {
+		case tookPart(st, c.key):
+			// Back to a session of one's own: no guess.
+			if paid {
+				guard.refund(addr, c.key)
+			}
+			paid = true
+		case expired(st, c.s.now()):
+			hit = false
+		}
+		if !hit || !paid {
+			c.s.hub.Evict(room.ID()) // if nobody else is in it
+		}
+	}
+	if !paid {
+		c.cancel()
+		return nil, "", errors.New(tooManyCodes)
+	}
+	if !hit {
+		guard.miss(addr, c.key)
 		c.mu.Lock()
 		c.wrong++
 		tooMany := c.wrong > 3
 		c.mu.Unlock()
-		if tooMany || !c.s.codes.allow(addr) {
+		if tooMany {
 			c.cancel()
-			return nil, "", fmt.Errorf("too many wrong join codes; try again later")
+			return nil, "", errors.New(tooManyCodes)
 		}
 		return nil, "", fmt.Errorf("no session has the join code %q; check it with whoever opened the session", session.CleanName(code))
-	}
-	if err != nil {
-		return nil, "", err
 	}
 	me, err := c.s.presence.join(room, c.key, c.user, observer)
 	if err != nil {

@@ -1,0 +1,204 @@
+package sshserver
+
+import (
+	"net"
+	"runtime"
+	"sync"
+	"time"
+	"weak"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"huddle/session"
+)
+
+// Join codes are the only secret between a stranger and a session, so
+// every use of one over SSH (join, watch, export, and a code entered in
+// the lobby) is paid for from three budgets before the code is looked up:
+// one per address (IPv6 by /64), one per key, and one for the whole server,
+// so that many addresses guessing together are no faster than a few.
+//
+//   - An attempt costs codeHitCost from each budget up front; one that
+//     misses costs codeMissCost in all. Interleaving hits buys a guesser
+//     nothing: they are paid for too.
+//   - When one budget is spent, every attempt is refused with the same
+//     answer, hit or miss, before anything is revealed.
+//   - Only a key that is already a participant of the session (it knows
+//     the code) is let in regardless, and gets its payment back: a team
+//     reconnecting all morning from one office address costs nothing.
+//   - A session that ended more than exportWindow ago answers as an
+//     unknown code would, except to its own participants' keys.
+//
+// Budgets refill with the server's Clock.
+const (
+	codeHitCost  = 1
+	codeMissCost = 5
+
+	// Per address and per key: 30 at once, then one every 3 s; that is
+	// 6 misses at once, then one every 15 s.
+	codeBurst = 30
+	codeEvery = 3 * time.Second
+
+	// The whole server: 300 at once, then 5 a second. A code is one of
+	// 256³·90000 ≈ 1.5·10¹²; at one miss a second, however many addresses
+	// and keys they use, guessers need about 30 years for an even chance
+	// at one of a thousand live codes.
+	codeGlobalBurst = 300
+	codeGlobalEvery = 200 * time.Millisecond
+
+	// exportWindow is how long after a session ended its code still
+	// works for someone whose key did not take part in it.
+	exportWindow = 24 * time.Hour
+)
+
+// bucket is a token bucket driven by a clock the caller reads.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// fill brings the bucket up to now.
+func (b *bucket) fill(now time.Time, every time.Duration, burst int) {
+	if b.last.IsZero() {
+		b.tokens, b.last = float64(burst), now
+		return
+	}
+	if now.After(b.last) {
+		b.tokens = min(float64(burst), b.tokens+float64(now.Sub(b.last))/float64(every))
+		b.last = now
+	}
+}
+
+// codeGuard keeps the budgets of join code attempts.
+type codeGuard struct {
+	clock session.Clock // nil: the real clock
+
+	mu     sync.Mutex
+	addrs  *lru.Cache[string, *bucket]
+	keys   *lru.Cache[string, *bucket]
+	global bucket
+
+	// The limits, constants but for tests.
+	burst, globalBurst int
+	every, globalEvery time.Duration
+}
+
+func newCodeGuard(clock session.Clock) *codeGuard {
+	addrs, _ := lru.New[string, *bucket](10000)
+	keys, _ := lru.New[string, *bucket](10000)
+	return &codeGuard{clock: clock, addrs: addrs, keys: keys,
+		burst: codeBurst, every: codeEvery, globalBurst: codeGlobalBurst, globalEvery: codeGlobalEvery}
+}
+
+func (g *codeGuard) now() time.Time {
+	if g.clock != nil {
+		return g.clock.Now()
+	}
+	return time.Now()
+}
+
+// buckets returns the three budgets of an attempt, filled up to now. g.mu
+// is held.
+func (g *codeGuard) buckets(addr, key string) [3]*bucket {
+	now := g.now()
+	get := func(c *lru.Cache[string, *bucket], k string) *bucket {
+		b, ok := c.Get(k)
+		if !ok {
+			b = new(bucket)
+			c.Add(k, b)
+		}
+		b.fill(now, g.every, g.burst)
+		return b
+	}
+	g.global.fill(now, g.globalEvery, g.globalBurst)
+	return [3]*bucket{get(g.addrs, addrKey(addr)), get(g.keys, key), &g.global}
+}
+
+// try pays for an attempt if every budget has enough left, and reports
+// whether it did; a refused attempt costs nothing more.
+func (g *codeGuard) try(addr, key string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	bs := g.buckets(addr, key)
+	for _, b := range bs {
+		if b.tokens < codeHitCost {
+			return false
+		}
+	}
+	for _, b := range bs {
+		b.tokens -= codeHitCost
+	}
+	return true
+}
+
+// miss charges what a miss costs beyond the attempt try paid for. The
+// budgets may go below zero: the guesser then waits longer.
+func (g *codeGuard) miss(addr, key string) { g.charge(addr, key, codeMissCost-codeHitCost) }
+
+// refund gives back what try took: the key was a participant already.
+func (g *codeGuard) refund(addr, key string) { g.charge(addr, key, -codeHitCost) }
+
+func (g *codeGuard) charge(addr, key string, cost float64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, b := range g.buckets(addr, key) {
+		b.tokens -= cost
+		if b == &g.global {
+			b.tokens = min(b.tokens, float64(g.globalBurst))
+		} else {
+			b.tokens = min(b.tokens, float64(g.burst))
+		}
+	}
+}
+
+// addrKey is the budget an address pays from: the address itself, or for
+// IPv6 its /64, which one subscriber usually has whole.
+func addrKey(addr string) string {
+	ip := net.ParseIP(addr)
+	if ip == nil || ip.To4() != nil {
+		return addr
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
+// codeGuardOf returns the server's code guard, made on first use. It is
+// kept beside the Server rather than in it, and dropped with it.
+func codeGuardOf(s *Server) *codeGuard {
+	guards.mu.Lock()
+	defer guards.mu.Unlock()
+	wp := weak.Make(s)
+	if g, ok := guards.m[wp]; ok {
+		return g
+	}
+	if guards.m == nil {
+		guards.m = map[weak.Pointer[Server]]*codeGuard{}
+	}
+	g := newCodeGuard(s.cfg.Clock) // holds nothing of s: s can be collected
+	guards.m[wp] = g
+	runtime.AddCleanup(s, func(wp weak.Pointer[Server]) {
+		guards.mu.Lock()
+		defer guards.mu.Unlock()
+		delete(guards.m, wp)
+	}, wp)
+	return g
+}
+
+var guards struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[Server]]*codeGuard
+}
+
+// tookPart reports whether the key is a participant of the session.
+func tookPart(st *session.State, key string) bool {
+	_, ok := st.ByKey(key)
+	return ok
+}
+
+// expired reports whether a session ended longer than exportWindow ago.
+func expired(st *session.State, now time.Time) bool {
+	return !st.Ended.IsZero() && now.Sub(st.Ended) > exportWindow
+}
+
+// tooManyCodes refuses an attempt whose budget is spent, whatever the
+// code.
+const tooManyCodes = "too many wrong join codes (or codes tried) from your address or key; try again in a few minutes"
