@@ -2,10 +2,8 @@ package sshserver
 
 import (
 	"net"
-	"runtime"
 	"sync"
 	"time"
-	"weak"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -161,32 +159,8 @@ func addrKey(addr string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// codeGuardOf returns the server's code guard, made on first use. It is
-// kept beside the Server rather than in it, and dropped with it.
-func codeGuardOf(s *Server) *codeGuard {
-	guards.mu.Lock()
-	defer guards.mu.Unlock()
-	wp := weak.Make(s)
-	if g, ok := guards.m[wp]; ok {
-		return g
-	}
-	if guards.m == nil {
-		guards.m = map[weak.Pointer[Server]]*codeGuard{}
-	}
-	g := newCodeGuard(s.cfg.Clock) // holds nothing of s: s can be collected
-	guards.m[wp] = g
-	runtime.AddCleanup(s, func(wp weak.Pointer[Server]) {
-		guards.mu.Lock()
-		defer guards.mu.Unlock()
-		delete(guards.m, wp)
-	}, wp)
-	return g
-}
-
-var guards struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[Server]]*codeGuard
-}
+// codeGuardOf returns the server's code guard.
+func codeGuardOf(s *Server) *codeGuard { return s.codes }
 
 // tookPart reports whether the key is a participant of the session.
 func tookPart(st *session.State, key string) bool {

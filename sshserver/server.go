@@ -82,7 +82,7 @@ type Server struct {
 	sessions     atomic.Int64 // SSH sessions being served
 	shuttingDown atomic.Bool
 	presence     presence
-	codes        *limiters // wrong join codes, per address
+	codes        *codeGuard // join-code attempts, per address, per key and in all
 	opened       *limiters // new sessions, per key
 
 	connsMu sync.Mutex
@@ -138,7 +138,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		store:  st,
-		codes:  newLimiters(rate.Every(10*time.Second), 5),
+		codes:  newCodeGuard(cfg.Clock),
 		opened: newLimiters(rate.Every(time.Minute), 10),
 		conns:  map[*conn]bool{},
 		perKey: map[string]int{},
