@@ -83,7 +83,7 @@ type Server struct {
 	shuttingDown atomic.Bool
 	presence     presence
 	codes        *codeGuard // join-code attempts, per address, per key and in all
-	opened       *limiters // new sessions, per key
+	opened       *limiters  // new sessions, per key
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown
