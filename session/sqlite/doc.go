@@ -14,8 +14,10 @@
 // survives the process being killed, an operating system crash and a power
 // loss, as far as the disk honours fsync (a drive that acknowledges writes
 // it only holds in a volatile cache can still lose them). Each commit
-// waits for its fsync: an Append costs a few tenths of a millisecond more
-// than with synchronous=NORMAL, whose commits a power loss could take back.
+// waits for its fsync, so a write costs about one fsync of the disk;
+// synchronous=NORMAL would spare it, but a power loss could then take back
+// commits that had been reported. On macOS, where fsync does not ask the
+// drive to write its cache, fullfsync makes SQLite use F_FULLFSYNC.
 //
 // Concurrency. A Store is safe for concurrent use. Writes go through a
 // single connection (SQLite has one writer at a time; one connection in
