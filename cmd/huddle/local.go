@@ -81,6 +81,15 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 	if err != nil {
 		return err
 	}
+	what := "huddle standup"
+	if kind == session.Retro {
+		what = "huddle retro"
+	}
+	release, err := lockDataDir(g.dataDir, what)
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := openStore(g.dataDir)
 	if err != nil {
 		return err

@@ -73,6 +73,11 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
 	}
+	release, err := lockDataDir(g.dataDir, "huddle serve")
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := openStore(g.dataDir)
 	if err != nil {
 		return err
@@ -121,6 +126,10 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		logger.Warn("shutdown", "err", err)
 	}
+	// A stop that comes as the server starts may reach Shutdown before
+	// Serve has handed the listener to the SSH server, which then serves
+	// it for good: closing it ends Serve either way.
+	_ = ln.Close()
 	<-errc
 	logger.Info("stopped; unfinished sessions resume when people rejoin")
 	return nil

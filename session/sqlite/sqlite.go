@@ -25,13 +25,16 @@ var _ session.Store = (*Store)(nil)
 // version of huddle than this one.
 var ErrNewerSchema = errors.New("database schema is newer than this huddle")
 
-// Connection settings. The writer begins its transactions IMMEDIATE so that
-// a read-then-write transaction (Append reads the last sequence number)
-// takes the write lock up front and never fails to upgrade it; another
-// process holding the lock makes it wait up to the busy timeout. The
-// readers are query-only.
+// Connection settings. The writer syncs the write-ahead log on every commit
+// (synchronous=FULL; NORMAL would sync only at checkpoints, so a power loss
+// could take back commits that Append had reported), on macOS with
+// F_FULLFSYNC, which also empties the drive's cache. It begins its
+// transactions IMMEDIATE so that a read-then-write transaction (Append
+// reads the last sequence number) takes the write lock up front and never
+// fails to upgrade it; another process holding the lock makes it wait up
+// to the busy timeout. The readers are query-only.
 const (
-	writeParams = "_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=1&_txlock=immediate"
+	writeParams = "_busy_timeout=5000&_journal_mode=WAL&_synchronous=FULL&_pragma=fullfsync(1)&_foreign_keys=1&_txlock=immediate"
 	readParams  = "_busy_timeout=5000&_foreign_keys=1&_query_only=1"
 )
 
