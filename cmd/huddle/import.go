@@ -69,6 +69,14 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 	if err != nil {
 		return fmt.Errorf("import %s: %w; nothing was imported", name, err)
 	}
+	// Import writes the team as well as the session: not beside a server
+	// that may be changing the same team. (After ReadRecord: a refused
+	// record creates nothing, not even the directory.)
+	release, err := lockDataDir(g.dataDir, "huddle import")
+	if err != nil {
+		return err
+	}
+	defer release()
 	st, err := openStore(g.dataDir)
 	if err != nil {
 		return err
