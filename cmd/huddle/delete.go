@@ -299,10 +299,10 @@ func keepFor(ctx context.Context, st session.Store, clock session.Clock, age tim
 		if ctx.Err() != nil {
 			return
 		}
+		t := clock.NewTimer(retentionEvery) // before after: a test sees the next purge scheduled
 		if after != nil {
 			after(p, err)
 		}
-		t := clock.NewTimer(retentionEvery)
 		select {
 		case <-ctx.Done():
 			t.Stop()
