@@ -55,6 +55,24 @@ func (m *memStore) Events(_ context.Context, id string) ([]Event, error) {
 func (m *memStore) Secret(context.Context, string) ([]byte, error) { return []byte("salt"), nil }
 func (m *memStore) ForgetSecret(context.Context, string) error     { return nil }
 
+func (m *memStore) DeleteSessions(_ context.Context, ids ...string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.events, id)
+	}
+	return nil
+}
+
+func (m *memStore) RewriteTeam(_ context.Context, _ Team, events map[string][]Event) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, evs := range events {
+		m.events[id] = slices.Clone(evs)
+	}
+	return nil
+}
+
 // errorLog collects what rooms report through RoomOptions.Error.
 type errorLog struct {
 	mu   sync.Mutex

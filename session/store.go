@@ -88,6 +88,18 @@ type Store interface {
 	// anonymous records can no longer be tied to anyone.
 	ForgetSecret(ctx context.Context, id string) error
 
+	// DeleteSessions deletes sessions for good, all or nothing: their
+	// events, their secrets and their index entries. Nothing of them may
+	// stay behind in the store's files. An unknown id is ErrNotFound.
+	DeleteSessions(ctx context.Context, ids ...string) error
+	// RewriteTeam replaces the team (by name) and the stored events of the
+	// given sessions of that team, all or nothing. Each session keeps its
+	// events' sequence numbers, times and types; only actors and payloads
+	// change. What was replaced may not stay behind in the store's files.
+	// An unknown team or session is ErrNotFound; a session of another
+	// team or events that do not match the stored ones are ErrInvalid.
+	RewriteTeam(ctx context.Context, t Team, events map[string][]Event) error
+
 	// Close releases the store.
 	Close() error
 }

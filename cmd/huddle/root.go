@@ -82,6 +82,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	sf.add(root)
 	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
 		newHistoryCmd(&g), newShowCmd(&g, in, out), newReplayCmd(&g, in, out), newImportCmd(&g))
+	root.AddCommand(newDeleteCmd(&g, in), newPurgeCmd(&g), newForgetCmd(&g, in))
 	return root
 }
 

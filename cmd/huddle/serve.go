@@ -23,6 +23,7 @@ type serveFlags struct {
 	idleTimeout    time.Duration
 	allowAnonymous bool
 	stallTimeout   time.Duration
+	retention      string
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -58,6 +59,7 @@ people rejoin with the same command and are back where they were.`,
 	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
 	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant who has not answered a keepalive, or whose output has been blocked, for this long (a suspended laptop)")
+	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
@@ -69,6 +71,14 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	}
 	if f.stallTimeout < time.Second {
 		return errors.New("the stall timeout must be at least 1s (--stall-timeout): a shorter one cuts off people on slow networks")
+	}
+	var retention time.Duration
+	if f.retention != "" {
+		d, err := parseAge(f.retention)
+		if err != nil {
+			return fmt.Errorf("--retention: %w", err)
+		}
+		retention = d
 	}
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
@@ -109,6 +119,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	defer startRetention(ctx, st, retention, logger)()
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -1,0 +1,186 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"huddle/session"
+	"huddle/session/sqlite"
+)
+
+// onDisk returns the database file and its write-ahead log, as bytes.
+func onDisk(tb testing.TB, st *sqlite.Store) []byte {
+	tb.Helper()
+	var all []byte
+	for _, f := range []string{st.Path(), st.Path() + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			tb.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
+}
+
+// mustNote appends n blockers with the text to a session, one event each,
+// enough of them to fill whole pages.
+func mustNote(tb testing.TB, st *sqlite.Store, id string, text string, n int) {
+	tb.Helper()
+	ctx := context.Background()
+	info, err := st.Session(ctx, id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var events []session.Event
+	for i := range n {
+		seq := info.Events + int64(i) + 1
+		events = append(events, ev(seq, t0.Add(time.Duration(seq)*time.Second), bob.ID,
+			&session.BlockerNoted{Speaker: bob, Text: fmt.Sprintf("%s #%d", text, i)}))
+	}
+	if err := st.Append(ctx, id, events...); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestDeleteSessionsLeavesNoTrace(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	mustCreate(t, st, "gone1", "code-gone", "musicstore", session.Standup, t0)
+	mustCreate(t, st, "kept1", "code-kept", "musicstore", session.Standup, t0.Add(time.Hour))
+	mustNote(t, st, "gone1", "zebracorn pipeline", 300)
+	mustNote(t, st, "kept1", "still here", 3)
+	secret, err := st.Secret(ctx, "gone1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := onDisk(t, st)
+	for _, b := range [][]byte{[]byte("zebracorn"), []byte("code-gone"), secret} {
+		if !bytes.Contains(before, b) {
+			t.Fatalf("%q is on disk neither before the delete: the check below would prove nothing", b)
+		}
+	}
+
+	if err := st.DeleteSessions(ctx, "gone1"); err != nil {
+		t.Fatal(err)
+	}
+	after := onDisk(t, st)
+	for _, b := range [][]byte{[]byte("zebracorn"), []byte("code-gone"), secret} {
+		if bytes.Contains(after, b) {
+			t.Errorf("%q is still in the database files after the delete", b)
+		}
+	}
+	if _, err := st.Session(ctx, "gone1"); !errors.Is(err, session.ErrNotFound) {
+		t.Errorf("the deleted session: %v", err)
+	}
+	if _, err := st.Events(ctx, "gone1"); !errors.Is(err, session.ErrNotFound) {
+		t.Errorf("the deleted session's events: %v", err)
+	}
+	if _, err := st.SessionByCode(ctx, "code-gone"); !errors.Is(err, session.ErrNotFound) {
+		t.Errorf("the deleted session's code: %v", err)
+	}
+	events, err := st.Events(ctx, "kept1")
+	if err != nil || len(events) != 4 {
+		t.Fatalf("the other session has %d events, %v", len(events), err)
+	}
+	// The code is free again.
+	mustCreate(t, st, "new1", "code-gone", "musicstore", session.Standup, t0.Add(2*time.Hour))
+}
+
+func TestDeleteSessionsIsAllOrNothing(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	mustCreate(t, st, "s1", "c1", "musicstore", session.Standup, t0)
+	if err := st.DeleteSessions(ctx, "s1", "nope"); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("deleting an unknown session: %v", err)
+	}
+	if _, err := st.Events(ctx, "s1"); err != nil {
+		t.Fatalf("a failed delete deleted s1: %v", err)
+	}
+	if err := st.DeleteSessions(ctx); err != nil {
+		t.Fatalf("deleting nothing: %v", err)
+	}
+}
+
+func TestRewriteTeamReplacesEventsAndTeam(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	if err := st.PutTeam(ctx, session.Team{Name: "musicstore", Members: []string{"Alice", "Bob"},
+		Keys: map[string]string{"Bob": "SHA256:bobkey"}}); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, st, "s1", "c1", "musicstore", session.Standup, t0)
+	mustCreate(t, st, "o1", "c2", "webshop", session.Standup, t0)
+	mustNote(t, st, "s1", "Bobbington says hi", 200)
+	if disk := onDisk(t, st); !bytes.Contains(disk, []byte("Bobbington")) || !bytes.Contains(disk, []byte("bobkey")) {
+		t.Fatal("the name is not on disk before the rewrite: the check below would prove nothing")
+	}
+
+	events, err := st.Events(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.Events(ctx, "o1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := session.Person{ID: session.RosterID("former member 1"), Name: "former member 1"}
+	rewrite := func() []session.Event {
+		out := make([]session.Event, len(events))
+		for i, e := range events {
+			out[i] = e
+			if _, ok := e.Payload.(*session.BlockerNoted); ok {
+				out[i].Actor = p.ID
+				out[i].Payload = &session.BlockerNoted{Speaker: p, Text: "someone says hi"}
+			}
+		}
+		return out
+	}
+	team := session.Team{Name: "musicstore", Members: []string{"Alice", "former member 1"}}
+
+	// What does not match the stored events changes nothing.
+	short := rewrite()[:len(events)-1]
+	moved := rewrite()
+	moved[3].Time = moved[3].Time.Add(time.Second)
+	for name, c := range map[string]struct {
+		team session.Team
+		evs  map[string][]session.Event
+		want error
+	}{
+		"one event short":     {team, map[string][]session.Event{"s1": short}, session.ErrInvalid},
+		"another time":        {team, map[string][]session.Event{"s1": moved}, session.ErrInvalid},
+		"another team's":      {team, map[string][]session.Event{"o1": other}, session.ErrInvalid},
+		"an unknown session":  {team, map[string][]session.Event{"nope": other}, session.ErrNotFound},
+		"an unknown team":     {session.Team{Name: "nope"}, nil, session.ErrNotFound},
+		"the team is missing": {session.Team{}, nil, session.ErrInvalid},
+	} {
+		if err := st.RewriteTeam(ctx, c.team, c.evs); !errors.Is(err, c.want) {
+			t.Errorf("%s: got %v, want %v", name, err, c.want)
+		}
+	}
+	if got, _ := st.Events(ctx, "s1"); len(got) != len(events) || got[3].Payload.(*session.BlockerNoted).Speaker != bob {
+		t.Fatal("a refused rewrite changed the events")
+	}
+
+	if err := st.RewriteTeam(ctx, team, map[string][]session.Event{"s1": rewrite()}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Events(ctx, "s1")
+	if err != nil || len(got) != len(events) {
+		t.Fatalf("%d events, %v", len(got), err)
+	}
+	if b := got[5].Payload.(*session.BlockerNoted); got[5].Actor != p.ID || b.Speaker != p || b.Text != "someone says hi" {
+		t.Errorf("event 6 is %+v by %q", b, got[5].Actor)
+	}
+	tm, err := st.Team(ctx, "musicstore")
+	if err != nil || tm.Keys != nil || len(tm.Members) != 2 || tm.Members[1] != "former member 1" {
+		t.Errorf("team %+v, %v", tm, err)
+	}
+	if disk := onDisk(t, st); bytes.Contains(disk, []byte("Bobbington")) || bytes.Contains(disk, []byte("bobkey")) {
+		t.Error("the replaced text is still in the database files")
+	}
+}
