@@ -23,12 +23,16 @@ import (
 // lock is taken (lockDataDir(dataDir, what)). The returned func closes
 // the store and releases the lock.
 func openForDeletion(dataDir, what string) (*sqlite.Store, func(), error) {
-	_ = what // the lock's description of who holds it
-	st, err := openStore(dataDir)
+	release, err := lockDataDir(dataDir, what)
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, func() { st.Close() }, nil
+	st, err := openStore(dataDir)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); release() }, nil
 }
 
 // confirm asks a yes/no question on a terminal. Without one it refuses,

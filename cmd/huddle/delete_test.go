@@ -15,7 +15,7 @@ import (
 
 // runHuddle runs huddle with the arguments against the data directory,
 // with in as standard input, and returns what it printed.
-func runHuddle(t *testing.T, dir string, args ...string) (string, error) {
+func runHuddleIn(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd := newRootCmd(strings.NewReader(""), &out)
@@ -114,14 +114,14 @@ func TestDeleteCommandErrors(t *testing.T) {
 		{"serve with a bad retention", []string{"serve", "--retention", "forever", "--listen", "127.0.0.1:0"}, "--retention"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := runHuddle(t, dir, c.args...)
+			_, err := runHuddleIn(t, dir, c.args...)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want an error saying %q", err, c.want)
 			}
 		})
 	}
 	// Nothing was deleted.
-	out, err := runHuddle(t, dir, "history")
+	out, err := runHuddleIn(t, dir, "history")
 	if err != nil || !strings.Contains(out, ended.ID) || !strings.Contains(out, live.ID) {
 		t.Fatalf("history after the refusals: %v\n%s", err, out)
 	}
@@ -136,25 +136,25 @@ func TestDeleteRemovesTheSessionForGood(t *testing.T) {
 		t.Fatal("the team is not in the database before the delete: the check below would prove nothing")
 	}
 
-	out, err := runHuddle(t, dir, "delete", gone.Code, "--yes")
+	out, err := runHuddleIn(t, dir, "delete", gone.Code, "--yes")
 	if err != nil || !strings.Contains(out, "Deleted the stand-up of zebrashop") {
 		t.Fatalf("delete: %v\n%s", err, out)
 	}
-	if _, err := runHuddle(t, dir, "export", gone.ID); !errors.Is(err, session.ErrNotFound) {
+	if _, err := runHuddleIn(t, dir, "export", gone.ID); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("export of the deleted session: %v", err)
 	}
 	if b := dbBytes(t, dir); bytes.Contains(b, []byte("zebrashop")) || bytes.Contains(b, []byte(gone.ID)) {
 		t.Fatal("the deleted session is still in the database files")
 	}
-	if out, err := runHuddle(t, dir, "export", kept.ID); err != nil || !strings.Contains(out, "Run them in the app's CI") {
+	if out, err := runHuddleIn(t, dir, "export", kept.ID); err != nil || !strings.Contains(out, "Run them in the app's CI") {
 		t.Fatalf("the other session: %v\n%s", err, out)
 	}
 
 	// --force deletes an unfinished one.
-	if _, err := runHuddle(t, dir, "delete", live.ID, "--yes", "--force"); err != nil {
+	if _, err := runHuddleIn(t, dir, "delete", live.ID, "--yes", "--force"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := runHuddle(t, dir, "export", live.ID); !errors.Is(err, session.ErrNotFound) {
+	if _, err := runHuddleIn(t, dir, "export", live.ID); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("export of the deleted live session: %v", err)
 	}
 }
@@ -168,14 +168,14 @@ func TestPurgeDeletesEndedSessionsOlderThanTheAge(t *testing.T) {
 	young := mustHoldStandup(t, dir, "musicstore", now.Add(-100*day))
 	stale := unfinishedStandup(t, dir, "musicstore", now.Add(-300*day))
 	ids := func() string {
-		out, err := runHuddle(t, dir, "history")
+		out, err := runHuddleIn(t, dir, "history")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
 
-	out, err := runHuddle(t, dir, "purge", "--team", "musicstore", "--older-than", "26w", "--dry-run")
+	out, err := runHuddleIn(t, dir, "purge", "--team", "musicstore", "--older-than", "26w", "--dry-run")
 	if err != nil || !strings.Contains(out, "Would delete the stand-up of musicstore") || !strings.Contains(out, old.ID) ||
 		strings.Contains(out, young.ID) || !strings.Contains(out, "Would delete 1 session older than 26w") || !strings.Contains(out, "Kept 1 unfinished") {
 		t.Fatalf("dry run: %v\n%s", err, out)
@@ -184,7 +184,7 @@ func TestPurgeDeletesEndedSessionsOlderThanTheAge(t *testing.T) {
 		t.Fatal("the dry run deleted a session")
 	}
 
-	if out, err := runHuddle(t, dir, "purge", "--team", "musicstore", "--older-than", "180d"); err != nil || !strings.Contains(out, "Deleted 1 session") {
+	if out, err := runHuddleIn(t, dir, "purge", "--team", "musicstore", "--older-than", "180d"); err != nil || !strings.Contains(out, "Deleted 1 session") {
 		t.Fatalf("purge: %v\n%s", err, out)
 	}
 	h := ids()
@@ -194,7 +194,7 @@ func TestPurgeDeletesEndedSessionsOlderThanTheAge(t *testing.T) {
 		}
 	}
 
-	if out, err := runHuddle(t, dir, "purge", "--all-teams", "--older-than", "90d"); err != nil || !strings.Contains(out, "Deleted 2 sessions") {
+	if out, err := runHuddleIn(t, dir, "purge", "--all-teams", "--older-than", "90d"); err != nil || !strings.Contains(out, "Deleted 2 sessions") {
 		t.Fatalf("purge of all teams: %v\n%s", err, out)
 	}
 	h = ids()
@@ -223,7 +223,7 @@ func TestForgetShowsThePseudonymInExports(t *testing.T) {
 		t.Fatalf("the minutes do not name Julia before: the checks below would prove nothing\n%s", md)
 	}
 
-	out, err := runHuddle(t, dir, "forget", "Julia", "--team", "musicstore", "--yes")
+	out, err := runHuddleIn(t, dir, "forget", "Julia", "--team", "musicstore", "--yes")
 	if err != nil || !strings.Contains(out, `Julia is now "former member 1" in 2 sessions of musicstore`) || !strings.Contains(out, "1 key binding removed") {
 		t.Fatalf("forget: %v\n%s", err, out)
 	}
@@ -239,10 +239,10 @@ func TestForgetShowsThePseudonymInExports(t *testing.T) {
 	if b := dbBytes(t, dir); bytes.Contains(b, []byte("Julia")) || bytes.Contains(b, []byte("juliasverylongkey")) {
 		t.Fatal("the forgotten name or key is still in the database files")
 	}
-	if out, err := runHuddle(t, dir, "teams"); err != nil || !strings.Contains(out, "Lukas, former member 1, Jörg") {
+	if out, err := runHuddleIn(t, dir, "teams"); err != nil || !strings.Contains(out, "Lukas, former member 1, Jörg") {
 		t.Fatalf("teams: %v\n%s", err, out)
 	}
-	if _, err := runHuddle(t, dir, "forget", "Julia", "--team", "musicstore", "--yes"); !errors.Is(err, session.ErrNotFound) {
+	if _, err := runHuddleIn(t, dir, "forget", "Julia", "--team", "musicstore", "--yes"); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("forgetting her again: %v", err)
 	}
 }
@@ -313,5 +313,26 @@ func TestRetentionPurgesAtStartAndDaily(t *testing.T) {
 	<-done
 	if clock.Timers() != 0 {
 		t.Fatal("the stopped retention left its timer")
+	}
+}
+
+// TestDeletingCommandsWaitForTheDirectory: delete, purge and forget are
+// refused while another huddle holds the data directory, and change
+// nothing.
+func TestDeletingCommandsWaitForTheDirectory(t *testing.T) {
+	dir := t.TempDir()
+	release, err := lockDataDir(dir, "huddle serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for _, args := range [][]string{
+		{"delete", "some-code-words-12345", "--yes"},
+		{"purge", "--all-teams", "--older-than", "1d"},
+		{"forget", "Julia", "--team", "web", "--yes"},
+	} {
+		if _, err := runHuddleIn(t, dir, args...); err == nil || !strings.Contains(err.Error(), `in use by "huddle serve"`) {
+			t.Errorf("%s while the directory is held: %v", args[0], err)
+		}
 	}
 }
