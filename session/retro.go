@@ -3,6 +3,7 @@ package session
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,14 +11,16 @@ import (
 )
 
 // Card is a retrospective card. In an anonymous retrospective it has no
-// Author, only AuthorHash: a salted hash of the author's identity that lets
-// authors edit their own cards and dies with the session.
+// Author, only AuthorHash: the card's own token (see anon.go), made with
+// the contribution number Nonce, which lets its author edit it while the
+// session's secret exists and ties it to nobody once it is gone.
 type Card struct {
 	ID          int    `json:"id"`
 	Column      int    `json:"column"`
 	Text        string `json:"text"`
 	Author      Person `json:"author,omitzero"`
 	AuthorHash  string `json:"author_hash,omitempty"`
+	Nonce       int64  `json:"nonce,omitempty"`
 	Group       int    `json:"group"`                  // the topic it belongs to: its own id until grouped
 	FromStandup bool   `json:"from_standup,omitempty"` // a parked topic a stand-up sent here
 }
@@ -29,11 +32,13 @@ type Move struct {
 	To   int `json:"to"`
 }
 
-// Dot is one vote on a topic. Voter is the participant id, or a salted hash
-// of it in an anonymous retrospective.
+// Dot is one vote on a topic. Voter is the participant id, or in an
+// anonymous retrospective the dot's own token (see anon.go); ID is its
+// contribution number, by which it is taken back.
 type Dot struct {
-	Voter string `json:"voter"`
+	Voter string `json:"voter,omitempty"`
 	Group int    `json:"group"`
+	ID    int64  `json:"id,omitempty"`
 }
 
 // Note is something said about a topic during the discussion.
@@ -108,26 +113,32 @@ const (
 var ESVPNames = [...]string{"", "Explorer", "Shopper", "Vacationer", "Prisoner"}
 
 // CheckInEntry is one check-in: a word with a name, or an anonymous ESVP
-// answer under a salted hash.
+// answer (or word, in an anonymous retrospective) under its own token,
+// made with the contribution number ID.
 type CheckInEntry struct {
 	Who  string `json:"who"`
 	Word string `json:"word,omitempty"`
 	ESVP int    `json:"esvp,omitempty"`
+	ID   int64  `json:"id,omitempty"`
 }
 
-// RotiEntry is one anonymous return-on-time-invested score, 1 to 5.
+// RotiEntry is one anonymous return-on-time-invested score, 1 to 5, under
+// its own token, made with the contribution number ID.
 type RotiEntry struct {
 	Voter string `json:"voter"`
 	Score int    `json:"score"`
+	ID    int64  `json:"id,omitempty"`
 }
 
 // Anonymous is the actor recorded for what must not be tied to anyone.
 const Anonymous ParticipantID = "anonymous"
 
-// RecordedActor is the actor an event is stored with. Cards and dots of an
-// anonymous retrospective, and ROTI scores and ESVP answers of every
-// retrospective, are recorded as Anonymous, so that the log ties them to
-// nobody: their payloads carry only salted hashes.
+// RecordedActor is the actor an event is stored with. Cards, dots,
+// check-ins and thumbs of an anonymous retrospective, and ROTI scores and
+// ESVP answers of every retrospective, are recorded as Anonymous, so that
+// the log ties them to nobody: their payloads carry only tokens that
+// differ per contribution. Whatever else the same command brings about is
+// recorded as System (see recordedActors).
 func RecordedActor(s *State, actor ParticipantID, p Payload) ParticipantID {
 	switch p := p.(type) {
 	case *RotiGiven:
@@ -288,9 +299,11 @@ func (s *State) resume(t time.Time) {
 
 // The payloads of a retrospective.
 type (
-	// CheckedIn records a check-in.
+	// CheckedIn records a check-in; Replaces is the contribution number
+	// of the anonymous answer it replaces.
 	CheckedIn struct {
-		Entry CheckInEntry `json:"entry"`
+		Entry    CheckInEntry `json:"entry"`
+		Replaces int64        `json:"replaces,omitempty"`
 	}
 	// ActionReviewed gives an earlier action item its review status.
 	ActionReviewed struct {
@@ -331,10 +344,14 @@ type (
 	TopicChanged struct {
 		Pos int `json:"pos"`
 	}
-	// Thumbed records a thumbs up (continue) or down on the current topic.
+	// Thumbed records a thumbs up (continue) or down on the current
+	// topic. Voter is the participant id, or in an anonymous
+	// retrospective the thumb's number and token; Replaces is the number
+	// of the anonymous thumb it replaces.
 	Thumbed struct {
-		Voter string `json:"voter"`
-		Up    bool   `json:"up"`
+		Voter    string `json:"voter"`
+		Up       bool   `json:"up"`
+		Replaces int64  `json:"replaces,omitempty"`
 	}
 	// Noted records a note on a topic.
 	Noted struct {
@@ -348,9 +365,11 @@ type (
 	ActionAdded struct {
 		Action Action `json:"action"`
 	}
-	// RotiGiven records a return-on-time-invested score.
+	// RotiGiven records a return-on-time-invested score; Replaces is the
+	// contribution number of the score it replaces.
 	RotiGiven struct {
-		Entry RotiEntry `json:"entry"`
+		Entry    RotiEntry `json:"entry"`
+		Replaces int64     `json:"replaces,omitempty"`
 	}
 	// ReadyChanged records that someone is (or is no longer) done with
 	// the current phase.
@@ -397,7 +416,12 @@ func (*RotiGiven) Type() EventType        { return "roti-given" }
 func (*ReadyChanged) Type() EventType     { return "ready-changed" }
 
 func (p *CheckedIn) apply(s *State, _ Event) {
-	s.CheckIns = slices.DeleteFunc(s.CheckIns, func(c CheckInEntry) bool { return c.Who == p.Entry.Who })
+	s.CheckIns = slices.DeleteFunc(s.CheckIns, func(c CheckInEntry) bool {
+		if p.Replaces != 0 {
+			return c.ID == p.Replaces
+		}
+		return c.Who == p.Entry.Who
+	})
 	s.CheckIns = append(s.CheckIns, p.Entry)
 }
 
@@ -449,7 +473,11 @@ func (p *Voted) apply(s *State, _ Event) {
 		s.Votes = append(s.Votes, p.Dot)
 		return
 	}
-	if i := slices.Index(s.Votes, p.Dot); i >= 0 {
+	i := slices.Index(s.Votes, p.Dot)
+	if p.Dot.ID != 0 {
+		i = slices.IndexFunc(s.Votes, func(d Dot) bool { return d.ID == p.Dot.ID })
+	}
+	if i >= 0 {
 		s.Votes = slices.Delete(s.Votes, i, i+1)
 	}
 }
@@ -465,6 +493,10 @@ func (p *Thumbed) apply(s *State, _ Event) {
 	if s.Thumbs == nil {
 		s.Thumbs = map[string]bool{}
 	}
+	if p.Replaces != 0 {
+		prefix := strconv.FormatInt(p.Replaces, 10) + ":"
+		maps.DeleteFunc(s.Thumbs, func(k string, _ bool) bool { return strings.HasPrefix(k, prefix) })
+	}
 	s.Thumbs[p.Voter] = p.Up
 }
 
@@ -475,7 +507,12 @@ func (p *DecisionRecorded) apply(s *State, _ Event) { s.Decisions = append(s.Dec
 func (p *ActionAdded) apply(s *State, _ Event) { s.Actions = append(s.Actions, p.Action) }
 
 func (p *RotiGiven) apply(s *State, _ Event) {
-	s.Rotis = slices.DeleteFunc(s.Rotis, func(r RotiEntry) bool { return r.Voter == p.Entry.Voter })
+	s.Rotis = slices.DeleteFunc(s.Rotis, func(r RotiEntry) bool {
+		if p.Replaces != 0 {
+			return r.ID == p.Replaces
+		}
+		return r.Voter == p.Entry.Voter
+	})
 	s.Rotis = append(s.Rotis, p.Entry)
 }
 

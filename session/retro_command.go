@@ -125,14 +125,49 @@ func inRetroPhase(s *State, what string, phases ...Phase) error {
 	return nil
 }
 
-// voter is how a participant is counted in votes and polls: their id, or
-// in an anonymous retrospective (and always for the anonymous polls) the
-// salted hash of it.
-func voter(s *State, a Participant, env Env, anonymous bool) string {
-	if anonymous || s.Config.Anonymous {
-		return env.hash(a.ID)
+// myDots are the participant's dots, on one topic or (group 0) on all:
+// by id, or in an anonymous retrospective by their tokens.
+func myDots(s *State, a Participant, env Env, group int) []Dot {
+	var out []Dot
+	key := env.hash(a.ID)
+	for _, d := range s.Votes {
+		if group != 0 && d.Group != group {
+			continue
+		}
+		if (!s.Config.Anonymous && d.Voter == string(a.ID)) || (s.Config.Anonymous && owns(key, tokDot, d.ID, d.Voter)) {
+			out = append(out, d)
+		}
 	}
-	return string(a.ID)
+	return out
+}
+
+// myThumb finds the participant's thumb on the current topic: its key in
+// State.Thumbs and, if anonymous, its number.
+func myThumb(s *State, p Participant, env Env) (k string, n int64, ok bool) {
+	if !s.Config.Anonymous {
+		_, ok := s.Thumbs[string(p.ID)]
+		return string(p.ID), 0, ok
+	}
+	key := env.hash(p.ID)
+	for k := range s.Thumbs {
+		if n, mine := ownsThumb(key, k); mine {
+			return k, n, true
+		}
+	}
+	return "", 0, false
+}
+
+// myCheckIn is the contribution number of the participant's anonymous
+// check-in (an ESVP answer, or any check-in of an anonymous
+// retrospective), or 0.
+func myCheckIn(s *State, a Participant, env Env) int64 {
+	key := env.hash(a.ID)
+	for _, c := range s.CheckIns {
+		if c.ID != 0 && owns(key, tokCheckIn, c.ID, c.Who) {
+			return c.ID
+		}
+	}
+	return 0
 }
 
 func (c CheckInWord) decide(s *State, a Participant, env Env) ([]Payload, error) {
@@ -150,11 +185,14 @@ func (c CheckInWord) decide(s *State, a Participant, env Env) ([]Payload, error)
 	if word == "" {
 		return nil, fmt.Errorf("%w: a check-in needs a word", ErrInvalid)
 	}
-	who := a.Name
 	if s.Config.Anonymous {
-		who = env.hash(a.ID)
+		n := contribution(s)
+		return []Payload{&CheckedIn{
+			Entry:    CheckInEntry{Who: token(env.hash(a.ID), tokCheckIn, n), Word: word, ID: n},
+			Replaces: myCheckIn(s, a, env),
+		}}, nil
 	}
-	return []Payload{&CheckedIn{Entry: CheckInEntry{Who: who, Word: word}}}, nil
+	return []Payload{&CheckedIn{Entry: CheckInEntry{Who: a.Name, Word: word}}}, nil
 }
 
 func (c CheckInPoll) decide(s *State, a Participant, env Env) ([]Payload, error) {
@@ -171,7 +209,11 @@ func (c CheckInPoll) decide(s *State, a Participant, env Env) ([]Payload, error)
 	if c.Answer < Explorer || c.Answer > Prisoner {
 		return nil, fmt.Errorf("%w: answer 1 (Explorer) to 4 (Prisoner)", ErrInvalid)
 	}
-	return []Payload{&CheckedIn{Entry: CheckInEntry{Who: env.hash(a.ID), ESVP: c.Answer}}}, nil
+	n := contribution(s)
+	return []Payload{&CheckedIn{
+		Entry:    CheckInEntry{Who: token(env.hash(a.ID), tokCheckIn, n), ESVP: c.Answer, ID: n},
+		Replaces: myCheckIn(s, a, env),
+	}}, nil
 }
 
 func (c ReviewAction) decide(s *State, a Participant, _ Env) ([]Payload, error) {
@@ -205,6 +247,9 @@ func (c AddCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		if err := facilitatorOnly(a, "write cards for someone else"); err != nil {
 			return nil, err
 		}
+		if s.Config.Anonymous {
+			return nil, fmt.Errorf("%w: in an anonymous retrospective everyone writes their own cards; ask them to write it", ErrForbidden)
+		}
 		p, ok := s.Participant(c.For)
 		if !ok {
 			return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, c.For)
@@ -224,7 +269,8 @@ func (c AddCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	}
 	card := Card{ID: id, Column: c.Column, Text: text, Group: id}
 	if s.Config.Anonymous {
-		card.AuthorHash = env.hash(author.ID)
+		card.Nonce = contribution(s)
+		card.AuthorHash = token(env.hash(author.ID), tokCard, card.Nonce)
 	} else {
 		card.Author = author.Person()
 	}
@@ -239,7 +285,7 @@ func ownCard(s *State, a Participant, env Env, id int) (Card, error) {
 	}
 	mine := card.Author.ID == a.ID
 	if card.AuthorHash != "" {
-		mine = card.AuthorHash == env.hash(a.ID)
+		mine = owns(env.hash(a.ID), tokCard, card.Nonce, card.AuthorHash)
 	}
 	if !mine || card.FromStandup {
 		return Card{}, fmt.Errorf("%w: only its author can change a card", ErrForbidden)
@@ -345,19 +391,28 @@ func (c CastVote) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if !slices.Contains(s.GroupIDs(), c.Group) {
 		return nil, fmt.Errorf("%w: no topic %d", ErrNotFound, c.Group)
 	}
-	v := voter(s, a, env, false)
-	dot := Dot{Voter: v, Group: c.Group}
+	mine := myDots(s, a, env, c.Group)
 	if c.Remove {
-		if s.VotesBy(v, c.Group) == 0 {
+		if len(mine) == 0 {
 			return nil, fmt.Errorf("%w: no dot of yours on that topic", ErrConflict)
+		}
+		// Taken back by its number: the token is never repeated.
+		last := mine[len(mine)-1]
+		dot := Dot{Group: last.Group, ID: last.ID}
+		if !s.Config.Anonymous {
+			dot.Voter = last.Voter
 		}
 		return []Payload{&Voted{Dot: dot, Remove: true}}, nil
 	}
-	if budget := s.voteBudget(); s.VotesBy(v, 0) >= budget {
+	if budget := s.voteBudget(); len(myDots(s, a, env, 0)) >= budget {
 		return nil, fmt.Errorf("%w: all %d of your dots are used; take one back first", ErrConflict, budget)
 	}
-	if s.Config.VoteCap > 0 && s.VotesBy(v, c.Group) >= s.Config.VoteCap {
+	if s.Config.VoteCap > 0 && len(mine) >= s.Config.VoteCap {
 		return nil, fmt.Errorf("%w: at most %d dots on one topic", ErrConflict, s.Config.VoteCap)
+	}
+	dot := Dot{Voter: string(a.ID), Group: c.Group, ID: contribution(s)}
+	if s.Config.Anonymous {
+		dot.Voter = token(env.hash(a.ID), tokDot, dot.ID)
 	}
 	return []Payload{&Voted{Dot: dot}}, nil
 }
@@ -386,8 +441,12 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := voter(s, a, env, false)
-	out := []Payload{&Thumbed{Voter: v, Up: c.Up}}
+	th := &Thumbed{Voter: string(a.ID), Up: c.Up}
+	if s.Config.Anonymous {
+		_, th.Replaces, _ = myThumb(s, a, env)
+		th.Voter = thumbKey(env.hash(a.ID), contribution(s))
+	}
+	out := []Payload{th}
 	// Once the topic's time is up and everyone here has shown a thumb,
 	// the thumbs decide: another round, or the next topic.
 	if s.PhaseTimer.Remaining(env.Now) > 0 {
@@ -398,7 +457,8 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		if !p.Present || p.Role == Observer {
 			continue
 		}
-		thumb, ok := s.Thumbs[voter(s, p, env, false)]
+		k, _, ok := myThumb(s, p, env)
+		thumb := s.Thumbs[k]
 		if p.ID == a.ID {
 			thumb, ok = c.Up, true
 		}
@@ -500,7 +560,14 @@ func (c GiveRoti) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if c.Score < 1 || c.Score > 5 {
 		return nil, fmt.Errorf("%w: ROTI is 1 (a waste) to 5 (well worth it)", ErrInvalid)
 	}
-	return []Payload{&RotiGiven{Entry: RotiEntry{Voter: env.hash(a.ID), Score: c.Score}}}, nil
+	key, n := env.hash(a.ID), contribution(s)
+	var replaces int64
+	for _, r := range s.Rotis {
+		if r.ID != 0 && owns(key, tokRoti, r.ID, r.Voter) {
+			replaces = r.ID
+		}
+	}
+	return []Payload{&RotiGiven{Entry: RotiEntry{Voter: token(key, tokRoti, n), Score: c.Score, ID: n}, Replaces: replaces}}, nil
 }
 
 func (c SetReady) decide(s *State, a Participant, env Env) ([]Payload, error) {

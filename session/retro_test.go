@@ -134,7 +134,13 @@ func TestAnonymousRetroStoresNoAuthor(t *testing.T) {
 	f := newRetro(t, Config{Anonymous: true}, "Lukas", "Julia")
 	f.to(Write)
 	f.must(lukas, AddCard{Column: 0, Text: "honest feedback"})
-	f.must(fac, AddCard{Column: 1, Text: "typed for julia", For: julia})
+	// Writing "for" a member would tie the card to the facilitator's
+	// keyboard and the member's name at once.
+	err := f.do(fac, AddCard{Column: 1, Text: "typed for julia", For: julia})
+	if !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "everyone writes their own cards") {
+		t.Fatalf("writing for a member in an anonymous retro: %v", err)
+	}
+	f.must(julia, AddCard{Column: 1, Text: "written by julia"})
 	f.to(Vote)
 	f.must(julia, CastVote{Group: 1})
 	for _, e := range roundTrip(t, f.events) {

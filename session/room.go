@@ -55,6 +55,9 @@ type Room struct {
 	onErr func(error)
 	limit *rate.Limiter // the session's command rate; nil: none
 	salt  []byte        // a retrospective's secret, while it runs
+	// unforgotten: the session ended and deleting its secret failed;
+	// guarded by mu.
+	unforgotten bool
 
 	mu     sync.Mutex // serialises commands; guards state, closed and broken
 	state  *State
@@ -127,11 +130,16 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 	return r, nil
 }
 
-// Viewer returns the salted stand-in of a participant in anonymous
-// records, so that a view can find its own cards and dots.
+// Viewer returns a participant's key to their anonymous contributions, so
+// that their view (State.For) can find their own cards, dots and answers.
+// It is made from the session's secret, never stored, and "" once the
+// secret is gone.
 func (r *Room) Viewer(id ParticipantID) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.salt == nil {
+		return ""
+	}
 	return Env{Salt: r.salt}.hash(id)
 }
 
@@ -251,8 +259,9 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 		return nil
 	}
 	events := make([]Event, len(payloads))
+	actors := recordedActors(r.state, actor, payloads)
 	for i, p := range payloads {
-		events[i] = Event{Seq: r.state.Seq + int64(i) + 1, Time: now, Actor: RecordedActor(r.state, actor, p), Payload: p}
+		events[i] = Event{Seq: r.state.Seq + int64(i) + 1, Time: now, Actor: actors[i], Payload: p}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
@@ -270,9 +279,7 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	if r.salt != nil && r.state.Phase == Closed {
 		// The salt dies with the session: anonymous records stay so.
 		r.salt = nil
-		if err := r.store.ForgetSecret(ctx, r.state.ID); err != nil {
-			r.onErr(fmt.Errorf("forget the secret: %w", err))
-		}
+		r.forget(ctx)
 	}
 	r.fan.publish(Snapshot{State: r.state.Clone(), At: now})
 	select {
@@ -281,6 +288,22 @@ func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) er
 	}
 	return nil
 }
+
+// forget deletes the ended session's secret; until that is done, the
+// room's loop tries again every few seconds (and Close once more). A store
+// that opens deletes the secrets of ended sessions too, so a secret
+// outlives a failure only until the next try or the next start.
+func (r *Room) forget(ctx context.Context) {
+	err := r.store.ForgetSecret(ctx, r.state.ID)
+	r.unforgotten = err != nil
+	if err != nil {
+		r.onErr(fmt.Errorf("forget the secret (will try again): %w", err))
+	}
+}
+
+// forgetRetry is how long the room waits before it tries again to delete
+// an ended session's secret.
+const forgetRetry = 5 * time.Second
 
 // expire records the time-boxes that ran out by now. r.mu is held.
 func (r *Room) expire(now time.Time) error {
@@ -301,6 +324,9 @@ func (r *Room) deadline() (t time.Time, ok bool) {
 	defer r.mu.Unlock()
 	var err error // a fault leaves t and ok zero
 	defer r.recovered(&err, "finding the next deadline", nil)
+	if r.unforgotten {
+		return r.clock.Now().Add(forgetRetry), true
+	}
 	return nextDeadline(r.state)
 }
 
@@ -334,6 +360,11 @@ func (r *Room) run(ctx context.Context) {
 			var err error
 			if !r.closed {
 				err = r.expireGuarded(r.clock.Now().UTC())
+			}
+			if r.unforgotten {
+				sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+				r.forget(sctx)
+				cancel()
 			}
 			r.mu.Unlock()
 			switch {
@@ -379,6 +410,11 @@ func (r *Room) Close() error {
 	r.hooks.Wait()
 	r.mu.Lock()
 	r.closed = true
+	if r.unforgotten {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		r.forget(ctx)
+		cancel()
+	}
 	r.mu.Unlock()
 	r.fan.close()
 	return nil

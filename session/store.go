@@ -81,11 +81,18 @@ type Store interface {
 	// Sessions lists sessions, newest first.
 	Sessions(ctx context.Context, f Filter) ([]Info, error)
 
-	// Secret returns the session's secret (the salt of its anonymous
-	// records), making one the first time. It is never an event.
+	// Secret returns the session's secret (the key of its anonymous
+	// tokens), making one the first time. It is never an event, and it
+	// is never asked for once the session has ended.
 	Secret(ctx context.Context, id string) ([]byte, error)
-	// ForgetSecret deletes the session's secret for good; after it,
-	// anonymous records can no longer be tied to anyone.
+	// ForgetSecret deletes the session's secret for good: no copy stays
+	// in the store's files (freed space overwritten, logs truncated);
+	// after it, anonymous records can no longer be tied to anyone. It
+	// returns an error if it could not make sure of that; the Room then
+	// tries again until it succeeds. A store must also delete, when it
+	// opens and before it serves anything, the secrets of sessions that
+	// have ended, so that a secret outlives its session at most until
+	// the next start.
 	ForgetSecret(ctx context.Context, id string) error
 
 	// DeleteSessions deletes sessions for good, all or nothing: their

@@ -54,7 +54,15 @@ func (m Model) checkInView(w, h int) string {
 		for i := 1; i < len(session.ESVPNames); i++ {
 			labels = append(labels, itoa(i)+" "+session.ESVPNames[i])
 		}
-		lines = append(lines, m.histogram(labels, counts[1:], mine-1, w)...)
+		if s.TallyHidden() {
+			// Each answer that showed as it came would say whose it is.
+			lines = append(lines, st.Subtle.Render("The answers show once everyone here has answered."))
+			if mine > 0 {
+				lines = append(lines, st.Subtle.Render("You answered ")+st.Text.Render(session.ESVPNames[mine])+st.Subtle.Render("."))
+			}
+		} else {
+			lines = append(lines, m.histogram(labels, counts[1:], mine-1, w)...)
+		}
 		if h-len(lines) > len(esvpHints) {
 			lines = append(lines, "")
 			for i := 1; i < len(esvpHints); i++ {
@@ -70,11 +78,17 @@ func (m Model) checkInView(w, h int) string {
 	}
 	var words []string
 	for _, c := range s.CheckIns {
+		if c.Word == "" {
+			continue // someone's word, hidden until everyone has checked in
+		}
 		word := st.Speaker.Render(c.Word)
 		if !s.Config.Anonymous {
 			word += st.Subtle.Render(" " + c.Who)
 		}
 		words = append(words, word)
+	}
+	if s.TallyHidden() && len(s.CheckIns) > 0 {
+		words = append(words, st.Subtle.Render("(the words show once everyone here has checked in)"))
 	}
 	if len(words) == 0 {
 		words = []string{st.Subtle.Render("nobody yet")}

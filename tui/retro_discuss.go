@@ -74,6 +74,24 @@ func (m Model) discussView(w, h int) string {
 		}
 	}
 	thumbs := st.Present.Render("▲ "+itoa(up)+" keep going") + st.Subtle.Render(" · ") + st.Late.Render("▼ "+itoa(down)+" move on")
+	if s.TallyHidden() {
+		// Anonymous thumbs that showed as they came would say whose
+		// they are: only how many, and one's own.
+		present := 0
+		for _, p := range s.Participants {
+			if p.Speaks() {
+				present++
+			}
+		}
+		thumbs = st.Subtle.Render(itoa(len(s.Thumbs)) + " of " + itoa(present) + " thumbs shown")
+		if up, ok := s.Thumbs[m.viewer]; ok && m.viewer != "" {
+			mine := st.Present.Render("▲ keep going")
+			if !up {
+				mine = st.Late.Render("▼ move on")
+			}
+			thumbs += st.Subtle.Render(" · yours: ") + mine
+		}
+	}
 	if m.anotherRound() {
 		thumbs = st.Over.Render("Time is up: ") + thumbs + st.Subtle.Render("  (y / x)")
 	}

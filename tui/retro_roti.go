@@ -26,12 +26,20 @@ func (m Model) rotiView(w, _ int) string {
 		}
 	}
 	scored := st.Subtle.Render(itoa(len(s.Rotis)) + " of " + itoa(present) + " scored")
-	if len(s.Rotis) > 0 {
+	if len(s.Rotis) > 0 && !s.TallyHidden() {
 		scored += st.Subtle.Render(" · average ") + st.Text.Render(avg(sum, len(s.Rotis)))
 	}
 	lines := []string{
 		st.Text.Render("Was it worth the time? Score 1 (a waste) to 5 (well worth it), anonymously."),
 		scored, "",
+	}
+	if s.TallyHidden() {
+		// Each score that showed as it came would say whose it is.
+		lines = append(lines, st.Subtle.Render("The scores show once everyone here has scored."))
+		if mine >= 0 {
+			lines = append(lines, st.Subtle.Render("You scored ")+st.Text.Render(rotiLabels[mine])+st.Subtle.Render("."))
+		}
+		return strings.Join(lines, "\n")
 	}
 	lines = append(lines, m.histogram(rotiLabels, counts, mine, w)...)
 	return strings.Join(lines, "\n")

@@ -313,8 +313,13 @@ func TestRetroByKeysInEveryFormat(t *testing.T) {
 			d.see("● roti", "Was it worth the time?")
 			d.seeKeys("1-5 score")
 			d.press("4")
-			d.see("1 of 3 scored", "← you")
+			// A score that showed as it came would say whose it is.
+			d.see("1 of 3 scored", "The scores show once everyone here has scored.", "You scored 4.")
+			d.notSee("← you", "average")
 			d.fits()
+			d.do(lukas, session.GiveRoti{Score: 3})
+			d.do(julia, session.GiveRoti{Score: 5})
+			d.see("3 of 3 scored", "← you", "average 4.0")
 			d.press("n")
 			if d.phase() != session.Closed {
 				t.Fatalf("phase %s after the ROTI, want closed", d.phase())
@@ -535,7 +540,12 @@ func TestRetroAnonymousShowsNoAuthor(t *testing.T) {
 	l.press("w")
 	l.write("tired")
 	d.sync()
-	d.see("tired")
+	// A word that showed as it came would say whose it is.
+	d.see("1 of 3 checked in", "the words show once everyone here has checked in")
+	d.notSee("tired")
+	d.do(julia, session.CheckInWord{Word: "curious"})
+	d.do(fac, session.CheckInWord{Word: "ready"})
+	d.see("3 of 3 checked in", "tired", "curious", "ready")
 	check()
 
 	d.toPhase(session.Write)
@@ -558,6 +568,16 @@ func TestRetroAnonymousShowsNoAuthor(t *testing.T) {
 	d.press("v")
 	check()
 	d.toPhase(session.Discuss)
+	check()
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	d.see("Time is up: 0 of 3 thumbs shown")
+	d.press("y")
+	// Anonymous thumbs are counted, not told, until all are in.
+	d.see("1 of 3 thumbs shown · yours: ▲ keep going")
+	d.notSee("▲ 1 keep going")
+	d.do(julia, session.Thumb{Up: false})
+	d.see("2 of 3 thumbs shown")
 	check()
 	d.toPhase(session.Closed)
 	noAuthor(t, ansi.Strip(d.m.retroSummary(200)), texts, names)
@@ -639,7 +659,10 @@ func TestRetroESVPPollIsAnonymous(t *testing.T) {
 	d.seeKeys("1-4 answer")
 	d.notSeeKeys("w check in")
 	d.press("2")
-	d.see("1 of 2 answered", "you answered Shopper")
+	d.see("1 of 2 answered", "you answered Shopper", "The answers show once everyone here has answered.")
+	if strings.Contains(d.screen(), "█") {
+		t.Fatalf("a bar before everyone answered:\n%s", d.screen())
+	}
 	l := d.as(lukas)
 	l.press("4")
 	d.sync()

@@ -98,6 +98,9 @@ func Open(path string) (*Store, error) {
 	if err := migrate(ctx, s.w); err != nil {
 		return fail(err)
 	}
+	if err := s.forgetEnded(ctx); err != nil {
+		return fail(err)
+	}
 
 	s.r, err = sql.Open("sqlite", abs+"?"+readParams)
 	if err != nil {
@@ -766,10 +769,31 @@ func (s *Store) Secret(ctx context.Context, id string) ([]byte, error) {
 // followed by a checkpoint that truncates the log: afterwards the secret
 // is in neither file.
 func (s *Store) ForgetSecret(ctx context.Context, id string) error {
+	return s.forget(ctx, `DELETE FROM secrets WHERE session_id = ?`, id)
+}
+
+// forgetEnded deletes the secrets of the sessions that ended, as ForgetSecret
+// does: a room that could not delete one (a full disk, a crash between the
+// end and the delete) leaves it for the next start, which deletes it
+// before anything else can read it.
+func (s *Store) forgetEnded(ctx context.Context) error {
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM secrets WHERE session_id IN (SELECT session_id FROM events WHERE type = `+quote(string(endedType))+`)`).Scan(&n); err != nil {
+		return fmt.Errorf("forget the secrets of ended sessions: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return s.forget(ctx, `DELETE FROM secrets WHERE session_id IN (SELECT session_id FROM events WHERE type = `+quote(string(endedType))+`)`)
+}
+
+// forget runs a delete of secrets with secure_delete, then checkpoints the
+// write-ahead log and truncates it.
+func (s *Store) forget(ctx context.Context, query string, args ...any) error {
 	if _, err := s.w.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
 		return fmt.Errorf("forget secret: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM secrets WHERE session_id = ?`, id); err != nil {
+	if _, err := s.w.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("forget secret: %w", err)
 	}
 	var busy, logged, checkpointed int
