@@ -1,6 +1,7 @@
 package sshserver
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
@@ -502,4 +504,30 @@ func decodeAll(t *testing.T, r io.Reader) []uv.Event {
 	}
 	<-done
 	return events
+}
+
+// FuzzInputBound: whatever a client sends and however it is split into
+// reads, inputBound passes the same bytes on, adds at most a paste end
+// per paste start, and passes text without controls unchanged.
+func FuzzInputBound(f *testing.F) {
+	f.Add([]byte("hello\x1b[A\x1b]11;rgb:0/0/0\x07"), uint8(3))
+	f.Add([]byte(pasteStart+strings.Repeat("a", 100)+pasteEnd), uint8(1))
+	f.Add([]byte("\x9d"+strings.Repeat("b", 300)+"\x9c\x1b[200~x"), uint8(7))
+	f.Add([]byte("ě\u009bľ\x1b\x1b[1;2;3m"), uint8(2))
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint8) {
+		whole := readAllBound(t, string(in), len(in)+1)
+		split := readAllBound(t, string(in), int(chunk%16)+1)
+		if whole != split {
+			t.Fatalf("the output depends on how the input is split:\n%q\n%q", whole, split)
+		}
+		starts := strings.Count(string(in), pasteStart) + strings.Count(string(in), "\x9b200~")
+		if len(whole) > len(in)+starts*len(pasteEnd) {
+			t.Fatalf("%d bytes in, %d out, %d paste starts", len(in), len(whole), starts)
+		}
+		plainText := utf8.Valid(in) && !strings.ContainsAny(string(in), "\x1b\x07\x18\x1a") &&
+			!bytes.ContainsFunc(in, func(r rune) bool { return r >= 0x80 && r <= 0x9f })
+		if plainText && whole != string(in) {
+			t.Fatalf("text without controls changed: %q → %q", in, whole)
+		}
+	})
 }
