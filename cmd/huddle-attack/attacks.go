@@ -249,7 +249,7 @@ func channelFlood(ctx context.Context, t *target, res *result, pressing func()) 
 // end what prefix began (a bracketed paste, an OSC string).
 func endless(prefix string) func(context.Context, *target, *result, func()) {
 	return func(ctx context.Context, t *target, res *result, pressing func()) {
-		total := int64(t.opts.n(200 << 20))
+		total := int64(t.opts.n(200_000_000))
 		p, err := join(t.addr, attackSource(0), "paster", t.code, 10*time.Second)
 		if err != nil {
 			res.message("join: " + shortErr(err))
@@ -559,41 +559,43 @@ func topicFlood(ctx context.Context, t *target, res *result, pressing func()) {
 		}()
 	}
 	pressing()
-	// The 26th parks a topic every 2 s.
-	var lats []string
-	for k := 1; floodCtx.Err() == nil; k++ {
-		select {
-		case <-floodCtx.Done():
-		case <-time.After(1500 * time.Millisecond):
-		}
-		if floodCtx.Err() != nil {
-			break
-		}
+	// The 26th parks a topic now and then, during the flood and once after.
+	park := func(k int) string {
 		marker := "late" + strconv.Itoa(k) + "z" + strconv.Itoa(rand.IntN(1000))
 		_ = late.send([]byte("p" + marker))
 		if err := late.waitFor(3*time.Second, marker); err != nil {
-			lats = append(lats, "prompt not shown")
 			_ = late.send([]byte("\x1b"))
-			continue
+			return "prompt not shown in 3 s"
 		}
 		t0 := time.Now()
 		_ = late.send([]byte("\r"))
 		if err := obs.waitFor(5*time.Second, marker); err != nil {
-			lats = append(lats, "not seen in 5 s ("+notice(late.screen())+")")
-			continue
+			return "not seen in 5 s (" + notice(late.screen()) + ")"
 		}
-		lats = append(lats, ms(time.Since(t0)))
+		return ms(time.Since(t0))
+	}
+	var lats []string
+	for k := 1; floodCtx.Err() == nil; k++ {
+		select {
+		case <-floodCtx.Done():
+		case <-time.After(time.Second):
+		}
+		if floodCtx.Err() != nil {
+			break
+		}
+		lats = append(lats, park(k))
 	}
 	wg.Wait()
-	// Let the room settle, then read how many topics it holds.
-	var parked string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if m := parkedCount.FindStringSubmatch(obs.screen()); m != nil {
-			parked = m[1]
+	// Let the room settle: the parking lot stops growing.
+	parked, since := "", time.Now()
+	for deadline := time.Now().Add(6 * time.Second); time.Now().Before(deadline) && time.Since(since) < time.Second; time.Sleep(100 * time.Millisecond) {
+		if m := parkedCount.FindStringSubmatch(obs.screen()); m != nil && m[1] != parked {
+			parked, since = m[1], time.Now()
 		}
 	}
-	res.note("the flooders sent %d topics in 10 s; the room holds %s; the 26th's parks seen by another member after: %s",
-		sent.Load(), parked, strings.Join(lats, ", "))
+	after := park(99)
+	res.note("the flooders wrote %d topics into their channels in 10 s; the room then holds %s; the 26th's parks seen by another member after: %s during, %s after the flood",
+		sent.Load(), parked, strings.Join(lats, ", "), after)
 	for _, p := range fs[:min(3, len(fs))] {
 		res.message("a flooder's screen: " + notice(p.screen()))
 	}

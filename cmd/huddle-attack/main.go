@@ -191,7 +191,7 @@ type result struct {
 	msgs  map[string]int
 
 	rssBefore, rssPeak, rssAfter int64
-	cpu                          time.Duration
+	cpu, ownCPU                  time.Duration
 	wall                         time.Duration
 	alive                        bool
 	exit                         string
@@ -234,8 +234,8 @@ func (r *result) print(w io.Writer) {
 	if !r.alive {
 		alive = "DEAD (" + r.exit + ")"
 	}
-	fmt.Fprintf(w, "  server: RSS %s before, %s peak, %s after; CPU %s in %s; %s\n",
-		mib(r.rssBefore), mib(r.rssPeak), mib(r.rssAfter), secs(r.cpu), secs(r.wall), alive)
+	fmt.Fprintf(w, "  server: RSS %s before, %s peak, %s after; CPU %s in %s (the attacker's own: %s); %s\n",
+		mib(r.rssBefore), mib(r.rssPeak), mib(r.rssAfter), secs(r.cpu), secs(r.wall), secs(r.ownCPU), alive)
 	fmt.Fprintf(w, "  legitimate join: during %s; after %s\n", r.legitDuring, r.legitAfter)
 }
 
@@ -296,7 +296,7 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 
 	res := &result{name: a.name, what: a.what}
 	res.rssBefore, _ = rss(t.pid)
-	cpu0, start := cpuTime(t.pid), time.Now()
+	cpu0, own0, start := cpuTime(t.pid), ownCPU(), time.Now()
 
 	// Poll the server's memory while the attack runs.
 	var peak atomic.Int64
@@ -342,7 +342,7 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	cancel()
 	<-checked
 	res.wall = time.Since(start)
-	res.cpu = cpuTime(t.pid) - cpu0
+	res.cpu, res.ownCPU = cpuTime(t.pid)-cpu0, ownCPU()-own0
 	close(stopPoll)
 	<-polled
 	res.rssPeak = peak.Load()
@@ -516,6 +516,15 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ = 100 on Linux
 }
 
+// ownCPU is the CPU time this process has used so far.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // ---- SSH clients ----
 
 func newKey() (ssh.Signer, error) {
@@ -578,12 +587,22 @@ type participant struct {
 	emu   *vt.Emulator
 	ended chan struct{}
 
-	errMu  sync.Mutex
-	errOut []byte // the first 4 kB of the session's stderr
+	errMu   sync.Mutex
+	errOut  []byte        // the first 4 kB of the session's stderr
+	errDone chan struct{} // closed when stderr ends
 }
 
-// stderrOr is what the session wrote to stderr, or else.
+// stderrOr is what the session wrote to stderr, or else alt; once the
+// session has ended it waits (briefly) for the end of stderr.
 func (p *participant) stderrOr(alt string) string {
+	select {
+	case <-p.ended:
+		select {
+		case <-p.errDone:
+		case <-time.After(2 * time.Second):
+		}
+	default:
+	}
 	p.errMu.Lock()
 	defer p.errMu.Unlock()
 	if s := strings.TrimSpace(string(p.errOut)); s != "" {
@@ -639,7 +658,9 @@ func (p *participant) start(cmd, term string, env map[string]string) error {
 	if err != nil {
 		return err
 	}
+	p.errDone = make(chan struct{})
 	go func() {
+		defer close(p.errDone)
 		buf := make([]byte, 4096)
 		for {
 			n, err := errs.Read(buf)
