@@ -88,7 +88,12 @@ func TestRoomLimitsTheSessionsCommandRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer room.Close()
-	actors := []ParticipantID{fac, lukas}
+	// Members flood the session; the facilitator runs the meeting.
+	if err := room.Submit(SSHID("k-olga"), Join{Key: "k-olga", Name: "olga"}); err != nil {
+		t.Fatal(err)
+	}
+	olga := room.Snapshot().State.Participants[len(room.Snapshot().State.Participants)-1].ID
+	actors := []ParticipantID{lukas, olga}
 	park := func(i int) error { return room.Submit(actors[i%2], Park{Topic: fmt.Sprintf("topic %d", i)}) }
 	for i := range DefaultBurst {
 		if err := park(i); err != nil {
@@ -99,12 +104,17 @@ func TestRoomLimitsTheSessionsCommandRate(t *testing.T) {
 	if !errors.Is(err, ErrBusy) || err.Error() != "busy: too many actions in this session at once; try again in a moment" {
 		t.Fatalf("past the burst: %v, want ErrBusy", err)
 	}
-	// A refused command is not even decided: an invalid one is busy too.
-	if err := room.Submit(fac, Park{}); !errors.Is(err, ErrBusy) {
-		t.Fatalf("err %v, want ErrBusy", err)
+	// A command refused for what it is says so, busy or not, and costs
+	// nothing.
+	if err := room.Submit(lukas, Park{}); err == nil || errors.Is(err, ErrBusy) {
+		t.Fatalf("an empty topic while busy: %v, want the command's own error", err)
+	}
+	// The facilitator is never kept waiting by the members.
+	if err := room.Submit(fac, Park{Topic: "the facilitator's"}); err != nil {
+		t.Fatalf("the facilitator while busy: %v", err)
 	}
 	// Coming and going is never refused.
-	for _, c := range []Command{Leave{Who: lukas}, Arrive{Who: lukas}, Join{Key: "k-olga", Name: "olga"}} {
+	for _, c := range []Command{Leave{Who: lukas}, Arrive{Who: lukas}, Join{Key: "k-ben", Name: "ben"}} {
 		actor := fac
 		if j, ok := c.(Join); ok {
 			actor = SSHID(j.Key)
@@ -123,8 +133,35 @@ func TestRoomLimitsTheSessionsCommandRate(t *testing.T) {
 	if err := park(200); !errors.Is(err, ErrBusy) {
 		t.Fatalf("past the rate: %v, want ErrBusy", err)
 	}
-	if n := len(room.Snapshot().State.Items); n != DefaultBurst+DefaultRate {
-		t.Fatalf("%d topics parked, want %d", n, DefaultBurst+DefaultRate)
+	if n := len(room.Snapshot().State.Items); n != DefaultBurst+DefaultRate+1 {
+		t.Fatalf("%d topics parked, want %d", n, DefaultBurst+DefaultRate+1)
+	}
+}
+
+// TestRefusedCommandsCostTheSessionNothing: members hammering at a full
+// parking lot do not use up the session's rate; another member's action
+// still goes through.
+func TestRefusedCommandsCostTheSessionNothing(t *testing.T) {
+	st := newMemStore()
+	st.put("s", healthyStandup()...)
+	clock := NewFakeClock(t0.Add(4 * time.Second))
+	room, err := OpenRoom(context.Background(), st, "s", RoomOptions{Clock: clock, Rate: 1.0 / 3600, Burst: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer room.Close()
+	for range 1000 {
+		if err := room.Submit(lukas, Park{}); err == nil || errors.Is(err, ErrBusy) {
+			t.Fatalf("an empty topic: %v, want the command's own error", err)
+		}
+	}
+	for i := range 3 {
+		if err := room.Submit(lukas, Park{Topic: fmt.Sprint("topic ", i)}); err != nil {
+			t.Fatalf("topic %d after a thousand refused: %v", i, err)
+		}
+	}
+	if err := room.Submit(lukas, Park{Topic: "one more"}); !errors.Is(err, ErrBusy) {
+		t.Fatalf("past the burst: %v, want ErrBusy", err)
 	}
 }
 
@@ -147,11 +184,11 @@ func TestRoomRateIsConfigurable(t *testing.T) {
 	}
 	defer free.Close()
 	for i := range 2 {
-		if err := slow.Submit(fac, Park{Topic: fmt.Sprint(i)}); err != nil {
+		if err := slow.Submit(lukas, Park{Topic: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := slow.Submit(fac, Park{Topic: "3"}); !errors.Is(err, ErrBusy) {
+	if err := slow.Submit(lukas, Park{Topic: "3"}); !errors.Is(err, ErrBusy) {
 		t.Fatalf("err %v, want ErrBusy", err)
 	}
 	for i := range 3 * DefaultBurst {
@@ -164,7 +201,7 @@ func TestRoomRateIsConfigurable(t *testing.T) {
 	sub := slow.Subscribe()
 	defer sub.Close()
 	clock.Advance(5 * time.Minute)
-	if err := slow.Submit(fac, Park{Topic: "4"}); !errors.Is(err, ErrBusy) {
+	if err := slow.Submit(lukas, Park{Topic: "4"}); !errors.Is(err, ErrBusy) {
 		t.Fatalf("err %v, want ErrBusy", err)
 	}
 	limit := time.After(5 * time.Second) // only against a hung test

@@ -186,24 +186,31 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	if err := r.expire(now); err != nil {
 		return err
 	}
-	if r.limit != nil && !presence(c) && !r.limit.AllowN(now, 1) {
-		return fmt.Errorf("%w: too many actions in this session at once; try again in a moment", ErrBusy)
-	}
 	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
-	if err != nil {
+	if err != nil || len(payloads) == 0 {
 		return err
+	}
+	// Only what changes the session redraws every screen: a refused or
+	// empty command costs the session's rate nothing, so that members
+	// hammering at a full parking lot do not keep the others waiting.
+	if r.limit != nil && !r.unlimited(actor, c) && !r.limit.AllowN(now, 1) {
+		return fmt.Errorf("%w: too many actions in this session at once; try again in a moment", ErrBusy)
 	}
 	return r.commit(actor, now, payloads)
 }
 
-// presence reports whether a command is someone coming or going, which the
-// session's command rate never refuses.
-func presence(c Command) bool {
+// unlimited reports whether the session's command rate lets a command
+// through whatever the others did: someone coming or going, and the
+// facilitator, who must be able to run the meeting while members flood
+// it. (The facilitator's own commands are limited per participant by
+// whoever submits them, as everyone's are.) r.mu is held.
+func (r *Room) unlimited(actor ParticipantID, c Command) bool {
 	switch c.(type) {
 	case Join, Arrive, Leave:
 		return true
 	}
-	return false
+	p, ok := r.state.Participant(actor)
+	return ok && p.Role == Facilitator
 }
 
 // recovered turns a panic of the caller into an ErrInternal error in *err

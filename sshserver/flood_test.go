@@ -73,19 +73,25 @@ func TestFloodingParticipantDoesNotHoldUpOthers(t *testing.T) {
 	var wg sync.WaitGroup
 	start := time.Now()
 	wg.Go(func() {
-		// A topic every 2ms, a hundred times the rate: more would only
-		// lengthen the backlog in the flooder's SSH channel.
-		for i := 0; ; i++ {
+		// Five topics every 2ms, hundreds of times the rate (and five a
+		// write, so that a loaded machine that sleeps longer still
+		// floods): more would only lengthen the backlog in the
+		// flooder's SSH channel.
+		for i := 0; ; i += 5 {
 			select {
 			case <-stop:
 				return
 			default:
 			}
-			if _, err := flooder.Write([]byte(fmt.Sprintf("p\x1b[200~flood-%d\x1b[201~\r", i))); err != nil {
+			var batch strings.Builder
+			for j := range 5 {
+				fmt.Fprintf(&batch, "p\x1b[200~flood-%d\x1b[201~\r", i+j)
+			}
+			if _, err := flooder.Write([]byte(batch.String())); err != nil {
 				t.Errorf("flood: %v", err)
 				return
 			}
-			attempts.Add(1)
+			attempts.Add(5)
 			time.Sleep(2 * time.Millisecond)
 		}
 	})
