@@ -17,12 +17,12 @@ import (
 type verb int
 
 const (
-	verbLobby  verb = iota // no command: the lobby
-	verbJoin               // join CODE or watch CODE: straight into a session
-	verbNew                // new standup|retro [flags]
-	verbExport             // export CODE [--format F] [--keys]
-	verbHistory            // history --team T [--limit N]
-	verbHelp               // help, --help, -h
+	verbLobby   verb = iota // no command: the lobby
+	verbJoin                // join CODE or watch CODE: straight into a session
+	verbNew                 // new standup|retro [flags]
+	verbExport              // export CODE [--format F] [--keys]
+	verbHistory             // history --team T [--limit N]
+	verbHelp                // help, --help, -h
 )
 
 // command is an SSH session's command, parsed and checked as far as that
