@@ -38,7 +38,8 @@ func newServeCmd(g *globalFlags) *cobra.Command {
   ssh -t -p 2222 HOST join CODE     join a session by its code
   ssh -t -p 2222 HOST watch CODE    watch without taking part
   ssh -p 2222 HOST new standup --team T    open a stand-up, print its code
-  ssh -p 2222 HOST export CODE      the minutes of a session
+  ssh -p 2222 HOST export CODE      the minutes of a session you took part in, or your team's
+  ssh -p 2222 HOST history --team T your team's sessions, newest first
 
 Identity is the SSH key: the same key is always the same participant. The
 display name is the SSH user name. Without --authorized-keys any key may
