@@ -45,8 +45,12 @@ const usage = `huddle over SSH
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
-  ssh -p PORT HOST export CODE [--format md|json|html|csv]
-                                           the minutes (or the record) of a session
+  ssh -p PORT HOST export CODE [--format md|json|html|csv] [--keys]
+                                           the minutes (or the record) of a session you took
+                                           part in or of your team's; --keys: with key
+                                           fingerprints (the team's owner only)
+  ssh -p PORT HOST history --team T [--limit N]
+                                           your team's sessions, newest first
   ssh -p PORT HOST help                    this text
 `
 
@@ -70,6 +74,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdNew(sess, cmd)
 		case cmd.verb == verbExport:
 			status = s.cmdExport(sess, cmd)
+		case cmd.verb == verbHistory:
+			status = s.cmdHistory(sess, cmd)
 		case cmd.verb == verbHelp:
 			io.WriteString(sess, usage)
 		}
@@ -121,9 +127,12 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 }
 
 // cmdExport writes the minutes (or the record) a parsed export command
-// asks for. The attempt is paid for as a join is (see codeGuard); the code
-// of a session that ended more than exportWindow ago works only for the
-// keys that took part in it, and is unknown to everyone else.
+// asks for. The attempt is paid for as a join is (see codeGuard). A
+// session's minutes are for those who took part in it (their key is a
+// participant's) and for its team's members (keys bound in the team's
+// roster); to anyone else its code is unknown, answered and charged as a
+// wrong code is, so that nobody learns it exists. The record leaves out
+// key fingerprints and bindings unless the team's owner asks (--keys).
 func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
@@ -149,12 +158,16 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 		return fail(sess, 1, "%v", err)
 	}
 	st := session.Fold(info.ID, events)
+	team, err := s.store.Team(ctx, info.Team)
+	if err != nil && !errors.Is(err, session.ErrNotFound) {
+		return fail(sess, 1, "%v", err)
+	}
 	switch {
 	case tookPart(st, key):
 		if paid {
 			guard.refund(addr, key)
 		}
-	case !paid, expired(st, s.now()):
+	case !paid, !team.HasKey(key):
 		return unknown()
 	}
 	if info.Kind == session.Retro && info.Ended.IsZero() {
@@ -165,9 +178,25 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	if !slices.Contains(export.Formats, cmd.format) {
 		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(cmd.format), strings.Join(export.Formats, ", "))
 	}
-	err = export.Write(sess, cmd.format, info, events)
+	opts := export.RecordOptions{}
+	if cmd.keys {
+		if !mayExportKeys(team, st, key) {
+			return fail(sess, 1, "only the team's owner can export key fingerprints; leave out --keys")
+		}
+		opts.Keys = true
+	}
+	err = export.WriteWith(sess, cmd.format, info, events, opts)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}
 	return 0
+}
+
+// mayExportKeys reports whether the key may have a session's record with
+// its key fingerprints and bindings: the team's owner's.
+func mayExportKeys(team session.Team, st *session.State, key string) bool {
+	// Owner hook: until teams have owners, the key bound to the name of
+	// the session's facilitator counts as the owner's.
+	fac, ok := st.Participant(st.Facilitator)
+	return ok && fac.Name != "" && key != "" && team.Keys[fac.Name] == key
 }

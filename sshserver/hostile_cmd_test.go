@@ -309,6 +309,26 @@ func newGuessing(t *testing.T, tweak func(*Config)) *guessing {
 	return &guessing{t: t, ts: ts, code: ts.newStandupCode("--team t --members Ann")}
 }
 
+// member returns a new key bound in the roster of the session's team, t:
+// a member, who may export the team's sessions without having taken part.
+func (g *guessing) member() gossh.Signer {
+	g.t.Helper()
+	key := newTestKey(g.t)
+	ctx := context.Background()
+	team, err := g.ts.store.Team(ctx, "t")
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	if team.Keys == nil {
+		team.Keys = map[string]string{}
+	}
+	team.Keys[fmt.Sprintf("member%d", len(team.Keys))] = fingerprint(key)
+	if err := g.ts.store.PutTeam(ctx, team); err != nil {
+		g.t.Fatal(err)
+	}
+	return key
+}
+
 // attempt exports code as key from ip and says how it was answered:
 // "hit", "miss" or "refused".
 func (g *guessing) attempt(ip net.IP, key gossh.Signer, code string) string {
@@ -346,7 +366,7 @@ func ip(n int) net.IP { return net.IPv4(127, 1, byte(n/250), byte(n%250+1)) }
 // refused even though its code is right, for join as for export.
 func TestCodeGuessingPaysForHitsPerKey(t *testing.T) {
 	g := newGuessing(t, func(c *Config) { c.Clock = session.NewFakeClock(time.Now()) })
-	key := newTestKey(t)
+	key := g.member()
 	pairs := codeBurst / (codeHitCost + codeMissCost)
 	for i := range pairs {
 		if got := g.attempt(ip(2*i), key, g.code); got != "hit" {
@@ -363,7 +383,7 @@ func TestCodeGuessingPaysForHitsPerKey(t *testing.T) {
 		t.Fatalf("after %d hits and misses from one key, join was %s", 2*pairs, got)
 	}
 	// Other keys, from other addresses, are not held up.
-	if got := g.attempt(ip(102), newTestKey(t), g.code); got != "hit" {
+	if got := g.attempt(ip(102), g.member(), g.code); got != "hit" {
 		t.Fatalf("another key: %s", got)
 	}
 }
@@ -373,7 +393,7 @@ func TestCodeGuessingPaysForHitsPerAddress(t *testing.T) {
 	from := ip(7)
 	pairs := codeBurst / (codeHitCost + codeMissCost)
 	for i := range pairs {
-		if got := g.attempt(from, newTestKey(t), g.code); got != "hit" {
+		if got := g.attempt(from, g.member(), g.code); got != "hit" {
 			t.Fatalf("pair %d: the hit was %s", i, got)
 		}
 		if got := g.attempt(from, newTestKey(t), unknownCode); got != "miss" {
@@ -386,7 +406,7 @@ func TestCodeGuessingPaysForHitsPerAddress(t *testing.T) {
 	if got := g.join(from, newTestKey(t), g.code); got != "refused" {
 		t.Fatalf("after %d hits and misses from one address, join was %s", 2*pairs, got)
 	}
-	if got := g.attempt(ip(8), newTestKey(t), g.code); got != "hit" {
+	if got := g.attempt(ip(8), g.member(), g.code); got != "hit" {
 		t.Fatalf("another address: %s", got)
 	}
 }
@@ -404,7 +424,7 @@ func TestCodeMissCostsMoreThanAHit(t *testing.T) {
 			}
 		}
 	}
-	if n := count(newTestKey(t), g.code, 0); n != codeBurst/codeHitCost {
+	if n := count(g.member(), g.code, 0); n != codeBurst/codeHitCost {
 		t.Errorf("%d hits before the cut-off, want %d", n, codeBurst/codeHitCost)
 	}
 	if n := count(newTestKey(t), unknownCode, 100); n != codeBurst/codeMissCost {
@@ -426,7 +446,7 @@ func TestCodeGuessingIsLimitedAcrossTheServer(t *testing.T) {
 	ann := dialTest(t, g.ts.addr, "ann", member, withCommand("join "+g.code)) // 1 of 12: 11 left
 	ann.WaitFor("waiting room")
 	for i, code := range []string{g.code, unknownCode, g.code} { // 1 + 5 + 1: 4 left
-		if got := g.attempt(ip(i), newTestKey(t), code); got == "refused" {
+		if got := g.attempt(ip(i), g.member(), code); got == "refused" {
 			t.Fatalf("attempt %d refused", i)
 		}
 	}
@@ -444,13 +464,14 @@ func TestCodeGuessingIsLimitedAcrossTheServer(t *testing.T) {
 		t.Fatalf("a minute later, with the miss not yet paid off: %s", got)
 	}
 	clock.Advance(time.Minute) // 1 left
-	if got := g.attempt(ip(14), newTestKey(t), g.code); got != "hit" {
+	if got := g.attempt(ip(14), g.member(), g.code); got != "hit" {
 		t.Fatalf("two minutes later: %s", got)
 	}
 }
 
-// An ended session's code stops working for outsiders exportWindow after
-// the end; its participants' keys keep it.
+// An ended session's code stops working for outsiders' joins
+// exportWindow after the end (their exports never work); its participants'
+// and its team's members' keys keep it.
 func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 	clock := session.NewFakeClock(time.Now())
 	g := newGuessing(t, func(c *Config) { c.Clock = clock })
@@ -471,7 +492,7 @@ func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 	ann.Close()
 
 	clock.Advance(exportWindow - time.Minute)
-	if got := g.attempt(ip(1), newTestKey(t), g.code); got != "hit" {
+	if got := g.attempt(ip(1), newTestKey(t), g.code); got != "miss" {
 		t.Fatalf("an outsider's export within the window: %s", got)
 	}
 	clock.Advance(2 * time.Minute)
@@ -483,6 +504,9 @@ func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 	}
 	if got := g.attempt(ip(4), member, g.code); got != "hit" {
 		t.Fatalf("a participant's export after the window: %s", got)
+	}
+	if got := g.attempt(ip(6), g.member(), g.code); got != "hit" {
+		t.Fatalf("a team member's export after the window: %s", got)
 	}
 	clock.Advance(365 * 24 * time.Hour)
 	if got := g.attempt(ip(5), member, g.code); got != "hit" {

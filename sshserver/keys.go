@@ -3,15 +3,22 @@ package sshserver
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
+	"charm.land/ssh"
+	lru "github.com/hashicorp/golang-lru/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"huddle/session"
@@ -183,4 +190,169 @@ func checkKeyOptions(options []string) error {
 		return fmt.Errorf("option %q is not supported without a later \"pty\": huddle gives a terminal to whoever asks for one", noPty)
 	}
 	return nil
+}
+
+// keyring is the server's authorized keys, swapped whole at runtime, and
+// the log of the keys it refuses.
+type keyring struct {
+	keys atomic.Pointer[AuthorizedKeys] // nil: any key may connect
+
+	mu      sync.Mutex
+	logged  *lru.Cache[string, time.Time] // refused fingerprint → when it was last logged
+	budget  bucket                        // refusal log lines, for all keys together
+	dropped int                           // refusals not logged for want of budget
+}
+
+// Refusals are logged once per key per refusedKeyEvery, and no more than
+// refusedLogBurst lines at once, then one every refusedLogEvery, for all
+// keys together: a client trying keys by the thousand cannot flood the log.
+const (
+	refusedKeyEvery = 10 * time.Minute
+	refusedLogBurst = 20
+	refusedLogEvery = 3 * time.Second
+
+	// keysPollEvery is how often WatchAuthorizedKeys looks at the file.
+	keysPollEvery = 2 * time.Second
+)
+
+func (r *keyring) init(keys AuthorizedKeys) {
+	r.logged, _ = lru.New[string, time.Time](4096)
+	if keys != nil {
+		keys = maps.Clone(keys)
+		r.keys.Store(&keys)
+	}
+}
+
+// allowKey is the public-key check. Identity is taken later from
+// sess.PublicKey(), never from anything stashed here. A refused key is
+// logged with its fingerprint and the (cleaned) SSH user name, so that an
+// admin can add it; see refusedKeyEvery.
+func (s *Server) allowKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	keys := s.keys.keys.Load()
+	if keys == nil {
+		return true
+	}
+	fp := gossh.FingerprintSHA256(key)
+	if (*keys)[fp] {
+		return true
+	}
+	if dropped, ok := s.keys.mayLog(fp, s.now()); ok {
+		args := []any{"fingerprint", fp, "user", session.CleanName(ctx.User()), "remote", ctx.RemoteAddr().String()}
+		if dropped > 0 {
+			args = append(args, "unlogged", dropped)
+		}
+		s.log.Warn("refused a key that is not in the authorized keys; add it to the file to let it in", args...)
+	}
+	return false
+}
+
+// mayLog reports whether a refusal of the key may be logged now, and how
+// many refusals were not logged for want of budget since the last line.
+func (r *keyring) mayLog(fp string, now time.Time) (int, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if last, ok := r.logged.Get(fp); ok && now.Sub(last) < refusedKeyEvery && !now.Before(last) {
+		return 0, false
+	}
+	r.budget.fill(now, refusedLogEvery, refusedLogBurst)
+	if r.budget.tokens < 1 {
+		r.dropped++
+		return 0, false
+	}
+	r.budget.tokens--
+	r.logged.Add(fp, now)
+	dropped := r.dropped
+	r.dropped = 0
+	return dropped, true
+}
+
+// SetAuthorizedKeys replaces the keys that may connect; connections
+// already in keep going. An empty set is refused (it would lock everyone
+// out), and so is a server started without authorized keys (it lets
+// everyone in; restart it with them).
+func (s *Server) SetAuthorizedKeys(keys AuthorizedKeys) error {
+	if len(keys) == 0 {
+		return errors.New("no authorized keys: nobody could connect; the keys in use stay")
+	}
+	if s.keys.keys.Load() == nil {
+		return errors.New("the server was started without authorized keys, so any key may connect; restart it with --authorized-keys")
+	}
+	keys = maps.Clone(keys)
+	s.keys.keys.Store(&keys)
+	return nil
+}
+
+// ReloadAuthorizedKeys reads the authorized keys file again and, if it
+// parses, puts its keys in place of the ones in use; why says what asked
+// for it, for the log. A file that does not parse changes nothing: the
+// keys in use stay (never nobody, never anybody), and the error is logged
+// and returned.
+func (s *Server) ReloadAuthorizedKeys(path, why string) error {
+	keys, err := LoadAuthorizedKeys(path)
+	if err == nil {
+		old := s.keys.keys.Load()
+		if err = s.SetAuthorizedKeys(keys); err == nil {
+			added, removed := 0, 0
+			for k := range keys {
+				if !(*old)[k] {
+					added++
+				}
+			}
+			for k := range *old {
+				if !keys[k] {
+					removed++
+				}
+			}
+			s.log.Info("authorized keys reloaded", "why", why, "file", path, "keys", len(keys), "added", added, "removed", removed)
+			return nil
+		}
+	}
+	in := 0
+	if cur := s.keys.keys.Load(); cur != nil {
+		in = len(*cur)
+	}
+	s.log.Error("authorized keys not reloaded; the keys in use stay", "why", why, "keys", in, "err", err)
+	return err
+}
+
+// WatchAuthorizedKeys reloads the authorized keys file (see
+// ReloadAuthorizedKeys) whenever its modification time or size changes,
+// looking every keysPollEvery by the server's clock, until ctx ends.
+func (s *Server) WatchAuthorizedKeys(ctx context.Context, path string) {
+	clock := s.cfg.Clock
+	if clock == nil {
+		clock = session.RealClock{}
+	}
+	type seen struct {
+		mod  time.Time
+		size int64
+		err  bool
+	}
+	look := func() seen {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return seen{err: true}
+		}
+		return seen{mod: fi.ModTime(), size: fi.Size()}
+	}
+	last := look()
+	for {
+		t := clock.NewTimer(keysPollEvery)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+		}
+		now := look()
+		if now == last {
+			continue
+		}
+		last = now
+		if now.err {
+			s.log.Error("authorized keys file is gone; the keys in use stay", "file", path)
+			continue
+		}
+		_ = s.ReloadAuthorizedKeys(path, "the file changed")
+	}
 }

@@ -17,11 +17,12 @@ import (
 type verb int
 
 const (
-	verbLobby  verb = iota // no command: the lobby
-	verbJoin               // join CODE or watch CODE: straight into a session
-	verbNew                // new standup|retro [flags]
-	verbExport             // export CODE [--format F]
-	verbHelp               // help, --help, -h
+	verbLobby   verb = iota // no command: the lobby
+	verbJoin                // join CODE or watch CODE: straight into a session
+	verbNew                 // new standup|retro [flags]
+	verbExport              // export CODE [--format F] [--keys]
+	verbHistory             // history --team T [--limit N]
+	verbHelp                // help, --help, -h
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -41,6 +42,11 @@ type command struct {
 	// format is export's --format, as given: it is checked once the
 	// session is found.
 	format string
+	// keys is export's --keys: the record with key fingerprints.
+	keys bool
+	// team and limit are history's --team and --limit.
+	team  string
+	limit int
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -165,6 +171,8 @@ func parseCommand(args []string) (command, error) {
 		return parseNew(args[1:])
 	case "export":
 		return parseExport(args[1:])
+	case "history":
+		return parseHistory(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
 	default:
@@ -259,6 +267,7 @@ func splitNames(list string) []string {
 func parseExport(args []string) (command, error) {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	format := fs.String("format", "md", "md, json, html or csv")
+	keys := fs.Bool("keys", false, "json: keep key fingerprints and bindings (team owners only)")
 	// The code may come before or after the flags.
 	var code string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -270,13 +279,36 @@ func parseExport(args []string) (command, error) {
 	if code == "" && fs.NArg() == 1 {
 		code = fs.Arg(0)
 	} else if fs.NArg() > 0 || code == "" {
-		return command{}, refuse(2, "usage: export CODE [--format md|json|html|csv]")
+		return command{}, refuse(2, "usage: export CODE [--format md|json|html|csv] [--keys]")
 	}
 	norm, ok := session.ParseJoinCode(code)
 	if !ok {
 		return command{}, refuse(1, "no session has the join code %q", session.CleanName(code))
 	}
-	return command{verb: verbExport, code: code, norm: norm, format: *format}, nil
+	return command{verb: verbExport, code: code, norm: norm, format: *format, keys: *keys}, nil
+}
+
+// maxHistory is the most sessions history lists at once.
+const maxHistory = 200
+
+func parseHistory(args []string) (command, error) {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	team := fs.String("team", "", "the team")
+	limit := fs.Int("limit", 30, "at most this many sessions")
+	if err := parseFlags(fs, args); err != nil {
+		return command{}, err
+	}
+	if fs.NArg() > 0 {
+		return command{}, refuse(2, "unexpected %q; usage: history --team NAME [--limit N]", session.CleanName(fs.Arg(0)))
+	}
+	name := session.CleanName(*team)
+	if name == "" {
+		return command{}, refuse(2, "--team is required; usage: history --team NAME [--limit N]")
+	}
+	if *limit < 1 || *limit > maxHistory {
+		return command{}, refuse(2, "--limit must be between 1 and %d", maxHistory)
+	}
+	return command{verb: verbHistory, team: name, limit: *limit}, nil
 }
 
 // parseFlags parses args with fs and, on an error, returns what the flag

@@ -25,7 +25,7 @@ import (
 // sane default.
 type Config struct {
 	HostKey        []byte         // PEM; see EnsureHostKey
-	AuthorizedKeys AuthorizedKeys // nil: any key may connect (and the log says so)
+	AuthorizedKeys AuthorizedKeys // nil: any key may connect (and the log says so); see SetAuthorizedKeys
 	AllowAnonymous bool           // offer keyboard-interactive login without a key
 	MaxSessions    int            // concurrent SSH sessions; 0: 200
 	SessionsPerKey int            // concurrent SSH sessions of one key; 0: 8
@@ -83,6 +83,7 @@ type Server struct {
 	shuttingDown atomic.Bool
 	presence     presence
 	codes        *codeGuard // join-code attempts, per address, per key and in all
+	keys         keyring    // the authorized keys, swapped at runtime (keys.go)
 	opened       *limiters  // new sessions, per key
 
 	connsMu sync.Mutex
@@ -144,6 +145,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		perKey: map[string]int{},
 	}
 	s.presence.init()
+	s.keys.init(cfg.AuthorizedKeys)
 	s.hub = session.NewHub(st, session.RoomOptions{
 		Clock: cfg.Clock,
 		Error: func(err error) { s.log.Error("room", "err", err) },
@@ -201,15 +203,6 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		s.log.Warn("anonymous keyboard-interactive login is allowed")
 	}
 	return s, nil
-}
-
-// allowKey is the public-key check. Identity is taken later from
-// sess.PublicKey(), never from anything stashed here.
-func (s *Server) allowKey(_ ssh.Context, key ssh.PublicKey) bool {
-	if s.cfg.AuthorizedKeys == nil {
-		return true
-	}
-	return s.cfg.AuthorizedKeys[gossh.FingerprintSHA256(key)]
 }
 
 // Serve accepts connections on ln until Shutdown.

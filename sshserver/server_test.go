@@ -381,9 +381,10 @@ func TestNewRetroOverSSH(t *testing.T) {
 
 func TestCommands(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
-	code := ts.newStandupCode("--team musicstore --members Lukas")
+	opener := newTestKey(t) // the team's, so it may export
+	code := ts.newStandupCodeAs(opener, "--team musicstore --members Lukas")
 	run := func(cmd string, opts ...clientOption) *testClient {
-		c := dialTest(t, ts.addr, "x", newTestKey(t), append([]clientOption{withoutPty(), withCommand(cmd)}, opts...)...)
+		c := dialTest(t, ts.addr, "x", opener, append([]clientOption{withoutPty(), withCommand(cmd)}, opts...)...)
 		c.WaitForExit()
 		return c
 	}
@@ -739,13 +740,14 @@ func TestAnonymousAndAuthorizedKeysDoNotMix(t *testing.T) {
 
 func TestRunningRetroIsNotExportedOverSSH(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
-	c := dialTest(t, ts.addr, "a", newTestKey(t), withoutPty(), withCommand("new retro --team t"))
+	opener := newTestKey(t) // the team's, so it may export
+	c := dialTest(t, ts.addr, "a", opener, withoutPty(), withCommand("new retro --team t"))
 	if c.WaitForExit() != 0 {
 		t.Fatal(c.Stderr())
 	}
 	code, _, _ := strings.Cut(string(c.Raw()), "\n")
 	for _, format := range []string{"md", "json"} {
-		e := dialTest(t, ts.addr, "b", newTestKey(t), withoutPty(), withCommand("export "+strings.TrimSpace(code)+" --format "+format))
+		e := dialTest(t, ts.addr, "b", opener, withoutPty(), withCommand("export "+strings.TrimSpace(code)+" --format "+format))
 		if status := e.WaitForExit(); status == 0 || !strings.Contains(e.Stderr(), "still running") {
 			t.Fatalf("%s export of a running retro: %d %q", format, status, e.Stderr())
 		}
@@ -754,14 +756,15 @@ func TestRunningRetroIsNotExportedOverSSH(t *testing.T) {
 
 func TestExportFormatsOverSSH(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
-	code := ts.newStandupCode("--team musicstore --members Lukas")
+	opener := newTestKey(t) // the team's, so it may export
+	code := ts.newStandupCodeAs(opener, "--team musicstore --members Lukas")
 	for format, want := range map[string]string{"md": "# Stand-up · musicstore", "json": `"huddle_record": 1`, "html": "<!DOCTYPE html>", "csv": "id,text,owner,due,status,topic,session"} {
-		c := dialTest(t, ts.addr, "x", newTestKey(t), withoutPty(), withCommand("export "+code+" --format "+format))
+		c := dialTest(t, ts.addr, "x", opener, withoutPty(), withCommand("export "+code+" --format "+format))
 		if status := c.WaitForExit(); status != 0 || !strings.Contains(string(c.Raw()), want) {
 			t.Fatalf("%s: status %d, output %.200q", format, status, c.Raw())
 		}
 	}
-	c := dialTest(t, ts.addr, "x", newTestKey(t), withoutPty(), withCommand("export "+code+" --format pdf"))
+	c := dialTest(t, ts.addr, "x", opener, withoutPty(), withCommand("export "+code+" --format pdf"))
 	if status := c.WaitForExit(); status != 2 || !strings.Contains(c.Stderr(), "want md, json, html, csv") {
 		t.Fatalf("pdf: %d %q", status, c.Stderr())
 	}

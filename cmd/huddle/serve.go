@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"charm.land/log/v2"
@@ -37,11 +39,15 @@ func newServeCmd(g *globalFlags) *cobra.Command {
   ssh -t -p 2222 HOST join CODE     join a session by its code
   ssh -t -p 2222 HOST watch CODE    watch without taking part
   ssh -p 2222 HOST new standup --team T    open a stand-up, print its code
-  ssh -p 2222 HOST export CODE      the minutes of a session
+  ssh -p 2222 HOST export CODE      the minutes of a session you took part in, or your team's
+  ssh -p 2222 HOST history --team T your team's sessions, newest first
 
 Identity is the SSH key: the same key is always the same participant. The
 display name is the SSH user name. Without --authorized-keys any key may
-connect (the log says so at startup); with it, only the keys in the file.
+connect (the log says so at startup); with it, only the keys in the file,
+read again on SIGHUP and when it changes (a file that does not parse is
+logged and the keys in use stay). A refused key is logged with its
+fingerprint, so that it can be added.
 
 The host key is created once (ed25519, in the data directory) and reused,
 so clients never see it change. Unfinished sessions survive a restart:
@@ -124,12 +130,23 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	hup, stopReload := reloadKeys(ctx, srv, f.authorizedKeys, logger)
+	defer stopReload()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	for done := false; !done; {
+		select {
+		case err := <-errc:
+			return err
+		case <-hup:
+			if f.authorizedKeys == "" {
+				logger.Info("SIGHUP: nothing to reload (no --authorized-keys)")
+				continue
+			}
+			_ = srv.ReloadAuthorizedKeys(f.authorizedKeys, "SIGHUP")
+		case <-ctx.Done():
+			done = true
+		}
 	}
 	logger.Info("shutting down: telling participants, closing sessions")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -144,4 +161,30 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	<-errc
 	logger.Info("stopped; unfinished sessions resume when people rejoin")
 	return nil
+}
+
+// reloadKeys makes SIGHUP reload the authorized keys rather than stop the
+// server (main stops every command on SIGHUP, as for a closed terminal; a
+// server has no terminal to lose), and watches the file for changes until
+// ctx ends or stop is called. SIGHUPs arrive on the returned channel.
+func reloadKeys(ctx context.Context, srv *sshserver.Server, path string, logger *log.Logger) (<-chan os.Signal, func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Ignore(syscall.SIGHUP) // takes SIGHUP from main's context
+	signal.Notify(hup, syscall.SIGHUP)
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if path != "" {
+			srv.WatchAuthorizedKeys(wctx, path)
+		}
+	}()
+	if path != "" {
+		logger.Info("authorized keys are reloaded on SIGHUP and when the file changes", "file", path)
+	}
+	return hup, func() {
+		signal.Stop(hup)
+		cancel()
+		<-done
+	}
 }
