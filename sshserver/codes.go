@@ -45,7 +45,9 @@ const (
 	codeGlobalEvery = 200 * time.Millisecond
 
 	// exportWindow is how long after a session ended its code still
-	// works for someone whose key did not take part in it.
+	// lets someone whose key did not take part in it join or watch (to
+	// read its summary). Exports are for participants and the team's
+	// members only, at any time (see cmdExport).
 	exportWindow = 24 * time.Hour
 )
 
