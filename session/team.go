@@ -42,6 +42,12 @@ type Caller struct {
 	Local bool   // the operator at the data directory: owns every team
 }
 
+// AnonymousKey starts the stand-in key of a login without a key: it
+// lasts one connection, never owns a team and is never bound to a name.
+const AnonymousKey = "anonymous:"
+
+func anonymous(key string) bool { return strings.HasPrefix(key, AnonymousKey) }
+
 // LocalCaller is the operator of the data directory.
 func LocalCaller() Caller { return Caller{Local: true} }
 
@@ -115,8 +121,8 @@ func (t Team) CanOpen(c Caller) error {
 // no other name of the team.
 func (t Team) canBind(name, key string) error {
 	switch {
-	case key == "":
-		return fmt.Errorf("%w: binding needs a key", ErrInvalid)
+	case key == "" || anonymous(key):
+		return fmt.Errorf("%w: only a key can be bound to a name; log in with one", ErrInvalid)
 	case !t.onRoster(name):
 		return fmt.Errorf("%w: %s is not on the roster of %s", ErrNotFound, name, t.Name)
 	}
@@ -349,7 +355,7 @@ func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agr
 	case errors.Is(err, ErrNotFound):
 		changed = true
 		t = Team{Name: name, Keys: map[string]string{}, Created: now}
-		if !c.Local {
+		if !c.Local && !anonymous(c.Key) {
 			t.Owners = []string{c.Key}
 		}
 	case err != nil:
@@ -457,4 +463,48 @@ func (ts *Teams) bind(ctx context.Context, team, name, key string) (bool, error)
 	t.Keys[t.rosterName(name)] = key
 	t.Updated = ts.clock.Now()
 	return true, ts.store.PutTeam(ctx, t)
+}
+
+// DescribeTeam is a team as the team command shows it; "you" marks what
+// is the key's (empty for the operator).
+func DescribeTeam(t Team, key string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n  members:\n", t.Name)
+	if len(t.Members) == 0 {
+		b.WriteString("    none\n")
+	}
+	for _, m := range t.Members {
+		line := "    " + m
+		switch k := t.BoundTo(m); {
+		case k == "":
+			line += " (no key yet: the first key that joins as " + m + " becomes theirs)"
+		case k == key:
+			line += " (your key)"
+		default:
+			line += " (" + k + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("  owners:\n")
+	if len(t.Owners) == 0 && t.Keys[legacyOpener] == "" {
+		b.WriteString("    whoever runs huddle on its data directory\n")
+	}
+	owners := slices.Clone(t.Owners)
+	if k := t.Keys[legacyOpener]; k != "" && !slices.Contains(owners, k) {
+		owners = append(owners, k)
+	}
+	for _, k := range owners {
+		if k == key {
+			k += " (you)"
+		}
+		b.WriteString("    " + k + "\n")
+	}
+	b.WriteString("  agreements:\n")
+	if len(t.Agreements) == 0 {
+		b.WriteString("    none\n")
+	}
+	for _, a := range t.Agreements {
+		b.WriteString("    " + a + "\n")
+	}
+	return b.String()
 }

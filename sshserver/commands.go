@@ -41,12 +41,16 @@ const usage = `huddle over SSH
   ssh -t -p PORT HOST watch CODE           watch a session without taking part
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
-      [--facilitator NAME]                 (default: the first member to join facilitates)
+      [--facilitator NAME] [--guests knock|open]
+                                           (default: you facilitate; keys that are not the team's knock)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
   ssh -p PORT HOST export CODE [--format md|json|html|csv]
                                            the minutes (or the record) of a session
+  ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound
+  ssh -p PORT HOST team T add|remove NAME  change the roster (owners only); also: rename OLD NEW,
+                                           owner add KEY, owner remove KEY (KEY: a SHA256:… fingerprint)
   ssh -p PORT HOST help                    this text
 `
 
@@ -70,6 +74,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdNew(sess, cmd)
 		case cmd.verb == verbExport:
 			status = s.cmdExport(sess, cmd)
+		case cmd.verb == verbTeam:
+			status = s.cmdTeam(sess, cmd)
 		case cmd.verb == verbHelp:
 			io.WriteString(sess, usage)
 		}
@@ -104,6 +110,9 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
 	defer cancel()
 	sp.opener = keyOf(sess)
+	if sp.user = session.CleanName(sess.User()); sp.user == "" {
+		sp.user = "guest"
+	}
 	info, err := s.newStandup(ctx, sp)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
@@ -169,5 +178,28 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	if err != nil {
 		return fail(sess, 1, "%v", err)
 	}
+	return 0
+}
+
+// cmdTeam shows a team to its owners and members, or changes it for its
+// owners (the rules are session.Team's).
+func (s *Server) cmdTeam(sess ssh.Session, cmd command) int {
+	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
+	defer cancel()
+	key := keyOf(sess)
+	var team session.Team
+	var err error
+	if cmd.change != nil {
+		team, err = s.teams.Change(ctx, session.KeyCaller(key), cmd.team, cmd.change)
+	} else if team, err = s.teams.Team(ctx, cmd.team); err == nil && !team.HasKey(key) {
+		err = fmt.Errorf("%w: only the owners and members of %s can see it", session.ErrForbidden, cmd.team)
+	}
+	if errors.Is(err, session.ErrNotFound) && cmd.change == nil {
+		err = fmt.Errorf("no team is called %s", cmd.team)
+	}
+	if err != nil {
+		return fail(sess, 1, "%s", userError(err))
+	}
+	io.WriteString(sess, session.DescribeTeam(team, key))
 	return 0
 }

@@ -151,7 +151,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+	c.opts = tui.Options{Context: ctx, Key: c.key, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
 		OnIdle: func() {
 			c.mu.Lock()
 			c.idle = true
@@ -253,37 +253,10 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	if err != nil {
 		return nil, "", err
 	}
-	c.s.bindKey(c.ctx, room, me, c.key)
 	c.mu.Lock()
 	c.entered = append(c.entered, entered{room, me})
 	c.mu.Unlock()
 	return room, me, nil
-}
-
-// bindKey records in the team which name this key joined as, so that only
-// this key claims that name from now on, and the team is the key's.
-func (s *Server) bindKey(ctx context.Context, room *session.Room, me session.ParticipantID, key string) {
-	st := room.Snapshot().State
-	p, ok := st.Participant(me)
-	if !ok || p.Role == session.Observer {
-		return
-	}
-	s.teamMu.Lock()
-	defer s.teamMu.Unlock()
-	team, err := s.store.Team(ctx, st.Config.Team)
-	if err != nil {
-		return
-	}
-	if _, bound := team.Keys[p.Name]; bound {
-		return
-	}
-	if team.Keys == nil {
-		team.Keys = map[string]string{}
-	}
-	team.Keys[p.Name] = key
-	if err := s.store.PutTeam(ctx, team); err != nil {
-		s.log.Warn("bind key", "team", team.Name, "err", err)
-	}
 }
 
 // track registers a running program so Shutdown can end it; it refuses

@@ -22,6 +22,7 @@ const (
 	verbNew                // new standup|retro [flags]
 	verbExport             // export CODE [--format F]
 	verbHelp               // help, --help, -h
+	verbTeam               // team NAME [add|remove|rename|owner …]
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -41,6 +42,10 @@ type command struct {
 	// format is export's --format, as given: it is checked once the
 	// session is found.
 	format string
+	// team is the team command's team, change what it changes (nil:
+	// show the team).
+	team   string
+	change session.TeamChange
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -165,6 +170,8 @@ func parseCommand(args []string) (command, error) {
 		return parseNew(args[1:])
 	case "export":
 		return parseExport(args[1:])
+	case "team":
+		return parseTeam(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
 	default:
@@ -185,7 +192,8 @@ func parseNew(args []string) (command, error) {
 	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
 	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
 	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
-	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
+	facilitator := fs.String("facilitator", "", "who facilitates (default: whoever opens the session)")
+	guests := fs.String("guests", "knock", "knock: keys that are not the team's wait for the facilitator; open: anyone with the code joins as a guest")
 	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
 	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
 	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
@@ -206,6 +214,9 @@ func parseNew(args []string) (command, error) {
 	if session.CleanName(*team) == "" {
 		return command{}, refuse(2, "--team is required")
 	}
+	if *guests != "knock" && *guests != "open" {
+		return command{}, refuse(2, "--guests %q: want knock or open", session.CleanName(*guests))
+	}
 	ord, err := session.ParseOrder(*order)
 	if err != nil {
 		return command{}, refuse(2, "%v", err)
@@ -213,7 +224,7 @@ func parseNew(args []string) (command, error) {
 	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
 		return command{}, refuse(2, "time-boxes must not be negative and --votes must be at least 1")
 	}
-	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
+	sp := standupSpec{team: *team, kind: kind, openDoor: *guests == "open", timebox: *timebox, turn: *turn, order: ord,
 		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
 	if kind == session.Retro {
 		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
@@ -239,9 +250,7 @@ func parseNew(args []string) (command, error) {
 		cmd.at, cmd.hasAt = t, true
 	}
 	sp.members = splitNames(*members)
-	if name := session.CleanName(*facilitator); name != "" {
-		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
-	}
+	sp.facilitator = session.CleanName(*facilitator)
 	cmd.spec = sp
 	return cmd, nil
 }
@@ -298,4 +307,30 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
 	return &commandError{status: 2, text: b.String()}
+}
+
+// parseTeam reads the team command: show a team, or change it.
+func parseTeam(args []string) (command, error) {
+	const use = "usage: team NAME [add NAME | remove NAME | rename OLD NEW | owner add|remove KEY]"
+	if len(args) == 0 || session.CleanName(args[0]) == "" {
+		return command{}, refuse(2, "%s", use)
+	}
+	cmd := command{verb: verbTeam, team: session.CleanName(args[0])}
+	rest := args[1:]
+	switch {
+	case len(rest) == 0:
+	case rest[0] == "add" && len(rest) == 2:
+		cmd.change = session.AddMember{Name: rest[1]}
+	case rest[0] == "remove" && len(rest) == 2:
+		cmd.change = session.RemoveMember{Name: rest[1]}
+	case rest[0] == "rename" && len(rest) == 3:
+		cmd.change = session.RenameMember{From: rest[1], To: rest[2]}
+	case rest[0] == "owner" && len(rest) == 3 && rest[1] == "add":
+		cmd.change = session.AddOwner{Key: rest[2]}
+	case rest[0] == "owner" && len(rest) == 3 && rest[1] == "remove":
+		cmd.change = session.RemoveOwner{Key: rest[2]}
+	default:
+		return command{}, refuse(2, "%s", use)
+	}
+	return cmd, nil
 }
