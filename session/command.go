@@ -62,7 +62,7 @@ func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error
 		return c.withdraw(s)
 	}
 	a, ok := s.Participant(actor)
-	if !ok {
+	if !ok || a.Removed {
 		return nil, fmt.Errorf("%w: you are not part of this session", ErrForbidden)
 	}
 	if env.Rand == nil {

@@ -296,8 +296,14 @@ func (c *conn) stop() {
 func (c *conn) goodbye() {
 	c.mu.Lock()
 	idle := c.idle
+	barred := false
+	for _, e := range c.entered {
+		barred = barred || e.room.Snapshot().State.Barred[c.key]
+	}
 	c.mu.Unlock()
 	switch {
+	case barred:
+		wish.Println(c.sess, "huddle: the facilitator has not let you into this session.")
 	case c.s.shuttingDown.Load():
 		wish.Println(c.sess, "huddle: the server is restarting; run the same ssh command in a moment to rejoin where you were.")
 	case idle:
@@ -506,6 +512,12 @@ func (p *presence) leave(room *session.Room, key string, me session.ParticipantI
 	st := room.Snapshot().State
 	if st.Phase == session.Closed {
 		return nil
+	}
+	if _, waiting := st.Knocker(key); waiting {
+		return room.Submit(session.SSHID(key), session.Withdraw{Key: key})
+	}
+	if pt, ok := st.ByKey(key); ok {
+		me = pt.ID // let in as a roster member since
 	}
 	if pt, ok := st.Participant(me); !ok || !pt.Present {
 		return nil
