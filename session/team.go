@@ -508,3 +508,26 @@ func DescribeTeam(t Team, key string) string {
 	}
 	return b.String()
 }
+
+// TeamUsage is how the team command is used, locally and over SSH.
+const TeamUsage = "team NAME [add NAME | remove NAME | rename OLD NEW | owner add KEY | owner remove KEY]"
+
+// ParseTeamChange reads the words after a team's name in the team
+// command; none means: show the team (nil change).
+func ParseTeamChange(args []string) (TeamChange, error) {
+	switch {
+	case len(args) == 0:
+		return nil, nil
+	case args[0] == "add" && len(args) == 2:
+		return AddMember{Name: args[1]}, nil
+	case args[0] == "remove" && len(args) == 2:
+		return RemoveMember{Name: args[1]}, nil
+	case args[0] == "rename" && len(args) == 3:
+		return RenameMember{From: args[1], To: args[2]}, nil
+	case args[0] == "owner" && len(args) == 3 && args[1] == "add":
+		return AddOwner{Key: args[2]}, nil
+	case args[0] == "owner" && len(args) == 3 && args[1] == "remove":
+		return RemoveOwner{Key: args[2]}, nil
+	}
+	return nil, fmt.Errorf("%w: usage: %s", ErrInvalid, TeamUsage)
+}

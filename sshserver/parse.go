@@ -311,26 +311,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // parseTeam reads the team command: show a team, or change it.
 func parseTeam(args []string) (command, error) {
-	const use = "usage: team NAME [add NAME | remove NAME | rename OLD NEW | owner add|remove KEY]"
 	if len(args) == 0 || session.CleanName(args[0]) == "" {
-		return command{}, refuse(2, "%s", use)
+		return command{}, refuse(2, "usage: %s", session.TeamUsage)
 	}
-	cmd := command{verb: verbTeam, team: session.CleanName(args[0])}
-	rest := args[1:]
-	switch {
-	case len(rest) == 0:
-	case rest[0] == "add" && len(rest) == 2:
-		cmd.change = session.AddMember{Name: rest[1]}
-	case rest[0] == "remove" && len(rest) == 2:
-		cmd.change = session.RemoveMember{Name: rest[1]}
-	case rest[0] == "rename" && len(rest) == 3:
-		cmd.change = session.RenameMember{From: rest[1], To: rest[2]}
-	case rest[0] == "owner" && len(rest) == 3 && rest[1] == "add":
-		cmd.change = session.AddOwner{Key: rest[2]}
-	case rest[0] == "owner" && len(rest) == 3 && rest[1] == "remove":
-		cmd.change = session.RemoveOwner{Key: rest[2]}
-	default:
-		return command{}, refuse(2, "%s", use)
+	change, err := session.ParseTeamChange(args[1:])
+	if err != nil {
+		return command{}, refuse(2, "usage: %s", session.TeamUsage)
 	}
-	return cmd, nil
+	return command{verb: verbTeam, team: session.CleanName(args[0]), change: change}, nil
 }
