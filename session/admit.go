@@ -150,6 +150,9 @@ func (s *State) claimable(p Participant, key string, t *Team) bool {
 	if p.Key != "" || p.Present || p.Removed || (!p.Expected && p.ID != s.Facilitator) {
 		return false
 	}
+	if p.ID != RosterID(p.Name) {
+		return false // the opener's own key (ssh:), or the operator (local:)
+	}
 	if t != nil && p.Expected && p.ID != s.Facilitator && !t.onRoster(p.Name) {
 		return false // no longer on the roster
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestTheDoor(t *testing.T) {
@@ -31,10 +32,25 @@ func TestTheDoor(t *testing.T) {
 	}
 }
 
+// The key that opened a session facilitates it; another key under the
+// opener's name knocks.
+func TestTheOpenersKeyFacilitates(t *testing.T) {
+	f := &fixture{tb: t, s: &State{ID: "s1"}, now: t0}
+	opener := Person{ID: SSHID("k-open"), Name: "maria"}
+	f.record(opener.ID, &Created{Config: Config{Team: "t", Timebox: 15 * time.Minute}, Facilitator: opener, Roster: []string{"Lukas"}})
+	f.must(SSHID("k-other"), Join{Key: "k-other", Name: "maria", Team: &Team{Name: "t", Members: []string{"Lukas"}}})
+	if _, knocking := f.s.Knocker("k-other"); !knocking || f.s.Facilitator != opener.ID {
+		t.Fatalf("another key took the opener's place: facilitator %q", f.s.Facilitator)
+	}
+	f.must(SSHID("k-open"), Join{Key: "k-open", Name: "whatever"})
+	if p, _ := f.s.ByKey("k-open"); p.ID != opener.ID || p.Role != Facilitator || !p.Present {
+		t.Fatalf("the opener: %+v", p)
+	}
+}
+
 func TestTheFacilitatorAnswersTheDoor(t *testing.T) {
 	team := &Team{Name: "musicstore", Members: []string{"Lukas", "Julia"}, Keys: map[string]string{"Julia": "k-julia"}}
 	f := newFixture(t, Config{}, "Lukas", "Julia")
-	f.must(SSHID("k-maria"), Join{Key: "k-maria", Name: "maria", Team: team}) // the opener's participant is fac
 	for _, k := range []string{"k-a", "k-b", "k-c", "k-d"} {
 		f.must(SSHID(k), Join{Key: k, Name: "knocker " + k, Team: team})
 	}

@@ -84,7 +84,7 @@ type Server struct {
 	presence     presence
 	codes        *codeGuard // join-code attempts, per address, per key and in all
 	teams        *session.Teams
-	opened       *limiters  // new sessions, per key
+	opened       *limiters // new sessions, per key
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown

@@ -21,7 +21,7 @@ type submitter struct {
 	room  Room
 	mu    sync.Mutex
 	me    session.ParticipantID // under mu: a knocker let in becomes someone
-	limit *rate.Limiter // nil: no limit
+	limit *rate.Limiter         // nil: no limit
 	jobs  chan job
 	stop  chan struct{}
 	once  sync.Once

@@ -331,9 +331,9 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanTeam(row scanner) (session.Team, error) {
 	var (
-		t                         session.Team
+		t                                 session.Team
 		members, agreements, keys, owners []byte
-		created, updated          sql.NullInt64
+		created, updated                  sql.NullInt64
 	)
 	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners); err != nil {
 		return session.Team{}, err
