@@ -306,7 +306,7 @@ type guessing struct {
 
 func newGuessing(t *testing.T, tweak func(*Config)) *guessing {
 	ts := startServer(t, t.TempDir(), tweak)
-	return &guessing{t: t, ts: ts, code: ts.newStandupCode("--team t --members Ann")}
+	return &guessing{t: t, ts: ts, code: ts.newStandupCode("--team t --members Ann --facilitator Ann")}
 }
 
 // attempt exports code as key from ip and says how it was answered:
