@@ -229,7 +229,7 @@ func TestLookAlike(t *testing.T) {
 // in the session get a number after it, as one who takes the same name
 // does, so that no two participants read alike.
 func TestLookAlikeNamesJoin(t *testing.T) {
-	f := newFixture(t, Config{}, "Lukas")
+	f := newFixture(t, Config{OpenDoor: true}, "Lukas")
 	f.must(SSHID("k-lukas"), Join{Key: "k-lukas", Name: "Lukas"})
 	if p, _ := f.s.ByKey("k-lukas"); p.ID != RosterID("Lukas") || p.Name != "Lukas" {
 		t.Fatalf("Lukas did not claim the roster name: %+v", p)

@@ -55,11 +55,14 @@ func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error
 	if s.Phase == Closed {
 		return nil, fmt.Errorf("%w: the session is over", ErrPhase)
 	}
-	if j, ok := c.(Join); ok {
-		return j.join(s, env)
+	switch c := c.(type) {
+	case Join:
+		return c.join(s, env)
+	case Withdraw:
+		return c.withdraw(s)
 	}
 	a, ok := s.Participant(actor)
-	if !ok {
+	if !ok || a.Removed {
 		return nil, fmt.Errorf("%w: you are not part of this session", ErrForbidden)
 	}
 	if env.Rand == nil {
@@ -130,15 +133,22 @@ type (
 
 	// Join is how someone arrives with an SSH key, on their own. The same
 	// key is always the same participant. A new key claims the expected
-	// participant of the same name who has no key yet (a roster member,
-	// or a facilitator named when the session was created); otherwise it
-	// joins as a new participant under its name, made unique. In a session
-	// without a facilitator, the first member to join facilitates. Join
-	// needs no actor: its actor should be SSHID(Key).
+	// participant (a roster member, or the facilitator named when the
+	// session was opened) of the name its key is bound to in the team, or
+	// else of its own name if the team has bound that name to no key
+	// (trust on first use). Any other key knocks (see Knocked) and waits
+	// for the facilitator, unless the session's door is open
+	// (Config.OpenDoor): then it joins as a guest under its name, made
+	// unique. A key the facilitator removed or turned away cannot come
+	// back. Join needs no actor: its actor should be SSHID(Key).
 	Join struct {
 		Key      string
 		Name     string
 		Observer bool // watch only
+		// Team is the team as it is now: its roster and bindings decide
+		// who may claim a name. Nil: those the session was created with.
+		// A Room with RoomOptions.Teams fills it in.
+		Team *Team
 	}
 	// HandOver makes another present member the facilitator.
 	HandOver struct{ To ParticipantID }
@@ -526,55 +536,6 @@ func (End) decide(_ *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	return []Payload{&Ended{}}, nil
-}
-
-func (c Join) decide(s *State, _ Participant, env Env) ([]Payload, error) { return c.join(s, env) }
-
-func (c Join) join(s *State, env Env) ([]Payload, error) {
-	if c.Key == "" {
-		return nil, fmt.Errorf("%w: joining needs a key", ErrInvalid)
-	}
-	name := CleanName(c.Name)
-	if name == "" {
-		name = "guest"
-	}
-	who, known := s.ByKey(c.Key)
-	if !known && !c.Observer {
-		// A name is claimed by the first key that comes with it (trust on
-		// first use); once the team has bound it to a key, only that key.
-		i := slices.IndexFunc(s.Participants, func(p Participant) bool {
-			bound := s.Bound[strings.ToLower(p.Name)]
-			return p.Key == "" && !p.Present && strings.EqualFold(p.Name, name) &&
-				(p.Expected || p.ID == s.Facilitator) && (bound == "" || bound == c.Key)
-		})
-		if i >= 0 {
-			who, known = s.Participants[i], true
-		}
-	}
-	upgrade := false
-	switch {
-	case !known:
-		who = Participant{ID: SSHID(c.Key), Name: uniqueName(s, name), Role: Member}
-		if c.Observer {
-			who.Role = Observer
-		}
-	case c.Observer && who.Role != Observer:
-		return nil, fmt.Errorf("%w: you take part in this session; join it instead of watching", ErrConflict)
-	case !c.Observer && who.Role == Observer:
-		who.Role, upgrade = Member, true
-	}
-	if who.Present && !upgrade {
-		return nil, nil // another connection of someone who is here
-	}
-	var late time.Duration
-	if due, ok := s.Due(); ok && who.Arrived.IsZero() && who.Role != Observer && env.Now.Sub(due) >= time.Minute {
-		late = env.Now.Sub(due).Truncate(time.Minute)
-	}
-	out := []Payload{&Arrived{Who: who.Person(), Role: who.Role, LateBy: late, Key: c.Key}}
-	if s.Facilitator == "" && who.Role != Observer {
-		out = append(out, &Handed{To: who.Person()})
-	}
-	return out, nil
 }
 
 // uniqueName returns name, or name with a number when someone in the

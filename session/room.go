@@ -38,6 +38,12 @@ type RoomOptions struct {
 	// refused.
 	Rate  float64
 	Burst int
+	// Teams, if set, gives joins and admissions the team as it is now
+	// (its roster and key bindings, not those of the session's
+	// creation), and binds a key to a roster name when the key becomes
+	// that member: on first use of an unbound name, or when the
+	// facilitator admits it as that member.
+	Teams *Teams
 }
 
 // storeTimeout bounds one store write on behalf of the room.
@@ -58,6 +64,7 @@ type Room struct {
 	// unforgotten: the session ended and deleting its secret failed;
 	// guarded by mu.
 	unforgotten bool
+	teams       *Teams // nil: the session's own roster and bindings
 
 	mu     sync.Mutex // serialises commands; guards state, closed and broken
 	state  *State
@@ -90,6 +97,7 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		kick:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
 		ended: opt.Ended,
+		teams: opt.Teams,
 	}
 	if r.clock == nil {
 		r.clock = RealClock{}
@@ -186,6 +194,13 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	if err := r.expire(now); err != nil {
 		return err
 	}
+	if tc, ok := c.(teamCommand); ok && r.teams != nil {
+		t, err := r.teamNow()
+		if err != nil {
+			return err
+		}
+		c = tc.withTeam(&t)
+	}
 	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
 	if err != nil || len(payloads) == 0 {
 		return err
@@ -196,7 +211,48 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	if r.limit != nil && !r.unlimited(actor, c) && !r.limit.AllowN(now, 1) {
 		return fmt.Errorf("%w: too many actions in this session at once; try again in a moment", ErrBusy)
 	}
-	return r.commit(actor, now, payloads)
+	if err := r.commit(actor, now, payloads); err != nil {
+		return err
+	}
+	r.bindKeys(payloads)
+	return nil
+}
+
+// teamNow is the session's team as the store has it now; a team that is
+// gone binds nothing and has nobody on its roster. r.mu is held.
+func (r *Room) teamNow() (Team, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	t, err := r.teams.Team(ctx, r.state.Config.Team)
+	if errors.Is(err, ErrNotFound) {
+		return Team{Name: r.state.Config.Team}, nil
+	}
+	if err != nil {
+		return Team{}, fmt.Errorf("%w: read the team: %w", ErrStore, err)
+	}
+	return t, nil
+}
+
+// bindKeys binds to the team the keys that just became roster members.
+// r.mu is held.
+func (r *Room) bindKeys(payloads []Payload) {
+	if r.teams == nil {
+		return
+	}
+	for _, p := range payloads {
+		a, ok := p.(*Arrived)
+		if !ok || a.Key == "" || a.Role == Observer {
+			continue
+		}
+		if pt, ok := r.state.Participant(a.Who.ID); !ok || !pt.Expected {
+			continue // a guest: never the team's key
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		if _, err := r.teams.bind(ctx, r.state.Config.Team, a.Who.Name, a.Key); err != nil {
+			r.onErr(fmt.Errorf("bind a key to %s of %s: %w", a.Who.Name, r.state.Config.Team, err))
+		}
+		cancel()
+	}
 }
 
 // unlimited reports whether the session's command rate lets a command
@@ -206,7 +262,7 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 // whoever submits them, as everyone's are.) r.mu is held.
 func (r *Room) unlimited(actor ParticipantID, c Command) bool {
 	switch c.(type) {
-	case Join, Arrive, Leave:
+	case Join, Withdraw, Arrive, Leave:
 		return true
 	}
 	p, ok := r.state.Participant(actor)

@@ -17,6 +17,10 @@ type Config struct {
 	Turn        time.Duration `json:"turn,omitempty"`        // per turn; 0 divides Timebox among speakers
 	Order       Order         `json:"order"`
 	Agreements  []string      `json:"agreements,omitempty"`
+	// OpenDoor lets any key with the join code in as a guest, as for an
+	// all-hands; otherwise a key that is not the team's knocks and waits
+	// for the facilitator.
+	OpenDoor bool `json:"open_door,omitempty"`
 
 	// Retrospectives.
 	Format      Format                  `json:"format,omitempty"`
@@ -43,6 +47,7 @@ type Participant struct {
 	LateBy     time.Duration // how late after the scheduled start they first arrived
 	Key        string        // SSH key fingerprint, once someone joined with a key
 	AwaySince  time.Time     // when they last left; zero while present or never arrived
+	Removed    bool          // the facilitator removed them; they cannot come back
 }
 
 // Person returns the participant's reference for events.
@@ -151,6 +156,8 @@ type State struct {
 	Ended        time.Time
 	Participants []Participant
 	Bound        map[string]string // lower-cased name → the only key that may claim it
+	Knocking     []Knock           // keys waiting at the door for the facilitator
+	Barred       map[string]bool   // keys removed or turned away: they cannot come in again
 	Order        []ParticipantID   // the speaking order, late arrivals appended
 	Pos          int               // index in Order of the current speaker
 	TurnBudget   time.Duration
@@ -313,7 +320,7 @@ func (s *State) whoIsHere() (present, absent []string) {
 }
 
 func (p Participant) missing() bool {
-	return !p.Present && p.Role != Observer && (p.Expected || !p.AwaySince.IsZero())
+	return !p.Present && !p.Removed && p.Role != Observer && (p.Expected || !p.AwaySince.IsZero())
 }
 
 // Clone returns a deep copy that shares nothing with s.
@@ -322,6 +329,8 @@ func (s *State) Clone() *State {
 	c.Config.Agreements = slices.Clone(s.Config.Agreements)
 	c.Participants = slices.Clone(s.Participants)
 	c.Bound = maps.Clone(s.Bound)
+	c.Knocking = slices.Clone(s.Knocking)
+	c.Barred = maps.Clone(s.Barred)
 	c.Order = slices.Clone(s.Order)
 	c.Turns = slices.Clone(s.Turns)
 	c.Blockers = slices.Clone(s.Blockers)
@@ -419,6 +428,7 @@ func (p *Arrived) apply(s *State, e Event) {
 	pt.Present, pt.AwaySince = true, time.Time{}
 	if p.Key != "" {
 		pt.Key = p.Key
+		s.dropKnock(p.Key)
 	}
 	if pt.Arrived.IsZero() {
 		pt.Arrived, pt.ArrivalSeq = e.Time, e.Seq

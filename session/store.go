@@ -5,31 +5,6 @@ import (
 	"time"
 )
 
-// Team is a team's standing configuration: who is expected and what they
-// agreed on. What a team's sessions left open is not stored here; it is
-// carried from one session's events into the next session's Created event.
-type Team struct {
-	Name       string
-	Members    []string // the roster: display names of expected members
-	Agreements []string // working agreements, shown in the waiting room
-	// Keys binds names to SSH keys (fingerprints), trust on first use:
-	// once a key has joined as a name, only that key speaks for it, and
-	// the team is one of that key's teams.
-	Keys    map[string]string
-	Created time.Time
-	Updated time.Time
-}
-
-// HasKey reports whether the key has joined the team's sessions.
-func (t Team) HasKey(key string) bool {
-	for _, k := range t.Keys {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
-
 // Info is what a store knows about a session besides its events: an index
 // to find it by, never a second truth. Ended is derived from the session's
 // Ended event.

@@ -41,7 +41,8 @@ const usage = `huddle over SSH
   ssh -t -p PORT HOST watch CODE           watch a session without taking part
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
-      [--facilitator NAME]                 (default: the first member to join facilitates)
+      [--facilitator NAME] [--guests knock|open]
+                                           (default: you facilitate; keys that are not the team's knock)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
@@ -51,6 +52,9 @@ const usage = `huddle over SSH
                                            fingerprints (the team's owner only)
   ssh -p PORT HOST history --team T [--limit N]
                                            your team's sessions, newest first
+  ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound
+  ssh -p PORT HOST team T add|remove NAME  change the roster (owners only); also: rename OLD NEW,
+                                           owner add KEY, owner remove KEY (KEY: a SHA256:… fingerprint)
   ssh -p PORT HOST help                    this text
 `
 
@@ -76,6 +80,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdExport(sess, cmd)
 		case cmd.verb == verbHistory:
 			status = s.cmdHistory(sess, cmd)
+		case cmd.verb == verbTeam:
+			status = s.cmdTeam(sess, cmd)
 		case cmd.verb == verbHelp:
 			io.WriteString(sess, usage)
 		}
@@ -110,6 +116,9 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
 	defer cancel()
 	sp.opener = keyOf(sess)
+	if sp.user = session.CleanName(sess.User()); sp.user == "" {
+		sp.user = "guest"
+	}
 	info, err := s.newStandup(ctx, sp)
 	if err != nil {
 		return fail(sess, 1, "%v", err)
@@ -180,7 +189,7 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 	}
 	opts := export.RecordOptions{}
 	if cmd.keys {
-		if !mayExportKeys(team, st, key) {
+		if !mayExportKeys(team, key) {
 			return fail(sess, 1, "only the team's owner can export key fingerprints; leave out --keys")
 		}
 		opts.Keys = true
@@ -193,10 +202,30 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 }
 
 // mayExportKeys reports whether the key may have a session's record with
-// its key fingerprints and bindings: the team's owner's.
-func mayExportKeys(team session.Team, st *session.State, key string) bool {
-	// Owner hook: until teams have owners, the key bound to the name of
-	// the session's facilitator counts as the owner's.
-	fac, ok := st.Participant(st.Facilitator)
-	return ok && fac.Name != "" && key != "" && team.Keys[fac.Name] == key
+// its key fingerprints and bindings: an owner's of the team.
+func mayExportKeys(team session.Team, key string) bool {
+	return team.Owns(session.KeyCaller(key))
+}
+
+// cmdTeam shows a team to its owners and members, or changes it for its
+// owners (the rules are session.Team's).
+func (s *Server) cmdTeam(sess ssh.Session, cmd command) int {
+	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
+	defer cancel()
+	key := keyOf(sess)
+	var team session.Team
+	var err error
+	if cmd.change != nil {
+		team, err = s.teams.Change(ctx, session.KeyCaller(key), cmd.team, cmd.change)
+	} else if team, err = s.teams.Team(ctx, cmd.team); err == nil && !team.HasKey(key) {
+		err = fmt.Errorf("%w: only the owners and members of %s can see it", session.ErrForbidden, cmd.team)
+	}
+	if errors.Is(err, session.ErrNotFound) && cmd.change == nil {
+		err = fmt.Errorf("no team is called %s", cmd.team)
+	}
+	if err != nil {
+		return fail(sess, 1, "%s", userError(err))
+	}
+	io.WriteString(sess, session.DescribeTeam(team, key))
+	return 0
 }

@@ -151,7 +151,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+	c.opts = tui.Options{Context: ctx, Key: c.key, IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
 		OnIdle: func() {
 			c.mu.Lock()
 			c.idle = true
@@ -253,37 +253,10 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	if err != nil {
 		return nil, "", err
 	}
-	c.s.bindKey(c.ctx, room, me, c.key)
 	c.mu.Lock()
 	c.entered = append(c.entered, entered{room, me})
 	c.mu.Unlock()
 	return room, me, nil
-}
-
-// bindKey records in the team which name this key joined as, so that only
-// this key claims that name from now on, and the team is the key's.
-func (s *Server) bindKey(ctx context.Context, room *session.Room, me session.ParticipantID, key string) {
-	st := room.Snapshot().State
-	p, ok := st.Participant(me)
-	if !ok || p.Role == session.Observer {
-		return
-	}
-	s.teamMu.Lock()
-	defer s.teamMu.Unlock()
-	team, err := s.store.Team(ctx, st.Config.Team)
-	if err != nil {
-		return
-	}
-	if _, bound := team.Keys[p.Name]; bound {
-		return
-	}
-	if team.Keys == nil {
-		team.Keys = map[string]string{}
-	}
-	team.Keys[p.Name] = key
-	if err := s.store.PutTeam(ctx, team); err != nil {
-		s.log.Warn("bind key", "team", team.Name, "err", err)
-	}
 }
 
 // track registers a running program so Shutdown can end it; it refuses
@@ -323,8 +296,14 @@ func (c *conn) stop() {
 func (c *conn) goodbye() {
 	c.mu.Lock()
 	idle := c.idle
+	barred := false
+	for _, e := range c.entered {
+		barred = barred || e.room.Snapshot().State.Barred[c.key]
+	}
 	c.mu.Unlock()
 	switch {
+	case barred:
+		wish.Println(c.sess, "huddle: the facilitator has not let you into this session.")
 	case c.s.shuttingDown.Load():
 		wish.Println(c.sess, "huddle: the server is restarting; run the same ssh command in a moment to rejoin where you were.")
 	case idle:
@@ -533,6 +512,12 @@ func (p *presence) leave(room *session.Room, key string, me session.ParticipantI
 	st := room.Snapshot().State
 	if st.Phase == session.Closed {
 		return nil
+	}
+	if _, waiting := st.Knocker(key); waiting {
+		return room.Submit(session.SSHID(key), session.Withdraw{Key: key})
+	}
+	if pt, ok := st.ByKey(key); ok {
+		me = pt.ID // let in as a roster member since
 	}
 	if pt, ok := st.Participant(me); !ok || !pt.Present {
 		return nil

@@ -58,7 +58,7 @@ func parkedBy(tb testing.TB, st session.Store, code, key string) []time.Time {
 func TestFloodingParticipantDoesNotHoldUpOthers(t *testing.T) {
 	const perSecond, burst, floodFor = 5, 5, 2 * time.Second
 	ts := startServer(t, t.TempDir(), func(c *Config) { c.Actions, c.ActionBurst = perSecond, burst })
-	code := openSession(t, ts.addr, "standup --team flood --members Ann,Ben,Cem")
+	code := openSession(t, ts.addr, "standup --team flood --members Ann,Ben,Cem --facilitator Ann")
 	floodKey := newTestKey(t)
 	flooder := dialTest(t, ts.addr, "ann", floodKey, withCommand("join "+code))
 	otherKey := newTestKey(t)

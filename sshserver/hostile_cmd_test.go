@@ -306,7 +306,7 @@ type guessing struct {
 
 func newGuessing(t *testing.T, tweak func(*Config)) *guessing {
 	ts := startServer(t, t.TempDir(), tweak)
-	return &guessing{t: t, ts: ts, code: ts.newStandupCode("--team t --members Ann")}
+	return &guessing{t: t, ts: ts, code: ts.newStandupCode("--team t --members Ann --facilitator Ann")}
 }
 
 // member returns a new key bound in the roster of the session's team, t:
@@ -322,7 +322,9 @@ func (g *guessing) member() gossh.Signer {
 	if team.Keys == nil {
 		team.Keys = map[string]string{}
 	}
-	team.Keys[fmt.Sprintf("member%d", len(team.Keys))] = fingerprint(key)
+	name := fmt.Sprintf("member%d", len(team.Keys))
+	team.Keys[name] = fingerprint(key)
+	team.Members = append(team.Members, name) // only a roster name's key is a member's
 	if err := g.ts.store.PutTeam(ctx, team); err != nil {
 		g.t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package sshserver
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"huddle/session"
@@ -14,22 +15,20 @@ type lobby struct{ c *conn }
 
 var _ tui.Lobby = lobby{}
 
-// Sessions lists the unfinished sessions of this person's teams: the
-// teams whose sessions their key has joined (or opened). Names are not
-// proof of anything here: the SSH user name is the client's choice.
+// Sessions lists the unfinished sessions of this person's teams: those
+// their key owns or is a roster member of (see session.Teams.Visible).
+// Names are not proof of anything here: the SSH user name is the
+// client's choice.
 func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
 	defer cancel()
 	st := l.c.s.store
-	teams, err := st.Teams(ctx)
+	teams, err := l.c.s.teams.Visible(ctx, l.c.key)
 	if err != nil {
 		return nil, err
 	}
 	var out []tui.LobbyEntry
 	for _, team := range teams {
-		if !team.HasKey(l.c.key) {
-			continue
-		}
 		open, err := st.Sessions(ctx, session.Filter{Team: team.Name, Unfinished: true, Limit: 10})
 		if err != nil {
 			return nil, err
@@ -61,9 +60,8 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 	defer cancel()
 	info, err := l.c.s.newStandup(ctx, standupSpec{
 		team: f.Team, members: f.Members, timebox: f.Timebox, turn: f.Turn,
-		kind: f.Kind, format: f.Format, columns: f.Columns,
-		facilitator: session.Person{ID: session.SSHID(l.c.key), Name: l.c.user},
-		opener:      l.c.key,
+		kind: f.Kind, format: f.Format, columns: f.Columns, openDoor: f.OpenDoor,
+		opener: l.c.key, user: l.c.user,
 	})
 	if err != nil {
 		return "", err
@@ -98,63 +96,53 @@ type standupSpec struct {
 	timebox     time.Duration
 	turn        time.Duration
 	order       session.Order
-	facilitator session.Person // zero: the first member to join facilitates
-	opener      string         // the key asking
+	facilitator string // who facilitates; empty: the opener
+	openDoor    bool   // --guests open: any key with the code comes in as a guest
+	opener      string // the key asking
+	user        string // its SSH user name, cleaned
 }
 
-// openerName is the pseudo-name under which a team records the key that
-// created it, so that key counts as the team's until its members join.
-const openerName = ""
-
-// errNotYourTeam refuses roster changes from keys the team does not know.
-var errNotYourTeam = errors.New("only the team's own keys can change its roster; open the session without --members")
-
+// newStandup opens a session for the opener's key under the team rules
+// of session.Teams: a new team is the opener's; an existing one takes
+// sessions from its owners and members, roster changes from its owners.
 func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, error) {
 	if !s.opened.allow(sp.opener) {
 		return session.Info{}, errors.New("too many new sessions from your key; try again in a minute")
 	}
-	name := session.CleanName(sp.team)
-	if name == "" {
-		return session.Info{}, errors.New("a session needs a team name")
-	}
-	st := s.store
-	s.teamMu.Lock()
-	team, err := st.Team(ctx, name)
-	switch {
-	case errors.Is(err, session.ErrNotFound):
-		team = session.Team{Name: name, Members: sp.members, Created: time.Now(), Updated: time.Now(),
-			Keys: map[string]string{openerName: sp.opener}}
-		err = st.PutTeam(ctx, team)
-	case err == nil && len(sp.members) > 0:
-		if !team.HasKey(sp.opener) {
-			err = errNotYourTeam
-			break
-		}
-		team.Members, team.Updated = sp.members, time.Now()
-		err = st.PutTeam(ctx, team)
-	}
-	s.teamMu.Unlock()
-	if err != nil {
-		return session.Info{}, err
-	}
 	if sp.timebox <= 0 && sp.kind == session.Standup {
 		sp.timebox = 15 * time.Minute
 	}
-	fac := sp.facilitator
-	if fac.Name != "" {
-		fac = session.FacilitatorFor(fac.Name, team.Members, fac.ID)
+	var members []string
+	if len(sp.members) > 0 {
+		members = sp.members
 	}
-	return session.Create(ctx, st, session.Plan{
+	info, _, err := s.teams.Open(ctx, session.KeyCaller(sp.opener), session.Opening{
 		Config: session.Config{
-			Team: team.Name, Kind: sp.kind, ScheduledAt: sp.at,
-			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order, Agreements: team.Agreements,
+			Team: sp.team, Kind: sp.kind, ScheduledAt: sp.at, OpenDoor: sp.openDoor,
+			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order,
 			Format: sp.format, Columns: sp.columns, VoteBudget: sp.votes, VoteCap: sp.voteCap,
 			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp, PhaseBoxes: sp.phases,
 		},
-		Facilitator: fac,
-		Roster:      team.Members,
-		Bound:       team.Keys,
-	}, s.now())
+		Members:     members,
+		Opener:      session.Person{ID: session.SSHID(sp.opener), Name: sp.user},
+		Facilitator: sp.facilitator,
+	})
+	if err != nil {
+		return session.Info{}, errors.New(userError(err))
+	}
+	return info, nil
+}
+
+// userError is a session error as its sentence, without its kind.
+func userError(err error) string {
+	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict} {
+		if errors.Is(err, kind) {
+			if msg, ok := strings.CutPrefix(err.Error(), kind.Error()+": "); ok {
+				return msg
+			}
+		}
+	}
+	return err.Error()
 }
 
 func (s *Server) now() time.Time {

@@ -734,7 +734,7 @@ func hostileOutput(raw []byte) []hostile {
 // Bubble Tea ended it).
 func TestMonkeyOneColumnWindowOnTheSummary(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
-	code := openSession(t, ts.addr, "standup --team t --members Ann")
+	code := openSession(t, ts.addr, "standup --team t --members Ann --facilitator Ann")
 	c := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code))
 	c.WaitFor("waiting room", "· facilitator")
 	c.Press("e")

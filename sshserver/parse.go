@@ -23,6 +23,7 @@ const (
 	verbExport              // export CODE [--format F] [--keys]
 	verbHistory             // history --team T [--limit N]
 	verbHelp                // help, --help, -h
+	verbTeam                // team NAME [add|remove|rename|owner …]
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -44,9 +45,12 @@ type command struct {
 	format string
 	// keys is export's --keys: the record with key fingerprints.
 	keys bool
-	// team and limit are history's --team and --limit.
-	team  string
-	limit int
+	// team is history's --team, or the team command's team; limit is
+	// history's --limit; change is what the team command changes (nil:
+	// show the team).
+	team   string
+	limit  int
+	change session.TeamChange
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -173,6 +177,8 @@ func parseCommand(args []string) (command, error) {
 		return parseExport(args[1:])
 	case "history":
 		return parseHistory(args[1:])
+	case "team":
+		return parseTeam(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
 	default:
@@ -193,7 +199,8 @@ func parseNew(args []string) (command, error) {
 	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
 	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
 	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
-	facilitator := fs.String("facilitator", "", "who facilitates (default: the first member to join)")
+	facilitator := fs.String("facilitator", "", "who facilitates (default: whoever opens the session)")
+	guests := fs.String("guests", "knock", "knock: keys that are not the team's wait for the facilitator; open: anyone with the code joins as a guest")
 	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
 	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
 	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
@@ -214,6 +221,9 @@ func parseNew(args []string) (command, error) {
 	if session.CleanName(*team) == "" {
 		return command{}, refuse(2, "--team is required")
 	}
+	if *guests != "knock" && *guests != "open" {
+		return command{}, refuse(2, "--guests %q: want knock or open", session.CleanName(*guests))
+	}
 	ord, err := session.ParseOrder(*order)
 	if err != nil {
 		return command{}, refuse(2, "%v", err)
@@ -221,7 +231,7 @@ func parseNew(args []string) (command, error) {
 	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
 		return command{}, refuse(2, "time-boxes must not be negative and --votes must be at least 1")
 	}
-	sp := standupSpec{team: *team, kind: kind, timebox: *timebox, turn: *turn, order: ord,
+	sp := standupSpec{team: *team, kind: kind, openDoor: *guests == "open", timebox: *timebox, turn: *turn, order: ord,
 		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
 	if kind == session.Retro {
 		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
@@ -247,9 +257,7 @@ func parseNew(args []string) (command, error) {
 		cmd.at, cmd.hasAt = t, true
 	}
 	sp.members = splitNames(*members)
-	if name := session.CleanName(*facilitator); name != "" {
-		sp.facilitator = session.Person{ID: session.RosterID(name), Name: name}
-	}
+	sp.facilitator = session.CleanName(*facilitator)
 	cmd.spec = sp
 	return cmd, nil
 }
@@ -330,4 +338,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
 	return &commandError{status: 2, text: b.String()}
+}
+
+// parseTeam reads the team command: show a team, or change it.
+func parseTeam(args []string) (command, error) {
+	if len(args) == 0 || session.CleanName(args[0]) == "" {
+		return command{}, refuse(2, "usage: %s", session.TeamUsage)
+	}
+	change, err := session.ParseTeamChange(args[1:])
+	if err != nil {
+		return command{}, refuse(2, "usage: %s", session.TeamUsage)
+	}
+	return command{verb: verbTeam, team: session.CleanName(args[0]), change: change}, nil
 }

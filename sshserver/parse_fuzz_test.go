@@ -263,7 +263,7 @@ func checkNew(t *testing.T, args []string, cmd command) {
 			t.Fatalf("%q opens a session with the name %+q", args, m)
 		}
 	}
-	if f := sp.facilitator; f.Name != session.CleanName(f.Name) || f.ID != session.RosterID(f.Name) && f.Name != "" {
+	if f := sp.facilitator; f != session.CleanName(f) {
 		t.Fatalf("%q opens a session facilitated by %+v", args, f)
 	}
 	if sp.opener != "" || !sp.at.IsZero() {

@@ -12,9 +12,12 @@ import (
 )
 
 // newStandupCodeAs is newStandupCode with the opener's key given: the key
-// a new team records as its own.
+// a new team records as its owner's.
 func (ts *testServer) newStandupCodeAs(key gossh.Signer, args string) string {
 	ts.t.Helper()
+	if !strings.Contains(args, "--guests") {
+		args += " --guests open"
+	}
 	c := dialTest(ts.t, ts.addr, "scheduler", key, withoutPty(), withCommand("new standup "+args))
 	if status := c.WaitForExit(); status != 0 {
 		ts.t.Fatalf("new standup exited %d: %s", status, c.Stderr())
@@ -27,15 +30,6 @@ func (ts *testServer) newStandupCodeAs(key gossh.Signer, args string) string {
 	return code
 }
 
-// run runs a command without a terminal as key and returns its exit
-// status, stdout and stderr.
-func (ts *testServer) run(key gossh.Signer, cmd string) (int, string, string) {
-	ts.t.Helper()
-	c := dialTest(ts.t, ts.addr, "x", key, withoutPty(), withCommand(cmd))
-	status := c.WaitForExit()
-	return status, string(c.Raw()), c.Stderr()
-}
-
 // Only those who took part in a session and its team's members get its
 // minutes; anyone else is told what an unknown code would tell them.
 func TestExportIsForParticipantsAndMembersOnly(t *testing.T) {
@@ -44,8 +38,8 @@ func TestExportIsForParticipantsAndMembersOnly(t *testing.T) {
 	code := ts.newStandupCodeAs(opener, "--team t --members Ann")
 
 	for _, format := range []string{"md", "json"} {
-		status, out, errOut := ts.run(newTestKey(t), "export "+code+" --format "+format)
-		uStatus, uOut, uErrOut := ts.run(newTestKey(t), "export "+unknownCode+" --format "+format)
+		status, out, errOut := ts.run("x", newTestKey(t), "export "+code+" --format "+format)
+		uStatus, uOut, uErrOut := ts.run("x", newTestKey(t), "export "+unknownCode+" --format "+format)
 		if status != uStatus || out != uOut || strings.ReplaceAll(errOut, code, "CODE") != strings.ReplaceAll(uErrOut, unknownCode, "CODE") {
 			t.Fatalf("%s: an outsider's export answered %d %q %q; an unknown code %d %q %q", format, status, out, errOut, uStatus, uOut, uErrOut)
 		}
@@ -62,11 +56,11 @@ func TestExportIsForParticipantsAndMembersOnly(t *testing.T) {
 	if err != nil || team.HasKey(fingerprint(watcher)) {
 		t.Fatalf("the watcher is one of the team's keys (%v)", err)
 	}
-	if status, out, errOut := ts.run(watcher, "export "+code); status != 0 || !strings.Contains(out, "# Stand-up · t") {
+	if status, out, errOut := ts.run("x", watcher, "export "+code); status != 0 || !strings.Contains(out, "# Stand-up · t") {
 		t.Fatalf("a participant's export: %d %q %q", status, out, errOut)
 	}
 	// The opener is the team's: a member, who need not have taken part.
-	if status, out, errOut := ts.run(opener, "export "+code+" --format json"); status != 0 || !strings.Contains(out, `"huddle_record"`) {
+	if status, out, errOut := ts.run("x", opener, "export "+code+" --format json"); status != 0 || !strings.Contains(out, `"huddle_record"`) {
 		t.Fatalf("a member's export: %d %q", status, errOut)
 	}
 }
@@ -76,14 +70,14 @@ func TestExportIsForParticipantsAndMembersOnly(t *testing.T) {
 func TestRecordOverSSHHasNoFingerprints(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
 	opener := newTestKey(t)
-	code := ts.newStandupCodeAs(opener, "--team t --members Ann,Bob")
+	code := ts.newStandupCodeAs(opener, "--team t --members Ann,Bob --facilitator Ann")
 	ann, bob := newTestKey(t), newTestKey(t)
 	a := dialTest(t, ts.addr, "Ann", ann, withCommand("join "+code))
 	a.WaitFor("Ann · facilitator")
 	b := dialTest(t, ts.addr, "Bob", bob, withCommand("join "+code))
 	b.WaitFor("Bob · member")
 
-	status, out, errOut := ts.run(bob, "export "+code+" --format json")
+	status, out, errOut := ts.run("x", bob, "export "+code+" --format json")
 	if status != 0 || !strings.Contains(out, `"huddle_record"`) {
 		t.Fatalf("a participant's record: %d %q", status, errOut)
 	}
@@ -97,17 +91,22 @@ func TestRecordOverSSHHasNoFingerprints(t *testing.T) {
 	}
 
 	// Bob is no owner: he may not have the keys.
-	status, out, errOut = ts.run(bob, "export "+code+" --format json --keys")
+	status, out, errOut = ts.run("x", bob, "export "+code+" --format json --keys")
 	if status != 1 || out != "" || !strings.Contains(errOut, "only the team's owner") {
 		t.Fatalf("a member's --keys: %d %q %q", status, out, errOut)
 	}
-	// Ann facilitates, under the name bound to her key: she may.
-	status, out, errOut = ts.run(ann, "export "+code+" --format json --keys")
+	// Nor is Ann, though she facilitates.
+	status, out, errOut = ts.run("x", ann, "export "+code+" --format json --keys")
+	if status != 1 || out != "" || !strings.Contains(errOut, "only the team's owner") {
+		t.Fatalf("the facilitator's --keys: %d %q %q", status, out, errOut)
+	}
+	// The opener created the team and owns it: they may.
+	status, out, errOut = ts.run("x", opener, "export "+code+" --format json --keys")
 	if status != 0 || !strings.Contains(out, fingerprint(ann)) || !strings.Contains(out, fingerprint(bob)) {
 		t.Fatalf("the owner's --keys: %d %q %.300q", status, errOut, out)
 	}
 	// An outsider's --keys is an unknown code, as ever.
-	status, _, errOut = ts.run(newTestKey(t), "export "+code+" --format json --keys")
+	status, _, errOut = ts.run("x", newTestKey(t), "export "+code+" --format json --keys")
 	if status != 1 || !strings.Contains(errOut, "no session has the join code") {
 		t.Fatalf("an outsider's --keys: %d %q", status, errOut)
 	}
@@ -123,7 +122,7 @@ func TestHistoryOverSSHIsForMembersOnly(t *testing.T) {
 	clock.Advance(24 * time.Hour)
 	second := ts.newStandupCodeAs(opener, "--team musicstore --members Ann")
 
-	status, out, errOut := ts.run(opener, "history --team musicstore")
+	status, out, errOut := ts.run("x", opener, "history --team musicstore")
 	if status != 0 {
 		t.Fatalf("a member's history: %d %q", status, errOut)
 	}
@@ -138,15 +137,15 @@ func TestHistoryOverSSHIsForMembersOnly(t *testing.T) {
 	}
 
 	outsider := newTestKey(t)
-	status, out, errOut = ts.run(outsider, "history --team musicstore")
-	uStatus, uOut, uErrOut := ts.run(outsider, "history --team nosuchteam")
+	status, out, errOut = ts.run("x", outsider, "history --team musicstore")
+	uStatus, uOut, uErrOut := ts.run("x", outsider, "history --team nosuchteam")
 	if status != 1 || out != "" || !strings.Contains(errOut, "no team is called") {
 		t.Fatalf("an outsider's history: %d %q %q", status, out, errOut)
 	}
 	if status != uStatus || out != uOut || strings.ReplaceAll(errOut, "musicstore", "T") != strings.ReplaceAll(uErrOut, "nosuchteam", "T") {
 		t.Fatalf("an outsider's history (%d %q) differs from an unknown team's (%d %q)", status, errOut, uStatus, uErrOut)
 	}
-	if status, _, errOut := ts.run(opener, "history"); status != 2 || !strings.Contains(errOut, "--team is required") {
+	if status, _, errOut := ts.run("x", opener, "history"); status != 2 || !strings.Contains(errOut, "--team is required") {
 		t.Fatalf("history without a team: %d %q", status, errOut)
 	}
 }

@@ -84,12 +84,12 @@ type Server struct {
 	presence     presence
 	codes        *codeGuard // join-code attempts, per address, per key and in all
 	keys         keyring    // the authorized keys, swapped at runtime (keys.go)
-	opened       *limiters  // new sessions, per key
+	teams        *session.Teams
+	opened       *limiters // new sessions, per key
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown
 	perKey  map[string]int // SSH sessions per key, under connsMu
-	teamMu  sync.Mutex     // serialises read-change-write of team records
 
 	wg sync.WaitGroup
 }
@@ -146,8 +146,10 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	}
 	s.presence.init()
 	s.keys.init(cfg.AuthorizedKeys)
+	s.teams = session.NewTeams(st, cfg.Clock)
 	s.hub = session.NewHub(st, session.RoomOptions{
 		Clock: cfg.Clock,
+		Teams: s.teams,
 		Error: func(err error) { s.log.Error("room", "err", err) },
 		Ended: cfg.Ended,
 	})
@@ -317,7 +319,7 @@ func keyOf(sess ssh.Session) string {
 	if id, ok := sess.Context().Value(anonKey{}).(string); ok {
 		return id
 	}
-	id := "anonymous:" + session.NewID()
+	id := session.AnonymousKey + session.NewID()
 	sess.Context().SetValue(anonKey{}, id)
 	return id
 }

@@ -42,7 +42,7 @@ func TestClientThatStopsReadingIsEvicted(t *testing.T) {
 				c.Actions, c.ActionBurst = 1000, 1000
 				c.StallTimeout = stall
 			})
-			code := ts.newStandupCode("--team t --members Ann,Bob,Cem,Dee")
+			code := ts.newStandupCode("--team t --members Ann,Bob,Cem,Dee --facilitator Ann")
 			a := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code))
 			a.WaitFor("waiting room", "· facilitator")
 			b := dialTest(t, ts.addr, "bob", newTestKey(t), withCommand("join "+code))

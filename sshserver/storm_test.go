@@ -293,6 +293,9 @@ func (c *leanClient) close() error {
 // goroutine of it outlives the call.
 func openSession(tb testing.TB, addr, args string) string {
 	tb.Helper()
+	if !strings.Contains(args, "--guests") {
+		args += " --guests open" // keys that are not the team's join
+	}
 	scope := &scopeTB{TB: tb}
 	defer scope.end()
 	c, err := tryDialTest(scope, addr, "scheduler", newTestKey(tb), withoutPty(), withCommand("new "+args))

@@ -32,6 +32,9 @@ type SessionForm struct {
 	Turn    time.Duration
 	Format  session.Format
 	Columns []string
+	// OpenDoor lets anyone with the join code in as a guest; otherwise
+	// keys that are not the team's knock and wait for the facilitator.
+	OpenDoor bool
 }
 
 // Lobby is what the lobby needs from the server: the sessions this person
@@ -245,10 +248,10 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-var formLabels = []string{"Kind (standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; see huddle formats)"}
+var formLabels = []string{"Kind (standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; see huddle formats)", "Guests (knock or open)"}
 
 func newStandupForm(st Styles) []textinput.Model {
-	defaults := []string{"standup", "", "", "", "", "start-stop-continue"}
+	defaults := []string{"standup", "", "", "", "", "start-stop-continue", "knock"}
 	form := make([]textinput.Model, len(formLabels))
 	for i := range form {
 		in := textinput.New()
@@ -326,6 +329,13 @@ func (a App) readForm() (SessionForm, error) {
 		if f.Turn, err = time.ParseDuration(v); err != nil || f.Turn <= 0 {
 			return f, fmt.Errorf("turn: a duration like 2m, or empty")
 		}
+	}
+	switch strings.ToLower(strings.TrimSpace(a.form[6].Value())) {
+	case "", "knock":
+	case "open":
+		f.OpenDoor = true
+	default:
+		return f, fmt.Errorf("guests: knock (they wait for the facilitator) or open (anyone with the code)")
 	}
 	if f.Kind == session.Retro {
 		format := strings.TrimSpace(a.form[5].Value())

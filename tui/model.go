@@ -49,6 +49,10 @@ type Options struct {
 	// limit).
 	Actions     float64
 	ActionBurst int
+	// Key is the participant's SSH key fingerprint, if any: while it
+	// knocks the screen says so, once let in the model follows the
+	// participant it became, and once removed or turned away it quits.
+	Key string
 }
 
 // Idled reports whether the program ended because of the idle timeout.
@@ -142,6 +146,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 			m.Close()
 		}()
 	}
+	m.follow()
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }
@@ -242,6 +247,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 	m.state = snap.State.For(m.me, m.viewer)
+	if m.opts.Key != "" {
+		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
+			m.follow()
+			m.state = snap.State.For(m.me, m.viewer)
+		}
+		if m.barred() {
+			m.status, m.failed = "the facilitator has not let you into this session", true
+			return m, tea.Quit
+		}
+	}
 	for id := range m.arriving {
 		if p, ok := m.state.Participant(id); !ok || p.Present {
 			delete(m.arriving, id)
@@ -279,6 +294,17 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.promptKey(msg)
 	}
 	m.status, m.failed = "", false
+	if m.knocking() {
+		if key.Matches(msg, m.keys.Quit) {
+			return m.leave()
+		}
+		return m, nil
+	}
+	if m.state.Config.Kind != session.Retro || m.ui().prompt == nil {
+		if next, cmd, ok := m.doorKeys(msg); ok {
+			return next, cmd
+		}
+	}
 	if m.state.Config.Kind == session.Retro && !key.Matches(msg, m.keys.Quit) {
 		return m.retroKey(msg) // a retrospective has keys of its own
 	}

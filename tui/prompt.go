@@ -22,6 +22,9 @@ const (
 	promptDecision
 	promptEnd
 	promptHandOver
+	promptDoor    // a knock: g, m, x or esc
+	promptAdmitAs // the roster member to let a knocker in as
+	promptRemove
 )
 
 // prompt is the one-line input at the bottom of the screen that collects
@@ -31,6 +34,8 @@ type prompt struct {
 	label   string
 	item    int                   // the parking-lot item it is about
 	speaker session.ParticipantID // the speaker a blocker is for
+	knock   string                // the knocking key a door prompt is about
+	who     string                // and its name
 	input   textinput.Model
 }
 
@@ -71,6 +76,9 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	p := m.prompt
 	if msg.String() == "ctrl+c" {
 		return m.closePrompt().leave()
+	}
+	if p.kind == promptDoor {
+		return m.doorAnswer(p, msg)
 	}
 	if p.kind == promptEnd {
 		switch msg.String() {
@@ -144,6 +152,10 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
 		}
 		return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
+	case promptAdmitAs:
+		return m.submit(session.Admit{Key: p.knock, As: value}, p.who+" is in, as "+session.CleanName(value))
+	case promptRemove:
+		return m.removeCommand(value)
 	}
 	return func() tea.Msg { return doneMsg{} }
 }
@@ -189,7 +201,7 @@ func (e nameError) Error() string { return "nobody called " + string(e) + " is i
 func errNoSuchName(name string) error { return nameError(session.CleanName(name)) }
 
 func (p *prompt) view(st Styles) string {
-	if p.kind == promptEnd {
+	if p.kind == promptEnd || p.kind == promptDoor {
 		return st.Prompt.Render(p.label)
 	}
 	return st.Prompt.Render(p.label+":") + " " + p.input.View()

@@ -19,8 +19,9 @@ import (
 // result. The goroutine runs until close.
 type submitter struct {
 	room  Room
-	me    session.ParticipantID
-	limit *rate.Limiter // nil: no limit
+	mu    sync.Mutex
+	me    session.ParticipantID // under mu: a knocker let in becomes someone
+	limit *rate.Limiter         // nil: no limit
 	jobs  chan job
 	stop  chan struct{}
 	once  sync.Once
@@ -50,7 +51,10 @@ func (s *submitter) loop() {
 		case <-s.stop:
 			return
 		case j := <-s.jobs:
-			j.done <- plainStoreError(s.room.Submit(s.me, j.c))
+			s.mu.Lock()
+			me := s.me
+			s.mu.Unlock()
+			j.done <- plainStoreError(s.room.Submit(me, j.c))
 		}
 	}
 }
@@ -104,3 +108,11 @@ func (e storeError) Unwrap() error { return e.err }
 var errSlowDown = errors.New("slow down: too many actions at once; try again in a moment")
 
 func (s *submitter) close() { s.once.Do(func() { close(s.stop) }) }
+
+// become makes the submitter act for another participant from the next
+// command on.
+func (s *submitter) become(id session.ParticipantID) {
+	s.mu.Lock()
+	s.me = id
+	s.mu.Unlock()
+}

@@ -39,6 +39,9 @@ func (m Model) render() string {
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), m.footer(w)
 	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
+	if m.knocking() {
+		return frame(header, m.knockingView(w, bodyHeight), footer, bodyHeight)
+	}
 	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
 }
 
@@ -91,6 +94,9 @@ func (m Model) header(w int) string {
 	}
 	left := st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(m.state.Config.Team+" "+kind)
 	role := m.role().String()
+	if m.knocking() {
+		role = "at the door"
+	}
 	if p, ok := m.state.Participant(m.me); ok {
 		role = p.Name + " · " + role
 	}
@@ -122,6 +128,9 @@ func phaseTitle(p session.Phase) string {
 func (m Model) footer(w int) string {
 	st := m.styles
 	var lines []string
+	if door := m.doorLine(w); door != "" {
+		lines = append(lines, door)
+	}
 	switch {
 	case m.status != "" && m.failed:
 		lines = append(lines, st.Error.Render("✗ "+truncate(m.status, w-2)))

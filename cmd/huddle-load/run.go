@@ -132,7 +132,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		if source(cfg.addr, 0, 1) == nil {
 			src = nil
 		}
-		out, err := command(cfg.addr, src, key, fmt.Sprintf("new standup --team load-%s-%d --turn 60m --timebox 120m", randWord(4), i), t)
+		out, err := command(cfg.addr, src, key, fmt.Sprintf("new standup --team load-%s-%d --turn 60m --timebox 120m --guests open --facilitator p%04d", randWord(4), i, i), t)
 		if err != nil {
 			return nil, fmt.Errorf("opening session %d: %w", i+1, err)
 		}

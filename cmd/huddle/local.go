@@ -192,35 +192,30 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 	if name == "" {
 		return session.Team{}, fmt.Errorf("%w: a team needs a name", session.ErrInvalid)
 	}
-	team, err := st.Team(ctx, name)
-	switch {
-	case errors.Is(err, session.ErrNotFound):
-		team = session.Team{Name: name, Created: time.Now()}
-	case err != nil:
-		return session.Team{}, err
-	}
-	changed := team.Created.IsZero() || errors.Is(err, session.ErrNotFound)
+	// The team rules are session's: here, the operator of the data
+	// directory owns every team (see session.Teams).
+	teams := session.NewTeams(st, nil)
+	var members, agreements []string
 	if len(sf.members) > 0 {
-		team.Members, changed = cleanNames(sf.members), true
+		members = cleanNames(sf.members)
 	}
 	if len(sf.agreements) > 0 {
-		team.Agreements, changed = cleanTexts(sf.agreements), true
+		agreements = cleanTexts(sf.agreements)
+	}
+	team, err := teams.Ensure(ctx, session.LocalCaller(), name, members, agreements)
+	if err != nil {
+		return session.Team{}, err
 	}
 	if len(team.Members) == 0 {
 		answer, err := a.ask("Who is in " + name + "? Names, comma-separated:")
 		if err != nil {
 			return session.Team{}, fmt.Errorf("team %s has no members: add them with --members A,B,C", name)
 		}
-		team.Members, changed = cleanNames(strings.Split(answer, ",")), true
-		if len(team.Members) == 0 {
+		names := cleanNames(strings.Split(answer, ","))
+		if len(names) == 0 {
 			return session.Team{}, fmt.Errorf("%w: a team needs at least one member", session.ErrInvalid)
 		}
-	}
-	if changed {
-		team.Updated = time.Now()
-		if err := st.PutTeam(ctx, team); err != nil {
-			return session.Team{}, err
-		}
+		return teams.Ensure(ctx, session.LocalCaller(), name, names, nil)
 	}
 	return team, nil
 }

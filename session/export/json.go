@@ -66,6 +66,8 @@ type recordState struct {
 	Overall      stateTimer              `json:"overall"`
 	Participants []stateParticipant      `json:"participants"`
 	Bound        map[string]string       `json:"bound,omitempty"`
+	Knocking     []session.Knock         `json:"knocking,omitempty"`
+	Barred       []string                `json:"barred,omitempty"`
 	Order        []session.ParticipantID `json:"order"`
 	Pos          int                     `json:"pos"`
 	TurnBudget   time.Duration           `json:"turn_budget"`
@@ -111,6 +113,7 @@ type stateParticipant struct {
 	LateBy     time.Duration         `json:"late_by"`
 	Key        string                `json:"key,omitempty"`
 	AwaySince  string                `json:"away_since,omitempty"`
+	Removed    bool                  `json:"removed,omitempty"`
 }
 
 type stateTurn struct {
@@ -288,7 +291,7 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 		rs.Participants = append(rs.Participants, stateParticipant{
 			ID: p.ID, Name: p.Name, Role: p.Role, Expected: p.Expected, Present: p.Present,
 			Absent: absent[p.ID], Arrived: optStamp(p.Arrived), ArrivalSeq: p.ArrivalSeq,
-			LateBy: p.LateBy, Key: p.Key, AwaySince: optStamp(p.AwaySince),
+			LateBy: p.LateBy, Key: p.Key, AwaySince: optStamp(p.AwaySince), Removed: p.Removed,
 		})
 	}
 	for _, t := range s.Turns {
@@ -313,6 +316,15 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 	if len(rs.Bound) == 0 {
 		rs.Bound = nil
 	}
+	if len(s.Knocking) > 0 {
+		rs.Knocking = s.Knocking
+	}
+	for key, barred := range s.Barred {
+		if barred {
+			rs.Barred = append(rs.Barred, key)
+		}
+	}
+	slices.Sort(rs.Barred)
 	if len(rs.Thumbs) == 0 {
 		rs.Thumbs = nil
 	}

@@ -607,9 +607,9 @@ func (panicky) Type() session.EventType { return "panicky" }
 func TestTheRecordStateCarriesEveryFieldOfTheState(t *testing.T) {
 	carried := map[reflect.Type]string{
 		reflect.TypeFor[session.State](): "ID Config Facilitator Phase Seq Created Started RoundsEnded Ended " +
-			"Participants Bound Order Pos TurnBudget Turns Overall Paused PauseReason Blockers Items Actions " +
+			"Participants Bound Knocking Barred Order Pos TurnBudget Turns Overall Paused PauseReason Blockers Items Actions " +
 			"PhaseTimer Ready Revealed Cards GroupNames Moves Votes Topics TopicPos Thumbs Notes Decisions CheckIns Rotis",
-		reflect.TypeFor[session.Participant](): "ID Name Role Expected Present Arrived ArrivalSeq LateBy Key AwaySince",
+		reflect.TypeFor[session.Participant](): "ID Name Role Expected Present Arrived ArrivalSeq LateBy Key AwaySince Removed",
 		reflect.TypeFor[session.Turn]():        "Speaker Timer Started Ended Skipped",
 		reflect.TypeFor[session.Timer]():       "Budget Used Since Expired",
 		reflect.TypeFor[session.Blocker]():     "Speaker Text NotedBy At",

@@ -190,6 +190,10 @@ CREATE TABLE secrets (
 	`
 ALTER TABLE teams ADD COLUMN keys TEXT NOT NULL DEFAULT '{}'; -- JSON object: name -> key fingerprint
 `,
+	// 4: the SSH keys that own a team.
+	`
+ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of key fingerprints
+`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
@@ -278,19 +282,23 @@ func (s *Store) PutTeam(ctx context.Context, t session.Team) error {
 	if err != nil || t.Keys == nil {
 		keys = []byte("{}")
 	}
+	owners, err := json.Marshal(t.Owners)
+	if err != nil || t.Owners == nil {
+		owners = []byte("[]")
+	}
 	_, err = s.w.ExecContext(ctx, `
-INSERT INTO teams (name, members, agreements, created, updated, keys) VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO teams (name, members, agreements, created, updated, keys, owners) VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
 	members = excluded.members, agreements = excluded.agreements,
-	created = excluded.created, updated = excluded.updated, keys = excluded.keys`,
-		t.Name, string(members), string(agreements), created, updated, string(keys))
+	created = excluded.created, updated = excluded.updated, keys = excluded.keys, owners = excluded.owners`,
+		t.Name, string(members), string(agreements), created, updated, string(keys), string(owners))
 	if err != nil {
 		return fmt.Errorf("put team %q: %w", t.Name, mapErr(err))
 	}
 	return nil
 }
 
-const teamCols = `name, members, agreements, created, updated, keys`
+const teamCols = `name, members, agreements, created, updated, keys, owners`
 
 // Team returns the named team, or an ErrNotFound error.
 func (s *Store) Team(ctx context.Context, name string) (session.Team, error) {
@@ -329,11 +337,11 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanTeam(row scanner) (session.Team, error) {
 	var (
-		t                         session.Team
-		members, agreements, keys []byte
-		created, updated          sql.NullInt64
+		t                                 session.Team
+		members, agreements, keys, owners []byte
+		created, updated                  sql.NullInt64
 	)
-	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys); err != nil {
+	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners); err != nil {
 		return session.Team{}, err
 	}
 	if err := json.Unmarshal(keys, &t.Keys); err != nil {
@@ -341,6 +349,12 @@ func scanTeam(row scanner) (session.Team, error) {
 	}
 	if len(t.Keys) == 0 {
 		t.Keys = nil
+	}
+	if err := json.Unmarshal(owners, &t.Owners); err != nil {
+		return session.Team{}, fmt.Errorf("team %q: owners: %w", t.Name, err)
+	}
+	if len(t.Owners) == 0 {
+		t.Owners = nil
 	}
 	if err := json.Unmarshal(members, &t.Members); err != nil {
 		return session.Team{}, fmt.Errorf("team %q: members: %w", t.Name, err)

@@ -132,6 +132,8 @@ func TestTeams(t *testing.T) {
 		Agreements: []string{"be on time", "decide together"},
 		Created:    t0,
 		Updated:    t0.Add(time.Minute),
+		Keys:       map[string]string{"Alice": "SHA256:alice"},
+		Owners:     []string{"SHA256:owner", "SHA256:alice"},
 	}
 
 	t.Run("unknown team is not found", func(t *testing.T) {
@@ -204,7 +206,8 @@ func sameTeam(tb testing.TB, got, want session.Team) {
 	tb.Helper()
 	if got.Name != want.Name || !reflect.DeepEqual(got.Members, want.Members) ||
 		!reflect.DeepEqual(got.Agreements, want.Agreements) ||
-		!got.Created.Equal(want.Created) || !got.Updated.Equal(want.Updated) {
+		!got.Created.Equal(want.Created) || !got.Updated.Equal(want.Updated) ||
+		!reflect.DeepEqual(got.Keys, want.Keys) || !reflect.DeepEqual(got.Owners, want.Owners) {
 		tb.Errorf("team\n got %+v\nwant %+v", got, want)
 	}
 }

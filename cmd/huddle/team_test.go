@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"huddle/session"
+)
+
+func runTeamCmd(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := newRootCmd(strings.NewReader(""), &out)
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(append(append([]string{"team"}, args...), "--data-dir", dir))
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// A team created locally belongs to whoever runs huddle on the data
+// directory: they change it and name the keys that own it over SSH.
+func TestTheLocalOperatorOwnsTheTeam(t *testing.T) {
+	dir := t.TempDir()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = resolveTeam(context.Background(), st, standupFlags{team: "web", members: []string{"Anna", "Ben"}}, asker{})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runTeamCmd(t, dir, "web", "add", "Cem"); err != nil || !strings.Contains(out, "Cem") {
+		t.Fatalf("add: %v\n%s", err, out)
+	}
+	if out, err := runTeamCmd(t, dir, "web", "rename", "Ben", "Benno"); err != nil || !strings.Contains(out, "Benno") {
+		t.Fatalf("rename: %v\n%s", err, out)
+	}
+	out, err := runTeamCmd(t, dir, "web", "owner", "add", "SHA256:abc")
+	if err != nil || !strings.Contains(out, "SHA256:abc") {
+		t.Fatalf("owner add: %v\n%s", err, out)
+	}
+	if _, err := runTeamCmd(t, dir, "web", "sideways"); !errors.Is(err, session.ErrInvalid) {
+		t.Fatalf("a bad change: %v", err)
+	}
+	st, err = openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	team, err := st.Team(context.Background(), "web")
+	if err != nil || !team.Owns(session.KeyCaller("SHA256:abc")) || strings.Join(team.Members, ",") != "Anna,Benno,Cem" {
+		t.Fatalf("team %+v, %v", team, err)
+	}
+}

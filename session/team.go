@@ -1,0 +1,533 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Team is a team's standing configuration: who is expected, what they
+// agreed on, and who it belongs to. What a team's sessions left open is
+// not stored here; it is carried from one session's events into the next
+// session's Created event.
+type Team struct {
+	Name       string
+	Members    []string // the roster: display names of expected members
+	Agreements []string // working agreements, shown in the waiting room
+	// Keys binds roster names to SSH keys (fingerprints). A name is bound
+	// by an owner, by the facilitator admitting a key as that member, or
+	// by the first key that joins as an unbound roster name; from then on
+	// only that key speaks for the name.
+	Keys map[string]string
+	// Owners are the SSH keys that may change the team: the key that
+	// created it and the keys an owner added. The operator of the data
+	// directory (a Local caller) always owns every team.
+	Owners  []string
+	Created time.Time
+	Updated time.Time
+}
+
+// legacyOpener is the name under which earlier versions recorded in Keys
+// the key that created a team; it counts as an owner.
+const legacyOpener = ""
+
+// Caller is who asks to change a team or to open one of its sessions: an
+// SSH key, or the operator of the data directory.
+type Caller struct {
+	Key   string // the SSH key fingerprint; empty for the operator
+	Local bool   // the operator at the data directory: owns every team
+}
+
+// AnonymousKey starts the stand-in key of a login without a key: it
+// lasts one connection, never owns a team and is never bound to a name.
+const AnonymousKey = "anonymous:"
+
+func anonymous(key string) bool { return strings.HasPrefix(key, AnonymousKey) }
+
+// LocalCaller is the operator of the data directory.
+func LocalCaller() Caller { return Caller{Local: true} }
+
+// KeyCaller is someone over SSH with the key.
+func KeyCaller(key string) Caller { return Caller{Key: key} }
+
+// Owns reports whether the caller may change the team.
+func (t Team) Owns(c Caller) bool {
+	if c.Local {
+		return true
+	}
+	if c.Key == "" {
+		return false
+	}
+	return slices.Contains(t.Owners, c.Key) || t.Keys[legacyOpener] == c.Key
+}
+
+// MemberOf returns the roster name the key is bound to.
+func (t Team) MemberOf(key string) (string, bool) {
+	if key == "" {
+		return "", false
+	}
+	for name, k := range t.Keys {
+		if k == key && name != legacyOpener && t.onRoster(name) {
+			return t.rosterName(name), true
+		}
+	}
+	return "", false
+}
+
+// HasKey reports whether the key is the team's: an owner's or a member's.
+// Only such keys see the team's live sessions in their lobby.
+func (t Team) HasKey(key string) bool {
+	_, member := t.MemberOf(key)
+	return member || t.Owns(KeyCaller(key))
+}
+
+// BoundTo returns the key a roster name is bound to, if any.
+func (t Team) BoundTo(name string) string {
+	for n, k := range t.Keys {
+		if n != legacyOpener && strings.EqualFold(n, name) {
+			return k
+		}
+	}
+	return ""
+}
+
+func (t Team) onRoster(name string) bool {
+	return slices.ContainsFunc(t.Members, func(m string) bool { return strings.EqualFold(m, name) })
+}
+
+// rosterName is the roster's spelling of a name.
+func (t Team) rosterName(name string) string {
+	if i := slices.IndexFunc(t.Members, func(m string) bool { return strings.EqualFold(m, name) }); i >= 0 {
+		return t.Members[i]
+	}
+	return name
+}
+
+// CanOpen checks that the caller may open a session for the team: its
+// owners and its members may; nobody else.
+func (t Team) CanOpen(c Caller) error {
+	if t.HasKey(c.Key) || t.Owns(c) {
+		return nil
+	}
+	return fmt.Errorf("%w: only the members of %s can open its sessions; ask one of its owners to add your key", ErrForbidden, t.Name)
+}
+
+// canBind reports whether the key may become the roster name's: the name
+// is on the roster and unbound (or bound to this key), and the key holds
+// no other name of the team.
+func (t Team) canBind(name, key string) error {
+	switch {
+	case key == "" || anonymous(key):
+		return fmt.Errorf("%w: only a key can be bound to a name; log in with one", ErrInvalid)
+	case !t.onRoster(name):
+		return fmt.Errorf("%w: %s is not on the roster of %s", ErrNotFound, name, t.Name)
+	}
+	if k := t.BoundTo(name); k != "" && k != key {
+		return fmt.Errorf("%w: %s is bound to another key; an owner can free the name with: team %s remove %s, then add", ErrConflict, t.rosterName(name), t.Name, t.rosterName(name))
+	}
+	if other, ok := t.MemberOf(key); ok && !strings.EqualFold(other, name) {
+		return fmt.Errorf("%w: that key is %s's already", ErrConflict, other)
+	}
+	return nil
+}
+
+// A TeamChange is something an owner changes about a team.
+type TeamChange interface {
+	change(t *Team) error
+}
+
+// The changes of a team. Only its owners make them (see Team.Change).
+type (
+	// AddMember puts a name on the roster, bound to Key if one is given.
+	AddMember struct{ Name, Key string }
+	// RemoveMember takes a name off the roster and frees its key.
+	RemoveMember struct{ Name string }
+	// RenameMember renames a member; their key stays theirs.
+	RenameMember struct{ From, To string }
+	// SetRoster replaces the roster; names that stay keep their keys.
+	SetRoster struct{ Names []string }
+	// SetAgreements replaces the working agreements.
+	SetAgreements struct{ Texts []string }
+	// AddOwner lets another key change the team.
+	AddOwner struct{ Key string }
+	// RemoveOwner takes the right away again; a team keeps at least one
+	// owner key once it has one.
+	RemoveOwner struct{ Key string }
+)
+
+// Change applies a change for the caller and returns the changed team.
+// Only the team's owners may change it.
+func (t Team) Change(c Caller, ch TeamChange) (Team, error) {
+	if !t.Owns(c) {
+		return t, fmt.Errorf("%w: only the owners of %s can change it", ErrForbidden, t.Name)
+	}
+	out := t.clone()
+	if err := ch.change(&out); err != nil {
+		return t, err
+	}
+	return out, nil
+}
+
+func (t Team) clone() Team {
+	c := t
+	c.Members = slices.Clone(t.Members)
+	c.Agreements = slices.Clone(t.Agreements)
+	c.Owners = slices.Clone(t.Owners)
+	c.Keys = make(map[string]string, len(t.Keys))
+	for n, k := range t.Keys {
+		c.Keys[n] = k
+	}
+	return c
+}
+
+func (t *Team) unbind(name string) {
+	for n := range t.Keys {
+		if n != legacyOpener && strings.EqualFold(n, name) {
+			delete(t.Keys, n)
+		}
+	}
+}
+
+func (c AddMember) change(t *Team) error {
+	name := CleanName(c.Name)
+	if name == "" {
+		return fmt.Errorf("%w: a member needs a name", ErrInvalid)
+	}
+	if t.onRoster(name) {
+		return fmt.Errorf("%w: %s is on the roster already", ErrConflict, t.rosterName(name))
+	}
+	t.Members = append(t.Members, name)
+	if c.Key != "" {
+		if err := t.canBind(name, c.Key); err != nil {
+			return err
+		}
+		t.Keys[name] = c.Key
+	}
+	return nil
+}
+
+func (c RemoveMember) change(t *Team) error {
+	name := CleanName(c.Name)
+	if !t.onRoster(name) {
+		return fmt.Errorf("%w: %s is not on the roster of %s", ErrNotFound, name, t.Name)
+	}
+	t.unbind(name)
+	t.Members = slices.DeleteFunc(t.Members, func(m string) bool { return strings.EqualFold(m, name) })
+	return nil
+}
+
+func (c RenameMember) change(t *Team) error {
+	from, to := CleanName(c.From), CleanName(c.To)
+	switch {
+	case to == "":
+		return fmt.Errorf("%w: the new name is empty", ErrInvalid)
+	case !t.onRoster(from):
+		return fmt.Errorf("%w: %s is not on the roster of %s", ErrNotFound, from, t.Name)
+	case t.onRoster(to) && !strings.EqualFold(from, to):
+		return fmt.Errorf("%w: %s is on the roster already", ErrConflict, t.rosterName(to))
+	}
+	key := t.BoundTo(from)
+	t.unbind(from)
+	i := slices.IndexFunc(t.Members, func(m string) bool { return strings.EqualFold(m, from) })
+	t.Members[i] = to
+	if key != "" {
+		t.Keys[to] = key
+	}
+	return nil
+}
+
+func (c SetRoster) change(t *Team) error {
+	var names []string
+	for _, n := range c.Names {
+		if n = CleanName(n); n != "" && !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%w: a roster needs at least one name", ErrInvalid)
+	}
+	kept := Team{Members: names}
+	for n := range t.Keys {
+		if n != legacyOpener && !kept.onRoster(n) {
+			delete(t.Keys, n)
+		}
+	}
+	t.Members = names
+	return nil
+}
+
+func (c SetAgreements) change(t *Team) error {
+	t.Agreements = cleanList(c.Texts, DefaultMaxText)
+	return nil
+}
+
+func (c AddOwner) change(t *Team) error {
+	key := strings.TrimSpace(c.Key)
+	if key == "" || key != Printable(key) || strings.ContainsAny(key, " \t") {
+		return fmt.Errorf("%w: an owner is a key fingerprint, such as SHA256:…", ErrInvalid)
+	}
+	if slices.Contains(t.Owners, key) {
+		return fmt.Errorf("%w: that key owns %s already", ErrConflict, t.Name)
+	}
+	t.Owners = append(t.Owners, key)
+	return nil
+}
+
+func (c RemoveOwner) change(t *Team) error {
+	if !slices.Contains(t.Owners, c.Key) {
+		return fmt.Errorf("%w: that key does not own %s", ErrNotFound, t.Name)
+	}
+	if len(t.Owners) == 1 {
+		return fmt.Errorf("%w: %s needs an owner key; add another first", ErrConflict, t.Name)
+	}
+	t.Owners = slices.DeleteFunc(t.Owners, func(k string) bool { return k == c.Key })
+	return nil
+}
+
+// Teams applies the team rules to the teams of a store: who changes a
+// team, who opens its sessions, and which keys become a team's. Local
+// mode and the SSH server use it alike. Its changes are serialised, so
+// two changes of one team never lose one another.
+type Teams struct {
+	store Store
+	clock Clock
+	mu    sync.Mutex
+}
+
+// NewTeams returns the teams of the store; clock stamps their changes
+// (nil: the real clock).
+func NewTeams(st Store, clock Clock) *Teams {
+	if clock == nil {
+		clock = RealClock{}
+	}
+	return &Teams{store: st, clock: clock}
+}
+
+// Team returns the named team, or an ErrNotFound error.
+func (ts *Teams) Team(ctx context.Context, name string) (Team, error) {
+	return ts.store.Team(ctx, CleanName(name))
+}
+
+// Change applies changes to a team for the caller, all or nothing.
+func (ts *Teams) Change(ctx context.Context, c Caller, name string, changes ...TeamChange) (Team, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t, err := ts.store.Team(ctx, CleanName(name))
+	if errors.Is(err, ErrNotFound) {
+		return Team{}, fmt.Errorf("%w: no team is called %s", ErrNotFound, CleanName(name))
+	}
+	if err != nil {
+		return Team{}, err
+	}
+	for _, ch := range changes {
+		if t, err = t.Change(c, ch); err != nil {
+			return Team{}, err
+		}
+	}
+	t.Updated = ts.clock.Now()
+	if err := ts.store.PutTeam(ctx, t); err != nil {
+		return Team{}, err
+	}
+	return t, nil
+}
+
+// Ensure finds or creates the team a caller opens a session for. A new
+// team belongs to the caller (over SSH, its key becomes the first owner)
+// and takes members and agreements as given. An existing team takes new
+// members or agreements only from an owner, and only its owners and
+// members may open its sessions. Nil members or agreements change
+// nothing.
+func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agreements []string) (Team, error) {
+	name = CleanName(name)
+	if name == "" {
+		return Team{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t, err := ts.store.Team(ctx, name)
+	now := ts.clock.Now()
+	changed := false
+	switch {
+	case errors.Is(err, ErrNotFound):
+		changed = true
+		t = Team{Name: name, Keys: map[string]string{}, Created: now}
+		if !c.Local && !anonymous(c.Key) {
+			t.Owners = []string{c.Key}
+		}
+	case err != nil:
+		return Team{}, err
+	default:
+		if err := t.CanOpen(c); err != nil {
+			return Team{}, err
+		}
+		if (members != nil || agreements != nil) && !t.Owns(c) {
+			return Team{}, fmt.Errorf("%w: only the owners of %s can change its roster or agreements; open the session without them", ErrForbidden, name)
+		}
+	}
+	if members != nil {
+		if t, err = t.Change(LocalCaller(), SetRoster{Names: members}); err != nil {
+			return Team{}, err
+		}
+		changed = true
+	}
+	if agreements != nil {
+		if t, err = t.Change(LocalCaller(), SetAgreements{Texts: agreements}); err != nil {
+			return Team{}, err
+		}
+		changed = true
+	}
+	if changed {
+		t.Updated = now
+		if err := ts.store.PutTeam(ctx, t); err != nil {
+			return Team{}, err
+		}
+	}
+	return t, nil
+}
+
+// Opening is a session someone opens for a team.
+type Opening struct {
+	Config Config // its Team names the team
+	// Members and Agreements, if not nil, replace the team's (owners
+	// only; see Ensure).
+	Members    []string
+	Agreements []string
+	// Opener is who opens it, as a participant: over SSH, SSHID of the
+	// key and the SSH user name; locally the operator. A key bound to a
+	// roster name opens as that member.
+	Opener Person
+	// Facilitator names who facilitates; empty: the opener.
+	Facilitator string
+}
+
+// Open opens a session for a team on the caller's behalf (see Ensure for
+// who may), with the opener as facilitator unless Facilitator names
+// someone else, at the clock's now.
+func (ts *Teams) Open(ctx context.Context, c Caller, o Opening) (Info, Team, error) {
+	cfg := o.Config
+	team, err := ts.Ensure(ctx, c, cfg.Team, o.Members, o.Agreements)
+	if err != nil {
+		return Info{}, Team{}, err
+	}
+	cfg.Team = team.Name
+	if cfg.Agreements == nil {
+		cfg.Agreements = team.Agreements
+	}
+	fac := o.Opener
+	if name, ok := team.MemberOf(c.Key); ok {
+		fac = Person{ID: RosterID(name), Name: name}
+	} else if fac.Name != "" {
+		fac = FacilitatorFor(fac.Name, team.Members, fac.ID)
+	}
+	if name := CleanName(o.Facilitator); name != "" {
+		fac = FacilitatorFor(name, team.Members, RosterID(name))
+	}
+	info, err := Create(ctx, ts.store, Plan{Config: cfg, Facilitator: fac, Roster: team.Members, Bound: team.Keys}, ts.clock.Now())
+	return info, team, err
+}
+
+// Visible returns the teams whose live sessions the key sees in its
+// lobby: those it owns or is a member of.
+func (ts *Teams) Visible(ctx context.Context, key string) ([]Team, error) {
+	all, err := ts.store.Teams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Team
+	for _, t := range all {
+		if key != "" && t.HasKey(key) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// bind makes the key the roster name's, if the team allows it now: the
+// name is still on the roster and free, and the key holds no other name.
+// It reports whether the team changed.
+func (ts *Teams) bind(ctx context.Context, team, name, key string) (bool, error) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t, err := ts.store.Team(ctx, team)
+	if err != nil {
+		return false, err
+	}
+	if t.canBind(name, key) != nil || t.BoundTo(name) == key {
+		return false, nil
+	}
+	t = t.clone()
+	t.Keys[t.rosterName(name)] = key
+	t.Updated = ts.clock.Now()
+	return true, ts.store.PutTeam(ctx, t)
+}
+
+// DescribeTeam is a team as the team command shows it; "you" marks what
+// is the key's (empty for the operator).
+func DescribeTeam(t Team, key string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n  members:\n", t.Name)
+	if len(t.Members) == 0 {
+		b.WriteString("    none\n")
+	}
+	for _, m := range t.Members {
+		line := "    " + m
+		switch k := t.BoundTo(m); {
+		case k == "":
+			line += " (no key yet: the first key that joins as " + m + " becomes theirs)"
+		case k == key:
+			line += " (your key)"
+		default:
+			line += " (" + k + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("  owners:\n")
+	if len(t.Owners) == 0 && t.Keys[legacyOpener] == "" {
+		b.WriteString("    whoever runs huddle on its data directory\n")
+	}
+	owners := slices.Clone(t.Owners)
+	if k := t.Keys[legacyOpener]; k != "" && !slices.Contains(owners, k) {
+		owners = append(owners, k)
+	}
+	for _, k := range owners {
+		if k == key {
+			k += " (you)"
+		}
+		b.WriteString("    " + k + "\n")
+	}
+	b.WriteString("  agreements:\n")
+	if len(t.Agreements) == 0 {
+		b.WriteString("    none\n")
+	}
+	for _, a := range t.Agreements {
+		b.WriteString("    " + a + "\n")
+	}
+	return b.String()
+}
+
+// TeamUsage is how the team command is used, locally and over SSH.
+const TeamUsage = "team NAME [add NAME | remove NAME | rename OLD NEW | owner add KEY | owner remove KEY]"
+
+// ParseTeamChange reads the words after a team's name in the team
+// command; none means: show the team (nil change).
+func ParseTeamChange(args []string) (TeamChange, error) {
+	switch {
+	case len(args) == 0:
+		return nil, nil
+	case args[0] == "add" && len(args) == 2:
+		return AddMember{Name: args[1]}, nil
+	case args[0] == "remove" && len(args) == 2:
+		return RemoveMember{Name: args[1]}, nil
+	case args[0] == "rename" && len(args) == 3:
+		return RenameMember{From: args[1], To: args[2]}, nil
+	case args[0] == "owner" && len(args) == 3 && args[1] == "add":
+		return AddOwner{Key: args[2]}, nil
+	case args[0] == "owner" && len(args) == 3 && args[1] == "remove":
+		return RemoveOwner{Key: args[2]}, nil
+	}
+	return nil, fmt.Errorf("%w: usage: %s", ErrInvalid, TeamUsage)
+}

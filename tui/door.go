@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"huddle/session"
+)
+
+// The door: who knocks waits for the facilitator, who lets them in as a
+// guest or as a roster member, or turns them away; the facilitator can
+// also remove someone from the session.
+
+var (
+	doorKey   = key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "answer the door"))
+	removeKey = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "remove someone"))
+)
+
+// knocking reports whether this participant is waiting at the door.
+func (m Model) knocking() bool {
+	if m.opts.Key == "" {
+		return false
+	}
+	if _, in := m.state.ByKey(m.opts.Key); in {
+		return false
+	}
+	_, waiting := m.state.Knocker(m.opts.Key)
+	return waiting
+}
+
+// barred reports whether the facilitator removed this key or turned it
+// away.
+func (m Model) barred() bool { return m.opts.Key != "" && m.state.Barred[m.opts.Key] }
+
+// Barred reports whether the program ended because the facilitator
+// removed the participant or turned them away.
+func (m Model) Barred() bool { return m.barred() }
+
+// follow makes the model the participant its key became: a knocker let
+// in as a roster member is that member from now on.
+func (m *Model) follow() {
+	if m.opts.Key == "" {
+		return
+	}
+	if p, ok := m.state.ByKey(m.opts.Key); ok && p.ID != m.me {
+		m.me = p.ID
+		m.viewer = m.room.Viewer(p.ID)
+		m.queue.become(p.ID)
+	}
+}
+
+func (m Model) knockingView(w, h int) string {
+	st := m.styles
+	kind := "stand-up"
+	if m.state.Config.Kind == session.Retro {
+		kind = "retrospective"
+	}
+	msg := st.Heading.Render("You are at the door of the "+m.state.Config.Team+" "+kind+".") + "\n\n" +
+		st.Text.Render("Waiting for the facilitator to let you in…") + "\n" +
+		st.Subtle.Render("Your key is not one of the team's yet. q leaves.")
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
+}
+
+// doorLine is the facilitator's notice of who is at the door.
+func (m Model) doorLine(w int) string {
+	if m.role() != session.Facilitator || len(m.state.Knocking) == 0 || m.opts.SharedKeyboard {
+		return ""
+	}
+	var names []string
+	for _, k := range m.state.Knocking {
+		n := k.Name
+		if k.Observer {
+			n += " (to watch)"
+		}
+		names = append(names, n)
+	}
+	return truncate(m.styles.Late.Render("⚑ at the door: "+strings.Join(names, ", ")+" · D to answer"), w)
+}
+
+// doorKeys handles the facilitator's door and remove keys, in every
+// phase. It reports whether it took the key.
+func (m Model) doorKeys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
+	if m.role() != session.Facilitator || m.opts.SharedKeyboard || m.state.Phase == session.Closed {
+		return m, nil, false
+	}
+	switch {
+	case key.Matches(msg, doorKey) && len(m.state.Knocking) > 0:
+		k := m.state.Knocking[0]
+		p := newPrompt(promptDoor, k.Name+" is at the door: g let in as a guest · m as a member · x turn away · esc later", m.styles)
+		p.knock = k.Key
+		p.who = k.Name
+		next, cmd := m.openPrompt(p)
+		return next, cmd, true
+	case key.Matches(msg, removeKey):
+		p := newPrompt(promptRemove, "Remove from the session", m.styles)
+		var here []string
+		for _, q := range m.state.Participants {
+			if q.ID != m.me && !q.Removed && (q.Present || !q.Arrived.IsZero()) {
+				here = append(here, q.Name)
+			}
+		}
+		p.input.SetSuggestions(here)
+		next, cmd := m.openPrompt(p)
+		return next, cmd, true
+	}
+	return m, nil, false
+}
+
+// doorAnswer is a key pressed at the door prompt.
+func (m Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "g", "G":
+		m = m.closePrompt()
+		return m, m.submit(session.Admit{Key: p.knock}, p.who+" is in, as a guest")
+	case "m", "M":
+		m = m.closePrompt()
+		q := newPrompt(promptAdmitAs, "Let "+p.who+" in as which member", m.styles)
+		q.knock, q.who = p.knock, p.who
+		var free []string
+		for _, x := range m.state.Participants {
+			if x.Expected && x.Key == "" && !x.Present && !x.Removed {
+				free = append(free, x.Name)
+			}
+		}
+		q.input.SetSuggestions(free)
+		return m.openPrompt(q)
+	case "x", "X":
+		m = m.closePrompt()
+		return m, m.submit(session.TurnAway{Key: p.knock}, p.who+" was turned away")
+	case "esc":
+		return m.closePrompt(), nil
+	}
+	return m, nil
+}
+
+// removeCommand is the confirmed remove prompt.
+func (m Model) removeCommand(value string) tea.Cmd {
+	who, ok := m.findByName(value)
+	if !ok {
+		return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+	}
+	return m.submit(session.Remove{Who: who.ID}, who.Name+" was removed; what they added stays")
+}
