@@ -99,7 +99,9 @@ type (
 	Resume struct{}
 	// Extend adds time to the current turn.
 	Extend struct{ By time.Duration }
-	// NoteBlocker notes a blocker for a speaker (the current one if empty).
+	// NoteBlocker notes a blocker. A member's blocker is their own:
+	// Speaker must be empty or the member. The facilitator notes one for
+	// anyone taking part: Speaker, or the current speaker if empty.
 	NoteBlocker struct {
 		Speaker ParticipantID
 		Text    string
@@ -429,12 +431,20 @@ func (c NoteBlocker) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	who := c.Speaker
-	if who == "" {
+	switch {
+	case a.Role != Facilitator && who != "" && who != a.ID:
+		return nil, fmt.Errorf("%w: you can note only your own blockers; the facilitator notes them for others", ErrForbidden)
+	case a.Role != Facilitator:
+		who = a.ID
+	case who == "":
 		who = s.Order[s.Pos]
 	}
 	p, ok := s.Participant(who)
 	if !ok {
 		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, who)
+	}
+	if p.Role == Observer {
+		return nil, fmt.Errorf("%w: %s only watches and has no blockers", ErrInvalid, p.Name)
 	}
 	text := CleanText(c.Text, DefaultMaxText)
 	if text == "" {

@@ -122,3 +122,43 @@ func TestSkipWithOnlyTheAwayLeftIsRefused(t *testing.T) {
 		t.Fatalf("skip with only the away left: %v, want ErrInvalid", err)
 	}
 }
+
+func TestBlockerBelongsToWhomTheRuleSays(t *testing.T) {
+	lukas, julia, olga := RosterID("Lukas"), RosterID("Julia"), SSHID("k-olga")
+	tests := []struct {
+		name  string
+		actor ParticipantID
+		cmd   NoteBlocker
+		want  string // whose blocker it is
+		err   error
+	}{
+		{"a member's blocker is their own, not the speaker's", julia, NoteBlocker{Text: "waiting for review"}, "Julia", nil},
+		{"a member may name themselves", julia, NoteBlocker{Speaker: julia, Text: "x"}, "Julia", nil},
+		{"a member may not file one for the speaker", julia, NoteBlocker{Speaker: lukas, Text: "x"}, "", ErrForbidden},
+		{"the facilitator's defaults to the speaker", fac, NoteBlocker{Text: "build is red"}, "Lukas", nil},
+		{"the facilitator may choose anyone taking part", fac, NoteBlocker{Speaker: julia, Text: "x"}, "Julia", nil},
+		{"nobody files one for a watcher", fac, NoteBlocker{Speaker: olga, Text: "x"}, "", ErrInvalid},
+		{"a watcher files none", olga, NoteBlocker{Text: "x"}, "", ErrForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, Config{Order: OrderJoin}, "Lukas", "Julia")
+			f.arrive("Lukas", "Julia")
+			f.must(olga, Join{Key: "k-olga", Name: "Olga", Observer: true})
+			f.must(fac, Start{}) // Lukas speaks
+			err := f.do(tt.actor, tt.cmd)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) || len(f.s.Blockers) != 0 {
+					t.Fatalf("err %v with %d blockers, want %v and none", err, len(f.s.Blockers), tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.s.Blockers[0].Speaker.Name; got != tt.want {
+				t.Fatalf("the blocker is %s's, want %s's", got, tt.want)
+			}
+		})
+	}
+}

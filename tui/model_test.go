@@ -219,7 +219,7 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.press("n")
 	d.see("rounds", "Turn 1 of 3", "Lukas", "2:40 left of 2:40", "8:00 left of 8:00", "Up next  Julia, Jörg", "Missing  Christian")
 	d.press("b")
-	d.see("Blocker for Lukas:")
+	d.see("Blocker for Lukas")
 	d.typeText("build is red")
 	d.press("enter")
 	d.see("Blockers (1)", "Lukas: build is red")

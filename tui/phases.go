@@ -53,9 +53,23 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Extend):
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, m.keys.Blocker):
+		// A member's blocker is their own; the facilitator notes one for
+		// the speaker, or for whoever the text starts with @Name.
+		if m.role() != session.Facilitator {
+			p := newPrompt(promptBlocker, "Your blocker", m.styles)
+			p.speaker = m.me
+			return m.openPrompt(p)
+		}
 		sp, _ := m.state.Speaker()
-		p := newPrompt(promptBlocker, "Blocker for "+sp.Name, m.styles)
+		p := newPrompt(promptBlocker, "Blocker for "+sp.Name+" (@Name: someone else)", m.styles)
 		p.speaker = sp.ID
+		var whom []string
+		for _, q := range m.state.Participants {
+			if q.Role != session.Observer {
+				whom = append(whom, "@"+q.Name+" ")
+			}
+		}
+		p.input.SetSuggestions(whom)
 		return m.openPrompt(p)
 	}
 	return m, nil

@@ -115,7 +115,20 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 		}
 		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case promptBlocker:
-		return m.submit(session.NoteBlocker{Speaker: p.speaker, Text: value}, "blocker noted")
+		who, text := p.speaker, value
+		if m.role() == session.Facilitator && strings.HasPrefix(value, "@") {
+			q, rest, ok := m.leadingName(value[1:])
+			if !ok {
+				name, _, _ := strings.Cut(value[1:], " ")
+				return func() tea.Msg { return doneMsg{err: errNoSuchName(name)} }
+			}
+			who, text = q.ID, rest
+		}
+		notice := "blocker noted"
+		if q, ok := m.state.Participant(who); ok {
+			notice = "blocker noted for " + q.Name
+		}
+		return m.submit(session.NoteBlocker{Speaker: who, Text: text}, notice)
 	case promptArrive:
 		name := session.CleanName(value)
 		if p, ok := m.findByName(value); ok {
@@ -180,6 +193,27 @@ func (m Model) findByName(name string) (session.Participant, bool) {
 		}
 	}
 	return session.Participant{}, false
+}
+
+// leadingName finds the participant whose name starts s, followed by a
+// space or nothing (the longest such name, as names may have spaces), and
+// returns the rest of s.
+func (m Model) leadingName(s string) (session.Participant, string, bool) {
+	var best session.Participant
+	found := false
+	for _, p := range m.state.Participants {
+		n := len(p.Name)
+		if len(s) < n || !strings.EqualFold(s[:n], p.Name) || (len(s) > n && s[n] != ' ') {
+			continue
+		}
+		if !found || n > len(best.Name) {
+			best, found = p, true
+		}
+	}
+	if !found {
+		return session.Participant{}, "", false
+	}
+	return best, strings.TrimSpace(s[len(best.Name):]), true
 }
 
 type nameError string
