@@ -301,7 +301,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.input.SetSuggestions(names(m.state.Absent()))
 		return m.openPrompt(p)
 	case key.Matches(msg, m.keys.End):
-		return m.openPrompt(newPrompt(promptEnd, "End the stand-up now? (y/n)", m.styles))
+		return m.openPrompt(newConfirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.HandOver):
 		p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
 		p.input.SetSuggestions(presentMembers(m.state))

@@ -266,6 +266,8 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.press("up", "r")
 	d.see("→ sent to the next retrospective", "Every topic has an outcome")
 	d.press("n")
+	d.see("End the stand-up? (y/n)")
+	d.press("y")
 
 	// The summary.
 	d.see("summary", "Attendance", "✓ Lukas on time", "! Christian late by 63 min", "Turns", "Julia", "skipped",

@@ -41,7 +41,13 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		sp, _ := m.state.Speaker()
-		return m, m.submit(session.Next{Speaker: sp.ID}, "")
+		next := session.Next{Speaker: sp.ID}
+		if len(m.state.Upcoming()) == 0 && len(m.state.OpenItems()) == 0 {
+			// The last turn, and no parking lot to go to: this n ends
+			// the stand-up, which always asks.
+			return m.openPrompt(newConfirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended", m.styles))
+		}
+		return m, m.submit(next, "")
 	case key.Matches(msg, m.keys.Skip):
 		sp, _ := m.state.Speaker()
 		return m, m.submit(session.Skip{Speaker: sp.ID}, sp.Name+" goes to the end of the order")
@@ -79,7 +85,14 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	open, _, _ := m.parkingItems()
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		return m, m.submit(session.Next{}, "")
+		// Leaving the parking lot ends the stand-up: it always asks, so
+		// that a quick second n after the last turn cannot skip the
+		// topics (and an n while it asks answers no).
+		label := "End the stand-up? (y/n)"
+		if len(open) > 0 {
+			label = "End with " + itoa(len(open)) + " topic(s) still open in the parking lot? (y/n)"
+		}
+		return m.openPrompt(newConfirm(label, session.Next{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(open))
 		return m, nil

@@ -32,6 +32,19 @@ type prompt struct {
 	item    int                   // the parking-lot item it is about
 	speaker session.ParticipantID // the speaker a blocker is for
 	input   textinput.Model
+
+	// A yes/no question (promptEnd): the command that y or enter
+	// submits, with its notice. Any other key (n, esc) answers no, so a
+	// repeated key never confirms it.
+	confirm session.Command
+	notice  string
+}
+
+// newConfirm asks a yes/no question whose yes submits c.
+func newConfirm(label string, c session.Command, notice string, st Styles) *prompt {
+	p := newPrompt(promptEnd, label, st)
+	p.confirm, p.notice = c, notice
+	return p
 }
 
 func newPrompt(kind promptKind, label string, st Styles) *prompt {
@@ -76,7 +89,7 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "y", "Y", "enter":
 			m = m.closePrompt()
-			return m, m.submit(session.End{}, "the stand-up has ended")
+			return m, m.submit(p.confirm, p.notice)
 		case "n", "N", "esc":
 			return m.closePrompt(), nil
 		}

@@ -71,3 +71,40 @@ func TestFacilitatorChoosesWhoseBlocker(t *testing.T) {
 		t.Fatalf("blockers %+v", bs)
 	}
 }
+
+func TestQuickNextsOnTheLastTurnKeepTheParkingLot(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("enter", "n", "p")
+	d.typeText("release date")
+	d.press("enter")
+	d.press("n", "n") // the last turn: to the parking lot, then a quick second n
+	if s := d.state(); s.Phase != session.Parking {
+		t.Fatalf("phase %s after two quick n, want the parking lot", s.Phase)
+	}
+	d.see("End with 1 topic(s) still open in the parking lot? (y/n)")
+	d.press("n") // a third n answers no, it never confirms
+	if s := d.state(); s.Phase != session.Parking {
+		t.Fatalf("phase %s: an n confirmed the end", s.Phase)
+	}
+	d.notSee("(y/n)")
+	d.see("#1 release date")
+	d.press("n", "enter")
+	if s := d.state(); s.Phase != session.Closed || len(s.OpenItems()) != 1 {
+		t.Fatalf("phase %s with %d open, want the end with the topic open", s.Phase, len(s.OpenItems()))
+	}
+}
+
+func TestEndingOnTheLastTurnAsks(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.press("enter", "n", "n")
+	d.see("Last turn: end the stand-up? (y/n)")
+	d.press("n")
+	if s := d.state(); s.Phase != session.Rounds {
+		t.Fatalf("phase %s: the stand-up ended without a yes", s.Phase)
+	}
+	d.press("n", "y")
+	if s := d.state(); s.Phase != session.Closed {
+		t.Fatalf("phase %s after y, want closed", s.Phase)
+	}
+	d.see("summary")
+}
