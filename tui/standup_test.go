@@ -108,3 +108,13 @@ func TestEndingOnTheLastTurnAsks(t *testing.T) {
 	}
 	d.see("summary")
 }
+
+func TestSummaryListsWatchersApart(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	if err := d.room.Submit(session.SSHID("k-olga"), session.Join{Key: "k-olga", Name: "Olga", Observer: true}); err != nil {
+		t.Fatal(err)
+	}
+	d.press("enter", "e", "y")
+	d.see("Attendance", "✓ Lukas on time", "Watching (not attending): Olga")
+	d.notSee("✓ Olga", "Olga on time", "Olga absent")
+}
