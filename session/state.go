@@ -270,6 +270,16 @@ func (s *State) Upcoming() []ParticipantID {
 	return out
 }
 
+// TimersRunning reports whether the session's time-boxes are counting: a
+// stand-up's rounds, or a retrospective between its waiting room and its
+// end, while not paused.
+func (s *State) TimersRunning() bool {
+	if s.Paused || s.Phase == Closed || s.Phase == Waiting {
+		return false
+	}
+	return s.Config.Kind == Retro || s.Phase == Rounds
+}
+
 // Item returns the parking-lot item with the id.
 func (s *State) Item(id int) (Item, bool) {
 	i := s.item(id)
