@@ -73,6 +73,7 @@ type Model struct {
 	prompt  *prompt
 	status  string
 	failed  bool
+	shown   int64 // the sequence number of the newest action result shown
 	cursor  int
 	summary viewport.Model
 	retro   retroUI // a retrospective's cursor, selection and prompt (retro_state.go)
@@ -100,6 +101,7 @@ type (
 	roomEndedMsg struct{}
 	tickMsg      time.Time
 	doneMsg      struct {
+		seq    int64 // in the order of submitting; 0: not numbered, always shown
 		err    error
 		notice string
 		retry  *prompt // the prompt to reopen with its text when err is set
@@ -216,11 +218,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.tick()
 	case doneMsg:
-		m.status, m.failed = msg.notice, msg.err != nil
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
 			m.clampCursor()
 		}
+		if msg.seq != 0 && msg.seq < m.shown {
+			return m, nil // older than the result shown: it would hide a newer one
+		}
+		m.shown = max(m.shown, msg.seq)
+		m.status, m.failed = msg.notice, msg.err != nil
 		if msg.err != nil {
 			m.status = sentence(msg.err)
 			if msg.retry != nil && m.prompt == nil && !m.quit {

@@ -124,7 +124,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptPark:
 		c, err := m.parseMentions(value)
 		if err != nil {
-			return func() tea.Msg { return doneMsg{err: err} }
+			return m.queue.fail(err)
 		}
 		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case promptBlocker:
@@ -133,7 +133,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 			q, rest, ok := m.leadingName(value[1:])
 			if !ok {
 				name, _, _ := strings.Cut(value[1:], " ")
-				return func() tea.Msg { return doneMsg{err: errNoSuchName(name)} }
+				return m.queue.fail(errNoSuchName(name))
 			}
 			who, text = q.ID, rest
 		}
@@ -151,7 +151,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptStay:
 		who, ok := m.findByName(value)
 		if !ok {
-			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+			return m.queue.fail(errNoSuchName(value))
 		}
 		it, _ := m.state.Item(p.item)
 		stay := !it.Stays(who.ID)
@@ -167,7 +167,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptHandOver:
 		who, ok := m.findByName(value)
 		if !ok {
-			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+			return m.queue.fail(errNoSuchName(value))
 		}
 		return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
 	}

@@ -118,3 +118,25 @@ func TestSummaryListsWatchersApart(t *testing.T) {
 	d.see("Attendance", "✓ Lukas on time", "Watching (not attending): Olga")
 	d.notSee("✓ Olga", "Olga on time", "Olga absent")
 }
+
+func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	park := func(topic string) tea.Cmd {
+		d.press("p")
+		d.typeText(topic)
+		model, cmd := d.m.Update(keyMsg("enter"))
+		d.m = model.(Model)
+		return cmd
+	}
+	first, second := park("first topic"), park("second topic")
+	// Bubble Tea runs the two commands concurrently: the second's result
+	// may arrive first.
+	newer, older := second(), first()
+	for _, msg := range []tea.Msg{newer, older} {
+		model, _ := d.m.Update(msg)
+		d.m = model.(Model)
+	}
+	d.deliver()
+	d.see("✓ parked: second topic", "#1 first topic", "#2 second topic")
+	d.notSee("✓ parked: first topic")
+}
