@@ -102,7 +102,9 @@ type (
 	Resume struct{}
 	// Extend adds time to the current turn.
 	Extend struct{ By time.Duration }
-	// NoteBlocker notes a blocker for a speaker (the current one if empty).
+	// NoteBlocker notes a blocker. A member's blocker is their own:
+	// Speaker must be empty or the member. The facilitator notes one for
+	// anyone taking part: Speaker, or the current speaker if empty.
 	NoteBlocker struct {
 		Speaker ParticipantID
 		Text    string
@@ -321,9 +323,11 @@ func (c Next) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	switch s.Phase {
 	case Rounds:
 		out := []Payload{&TurnEnded{}}
-		if s.Pos+1 < len(s.Order) {
-			return append(out, &TurnStarted{Speaker: s.Order[s.Pos+1], Budget: s.TurnBudget}), nil
+		if next, ok := nextSpeaker(s); ok {
+			return append(out, &TurnStarted{Speaker: next, Budget: s.TurnBudget}), nil
 		}
+		// The order is done, or everyone left in it is away: the rounds
+		// end as they do after the last turn.
 		if len(s.OpenItems()) > 0 {
 			return append(out, &PhaseChanged{To: Parking}), nil
 		}
@@ -345,13 +349,30 @@ func (c Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if err := stillSpeaking(s, c.Speaker); err != nil {
 		return nil, err
 	}
-	if s.Pos+1 >= len(s.Order) {
-		return nil, fmt.Errorf("%w: %s is the last speaker; nobody to skip to", ErrInvalid, s.Name(s.Order[s.Pos]))
+	next, ok := nextSpeaker(s)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s is the last speaker here; nobody to skip to", ErrInvalid, s.Name(s.Order[s.Pos]))
 	}
 	return []Payload{
 		&TurnEnded{Skipped: true},
-		&TurnStarted{Speaker: s.Order[s.Pos+1], Budget: s.TurnBudget},
+		&TurnStarted{Speaker: next, Budget: s.TurnBudget},
 	}, nil
+}
+
+// nextSpeaker finds whose turn follows the current one: the first after it
+// in the order who is here. Those before them in the order who are away
+// are passed over: the TurnStarted event moves them to the end of the
+// order, and they speak when the order comes to them again if they are
+// back by then. ok is false when nobody after the current speaker is here:
+// then the rounds end, as after the last turn, and those still away have
+// missed their turn.
+func nextSpeaker(s *State) (next ParticipantID, ok bool) {
+	for _, id := range s.Order[min(s.Pos+1, len(s.Order)):] {
+		if p, found := s.Participant(id); found && p.Speaks() {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 // timed accepts the phases whose timers run: a stand-up's rounds, and every
@@ -420,12 +441,20 @@ func (c NoteBlocker) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 		return nil, err
 	}
 	who := c.Speaker
-	if who == "" {
+	switch {
+	case a.Role != Facilitator && who != "" && who != a.ID:
+		return nil, fmt.Errorf("%w: you can note only your own blockers; the facilitator notes them for others", ErrForbidden)
+	case a.Role != Facilitator:
+		who = a.ID
+	case who == "":
 		who = s.Order[s.Pos]
 	}
 	p, ok := s.Participant(who)
 	if !ok {
 		return nil, fmt.Errorf("%w: no participant %q", ErrNotFound, who)
+	}
+	if p.Role == Observer {
+		return nil, fmt.Errorf("%w: %s only watches and has no blockers", ErrInvalid, p.Name)
 	}
 	text := CleanText(c.Text, DefaultMaxText)
 	if text == "" {

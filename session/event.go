@@ -74,7 +74,10 @@ type (
 		Order      []ParticipantID `json:"order"`
 		TurnBudget time.Duration   `json:"turn_budget"`
 	}
-	// TurnStarted gives the floor to a speaker.
+	// TurnStarted gives the floor to a speaker. When the speaker comes
+	// later in the order than the next place, those in between (who were
+	// away when their turn came) go to the end of the order, in their
+	// order; they speak then if they are back.
 	TurnStarted struct {
 		Speaker ParticipantID `json:"speaker"`
 		Budget  time.Duration `json:"budget"`

@@ -10,6 +10,18 @@ import (
 // Hub keeps the live rooms of a server: one Room per session, opened from
 // the store on first use and kept until the hub closes. A server restart
 // therefore brings every session back as soon as someone joins it.
+//
+// A graceful restart takes no time from anyone: Close pauses the running
+// time-boxes of every live session (the actor is System, the reason
+// RestartReason) before it closes the rooms, and Room resumes them when it
+// opens such a session again. The resume happens at the room's opening,
+// not at a particular participant's return: a server opens a room only
+// when someone comes to it with its join code, so that is the first
+// rejoin after the restart, and whoever it is finds the clock running
+// where it stopped. A pause that someone made before the restart (any
+// other reason) stays until they resume it. A crash pauses nothing: the
+// timers count the time the server was down, as they should when nobody
+// could tell the room to stop.
 type Hub struct {
 	store Store
 	opts  RoomOptions
@@ -18,6 +30,10 @@ type Hub struct {
 	rooms  map[string]*Room
 	closed bool
 }
+
+// RestartReason is the pause reason of the time-boxes that Hub.Close
+// stopped; Hub.Room resumes only those.
+const RestartReason = "the server restarted"
 
 // NewHub returns a hub over the store; every room it opens uses opts.
 func NewHub(st Store, opts RoomOptions) *Hub {
@@ -46,6 +62,12 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 	r, err := OpenRoom(ctx, h.store, id, h.opts)
 	if err != nil {
 		return nil, err
+	}
+	if err := r.resumeAfterRestart(); err != nil {
+		// The session is open all the same; the facilitator can resume.
+		if h.opts.Error != nil {
+			h.opts.Error(fmt.Errorf("session %s: resume after the restart: %w", id, err))
+		}
 	}
 	h.rooms[id] = r
 	return r, nil
@@ -82,7 +104,10 @@ func (h *Hub) ByCode(ctx context.Context, code string) (*Room, error) {
 	return h.Room(ctx, info.ID)
 }
 
-// Close closes every room: their subscribers see their channels close.
+// Close pauses the running time-boxes of every live session (see Hub) and
+// closes every room: their subscribers see their channels close. A
+// session whose pause could not be recorded is closed all the same, and
+// the error is returned.
 func (h *Hub) Close() error {
 	h.mu.Lock()
 	h.closed = true
@@ -90,7 +115,10 @@ func (h *Hub) Close() error {
 	h.rooms = map[string]*Room{}
 	h.mu.Unlock()
 	var errs []error
-	for _, r := range rooms {
+	for id, r := range rooms {
+		if err := r.pauseForRestart(); err != nil {
+			errs = append(errs, fmt.Errorf("session %s: pause for the restart: %w", id, err))
+		}
 		errs = append(errs, r.Close())
 	}
 	return errors.Join(errs...)

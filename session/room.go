@@ -457,6 +457,40 @@ func (r *Room) wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// pauseForRestart stops the running time-boxes as the system (see
+// RestartReason), so that the time a server is down is taken from nobody.
+// Expiries due by now are recorded first. It does nothing when no timer
+// runs: in the waiting room, after the end, or while paused already.
+func (r *Room) pauseForRestart() (err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	defer r.recovered(&err, "pausing for a restart", nil)
+	now := r.clock.Now().UTC()
+	if err := r.expire(now); err != nil {
+		return err
+	}
+	if !r.state.TimersRunning() {
+		return nil
+	}
+	return r.commit(System, now, []Payload{&Paused{Reason: RestartReason}})
+}
+
+// resumeAfterRestart restarts the time-boxes that pauseForRestart stopped,
+// as the system. A pause of anyone else's stays.
+func (r *Room) resumeAfterRestart() (err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.state
+	if r.closed || !s.Paused || s.PauseReason != RestartReason || s.Phase == Closed {
+		return nil
+	}
+	defer r.recovered(&err, "resuming after a restart", nil)
+	return r.commit(System, r.clock.Now().UTC(), []Payload{&Resumed{}})
+}
+
 // Subscribers counts the open subscriptions.
 func (r *Room) Subscribers() int { return r.fan.count() }
 

@@ -261,12 +261,30 @@ func (s *State) CurrentTurn() (Turn, bool) {
 	return s.Turns[len(s.Turns)-1], true
 }
 
-// Upcoming returns the speakers after the current one, in order.
+// Upcoming returns the speakers after the current one who are here, in
+// order. Those who are away are left out: when their turn comes they go to
+// the end of the order (see Next), and speak if they are back by then.
 func (s *State) Upcoming() []ParticipantID {
 	if s.Phase != Rounds || s.Pos+1 >= len(s.Order) {
 		return nil
 	}
-	return slices.Clone(s.Order[s.Pos+1:])
+	var out []ParticipantID
+	for _, id := range s.Order[s.Pos+1:] {
+		if p, ok := s.Participant(id); ok && p.Speaks() {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// TimersRunning reports whether the session's time-boxes are counting: a
+// stand-up's rounds, or a retrospective between its waiting room and its
+// end, while not paused.
+func (s *State) TimersRunning() bool {
+	if s.Paused || s.Phase == Closed || s.Phase == Waiting {
+		return false
+	}
+	return s.Config.Kind == Retro || s.Phase == Rounds
 }
 
 // Item returns the parking-lot item with the id.
@@ -470,6 +488,10 @@ func (p *Started) apply(s *State, e Event) {
 }
 
 func (p *TurnStarted) apply(s *State, e Event) {
+	if i := slices.Index(s.Order, p.Speaker); i > s.Pos && s.Pos < len(s.Order) {
+		passed := slices.Clone(s.Order[s.Pos:i])
+		s.Order = append(slices.Delete(s.Order, s.Pos, i), passed...)
+	}
 	if i := slices.Index(s.Order, p.Speaker); i >= 0 {
 		s.Pos = i
 	}

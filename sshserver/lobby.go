@@ -42,7 +42,7 @@ func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 				s := room.Snapshot().State
 				e.Phase = s.Phase
 				for _, p := range s.Participants {
-					if p.Present {
+					if p.Present && p.Role != session.Observer { // watchers do not attend
 						e.Here++
 					}
 				}

@@ -111,7 +111,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 		k.Next.SetEnabled(fac)
 		k.Pause.SetEnabled(fac)
 		k.Extend.SetEnabled(fac)
-		k.Skip.SetEnabled(fac && s.Pos+1 < len(s.Order))
+		k.Skip.SetEnabled(fac && len(s.Upcoming()) > 0)
 		k.Blocker.SetEnabled(act)
 	case session.Parking:
 		k.Next.SetEnabled(fac)

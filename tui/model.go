@@ -77,6 +77,7 @@ type Model struct {
 	prompt  *prompt
 	status  string
 	failed  bool
+	shown   int64 // the sequence number of the newest action result shown
 	cursor  int
 	summary viewport.Model
 	retro   retroUI // a retrospective's cursor, selection and prompt (retro_state.go)
@@ -104,6 +105,7 @@ type (
 	roomEndedMsg struct{}
 	tickMsg      time.Time
 	doneMsg      struct {
+		seq    int64 // in the order of submitting; 0: not numbered, always shown
 		err    error
 		notice string
 		retry  *prompt // the prompt to reopen with its text when err is set
@@ -221,11 +223,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.tick()
 	case doneMsg:
-		m.status, m.failed = msg.notice, msg.err != nil
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
 			m.clampCursor()
 		}
+		if msg.seq != 0 && msg.seq < m.shown {
+			return m, nil // older than the result shown: it would hide a newer one
+		}
+		m.shown = max(m.shown, msg.seq)
+		m.status, m.failed = msg.notice, msg.err != nil
 		if msg.err != nil {
 			m.status = sentence(msg.err)
 			if msg.retry != nil && m.prompt == nil && !m.quit {
@@ -327,7 +333,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.input.SetSuggestions(names(m.state.Absent()))
 		return m.openPrompt(p)
 	case key.Matches(msg, m.keys.End):
-		return m.openPrompt(newPrompt(promptEnd, "End the stand-up now? (y/n)", m.styles))
+		return m.openPrompt(newConfirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.HandOver):
 		p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
 		p.input.SetSuggestions(presentMembers(m.state))

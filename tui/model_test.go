@@ -219,7 +219,7 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.press("n")
 	d.see("rounds", "Turn 1 of 3", "Lukas", "2:40 left of 2:40", "8:00 left of 8:00", "Up next  Julia, Jörg", "Missing  Christian")
 	d.press("b")
-	d.see("Blocker for Lukas:")
+	d.see("Blocker for Lukas")
 	d.typeText("build is red")
 	d.press("enter")
 	d.see("Blockers (1)", "Lukas: build is red")
@@ -266,6 +266,8 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.press("up", "r")
 	d.see("→ sent to the next retrospective", "Every topic has an outcome")
 	d.press("n")
+	d.see("End the stand-up? (y/n)")
+	d.press("y")
 
 	// The summary.
 	d.see("summary", "Attendance", "✓ Lukas on time", "! Christian late by 63 min", "Turns", "Julia", "skipped",

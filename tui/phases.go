@@ -41,7 +41,13 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		sp, _ := m.state.Speaker()
-		return m, m.submit(session.Next{Speaker: sp.ID}, "")
+		next := session.Next{Speaker: sp.ID}
+		if len(m.state.Upcoming()) == 0 && len(m.state.OpenItems()) == 0 {
+			// The last turn, and no parking lot to go to: this n ends
+			// the stand-up, which always asks.
+			return m.openPrompt(newConfirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended", m.styles))
+		}
+		return m, m.submit(next, "")
 	case key.Matches(msg, m.keys.Skip):
 		sp, _ := m.state.Speaker()
 		return m, m.submit(session.Skip{Speaker: sp.ID}, sp.Name+" goes to the end of the order")
@@ -53,9 +59,23 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Extend):
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, m.keys.Blocker):
+		// A member's blocker is their own; the facilitator notes one for
+		// the speaker, or for whoever the text starts with @Name.
+		if m.role() != session.Facilitator {
+			p := newPrompt(promptBlocker, "Your blocker", m.styles)
+			p.speaker = m.me
+			return m.openPrompt(p)
+		}
 		sp, _ := m.state.Speaker()
-		p := newPrompt(promptBlocker, "Blocker for "+sp.Name, m.styles)
+		p := newPrompt(promptBlocker, "Blocker for "+sp.Name+" (@Name: someone else)", m.styles)
 		p.speaker = sp.ID
+		var whom []string
+		for _, q := range m.state.Participants {
+			if q.Role != session.Observer {
+				whom = append(whom, "@"+q.Name+" ")
+			}
+		}
+		p.input.SetSuggestions(whom)
 		return m.openPrompt(p)
 	}
 	return m, nil
@@ -65,7 +85,14 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	open, _, _ := m.parkingItems()
 	switch {
 	case key.Matches(msg, m.keys.Next):
-		return m, m.submit(session.Next{}, "")
+		// Leaving the parking lot ends the stand-up: it always asks, so
+		// that a quick second n after the last turn cannot skip the
+		// topics (and an n while it asks answers no).
+		label := "End the stand-up? (y/n)"
+		if len(open) > 0 {
+			label = "End with " + itoa(len(open)) + " topic(s) still open in the parking lot? (y/n)"
+		}
+		return m.openPrompt(newConfirm(label, session.Next{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(open))
 		return m, nil

@@ -37,6 +37,19 @@ type prompt struct {
 	knock   string                // the knocking key a door prompt is about
 	who     string                // and its name
 	input   textinput.Model
+
+	// A yes/no question (promptEnd): the command that y or enter
+	// submits, with its notice. Any other key (n, esc) answers no, so a
+	// repeated key never confirms it.
+	confirm session.Command
+	notice  string
+}
+
+// newConfirm asks a yes/no question whose yes submits c.
+func newConfirm(label string, c session.Command, notice string, st Styles) *prompt {
+	p := newPrompt(promptEnd, label, st)
+	p.confirm, p.notice = c, notice
+	return p
 }
 
 func newPrompt(kind promptKind, label string, st Styles) *prompt {
@@ -84,7 +97,7 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "y", "Y", "enter":
 			m = m.closePrompt()
-			return m, m.submit(session.End{}, "the stand-up has ended")
+			return m, m.submit(p.confirm, p.notice)
 		case "n", "N", "esc":
 			return m.closePrompt(), nil
 		}
@@ -119,11 +132,24 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptPark:
 		c, err := m.parseMentions(value)
 		if err != nil {
-			return func() tea.Msg { return doneMsg{err: err} }
+			return m.queue.fail(err)
 		}
 		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case promptBlocker:
-		return m.submit(session.NoteBlocker{Speaker: p.speaker, Text: value}, "blocker noted")
+		who, text := p.speaker, value
+		if m.role() == session.Facilitator && strings.HasPrefix(value, "@") {
+			q, rest, ok := m.leadingName(value[1:])
+			if !ok {
+				name, _, _ := strings.Cut(value[1:], " ")
+				return m.queue.fail(errNoSuchName(name))
+			}
+			who, text = q.ID, rest
+		}
+		notice := "blocker noted"
+		if q, ok := m.state.Participant(who); ok {
+			notice = "blocker noted for " + q.Name
+		}
+		return m.submit(session.NoteBlocker{Speaker: who, Text: text}, notice)
 	case promptArrive:
 		name := session.CleanName(value)
 		if p, ok := m.findByName(value); ok {
@@ -133,7 +159,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptStay:
 		who, ok := m.findByName(value)
 		if !ok {
-			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+			return m.queue.fail(errNoSuchName(value))
 		}
 		it, _ := m.state.Item(p.item)
 		stay := !it.Stays(who.ID)
@@ -149,7 +175,7 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptHandOver:
 		who, ok := m.findByName(value)
 		if !ok {
-			return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+			return m.queue.fail(errNoSuchName(value))
 		}
 		return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
 	case promptAdmitAs:
@@ -192,6 +218,27 @@ func (m Model) findByName(name string) (session.Participant, bool) {
 		}
 	}
 	return session.Participant{}, false
+}
+
+// leadingName finds the participant whose name starts s, followed by a
+// space or nothing (the longest such name, as names may have spaces), and
+// returns the rest of s.
+func (m Model) leadingName(s string) (session.Participant, string, bool) {
+	var best session.Participant
+	found := false
+	for _, p := range m.state.Participants {
+		n := len(p.Name)
+		if len(s) < n || !strings.EqualFold(s[:n], p.Name) || (len(s) > n && s[n] != ' ') {
+			continue
+		}
+		if !found || n > len(best.Name) {
+			best, found = p, true
+		}
+	}
+	if !found {
+		return session.Participant{}, "", false
+	}
+	return best, strings.TrimSpace(s[len(best.Name):]), true
 }
 
 type nameError string

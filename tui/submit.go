@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -25,6 +26,7 @@ type submitter struct {
 	jobs  chan job
 	stop  chan struct{}
 	once  sync.Once
+	seq   atomic.Int64 // the last result's sequence number (see doneMsg.seq)
 }
 
 type job struct {
@@ -60,25 +62,35 @@ func (s *submitter) loop() {
 }
 
 // send enqueues the command now and returns a tea.Cmd that waits for its
-// result and reports it as a doneMsg with the notice.
+// result and reports it as a doneMsg with the notice. Each result has the
+// next sequence number, so that one that arrives after a newer one has been
+// shown can be told apart: Bubble Tea runs the commands concurrently.
 func (s *submitter) send(c session.Command, notice string) tea.Cmd {
+	seq := s.seq.Add(1)
 	if s.limit != nil && !s.limit.Allow() {
-		return func() tea.Msg { return doneMsg{err: errSlowDown} }
+		return func() tea.Msg { return doneMsg{seq: seq, err: errSlowDown} }
 	}
 	j := job{c: c, done: make(chan error, 1)}
 	select {
 	case s.jobs <- j:
 	default:
-		return func() tea.Msg { return doneMsg{err: fmt.Errorf("too many keys at once; wait a moment")} }
+		return func() tea.Msg { return doneMsg{seq: seq, err: fmt.Errorf("too many keys at once; wait a moment")} }
 	}
 	return func() tea.Msg {
 		select {
 		case err := <-j.done:
-			return doneMsg{err: err, notice: notice}
+			return doneMsg{seq: seq, err: err, notice: notice}
 		case <-s.stop:
-			return doneMsg{err: session.ErrClosed}
+			return doneMsg{seq: seq, err: session.ErrClosed}
 		}
 	}
+}
+
+// fail reports an error found before anything was submitted (a name
+// nobody has), in sequence with the results of send.
+func (s *submitter) fail(err error) tea.Cmd {
+	seq := s.seq.Add(1)
+	return func() tea.Msg { return doneMsg{seq: seq, err: err} }
 }
 
 // plainStoreError words a store failure for the person whose command it

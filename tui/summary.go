@@ -48,7 +48,15 @@ func (m Model) summaryText(w int) string {
 	}
 	line()
 	line(st.Heading.Render("Attendance"))
+	var watchers []string
 	for _, p := range s.Participants {
+		if p.Role == session.Observer {
+			// Watchers neither attend nor miss anything: listed apart.
+			if !p.Arrived.IsZero() {
+				watchers = append(watchers, p.Name)
+			}
+			continue
+		}
 		if !p.Expected && p.Arrived.IsZero() {
 			continue
 		}
@@ -60,6 +68,9 @@ func (m Model) summaryText(w int) string {
 		default:
 			line(st.Present.Render("  ✓ "+p.Name), st.Subtle.Render(" on time"))
 		}
+	}
+	if len(watchers) > 0 {
+		line(st.Subtle.Render(truncate("  Watching (not attending): "+strings.Join(watchers, ", "), w)))
 	}
 	if len(s.Turns) > 0 {
 		line()

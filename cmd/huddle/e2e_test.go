@@ -126,6 +126,8 @@ func TestEndToEndFirstRunQuitAndResume(t *testing.T) {
 	tm2.keys("x")
 	tm2.waitFor("→ dropped")
 	tm2.keys("n")
+	tm2.waitFor("End the stand-up? (y/n)")
+	tm2.keys("y")
 	tm2.waitFor("summary", "✓ Lukas on time", "· Julia absent")
 	tm2.keys("q")
 	tm2.waitFor("huddle-exited-0")

@@ -312,14 +312,19 @@ func (p page) attendance() {
 	p.section("attendance", "Attendance")
 	defer p.endSection()
 	var rows [][]markup
+	var watchers []string
 	for _, q := range p.s.Participants {
+		if q.Role == session.Observer {
+			// Watchers neither attend nor miss anything: listed apart.
+			if !q.Arrived.IsZero() {
+				watchers = append(watchers, q.Name)
+			}
+			continue
+		}
 		if !q.Expected && q.Arrived.IsZero() {
 			continue
 		}
 		name := esc(q.Name)
-		if q.Role == session.Observer {
-			name += " (observer)"
-		}
 		status := markup("on time")
 		switch {
 		case q.Arrived.IsZero():
@@ -331,9 +336,12 @@ func (p page) attendance() {
 	}
 	if len(rows) == 0 {
 		p.para("Nobody was expected and nobody came.")
-		return
+	} else {
+		p.table([]markup{"Name", "Status"}, "", rows)
 	}
-	p.table([]markup{"Name", "Status"}, "", rows)
+	if len(watchers) > 0 {
+		p.para("Watching (not attending): " + esc(strings.Join(watchers, ", ")))
+	}
 }
 
 // standup writes the minutes of a stand-up, after the document's head.

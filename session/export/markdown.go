@@ -105,14 +105,19 @@ func (m minutes) startAndDuration(what string) bool {
 func (m minutes) attendance() {
 	m.section("Attendance")
 	var rows [][]string
+	var watchers []string
 	for _, p := range m.s.Participants {
+		if p.Role == session.Observer {
+			// Watchers neither attend nor miss anything: listed apart.
+			if !p.Arrived.IsZero() {
+				watchers = append(watchers, md(p.Name))
+			}
+			continue
+		}
 		if !p.Expected && p.Arrived.IsZero() {
 			continue
 		}
 		name := md(p.Name)
-		if p.Role == session.Observer {
-			name += " (observer)"
-		}
 		status := "on time"
 		switch {
 		case p.Arrived.IsZero():
@@ -124,9 +129,13 @@ func (m minutes) attendance() {
 	}
 	if len(rows) == 0 {
 		m.line("Nobody was expected and nobody came.")
-		return
+	} else {
+		m.table([]string{"Name", "Status"}, "--", rows)
 	}
-	m.table([]string{"Name", "Status"}, "--", rows)
+	if len(watchers) > 0 {
+		m.line()
+		m.line("Watching (not attending): ", strings.Join(watchers, ", "))
+	}
 }
 
 func (m minutes) turns() {
