@@ -1,6 +1,7 @@
 package sshserver
 
 import (
+	"context"
 	"net"
 	"sync"
 	"time"
@@ -21,9 +22,13 @@ import (
 //     nothing: they are paid for too.
 //   - When one budget is spent, every attempt is refused with the same
 //     answer, hit or miss, before anything is revealed.
-//   - Only a key that is already a participant of the session (it knows
-//     the code) is let in regardless, and gets its payment back: a team
+//   - A key that is already a participant of the session (it knows the
+//     code) is let in regardless, and gets its payment back: a team
 //     reconnecting all morning from one office address costs nothing.
+//     A key of the session's team (an owner's or a member's) pays as
+//     anyone does, but only its own and its address's budgets must allow
+//     it: guessers who spend the server's budget never lock a team out
+//     of its own sessions.
 //   - A session that ended more than exportWindow ago answers as an
 //     unknown code would, except to its own participants' keys.
 //
@@ -131,6 +136,16 @@ func (g *codeGuard) try(addr, key string) bool {
 	return true
 }
 
+// own reports whether the address's and the key's own budgets would pay
+// for an attempt, whatever the server's budget says; it pays nothing.
+// The team's own keys need no more than that (see conn.enter).
+func (g *codeGuard) own(addr, key string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	bs := g.buckets(addr, key)
+	return bs[0].tokens >= codeHitCost && bs[1].tokens >= codeHitCost
+}
+
 // miss charges what a miss costs beyond the attempt try paid for. The
 // budgets may go below zero: the guesser then waits longer.
 func (g *codeGuard) miss(addr, key string) { g.charge(addr, key, codeMissCost-codeHitCost) }
@@ -163,6 +178,13 @@ func addrKey(addr string) string {
 
 // codeGuardOf returns the server's code guard.
 func codeGuardOf(s *Server) *codeGuard { return s.codes }
+
+// teamKey reports whether the key is an owner's or a member's of the
+// team, as the store has it now.
+func (s *Server) teamKey(ctx context.Context, team, key string) bool {
+	t, err := s.teams.Team(ctx, team)
+	return err == nil && t.HasKey(key)
+}
 
 // tookPart reports whether the key is a participant of the session.
 func tookPart(st *session.State, key string) bool {

@@ -176,8 +176,12 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 		if paid {
 			guard.refund(addr, key)
 		}
-	case !paid, !team.HasKey(key):
+	case !team.HasKey(key):
 		return unknown()
+	case !paid && !guard.own(addr, key):
+		// A member who spent their own budget; one refused only for
+		// the server's (guessers spent it) exports all the same.
+		return fail(sess, 1, "%s", tooManyCodes)
 	}
 	if info.Kind == session.Retro && info.Ended.IsZero() {
 		// While a retrospective runs, its record holds cards not yet

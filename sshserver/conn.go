@@ -226,6 +226,12 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 				guard.refund(addr, c.key)
 			}
 			paid = true
+		case c.s.teamKey(c.ctx, st.Config.Team, c.key):
+			// The team's own key: its sessions do not expire for it,
+			// and when only the server's budget refused it,
+			// guessers who spent that do not lock the team out of
+			// its stand-up.
+			paid = paid || guard.own(addr, c.key)
 		case expired(st, c.s.now()):
 			hit = false
 		}

@@ -461,6 +461,14 @@ func TestCodeGuessingIsLimitedAcrossTheServer(t *testing.T) {
 	if got := g.attempt(ip(12), member, g.code); got != "hit" {
 		t.Fatalf("with the server's budget spent, a participant's export was %s", got)
 	}
+	// Nor is the team locked out of its own session: a member who never
+	// took part joins it, and exports it.
+	teamKey := g.member()
+	if got := g.attempt(ip(15), teamKey, g.code); got != "hit" {
+		t.Fatalf("with the server's budget spent, a team member's export was %s", got)
+	}
+	c := dialTest(t, g.ts.addr, "member9", teamKey, withCommand("join "+g.code))
+	c.WaitFor("waiting room")
 	clock.Advance(time.Minute) // 0 left
 	if got := g.attempt(ip(13), newTestKey(t), g.code); got != "refused" {
 		t.Fatalf("a minute later, with the miss not yet paid off: %s", got)
