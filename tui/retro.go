@@ -51,7 +51,7 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.submit(session.Next{Step: m.state.Step()}, "")
 	case key.Matches(msg, k.Extend):
 		if m.anotherRound() {
-			return m, m.submit(session.Extend{By: m.topicRound()}, "another round of "+clock(m.topicRound()))
+			return m, m.submit(session.AnotherRound{}, "another round of "+clock(m.topicRound()))
 		}
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):

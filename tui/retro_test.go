@@ -861,3 +861,54 @@ func TestSharedKeyboardActsForMembers(t *testing.T) {
 		t.Fatal("done was not the facilitator's own after acting for nobody")
 	}
 }
+
+// discussing brings a retrospective with two topics to the discussion,
+// with maria, Lukas and Julia here.
+func discussing(t *testing.T, cfg session.Config) *driver {
+	t.Helper()
+	d := newRetroDriver(t, cfg, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.Write)
+	d.do(lukas, session.AddCard{Column: 0, Text: "deploys are slow"})
+	d.do(julia, session.AddCard{Column: 1, Text: "pairing helps"})
+	d.toPhase(session.Discuss)
+	return d
+}
+
+// Thumbs shown before the time is up decide when it runs out; the screen
+// says whose thumbs are still missing.
+func TestRetroThumbsShownEarlyDecideAtTheExpiry(t *testing.T) {
+	d := discussing(t, session.Config{})
+	d.see("Topic 1 of 2")
+	d.press("x")
+	d.see("▼ 1 move on", "waiting for: Lukas, Julia")
+	d.do(lukas, session.Thumb{Up: false})
+	d.see("waiting for: Julia")
+	d.do(julia, session.Thumb{Up: true})
+	d.see("every thumb is in: they decide when the time is up")
+	d.notSee("waiting for")
+	d.fits()
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.TopicPos == 1 })
+	d.see("Topic 2 of 2", "5:00 left of 5:00", "▲ 0 keep going · ▼ 0 move on")
+	d.notSee("Time is up")
+
+	// Time is up with a thumb missing: the screen says whose.
+	d.do(lukas, session.Thumb{Up: true})
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	d.see("Time is up: ▲ 1 keep going", "waiting for: maria, Julia")
+}
+
+// + gives a topic whose time is up a whole round, however late.
+func TestRetroAnotherRoundIsAWholeRoundFromNow(t *testing.T) {
+	d := discussing(t, session.Config{})
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	d.clock.Advance(3 * time.Minute)
+	d.press("+")
+	d.see("another round of 5:00", "5:00 left of 13:00")
+	if got := d.state().PhaseTimer.Remaining(d.clock.Now()); got != 5*time.Minute {
+		t.Fatalf("another round 3m late leaves %v, want 5m", got)
+	}
+}
