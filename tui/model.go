@@ -63,6 +63,7 @@ type Model struct {
 	sub    *session.Subscription
 	queue  *submitter
 	state  *session.State
+	full   *session.State // the room's state before For: see viewOf (retro.go)
 	now    time.Time
 	width  int
 	height int
@@ -132,7 +133,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		m.status, m.failed = "this session is no longer open", true
 	} else {
 		m.viewer = room.Viewer(me)
-		m.state, m.now = snap.State.For(me, m.viewer), room.Clock().Now()
+		m.state, m.now = m.viewOf(snap.State), room.Clock().Now()
 	}
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
@@ -241,7 +242,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
-	m.state = snap.State.For(m.me, m.viewer)
+	m.state = m.viewOf(snap.State)
 	for id := range m.arriving {
 		if p, ok := m.state.Participant(id); !ok || p.Present {
 			delete(m.arriving, id)

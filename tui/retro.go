@@ -248,6 +248,40 @@ func (m Model) voterID() string {
 	return string(m.actor())
 }
 
+// viewOf is the room's state s as this screen shows it: State.For its
+// participant. At the shared keyboard, while the facilitator acts for a
+// member during the vote, the dots shown are the member's, which the
+// keyboard casts and takes back for them, not the facilitator's own.
+func (m *Model) viewOf(s *session.State) *session.State {
+	m.full = s
+	v := s.For(m.me, m.viewer)
+	me, _ := v.Participant(m.me)
+	if !m.opts.SharedKeyboard || v.Config.Anonymous || v.Phase != session.Vote || me.Role != session.Facilitator {
+		return v
+	}
+	if id := m.retro.actingFor; id != "" && id != m.me {
+		v.Votes = s.For(id, "").Votes
+	}
+	return v
+}
+
+// whose is how the screen names the dots of the one it acts for: "your",
+// or at the shared keyboard the member's ("Lukas's"); whoseOwn is the
+// same alone ("yours", "Lukas's").
+func (m Model) whose() string {
+	if id := m.actingFor(); id != "" {
+		return m.state.Name(id) + "'s"
+	}
+	return "your"
+}
+
+func (m Model) whoseOwn() string {
+	if m.actingFor() != "" {
+		return m.whose()
+	}
+	return "yours"
+}
+
 // actingFor is the member the facilitator acts for at the shared
 // keyboard, or "" for oneself.
 func (m Model) actingFor() session.ParticipantID {

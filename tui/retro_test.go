@@ -912,3 +912,50 @@ func TestRetroAnotherRoundIsAWholeRoundFromNow(t *testing.T) {
 		t.Fatalf("another round 3m late leaves %v, want 5m", got)
 	}
 }
+
+// Acting for a member at the shared keyboard shows the member's dots,
+// which V takes back, not the facilitator's.
+func TestSharedKeyboardShowsTheDotsOfWhomItActsFor(t *testing.T) {
+	d := newRetroDriver(t, session.Config{VoteBudget: 2}, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.Write)
+	d.do(lukas, session.AddCard{Column: 0, Text: "deploys are slow"})
+	d.toPhase(session.Vote)
+	d.press("v") // maria's own dot
+	d.see("Your dots ●○  1 of 2 left", "● yours")
+	d.press("@")
+	d.write("Lukas")
+	d.see("acting for Lukas", "Lukas's dots ○○  2 of 2 left")
+	d.notSee("● yours")
+	d.notSeeKeys("V unvote")
+	d.press("v")
+	d.see("Lukas's dots ●○  1 of 2 left", "● Lukas's")
+	d.seeKeys("V unvote")
+	d.press("V")
+	d.see("dot taken back", "Lukas's dots ○○  2 of 2 left")
+	if s := d.state(); s.VotesLeft(string(lukas)) != 2 || s.VotesLeft(string(fac)) != 1 {
+		t.Fatalf("Lukas has %d dots left, maria %d; want 2 and 1", s.VotesLeft(string(lukas)), s.VotesLeft(string(fac)))
+	}
+	d.press("@")
+	d.write("") // back to oneself
+	d.see("Your dots ●○  1 of 2 left")
+	d.fits()
+}
+
+// The ROTI count counts those who count: a facilitator who is not here
+// scores for nobody, and a member who scored and left stays counted.
+func TestRetroRotiCountsOnlyThoseWhoCount(t *testing.T) {
+	d := newRetroDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter") // Lukas and Julia; maria only keeps the keyboard
+	d.toPhase(session.Roti)
+	d.see("0 of 2 scored")
+	d.press("4")
+	d.see("maria is not marked present", "0 of 2 scored")
+	d.do(lukas, session.GiveRoti{Score: 5})
+	d.do(julia, session.GiveRoti{Score: 3})
+	d.see("2 of 2 scored", "average 4.0")
+	d.clock.Advance(time.Minute)
+	d.do(fac, session.Leave{Who: lukas})
+	d.see("2 of 2 scored (1 left)", "average 4.0")
+	d.fits()
+}
