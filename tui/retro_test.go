@@ -959,3 +959,44 @@ func TestRetroRotiCountsOnlyThoseWhoCount(t *testing.T) {
 	d.see("2 of 2 scored (1 left)", "average 4.0")
 	d.fits()
 }
+
+// After an outcome the cursor goes on to the next item in order, and it
+// never wraps past either end.
+func TestRetroReviewCursorGoesOnInOrder(t *testing.T) {
+	st := mustStore(t)
+	clock := session.NewFakeClock(t0.Add(-24 * time.Hour))
+	r1 := mustRoom(t, st, clock, session.Config{Kind: session.Retro}, "Lukas")
+	for r1.Snapshot().State.Phase != session.Actions {
+		if err := r1.Submit(fac, session.Next{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, text := range []string{"first", "second", "third"} {
+		if err := r1.Submit(fac, session.AddAction{Text: text, Owner: lukas}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r1.Submit(fac, session.End{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+	d := retroDriverIn(t, st, clock, session.Config{}, "Lukas")
+	d.toPhase(session.Review)
+	d.see("▸ #1 first")
+	d.press("k") // at the top: stays
+	d.see("▸ #1 first")
+	d.press("c") // #1 carried on; on to #2
+	d.see("▸ #2 second")
+	d.press("x") // #2 dropped; on to #3
+	d.see("▸ #3 third")
+	d.press("d") // #3 done; the last stays selected
+	d.see("▸ #3 third")
+	d.press("j") // at the end: no wrap to the top
+	d.see("▸ #3 third")
+	want := []session.ActionStatus{session.ActionNotDone, session.ActionDropped, session.ActionDone}
+	for i, a := range d.state().Actions {
+		if a.Status != want[i] {
+			t.Fatalf("#%d %q is %s, want %s", a.ID, a.Text, a.Status, want[i])
+		}
+	}
+}
