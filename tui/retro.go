@@ -35,6 +35,9 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.leave()
+	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && s.Phase != session.Closed:
+		m.status, m.failed = handOverRefused, true
+		return m, nil
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.syncSummary()
@@ -247,6 +250,10 @@ func (m Model) voterID() string {
 	}
 	return string(m.actor())
 }
+
+// handOverRefused is what f says at the shared keyboard, where the
+// keyboard is the facilitator and handing the role away would lock it out.
+const handOverRefused = "at the shared keyboard the keyboard facilitates: f works with huddle serve; @ acts for a member"
 
 // viewOf is the room's state s as this screen shows it: State.For its
 // participant. At the shared keyboard, while the facilitator acts for a

@@ -1000,3 +1000,29 @@ func TestRetroReviewCursorGoesOnInOrder(t *testing.T) {
 		}
 	}
 }
+
+// At the shared keyboard f does not hand the keyboard's role away: it
+// says why, and the keyboard keeps facilitating.
+func TestSharedKeyboardKeepsTheFacilitatorRole(t *testing.T) {
+	d := newRetroDriver(t, session.Config{}, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.CheckIn)
+	d.press("?")
+	d.notSeeKeys("f hand over")
+	d.press("?")
+	d.press("f")
+	d.see("the keyboard facilitates: f works with huddle serve")
+	d.notSee("Hand the facilitator role to")
+	d.write("Lukas") // were a prompt open, this would hand over
+	if s := d.state(); s.Facilitator != fac {
+		t.Fatalf("the facilitator is %s at the shared keyboard", s.Facilitator)
+	}
+	d.press("n")
+	if d.phase() != session.Review {
+		t.Fatalf("the keyboard lost control: phase %s", d.phase())
+	}
+	// Over SSH f still hands over.
+	o := d.as(fac)
+	o.press("?")
+	o.seeKeys("f hand over")
+}
