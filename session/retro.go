@@ -268,19 +268,20 @@ func (s *State) ThumbsAwaited() []string {
 	return out
 }
 
-// RotiTally counts the ROTI scores for the "scored of members" line.
-// Only members who are here may score (Voices). A member who scored and
-// then left keeps the score: it is theirs to give, and taking it back as
-// they leave would tell which score was theirs. So of counts the members
-// here and those who left after the ROTI began (left), and scored is the
-// number of scores, never more than of.
+// RotiTally counts the ROTI scores for the "scored of" line. Only members
+// who are here may score (Voices). A member who scored and then left
+// keeps the score: it is theirs to give, and taking it back as they leave
+// would tell which score was theirs; which scores are theirs is not known
+// while the scores stay anonymous. So of counts everyone who took part:
+// the members here and those who were here and left (left), and scored,
+// the number of scores, is never more than of.
 func (s *State) RotiTally() (scored, of, left int) {
 	for _, p := range s.Participants {
 		switch {
 		case p.Role == Observer:
 		case p.Present:
 			of++
-		case s.Phase == Roti && p.AwaySince.After(s.PhaseSince):
+		case !p.Arrived.IsZero() && !s.Started.IsZero() && p.AwaySince.After(s.Started):
 			of++
 			left++
 		}
@@ -327,7 +328,7 @@ func discussionOrder(s *State) []int {
 // enterRetroPhase starts a retrospective phase at t. s.Phase is the new
 // phase.
 func (s *State) enterRetroPhase(t time.Time) {
-	s.Ready, s.PhaseSince = nil, t
+	s.Ready = nil
 	if s.Phase >= Group {
 		s.Revealed = true
 	}

@@ -656,6 +656,7 @@ func TestARoundGrantedLateIsAWholeRound(t *testing.T) {
 func TestOnlyMembersHereThumbAndScore(t *testing.T) {
 	jorg := RosterID("Jörg")
 	f := discussing(t, Config{}, "Lukas", "Julia", "Jörg")
+	f.advance(time.Minute)
 	f.must(fac, Leave{Who: jorg})
 	for _, tt := range []struct {
 		who ParticipantID
@@ -683,8 +684,8 @@ func TestOnlyMembersHereThumbAndScore(t *testing.T) {
 		}
 	}
 	f.must(fac, GiveRoti{Score: 4, For: lukas})
-	if scored, of, _ := f.s.RotiTally(); scored != 1 || of != 2 {
-		t.Fatalf("tally %d of %d, want 1 of 2", scored, of)
+	if scored, of, left := f.s.RotiTally(); scored != 1 || of != 3 || left != 1 {
+		t.Fatalf("tally %d of %d (%d left), want 1 of 3 (1 left): Jörg took part", scored, of, left)
 	}
 }
 
@@ -693,7 +694,7 @@ func TestOnlyMembersHereThumbAndScore(t *testing.T) {
 func TestRotiTallyNeverExceedsThoseWhoCount(t *testing.T) {
 	jorg := RosterID("Jörg")
 	f := newRetro(t, Config{}, "Lukas", "Julia", "Jörg")
-	f.must(fac, Leave{Who: jorg}) // away before the ROTI: not counted
+	f.must(fac, Leave{Who: jorg}) // gone before the retrospective began: not counted
 	f.to(Roti)
 	f.must(lukas, GiveRoti{Score: 5})
 	f.must(julia, GiveRoti{Score: 3})

@@ -164,7 +164,6 @@ type State struct {
 
 	// Retrospectives (see retro.go).
 	PhaseTimer Timer                  // the current phase's time-box; per topic while discussing
-	PhaseSince time.Time              // when the current phase began
 	Ready      map[ParticipantID]bool // who is done with the current phase
 	Revealed   bool                   // the cards are visible to everyone
 	Cards      []Card
