@@ -625,8 +625,9 @@ func (TakeOver) decide(s *State, a Participant, env Env) ([]Payload, error) {
 
 // expiries returns the Expired events that are due at now and not yet
 // recorded.
-func expiries(s *State, now time.Time) []Payload {
+func expiries(s *State, env Env) []Payload {
 	var out []Payload
+	now := env.Now
 	if t, ok := s.CurrentTurn(); ok && !t.Timer.Expired && t.Timer.Running() && t.Timer.Remaining(now) <= 0 {
 		out = append(out, &Expired{Timer: TurnTimer})
 	}
@@ -640,6 +641,7 @@ func expiries(s *State, now time.Time) []Payload {
 		if s.Config.AutoAdvance && s.Phase != Discuss {
 			out = append(out, retroNext(s)...)
 		}
+		out = append(out, thumbsAtExpiry(s, env)...)
 	}
 	return out
 }

@@ -48,7 +48,7 @@ func (f *fixture) record(actor ParticipantID, ps ...Payload) {
 }
 
 func (f *fixture) do(actor ParticipantID, c Command) error {
-	f.record(System, expiries(f.s, f.now)...)
+	f.record(System, expiries(f.s, f.env())...)
 	ps, err := Decide(f.s, actor, c, f.env())
 	if err != nil {
 		return err

@@ -236,6 +236,59 @@ func (s *State) OpenActions() []Action {
 	return out
 }
 
+// Voices are the participants whose say counts in a show of hands: the
+// thumbs on a discussed topic, the ROTI scores and the "done" signals.
+// They are the members who are here: observers never count, and the
+// facilitator counts as any member does, when here (at the shared
+// keyboard, once marked present). Someone who is not here may not give a
+// thumb or a score, and the facilitator may not give one for them.
+func (s *State) Voices() []Participant {
+	var out []Participant
+	for _, p := range s.Participants {
+		if p.Speaks() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ThumbsAwaited names those who count (Voices) and have shown no thumb on
+// the discussed topic yet. In an anonymous retrospective the thumbs name
+// nobody, so it is nil there: screens say how many are in.
+func (s *State) ThumbsAwaited() []string {
+	if s.Config.Anonymous {
+		return nil
+	}
+	var out []string
+	for _, p := range s.Voices() {
+		if _, ok := s.Thumbs[string(p.ID)]; !ok {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// RotiTally counts the ROTI scores for the "scored of" line. Only members
+// who are here may score (Voices). A member who scored and then left
+// keeps the score: it is theirs to give, and taking it back as they leave
+// would tell which score was theirs; which scores are theirs is not known
+// while the scores stay anonymous. So of counts everyone who took part:
+// the members here and those who were here and left (left), and scored,
+// the number of scores, is never more than of.
+func (s *State) RotiTally() (scored, of, left int) {
+	for _, p := range s.Participants {
+		switch {
+		case p.Role == Observer:
+		case p.Present:
+			of++
+		case !p.Arrived.IsZero() && !s.Started.IsZero() && p.AwaySince.After(s.Started):
+			of++
+			left++
+		}
+	}
+	return min(len(s.Rotis), of), of, left
+}
+
 // DefaultPhaseBoxes are the time-boxes of a retrospective's phases.
 var DefaultPhaseBoxes = map[Phase]time.Duration{
 	CheckIn: 5 * time.Minute, Review: 5 * time.Minute, Write: 7 * time.Minute, Group: 5 * time.Minute,

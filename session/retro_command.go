@@ -441,6 +441,9 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := hasVoice(a, "show a thumb"); err != nil {
+		return nil, err
+	}
 	th := &Thumbed{Voter: string(a.ID), Up: c.Up}
 	if s.Config.Anonymous {
 		_, th.Replaces, _ = myThumb(s, a, env)
@@ -452,29 +455,89 @@ func (c Thumb) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if s.PhaseTimer.Remaining(env.Now) > 0 {
 		return out, nil
 	}
-	up, down := 0, 0
-	for _, p := range s.Participants {
-		if !p.Present || p.Role == Observer {
-			continue
-		}
+	return append(out, thumbsVerdict(s, env, a.ID, c.Up)...), nil
+}
+
+// AnotherRound gives the discussed topic, whose time is up, another
+// round: a whole round from now, however late it is granted.
+type AnotherRound struct{}
+
+func (AnotherRound) decide(s *State, a Participant, env Env) ([]Payload, error) {
+	if err := inRetroPhase(s, "another round", Discuss); err != nil {
+		return nil, err
+	}
+	if err := facilitatorOnly(a, "give a topic another round"); err != nil {
+		return nil, err
+	}
+	if _, ok := s.CurrentTopic(); !ok {
+		return nil, fmt.Errorf("%w: there is no topic to discuss", ErrConflict)
+	}
+	if s.PhaseTimer.Remaining(env.Now) > 0 {
+		return nil, fmt.Errorf("%w: the topic's time is not up yet; + adds a minute", ErrConflict)
+	}
+	return []Payload{anotherRound(s, env.Now)}, nil
+}
+
+// anotherRound is the extension that makes the topic's time-box run for
+// one whole round from now: its overtime so far is forgiven, so a round
+// granted late is not already partly over.
+func anotherRound(s *State, now time.Time) *Extended {
+	return &Extended{By: s.phaseBox(Discuss) + max(0, -s.PhaseTimer.Remaining(now))}
+}
+
+// hasVoice refuses someone whose thumb, score or "done" does not count:
+// see State.Voices.
+func hasVoice(p Participant, what string) error {
+	if !p.Present {
+		return fmt.Errorf("%w: %s is not marked present; only members who are here %s", ErrForbidden, p.Name, what)
+	}
+	return nil
+}
+
+// thumbsVerdict decides the show of thumbs on the discussed topic, whose
+// time is up: nothing while someone who counts (State.Voices) has not
+// shown a thumb, else another whole round when more thumbs are up than
+// down, else the next topic (or phase). who's thumb is taken as up, as if
+// already cast (who is "" when only the thumbs cast so far count, as at
+// the time-box's expiry). Thumbs of someone who left do not count.
+func thumbsVerdict(s *State, env Env, who ParticipantID, up bool) []Payload {
+	if _, ok := s.CurrentTopic(); !ok {
+		return nil
+	}
+	voices := s.Voices()
+	if len(voices) == 0 {
+		return nil
+	}
+	ups, downs := 0, 0
+	for _, p := range voices {
 		k, _, ok := myThumb(s, p, env)
 		thumb := s.Thumbs[k]
-		if p.ID == a.ID {
-			thumb, ok = c.Up, true
+		if p.ID == who {
+			thumb, ok = up, true
 		}
 		switch {
 		case !ok:
-			return out, nil
+			return nil
 		case thumb:
-			up++
+			ups++
 		default:
-			down++
+			downs++
 		}
 	}
-	if up > down {
-		return append(out, &Extended{By: s.phaseBox(Discuss)}), nil
+	if ups > downs {
+		return []Payload{anotherRound(s, env.Now)}
 	}
-	return append(out, retroNext(s)...), nil
+	return retroNext(s)
+}
+
+// thumbsAtExpiry is what the expiry of a discussed topic's time-box brings
+// about, besides recording it: the thumbs shown before it decide, as the
+// room's doing.
+func thumbsAtExpiry(s *State, env Env) []Payload {
+	if s.Config.Kind != Retro || s.Phase != Discuss {
+		return nil
+	}
+	return thumbsVerdict(s, env, "", false)
 }
 
 func (c AddNote) decide(s *State, a Participant, env Env) ([]Payload, error) {
@@ -557,6 +620,9 @@ func (c GiveRoti) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := hasVoice(a, "score"); err != nil {
+		return nil, err
+	}
 	if c.Score < 1 || c.Score > 5 {
 		return nil, fmt.Errorf("%w: ROTI is 1 (a waste) to 5 (well worth it)", ErrInvalid)
 	}
@@ -605,10 +671,10 @@ func afterLeaving(s *State, who ParticipantID) []Payload {
 	return retroNext(s)
 }
 
-// allReadyWith reports whether every present member is done, counting id.
+// allReadyWith reports whether everyone who counts is done, counting id.
 func (s *State) allReadyWith(id ParticipantID) bool {
-	for _, p := range s.Participants {
-		if p.Present && p.Role != Observer && p.ID != id && !s.Ready[p.ID] {
+	for _, p := range s.Voices() {
+		if p.ID != id && !s.Ready[p.ID] {
 			return false
 		}
 	}

@@ -539,3 +539,180 @@ func TestFacilitatorActsForMembersAtTheSharedKeyboard(t *testing.T) {
 		t.Fatalf("acting for someone in an anonymous retro: %v", err)
 	}
 }
+
+// discussing sets up a retrospective with two topics under discussion,
+// its topic time-box 5 minutes, with the roster here.
+func discussing(t *testing.T, cfg Config, roster ...string) *fixture {
+	t.Helper()
+	cfg.TopicBox = 5 * time.Minute
+	f := newRetro(t, cfg, roster...)
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "one"})
+	f.must(lukas, AddCard{Column: 0, Text: "two"})
+	f.to(Discuss)
+	return f
+}
+
+// The thumbs shown before a topic's time is up decide at its expiry, as
+// the room's doing: nobody has to press another key.
+func TestThumbsShownBeforeTheTimeIsUpDecideAtItsExpiry(t *testing.T) {
+	jorg := RosterID("Jörg")
+	for _, tt := range []struct {
+		name      string
+		anonymous bool
+		before    func(f *fixture) // before the time is up
+		wantPos   int              // the topic after the expiry
+		wantRound bool             // another round granted at the expiry
+		awaited   []string         // when nothing is decided: whom the thumbs wait for
+	}{
+		{name: "all down: the next topic", before: func(f *fixture) {
+			f.must(lukas, Thumb{Up: false})
+			f.must(julia, Thumb{Up: false})
+		}, wantPos: 1},
+		{name: "all up: another round", before: func(f *fixture) {
+			f.must(lukas, Thumb{Up: true})
+			f.must(julia, Thumb{Up: true})
+		}, wantRound: true},
+		{name: "anonymous, all down", anonymous: true, before: func(f *fixture) {
+			f.must(lukas, Thumb{Up: false})
+			f.must(julia, Thumb{Up: false})
+		}, wantPos: 1},
+		{name: "a tie moves on", before: func(f *fixture) {
+			f.must(lukas, Thumb{Up: true})
+			f.must(julia, Thumb{Up: false})
+		}, wantPos: 1},
+		{name: "one thumb missing: nothing yet", before: func(f *fixture) {
+			f.must(lukas, Thumb{Up: false})
+		}, awaited: []string{"Julia"}},
+		{name: "the thumb of someone who left does not count", before: func(f *fixture) {
+			f.must(fac, Arrive{Who: jorg})
+			f.must(jorg, Thumb{Up: true})
+			f.must(fac, Leave{Who: jorg})
+			f.must(lukas, Thumb{Up: false})
+			f.must(julia, Thumb{Up: false})
+		}, wantPos: 1},
+		{name: "the facilitator counts when here", before: func(f *fixture) {
+			f.must(fac, Arrive{Name: "maria"})
+			f.must(lukas, Thumb{Up: false})
+			f.must(julia, Thumb{Up: false})
+		}, awaited: []string{"maria"}},
+		{name: "nobody showed a thumb: nothing", before: func(*fixture) {}, awaited: []string{"Lukas", "Julia"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := discussing(t, Config{Anonymous: tt.anonymous}, "Lukas", "Julia", "Jörg")
+			f.must(fac, Leave{Who: jorg})
+			tt.before(f)
+			f.advance(5 * time.Minute)
+			n := len(f.events)
+			f.record(System, expiries(f.s, f.env())...) // what the room's timer does
+			if f.s.TopicPos != tt.wantPos {
+				t.Fatalf("topic %d after the expiry, want %d", f.s.TopicPos, tt.wantPos)
+			}
+			round := f.s.PhaseTimer.Remaining(f.now) == 5*time.Minute
+			if round != tt.wantRound && tt.wantPos == 0 {
+				t.Fatalf("another round %v, want %v: timer %+v", round, tt.wantRound, f.s.PhaseTimer)
+			}
+			decided := tt.wantPos != 0 || tt.wantRound
+			if decided && len(f.s.Thumbs) != 0 {
+				t.Fatalf("the thumbs %v stay after the decision", f.s.Thumbs)
+			}
+			if !decided && !reflect.DeepEqual(f.s.ThumbsAwaited(), tt.awaited) {
+				t.Fatalf("awaited %v, want %v", f.s.ThumbsAwaited(), tt.awaited)
+			}
+			for _, e := range f.events[n:] {
+				if e.Actor != System {
+					t.Fatalf("%s at the expiry recorded as %q", e.Type(), e.Actor)
+				}
+			}
+		})
+	}
+}
+
+// Another round, however late it is granted, is a whole round from then.
+func TestARoundGrantedLateIsAWholeRound(t *testing.T) {
+	f := discussing(t, Config{}, "Lukas", "Julia")
+	f.advance(5 * time.Minute)
+	f.must(lukas, Thumb{Up: true})
+	f.advance(3 * time.Minute)
+	f.must(julia, Thumb{Up: true}) // the last thumb, 3 minutes into overtime
+	if got := f.s.PhaseTimer.Remaining(f.now); got != 5*time.Minute || f.s.PhaseTimer.Expired {
+		t.Fatalf("after thumbs up 3m late: %v left, timer %+v; want a whole round of 5m", got, f.s.PhaseTimer)
+	}
+	f.advance(5*time.Minute + 4*time.Minute)
+	if err := f.do(lukas, AnotherRound{}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a member granted another round: %v", err)
+	}
+	f.must(fac, AnotherRound{})
+	if got := f.s.PhaseTimer.Remaining(f.now); got != 5*time.Minute || len(f.s.Thumbs) != 0 {
+		t.Fatalf("another round 4m late: %v left, thumbs %v", got, f.s.Thumbs)
+	}
+	if err := f.do(fac, AnotherRound{}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("another round while the time is not up: %v", err)
+	}
+}
+
+// Only those who count give thumbs and scores: not someone who is away,
+// nor the facilitator for them, nor a facilitator who is not here.
+func TestOnlyMembersHereThumbAndScore(t *testing.T) {
+	jorg := RosterID("Jörg")
+	f := discussing(t, Config{}, "Lukas", "Julia", "Jörg")
+	f.advance(time.Minute)
+	f.must(fac, Leave{Who: jorg})
+	for _, tt := range []struct {
+		who ParticipantID
+		c   Command
+	}{
+		{jorg, Thumb{Up: true}},
+		{fac, Thumb{Up: true}},
+		{fac, Thumb{Up: true, For: jorg}},
+	} {
+		if err := f.do(tt.who, tt.c); !errors.Is(err, ErrForbidden) || !strings.Contains(err.Error(), "not marked present") {
+			t.Fatalf("%s %+v: %v", tt.who, tt.c, err)
+		}
+	}
+	f.to(Roti)
+	for _, tt := range []struct {
+		who ParticipantID
+		c   Command
+	}{
+		{jorg, GiveRoti{Score: 5}},
+		{fac, GiveRoti{Score: 5}},
+		{fac, GiveRoti{Score: 5, For: jorg}},
+	} {
+		if err := f.do(tt.who, tt.c); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("%s %+v: %v", tt.who, tt.c, err)
+		}
+	}
+	f.must(fac, GiveRoti{Score: 4, For: lukas})
+	if scored, of, left := f.s.RotiTally(); scored != 1 || of != 3 || left != 1 {
+		t.Fatalf("tally %d of %d (%d left), want 1 of 3 (1 left): Jörg took part", scored, of, left)
+	}
+}
+
+// The ROTI count never says more scored than count: a member who scored
+// and left keeps the score and stays in the count.
+func TestRotiTallyNeverExceedsThoseWhoCount(t *testing.T) {
+	jorg := RosterID("Jörg")
+	f := newRetro(t, Config{}, "Lukas", "Julia", "Jörg")
+	f.must(fac, Leave{Who: jorg}) // gone before the retrospective began: not counted
+	f.to(Roti)
+	f.must(lukas, GiveRoti{Score: 5})
+	f.must(julia, GiveRoti{Score: 3})
+	f.advance(time.Minute)
+	f.must(fac, Leave{Who: lukas})
+	scored, of, left := f.s.RotiTally()
+	if scored != 2 || of != 2 || left != 1 {
+		t.Fatalf("after Lukas scored and left: %d of %d scored, %d left; want 2 of 2, 1 left", scored, of, left)
+	}
+	if f.s.TallyHidden() {
+		t.Fatal("the scores stay hidden though everyone who counts has scored")
+	}
+	f.must(fac, Arrive{Who: lukas}) // back: counted once
+	if scored, of, left := f.s.RotiTally(); scored != 2 || of != 2 || left != 0 {
+		t.Fatalf("after Lukas came back: %d of %d scored, %d left", scored, of, left)
+	}
+	f.must(fac, Arrive{Who: jorg})
+	if scored, of, _ := f.s.RotiTally(); scored != 2 || of != 3 || !f.s.TallyHidden() {
+		t.Fatalf("after Jörg came: %d of %d scored, hidden %v", scored, of, f.s.TallyHidden())
+	}
+}

@@ -370,7 +370,7 @@ const forgetRetry = 5 * time.Second
 
 // expire records the time-boxes that ran out by now. r.mu is held.
 func (r *Room) expire(now time.Time) error {
-	return r.commit(System, now, expiries(r.state, now))
+	return r.commit(System, now, expiries(r.state, Env{Now: now, Salt: r.salt}))
 }
 
 // expireGuarded is expire for the room's own goroutine: a fault is an

@@ -118,7 +118,8 @@ func (s *State) TallyHidden() bool {
 	case s.Phase == CheckIn && (s.Config.ESVP || s.Config.Anonymous):
 		return len(s.CheckIns) < present
 	case s.Phase == Roti:
-		return len(s.Rotis) < present
+		scored, of, _ := s.RotiTally()
+		return scored < of
 	case s.Phase == Discuss && s.Config.Anonymous:
 		return len(s.Thumbs) < present
 	}

@@ -67,6 +67,7 @@ type Model struct {
 	sub    *session.Subscription
 	queue  *submitter
 	state  *session.State
+	full   *session.State // the room's state before For: see viewOf (retro.go)
 	now    time.Time
 	width  int
 	height int
@@ -138,7 +139,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		m.status, m.failed = "this session is no longer open", true
 	} else {
 		m.viewer = room.Viewer(me)
-		m.state, m.now = snap.State.For(me, m.viewer), room.Clock().Now()
+		m.state, m.now = m.viewOf(snap.State), room.Clock().Now()
 	}
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
@@ -252,11 +253,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
-	m.state = snap.State.For(m.me, m.viewer)
+	m.state = m.viewOf(snap.State)
 	if m.opts.Key != "" {
 		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
 			m.follow()
-			m.state = snap.State.For(m.me, m.viewer)
+			m.state = m.viewOf(snap.State)
 		}
 		if m.barred() {
 			m.status, m.failed = "the facilitator has not let you into this session", true

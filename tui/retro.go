@@ -35,6 +35,9 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.leave()
+	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && s.Phase != session.Closed:
+		m.status, m.failed = handOverRefused, true
+		return m, nil
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.syncSummary()
@@ -51,7 +54,7 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.submit(session.Next{Step: m.state.Step()}, "")
 	case key.Matches(msg, k.Extend):
 		if m.anotherRound() {
-			return m, m.submit(session.Extend{By: m.topicRound()}, "another round of "+clock(m.topicRound()))
+			return m, m.submit(session.AnotherRound{}, "another round of "+clock(m.topicRound()))
 		}
 		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):
@@ -246,6 +249,44 @@ func (m Model) voterID() string {
 		return m.viewer
 	}
 	return string(m.actor())
+}
+
+// handOverRefused is what f says at the shared keyboard, where the
+// keyboard is the facilitator and handing the role away would lock it out.
+const handOverRefused = "at the shared keyboard the keyboard facilitates: f works with huddle serve; @ acts for a member"
+
+// viewOf is the room's state s as this screen shows it: State.For its
+// participant. At the shared keyboard, while the facilitator acts for a
+// member during the vote, the dots shown are the member's, which the
+// keyboard casts and takes back for them, not the facilitator's own.
+func (m *Model) viewOf(s *session.State) *session.State {
+	m.full = s
+	v := s.For(m.me, m.viewer)
+	me, _ := v.Participant(m.me)
+	if !m.opts.SharedKeyboard || v.Config.Anonymous || v.Phase != session.Vote || me.Role != session.Facilitator {
+		return v
+	}
+	if id := m.retro.actingFor; id != "" && id != m.me {
+		v.Votes = s.For(id, "").Votes
+	}
+	return v
+}
+
+// whose is how the screen names the dots of the one it acts for: "your",
+// or at the shared keyboard the member's ("Lukas's"); whoseOwn is the
+// same alone ("yours", "Lukas's").
+func (m Model) whose() string {
+	if id := m.actingFor(); id != "" {
+		return m.state.Name(id) + "'s"
+	}
+	return "your"
+}
+
+func (m Model) whoseOwn() string {
+	if m.actingFor() != "" {
+		return m.whose()
+	}
+	return "yours"
 }
 
 // actingFor is the member the facilitator acts for at the shared

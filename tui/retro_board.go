@@ -284,7 +284,11 @@ func (m Model) boardIntro(w int) []string {
 		voter := m.voterID()
 		budget := s.VotesLeft(voter) + s.VotesBy(voter, 0)
 		left := s.VotesLeft(voter)
-		line := st.Text.Render("Your dots ") + st.Selected.Render(dots(budget-left)) + st.Subtle.Render(repeat("○", left)) +
+		label := "Your dots "
+		if m.actingFor() != "" {
+			label = m.whose() + " dots "
+		}
+		line := st.Text.Render(label) + st.Selected.Render(dots(budget-left)) + st.Subtle.Render(repeat("○", left)) +
 			st.Text.Render("  "+itoa(left)+" of "+itoa(budget)+" left")
 		if s.Config.VoteCap > 0 {
 			line += st.Subtle.Render(" · at most " + itoa(s.Config.VoteCap) + " on one topic")
@@ -482,7 +486,7 @@ func (m Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 			extra = append(extra, itoa(n)+" cards")
 		}
 		if mine := s.VotesBy(m.voterID(), sl.topic); mine > 0 {
-			extra = append(extra, dots(mine)+" yours")
+			extra = append(extra, dots(mine)+" "+m.whoseOwn())
 		}
 	}
 	limit := 3

@@ -96,6 +96,13 @@ func (m Model) discussView(w, h int) string {
 		thumbs = st.Over.Render("Time is up: ") + thumbs + st.Subtle.Render("  (y / x)")
 	}
 	lines = append(lines, "", thumbs)
+	// Whose thumbs count is the session's rule (State.Voices); named
+	// retrospectives say whose are still missing.
+	if awaited := s.ThumbsAwaited(); len(awaited) > 0 && (len(s.Thumbs) > 0 || m.anotherRound()) {
+		lines = append(lines, truncate(st.Subtle.Render("waiting for: ")+st.Text.Render(strings.Join(awaited, ", ")), w))
+	} else if len(awaited) == 0 && len(s.Thumbs) > 0 && !s.Config.Anonymous && !m.anotherRound() {
+		lines = append(lines, st.Subtle.Render("every thumb is in: they decide when the time is up"))
+	}
 	var notes, decisions, actions []string
 	for _, n := range s.Notes {
 		if n.Topic == topic {

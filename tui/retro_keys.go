@@ -152,7 +152,9 @@ func (m Model) retroKeys() retroKeyMap {
 	}
 	k.Park.SetEnabled(act)
 	k.End.SetEnabled(fac)
-	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
+	// At the shared keyboard the keyboard is the facilitator: handing the
+	// role away would lock it out (see handOverRefused).
+	k.HandOver.SetEnabled(fac && !m.opts.SharedKeyboard && s.Facilitator != "" && len(presentMembers(s)) > 0)
 	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) {
 		k.TakeOver.SetEnabled(true)
 	}

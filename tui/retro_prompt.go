@@ -168,6 +168,9 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		b := m.ui()
 		b.actingFor = who
 		m.setBoard(b)
+		if m.full != nil {
+			m.state = m.viewOf(m.full) // the dots of whom it acts for now
+		}
 		return m, nil
 	case askOwner:
 		q, ok := m.findByName(v)

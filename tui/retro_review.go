@@ -31,10 +31,10 @@ func (m Model) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd
 	b := m.ui()
 	b.row = max(0, min(b.row, len(acts)-1))
 	switch {
-	case key.Matches(msg, k.Up):
-		b.row = (b.row - 1 + len(acts)) % len(acts)
+	case key.Matches(msg, k.Up): // no wrap: the list has a top and an end
+		b.row = max(0, b.row-1)
 	case key.Matches(msg, k.Down):
-		b.row = (b.row + 1) % len(acts)
+		b.row = min(len(acts)-1, b.row+1)
 	case key.Matches(msg, k.Done, k.Carry, k.Drop):
 		a := acts[b.row]
 		status := session.ActionDone

@@ -19,13 +19,14 @@ func (m Model) rotiView(w, _ int) string {
 			}
 		}
 	}
-	present := 0
-	for _, p := range s.Participants {
-		if p.Speaks() {
-			present++
-		}
+	// Who counts is the session's rule: the members here, and those who
+	// scored and left (State.RotiTally).
+	n, of, left := s.RotiTally()
+	count := itoa(n) + " of " + itoa(of) + " scored"
+	if left > 0 {
+		count += " (" + itoa(left) + " left)"
 	}
-	scored := st.Subtle.Render(itoa(len(s.Rotis)) + " of " + itoa(present) + " scored")
+	scored := st.Subtle.Render(count)
 	if len(s.Rotis) > 0 && !s.TallyHidden() {
 		scored += st.Subtle.Render(" · average ") + st.Text.Render(avg(sum, len(s.Rotis)))
 	}

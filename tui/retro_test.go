@@ -861,3 +861,168 @@ func TestSharedKeyboardActsForMembers(t *testing.T) {
 		t.Fatal("done was not the facilitator's own after acting for nobody")
 	}
 }
+
+// discussing brings a retrospective with two topics to the discussion,
+// with maria, Lukas and Julia here.
+func discussing(t *testing.T, cfg session.Config) *driver {
+	t.Helper()
+	d := newRetroDriver(t, cfg, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.Write)
+	d.do(lukas, session.AddCard{Column: 0, Text: "deploys are slow"})
+	d.do(julia, session.AddCard{Column: 1, Text: "pairing helps"})
+	d.toPhase(session.Discuss)
+	return d
+}
+
+// Thumbs shown before the time is up decide when it runs out; the screen
+// says whose thumbs are still missing.
+func TestRetroThumbsShownEarlyDecideAtTheExpiry(t *testing.T) {
+	d := discussing(t, session.Config{})
+	d.see("Topic 1 of 2")
+	d.press("x")
+	d.see("▼ 1 move on", "waiting for: Lukas, Julia")
+	d.do(lukas, session.Thumb{Up: false})
+	d.see("waiting for: Julia")
+	d.do(julia, session.Thumb{Up: true})
+	d.see("every thumb is in: they decide when the time is up")
+	d.notSee("waiting for")
+	d.fits()
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.TopicPos == 1 })
+	d.see("Topic 2 of 2", "5:00 left of 5:00", "▲ 0 keep going · ▼ 0 move on")
+	d.notSee("Time is up")
+
+	// Time is up with a thumb missing: the screen says whose.
+	d.do(lukas, session.Thumb{Up: true})
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	d.see("Time is up: ▲ 1 keep going", "waiting for: maria, Julia")
+}
+
+// + gives a topic whose time is up a whole round, however late.
+func TestRetroAnotherRoundIsAWholeRoundFromNow(t *testing.T) {
+	d := discussing(t, session.Config{})
+	d.clock.Advance(5 * time.Minute)
+	d.await(func(s *session.State) bool { return s.PhaseTimer.Expired })
+	d.clock.Advance(3 * time.Minute)
+	d.press("+")
+	d.see("another round of 5:00", "5:00 left of 13:00")
+	if got := d.state().PhaseTimer.Remaining(d.clock.Now()); got != 5*time.Minute {
+		t.Fatalf("another round 3m late leaves %v, want 5m", got)
+	}
+}
+
+// Acting for a member at the shared keyboard shows the member's dots,
+// which V takes back, not the facilitator's.
+func TestSharedKeyboardShowsTheDotsOfWhomItActsFor(t *testing.T) {
+	d := newRetroDriver(t, session.Config{VoteBudget: 2}, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.Write)
+	d.do(lukas, session.AddCard{Column: 0, Text: "deploys are slow"})
+	d.toPhase(session.Vote)
+	d.press("v") // maria's own dot
+	d.see("Your dots ●○  1 of 2 left", "● yours")
+	d.press("@")
+	d.write("Lukas")
+	d.see("acting for Lukas", "Lukas's dots ○○  2 of 2 left")
+	d.notSee("● yours")
+	d.notSeeKeys("V unvote")
+	d.press("v")
+	d.see("Lukas's dots ●○  1 of 2 left", "● Lukas's")
+	d.seeKeys("V unvote")
+	d.press("V")
+	d.see("dot taken back", "Lukas's dots ○○  2 of 2 left")
+	if s := d.state(); s.VotesLeft(string(lukas)) != 2 || s.VotesLeft(string(fac)) != 1 {
+		t.Fatalf("Lukas has %d dots left, maria %d; want 2 and 1", s.VotesLeft(string(lukas)), s.VotesLeft(string(fac)))
+	}
+	d.press("@")
+	d.write("") // back to oneself
+	d.see("Your dots ●○  1 of 2 left")
+	d.fits()
+}
+
+// The ROTI count counts those who count: a facilitator who is not here
+// scores for nobody, and a member who scored and left stays counted.
+func TestRetroRotiCountsOnlyThoseWhoCount(t *testing.T) {
+	d := newRetroDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter") // Lukas and Julia; maria only keeps the keyboard
+	d.toPhase(session.Roti)
+	d.see("0 of 2 scored")
+	d.press("4")
+	d.see("maria is not marked present", "0 of 2 scored")
+	d.do(lukas, session.GiveRoti{Score: 5})
+	d.do(julia, session.GiveRoti{Score: 3})
+	d.see("2 of 2 scored", "average 4.0")
+	d.clock.Advance(time.Minute)
+	d.do(fac, session.Leave{Who: lukas})
+	d.see("2 of 2 scored (1 left)", "average 4.0")
+	d.fits()
+}
+
+// After an outcome the cursor goes on to the next item in order, and it
+// never wraps past either end.
+func TestRetroReviewCursorGoesOnInOrder(t *testing.T) {
+	st := mustStore(t)
+	clock := session.NewFakeClock(t0.Add(-24 * time.Hour))
+	r1 := mustRoom(t, st, clock, session.Config{Kind: session.Retro}, "Lukas")
+	for r1.Snapshot().State.Phase != session.Actions {
+		if err := r1.Submit(fac, session.Next{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, text := range []string{"first", "second", "third"} {
+		if err := r1.Submit(fac, session.AddAction{Text: text, Owner: lukas}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r1.Submit(fac, session.End{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(24 * time.Hour)
+	d := retroDriverIn(t, st, clock, session.Config{}, "Lukas")
+	d.toPhase(session.Review)
+	d.see("▸ #1 first")
+	d.press("k") // at the top: stays
+	d.see("▸ #1 first")
+	d.press("c") // #1 carried on; on to #2
+	d.see("▸ #2 second")
+	d.press("x") // #2 dropped; on to #3
+	d.see("▸ #3 third")
+	d.press("d") // #3 done; the last stays selected
+	d.see("▸ #3 third")
+	d.press("j") // at the end: no wrap to the top
+	d.see("▸ #3 third")
+	want := []session.ActionStatus{session.ActionNotDone, session.ActionDropped, session.ActionDone}
+	for i, a := range d.state().Actions {
+		if a.Status != want[i] {
+			t.Fatalf("#%d %q is %s, want %s", a.ID, a.Text, a.Status, want[i])
+		}
+	}
+}
+
+// At the shared keyboard f does not hand the keyboard's role away: it
+// says why, and the keyboard keeps facilitating.
+func TestSharedKeyboardKeepsTheFacilitatorRole(t *testing.T) {
+	d := newRetroDriver(t, session.Config{}, "Lukas", "Julia")
+	d.here("Lukas", "Julia")
+	d.toPhase(session.CheckIn)
+	d.press("?")
+	d.notSeeKeys("f hand over")
+	d.press("?")
+	d.press("f")
+	d.see("the keyboard facilitates: f works with huddle serve")
+	d.notSee("Hand the facilitator role to")
+	d.write("Lukas") // were a prompt open, this would hand over
+	if s := d.state(); s.Facilitator != fac {
+		t.Fatalf("the facilitator is %s at the shared keyboard", s.Facilitator)
+	}
+	d.press("n")
+	if d.phase() != session.Review {
+		t.Fatalf("the keyboard lost control: phase %s", d.phase())
+	}
+	// Over SSH f still hands over.
+	o := d.as(fac)
+	o.press("?")
+	o.seeKeys("f hand over")
+}

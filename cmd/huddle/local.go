@@ -90,6 +90,11 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 		return err
 	}
 	defer release()
+	// Without a terminal the interface cannot run: say so before the
+	// team or a session is stored.
+	if !isTerminal(in) {
+		return errNoTerminal
+	}
 	st, err := openStore(g.dataDir)
 	if err != nil {
 		return err
@@ -101,13 +106,18 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 	if err != nil {
 		return err
 	}
-	id, resumed, err := pickSession(ctx, st, team, kind, sf, a)
+	want := config(team, at)
+	id, resumed, err := pickSession(ctx, st, team, kind, sf, a, want)
+	if errors.Is(err, errKept) {
+		fmt.Fprintf(out, "Nothing started: the unfinished %s is kept as it was.\n", kindName(kind))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if !resumed {
 		plan := session.Plan{
-			Config:      config(team, at),
+			Config:      want,
 			Facilitator: facilitator(g.name, team.Members),
 			Roster:      team.Members,
 		}
@@ -220,18 +230,51 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 	return team, nil
 }
 
-// pickSession returns the team's unfinished stand-up to resume, or ends it
-// when a new one is wanted.
-func pickSession(ctx context.Context, st session.Store, team session.Team, kind session.Kind, sf standupFlags, a asker) (string, bool, error) {
+// pickSession returns the team's unfinished session of the kind to
+// resume, or ends it when a new one is wanted. Resuming keeps the
+// session's settings: when flags given now (want, sf.given) ask for
+// others, it says which, and asks whether to resume as it was, start
+// over or quit (errKept); --resume resumes and says which flags it
+// ignores, --new starts over. Anonymity is never dropped without a word.
+func pickSession(ctx context.Context, st session.Store, team session.Team, kind session.Kind, sf standupFlags, a asker, want session.Config) (string, bool, error) {
 	open, err := st.Sessions(ctx, session.Filter{Team: team.Name, Kind: &kind, Unfinished: true, Limit: 1})
 	if err != nil || len(open) == 0 {
 		return "", false, err
 	}
 	prev := open[0]
-	resume := sf.resume || (!sf.fresh && !a.interactive)
-	if !sf.resume && !sf.fresh && a.interactive {
-		answer, err := a.ask(fmt.Sprintf("%s has an unfinished %s from %s. Resume it? [Y/n]",
-			team.Name, kindName(kind), prev.Created.Local().Format("Mon 15:04")))
+	old, err := unfinished(ctx, st, prev.ID)
+	if err != nil {
+		return "", false, err
+	}
+	diffs := differences(old, want, team.Members, sf.given)
+	what := fmt.Sprintf("%s has an unfinished %s from %s", team.Name, kindName(kind), prev.Created.Local().Format("Mon 15:04"))
+	list := "  " + strings.Join(diffs, "\n  ") + "\n"
+	resume := sf.resume
+	switch {
+	case sf.fresh:
+	case sf.resume && len(diffs) > 0:
+		fmt.Fprintf(a.out, "%s. Resuming it as it was; these flags are ignored:\n%s", what, list)
+	case sf.resume:
+	case len(diffs) > 0 && !a.interactive:
+		return "", false, fmt.Errorf("%w: %s, made with other settings than the flags ask for:\n%srun with --resume to keep it as it was, or --new to end it and start over",
+			session.ErrConflict, what, list)
+	case len(diffs) > 0:
+		fmt.Fprintf(a.out, "%s, made with other settings than the flags ask for:\n%s", what, list)
+		answer, err := a.ask("Resume it as it was (r), end it and start a new one with the flags (n), or quit (q)? [r/n/q]")
+		if err != nil {
+			return "", false, err
+		}
+		switch strings.ToLower(answer) {
+		case "r", "resume":
+			resume = true
+		case "n", "new":
+		default:
+			return "", false, errKept
+		}
+	case !a.interactive:
+		resume = true
+	default:
+		answer, err := a.ask(what + ". Resume it? [Y/n]")
 		if err != nil {
 			return "", false, err
 		}

@@ -41,6 +41,7 @@ README).`,
   huddle retro --team musicstore --format custom --columns "Keep,Drop,Try" --votes 5 --anonymous`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			rf.common.given = cmd.Flags().Changed
 			return runRetro(cmd, *g, rf, in, out)
 		},
 	}

@@ -21,6 +21,7 @@ type standupFlags struct {
 	timebox    time.Duration
 	resume     bool
 	fresh      bool
+	given      func(flag string) bool // whether a flag was given; nil: none (see differences)
 }
 
 func (f *standupFlags) add(cmd *cobra.Command) {
@@ -71,6 +72,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 			return applyEnv(cmd)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			sf.given = cmd.Flags().Changed
 			return runStandup(cmd.Context(), g, sf, in, out)
 		},
 	}
@@ -98,6 +100,7 @@ offers to resume it; --resume and --new decide without asking.`,
       --agreement "Be on time" --agreement "Decide together" --at 10:00 --turn 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			sf.given = cmd.Flags().Changed
 			return runStandup(cmd.Context(), *g, sf, in, out)
 		},
 	}
