@@ -142,7 +142,8 @@ func TestBlockerBelongsToWhomTheRuleSays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, Config{Order: OrderJoin}, "Lukas", "Julia")
+			// An open door: the watcher comes in without being let in.
+			f := newFixture(t, Config{Order: OrderJoin, OpenDoor: true}, "Lukas", "Julia")
 			f.arrive("Lukas", "Julia")
 			f.must(olga, Join{Key: "k-olga", Name: "Olga", Observer: true})
 			f.must(fac, Start{}) // Lukas speaks
