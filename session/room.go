@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -55,6 +56,7 @@ const storeTimeout = 10 * time.Second
 // Events are stamped in UTC, so the live state and a fold of the stored
 // events are equal.
 type Room struct {
+	id    string // the session's; read without mu, unlike state
 	store Store
 	clock Clock
 	rand  *rand.Rand
@@ -66,11 +68,11 @@ type Room struct {
 	unforgotten bool
 	teams       *Teams // nil: the session's own roster and bindings
 
-	mu     sync.Mutex // serialises commands; guards state, closed and broken
+	mu     sync.Mutex // serialises commands; guards state and closed
 	state  *State
 	closed bool
-	broken bool   // closed by a fault while applying
-	fan    fanout // the subscribers, with a lock of their own
+	broken atomic.Bool // closed by a fault while applying; read without mu
+	fan    fanout      // the subscribers, with a lock of their own
 
 	kick   chan struct{}
 	cancel context.CancelFunc
@@ -90,6 +92,7 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		return nil, fmt.Errorf("load session %s: %w: no events", id, ErrNotFound)
 	}
 	r := &Room{
+		id:    id,
 		store: st,
 		clock: opt.Clock,
 		rand:  opt.Rand,
@@ -152,17 +155,13 @@ func (r *Room) Viewer(id ParticipantID) string {
 }
 
 // faulted reports whether the room closed itself after a fault.
-func (r *Room) faulted() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.broken
-}
+func (r *Room) faulted() bool { return r.broken.Load() }
 
 // Clock returns the room's clock, so that views count down in its time.
 func (r *Room) Clock() Clock { return r.clock }
 
 // ID returns the session id.
-func (r *Room) ID() string { return r.state.ID }
+func (r *Room) ID() string { return r.id }
 
 // Snapshot returns the newest published state.
 func (r *Room) Snapshot() Snapshot { return r.fan.snapshot() }
@@ -304,7 +303,8 @@ func (r *Room) apply(events []Event) (err error) {
 		if p := recover(); p != nil {
 			r.onErr(fmt.Errorf("%w: session %s: applying events %d to %d: panic: %v\n%s",
 				ErrInternal, r.state.ID, events[0].Seq, events[len(events)-1].Seq, p, debug.Stack()))
-			r.closed, r.broken = true, true
+			r.closed = true
+			r.broken.Store(true)
 			r.cancel()
 			r.fan.close()
 			err = fmt.Errorf("%w: the session stopped after a fault here; join it again", ErrInternal)
