@@ -287,7 +287,10 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	if err != nil {
 		return nil, err
 	}
-	out, err := command(t.addr, legitSource, "organiser", key, "new standup --team attacked --turn 60m --timebox 120m", 10*time.Second)
+	// An open door: the attackers and the newcomer join as guests, as at
+	// an all-hands, so that each attack meets the session itself, not
+	// the door.
+	out, err := command(t.addr, legitSource, "organiser", key, "new standup --team attacked --turn 60m --timebox 120m --guests open", 10*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("opening the stand-up: %w", err)
 	}
