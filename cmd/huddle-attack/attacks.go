@@ -534,7 +534,8 @@ func topicFlood(ctx context.Context, t *target, res *result, pressing func()) {
 			res.message(shortErr(err))
 		}
 	}
-	// The observer joined first: it facilitates, and starts the stand-up.
+	// The observer facilitates (--facilitator observer), and starts the
+	// stand-up.
 	if err := obs.send([]byte("n")); err != nil {
 		return
 	}

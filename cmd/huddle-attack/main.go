@@ -289,8 +289,8 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	}
 	// An open door: the attackers and the newcomer join as guests, as at
 	// an all-hands, so that each attack meets the session itself, not
-	// the door.
-	out, err := command(t.addr, legitSource, "organiser", key, "new standup --team attacked --turn 60m --timebox 120m --guests open", 10*time.Second)
+	// the door. The topic flood's observer facilitates and starts it.
+	out, err := command(t.addr, legitSource, "organiser", key, "new standup --team attacked --turn 60m --timebox 120m --guests open --facilitator observer", 10*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("opening the stand-up: %w", err)
 	}
