@@ -149,12 +149,7 @@ func sshE2ERun(t *testing.T, key, port string, remote ...string) (stdout, stderr
 func sshE2ETmux(t *testing.T, name, command string) *tmux {
 	t.Helper()
 	tm := &tmux{t: t, session: "huddle-e2e-ssh-" + name}
-	_ = exec.Command("tmux", "kill-session", "-t", tm.session).Run()
-	out, err := exec.Command("tmux", "new-session", "-d", "-s", tm.session, "-x", "80", "-y", "24", command).CombinedOutput()
-	if err != nil {
-		t.Fatalf("tmux: %v: %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", tm.session).Run() })
+	tm.start(command)
 	return tm
 }
 

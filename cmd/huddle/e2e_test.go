@@ -10,9 +10,34 @@ import (
 )
 
 // tmux drives the real huddle binary in a real terminal, as a person would.
+// Each has a tmux server of its own (its session's name is the socket's):
+// with one shared server, the kill of one test's last session ended the
+// server while the next test's new-session was connecting to it ("server
+// exited unexpectedly").
 type tmux struct {
 	t       *testing.T
 	session string
+}
+
+// tmuxCmd is the tmux command with args on the session's own server.
+func (tm *tmux) tmuxCmd(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", tm.session}, args...)...)
+}
+
+// target is the session's exact target: a loose name could match
+// another session by prefix.
+func (tm *tmux) target() string { return "=" + tm.session + ":" }
+
+// start starts command in the session, 80×24, and kills the session's
+// server when the test ends.
+func (tm *tmux) start(command string) {
+	tm.t.Helper()
+	_ = tm.tmuxCmd("kill-server").Run()
+	out, err := tm.tmuxCmd("new-session", "-d", "-s", tm.session, "-x", "80", "-y", "24", command).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux: %v: %s", err, out)
+	}
+	tm.t.Cleanup(func() { _ = tm.tmuxCmd("kill-server").Run() })
 }
 
 func startTmux(t *testing.T, command string) *tmux {
@@ -21,32 +46,27 @@ func startTmux(t *testing.T, command string) *tmux {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
 	tm := &tmux{t: t, session: "huddle-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")}
-	_ = exec.Command("tmux", "kill-session", "-t", tm.session).Run()
-	out, err := exec.Command("tmux", "new-session", "-d", "-s", tm.session, "-x", "80", "-y", "24", command).CombinedOutput()
-	if err != nil {
-		t.Fatalf("tmux: %v: %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", tm.session).Run() })
+	tm.start(command)
 	return tm
 }
 
 func (tm *tmux) keys(keys ...string) {
 	tm.t.Helper()
-	args := append([]string{"send-keys", "-t", tm.session}, keys...)
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+	args := append([]string{"send-keys", "-t", tm.target()}, keys...)
+	if out, err := tm.tmuxCmd(args...).CombinedOutput(); err != nil {
 		tm.t.Fatalf("send-keys: %v: %s", err, out)
 	}
 }
 
 func (tm *tmux) text(s string) {
 	tm.t.Helper()
-	if out, err := exec.Command("tmux", "send-keys", "-t", tm.session, "-l", s).CombinedOutput(); err != nil {
+	if out, err := tm.tmuxCmd("send-keys", "-t", tm.target(), "-l", s).CombinedOutput(); err != nil {
 		tm.t.Fatalf("send-keys: %v: %s", err, out)
 	}
 }
 
 func (tm *tmux) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", tm.session).Output()
+	out, _ := tm.tmuxCmd("capture-pane", "-p", "-t", tm.target()).Output()
 	return string(out)
 }
 
@@ -145,7 +165,6 @@ func TestMain(m *testing.M) {
 	os.Setenv("TMUX_TMPDIR", dir)
 	os.Unsetenv("TMUX")
 	code := m.Run()
-	_ = exec.Command("tmux", "kill-server").Run()
-	os.RemoveAll(dir)
+	os.RemoveAll(dir) // each test killed its own tmux server
 	os.Exit(code)
 }
