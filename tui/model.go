@@ -37,8 +37,10 @@ type Options struct {
 	// where it was, and the facilitator types on behalf of the others.
 	SharedKeyboard bool
 	// IdleTimeout ends the program after this long without a key press
-	// (0: never). Server output does not count as activity. OnIdle, if
-	// set, is called when that happens.
+	// (0: never), in the lobby and once the session has ended: never
+	// while it waits or runs, whether one takes part or watches. Server
+	// output does not count as activity. OnIdle, if set, is called when
+	// that happens.
 	IdleTimeout time.Duration
 	OnIdle      func()
 	// Clock is the lobby's clock for the idle timeout (a session uses its
@@ -53,6 +55,21 @@ type Options struct {
 	// knocks the screen says so, once let in the model follows the
 	// participant it became, and once removed or turned away it quits.
 	Key string
+}
+
+// idleOut reports whether the idle timeout ends the program now: only
+// once the session has ended, counting from the last key press or the
+// end, whichever came later, so that nobody is cut off the moment a long
+// session ends.
+func (m Model) idleOut() bool {
+	if m.opts.IdleTimeout <= 0 || m.state.Phase != session.Closed {
+		return false
+	}
+	since := m.lastKey
+	if m.state.Ended.After(since) {
+		since = m.state.Ended
+	}
+	return !since.IsZero() && m.now.Sub(since) > m.opts.IdleTimeout
 }
 
 // Idled reports whether the program ended because of the idle timeout.
@@ -215,7 +232,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tickMsg:
 		m.now = time.Time(msg)
-		if m.opts.IdleTimeout > 0 && !m.lastKey.IsZero() && m.now.Sub(m.lastKey) > m.opts.IdleTimeout {
+		if m.idleOut() {
 			m.idled = true
 			if m.opts.OnIdle != nil {
 				m.opts.OnIdle()

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -139,4 +140,37 @@ func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
 	d.deliver()
 	d.see("✓ parked: second topic", "#1 first topic", "#2 second topic")
 	d.notSee("✓ parked: first topic")
+}
+
+// The idle timeout is for sessions that have ended: nobody in a running
+// session, or watching one, is cut off for not pressing keys.
+func TestIdleTimeoutOnlyOnceTheSessionEnded(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n") // the stand-up runs
+	for _, id := range []session.ParticipantID{session.RosterID("Julia"), fac} {
+		m := New(d.room, id, Options{IdleTimeout: time.Minute})
+		m.ticking = false
+		t.Cleanup(m.Close)
+		d.m = m
+		d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		d.clock.Advance(10 * time.Minute)
+		d.send(tickMsg(d.clock.Now()))
+		if d.quit || d.m.Idled() {
+			t.Fatalf("%s was disconnected from a running session", id)
+		}
+	}
+	d.press("e", "y")
+	if d.state().Phase != session.Closed {
+		t.Fatal("the stand-up did not end")
+	}
+	d.clock.Advance(30 * time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	if d.quit {
+		t.Fatal("disconnected 30s after the end, within the idle timeout")
+	}
+	d.clock.Advance(31 * time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	if !d.quit || !d.m.Idled() {
+		t.Fatal("still connected a minute after the end without a key")
+	}
 }
