@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 
 	"huddle/session"
@@ -35,7 +37,8 @@ type KeyMap struct {
 	Cancel   key.Binding
 	Complete key.Binding
 
-	scrolling bool // the summary: ↑/↓ belong in the footer
+	scrolling bool      // the summary: ↑/↓ belong in the footer
+	now       time.Time // the screen's clock: t is offered once it would work
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -98,7 +101,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
 	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
-	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) && !s.Created.IsZero() {
+	if wait, here := session.TakeOverWait(s, k.now); role == session.Member && !here && wait == 0 && !s.Created.IsZero() {
 		k.TakeOver.SetEnabled(true)
 	}
 	switch phase {

@@ -167,6 +167,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		}()
 	}
 	m.follow()
+	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }
@@ -239,6 +240,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, tea.Quit
 		}
+		m.keys.now = m.now
+		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
 		return m, m.tick()
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
@@ -270,7 +273,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
+	before := m.state
 	m.state = m.viewOf(snap.State)
+	if notice := m.handOverNotice(before, m.state); notice != "" {
+		m.status, m.failed = notice, false
+	}
 	if m.opts.Key != "" {
 		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
 			m.follow()
@@ -288,6 +295,7 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 	}
 	m.now = m.room.Clock().Now()
 	m.clampCursor()
+	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
 	m.syncSummary()
 	cmds := []tea.Cmd{m.listen()}

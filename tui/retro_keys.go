@@ -155,7 +155,7 @@ func (m Model) retroKeys() retroKeyMap {
 	// At the shared keyboard the keyboard is the facilitator: handing the
 	// role away would lock it out (see handOverRefused).
 	k.HandOver.SetEnabled(fac && !m.opts.SharedKeyboard && s.Facilitator != "" && len(presentMembers(s)) > 0)
-	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) {
+	if wait, here := session.TakeOverWait(s, m.now); role == session.Member && !here && wait == 0 {
 		k.TakeOver.SetEnabled(true)
 	}
 	if s.Phase == session.Waiting {

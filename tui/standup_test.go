@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -172,5 +174,53 @@ func TestIdleTimeoutOnlyOnceTheSessionEnded(t *testing.T) {
 	d.send(tickMsg(d.clock.Now()))
 	if !d.quit || !d.m.Idled() {
 		t.Fatal("still connected a minute after the end without a key")
+	}
+}
+
+// Everyone sees who facilitates, and a hand-over is announced on every
+// screen.
+func TestEveryoneSeesWhoFacilitatesAndHandOvers(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter") // both here
+	d.see("facilitator: you")
+	if err := d.room.Submit(fac, session.HandOver{To: session.RosterID("Lukas")}); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver()
+	d.see("facilitator: Lukas", "Lukas facilitates now (handed over by maria)")
+	d.asMember(session.RosterID("Julia"))
+	d.see("facilitator: Lukas")
+	if err := d.room.Submit(session.RosterID("Lukas"), session.HandOver{To: session.RosterID("Julia")}); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver()
+	d.see("facilitator: you", "you facilitate now (handed over by Lukas)")
+}
+
+// t is offered only once a take-over would work, and the take-over is
+// announced to everyone.
+func TestTakeOverIsOfferedOnlyWhenItWouldWork(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n") // the stand-up runs
+	// maria, at the shared keyboard, never came: the wait counts from
+	// the planned start.
+	lukas := New(d.room, session.RosterID("Lukas"), Options{})
+	lukas.ticking = false
+	t.Cleanup(lukas.Close)
+	d.asMember(session.RosterID("Julia"))
+	d.see("facilitator: maria (away)")
+	d.notSee("t take over")
+	d.clock.Advance(t0.Add(session.TakeOverAfter - time.Second).Sub(d.clock.Now()))
+	d.send(tickMsg(d.clock.Now()))
+	d.notSee("t take over")
+	d.clock.Advance(time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	d.see("t take over")
+	d.press("t")
+	d.see("facilitator: you", "you facilitate now (took over from maria, who was away)")
+	snap := d.room.Snapshot()
+	model, _ := lukas.Update(snapshotMsg(snap))
+	if s := ansi.Strip(model.(Model).View().Content); !strings.Contains(s, "Julia facilitates now (took over from maria, who was away)") {
+		t.Fatalf("Lukas was not told:\n%s", s)
 	}
 }
