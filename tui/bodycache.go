@@ -17,6 +17,7 @@ type bodyKey struct {
 	role   session.Role
 	dark   bool
 	cursor int
+	join   string // the facilitator's join command: each client's address
 }
 
 type bodyEntry struct {
@@ -80,6 +81,6 @@ func (m Model) cachedBody(w, h int) (bodyKey, bool) {
 	}
 	return bodyKey{
 		state: m.state, w: w, h: h, second: m.now.Unix(),
-		role: m.role(), dark: m.styles.dark, cursor: m.cursor,
+		role: m.role(), dark: m.styles.dark, cursor: m.cursor, join: m.opts.JoinCommand,
 	}, true
 }

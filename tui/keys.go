@@ -31,6 +31,7 @@ type KeyMap struct {
 	End      key.Binding
 	HandOver key.Binding
 	TakeOver key.Binding
+	Invite   key.Binding // the join code again: see Options.JoinCommand
 	Help     key.Binding
 	Quit     key.Binding
 	Confirm  key.Binding
@@ -66,6 +67,7 @@ func DefaultKeyMap() KeyMap {
 		End:      b("e", "end now", "e"),
 		HandOver: b("f", "hand over", "f"),
 		TakeOver: b("t", "take over", "t"),
+		Invite:   b("i", "join code", "i"),
 		Help:     b("?", "more", "?"),
 		Quit:     b("q", "quit", "q", "ctrl+c"),
 		Confirm:  b("enter", "confirm", "enter"),
@@ -142,7 +144,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.End, k.HandOver, k.TakeOver},
 		{k.Park, k.Blocker, k.Arrive, k.Present, k.Stay},
 		{k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down},
-		{k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
+		{k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }
 

@@ -51,6 +51,11 @@ type Options struct {
 	// limit).
 	Actions     float64
 	ActionBurst int
+	// JoinCommand is how others join over SSH, up to the join code
+	// ("ssh -t -p 2222 host join"); empty: locally, where nobody joins.
+	// The facilitator sees it with the code in the waiting room, and
+	// anyone gets it back with i.
+	JoinCommand string
 	// Key is the participant's SSH key fingerprint, if any: while it
 	// knocks the screen says so, once let in the model follows the
 	// participant it became, and once removed or turned away it quits.
@@ -70,6 +75,15 @@ func (m Model) idleOut() bool {
 		since = m.state.Ended
 	}
 	return !since.IsZero() && m.now.Sub(since) > m.opts.IdleTimeout
+}
+
+// joinLine is the command that joins this session over SSH, ready to
+// paste; empty locally.
+func (m Model) joinLine() string {
+	if m.opts.JoinCommand == "" || m.state.Config.Code == "" {
+		return ""
+	}
+	return m.opts.JoinCommand + " " + m.state.Config.Code
 }
 
 // Idled reports whether the program ended because of the idle timeout.
@@ -169,6 +183,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 	m.follow()
 	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), false)
+	m.keys.Invite.SetEnabled(opts.JoinCommand != "")
 	return m
 }
 
@@ -333,6 +348,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.state.Config.Kind != session.Retro || m.ui().prompt == nil {
+		if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
+			m.status = "others join with: " + line
+			return m, nil
+		}
 		if next, cmd, ok := m.doorKeys(msg); ok {
 			return next, cmd
 		}
