@@ -51,6 +51,9 @@ type Options struct {
 	// limit).
 	Actions     float64
 	ActionBurst int
+	// Location is the participant's time zone, for the times on their
+	// screen; nil: the machine's.
+	Location *time.Location
 	// JoinCommand is how others join over SSH, up to the join code
 	// ("ssh -t -p 2222 host join"); empty: locally, where nobody joins.
 	// The facilitator sees it with the code in the waiting room, and
@@ -75,6 +78,14 @@ func (m Model) idleOut() bool {
 		since = m.state.Ended
 	}
 	return !since.IsZero() && m.now.Sub(since) > m.opts.IdleTimeout
+}
+
+// zone is the participant's time zone (see Options.Location).
+func (m Model) zone() *time.Location {
+	if m.opts.Location != nil {
+		return m.opts.Location
+	}
+	return time.Local
 }
 
 // joinLine is the command that joins this session over SSH, ready to

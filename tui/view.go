@@ -100,10 +100,10 @@ func (m Model) header(w int) string {
 	if p, ok := m.state.Participant(m.me); ok {
 		role = p.Name + " · " + role
 	}
-	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Local().Format("15:04:05")+" · "+role)
+	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04:05")+" · "+role)
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Local().Format("15:04"))
+		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04"))
 		left = truncate(left, w-lipgloss.Width(right)-1)
 		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
 	}

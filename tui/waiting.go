@@ -11,7 +11,7 @@ import (
 
 func (m Model) waitingView(w, h int) string {
 	st, s := m.styles, m.state
-	at := s.Config.ScheduledAt.Local()
+	at := s.Config.ScheduledAt.In(m.zone())
 	var when string
 	switch d := at.Sub(m.now); {
 	case at.IsZero():
@@ -105,7 +105,7 @@ func (m Model) waitingView(w, h int) string {
 			}
 			line := "• " + a.Text + " — " + a.Owner.Name
 			if !a.Due.IsZero() {
-				line += " · due " + a.Due.Local().Format("Mon 2 Jan")
+				line += " · due " + a.Due.In(m.zone()).Format("Mon 2 Jan")
 			}
 			lines = append(lines, truncate(st.Text.Render(line), w))
 		}
