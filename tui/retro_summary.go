@@ -149,7 +149,7 @@ func (m Model) retroSummary(w int) string {
 	for _, a := range agreed {
 		text := "  #" + itoa(a.ID) + " " + a.Text + " — " + a.Owner.Name
 		if !a.Due.IsZero() {
-			text += " · due " + dueWords(a.Due)
+			text += " · due " + dueWords(a.Due.In(m.zone()))
 		}
 		line(st.Text.Render(text))
 	}
