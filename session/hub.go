@@ -145,6 +145,17 @@ func (h *Hub) ExpireUnstarted(ctx context.Context, info Info) (bool, error) {
 	if now.Sub(info.Created) < UnstartedFor {
 		return false, nil
 	}
+	if _, live := h.Live(info.ID); !live {
+		// Read, not opened: opening a room resumes what a restart
+		// paused, and a started session stays as it is.
+		events, err := h.store.Events(ctx, info.ID)
+		if err != nil {
+			return false, err
+		}
+		if s := Fold(info.ID, events); s.Phase != Waiting {
+			return s.Phase == Closed, nil
+		}
+	}
 	r, err := h.Room(ctx, info.ID)
 	if err != nil {
 		return false, err

@@ -28,6 +28,22 @@ func TestUnstartedSessionsExpire(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// One started on a server that has restarted since: the lobby must
+	// not open its room, which would resume its paused time-boxes.
+	restarted := mustCreate(t, st, session.Config{}, "Lukas")
+	before := session.NewHub(st, session.RoomOptions{Clock: clock})
+	r2, err := before.Room(ctx, restarted.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []session.Command{session.Arrive{Name: "Lukas"}, session.Start{}} {
+		if err := r2.Submit(fac, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := before.Close(); err != nil {
+		t.Fatal(err)
+	}
 	clock.Advance(session.UnstartedFor - time.Second)
 	if gone, err := hub.ExpireUnstarted(ctx, idle); gone || err != nil {
 		t.Fatalf("a session expired a second early: %v, %v", gone, err)
@@ -39,12 +55,18 @@ func TestUnstartedSessionsExpire(t *testing.T) {
 	if gone, err := hub.ExpireUnstarted(ctx, running); gone || err != nil {
 		t.Fatalf("a started session expired: %v, %v", gone, err)
 	}
+	if gone, err := hub.ExpireUnstarted(ctx, restarted); gone || err != nil {
+		t.Fatalf("a started session expired: %v, %v", gone, err)
+	}
+	if _, live := hub.Live(restarted.ID); live {
+		t.Fatal("expiry opened the room of a started session")
+	}
 	open, err := st.Sessions(ctx, session.Filter{Unfinished: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(open) != 1 || open[0].ID != running.ID {
-		t.Fatalf("unfinished sessions %+v, want only the started one", open)
+	if len(open) != 2 || (open[0].ID != running.ID && open[1].ID != running.ID) {
+		t.Fatalf("unfinished sessions %+v, want the started ones", open)
 	}
 	events, err := st.Events(ctx, idle.ID)
 	if err != nil {

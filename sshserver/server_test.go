@@ -131,11 +131,13 @@ func body(c *testClient) string {
 	if len(lines) > 6 {
 		lines = lines[2 : len(lines)-3]
 	}
-	// Only the facilitator sees a selection, and each screen redraws its
-	// countdown on its own tick: leave both out.
+	// Only the facilitator sees a selection and the invitation (the join
+	// code and command), and each screen redraws its countdown on its own
+	// tick: leave them out.
 	kept := lines[:0:0]
 	for _, l := range lines {
-		if !strings.Contains(l, " left of ") && !strings.Contains(l, "OVERTIME") {
+		if !strings.Contains(l, " left of ") && !strings.Contains(l, "OVERTIME") &&
+			!strings.Contains(l, "Join code ") && !strings.Contains(l, "ssh -t -p ") {
 			kept = append(kept, l)
 		}
 	}
