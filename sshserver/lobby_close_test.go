@@ -18,7 +18,7 @@ func TestFacilitatorClosesASessionFromTheLobby(t *testing.T) {
 	in.Press("q")
 	in.WaitForExit()
 	a := dialTest(t, ts.addr, "maria", maria)
-	a.WaitFor("platform stand-up", code)
+	a.WaitFor("platform stand-up", code, "x close • r refresh • q quit") // all the keys fit in 80 columns
 	a.Press("x")
 	a.WaitFor("Close the platform stand-up " + code + " for everyone? (y/n)")
 	a.Press("n")

@@ -78,6 +78,7 @@ type lobbyTickMsg struct{}
 
 type lobbyKeys struct {
 	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit, Close key.Binding
+	Move                                                                  key.Binding // Up and Down in the footer
 	form                                                                  bool
 }
 
@@ -85,7 +86,7 @@ func (k lobbyKeys) ShortHelp() []key.Binding {
 	if k.form {
 		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
 	}
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
+	return []key.Binding{k.Move, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
 }
 
 func (k lobbyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -116,7 +117,7 @@ func NewApp(l Lobby, opts Options) App {
 			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new session", "n"),
 			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
 			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
-			Close: b("x", "close session", "x"),
+			Close: b("x", "close", "x"), Move: b("↑/↓", "move", "up", "down", "k", "j"),
 		},
 	}
 }
