@@ -605,22 +605,38 @@ func (TakeOver) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		return nil, fmt.Errorf("%w: you are the facilitator already", ErrConflict)
 	}
 	if f, ok := s.Participant(s.Facilitator); ok {
-		if f.Present {
+		wait, here := TakeOverWait(s, env.Now)
+		if here {
 			return nil, fmt.Errorf("%w: %s is here and facilitating; ask them to hand over", ErrForbidden, f.Name)
 		}
-		since := f.AwaySince
-		if since.IsZero() {
-			// Never came: count from the start that was planned.
-			since = s.Created
-			if s.Config.ScheduledAt.After(since) {
-				since = s.Config.ScheduledAt
-			}
-		}
-		if wait := TakeOverAfter - env.Now.Sub(since); wait > 0 {
+		if wait > 0 {
 			return nil, fmt.Errorf("%w: %s has been away for less than %s; %s to go", ErrForbidden, f.Name, TakeOverAfter, wait.Round(time.Second))
 		}
 	}
 	return []Payload{&Handed{To: a.Person()}}, nil
+}
+
+// TakeOverWait is how long a member must still wait at now before
+// TakeOver works (0: it works), and whether the facilitator is here, when
+// it does not work at all: the rule of TakeOver, for a screen that offers
+// the key only when it would work.
+func TakeOverWait(s *State, now time.Time) (wait time.Duration, here bool) {
+	f, ok := s.Participant(s.Facilitator)
+	if !ok {
+		return 0, false
+	}
+	if f.Present {
+		return 0, true
+	}
+	since := f.AwaySince
+	if since.IsZero() {
+		// Never came: count from the start that was planned.
+		since = s.Created
+		if s.Config.ScheduledAt.After(since) {
+			since = s.Config.ScheduledAt
+		}
+	}
+	return max(0, TakeOverAfter-now.Sub(since)), false
 }
 
 // expiries returns the Expired events that are due at now and not yet

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Hub keeps the live rooms of a server: one Room per session, opened from
@@ -122,4 +123,62 @@ func (h *Hub) Close() error {
 		errs = append(errs, r.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// UnstartedFor is how long a session that nobody started stays open after
+// its creation: then it expires (see Hub.ExpireUnstarted), so that the
+// stand-ups someone opened and forgot do not pile up in the lobby.
+const UnstartedFor = 24 * time.Hour
+
+// ExpireUnstarted ends the session, as the system, if nobody started it
+// within UnstartedFor of its creation, and reports whether it has ended
+// (now or before). A young session costs a comparison, not a room.
+func (h *Hub) ExpireUnstarted(ctx context.Context, info Info) (bool, error) {
+	if !info.Ended.IsZero() {
+		return true, nil
+	}
+	clock := h.opts.Clock
+	if clock == nil {
+		clock = RealClock{}
+	}
+	now := clock.Now()
+	if now.Sub(info.Created) < UnstartedFor {
+		return false, nil
+	}
+	if _, live := h.Live(info.ID); !live {
+		// Read, not opened: opening a room resumes what a restart
+		// paused, and a started session stays as it is.
+		events, err := h.store.Events(ctx, info.ID)
+		if err != nil {
+			return false, err
+		}
+		if s := Fold(info.ID, events); s.Phase != Waiting {
+			return s.Phase == Closed, nil
+		}
+	}
+	r, err := h.Room(ctx, info.ID)
+	if err != nil {
+		return false, err
+	}
+	defer h.Evict(info.ID)
+	return r.expireUnstarted(now)
+}
+
+// expireUnstarted records the end of a session still in its waiting room.
+func (r *Room) expireUnstarted(now time.Time) (ended bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.closed:
+		return false, nil
+	case r.state.Phase == Closed:
+		return true, nil
+	case r.state.Phase != Waiting:
+		return false, nil
+	}
+	defer r.recovered(&err, "expiring a session nobody started", nil)
+	if err := r.commit(System, now.UTC(), []Payload{&Ended{}}); err != nil {
+		return false, err
+	}
+	return true, nil
 }

@@ -3,6 +3,9 @@ package sshserver
 import (
 	"regexp"
 	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // zones for clients' TZ, whatever the server's files
 
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
@@ -58,8 +61,18 @@ func clientEnviron(sess ssh.Session) []string {
 		if pat, ok := colourHints[k]; ok && pat.MatchString(v) {
 			seen[k] = v
 		}
+		if k == "TZ" {
+			if _, ok := zoneOf(v); ok {
+				seen[k] = v
+			} else {
+				delete(seen, k) // the last value wins, even a bad one
+			}
+		}
 	}
 	env := []string{"TERM=" + clientTerm(pty.Term)}
+	if tz, ok := seen["TZ"]; ok {
+		env = append(env, "TZ="+tz)
+	}
 	for _, k := range []string{"NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLORTERM"} {
 		if v, ok := seen[k]; ok {
 			env = append(env, k+"="+v)
@@ -73,4 +86,45 @@ func clientEnviron(sess ssh.Session) []string {
 // and nothing else: no terminfo, no tmux, no file descriptor.
 func colourProfile(env []string) colorprofile.Profile {
 	return colorprofile.Env(env)
+}
+
+// zonePattern is what an IANA time zone name looks like: Europe/Berlin,
+// America/Argentina/Buenos_Aires, Etc/GMT+5, UTC. No dots, so never "..",
+// no leading slash, nothing but letters, digits, _, + and -: a client's
+// TZ names a zone of the zone database, never a path of the server's.
+var zonePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z_]{0,31}(/[A-Za-z0-9_+-]{1,32}){0,2}$`)
+
+// zones caches the zones clients named, once loaded: a name that loads
+// once is not read from disk again. Only real zones get in, so it stays
+// as small as the zone database.
+var zones sync.Map // string → *time.Location
+
+// zoneOf is the time zone a client's TZ names, if it is a valid IANA
+// name (see zonePattern) of a zone that exists. "Local" is the server's
+// zone, not the client's: refused, as is anything else.
+func zoneOf(tz string) (*time.Location, bool) {
+	if tz == "" || tz == "Local" || !zonePattern.MatchString(tz) {
+		return nil, false
+	}
+	if loc, ok := zones.Load(tz); ok {
+		return loc.(*time.Location), true
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, false
+	}
+	zones.Store(tz, loc)
+	return loc, true
+}
+
+// clientZone is the time zone of a client that sent a valid TZ (the last
+// one it sent), else nil: the server's.
+func clientZone(sess ssh.Session) *time.Location {
+	for _, kv := range clientEnviron(sess) {
+		if tz, ok := strings.CutPrefix(kv, "TZ="); ok {
+			loc, _ := zoneOf(tz)
+			return loc
+		}
+	}
+	return nil
 }

@@ -34,6 +34,11 @@ func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 			return nil, err
 		}
 		for _, info := range open {
+			if gone, err := l.c.s.hub.ExpireUnstarted(ctx, info); err != nil {
+				l.c.s.log.Debug("expire", "session", info.ID, "err", err)
+			} else if gone {
+				continue // nobody started it within session.UnstartedFor
+			}
 			e := tui.LobbyEntry{Team: info.Team, Kind: info.Kind, Code: info.Code, Phase: session.Waiting}
 			// Only rooms that are live have anyone here; the lobby
 			// opens none.
@@ -76,6 +81,54 @@ func (l lobby) Enter(code string, observer bool) (tui.Room, session.ParticipantI
 		return nil, "", err
 	}
 	return room, me, nil
+}
+
+// Close ends the session with the code for its facilitator, who may
+// close it without entering it (session.End checks who asks).
+func (l lobby) Close(code string) error {
+	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
+	defer cancel()
+	room, err := l.c.s.hub.ByCode(ctx, code)
+	if err != nil {
+		return errors.New("that session is gone; press r to refresh")
+	}
+	defer l.c.s.hub.Evict(room.ID())
+	st := room.Snapshot().State
+	p, ok := st.ByKey(l.c.key)
+	if !ok { // opened it and has not been in it yet
+		p, ok = st.Participant(session.SSHID(l.c.key))
+	}
+	if f, found := st.Participant(st.Facilitator); !ok && found && l.c.s.boundTo(ctx, st, f.Name, l.c.key) {
+		p, ok = f, true // the named facilitator, whose name this key speaks for
+	}
+	if !ok || p.Role != session.Facilitator {
+		return errors.New("only the session's facilitator can close it")
+	}
+	if st.Phase == session.Closed {
+		return nil
+	}
+	if err := room.Submit(p.ID, session.End{}); err != nil {
+		return errors.New(userError(err))
+	}
+	return nil
+}
+
+// boundTo reports whether the key speaks for the roster name in the
+// session: bound to it there or in its team.
+func (s *Server) boundTo(ctx context.Context, st *session.State, name, key string) bool {
+	if k := st.Bound[strings.ToLower(name)]; k != "" {
+		return k == key
+	}
+	team, err := s.store.Team(ctx, st.Config.Team)
+	if err != nil {
+		return false
+	}
+	for n, k := range team.Keys {
+		if strings.EqualFold(n, name) {
+			return k == key
+		}
+	}
+	return false
 }
 
 // standupSpec is a new session as the lobby or `new` asks for it.

@@ -57,6 +57,10 @@ type Config struct {
 	// client is taken for gone (a suspended laptop, a stuck network) and
 	// its connection is closed; 0: 15s. Nobody else ever waits on it.
 	StallTimeout time.Duration
+	// PublicHost is the host name (or host:port) people join with, as
+	// the facilitator's screen shows it in `ssh -t -p PORT HOST join
+	// CODE`; empty: the address and port each client connected to.
+	PublicHost string
 	// Ended, if set, is called when a session ends (see
 	// session.RoomOptions.Ended), e.g. to export it.
 	Ended func(id string)
@@ -98,6 +102,9 @@ type Server struct {
 func New(cfg Config, st session.Store) (*Server, error) {
 	if len(cfg.HostKey) == 0 {
 		return nil, errors.New("sshserver: a host key is needed")
+	}
+	if cfg.PublicHost != "" && !publicHostPattern.MatchString(cfg.PublicHost) {
+		return nil, fmt.Errorf("public host %q: give a host name or address with an optional :port, like huddle.example.org", cfg.PublicHost)
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 200

@@ -131,15 +131,18 @@ func body(c *testClient) string {
 	if len(lines) > 6 {
 		lines = lines[2 : len(lines)-3]
 	}
-	// Only the facilitator sees a selection, and each screen redraws its
-	// countdown on its own tick: leave both out.
+	// Only the facilitator sees a selection and the invitation (the join
+	// code and command), and each screen redraws its countdown on its own
+	// tick: leave them out.
 	kept := lines[:0:0]
 	for _, l := range lines {
-		if !strings.Contains(l, " left of ") && !strings.Contains(l, "OVERTIME") {
+		if !strings.Contains(l, " left of ") && !strings.Contains(l, "OVERTIME") &&
+			!strings.Contains(l, "Join code ") && !strings.Contains(l, "ssh -t -p ") {
 			kept = append(kept, l)
 		}
 	}
-	return strings.ReplaceAll(strings.Join(kept, "\n"), "▸", " ")
+	// (The invitation's lines leave as many more blank ones at the end.)
+	return strings.TrimRight(strings.ReplaceAll(strings.Join(kept, "\n"), "▸", " "), " \n")
 }
 
 func converge(t *testing.T, clients ...*testClient) {
@@ -474,19 +477,36 @@ func TestHugePtyIsClamped(t *testing.T) {
 	}
 }
 
-func TestIdleParticipantIsDisconnected(t *testing.T) {
+// The idle timeout is for sessions that have ended: a stand-up that
+// waits or runs keeps everyone however long they go without a key.
+func TestIdleParticipantIsDisconnectedOnlyOnceTheSessionEnded(t *testing.T) {
 	clock := session.NewFakeClock(time.Now())
 	ts := startServer(t, t.TempDir(), func(c *Config) { c.Clock = clock; c.IdleTimeout = time.Minute })
-	code := ts.newStandupCode("--team t --members Lukas,Julia")
+	code := ts.newStandupCode("--team t --members Lukas,Julia --facilitator Julia")
 	idle := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code))
 	busy := dialTest(t, ts.addr, "julia", newTestKey(t), withCommand("join "+code))
 	busy.WaitFor("Here (2)")
-	clock.Advance(50 * time.Second)
-	busy.Press("?") // a key press keeps julia
+	clock.Advance(10 * time.Minute) // lukas: 10 min without a key, in the waiting room
+	busy.Press("n")
+	idle.WaitFor("rounds")
+	clock.Advance(10 * time.Minute) // and in the running stand-up
+	busy.Press("?")
+	busy.WaitFor("fewer keys", "Lukas")
+	if _, ended := idle.Exited(); ended {
+		t.Fatal("an idle participant was disconnected from a running stand-up")
+	}
+	busy.Press("?")
+	busy.Press("e")
+	busy.Press("y")
+	idle.WaitFor("summary")
+	clock.Advance(30 * time.Second)
+	busy.Press("?") // handled after any tick of the advanced clock in flight
 	busy.WaitFor("fewer keys")
-	clock.Advance(20 * time.Second) // lukas: 70 s without a key, julia: 20 s
+	if _, ended := idle.Exited(); ended {
+		t.Fatal("disconnected 30s after the end, within the idle timeout")
+	}
+	clock.Advance(31 * time.Second)
 	idle.WaitFor("disconnected after 1m0s without a key press")
-	busy.WaitFor("Here (1)", "Lukas (away)")
 }
 
 func TestFloodingParticipantIsSlowedDown(t *testing.T) {

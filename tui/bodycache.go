@@ -2,6 +2,7 @@ package tui
 
 import (
 	"sync"
+	"time"
 
 	"huddle/session"
 )
@@ -17,6 +18,8 @@ type bodyKey struct {
 	role   session.Role
 	dark   bool
 	cursor int
+	join   string         // the facilitator's join command: each client's address
+	zone   *time.Location // the participant's time zone
 }
 
 type bodyEntry struct {
@@ -80,6 +83,6 @@ func (m Model) cachedBody(w, h int) (bodyKey, bool) {
 	}
 	return bodyKey{
 		state: m.state, w: w, h: h, second: m.now.Unix(),
-		role: m.role(), dark: m.styles.dark, cursor: m.cursor,
+		role: m.role(), dark: m.styles.dark, cursor: m.cursor, join: m.opts.JoinCommand, zone: m.zone(),
 	}, true
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 
 	"huddle/session"
@@ -29,13 +31,15 @@ type KeyMap struct {
 	End      key.Binding
 	HandOver key.Binding
 	TakeOver key.Binding
+	Invite   key.Binding // the join code again: see Options.JoinCommand
 	Help     key.Binding
 	Quit     key.Binding
 	Confirm  key.Binding
 	Cancel   key.Binding
 	Complete key.Binding
 
-	scrolling bool // the summary: ↑/↓ belong in the footer
+	scrolling bool      // the summary: ↑/↓ belong in the footer
+	now       time.Time // the screen's clock: t is offered once it would work
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -63,6 +67,7 @@ func DefaultKeyMap() KeyMap {
 		End:      b("e", "end now", "e"),
 		HandOver: b("f", "hand over", "f"),
 		TakeOver: b("t", "take over", "t"),
+		Invite:   b("i", "join code", "i"),
 		Help:     b("?", "more", "?"),
 		Quit:     b("q", "quit", "q", "ctrl+c"),
 		Confirm:  b("enter", "confirm", "enter"),
@@ -98,7 +103,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
 	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
-	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) && !s.Created.IsZero() {
+	if wait, here := session.TakeOverWait(s, k.now); role == session.Member && !here && wait == 0 && !s.Created.IsZero() {
 		k.TakeOver.SetEnabled(true)
 	}
 	switch phase {
@@ -139,7 +144,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.End, k.HandOver, k.TakeOver},
 		{k.Park, k.Blocker, k.Arrive, k.Present, k.Stay},
 		{k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down},
-		{k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
+		{k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }
 

@@ -43,6 +43,8 @@ type Lobby interface {
 	Sessions() ([]LobbyEntry, error)
 	NewSession(f SessionForm) (code string, err error)
 	Enter(code string, observer bool) (Room, session.ParticipantID, error)
+	// Close ends the session with the code; only its facilitator may.
+	Close(code string) error
 }
 
 // App is the root model of an SSH participant who arrived without a join
@@ -64,7 +66,8 @@ type App struct {
 
 	inSession bool
 	sess      Model
-	loading   bool // a refresh is under way; more presses wait for it
+	loading   bool        // a refresh is under way; more presses wait for it
+	closing   *LobbyEntry // the session x asks to close, until y or n
 
 	bg      *tea.BackgroundColorMsg // the terminal's answer, for the session entered
 	lastKey time.Time               // the last key press, for the idle timeout
@@ -74,15 +77,16 @@ type App struct {
 type lobbyTickMsg struct{}
 
 type lobbyKeys struct {
-	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit key.Binding
-	form                                                           bool
+	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit, Close key.Binding
+	Move                                                                  key.Binding // Up and Down in the footer
+	form                                                                  bool
 }
 
 func (k lobbyKeys) ShortHelp() []key.Binding {
 	if k.form {
 		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
 	}
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Watch, k.New, k.Refresh, k.Quit}
+	return []key.Binding{k.Move, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
 }
 
 func (k lobbyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
@@ -92,6 +96,7 @@ type (
 		entries []LobbyEntry
 		err     error
 	}
+	closedMsg  struct{ err error }
 	enteredMsg struct {
 		room Room
 		me   session.ParticipantID
@@ -112,6 +117,7 @@ func NewApp(l Lobby, opts Options) App {
 			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new session", "n"),
 			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
 			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
+			Close: b("x", "close", "x"), Move: b("↑/↓", "move", "up", "down", "k", "j"),
 		},
 	}
 }
@@ -186,6 +192,13 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			a.status, a.failed = sentence(msg.err), true
 		}
+	case closedMsg:
+		if msg.err != nil {
+			a.status, a.failed = sentence(msg.err), true
+		} else {
+			a.status, a.failed = "the session is closed", false
+		}
+		return a.refresh()
 	case enteredMsg:
 		if msg.err != nil {
 			a.status, a.failed = sentence(msg.err), true
@@ -204,6 +217,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.lastKey = lobbyNow(a.opts)
 		if a.form != nil {
 			return a.formKey(msg)
+		}
+		if a.closing != nil {
+			return a.closeKey(msg)
 		}
 		return a.listKey(msg)
 	default:
@@ -239,12 +255,35 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if a.cursor < len(a.entries) {
 			return a, a.enter(a.entries[a.cursor].Code, key.Matches(msg, a.keys.Watch))
 		}
+	case key.Matches(msg, a.keys.Close):
+		if a.cursor < len(a.entries) {
+			e := a.entries[a.cursor]
+			a.closing = &e
+			a.status = "Close the " + e.Team + " " + kindTitle(e.Kind) + " " + e.Code + " for everyone? (y/n)"
+		}
 	case key.Matches(msg, a.keys.New):
 		a.form = newStandupForm(a.styles)
 		a.field = 0
 		a.keys.form = true
 		a.keys.Enter.SetHelp("enter", "create")
 	}
+	return a, nil
+}
+
+// closeKey answers the question whether to close a session: y or enter
+// closes it, anything else keeps it.
+func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	e := *a.closing
+	a.closing = nil
+	switch msg.String() {
+	case "ctrl+c":
+		return a, tea.Quit
+	case "y", "enter":
+		a.status, a.failed = "closing "+e.Code+"…", false
+		l := a.lobby
+		return a, func() tea.Msg { return closedMsg{l.Close(e.Code)} }
+	}
+	a.status, a.failed = "kept "+e.Code, false
 	return a, nil
 }
 

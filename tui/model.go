@@ -37,8 +37,10 @@ type Options struct {
 	// where it was, and the facilitator types on behalf of the others.
 	SharedKeyboard bool
 	// IdleTimeout ends the program after this long without a key press
-	// (0: never). Server output does not count as activity. OnIdle, if
-	// set, is called when that happens.
+	// (0: never), in the lobby and once the session has ended: never
+	// while it waits or runs, whether one takes part or watches. Server
+	// output does not count as activity. OnIdle, if set, is called when
+	// that happens.
 	IdleTimeout time.Duration
 	OnIdle      func()
 	// Clock is the lobby's clock for the idle timeout (a session uses its
@@ -49,10 +51,50 @@ type Options struct {
 	// limit).
 	Actions     float64
 	ActionBurst int
+	// Location is the participant's time zone, for the times on their
+	// screen; nil: the machine's.
+	Location *time.Location
+	// JoinCommand is how others join over SSH, up to the join code
+	// ("ssh -t -p 2222 host join"); empty: locally, where nobody joins.
+	// The facilitator sees it with the code in the waiting room, and
+	// anyone gets it back with i.
+	JoinCommand string
 	// Key is the participant's SSH key fingerprint, if any: while it
 	// knocks the screen says so, once let in the model follows the
 	// participant it became, and once removed or turned away it quits.
 	Key string
+}
+
+// idleOut reports whether the idle timeout ends the program now: only
+// once the session has ended, counting from the last key press or the
+// end, whichever came later, so that nobody is cut off the moment a long
+// session ends.
+func (m Model) idleOut() bool {
+	if m.opts.IdleTimeout <= 0 || m.state.Phase != session.Closed {
+		return false
+	}
+	since := m.lastKey
+	if m.state.Ended.After(since) {
+		since = m.state.Ended
+	}
+	return !since.IsZero() && m.now.Sub(since) > m.opts.IdleTimeout
+}
+
+// zone is the participant's time zone (see Options.Location).
+func (m Model) zone() *time.Location {
+	if m.opts.Location != nil {
+		return m.opts.Location
+	}
+	return time.Local
+}
+
+// joinLine is the command that joins this session over SSH, ready to
+// paste; empty locally.
+func (m Model) joinLine() string {
+	if m.opts.JoinCommand == "" || m.state.Config.Code == "" {
+		return ""
+	}
+	return m.opts.JoinCommand + " " + m.state.Config.Code
 }
 
 // Idled reports whether the program ended because of the idle timeout.
@@ -150,7 +192,9 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 		}()
 	}
 	m.follow()
+	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), false)
+	m.keys.Invite.SetEnabled(opts.JoinCommand != "")
 	return m
 }
 
@@ -215,13 +259,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case tickMsg:
 		m.now = time.Time(msg)
-		if m.opts.IdleTimeout > 0 && !m.lastKey.IsZero() && m.now.Sub(m.lastKey) > m.opts.IdleTimeout {
+		if m.idleOut() {
 			m.idled = true
 			if m.opts.OnIdle != nil {
 				m.opts.OnIdle()
 			}
 			return m, tea.Quit
 		}
+		m.keys.now = m.now
+		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
 		return m, m.tick()
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
@@ -253,7 +299,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
+	before := m.state
 	m.state = m.viewOf(snap.State)
+	if notice := m.handOverNotice(before, m.state); notice != "" {
+		m.status, m.failed = notice, false
+	}
 	if m.opts.Key != "" {
 		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
 			m.follow()
@@ -271,6 +321,7 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 	}
 	m.now = m.room.Clock().Now()
 	m.clampCursor()
+	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
 	m.syncSummary()
 	cmds := []tea.Cmd{m.listen()}
@@ -308,6 +359,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.state.Config.Kind != session.Retro || m.ui().prompt == nil {
+		if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
+			m.status = "others join with: " + line
+			return m, nil
+		}
 		if next, cmd, ok := m.doorKeys(msg); ok {
 			return next, cmd
 		}

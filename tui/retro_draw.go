@@ -132,8 +132,8 @@ func avg(sum, n int) string {
 	return itoa(tenths/10) + "." + itoa(tenths%10)
 }
 
-// dueWords formats a due date for a list.
-func dueWords(t time.Time) string { return t.Local().Format("Mon 2 Jan 2006") }
+// dueWords formats a due date for a list, given in the reader's zone.
+func dueWords(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
 
 // wrapText wraps plain text in lines of at most w cells, at most n of
 // them, the last cut with an ellipsis when more would follow.

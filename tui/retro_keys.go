@@ -19,6 +19,7 @@ type retroKeyMap struct {
 
 	// Every phase.
 	Start, Next, Extend, Ready, Park, End, HandOver, TakeOver, ActFor key.Binding
+	Invite                                                            key.Binding
 
 	// The waiting room.
 	Present, Arrive key.Binding
@@ -113,7 +114,8 @@ func newRetroKeyMap() retroKeyMap {
 // retroKeys returns the key map with the bindings of this moment enabled.
 func (m Model) retroKeys() retroKeyMap {
 	k := newRetroKeyMap()
-	k.width = m.width - 2 // the footer's width
+	k.width = m.width - 2    // the footer's width
+	k.Invite = m.keys.Invite // the join code again, handled by onKey
 	s, b := m.state, m.ui()
 	role := m.role()
 	fac, act := role == session.Facilitator, role != session.Observer
@@ -155,7 +157,7 @@ func (m Model) retroKeys() retroKeyMap {
 	// At the shared keyboard the keyboard is the facilitator: handing the
 	// role away would lock it out (see handOverRefused).
 	k.HandOver.SetEnabled(fac && !m.opts.SharedKeyboard && s.Facilitator != "" && len(presentMembers(s)) > 0)
-	if f, ok := s.Participant(s.Facilitator); role == session.Member && (!ok || !f.Present) {
+	if wait, here := session.TakeOverWait(s, m.now); role == session.Member && !here && wait == 0 {
 		k.TakeOver.SetEnabled(true)
 	}
 	if s.Phase == session.Waiting {
@@ -292,7 +294,7 @@ func (k retroKeyMap) FullHelp() [][]key.Binding {
 		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
 			k.Vote, k.Unvote, k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action},
 		{k.Start, k.Next, k.Extend, k.Ready, k.ActFor, k.Park},
-		{k.End, k.HandOver, k.TakeOver, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
+		{k.End, k.HandOver, k.TakeOver, k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }
 

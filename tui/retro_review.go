@@ -113,7 +113,7 @@ func (m Model) actionLine(a session.Action, selected bool, w int) string {
 	}
 	meta := " — " + a.Owner.Name
 	if !a.Due.IsZero() {
-		meta += " · due " + a.Due.Local().Format("Mon 2 Jan")
+		meta += " · due " + a.Due.In(m.zone()).Format("Mon 2 Jan")
 		if a.Carries() && a.Due.Before(m.now) {
 			meta += " (overdue)"
 		}

@@ -17,7 +17,7 @@ func (m Model) retroSummary(w int) string {
 	line := func(parts ...string) { b.WriteString(truncate(strings.Join(parts, ""), w) + "\n") }
 	info := m.formatInfo()
 
-	line(st.Heading.Render("Retrospective of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.Local().Format("Mon 2 Jan 2006, 15:04")+" · "+info.Title))
+	line(st.Heading.Render("Retrospective of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")+" · "+info.Title))
 	if !s.Started.IsZero() {
 		took := s.Overall.Elapsed(s.Ended)
 		verdict := st.Notice.Render(" · within the time-box")
@@ -149,7 +149,7 @@ func (m Model) retroSummary(w int) string {
 	for _, a := range agreed {
 		text := "  #" + itoa(a.ID) + " " + a.Text + " — " + a.Owner.Name
 		if !a.Due.IsZero() {
-			text += " · due " + dueWords(a.Due)
+			text += " · due " + dueWords(a.Due.In(m.zone()))
 		}
 		line(st.Text.Render(text))
 	}

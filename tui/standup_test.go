@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -139,4 +142,85 @@ func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
 	d.deliver()
 	d.see("✓ parked: second topic", "#1 first topic", "#2 second topic")
 	d.notSee("✓ parked: first topic")
+}
+
+// The idle timeout is for sessions that have ended: nobody in a running
+// session, or watching one, is cut off for not pressing keys.
+func TestIdleTimeoutOnlyOnceTheSessionEnded(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n") // the stand-up runs
+	for _, id := range []session.ParticipantID{session.RosterID("Julia"), fac} {
+		m := New(d.room, id, Options{IdleTimeout: time.Minute})
+		m.ticking = false
+		t.Cleanup(m.Close)
+		d.m = m
+		d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+		d.clock.Advance(10 * time.Minute)
+		d.send(tickMsg(d.clock.Now()))
+		if d.quit || d.m.Idled() {
+			t.Fatalf("%s was disconnected from a running session", id)
+		}
+	}
+	d.press("e", "y")
+	if d.state().Phase != session.Closed {
+		t.Fatal("the stand-up did not end")
+	}
+	d.clock.Advance(30 * time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	if d.quit {
+		t.Fatal("disconnected 30s after the end, within the idle timeout")
+	}
+	d.clock.Advance(31 * time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	if !d.quit || !d.m.Idled() {
+		t.Fatal("still connected a minute after the end without a key")
+	}
+}
+
+// Everyone sees who facilitates, and a hand-over is announced on every
+// screen.
+func TestEveryoneSeesWhoFacilitatesAndHandOvers(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter") // both here
+	d.see("facilitator: you")
+	if err := d.room.Submit(fac, session.HandOver{To: session.RosterID("Lukas")}); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver()
+	d.see("facilitator: Lukas", "Lukas facilitates now (handed over by maria)")
+	d.asMember(session.RosterID("Julia"))
+	d.see("facilitator: Lukas")
+	if err := d.room.Submit(session.RosterID("Lukas"), session.HandOver{To: session.RosterID("Julia")}); err != nil {
+		t.Fatal(err)
+	}
+	d.deliver()
+	d.see("facilitator: you", "you facilitate now (handed over by Lukas)")
+}
+
+// t is offered only once a take-over would work, and the take-over is
+// announced to everyone.
+func TestTakeOverIsOfferedOnlyWhenItWouldWork(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter", "n") // the stand-up runs
+	// maria, at the shared keyboard, never came: the wait counts from
+	// the planned start.
+	lukas := New(d.room, session.RosterID("Lukas"), Options{})
+	lukas.ticking = false
+	t.Cleanup(lukas.Close)
+	d.asMember(session.RosterID("Julia"))
+	d.see("facilitator: maria (away)")
+	d.notSee("t take over")
+	d.clock.Advance(t0.Add(session.TakeOverAfter - time.Second).Sub(d.clock.Now()))
+	d.send(tickMsg(d.clock.Now()))
+	d.notSee("t take over")
+	d.clock.Advance(time.Second)
+	d.send(tickMsg(d.clock.Now()))
+	d.see("t take over")
+	d.press("t")
+	d.see("facilitator: you", "you facilitate now (took over from maria, who was away)")
+	snap := d.room.Snapshot()
+	model, _ := lukas.Update(snapshotMsg(snap))
+	if s := ansi.Strip(model.(Model).View().Content); !strings.Contains(s, "Julia facilitates now (took over from maria, who was away)") {
+		t.Fatalf("Lukas was not told:\n%s", s)
+	}
 }

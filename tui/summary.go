@@ -35,7 +35,7 @@ func (m Model) summaryText(w int) string {
 	var b strings.Builder
 	line := func(parts ...string) { b.WriteString(strings.Join(parts, "") + "\n") }
 
-	line(st.Heading.Render("Stand-up of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.Local().Format("Mon 2 Jan 2006, 15:04")))
+	line(st.Heading.Render("Stand-up of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")))
 	if !s.Started.IsZero() {
 		took := s.Overall.Elapsed(s.Ended)
 		verdict := st.Notice.Render(" · within the time-box")

@@ -100,14 +100,59 @@ func (m Model) header(w int) string {
 	if p, ok := m.state.Participant(m.me); ok {
 		role = p.Name + " · " + role
 	}
-	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Local().Format("15:04:05")+" · "+role)
+	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04:05")+" · "+role)
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.Local().Format("15:04"))
+		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04"))
 		left = truncate(left, w-lipgloss.Width(right)-1)
 		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
 	}
-	return left + repeat(" ", gap) + right + "\n" + st.Rule.Render(repeat("─", w))
+	return left + repeat(" ", gap) + right + "\n" + m.facilitatorRule(w)
+}
+
+// facilitatorRule is the header's rule, which says who facilitates: on
+// every screen, so that everyone knows whom to ask.
+func (m Model) facilitatorRule(w int) string {
+	st := m.styles
+	f, ok := m.state.Participant(m.state.Facilitator)
+	if !ok {
+		return st.Rule.Render(repeat("─", w))
+	}
+	who := f.Name
+	switch {
+	case f.ID == m.me:
+		who = "you"
+	case !f.Present:
+		who += " (away)"
+	}
+	label := truncate("facilitator: "+who, max(0, w-6))
+	return st.Rule.Render("── ") + st.Subtle.Render(label) + st.Rule.Render(" "+repeat("─", max(0, w-4-lipgloss.Width(label))))
+}
+
+// handOverNotice announces a change of facilitator between two states:
+// a hand-over (the one who had the role is here, and only they can hand
+// it on; at the shared keyboard they always are) or a take-over (they
+// were away, as TakeOver requires).
+func (m Model) handOverNotice(before, after *session.State) string {
+	if before == nil || before.Facilitator == "" || after.Facilitator == before.Facilitator {
+		return ""
+	}
+	to, ok := after.Participant(after.Facilitator)
+	if !ok {
+		return ""
+	}
+	from, ok := after.Participant(before.Facilitator)
+	if !ok {
+		return ""
+	}
+	who := to.Name + " facilitates now"
+	if to.ID == m.me {
+		who = "you facilitate now"
+	}
+	if from.Present || m.opts.SharedKeyboard {
+		return who + " (handed over by " + from.Name + ")"
+	}
+	return who + " (took over from " + from.Name + ", who was away)"
 }
 
 func phaseTitle(p session.Phase) string {

@@ -11,7 +11,7 @@ import (
 
 func (m Model) waitingView(w, h int) string {
 	st, s := m.styles, m.state
-	at := s.Config.ScheduledAt.Local()
+	at := s.Config.ScheduledAt.In(m.zone())
 	var when string
 	switch d := at.Sub(m.now); {
 	case at.IsZero():
@@ -67,6 +67,10 @@ func (m Model) waitingView(w, h int) string {
 		panel = min(len(open), 3) + 3 // a few newest items, the title and the border
 	}
 	// The lists get what the start line, agreements and parking lot leave.
+	inv := m.invitation(w)
+	if inv != "" {
+		panel += 2 // the invitation's lines
+	}
 	rows := max(2, h-3-lipgloss.Height(agreed)-1-panel)
 	colW := max(20, min(34, (w-3)/2))
 	block := func(title string, lines []string, empty string, focus int) string {
@@ -85,6 +89,9 @@ func (m Model) waitingView(w, h int) string {
 		block("Missing ("+itoa(len(missing))+")", missing, "everyone is here", m.cursor),
 	)
 	parts := []string{when, "", cols}
+	if inv != "" {
+		parts = []string{inv, when, "", cols}
+	}
 	if len(watching) > 0 {
 		parts = append(parts, st.Subtle.Render(truncate("Watching: "+strings.Join(watching, ", "), w)))
 	}
@@ -98,7 +105,7 @@ func (m Model) waitingView(w, h int) string {
 			}
 			line := "• " + a.Text + " — " + a.Owner.Name
 			if !a.Due.IsZero() {
-				line += " · due " + a.Due.Local().Format("Mon 2 Jan")
+				line += " · due " + a.Due.In(m.zone()).Format("Mon 2 Jan")
 			}
 			lines = append(lines, truncate(st.Text.Render(line), w))
 		}
@@ -108,6 +115,19 @@ func (m Model) waitingView(w, h int) string {
 		parts = append(parts, "", m.parkingPanel(w, panel, "Parking lot · carried over and new"))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// invitation is the facilitator's line with the join code and the
+// command that joins, ready to paste; empty for everyone else and
+// locally.
+func (m Model) invitation(w int) string {
+	line := m.joinLine()
+	if line == "" || m.role() != session.Facilitator {
+		return ""
+	}
+	st := m.styles
+	return truncate(st.Heading.Render("Join code "+m.state.Config.Code)+st.Subtle.Render(" · others join with"), w) +
+		"\n" + truncate(st.Text.Render(line), w)
 }
 
 // window keeps at most n lines of a list, around the focused one, and says

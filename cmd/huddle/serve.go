@@ -26,6 +26,7 @@ type serveFlags struct {
 	allowAnonymous bool
 	stallTimeout   time.Duration
 	retention      string
+	publicHost     string
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -66,6 +67,7 @@ people rejoin with the same command and are back where they were.`,
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
 	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant who has not answered a keepalive, or whose output has been blocked, for this long (a suspended laptop)")
 	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
+	fs.StringVar(&f.publicHost, "public-host", "", "host name (or host:port) that facilitators' screens give in the join command (default: the address each client connected to)")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
@@ -114,6 +116,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
 		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: ended,
+		PublicHost: f.publicHost,
 	}
 	if f.authorizedKeys != "" {
 		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {
