@@ -101,7 +101,10 @@ var zones sync.Map // string → *time.Location
 
 // zoneOf is the time zone a client's TZ names, if it is a valid IANA
 // name (see zonePattern) of a zone that exists. "Local" is the server's
-// zone, not the client's: refused, as is anything else.
+// zone, not the client's: refused, as is anything else. The name is
+// looked up in the zoneinfo database (the system's, else the copy built
+// in): zonePattern allows no dot and no leading slash, so it can name
+// nothing outside the database's directory.
 func zoneOf(tz string) (*time.Location, bool) {
 	if tz == "" || tz == "Local" || !zonePattern.MatchString(tz) {
 		return nil, false
