@@ -40,6 +40,7 @@ type KeyMap struct {
 
 	scrolling bool      // the summary: ↑/↓ belong in the footer
 	now       time.Time // the screen's clock: t is offered once it would work
+	shared    bool      // the shared keyboard, which facilitates: no f
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -102,7 +103,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Park.SetEnabled(act)
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
-	k.HandOver.SetEnabled(fac && s.Facilitator != "" && len(presentMembers(s)) > 0)
+	k.HandOver.SetEnabled(fac && !k.shared && s.Facilitator != "" && len(presentMembers(s)) > 0)
 	if wait, here := session.TakeOverWait(s, k.now); role == session.Member && !here && wait == 0 && !s.Created.IsZero() {
 		k.TakeOver.SetEnabled(true)
 	}

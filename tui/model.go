@@ -193,6 +193,7 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 	}
 	m.follow()
 	m.keys.now = m.now
+	m.keys.shared = opts.SharedKeyboard
 	m.keys.setFor(m.state, m.role(), false)
 	m.keys.Invite.SetEnabled(opts.JoinCommand != "")
 	return m
@@ -373,6 +374,10 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.leave()
+	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && m.state.Phase != session.Closed:
+		// Handing the role away would lock the keyboard out.
+		m.status, m.failed = handOverRefused, true
+		return m, nil
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		if m.help.ShowAll {

@@ -224,3 +224,26 @@ func TestTakeOverIsOfferedOnlyWhenItWouldWork(t *testing.T) {
 		t.Fatalf("Lukas was not told:\n%s", s)
 	}
 }
+
+// TestSharedKeyboardKeepsTheStandupsFacilitatorRole: at the shared
+// keyboard f hands nothing away (the keyboard would lock itself out); it
+// says why, and the keyboard goes on running the stand-up.
+func TestSharedKeyboardKeepsTheStandupsFacilitatorRole(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d.press("enter", "enter")
+	d.press("?")
+	d.notSee("f hand over")
+	d.press("?")
+	d.press("f")
+	d.see("the keyboard facilitates")
+	d.notSee("Hand the facilitator role to")
+	d.typeText("Lukas")
+	d.press("enter")
+	if s := d.state(); s.Facilitator != fac {
+		t.Fatalf("the facilitator is %s at the shared keyboard", s.Facilitator)
+	}
+	d.press("n")
+	if s := d.state(); s.Phase != session.Rounds {
+		t.Fatalf("the keyboard lost control: phase %s", s.Phase)
+	}
+}
