@@ -181,7 +181,7 @@ func FuzzParseCommand(f *testing.F) {
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
 		}
-		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "help", "--help", "-h"}, args[0])
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h"}, args[0])
 		if err != nil {
 			var refused *commandError
 			if !errors.As(err, &refused) {
