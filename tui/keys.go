@@ -36,6 +36,7 @@ type KeyMap struct {
 	Complete key.Binding
 
 	scrolling bool // the summary: ↑/↓ belong in the footer
+	completes bool // the open prompt completes something with tab (see prompt.completes)
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -85,7 +86,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	}
 	k.Confirm.SetEnabled(prompting)
 	k.Cancel.SetEnabled(prompting)
-	k.Complete.SetEnabled(prompting)
+	k.Complete.SetEnabled(prompting && k.completes)
 	k.Help.SetEnabled(!prompting)
 	k.Quit.SetEnabled(!prompting)
 	k.scrolling = phase == session.Closed
