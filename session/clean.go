@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mtibben/confusables"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -17,8 +18,13 @@ const (
 	// DefaultMaxText bounds card text and any other free text; it is also the
 	// limit [CleanText] uses when it is given a max of zero or less.
 	DefaultMaxText = 280
-	// MaxName bounds participant names, team names and the like.
-	MaxName = 32
+	// MaxName bounds participant names, team names and the like, in runes.
+	// It is a backstop: what a name may take on screen is MaxNameWidth.
+	MaxName = 128
+	// MaxNameWidth is how many terminal columns a name may take (as
+	// [ansi.StringWidth], which lipgloss uses, measures it). A wide
+	// character (CJK, most emoji) takes two.
+	MaxNameWidth = 64
 )
 
 // maxCombining bounds how many combining marks may follow one another in the
@@ -95,20 +101,50 @@ func CleanText(s string, max int) string {
 // CleanName cleans a name: it is CleanText(s, MaxName), in Unicode
 // normalisation form NFC, so that a name typed with a combining mark
 // ("Jo\u0308rg") and the same name typed precomposed ("Jörg") are one
-// string. Like CleanText it is idempotent.
+// string, cut to MaxNameWidth columns on a grapheme boundary. Like
+// CleanText it is idempotent.
+//
+// CleanName cuts silently: it is for text nobody typed as a name on
+// purpose (an SSH client's user name, a terminal type) and for names read
+// back from a record. Names a person types go through [CheckName], which
+// refuses a long one with a message instead.
 func CleanName(s string) string {
 	// Read far enough for MaxName runes even if every one of them arrives
 	// decomposed into a base and maxCombining marks, compose, then cut.
-	name := CleanText(norm.NFC.String(CleanText(s, MaxName*(maxCombining+1))), MaxName)
+	name := cutName(norm.NFC.String(CleanText(s, MaxName*(maxCombining+1))))
 	// Cutting and capping keep text in NFC in practice; should they ever
 	// not, a second round settles it (the fuzzer checks idempotence).
 	for range 3 {
 		if norm.NFC.IsNormalString(name) {
 			break
 		}
-		name = CleanText(norm.NFC.String(name), MaxName)
+		name = cutName(norm.NFC.String(name))
 	}
 	return name
+}
+
+// cutName cuts clean text to MaxName runes and MaxNameWidth columns, and
+// trims the space the cut may leave at the end.
+func cutName(s string) string {
+	s = CleanText(s, MaxName)
+	if ansi.StringWidth(s) > MaxNameWidth {
+		s = CleanText(ansi.Truncate(s, MaxNameWidth, ""), MaxName)
+	}
+	return s
+}
+
+// CheckName cleans a name someone typed (a team's, a member's, a
+// guest's) as CleanName does, but refuses one longer than MaxNameWidth
+// columns (or MaxName runes) with an ErrInvalid that says so, rather
+// than cutting it. An empty result is not an error here: callers know
+// whether a name may be empty.
+func CheckName(s string) (string, error) {
+	full := norm.NFC.String(CleanText(s, len(s)+1))
+	if w := ansi.StringWidth(full); w > MaxNameWidth || utf8.RuneCountInString(full) > MaxName {
+		return "", fmt.Errorf("%w: the name %q is too long (%d columns, at most %d): use a shorter one",
+			ErrInvalid, CleanText(ansi.Truncate(full, 20, "…"), 0), w, MaxNameWidth)
+	}
+	return CleanName(s), nil
 }
 
 // lookAlike reports whether two cleaned names could pass for one another

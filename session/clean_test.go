@@ -1,12 +1,14 @@
 package session
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -146,7 +148,11 @@ var cleanNameCases = []struct {
 }{
 	{"keeps a short name", "Jörg", "Jörg"},
 	{"strips escapes around a name", "  \x1b[1mAnn\x1b[0m\n", "Ann"},
-	{"cuts a long name to MaxName runes", strings.Repeat("ä", 50), strings.Repeat("ä", MaxName)},
+	{"keeps a name of 50 columns", strings.Repeat("ä", 50), strings.Repeat("ä", 50)},
+	{"keeps a name of 64 columns", strings.Repeat("Åsa Ström ", 6) + "Åsa", strings.Repeat("Åsa Ström ", 6) + "Åsa"},
+	{"cuts a long name to MaxNameWidth columns", strings.Repeat("ä", 150), strings.Repeat("ä", MaxNameWidth)},
+	{"cuts wide characters by columns", strings.Repeat("漢", 40), strings.Repeat("漢", MaxNameWidth/2)},
+	{"trims the space a cut leaves", strings.Repeat("a", 63) + " bc", strings.Repeat("a", 63)},
 
 	// Invisible-looking characters.
 	{"removes a trailing braille pattern blank", "Lukas\u2800", "Lukas"},
@@ -171,8 +177,36 @@ var cleanNameCases = []struct {
 	{"composes a combining diaeresis", "Jo\u0308rg", "Jörg"},
 	{"composes Hangul jamo", "\u1112\u1161\u11AB", "\uD55C"},
 	{"composes what a removed character separated", "Jo\u200B\u0308rg", "Jörg"},
-	{"cuts a decomposed name after composing it", strings.Repeat("a\u0308", 50), strings.Repeat("ä", MaxName)},
+	{"cuts a decomposed name after composing it", strings.Repeat("a\u0308", 150), strings.Repeat("ä", MaxNameWidth)},
 	{"keeps marks with no precomposed form", "n\u0306", "n\u0306"},
+}
+
+func TestCheckName(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want, err string
+	}{
+		{"keeps an ordinary name", "  Åsa   Ström ", "Åsa Ström", ""},
+		{"keeps a name of 64 columns", strings.Repeat("x", 64), strings.Repeat("x", 64), ""},
+		{"keeps 32 wide characters", strings.Repeat("漢", 32), strings.Repeat("漢", 32), ""},
+		{"empty is not an error", "\u200b", "", ""},
+		{"refuses 65 columns", strings.Repeat("x", 65), "", "too long (65 columns, at most 64)"},
+		{"refuses 33 wide characters", strings.Repeat("漢", 33), "", "too long (66 columns, at most 64)"},
+		{"counts columns after cleaning", strings.Repeat("x", 64) + "\x1b[31m\u200b ", strings.Repeat("x", 64), ""},
+		{"counts composed marks once", strings.Repeat("a\u0308", 64), strings.Repeat("ä", 64), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := CheckName(tc.in)
+			if tc.err != "" {
+				if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("CheckName(%+q) = %+q, %v; want an ErrInvalid saying %q", tc.in, got, err, tc.err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("CheckName(%+q) = %+q, %v; want %+q", tc.in, got, err, tc.want)
+			}
+		})
+	}
 }
 
 // lookAlikeCases: which names collide in a session's list of participants.
@@ -313,6 +347,9 @@ var cyrillic = strings.NewReplacer("a", "\u0430", "e", "\u0435", "o", "\u043E", 
 func checkName(t *testing.T, in, out string) {
 	t.Helper()
 	checkClean(t, in, MaxName, out)
+	if w := ansi.StringWidth(out); w > MaxNameWidth {
+		t.Errorf("CleanName(%+q) = %+q: %d columns, limit %d", in, out, w, MaxNameWidth)
+	}
 	if !norm.NFC.IsNormalString(out) {
 		t.Errorf("CleanName(%+q) = %+q: not in NFC", in, out)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
@@ -199,6 +200,9 @@ func (c Arrive) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if c.Who != "" {
 		p, ok := s.Participant(c.Who)
 		if !ok {
+			// A name that arrives with an id comes from a client (over
+			// SSH, its user name: bytes the client chose): it is cut to
+			// MaxNameWidth columns, not refused.
 			name := CleanName(c.Name)
 			if name == "" {
 				return nil, fmt.Errorf("%w: a new participant needs a name", ErrInvalid)
@@ -207,7 +211,10 @@ func (c Arrive) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		}
 		who = p
 	} else {
-		name := CleanName(c.Name)
+		name, err := CheckName(c.Name)
+		if err != nil {
+			return nil, err
+		}
 		if name == "" {
 			return nil, fmt.Errorf("%w: whom to mark present? a name is needed", ErrInvalid)
 		}
@@ -576,7 +583,7 @@ func uniqueName(s *State, name string) string {
 	candidate := name
 	for i := 2; taken(candidate); i++ {
 		suffix := " " + strconv.Itoa(i)
-		candidate = string([]rune(name)[:min(len([]rune(name)), MaxName-len(suffix))]) + suffix
+		candidate = CleanText(ansi.Truncate(name, MaxNameWidth-len(suffix), ""), MaxName) + suffix
 	}
 	return candidate
 }

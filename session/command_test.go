@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -101,6 +102,7 @@ func TestDecideRejects(t *testing.T) {
 		{"pause before start is the wrong phase", nil, fac, Pause{}, ErrPhase},
 		{"arriving twice conflicts", func(f *fixture) { f.arrive("Lukas") }, fac, Arrive{Name: "lukas"}, ErrConflict},
 		{"arriving without a name is invalid", nil, fac, Arrive{Name: " \x1b[2J "}, ErrInvalid},
+		{"arriving with a name of 65 columns is refused", nil, fac, Arrive{Name: strings.Repeat("x", 65)}, ErrInvalid},
 		{"member cannot mark someone else present", func(f *fixture) { f.arrive("Lukas") }, lukas, Arrive{Name: "Julia"}, ErrForbidden},
 		{"empty topic is invalid", nil, fac, Park{Topic: "\u200b \t"}, ErrInvalid},
 		{"blocker outside rounds is the wrong phase", nil, fac, NoteBlocker{Text: "x"}, ErrPhase},

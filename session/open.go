@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,8 +31,11 @@ func NewID() string {
 // returns the new session's info.
 func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) {
 	cfg := p.Config
-	cfg.Team = CleanName(cfg.Team)
-	if cfg.Team == "" {
+	team, err := CheckName(cfg.Team)
+	if err != nil {
+		return Info{}, err
+	}
+	if cfg.Team = team; cfg.Team == "" {
 		return Info{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
 	}
 	if cfg.Kind == Retro {
@@ -71,7 +75,11 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 	if (fac.ID == "") != (fac.Name == "") {
 		return Info{}, fmt.Errorf("%w: a facilitator needs an id and a name", ErrInvalid)
 	}
-	created := &Created{Config: cfg, Facilitator: fac, Roster: cleanList(p.Roster, MaxName)}
+	roster, err := cleanRoster(p.Roster)
+	if err != nil {
+		return Info{}, err
+	}
+	created := &Created{Config: cfg, Facilitator: fac, Roster: roster}
 	for name, key := range p.Bound {
 		if name != "" && key != "" {
 			if created.Bound == nil {
@@ -126,6 +134,23 @@ func cleanList(in []string, max int) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// cleanRoster cleans each name of a roster as a typed name (see
+// CheckName), refusing one that is too long rather than cutting it, and
+// drops empty and repeated ones (ignoring case).
+func cleanRoster(in []string) ([]string, error) {
+	var out []string
+	for _, s := range in {
+		s, err := CheckName(s)
+		if err != nil {
+			return nil, err
+		}
+		if s != "" && !slices.ContainsFunc(out, func(m string) bool { return strings.EqualFold(m, s) }) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // FacilitatorFor is the facilitator of a new session: the roster member

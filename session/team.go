@@ -193,7 +193,10 @@ func (t *Team) unbind(name string) {
 }
 
 func (c AddMember) change(t *Team) error {
-	name := CleanName(c.Name)
+	name, err := CheckName(c.Name)
+	if err != nil {
+		return err
+	}
 	if name == "" {
 		return fmt.Errorf("%w: a member needs a name", ErrInvalid)
 	}
@@ -222,6 +225,9 @@ func (c RemoveMember) change(t *Team) error {
 
 func (c RenameMember) change(t *Team) error {
 	from, to := CleanName(c.From), CleanName(c.To)
+	if _, err := CheckName(c.To); err != nil {
+		return err
+	}
 	switch {
 	case to == "":
 		return fmt.Errorf("%w: the new name is empty", ErrInvalid)
@@ -243,7 +249,11 @@ func (c RenameMember) change(t *Team) error {
 func (c SetRoster) change(t *Team) error {
 	var names []string
 	for _, n := range c.Names {
-		if n = CleanName(n); n != "" && !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+		n, err := CheckName(n)
+		if err != nil {
+			return err
+		}
+		if n != "" && !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
 			names = append(names, n)
 		}
 	}
@@ -342,7 +352,10 @@ func (ts *Teams) Change(ctx context.Context, c Caller, name string, changes ...T
 // members may open its sessions. Nil members or agreements change
 // nothing.
 func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agreements []string) (Team, error) {
-	name = CleanName(name)
+	name, err := CheckName(name)
+	if err != nil {
+		return Team{}, err
+	}
 	if name == "" {
 		return Team{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
 	}
@@ -423,7 +436,11 @@ func (ts *Teams) Open(ctx context.Context, c Caller, o Opening) (Info, Team, err
 	} else if fac.Name != "" {
 		fac = FacilitatorFor(fac.Name, team.Members, fac.ID)
 	}
-	if name := CleanName(o.Facilitator); name != "" {
+	name, err := CheckName(o.Facilitator)
+	if err != nil {
+		return Info{}, team, err
+	}
+	if name != "" {
 		fac = FacilitatorFor(name, team.Members, RosterID(name))
 	}
 	info, err := Create(ctx, ts.store, Plan{Config: cfg, Facilitator: fac, Roster: team.Members, Bound: team.Keys}, ts.clock.Now())

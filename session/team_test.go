@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -46,6 +47,10 @@ func TestTeamChangesAreForOwners(t *testing.T) {
 			}
 		}},
 		{"the operator owns every team", LocalCaller(), AddMember{Name: "Eve"}, nil, nil},
+		{"a member of 64 columns", LocalCaller(), AddMember{Name: "Maximiliane Wilhelmina Friederike Charlotte von Hohenzollern-Sig"}, nil, nil},
+		{"a member's name of 65 columns is refused, not cut", LocalCaller(), AddMember{Name: strings.Repeat("x", 65)}, ErrInvalid, nil},
+		{"a new name of 65 columns is refused", LocalCaller(), RenameMember{From: "Ben", To: strings.Repeat("x", 65)}, ErrInvalid, nil},
+		{"a roster name of 65 columns is refused", LocalCaller(), SetRoster{Names: []string{"Ann", strings.Repeat("x", 65)}}, ErrInvalid, nil},
 		{"the last owner stays", KeyCaller("k-owner"), RemoveOwner{Key: "k-owner"}, ErrConflict, nil},
 		{"adding a member twice", KeyCaller("k-owner"), AddMember{Name: "BEN"}, ErrConflict, nil},
 		{"a member bound to a key that is someone else's", KeyCaller("k-owner"), AddMember{Name: "Eve", Key: "k-anna"}, ErrConflict, nil},

@@ -256,6 +256,18 @@ func parseNew(args []string) (command, error) {
 		}
 		cmd.at, cmd.hasAt = t, true
 	}
+	// Names typed here are refused when too long, not cut (the SSH user
+	// name, which the client sends, is cut: see conn).
+	for _, f := range [][2]string{{"--team", *team}, {"--facilitator", *facilitator}} {
+		if _, err := session.CheckName(f[1]); err != nil {
+			return command{}, refuse(2, "%s: %v", f[0], err)
+		}
+	}
+	for _, m := range strings.Split(*members, ",") {
+		if _, err := session.CheckName(m); err != nil {
+			return command{}, refuse(2, "--members: %v", err)
+		}
+	}
 	sp.members = splitNames(*members)
 	sp.facilitator = session.CleanName(*facilitator)
 	cmd.spec = sp
@@ -319,21 +331,25 @@ func parseHistory(args []string) (command, error) {
 	return command{verb: verbHistory, team: name, limit: *limit}, nil
 }
 
-// parseFlags parses args with fs and, on an error, returns what the flag
-// package would have printed (the error, then the flags' usage) as a
-// commandError with status 2 — except that the flag package's error quotes
-// an unknown flag raw, and this one shows it with session.Printable.
+// parseFlags parses args with fs. Asked for with -h or --help, it returns
+// the flags' usage as the flag package prints it; on a mistake, one line
+// that says what is wrong and points at help, not the whole usage. Both
+// are commandErrors with status 2. The flag package quotes an unknown flag
+// raw; the refusal shows it with session.Printable.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if err == nil {
 		return nil
 	}
-	var b strings.Builder
 	if err != flag.ErrHelp {
-		b.WriteString(session.Printable(err.Error()))
-		b.WriteByte('\n')
+		msg := err.Error()
+		if f, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+			msg = "unknown flag " + f
+		}
+		return refuse(2, "%s: %s; see help", fs.Name(), session.Printable(msg))
 	}
+	var b strings.Builder
 	fmt.Fprintf(&b, "Usage of %s:\n", fs.Name())
 	fs.SetOutput(&b)
 	fs.PrintDefaults()

@@ -101,18 +101,22 @@ func TestParseCommand(t *testing.T) {
 		{"new standup --team t --order sideways", 0, 2, "unknown order"},
 		{"new standup --team t --votes 0", 0, 2, "--votes must be at least 1"},
 		{"new standup --team t --at 25:00", 0, 2, `--at "25:00": want HH:MM`},
+		{"new standup --team " + strings.Repeat("x", 64), verbNew, 0, ""},
+		{"new standup --team " + strings.Repeat("x", 65), 0, 2, "--team: invalid: the name \"xxxxxxxxxxxxxxxxxxx…\" is too long (65 columns, at most 64)"},
+		{"new standup --team t --members Ann," + strings.Repeat("y", 65), 0, 2, "--members: invalid: the name"},
+		{"new standup --team t --facilitator " + strings.Repeat("z", 65), 0, 2, "--facilitator: invalid"},
 		{"new retro --team t --phases vote=5h", 0, 2, "up to 4h"},
 		{"new retro --team t --format nope", 0, 2, "unknown format"},
-		{"new standup --team t --nope", 0, 2, "flag provided but not defined: -nope\nUsage of new standup:\n"},
+		{"new standup --team t --nope", 0, 2, "huddle: new standup: unknown flag -nope; see help\n"},
 		{"new standup -h", 0, 2, "Usage of new standup:\n"},
 		{"export maple-otter-kite-40721 --format pdf", verbExport, 0, ""}, // checked once the session is found
 		{"export", 0, 2, "usage: export CODE"},
 		{"export not-a-code", 0, 1, `no session has the join code "not-a-code"`},
 		{"frobnicate", 0, 2, `unknown command "frobnicate"`},
 		// The flag package quotes an unknown flag raw; the refusal does not.
-		{"new standup '--\x1b]52;c;cm0gLXJmIH4=\x07'", 0, 2, `flag provided but not defined: -\x1b]52;c;cm0gLXJmIH4` + "\n"},
-		{"export '-\u202eevil'", 0, 2, `flag provided but not defined: -\u202eevil` + "\n"},
-		{"export '---\u009b2J'", 0, 2, `bad flag syntax: ---\u009b2J` + "\n"},
+		{"new standup '--\x1b]52;c;cm0gLXJmIH4=\x07'", 0, 2, `unknown flag -\x1b]52;c;cm0gLXJmIH4` + "; see help\n"},
+		{"export '-\u202eevil'", 0, 2, `unknown flag -\u202eevil` + "; see help\n"},
+		{"export '---\u009b2J'", 0, 2, `bad flag syntax: ---\u009b2J` + "; see help\n"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			cmd, err := parseCommand(splitCommand(tc.line))
@@ -134,10 +138,33 @@ func TestParseCommand(t *testing.T) {
 	}
 }
 
-// TestFlagRefusalsReadAsTheFlagPackagesOwn: parseFlags prints what the
-// flag package would have, for flags without controls in them.
-func TestFlagRefusalsReadAsTheFlagPackagesOwn(t *testing.T) {
-	for _, args := range [][]string{{"--nope"}, {"-h"}, {"--help"}, {"--votes", "x"}, {"--votes"}, {"---x"}, {"--anonymous=maybe"}} {
+// TestFlagMistakesAreOneLine: a mistake in the flags is refused with one
+// line that names it and points at help, never with the flag package's
+// usage dump.
+func TestFlagMistakesAreOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--nope"}, "huddle: new standup: unknown flag -nope; see help\n"},
+		{[]string{"--votes", "x"}, "huddle: new standup: invalid value \"x\" for flag -votes: parse error; see help\n"},
+		{[]string{"--votes"}, "huddle: new standup: flag needs an argument: -votes; see help\n"},
+		{[]string{"---x"}, "huddle: new standup: bad flag syntax: ---x; see help\n"},
+	} {
+		fs := flag.NewFlagSet("new standup", flag.ContinueOnError)
+		fs.Int("votes", 3, "dots")
+		err := parseFlags(fs, tc.args)
+		var refused *commandError
+		if !errors.As(err, &refused) || refused.status != 2 || refused.text != tc.want {
+			t.Errorf("%q: %v, want status 2 and %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestFlagHelpReadsAsTheFlagPackagesOwn: asked for, the usage is what the
+// flag package would have printed.
+func TestFlagHelpReadsAsTheFlagPackagesOwn(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}} {
 		var want strings.Builder
 		fs := flag.NewFlagSet("new standup", flag.ContinueOnError)
 		fs.SetOutput(&want)

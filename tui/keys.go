@@ -41,6 +41,7 @@ type KeyMap struct {
 	scrolling bool      // the summary: ↑/↓ belong in the footer
 	now       time.Time // the screen's clock: t is offered once it would work
 	shared    bool      // the shared keyboard, which facilitates: no f
+	completes bool      // the open prompt completes something with tab (see prompt.completes)
 }
 
 // DefaultKeyMap returns huddle's keys, as documented in the README.
@@ -91,7 +92,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	}
 	k.Confirm.SetEnabled(prompting)
 	k.Cancel.SetEnabled(prompting)
-	k.Complete.SetEnabled(prompting)
+	k.Complete.SetEnabled(prompting && k.completes)
 	k.Help.SetEnabled(!prompting)
 	k.Quit.SetEnabled(!prompting)
 	k.scrolling = phase == session.Closed

@@ -273,7 +273,7 @@ func TestWholeStandupByKeys(t *testing.T) {
 	d.see("summary", "Attendance", "✓ Lukas on time", "! Christian late by 63 min", "Turns", "Julia", "skipped",
 		"Blockers", "Lukas: build is red", "Parking lot")
 	d.press("down", "down", "down", "down", "down", "down", "down", "down") // the summary scrolls
-	d.see("→ decision: pair on it after the stand-up", "1 topic(s) carry over", "→ sent to the next retrospective")
+	d.see("→ decision: pair on it after the stand-up", "1 topic carries over", "→ sent to the next retrospective")
 	d.press("q")
 	if !d.quit {
 		t.Fatal("q did not quit")

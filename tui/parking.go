@@ -66,7 +66,7 @@ func (m Model) parkingView(w, h int) string {
 		lines = append(lines, m.itemLines(it, false, w)...)
 	}
 	if forRetro > 0 {
-		lines = append(lines, "", st.Subtle.Render(itoa(forRetro)+" earlier topic(s) wait for the next retrospective."))
+		lines = append(lines, "", st.Subtle.Render(count(forRetro, "earlier topic waits", "earlier topics wait")+" for the next retrospective."))
 	}
 	// Keep the selected item in sight when the list is longer than the body.
 	if len(lines) > h {

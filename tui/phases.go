@@ -90,7 +90,7 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		// topics (and an n while it asks answers no).
 		label := "End the stand-up? (y/n)"
 		if len(open) > 0 {
-			label = "End with " + itoa(len(open)) + " topic(s) still open in the parking lot? (y/n)"
+			label = "End with " + count(len(open), "topic", "") + " still open in the parking lot? (y/n)"
 		}
 		return m.openPrompt(newConfirm(label, session.Next{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.Up):

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"cmp"
+	"errors"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -25,6 +28,7 @@ const (
 	promptDoor    // a knock: g, m, x or esc
 	promptAdmitAs // the roster member to let a knocker in as
 	promptRemove
+	promptGuest // a name not on the roster: y, g or n (see askGuest)
 )
 
 // prompt is the one-line input at the bottom of the screen that collects
@@ -43,6 +47,10 @@ type prompt struct {
 	// repeated key never confirms it.
 	confirm session.Command
 	notice  string
+
+	// promptGuest: the arrival of a typed name nobody in the session has
+	// (guest), and of the roster name closest to it, if any (alt).
+	guest, alt string
 }
 
 // newConfirm asks a yes/no question whose yes submits c.
@@ -69,6 +77,7 @@ func newPrompt(kind promptKind, label string, st Styles) *prompt {
 func (m Model) openPrompt(p *prompt) (tea.Model, tea.Cmd) {
 	p.input.SetWidth(max(10, m.width-lenRunes(p.label)-6))
 	m.prompt = p
+	m.keys.completes = p.completes()
 	m.keys.setFor(m.state, m.role(), true)
 	return m, nil
 }
@@ -93,6 +102,9 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if p.kind == promptDoor {
 		return m.doorAnswer(p, msg)
 	}
+	if p.kind == promptGuest {
+		return m.guestAnswer(p, msg)
+	}
 	if p.kind == promptEnd {
 		switch msg.String() {
 		case "y", "Y", "enter":
@@ -106,11 +118,22 @@ func (m Model) promptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
 		return m.closePrompt(), nil
+	case key.Matches(msg, m.keys.Complete) && (p.kind == promptPark || p.kind == promptBlocker && len(p.input.MatchedSuggestions()) == 0):
+		if v, ok := m.completeMention(p.input.Value()); ok {
+			p.input.SetValue(v)
+			p.input.CursorEnd()
+			return m, nil
+		}
 	case key.Matches(msg, m.keys.Confirm):
 		value := strings.TrimSpace(p.input.Value())
 		m = m.closePrompt()
 		if value == "" && p.kind != promptDiscussed {
 			return m, nil
+		}
+		if p.kind == promptArrive {
+			if q, ok := m.arrivalQuestion(value); ok {
+				return m.openPrompt(q)
+			}
 		}
 		cmd := m.promptCommand(p, value)
 		// Keep what was typed until the room has taken it: a rejected
@@ -138,12 +161,11 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptBlocker:
 		who, text := p.speaker, value
 		if m.role() == session.Facilitator && strings.HasPrefix(value, "@") {
-			q, rest, ok := m.leadingName(value[1:])
-			if !ok {
-				name, _, _ := strings.Cut(value[1:], " ")
-				return m.queue.fail(errNoSuchName(name))
+			q, rest, err := m.mentionAt(value[1:])
+			if err != nil {
+				return m.queue.fail(err)
 			}
-			who, text = q.ID, rest
+			who, text = q.ID, strings.TrimSpace(rest)
 		}
 		notice := "blocker noted"
 		if q, ok := m.state.Participant(who); ok {
@@ -152,8 +174,8 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 		return m.submit(session.NoteBlocker{Speaker: who, Text: text}, notice)
 	case promptArrive:
 		name := session.CleanName(value)
-		if p, ok := m.findByName(value); ok {
-			name = p.Name
+		if q, ok := m.exactName(value); ok {
+			name = q.Name
 		}
 		return m.submit(session.Arrive{Name: value}, name+" is here")
 	case promptStay:
@@ -187,30 +209,115 @@ func (m Model) promptCommand(p *prompt, value string) tea.Cmd {
 }
 
 // parseMentions reads a parked topic with trailing @Name mentions: the
-// people named need to stay for it. At the shared keyboard of local mode
-// the first one named raised it; over SSH whoever typed it did.
+// people named need to stay for it. A mention is a whole name, spaces
+// and all ("@Åsa Ström"), or the start of one that only one person's
+// name starts with ("@Åsa", "@Lu"). At the shared keyboard of local mode
+// the first one named raised it; over SSH whoever typed it did. An "@"
+// inside the topic that is not followed by mentions to the end is text.
 func (m Model) parseMentions(value string) (session.Park, error) {
 	var c session.Park
-	words := strings.Fields(value)
-	n := len(words)
-	for n > 0 && strings.HasPrefix(words[n-1], "@") && len(words[n-1]) > 1 {
-		n--
-	}
-	for _, w := range words[n:] {
-		p, ok := m.findByName(strings.TrimPrefix(w, "@"))
-		if !ok {
-			return c, errNoSuchName(strings.TrimPrefix(w, "@"))
+	value = strings.Join(strings.Fields(value), " ")
+	for i := 0; i < len(value); i++ {
+		if value[i] != '@' || (i > 0 && value[i-1] != ' ') || i+1 == len(value) {
+			continue
 		}
-		c.Stay = append(c.Stay, p.ID)
+		stay, err := m.mentions(value[i:])
+		if errors.Is(err, errNotMentions) {
+			continue
+		}
+		if err != nil {
+			return c, err
+		}
+		c.Topic, c.Stay = strings.TrimSpace(value[:i]), stay
+		break
 	}
-	c.Topic = strings.Join(words[:n], " ")
+	if c.Stay == nil {
+		c.Topic = value
+	}
 	if m.opts.SharedKeyboard && len(c.Stay) > 0 {
 		c.RaisedBy = c.Stay[0]
 	}
 	return c, nil
 }
 
+// errNotMentions: the text from an "@" on is not mentions to its end.
+var errNotMentions = errors.New("not mentions")
+
+// mentions reads s, "@Name @Other Name …" to its end. A name nobody
+// has is an error only at the end of the text (before that, it may be
+// text that has an "@" in it); one that several names start with always
+// is.
+func (m Model) mentions(s string) ([]session.ParticipantID, error) {
+	var ids []session.ParticipantID
+	for s != "" {
+		if s[0] != '@' {
+			return nil, errNotMentions
+		}
+		p, rest, err := m.mentionAt(s[1:])
+		var amb ambiguousName
+		switch {
+		case errors.As(err, &amb):
+			return nil, err
+		case err != nil && strings.TrimSpace(rest) != "":
+			return nil, errNotMentions
+		case err != nil:
+			return nil, err
+		}
+		if !slices.Contains(ids, p.ID) {
+			ids = append(ids, p.ID)
+		}
+		s = strings.TrimSpace(rest)
+	}
+	return ids, nil
+}
+
+// mentionAt reads the name that s starts with: a whole name (the longest
+// that fits, as names have spaces), else the first word as the start of
+// one name (see lookupName). It returns the rest of s.
+func (m Model) mentionAt(s string) (session.Participant, string, error) {
+	if p, rest, ok := m.leadingName(s); ok {
+		return p, rest, nil
+	}
+	word, rest, _ := strings.Cut(s, " ")
+	p, err := m.lookupName(word)
+	return p, rest, err
+}
+
+// findByName finds the participant a typed name means (see lookupName).
 func (m Model) findByName(name string) (session.Participant, bool) {
+	p, err := m.lookupName(name)
+	return p, err == nil
+}
+
+// lookupName finds the participant a typed name means: the one with that
+// name, ignoring case, else the only one whose name starts with it (a
+// first name, "Åsa" for "Åsa Ström", or the start of a name). It says
+// when nobody or several people fit.
+func (m Model) lookupName(name string) (session.Participant, error) {
+	name = session.CleanName(name)
+	if name == "" {
+		return session.Participant{}, errNoSuchName(name)
+	}
+	if p, ok := m.exactName(name); ok {
+		return p, nil
+	}
+	var found []session.Participant
+	for _, p := range m.state.Participants {
+		if !p.Removed && hasPrefixFold(p.Name, name) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return session.Participant{}, errNoSuchName(name)
+	}
+	return session.Participant{}, ambiguousName{name, names(found)}
+}
+
+// exactName finds the participant with the name, ignoring case.
+func (m Model) exactName(name string) (session.Participant, bool) {
 	name = session.CleanName(name)
 	for _, p := range m.state.Participants {
 		if strings.EqualFold(p.Name, name) {
@@ -218,6 +325,53 @@ func (m Model) findByName(name string) (session.Participant, bool) {
 		}
 	}
 	return session.Participant{}, false
+}
+
+// hasPrefixFold reports whether s starts with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
+}
+
+// completeMention completes the "@" mention the text ends with: to the
+// whole name when one name starts with what is typed (and a space after
+// it), else as far as all the names that do agree. It reports whether it
+// changed anything.
+func (m Model) completeMention(value string) (string, bool) {
+	i := strings.LastIndex(value, "@")
+	if i < 0 || (i > 0 && value[i-1] != ' ') {
+		return value, false
+	}
+	typed := value[i+1:]
+	var fits []string
+	for _, p := range m.state.Participants {
+		if !p.Removed && hasPrefixFold(p.Name, typed) {
+			fits = append(fits, p.Name)
+		}
+	}
+	if len(fits) == 0 {
+		return value, false
+	}
+	done := fits[0]
+	if len(fits) == 1 {
+		done += " "
+	}
+	for _, f := range fits[1:] {
+		done = commonPrefixFold(done, f)
+	}
+	if len([]rune(done)) <= len([]rune(typed)) {
+		return value, false
+	}
+	return value[:i+1] + done, true
+}
+
+// commonPrefixFold is the longest start of a that b shares, ignoring case.
+func commonPrefixFold(a, b string) string {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && unicode.ToLower(ra[n]) == unicode.ToLower(rb[n]) {
+		n++
+	}
+	return string(ra[:n])
 }
 
 // leadingName finds the participant whose name starts s, followed by a
@@ -241,14 +395,127 @@ func (m Model) leadingName(s string) (session.Participant, string, bool) {
 	return best, strings.TrimSpace(s[len(best.Name):]), true
 }
 
+// closestAbsent is the name of the participant not here yet that a
+// mistyped arrival most likely meant: the only one whose name starts with
+// it, else the nearest by edit distance if that is close (at most a third
+// of the name's letters, and at least one), else "".
+func (m Model) closestAbsent(typed string) string {
+	absent := m.state.Absent()
+	var starts []string
+	for _, p := range absent {
+		if hasPrefixFold(p.Name, typed) {
+			starts = append(starts, p.Name)
+		}
+	}
+	if len(starts) == 1 {
+		return starts[0]
+	}
+	best, bestD := "", 0
+	t := []rune(strings.ToLower(typed))
+	for _, p := range absent {
+		d := editDistance(t, []rune(strings.ToLower(p.Name)))
+		if d <= max(1, len(t)/3) && (best == "" || d < bestD) {
+			best, bestD = p.Name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// guestQuestion asks what to do with an arrival nobody in the session
+// has the name of.
+func guestQuestion(guest, alt string) string {
+	if alt != "" {
+		return guest + " is not on the roster. " + alt + "? y: " + alt + " is here · g: add " + guest + " as a guest · n: neither"
+	}
+	return "Add " + guest + " as a guest? (y/n)"
+}
+
+// guestAnswer acts on the answer to guestQuestion.
+func (m Model) guestAnswer(p *prompt, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	name := ""
+	switch msg.String() {
+	case "y", "Y", "enter":
+		name = cmp.Or(p.alt, p.guest)
+	case "g", "G":
+		name = p.guest
+	case "n", "N", "esc":
+		return m.closePrompt(), nil
+	default:
+		return m, nil
+	}
+	m = m.closePrompt()
+	return m, m.submit(session.Arrive{Name: name}, name+" is here")
+}
+
+// arrivalQuestion is the question an arrival of a name nobody in the
+// session has leads to (see guestQuestion), rather than a guest made of a
+// typo. It reports false for a name someone has, and for one the session
+// would refuse anyway (too long, empty), which promptCommand reports.
+func (m Model) arrivalQuestion(value string) (*prompt, bool) {
+	if _, ok := m.exactName(value); ok {
+		return nil, false
+	}
+	guest, err := session.CheckName(value)
+	if err != nil || guest == "" {
+		return nil, false
+	}
+	alt := m.closestAbsent(guest)
+	q := newPrompt(promptGuest, guestQuestion(guest, alt), m.styles)
+	q.guest, q.alt = guest, alt
+	return q, true
+}
+
 type nameError string
 
 func (e nameError) Error() string { return "nobody called " + string(e) + " is in this session" }
 
 func errNoSuchName(name string) error { return nameError(session.CleanName(name)) }
 
+// ambiguousName: several participants' names start with what was typed.
+type ambiguousName struct {
+	typed string
+	names []string
+}
+
+func (e ambiguousName) Error() string {
+	return "@" + e.typed + " could be " + strings.Join(e.names, " or ") + ": type more of the name"
+}
+
+// completes reports whether tab completes something in the prompt: a
+// name from its suggestions, or an @mention.
+func (p *prompt) completes() bool {
+	switch p.kind {
+	case promptPark, promptBlocker:
+		return true
+	case promptEnd, promptDoor, promptGuest, promptDiscussed, promptDecision:
+		return false
+	}
+	return len(p.input.AvailableSuggestions()) > 0
+}
+
 func (p *prompt) view(st Styles) string {
-	if p.kind == promptEnd || p.kind == promptDoor {
+	if p.kind == promptEnd || p.kind == promptDoor || p.kind == promptGuest {
 		return st.Prompt.Render(p.label)
 	}
 	return st.Prompt.Render(p.label+":") + " " + p.input.View()

@@ -278,7 +278,7 @@ func (m Model) boardIntro(w int) []string {
 				st.Text.Render("Select the card it belongs with and press enter · esc cancels"))
 		} else {
 			lines = append(lines, st.Text.Render("Group cards into themes: g picks one up, enter drops it onto another."),
-				st.Subtle.Render(itoa(len(s.GroupIDs()))+" topic(s) from "+itoa(len(s.Cards))+" card(s)"))
+				st.Subtle.Render(count(len(s.GroupIDs()), "topic", "")+" from "+count(len(s.Cards), "card", "")))
 		}
 	case session.Vote:
 		voter := m.voterID()
@@ -532,7 +532,7 @@ func (m Model) renderSlot(l slotLayout) []string {
 			name = "untitled"
 		}
 		return []string{"  " + st.Heading.Render(truncate("◆ "+name, w-lipgloss.Width(l.mark)-8)) +
-			st.Subtle.Render(" · "+itoa(len(s.TopicCards(sl.topic)))+" cards")}
+			st.Subtle.Render(" · "+count(len(s.TopicCards(sl.topic)), "card", ""))}
 	}
 	style := l.style(st)
 	out := make([]string, 0, l.lines())

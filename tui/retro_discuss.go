@@ -59,7 +59,7 @@ func (m Model) discussView(w, h int) string {
 	}
 	votes := s.VotesFor(topic)
 	lines := []string{
-		st.Subtle.Render("Topic " + itoa(s.TopicPos+1) + " of " + itoa(len(s.Topics)) + " · " + dots(votes) + " " + itoa(votes) + " dot(s)"),
+		st.Subtle.Render("Topic " + itoa(s.TopicPos+1) + " of " + itoa(len(s.Topics)) + " · " + dots(votes) + " " + count(votes, "dot", "")),
 		truncate(st.Speaker.Render(m.topicTitle(topic)), w),
 	}
 	for _, c := range m.topicRest(topic) {
@@ -179,7 +179,7 @@ func (m Model) actionsView(w, h int) string {
 		}
 	}
 	if carried > 0 {
-		lines = append(lines, "", st.Subtle.Render(itoa(carried)+" earlier action item(s) stay open and carry over."))
+		lines = append(lines, "", st.Subtle.Render(count(carried, "earlier action item stays open and carries", "earlier action items stay open and carry")+" over."))
 	}
 	if len(lines) > h {
 		if h < 3 {

@@ -141,7 +141,11 @@ func (m Model) retroKeys() retroKeyMap {
 		}
 		k.Confirm.SetEnabled(true)
 		k.Cancel.SetEnabled(true)
-		k.Complete.SetEnabled(len(b.prompt.field.input.AvailableSuggestions()) > 0)
+		if b.prompt.ask == askGuest {
+			k.Confirm.SetHelp("y", "yes")
+			k.Cancel.SetHelp("n", "neither")
+		}
+		k.Complete.SetEnabled(b.prompt.ask == askPark || len(b.prompt.field.input.AvailableSuggestions()) > 0)
 		return k
 	}
 	if s.Phase == session.Closed {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ const (
 	askHandOver                 // who facilitates next
 	askEnd                      // end now? y/n
 	askActFor                   // shared keyboard: whom to act for
+	askGuest                    // an arrival nobody has the name of: y, g or n (see guestQuestion)
 )
 
 // retroPrompt is the retrospective's one-line prompt: the stand-up's
@@ -43,7 +45,8 @@ type retroPrompt struct {
 	col   int     // the column a card goes to
 	id    int     // the card or topic it is about
 	who   session.ParticipantID
-	text  string    // the action item's text, while asking for its owner and date
+	text  string    // the action item's text, while asking for its owner and date; askGuest: the guest's name
+	alt   string    // askGuest: the roster name closest to it, if any
 	due   time.Time // its due date, while asking for its topic
 	err   string
 }
@@ -52,7 +55,7 @@ type retroPrompt struct {
 // complete with tab.
 func (m Model) ask(p retroPrompt, label, value string, suggestions []string) (tea.Model, tea.Cmd) {
 	kind := promptPark // how it is shown: a label and the input
-	if p.ask == askEnd {
+	if p.ask == askEnd || p.ask == askGuest {
 		kind = promptEnd // the label alone
 	}
 	p.field = newPrompt(kind, label, m.styles)
@@ -105,11 +108,33 @@ func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if p.ask == askGuest {
+		name := ""
+		switch msg.String() {
+		case "y", "Y", "enter":
+			name = cmp.Or(p.alt, p.text)
+		case "g", "G":
+			name = p.text
+		case "n", "N", "esc":
+			return m.closeAsk(), nil
+		default:
+			return m, nil
+		}
+		m = m.closeAsk()
+		return m, m.submit(session.Arrive{Name: name}, name+" is here")
+	}
 	switch {
 	case key.Matches(msg, k.Cancel):
 		return m.closeAsk(), nil
 	case key.Matches(msg, k.Confirm):
 		return m.answer(p, strings.TrimSpace(p.field.input.Value()))
+	case key.Matches(msg, k.Complete) && p.ask == askPark:
+		if v, ok := m.completeMention(p.field.input.Value()); ok {
+			p.field.input.SetValue(v)
+			p.field.input.CursorEnd()
+			p.err = ""
+			return m, nil
+		}
 	}
 	var cmd tea.Cmd
 	p.field.input, cmd = p.field.input.Update(visibleInput(msg))
@@ -142,9 +167,9 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 			who = last
 		}
 		if v != "" {
-			q, ok := m.findByName(v)
-			if !ok || q.Role == session.Observer {
-				return m.refuse(errNoSuchName(v).Error())
+			q, err := m.memberNamed(v)
+			if err != nil {
+				return m.refuse(err.Error())
 			}
 			who = q.ID
 		}
@@ -156,9 +181,9 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 	case askActFor:
 		var who session.ParticipantID
 		if v != "" {
-			q, ok := m.findByName(v)
-			if !ok || q.Role == session.Observer {
-				return m.refuse(errNoSuchName(v).Error())
+			q, err := m.memberNamed(v)
+			if err != nil {
+				return m.refuse(err.Error())
 			}
 			if q.ID != m.me {
 				who = q.ID
@@ -173,9 +198,9 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case askOwner:
-		q, ok := m.findByName(v)
-		if !ok || q.Role == session.Observer {
-			return m.refuse(errNoSuchName(v).Error())
+		q, err := m.memberNamed(v)
+		if err != nil {
+			return m.refuse(err.Error())
 		}
 		return m.closeAsk().ask(retroPrompt{ask: askDue, text: p.text, who: q.ID}, "Due date (YYYY-MM-DD, enter for none)", "", nil)
 	case askDue:
@@ -212,6 +237,11 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
 	case askAction:
 		return m.closeAsk().ask(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
+	case askArrive:
+		if q, ok := m.arrivalQuestion(v); ok {
+			next := retroPrompt{ask: askGuest, text: q.guest, alt: q.alt}
+			return m.closeAsk().ask(next, q.label, "", nil)
+		}
 	case askPark:
 		c, err := m.parseMentions(v)
 		if err != nil {
@@ -220,9 +250,9 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		m = m.closeAsk()
 		return m, m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case askHandOver:
-		q, ok := m.findByName(v)
-		if !ok {
-			return m.refuse(errNoSuchName(v).Error())
+		q, err := m.lookupName(v)
+		if err != nil {
+			return m.refuse(err.Error())
 		}
 		m = m.closeAsk()
 		return m, m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
@@ -253,6 +283,16 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		return m, m.submit(session.Arrive{Name: v}, name+" is here")
 	}
 	return m, nil
+}
+
+// memberNamed finds the participant a typed name means (see lookupName),
+// who must not be an observer.
+func (m Model) memberNamed(v string) (session.Participant, error) {
+	q, err := m.lookupName(v)
+	if err == nil && q.Role == session.Observer {
+		err = errNoSuchName(v)
+	}
+	return q, err
 }
 
 // askCard asks for a card's text in a column, written by who.

@@ -101,7 +101,7 @@ func (m Model) retroSummary(w int) string {
 			if s.Topics != nil && i <= s.TopicPos {
 				mark = st.Present.Render("✓ ")
 			}
-			line(mark, st.Text.Render(m.topicTitle(g)), st.Subtle.Render(" · "+itoa(votes)+" dot(s)"))
+			line(mark, st.Text.Render(m.topicTitle(g)), st.Subtle.Render(" · "+count(votes, "dot", "")))
 			for _, c := range m.topicRest(g) {
 				line(st.Subtle.Render("    • " + c.Text + m.cardMeta(c)))
 			}
@@ -175,7 +175,7 @@ func (m Model) retroSummary(w int) string {
 			}
 		}
 		line()
-		line(st.Heading.Render("ROTI"), st.Subtle.Render(" · "+itoa(len(s.Rotis))+" score(s), average "), st.Text.Render(avg(sum, len(s.Rotis))))
+		line(st.Heading.Render("ROTI"), st.Subtle.Render(" · "+count(len(s.Rotis), "score", "")+", average "), st.Text.Render(avg(sum, len(s.Rotis))))
 		for _, l := range m.histogram(rotiLabels, counts, -1, w) {
 			line("  ", l)
 		}
@@ -189,7 +189,7 @@ func (m Model) retroSummary(w int) string {
 	}
 	if n := len(s.CarryOver()); carry+n > 0 {
 		line()
-		line(st.Subtle.Render("  " + itoa(carry) + " action item(s) and " + itoa(n) + " parked topic(s) carry over to the team's next session."))
+		line(st.Subtle.Render("  " + count(carry, "action item", "") + " and " + count(n, "parked topic", "") + " carry over to the team's next session."))
 	}
 	line()
 	line(st.Subtle.Render("Minutes: huddle export " + s.ID + "  ·  record: huddle export " + s.ID + " --format json"))

@@ -45,10 +45,10 @@ func (m Model) retroWaitingView(w, h int) string {
 	lines = append(lines, st.Text.Render(strings.Join(rules, " · ")))
 	var carried []string
 	if n := len(m.earlierActions()); n > 0 {
-		carried = append(carried, itoa(n)+" open action item(s)")
+		carried = append(carried, count(n, "open action item", ""))
 	}
 	if n := len(m.standupCards()); n > 0 {
-		carried = append(carried, itoa(n)+" topic(s) from the stand-ups")
+		carried = append(carried, count(n, "topic", "")+" from the stand-ups")
 	}
 	if len(carried) > 0 {
 		lines = append(lines, st.Subtle.Render("To review: "+strings.Join(carried, " · ")))

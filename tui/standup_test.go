@@ -84,7 +84,7 @@ func TestQuickNextsOnTheLastTurnKeepTheParkingLot(t *testing.T) {
 	if s := d.state(); s.Phase != session.Parking {
 		t.Fatalf("phase %s after two quick n, want the parking lot", s.Phase)
 	}
-	d.see("End with 1 topic(s) still open in the parking lot? (y/n)")
+	d.see("End with 1 topic still open in the parking lot? (y/n)")
 	d.press("n") // a third n answers no, it never confirms
 	if s := d.state(); s.Phase != session.Parking {
 		t.Fatalf("phase %s: an n confirmed the end", s.Phase)

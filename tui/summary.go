@@ -106,7 +106,7 @@ func (m Model) summaryText(w int) string {
 		}
 	}
 	if n := len(s.CarryOver()); n > 0 {
-		line(st.Subtle.Render("  " + itoa(n) + " topic(s) carry over to the team's next session (" + itoa(forRetro+countSentHere(resolved)) + " of them for the retrospective)."))
+		line(st.Subtle.Render("  " + count(n, "topic carries", "topics carry") + " over to the team's next session (" + itoa(forRetro+countSentHere(resolved)) + " of them for the retrospective)."))
 	}
 	line()
 	line(st.Subtle.Render("Minutes: huddle export " + s.ID + "  ·  record: huddle export " + s.ID + " --format json"))

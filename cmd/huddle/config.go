@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"huddle/session"
 )
 
 // envPrefix is the prefix of the environment variables that set flags:
@@ -34,10 +36,41 @@ func applyEnv(cmd *cobra.Command) error {
 			return
 		}
 		if err := cmd.Flags().Set(f.Name, v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
+			errs = append(errs, fmt.Errorf("%w: %s=%q: %s", session.ErrInvalid, envName(f.Name), v, want(f, err)))
+			return
 		}
+		if f.Annotations == nil {
+			f.Annotations = map[string][]string{}
+		}
+		f.Annotations[fromEnv] = []string{envName(f.Name)}
 	})
 	return errors.Join(errs...)
+}
+
+// fromEnv is the annotation applyEnv leaves on a flag it set from the
+// environment: the variable's name.
+const fromEnv = "huddle-env"
+
+// flagName is how an error names the flag: --turn, or HUDDLE_TURN when the
+// value came from the environment.
+func flagName(fs *pflag.FlagSet, name string) string {
+	if f := fs.Lookup(name); f != nil && len(f.Annotations[fromEnv]) > 0 && f.Annotations[fromEnv][0] != "" {
+		return f.Annotations[fromEnv][0]
+	}
+	return "--" + name
+}
+
+// want says what a flag of f's type takes, for a value that did not parse.
+func want(f *pflag.Flag, err error) string {
+	switch f.Value.Type() {
+	case "duration":
+		return "not a duration; want one like 90s, 2m or 1h30m"
+	case "int":
+		return "not a whole number"
+	case "bool":
+		return "want true or false"
+	}
+	return err.Error()
 }
 
 // defaultDataDir is $XDG_DATA_HOME/huddle, else ~/.local/share/huddle.

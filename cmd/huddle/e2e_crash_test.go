@@ -498,7 +498,7 @@ func TestCrashMidRetrospective(t *testing.T) {
 	}
 	alice.keys("n")
 	for _, n := range names {
-		screens[n].waitFor("● discuss", "5 dot(s)")
+		screens[n].waitFor("● discuss", "5 dots")
 	}
 	if err := srv.stop(); err != nil {
 		t.Fatalf("huddle serve after SIGTERM: %v", err)

@@ -19,6 +19,7 @@ import (
 
 func newExportCmd(g *globalFlags) *cobra.Command {
 	var format, output string
+	var bom bool
 	cmd := &cobra.Command{
 		Use:   "export [SESSION]",
 		Short: "Write the minutes, the record, an HTML page or the action items of a session",
@@ -42,7 +43,8 @@ Its "huddle_record" field is the version of the format.
 
 The HTML page (--format html) needs nothing else to show: it works offline
 and prints well. The CSV (--format csv) lists the action items, one a row,
-for a tracker.
+for a tracker. It is UTF-8; add --bom for Excel on Windows, which reads
+UTF-8 only after a byte order mark (without it, "Åsa" shows as "Ã…sa").
 
 Without -o the export goes to standard output. With -o FILE it is written
 to a temporary file next to FILE and renamed over it only once complete,
@@ -69,11 +71,17 @@ is readable by you only (0600). With -o and no --format, the FILE's ending
 			if !slices.Contains(export.Formats, format) {
 				return fmt.Errorf("%w: unknown format %q (want %s)", session.ErrInvalid, format, strings.Join(export.Formats, ", "))
 			}
+			if bom && format != "csv" {
+				return fmt.Errorf("%w: --bom goes with --format csv", session.ErrInvalid)
+			}
 			info, events, err := loadSession(cmd.Context(), g.dataDir, ref)
 			if err != nil {
 				return err
 			}
 			encode := func(w io.Writer) error { return export.Write(w, format, info, events) }
+			if bom {
+				encode = func(w io.Writer) error { return export.CSVWithBOM(w, session.Fold(info.ID, events)) }
+			}
 			if output == "" || output == "-" {
 				return encode(cmd.OutOrStdout())
 			}
@@ -81,6 +89,7 @@ is readable by you only (0600). With -o and no --format, the FILE's ending
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "md", "md (Markdown minutes), json (the full record), html (minutes with charts, one file) or csv (action items)")
+	cmd.Flags().BoolVar(&bom, "bom", false, "csv: start with a UTF-8 byte order mark, for Excel on Windows")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output (- is standard output)")
 	return cmd
 }

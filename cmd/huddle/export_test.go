@@ -344,3 +344,27 @@ func TestExportedFilesAreForTheirOwnerOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestExportCSVWithBOM: --bom starts the CSV with a UTF-8 byte order mark
+// (for Excel on Windows); without it there is none, and it goes with csv
+// only.
+func TestExportCSVWithBOM(t *testing.T) {
+	dir := t.TempDir()
+	mustHoldStandup(t, dir, "musicstore", exportT0)
+	plain := mustExport(t, dir, "--format", "csv")
+	if strings.HasPrefix(plain, "\uFEFF") || !strings.HasPrefix(plain, "id,text,") {
+		t.Fatalf("csv without --bom starts %q", plain[:min(len(plain), 12)])
+	}
+	bom := mustExport(t, dir, "--format", "csv", "--bom")
+	if bom != "\uFEFF"+plain {
+		t.Fatalf("csv with --bom is %q, want the BOM and then %q", bom, plain)
+	}
+	file := filepath.Join(t.TempDir(), "actions.csv")
+	mustExport(t, dir, "--bom", "-o", file)
+	if b, err := os.ReadFile(file); err != nil || !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		t.Fatalf("%s: %q, %v; want it to start with EF BB BF", file, b[:min(len(b), 12)], err)
+	}
+	if _, err := runExport(t, dir, "--format", "md", "--bom"); !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "--bom goes with --format csv") {
+		t.Fatalf("md with --bom: err = %v", err)
+	}
+}

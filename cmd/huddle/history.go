@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -46,6 +47,11 @@ huddle export ID.`,
 			infos, err := st.Sessions(cmd.Context(), f)
 			if err != nil {
 				return err
+			}
+			if len(infos) == 0 && team != "" {
+				if _, err := st.Team(cmd.Context(), session.CleanName(team)); errors.Is(err, session.ErrNotFound) {
+					return fmt.Errorf("%w: no team is called %q; huddle teams lists the teams", session.ErrNotFound, session.CleanName(team))
+				}
 			}
 			if len(infos) == 0 {
 				fmt.Fprintln(cmd.OutOrStdout(), "No sessions yet. Hold one with: huddle standup --team NAME --members A,B,C")

@@ -120,3 +120,45 @@ func TestExportDirWritesMinutesAndRecordWhenASessionEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestShowRendersEscapedMarkdownWithoutBackslashes: the minutes escape
+// what Markdown would read as markup; show renders them, so what was
+// typed comes out as typed.
+func TestShowRendersEscapedMarkdownWithoutBackslashes(t *testing.T) {
+	dir := t.TempDir()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	info, err := session.Create(ctx, st, session.Plan{
+		Config:      session.Config{Team: "music_store", Timebox: 15 * time.Minute},
+		Facilitator: session.Person{ID: "local:maria", Name: "maria"}, Roster: []string{"Lukas"},
+	}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := session.OpenRoom(ctx, st, info.ID, session.RoomOptions{Clock: session.NewFakeClock(t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const topic = "fix ci_flakes *now* in [core] a|b <x> ~y~ & $z `q`"
+	for _, c := range []session.Command{session.Arrive{Name: "Lukas"}, session.Start{}, session.Park{Topic: topic}, session.End{}} {
+		if err := room.Submit("local:maria", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	room.Close()
+	st.Close()
+	var out bytes.Buffer
+	cmd := newRootCmd(strings.NewReader(""), &out)
+	cmd.SetArgs([]string{"show", "--data-dir", dir})
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, `\`) || !strings.Contains(got, "music_store") || !strings.Contains(got, "fix ci_flakes") {
+		t.Fatalf("show printed backslashes or lost text:\n%s", got)
+	}
+}

@@ -61,8 +61,8 @@ func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reade
 	if err != nil {
 		return err
 	}
-	if sf.timebox <= 0 || sf.turn < 0 {
-		return fmt.Errorf("%w: --timebox must be positive and --turn not negative", session.ErrInvalid)
+	if err := sf.check(g, session.Standup); err != nil {
+		return err
 	}
 	return runLocal(ctx, g, sf, session.Standup, in, out, func(team session.Team, at time.Time) session.Config {
 		return session.Config{
@@ -198,7 +198,10 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 			return session.Team{}, fmt.Errorf("no team yet: run huddle standup --team NAME --members A,B,C")
 		}
 	}
-	name = session.CleanName(name)
+	name, err := session.CheckName(name)
+	if err != nil {
+		return session.Team{}, err
+	}
 	if name == "" {
 		return session.Team{}, fmt.Errorf("%w: a team needs a name", session.ErrInvalid)
 	}
@@ -207,7 +210,9 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 	teams := session.NewTeams(st, nil)
 	var members, agreements []string
 	if len(sf.members) > 0 {
-		members = cleanNames(sf.members)
+		if members, err = cleanNames(sf.members); err != nil {
+			return session.Team{}, err
+		}
 	}
 	if len(sf.agreements) > 0 {
 		agreements = cleanTexts(sf.agreements)
@@ -221,7 +226,10 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 		if err != nil {
 			return session.Team{}, fmt.Errorf("team %s has no members: add them with --members A,B,C", name)
 		}
-		names := cleanNames(strings.Split(answer, ","))
+		names, err := cleanNames(strings.Split(answer, ","))
+		if err != nil {
+			return session.Team{}, err
+		}
 		if len(names) == 0 {
 			return session.Team{}, fmt.Errorf("%w: a team needs at least one member", session.ErrInvalid)
 		}
@@ -310,17 +318,22 @@ func facilitator(name string, roster []string) session.Person {
 	return session.FacilitatorFor(name, roster, session.ParticipantID("local:"+name))
 }
 
-func cleanNames(in []string) []string {
+// cleanNames cleans names someone typed, drops empty and repeated ones,
+// and refuses one that is too long (see session.CheckName).
+func cleanNames(in []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range in {
-		n = session.CleanName(n)
+		n, err := session.CheckName(n)
+		if err != nil {
+			return nil, err
+		}
 		if n != "" && !seen[strings.ToLower(n)] {
 			seen[strings.ToLower(n)] = true
 			out = append(out, n)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func cleanTexts(in []string) []string {

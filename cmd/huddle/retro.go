@@ -41,7 +41,7 @@ README).`,
   huddle retro --team musicstore --format custom --columns "Keep,Drop,Try" --votes 5 --anonymous`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rf.common.given = cmd.Flags().Changed
+			rf.common.given, rf.common.flags = cmd.Flags().Changed, cmd.Flags()
 			return runRetro(cmd, *g, rf, in, out)
 		},
 	}
@@ -84,8 +84,18 @@ func runRetro(cmd *cobra.Command, g globalFlags, rf retroFlags, in io.Reader, ou
 	if err != nil {
 		return err
 	}
-	if rf.votes < 1 || rf.voteCap < 0 || rf.topic <= 0 || rf.common.timebox < 0 {
-		return fmt.Errorf("%w: --votes must be at least 1, --vote-cap, --topic and --timebox not negative", session.ErrInvalid)
+	if err := rf.common.check(g, session.Retro); err != nil {
+		return err
+	}
+	fs := cmd.Flags()
+	if rf.votes < 1 {
+		return fmt.Errorf("%w: %s %d: each person needs at least 1 dot", session.ErrInvalid, flagName(fs, "votes"), rf.votes)
+	}
+	if rf.voteCap < 0 {
+		return fmt.Errorf("%w: %s %d: give 0 for no cap, or the most dots per topic", session.ErrInvalid, flagName(fs, "vote-cap"), rf.voteCap)
+	}
+	if err := checkDuration(flagName(fs, "topic"), rf.topic, minTopic, maxTopic, "a topic"); err != nil {
+		return err
 	}
 	return runLocal(cmd.Context(), g, rf.common, session.Retro, in, out, func(team session.Team, at time.Time) session.Config {
 		return session.Config{

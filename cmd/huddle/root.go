@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"huddle/session"
 )
@@ -22,6 +24,92 @@ type standupFlags struct {
 	resume     bool
 	fresh      bool
 	given      func(flag string) bool // whether a flag was given; nil: none (see differences)
+	flags      *pflag.FlagSet         // the parsed flags, to name one in an error; nil: --name
+}
+
+// The durations a session may take: shorter or longer ones are typing
+// mistakes (--turn 2 for 2m, --turn 99h, 1ms).
+const (
+	minTurn, maxTurn       = 10 * time.Second, time.Hour
+	minTimebox, maxTimebox = time.Minute, 8 * time.Hour
+	minTopic, maxTopic     = 30 * time.Second, 2 * time.Hour
+)
+
+// name is how an error names a flag: --turn, or HUDDLE_TURN when the
+// environment set it.
+func (f *standupFlags) name(flag string) string {
+	if f.flags == nil {
+		return "--" + flag
+	}
+	return flagName(f.flags, flag)
+}
+
+// check refuses flag values that cannot make a good session, naming the
+// flag (or its environment variable) and saying what to give instead:
+// names longer than session.MaxNameWidth columns, and durations out of
+// bounds. A retrospective has no turns, and a time-box of 0 means the sum
+// of its phases.
+func (f *standupFlags) check(g globalFlags, kind session.Kind) error {
+	if err := checkName(f.name("team"), f.team); err != nil {
+		return err
+	}
+	for _, m := range f.members {
+		if err := checkName(f.name("members"), m); err != nil {
+			return err
+		}
+	}
+	if err := checkName(f.name("name"), g.name); err != nil {
+		return err
+	}
+	if kind == session.Retro {
+		if f.timebox == 0 {
+			return nil
+		}
+		return checkDuration(f.name("timebox"), f.timebox, minTimebox, maxTimebox, "the retrospective")
+	}
+	if err := checkDuration(f.name("timebox"), f.timebox, minTimebox, maxTimebox, "the stand-up"); err != nil {
+		return err
+	}
+	if f.turn == 0 {
+		return nil
+	}
+	if err := checkDuration(f.name("turn"), f.turn, minTurn, maxTurn, "a turn"); err != nil {
+		return err
+	}
+	if f.turn > f.timebox {
+		return fmt.Errorf("%w: %s %s is longer than the whole stand-up (%s %s); give a shorter turn or a longer time-box",
+			session.ErrInvalid, f.name("turn"), fmtDuration(f.turn), f.name("timebox"), fmtDuration(f.timebox))
+	}
+	return nil
+}
+
+// checkName refuses a name that session.CheckName refuses, naming the flag.
+func checkName(flag, name string) error {
+	if _, err := session.CheckName(name); err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return nil
+}
+
+// checkDuration refuses d outside [lo, hi], naming the flag and what the
+// duration is of.
+func checkDuration(flag string, d, lo, hi time.Duration, of string) error {
+	if d < lo || d > hi {
+		return fmt.Errorf("%w: %s %s: %s takes from %s to %s", session.ErrInvalid, flag, fmtDuration(d), of, fmtDuration(lo), fmtDuration(hi))
+	}
+	return nil
+}
+
+// fmtDuration writes d as people type it: 2m, 1h30m, 90s, 1ms.
+func fmtDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 func (f *standupFlags) add(cmd *cobra.Command) {
@@ -72,7 +160,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 			return applyEnv(cmd)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sf.given = cmd.Flags().Changed
+			sf.given, sf.flags = cmd.Flags().Changed, cmd.Flags()
 			return runStandup(cmd.Context(), g, sf, in, out)
 		},
 	}
@@ -100,7 +188,7 @@ offers to resume it; --resume and --new decide without asking.`,
       --agreement "Be on time" --agreement "Decide together" --at 10:00 --turn 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sf.given = cmd.Flags().Changed
+			sf.given, sf.flags = cmd.Flags().Changed, cmd.Flags()
 			return runStandup(cmd.Context(), *g, sf, in, out)
 		},
 	}

@@ -96,6 +96,61 @@ func TestStandupRejectsBadFlags(t *testing.T) {
 	}
 }
 
+// TestBadValuesGetClearErrors: a value that cannot make a good session is
+// refused before anything is stored, with a message that names the flag,
+// or the environment variable that set it, and says what to give.
+func TestBadValuesGetClearErrors(t *testing.T) {
+	long := strings.Repeat("x", 65)
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string // all in the error
+		not  []string // none in the error
+	}{
+		{"retro topic of zero", []string{"retro", "--topic", "0"}, nil, []string{"--topic 0s", "a topic takes from 30s to 2h"}, nil},
+		{"a turn of 99 hours", []string{"standup", "--turn", "99h"}, nil, []string{"--turn 99h", "a turn takes from 10s to 1h"}, nil},
+		{"a turn of a millisecond", []string{"standup", "--turn", "1ms"}, nil, []string{"--turn 1ms", "from 10s"}, nil},
+		{"a turn longer than the stand-up", []string{"standup", "--turn", "20m", "--timebox", "15m"}, nil,
+			[]string{"--turn 20m is longer than the whole stand-up (--timebox 15m)"}, nil},
+		{"a stand-up of 30 seconds", []string{"--timebox", "30s"}, nil, []string{"--timebox 30s", "the stand-up takes from 1m to 8h"}, nil},
+		{"a timebox from the environment that is not a duration", []string{"standup"}, map[string]string{"HUDDLE_TIMEBOX": "banana"},
+			[]string{`HUDDLE_TIMEBOX="banana"`, "not a duration"}, []string{"--timebox"}},
+		{"a turn from the environment out of bounds", []string{"standup"}, map[string]string{"HUDDLE_TURN": "99h"},
+			[]string{"HUDDLE_TURN 99h", "a turn takes"}, []string{"--turn"}},
+		{"a retro timebox from the environment", []string{"retro"}, map[string]string{"HUDDLE_TIMEBOX": "1ms"},
+			[]string{"HUDDLE_TIMEBOX 1ms"}, nil},
+		{"a team name of 65 columns", []string{"standup", "--team", long}, nil, []string{"--team", "too long (65 columns, at most 64)"}, nil},
+		{"a member's name of 65 columns", []string{"standup", "--members", "Ann," + long}, nil, []string{"--members", "too long"}, nil},
+		{"a facilitator's name of 65 columns", []string{"retro", "--name", long}, nil, []string{"--name", "too long"}, nil},
+		{"votes of zero", []string{"retro", "--votes", "0"}, nil, []string{"--votes 0", "at least 1 dot"}, nil},
+		{"history of an unknown team", []string{"history", "--team", "nobody"}, nil, []string{`no team is called "nobody"`, "huddle teams"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
+			cmd.SetArgs(append(tt.args, "--data-dir", t.TempDir()))
+			cmd.SilenceErrors, cmd.SilenceUsage = true, true
+			err := cmd.ExecuteContext(context.Background())
+			if err == nil {
+				t.Fatalf("%v: no error", tt.args)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v: err = %v, want it to say %q", tt.args, err, w)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("%v: err = %v, names %q, which the user did not type", tt.args, err, w)
+				}
+			}
+		})
+	}
+}
+
 func TestTeamsListsWhatStandupStored(t *testing.T) {
 	dir := t.TempDir()
 	st, err := openStore(dir)

@@ -49,7 +49,7 @@ SESSION is a session id, a join code, or last (the default).`,
 			if err != nil {
 				return fmt.Errorf("render: %w", err)
 			}
-			text, err := r.Render(md.String())
+			text, err := r.Render(forGlamour(md.String()))
 			if err != nil {
 				return fmt.Errorf("render: %w", err)
 			}
@@ -60,6 +60,34 @@ SESSION is a session id, a join code, or last (the default).`,
 			return page(text, width, height, in, out)
 		},
 	}
+}
+
+// forGlamour rewrites the backslash escapes of the minutes that glamour
+// shows as they are (\~, \& and \$: it unescapes the others) as character
+// references, which it shows as the character, so that the rendered
+// minutes read as typed. A character reference, unlike the bare
+// character, cannot start markup (~y~ would be struck through).
+func forGlamour(md string) string {
+	var b strings.Builder
+	b.Grow(len(md))
+	for i := 0; i < len(md); i++ {
+		if md[i] != '\\' || i+1 == len(md) {
+			b.WriteByte(md[i])
+			continue
+		}
+		switch md[i+1] {
+		case '~':
+			b.WriteString("&#126;")
+		case '&':
+			b.WriteString("&#38;")
+		case '$':
+			b.WriteString("&#36;")
+		default:
+			b.WriteString(md[i : i+2]) // another escape, or \\: kept whole
+		}
+		i++
+	}
+	return b.String()
 }
 
 // glamourStyle is "dark" on a terminal (respecting NO_COLOR) and plain

@@ -9,6 +9,25 @@ import (
 	"huddle/session"
 )
 
+// BOM is the UTF-8 byte order mark that CSVWithBOM writes first.
+const BOM = "\uFEFF"
+
+// CSVWithBOM is CSV preceded by a UTF-8 byte order mark. Excel on Windows
+// reads a CSV file without one in the system's legacy code page, so that
+// "Åsa Ström" shows as "Ã…sa StrÃ¶m"; with it, as UTF-8. Other programs
+// (and encoding/csv) may take the mark for part of the first cell.
+func CSVWithBOM(w io.Writer, s *session.State) error {
+	switch s.Config.Kind {
+	case session.Standup, session.Retro:
+	default:
+		return CSV(w, s) // its error; nothing is written
+	}
+	if _, err := io.WriteString(w, BOM); err != nil {
+		return err
+	}
+	return CSV(w, s)
+}
+
 // csvHeader is the first row that CSV writes.
 var csvHeader = []string{"id", "text", "owner", "due", "status", "topic", "session"}
 
