@@ -30,6 +30,7 @@ type conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	opts   tui.Options
+	env    []string // the whole environment the program sees (environ.go)
 
 	mu      sync.Mutex
 	prog    *tea.Program
@@ -147,11 +148,13 @@ func forwardResizes(ctx context.Context, p *tea.Program, winch <-chan ssh.Window
 
 func (s *Server) newConn(sess ssh.Session) *conn {
 	ctx, cancel := context.WithCancel(sess.Context())
-	c := &conn{s: s, sess: sess, key: keyOf(sess), user: session.CleanName(sess.User()), ctx: ctx, cancel: cancel}
+	// The environment is read once: charm.land/ssh writes the pty's
+	// window from another goroutine, unlocked, on every window change.
+	c := &conn{s: s, sess: sess, key: keyOf(sess), user: session.CleanName(sess.User()), ctx: ctx, cancel: cancel, env: clientEnviron(sess)}
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(sess), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(c.env), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
 		OnIdle: func() {
 			c.mu.Lock()
 			c.idle = true
@@ -180,7 +183,7 @@ func (c *conn) program() (*tea.Program, error) {
 	var p *tea.Program
 	// Not bubbletea.MakeOptions: it hands the client's whole environment
 	// and TERM to Bubble Tea's colour detection (see environ.go).
-	env := clientEnviron(c.sess)
+	env := c.env
 	opts := []tea.ProgramOption{
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colourProfile(env)),

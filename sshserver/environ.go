@@ -122,8 +122,8 @@ func zoneOf(tz string) (*time.Location, bool) {
 
 // clientZone is the time zone of a client that sent a valid TZ (the last
 // one it sent), else nil: the server's.
-func clientZone(sess ssh.Session) *time.Location {
-	for _, kv := range clientEnviron(sess) {
+func clientZone(env []string) *time.Location {
+	for _, kv := range env {
 		if tz, ok := strings.CutPrefix(kv, "TZ="); ok {
 			loc, _ := zoneOf(tz)
 			return loc
