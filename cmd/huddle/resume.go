@@ -106,13 +106,4 @@ func turnText(d time.Duration) string {
 }
 
 // durText is a duration as a person writes it: 2m, 1m30s, 1h.
-func durText(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+func durText(d time.Duration) string { return fmtDuration(d) }
