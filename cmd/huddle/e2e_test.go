@@ -1,27 +1,33 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 // tmux drives the real huddle binary in a real terminal, as a person would.
-// Each has a tmux server of its own (its session's name is the socket's):
-// with one shared server, the kill of one test's last session ended the
-// server while the next test's new-session was connecting to it ("server
-// exited unexpectedly").
+// Each has a tmux server of its own, on a socket never used before: with
+// one shared server (or a test's second tmux on its first one's socket),
+// a kill ended the server while the next new-session was connecting to it
+// ("server exited unexpectedly").
 type tmux struct {
 	t       *testing.T
 	session string
+	socket  string // its server's, new for every tmux
 }
+
+// tmuxServers numbers the tmux servers of this test process.
+var tmuxServers atomic.Int64
 
 // tmuxCmd is the tmux command with args on the session's own server.
 func (tm *tmux) tmuxCmd(args ...string) *exec.Cmd {
-	return exec.Command("tmux", append([]string{"-L", tm.session}, args...)...)
+	return exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...)
 }
 
 // target is the session's exact target: a loose name could match
@@ -32,7 +38,8 @@ func (tm *tmux) target() string { return "=" + tm.session + ":" }
 // server when the test ends.
 func (tm *tmux) start(command string) {
 	tm.t.Helper()
-	_ = tm.tmuxCmd("kill-server").Run()
+	// A server of its own, never one that is still going away.
+	tm.socket = fmt.Sprintf("huddle-e2e-%d", tmuxServers.Add(1))
 	out, err := tm.tmuxCmd("new-session", "-d", "-s", tm.session, "-x", "80", "-y", "24", command).CombinedOutput()
 	if err != nil {
 		tm.t.Fatalf("tmux: %v: %s", err, out)
