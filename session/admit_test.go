@@ -109,3 +109,30 @@ func TestTheFacilitatorRemovesAParticipant(t *testing.T) {
 		t.Fatalf("the facilitator removed themselves: %v", err)
 	}
 }
+
+// TestTheDoorIsAnsweredOnlyForOnesOwnKey: a join or a withdrawn knock
+// acts for the key it names, and only that key can submit it.
+func TestTheDoorIsAnsweredOnlyForOnesOwnKey(t *testing.T) {
+	f := newFixture(t, Config{}, "Lukas")
+	f.must(SSHID("k-mallory"), Join{Key: "k-mallory", Name: "mallory"})
+	for _, tc := range []struct {
+		actor ParticipantID
+		c     Command
+	}{
+		{SSHID("k-eve"), Join{Key: "k-lukas", Name: "Lukas"}},
+		{fac, Join{Key: "k-eve", Name: "eve"}},
+		{SSHID("k-eve"), Withdraw{Key: "k-mallory"}},
+		{fac, Withdraw{Key: "k-mallory"}},
+	} {
+		if err := f.do(tc.actor, tc.c); !errors.Is(err, ErrForbidden) {
+			t.Errorf("%s submits %+v: %v, want ErrForbidden", tc.actor, tc.c, err)
+		}
+	}
+	if _, ok := f.s.Knocker("k-mallory"); !ok {
+		t.Fatal("another's withdraw took mallory from the door")
+	}
+	f.must(SSHID("k-mallory"), Withdraw{Key: "k-mallory"})
+	if _, ok := f.s.Knocker("k-mallory"); ok {
+		t.Fatal("mallory's own withdraw left the knock")
+	}
+}

@@ -56,10 +56,18 @@ func Decide(s *State, actor ParticipantID, c Command, env Env) ([]Payload, error
 	if s.Phase == Closed {
 		return nil, fmt.Errorf("%w: the session is over", ErrPhase)
 	}
+	// Someone at the door is nobody's participant yet: they act for
+	// their own key, and only for it.
 	switch c := c.(type) {
 	case Join:
+		if actor != SSHID(c.Key) {
+			return nil, fmt.Errorf("%w: a key joins only as itself", ErrForbidden)
+		}
 		return c.join(s, env)
 	case Withdraw:
+		if actor != SSHID(c.Key) {
+			return nil, fmt.Errorf("%w: only the key at the door can leave it", ErrForbidden)
+		}
 		return c.withdraw(s)
 	}
 	a, ok := s.Participant(actor)
