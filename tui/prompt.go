@@ -451,20 +451,30 @@ func guestQuestion(guest, alt string) string {
 	return "Add " + guest + " as a guest? (y/n)"
 }
 
+// guestChoice reads a key as the answer to guestQuestion: the name that
+// arrived ("" for neither), and whether the key answered at all.
+func guestChoice(key, guest, alt string) (name string, answered bool) {
+	switch key {
+	case "y", "Y", "enter":
+		return cmp.Or(alt, guest), true
+	case "g", "G":
+		return guest, true
+	case "n", "N", "esc":
+		return "", true
+	}
+	return "", false
+}
+
 // guestAnswer acts on the answer to guestQuestion.
 func (m Model) guestAnswer(p *prompt, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	name := ""
-	switch msg.String() {
-	case "y", "Y", "enter":
-		name = cmp.Or(p.alt, p.guest)
-	case "g", "G":
-		name = p.guest
-	case "n", "N", "esc":
-		return m.closePrompt(), nil
-	default:
+	name, answered := guestChoice(msg.String(), p.guest, p.alt)
+	if !answered {
 		return m, nil
 	}
 	m = m.closePrompt()
+	if name == "" {
+		return m, nil
+	}
 	return m, m.submit(session.Arrive{Name: name}, name+" is here")
 }
 

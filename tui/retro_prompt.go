@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -109,18 +108,14 @@ func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if p.ask == askGuest {
-		name := ""
-		switch msg.String() {
-		case "y", "Y", "enter":
-			name = cmp.Or(p.alt, p.text)
-		case "g", "G":
-			name = p.text
-		case "n", "N", "esc":
-			return m.closeAsk(), nil
-		default:
+		name, answered := guestChoice(msg.String(), p.text, p.alt)
+		if !answered {
 			return m, nil
 		}
 		m = m.closeAsk()
+		if name == "" {
+			return m, nil
+		}
 		return m, m.submit(session.Arrive{Name: name}, name+" is here")
 	}
 	switch {

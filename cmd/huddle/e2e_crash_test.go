@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -323,12 +322,7 @@ func TestCrashMidRetrospective(t *testing.T) {
 	if err := os.Mkdir(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr, _ := sshE2EFreeAddr(t)
 	srv := sshE2EStartServer(t, bin, data, addr)
 	servers := []*sshE2EServer{srv}
 	defer func() {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,12 +65,7 @@ func TestServeReloadsAuthorizedKeysOnSIGHUP(t *testing.T) {
 		}
 	}
 	write("", a)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr, _ := sshE2EFreeAddr(t)
 
 	s := &sshE2EServer{t: t, stderr: &sshE2EBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve", "--data-dir", data, "--listen", addr, "--authorized-keys", path)

@@ -158,6 +158,45 @@ func sshE2EQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// sshE2EFreeAddr is a loopback address with a port nobody listens on.
+func sshE2EFreeAddr(t *testing.T) (addr, port string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = ln.Addr().String()
+	ln.Close()
+	_, port, _ = net.SplitHostPort(addr)
+	return addr, port
+}
+
+// sshE2EKeys makes an ed25519 key in dir for each name and returns their
+// paths by name.
+func sshE2EKeys(t *testing.T, dir string, names ...string) map[string]string {
+	t.Helper()
+	keys := map[string]string{}
+	for _, n := range names {
+		keys[n] = filepath.Join(dir, "key_"+n)
+		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys[n]).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen: %v: %s", err, out)
+		}
+	}
+	return keys
+}
+
+// sshE2EJoinCmd is the shell command that joins code as user with key in
+// a terminal; the shell stays after ssh ends so its last words can be
+// read.
+func sshE2EJoinCmd(key, port, user, code string) string {
+	args := append([]string{"ssh", "-t"}, sshE2EArgs(key, port)...)
+	args = append(args, user+"@127.0.0.1", "join", code)
+	for i, a := range args {
+		args[i] = sshE2EQuote(a)
+	}
+	return strings.Join(args, " ") + "; echo ssh-exited-$?; sleep 600"
+}
+
 var sshE2ECodeShape = regexp.MustCompile(`^[a-z]+-[a-z]+-[a-z]+-[0-9]{5}$`)
 
 // TestEndToEndOverOpenSSH serves huddle with a real `huddle serve` and
@@ -184,22 +223,9 @@ func TestEndToEndOverOpenSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-
+	addr, port := sshE2EFreeAddr(t)
 	names := []string{"lukas", "julia", "christian"}
-	keys := map[string]string{}
-	for _, n := range append([]string{"x"}, names...) {
-		keys[n] = filepath.Join(dir, "key_"+n)
-		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys[n]).CombinedOutput(); err != nil {
-			t.Fatalf("ssh-keygen: %v: %s", err, out)
-		}
-	}
+	keys := sshE2EKeys(t, dir, append([]string{"x"}, names...)...)
 
 	srv := sshE2EStartServer(t, bin, data, addr)
 	fatal := func(format string, args ...any) {
@@ -221,14 +247,7 @@ func TestEndToEndOverOpenSSH(t *testing.T) {
 
 	// Three people join by the code, each in their own terminal. The shell
 	// stays after ssh ends so its last words can be read.
-	joinCmd := func(name string) string {
-		args := append([]string{"ssh", "-t"}, sshE2EArgs(keys[name], port)...)
-		args = append(args, name+"@127.0.0.1", "join", code)
-		for i, a := range args {
-			args[i] = sshE2EQuote(a)
-		}
-		return strings.Join(args, " ") + "; echo ssh-exited-$?; sleep 600"
-	}
+	joinCmd := func(name string) string { return sshE2EJoinCmd(keys[name], port, name, code) }
 	screens := map[string]*tmux{}
 	for _, n := range names {
 		screens[n] = sshE2ETmux(t, n, joinCmd(n))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,20 +27,8 @@ func TestTrustOverOpenSSH(t *testing.T) {
 	if err := os.Mkdir(data, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	keys := map[string]string{}
-	for _, n := range []string{"ana", "mallory"} {
-		keys[n] = filepath.Join(dir, "key_"+n)
-		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", keys[n]).CombinedOutput(); err != nil {
-			t.Fatalf("ssh-keygen: %v: %s", err, out)
-		}
-	}
+	addr, port := sshE2EFreeAddr(t)
+	keys := sshE2EKeys(t, dir, "ana", "mallory")
 	srv := sshE2EStartServer(t, bin, data, addr)
 	fatal := func(format string, args ...any) {
 		t.Helper()
@@ -76,12 +63,7 @@ func TestTrustOverOpenSSH(t *testing.T) {
 	}
 
 	join := func(name string) *tmux {
-		args := append([]string{"ssh", "-t"}, sshE2EArgs(keys[name], port)...)
-		args = append(args, name+"@127.0.0.1", "join", code)
-		for i, a := range args {
-			args[i] = sshE2EQuote(a)
-		}
-		return sshE2ETmux(t, "trust-"+name, strings.Join(args, " ")+"; echo ssh-exited-$?; sleep 600")
+		return sshE2ETmux(t, "trust-"+name, sshE2EJoinCmd(keys[name], port, name, code))
 	}
 	mallory := join("mallory")
 	mallory.waitFor("at the door", "Waiting for the facilitator")
