@@ -72,7 +72,7 @@ func sharedBody(k bodyKey, draw func() string) string {
 
 // cachedBody reports the key of the body, if the phase's view depends on
 // nothing but the key: the waiting room and the rounds of a stand-up.
-func (m Model) cachedBody(w, h int) (bodyKey, bool) {
+func (m *Model) cachedBody(w, h int) (bodyKey, bool) {
 	if m.state.Config.Kind != session.Standup || len(m.arriving) > 0 {
 		return bodyKey{}, false
 	}

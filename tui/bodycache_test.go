@@ -22,7 +22,7 @@ func TestSharedBodyIsTheParticipantsOwn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	models := []Model{d.m}
+	models := []*Model{d.m}
 	for _, id := range []session.ParticipantID{"local:ana", "local:ben", "ssh:watcher"} {
 		m := New(d.room, id, Options{})
 		m.ticking = false
@@ -46,7 +46,7 @@ func TestSharedBodyIsTheParticipantsOwn(t *testing.T) {
 						if _, ok := mm.cachedBody(w, h); !ok {
 							t.Fatalf("%s: the body is not shared", phase)
 						}
-						own := mm
+						own := *mm
 						own.now = mm.now.Truncate(time.Second)
 						want := own.drawBody(w, h)
 						if got := mm.body(w, h); got != want {
@@ -88,7 +88,7 @@ func TestSharedBodiesDoNotMix(t *testing.T) {
 	}
 }
 
-func updated(m Model, msg tea.Msg) (Model, tea.Cmd) {
+func updated(m *Model, msg tea.Msg) (*Model, tea.Cmd) {
 	n, cmd := m.Update(msg)
-	return n.(Model), cmd
+	return n.(*Model), cmd
 }

@@ -20,7 +20,7 @@ var (
 )
 
 // knocking reports whether this participant is waiting at the door.
-func (m Model) knocking() bool {
+func (m *Model) knocking() bool {
 	if m.opts.Key == "" {
 		return false
 	}
@@ -33,11 +33,11 @@ func (m Model) knocking() bool {
 
 // barred reports whether the facilitator removed this key or turned it
 // away.
-func (m Model) barred() bool { return m.opts.Key != "" && m.state.Barred[m.opts.Key] }
+func (m *Model) barred() bool { return m.opts.Key != "" && m.state.Barred[m.opts.Key] }
 
 // Barred reports whether the program ended because the facilitator
 // removed the participant or turned them away.
-func (m Model) Barred() bool { return m.barred() }
+func (m *Model) Barred() bool { return m.barred() }
 
 // follow makes the model the participant its key became: a knocker let
 // in as a roster member is that member from now on.
@@ -52,7 +52,7 @@ func (m *Model) follow() {
 	}
 }
 
-func (m Model) knockingView(w, h int) string {
+func (m *Model) knockingView(w, h int) string {
 	st := m.styles
 	kind := "stand-up"
 	if m.state.Config.Kind == session.Retro {
@@ -65,7 +65,7 @@ func (m Model) knockingView(w, h int) string {
 }
 
 // doorLine is the facilitator's notice of who is at the door.
-func (m Model) doorLine(w int) string {
+func (m *Model) doorLine(w int) string {
 	if m.role() != session.Facilitator || len(m.state.Knocking) == 0 || m.opts.SharedKeyboard {
 		return ""
 	}
@@ -82,9 +82,9 @@ func (m Model) doorLine(w int) string {
 
 // doorKeys handles the facilitator's door and remove keys, in every
 // phase. It reports whether it took the key.
-func (m Model) doorKeys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
+func (m *Model) doorKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.role() != session.Facilitator || m.opts.SharedKeyboard || m.state.Phase == session.Closed {
-		return m, nil, false
+		return nil, false
 	}
 	switch {
 	case key.Matches(msg, doorKey) && len(m.state.Knocking) > 0:
@@ -92,8 +92,7 @@ func (m Model) doorKeys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 		p := newPrompt(promptDoor, k.Name+" is at the door: g let in as a guest · m as a member · x turn away · esc later", m.styles)
 		p.knock = k.Key
 		p.who = k.Name
-		next, cmd := m.openPrompt(p)
-		return next, cmd, true
+		return m.openPrompt(p), true
 	case key.Matches(msg, removeKey):
 		p := newPrompt(promptRemove, "Remove from the session", m.styles)
 		var here []string
@@ -103,20 +102,19 @@ func (m Model) doorKeys(msg tea.KeyPressMsg) (tea.Model, tea.Cmd, bool) {
 			}
 		}
 		p.input.SetSuggestions(here)
-		next, cmd := m.openPrompt(p)
-		return next, cmd, true
+		return m.openPrompt(p), true
 	}
-	return m, nil, false
+	return nil, false
 }
 
 // doorAnswer is a key pressed at the door prompt.
-func (m Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "g", "G":
-		m = m.closePrompt()
-		return m, m.submit(session.Admit{Key: p.knock}, p.who+" is in, as a guest")
+		m.closePrompt()
+		return m.submit(session.Admit{Key: p.knock}, p.who+" is in, as a guest")
 	case "m", "M":
-		m = m.closePrompt()
+		m.closePrompt()
 		q := newPrompt(promptAdmitAs, "Let "+p.who+" in as which member", m.styles)
 		q.knock, q.who = p.knock, p.who
 		var free []string
@@ -128,16 +126,17 @@ func (m Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		q.input.SetSuggestions(free)
 		return m.openPrompt(q)
 	case "x", "X":
-		m = m.closePrompt()
-		return m, m.submit(session.TurnAway{Key: p.knock}, p.who+" was turned away")
+		m.closePrompt()
+		return m.submit(session.TurnAway{Key: p.knock}, p.who+" was turned away")
 	case "esc":
-		return m.closePrompt(), nil
+		m.closePrompt()
+		return nil
 	}
-	return m, nil
+	return nil
 }
 
 // removeCommand is the confirmed remove prompt.
-func (m Model) removeCommand(value string) tea.Cmd {
+func (m *Model) removeCommand(value string) tea.Cmd {
 	who, ok := m.findByName(value)
 	if !ok {
 		return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }

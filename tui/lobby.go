@@ -65,7 +65,7 @@ type App struct {
 	keys    lobbyKeys
 
 	inSession bool
-	sess      Model
+	sess      *Model
 	loading   bool        // a refresh is under way; more presses wait for it
 	closing   *LobbyEntry // the session x asks to close, until y or n
 
@@ -159,7 +159,7 @@ func (a App) load() tea.Cmd {
 }
 
 // Session returns the session model once the participant is in one.
-func (a App) Session() (Model, bool) { return a.sess, a.inSession }
+func (a App) Session() (*Model, bool) { return a.sess, a.inSession }
 
 // Update routes to the session once entered, else runs the lobby.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -169,7 +169,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if a.inSession {
 		m, cmd := a.sess.Update(msg)
-		a.sess = m.(Model)
+		a.sess = m.(*Model)
 		return a, cmd
 	}
 	switch msg := msg.(type) {
@@ -207,10 +207,10 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.inSession = true
 		a.sess = New(msg.room, msg.me, a.opts)
 		m, cmd := a.sess.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
-		a.sess = m.(Model)
+		a.sess = m.(*Model)
 		if a.bg != nil { // the terminal answered the lobby already
 			m, _ = a.sess.Update(*a.bg)
-			a.sess = m.(Model)
+			a.sess = m.(*Model)
 		}
 		return a, tea.Batch(a.sess.Init(), cmd)
 	case tea.KeyPressMsg:

@@ -69,7 +69,7 @@ type Options struct {
 // once the session has ended, counting from the last key press or the
 // end, whichever came later, so that nobody is cut off the moment a long
 // session ends.
-func (m Model) idleOut() bool {
+func (m *Model) idleOut() bool {
 	if m.opts.IdleTimeout <= 0 || m.state.Phase != session.Closed {
 		return false
 	}
@@ -81,7 +81,7 @@ func (m Model) idleOut() bool {
 }
 
 // zone is the participant's time zone (see Options.Location).
-func (m Model) zone() *time.Location {
+func (m *Model) zone() *time.Location {
 	if m.opts.Location != nil {
 		return m.opts.Location
 	}
@@ -90,7 +90,7 @@ func (m Model) zone() *time.Location {
 
 // joinLine is the command that joins this session over SSH, ready to
 // paste; empty locally.
-func (m Model) joinLine() string {
+func (m *Model) joinLine() string {
 	if m.opts.JoinCommand == "" || m.state.Config.Code == "" {
 		return ""
 	}
@@ -98,7 +98,7 @@ func (m Model) joinLine() string {
 }
 
 // Idled reports whether the program ended because of the idle timeout.
-func (m Model) Idled() bool { return m.idled }
+func (m *Model) Idled() bool { return m.idled }
 
 // Model is the root of the interface for one participant of one session.
 type Model struct {
@@ -159,8 +159,8 @@ type (
 
 // New returns the interface of participant me in the room. It subscribes
 // to the room at once; Close ends the subscription.
-func New(room Room, me session.ParticipantID, opts Options) Model {
-	m := Model{
+func New(room Room, me session.ParticipantID, opts Options) *Model {
+	m := &Model{
 		room:    room,
 		me:      me,
 		opts:    opts,
@@ -201,17 +201,17 @@ func New(room Room, me session.ParticipantID, opts Options) Model {
 
 // Close ends the model's subscription to the room and its submitting
 // goroutine. Call it once the program has ended.
-func (m Model) Close() {
+func (m *Model) Close() {
 	m.sub.Close()
 	m.queue.close()
 }
 
 // Init starts listening for snapshots and the clock.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor)
 }
 
-func (m Model) listen() tea.Cmd {
+func (m *Model) listen() tea.Cmd {
 	if !m.ticking {
 		return nil // tests deliver snapshots themselves
 	}
@@ -225,7 +225,7 @@ func (m Model) listen() tea.Cmd {
 	}
 }
 
-func (m Model) tick() tea.Cmd {
+func (m *Model) tick() tea.Cmd {
 	if !m.ticking {
 		return nil
 	}
@@ -233,7 +233,7 @@ func (m Model) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock.Now()) })
 }
 
-func (m Model) role() session.Role {
+func (m *Model) role() session.Role {
 	if p, ok := m.state.Participant(m.me); ok {
 		return p.Role
 	}
@@ -241,23 +241,27 @@ func (m Model) role() session.Role {
 }
 
 // Update routes a message to the handler of its kind.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	return m, m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width - 2)
 		m.syncSummary()
-		return m, nil
+		return nil
 	case tea.BackgroundColorMsg:
 		m.styles = NewStyles(msg.IsDark())
 		m.help.Styles = help.DefaultStyles(msg.IsDark())
 		m.syncSummary()
-		return m, nil
+		return nil
 	case snapshotMsg:
 		return m.onSnapshot(session.Snapshot(msg))
 	case roomEndedMsg:
 		m.status, m.failed = "the session was closed by the server", true
-		return m, tea.Quit
+		return tea.Quit
 	case tickMsg:
 		m.now = time.Time(msg)
 		if m.idleOut() {
@@ -265,18 +269,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.opts.OnIdle != nil {
 				m.opts.OnIdle()
 			}
-			return m, tea.Quit
+			return tea.Quit
 		}
 		m.keys.now = m.now
 		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
-		return m, m.tick()
+		return m.tick()
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
 			m.clampCursor()
 		}
 		if msg.seq != 0 && msg.seq < m.shown {
-			return m, nil // older than the result shown: it would hide a newer one
+			return nil // older than the result shown: it would hide a newer one
 		}
 		m.shown = max(m.shown, msg.seq)
 		m.status, m.failed = msg.notice, msg.err != nil
@@ -286,7 +290,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m.openPrompt(msg.retry)
 			}
 		}
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
@@ -296,10 +300,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.prompt != nil {
 		return m.updatePrompt(msg)
 	}
-	return m, nil
+	return nil
 }
 
-func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
+func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 	before := m.state
 	m.state = m.viewOf(snap.State)
 	if notice := m.handOverNotice(before, m.state); notice != "" {
@@ -312,7 +316,7 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 		}
 		if m.barred() {
 			m.status, m.failed = "the facilitator has not let you into this session", true
-			return m, tea.Quit
+			return tea.Quit
 		}
 	}
 	for id := range m.arriving {
@@ -333,7 +337,7 @@ func (m Model) onSnapshot(snap session.Snapshot) (tea.Model, tea.Cmd) {
 		}
 		m.expired = e
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
 
 func expiryOf(s *session.State) turnExpiry {
@@ -347,7 +351,7 @@ func expiryOf(s *session.State) turnExpiry {
 	return e
 }
 
-func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.lastKey = m.room.Clock().Now()
 	if m.prompt != nil {
 		return m.promptKey(msg)
@@ -357,15 +361,15 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Quit) {
 			return m.leave()
 		}
-		return m, nil
+		return nil
 	}
 	if m.state.Config.Kind != session.Retro || m.ui().prompt == nil {
 		if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
 			m.status = "others join with: " + line
-			return m, nil
+			return nil
 		}
-		if next, cmd, ok := m.doorKeys(msg); ok {
-			return next, cmd
+		if cmd, ok := m.doorKeys(msg); ok {
+			return cmd
 		}
 	}
 	if m.state.Config.Kind == session.Retro && !key.Matches(msg, m.keys.Quit) {
@@ -377,7 +381,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && m.state.Phase != session.Closed:
 		// Handing the role away would lock the keyboard out.
 		m.status, m.failed = handOverRefused, true
-		return m, nil
+		return nil
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		if m.help.ShowAll {
@@ -386,7 +390,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.keys.Help.SetHelp("?", "more")
 		}
 		m.syncSummary()
-		return m, nil
+		return nil
 	case key.Matches(msg, m.keys.Park):
 		return m.openPrompt(newPrompt(promptPark, "Park a topic", m.styles))
 	case key.Matches(msg, m.keys.Arrive):
@@ -400,7 +404,7 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.input.SetSuggestions(presentMembers(m.state))
 		return m.openPrompt(p)
 	case key.Matches(msg, m.keys.TakeOver):
-		return m, m.submit(session.TakeOver{}, "you facilitate now")
+		return m.submit(session.TakeOver{}, "you facilitate now")
 	}
 	switch m.state.Phase {
 	case session.Waiting:
@@ -412,23 +416,23 @@ func (m Model) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	default:
 		var cmd tea.Cmd
 		m.summary, cmd = m.summary.Update(msg)
-		return m, cmd
+		return cmd
 	}
 }
 
 // leave quits this participant's program, pausing the timers first when
 // the options ask for it.
-func (m Model) leave() (tea.Model, tea.Cmd) {
+func (m *Model) leave() tea.Cmd {
 	m.quit = true
 	if m.opts.SharedKeyboard && m.state.Phase == session.Rounds && !m.state.Paused && m.role() == session.Facilitator {
-		return m, tea.Sequence(m.submit(session.Pause{Reason: QuitReason}, ""), tea.Quit)
+		return tea.Sequence(m.submit(session.Pause{Reason: QuitReason}, ""), tea.Quit)
 	}
-	return m, tea.Quit
+	return tea.Quit
 }
 
 // submit queues a command for the room, in key order, and returns the
 // tea.Cmd that reports its result off the update loop.
-func (m Model) submit(c session.Command, notice string) tea.Cmd {
+func (m *Model) submit(c session.Command, notice string) tea.Cmd {
 	return m.queue.send(c, notice)
 }
 
@@ -468,7 +472,7 @@ func sentence(err error) string {
 // missing is who is expected and not here, less those just marked present
 // whose arrival the room has not published yet: a quick second enter
 // marks the next person, not the same one again.
-func (m Model) missing() []session.Participant {
+func (m *Model) missing() []session.Participant {
 	var out []session.Participant
 	for _, p := range m.state.Absent() {
 		if !m.arriving[p.ID] {

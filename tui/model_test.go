@@ -25,7 +25,7 @@ const fac session.ParticipantID = "local:maria"
 // nothing sleeps; time moves only with the fake clock.
 type driver struct {
 	t     testing.TB
-	m     Model
+	m     *Model
 	room  *session.Room
 	clock *session.FakeClock
 	bells int
@@ -69,7 +69,7 @@ func newDriver(t testing.TB, cfg session.Config, roster ...string) *driver {
 func (d *driver) send(msg tea.Msg) {
 	d.t.Helper()
 	model, cmd := d.m.Update(msg)
-	d.m = model.(Model)
+	d.m = model.(*Model)
 	d.exec(cmd)
 	d.deliver()
 }
@@ -100,7 +100,7 @@ func (d *driver) exec(cmd tea.Cmd) {
 			return
 		}
 		model, next := d.m.Update(msg)
-		d.m = model.(Model)
+		d.m = model.(*Model)
 		d.exec(next)
 	}
 }
@@ -111,7 +111,7 @@ func (d *driver) deliver() {
 	case snap, ok := <-d.m.sub.C():
 		if ok {
 			model, cmd := d.m.Update(snapshotMsg(snap))
-			d.m = model.(Model)
+			d.m = model.(*Model)
 			d.exec(cmd)
 		}
 	default:
@@ -127,7 +127,7 @@ func (d *driver) await(ok func(*session.State) bool) {
 		select {
 		case snap := <-d.m.sub.C():
 			model, cmd := d.m.Update(snapshotMsg(snap))
-			d.m = model.(Model)
+			d.m = model.(*Model)
 			d.exec(cmd)
 			if ok(snap.State) {
 				return
@@ -459,7 +459,7 @@ func TestQuickEntersMarkSuccessiveMembers(t *testing.T) {
 	var cmds []tea.Cmd
 	for range 3 {
 		model, cmd := d.m.Update(keyMsg("enter"))
-		d.m = model.(Model)
+		d.m = model.(*Model)
 		cmds = append(cmds, cmd)
 	}
 	// Bubble Tea runs commands concurrently, the last one first here.
@@ -470,7 +470,7 @@ func TestQuickEntersMarkSuccessiveMembers(t *testing.T) {
 	}
 	for _, ch := range msgs {
 		model, _ := d.m.Update(<-ch)
-		d.m = model.(Model)
+		d.m = model.(*Model)
 	}
 	d.deliver()
 	var last int64
@@ -526,7 +526,7 @@ func TestStandupWaitingRoomShowsOpenActionItems(t *testing.T) {
 	defer m.Close()
 	m.ticking = false
 	model, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	screen := ansi.Strip(model.(Model).View().Content)
+	screen := ansi.Strip(model.(*Model).View().Content)
 	if !strings.Contains(screen, "Open action items (1)") || !strings.Contains(screen, "document the backend tests — Julia") {
 		t.Fatalf("the stand-up's waiting room does not show the open action item:\n%s", screen)
 	}

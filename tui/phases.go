@@ -9,11 +9,11 @@ import (
 	"huddle/session"
 )
 
-func (m Model) waitingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) waitingKey(msg tea.KeyPressMsg) tea.Cmd {
 	absent := m.missing()
 	switch {
 	case key.Matches(msg, m.keys.Start):
-		return m, m.submit(session.Start{}, "")
+		return m.submit(session.Start{}, "")
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(absent))
 	case key.Matches(msg, m.keys.Down):
@@ -27,17 +27,17 @@ func (m Model) waitingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.arriving[p.ID] = true
 			m.clampCursor()
 			submit := m.submit(session.Arrive{Who: p.ID}, p.Name+" is here")
-			return m, func() tea.Msg {
+			return func() tea.Msg {
 				done := submit().(doneMsg)
 				done.arrived = p.ID
 				return done
 			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
-func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		sp, _ := m.state.Speaker()
@@ -47,17 +47,17 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			// the stand-up, which always asks.
 			return m.openPrompt(newConfirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended", m.styles))
 		}
-		return m, m.submit(next, "")
+		return m.submit(next, "")
 	case key.Matches(msg, m.keys.Skip):
 		sp, _ := m.state.Speaker()
-		return m, m.submit(session.Skip{Speaker: sp.ID}, sp.Name+" goes to the end of the order")
+		return m.submit(session.Skip{Speaker: sp.ID}, sp.Name+" goes to the end of the order")
 	case key.Matches(msg, m.keys.Pause):
 		if m.state.Paused {
-			return m, m.submit(session.Resume{}, "")
+			return m.submit(session.Resume{}, "")
 		}
-		return m, m.submit(session.Pause{}, "")
+		return m.submit(session.Pause{}, "")
 	case key.Matches(msg, m.keys.Extend):
-		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
+		return m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, m.keys.Blocker):
 		// A member's blocker is their own; the facilitator notes one for
 		// the speaker, or for whoever the text starts with @Name.
@@ -78,10 +78,10 @@ func (m Model) roundsKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		p.input.SetSuggestions(whom)
 		return m.openPrompt(p)
 	}
-	return m, nil
+	return nil
 }
 
-func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 	open, _, _ := m.parkingItems()
 	switch {
 	case key.Matches(msg, m.keys.Next):
@@ -95,14 +95,14 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.openPrompt(newConfirm(label, session.Next{}, "the stand-up has ended", m.styles))
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(open))
-		return m, nil
+		return nil
 	case key.Matches(msg, m.keys.Down):
 		m.moveCursor(1, len(open))
-		return m, nil
+		return nil
 	}
 	it, ok := m.selectedItem()
 	if !ok {
-		return m, nil
+		return nil
 	}
 	var p *prompt
 	switch {
@@ -114,11 +114,11 @@ func (m Model) parkingKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Decide):
 		p = newPrompt(promptDecision, "Decision on #"+itoa(it.ID), m.styles)
 	case key.Matches(msg, m.keys.Retro):
-		return m, m.submit(session.Resolve{Item: it.ID, Status: session.SentToRetro}, "#"+itoa(it.ID)+" goes to the next retrospective")
+		return m.submit(session.Resolve{Item: it.ID, Status: session.SentToRetro}, "#"+itoa(it.ID)+" goes to the next retrospective")
 	case key.Matches(msg, m.keys.Drop):
-		return m, m.submit(session.Resolve{Item: it.ID, Status: session.Dropped}, "#"+itoa(it.ID)+" dropped")
+		return m.submit(session.Resolve{Item: it.ID, Status: session.Dropped}, "#"+itoa(it.ID)+" dropped")
 	default:
-		return m, nil
+		return nil
 	}
 	p.item = it.ID
 	return m.openPrompt(p)

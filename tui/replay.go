@@ -37,7 +37,7 @@ const replayWatcher session.ParticipantID = "replay:watcher"
 type ReplayModel struct {
 	player  *session.Player
 	marks   []session.Mark
-	inner   Model // the session's screens, handed each state by sync
+	inner   *Model // the session's screens, handed each state by sync
 	help    help.Model
 	styles  Styles
 	speed   float64
@@ -168,12 +168,12 @@ func (r ReplayModel) togglePlay() (tea.Model, tea.Cmd) {
 // which a replay does not ring.
 func (r *ReplayModel) sync() {
 	m, _ := r.inner.Update(snapshotMsg(r.player.Snapshot()))
-	r.inner = m.(Model)
+	r.inner = m.(*Model)
 }
 
 func (r ReplayModel) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := r.inner.Update(msg)
-	r.inner = m.(Model)
+	r.inner = m.(*Model)
 	return r, cmd
 }
 

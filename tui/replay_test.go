@@ -31,7 +31,7 @@ type liveRecorder struct {
 	st      *sqlite.Store
 	room    *session.Room
 	clock   *session.FakeClock
-	obs     Model
+	obs     *Model
 	screens []liveScreen
 }
 
@@ -50,7 +50,7 @@ func newLiveRecorder(t testing.TB, cfg session.Config, clock *session.FakeClock,
 
 func (r *liveRecorder) update(msg tea.Msg) {
 	m, _ := r.obs.Update(msg)
-	r.obs = m.(Model)
+	r.obs = m.(*Model)
 }
 
 // capture hands the observer the room's newest state, as its program

@@ -16,7 +16,7 @@ var retroPlan = []session.Phase{session.CheckIn, session.Review, session.Write, 
 
 // ui is the board's state for the current phase: a phase change starts
 // the cursor afresh (an open prompt stays).
-func (m Model) ui() retroUI {
+func (m *Model) ui() retroUI {
 	b := m.board()
 	if b.phase != m.state.Phase {
 		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor, actingFor: b.actingFor}
@@ -26,7 +26,7 @@ func (m Model) ui() retroUI {
 
 // retroKey handles a key in a retrospective: the prompt's if one is open,
 // then the keys of every phase, then the phase's own.
-func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) retroKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.setBoard(m.ui())
 	if m.ui().prompt != nil {
 		return m.retroPromptKey(msg)
@@ -37,11 +37,11 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.leave()
 	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && s.Phase != session.Closed:
 		m.status, m.failed = handOverRefused, true
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.syncSummary()
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Park):
 		return m.ask(retroPrompt{ask: askPark}, "Park a topic", "", nil)
 	case key.Matches(msg, k.End):
@@ -49,14 +49,14 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.HandOver):
 		return m.ask(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", presentMembers(s))
 	case key.Matches(msg, k.TakeOver):
-		return m, m.submit(session.TakeOver{}, "you facilitate now")
+		return m.submit(session.TakeOver{}, "you facilitate now")
 	case key.Matches(msg, k.Next):
-		return m, m.submit(session.Next{Step: m.state.Step()}, "")
+		return m.submit(session.Next{Step: m.state.Step()}, "")
 	case key.Matches(msg, k.Extend):
 		if m.anotherRound() {
-			return m, m.submit(session.AnotherRound{}, "another round of "+clock(m.topicRound()))
+			return m.submit(session.AnotherRound{}, "another round of "+clock(m.topicRound()))
 		}
-		return m, m.submit(session.Extend{By: time.Minute}, "one more minute")
+		return m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):
 		return m.ask(retroPrompt{ask: askActFor}, "Act for (a member's name; enter: yourself)", "", m.teamNames())
 	case key.Matches(msg, k.Ready):
@@ -65,7 +65,7 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if !ready {
 			notice = "not done after all"
 		}
-		return m, m.submit(session.SetReady{Ready: ready, For: m.actingFor()}, notice)
+		return m.submit(session.SetReady{Ready: ready, For: m.actingFor()}, notice)
 	}
 	switch s.Phase {
 	case session.Waiting:
@@ -80,31 +80,31 @@ func (m Model) retroKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.discussKey(msg, k)
 	case session.Roti:
 		if key.Matches(msg, k.Roti) {
-			return m, m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0'), For: m.actingFor()}, "thank you: the score is anonymous")
+			return m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0'), For: m.actingFor()}, "thank you: the score is anonymous")
 		}
 	case session.Closed:
 		var cmd tea.Cmd
 		m.summary, cmd = m.summary.Update(msg)
-		return m, cmd
+		return cmd
 	}
-	return m, nil
+	return nil
 }
 
 // retroWaitingKey handles the waiting room: arrivals and the start.
-func (m Model) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Arrive):
 		return m.ask(retroPrompt{ask: askArrive}, "Who arrived?", "", names(m.state.Absent()))
 	case key.Matches(msg, k.Start, k.Up, k.Down, k.Present):
 		return m.waitingKey(msg) // the stand-up's waiting room: its cursor and arrivals
 	}
-	return m, nil
+	return nil
 }
 
 // retroView renders a retrospective's phase: where the retrospective is,
 // the phase's time-box and who is done, the phase itself, and the parking
 // lot and prompt at the bottom.
-func (m Model) retroView(w, h int) string {
+func (m *Model) retroView(w, h int) string {
 	s := m.state
 	top := []string{m.phaseBar(w)}
 	if s.Phase != session.Waiting {
@@ -166,7 +166,7 @@ func fit(block string, w, h int) []string {
 }
 
 // phaseBar shows the retrospective's plan with the current phase marked.
-func (m Model) phaseBar(w int) string {
+func (m *Model) phaseBar(w int) string {
 	st := m.styles
 	parts := make([]string, len(retroPlan))
 	for i, p := range retroPlan {
@@ -183,7 +183,7 @@ func (m Model) phaseBar(w int) string {
 }
 
 // readyLine says who is done with the phase and who is not yet.
-func (m Model) readyLine(w int) string {
+func (m *Model) readyLine(w int) string {
 	st, s := m.styles, m.state
 	var done, waiting []string
 	for _, p := range s.Participants {
@@ -218,13 +218,13 @@ func (m Model) readyLine(w int) string {
 
 // anotherRound reports whether the discussed topic's time is up, when +
 // gives it another round.
-func (m Model) anotherRound() bool {
+func (m *Model) anotherRound() bool {
 	_, ok := m.state.CurrentTopic()
 	return ok && m.state.PhaseTimer.Remaining(m.now) <= 0
 }
 
 // topicRound is one round of discussion of a topic.
-func (m Model) topicRound() time.Duration {
+func (m *Model) topicRound() time.Duration {
 	c := m.state.Config
 	if c.TopicBox > 0 {
 		return c.TopicBox
@@ -236,7 +236,7 @@ func (m Model) topicRound() time.Duration {
 }
 
 // mine reports whether this participant wrote the card.
-func (m Model) mine(c session.Card) bool {
+func (m *Model) mine(c session.Card) bool {
 	if c.AuthorHash != "" {
 		return c.AuthorHash == m.viewer
 	}
@@ -244,7 +244,7 @@ func (m Model) mine(c session.Card) bool {
 }
 
 // voterID is how this participant's dots are counted.
-func (m Model) voterID() string {
+func (m *Model) voterID() string {
 	if m.state.Config.Anonymous {
 		return m.viewer
 	}
@@ -275,14 +275,14 @@ func (m *Model) viewOf(s *session.State) *session.State {
 // whose is how the screen names the dots of the one it acts for: "your",
 // or at the shared keyboard the member's ("Lukas's"); whoseOwn is the
 // same alone ("yours", "Lukas's").
-func (m Model) whose() string {
+func (m *Model) whose() string {
 	if id := m.actingFor(); id != "" {
 		return m.state.Name(id) + "'s"
 	}
 	return "your"
 }
 
-func (m Model) whoseOwn() string {
+func (m *Model) whoseOwn() string {
 	if m.actingFor() != "" {
 		return m.whose()
 	}
@@ -291,7 +291,7 @@ func (m Model) whoseOwn() string {
 
 // actingFor is the member the facilitator acts for at the shared
 // keyboard, or "" for oneself.
-func (m Model) actingFor() session.ParticipantID {
+func (m *Model) actingFor() session.ParticipantID {
 	if !m.opts.SharedKeyboard || m.state.Config.Anonymous || m.role() != session.Facilitator {
 		return ""
 	}
@@ -299,7 +299,7 @@ func (m Model) actingFor() session.ParticipantID {
 }
 
 // actor is whom per-person commands are for: the member acted for, or me.
-func (m Model) actor() session.ParticipantID {
+func (m *Model) actor() session.ParticipantID {
 	if id := m.actingFor(); id != "" {
 		return id
 	}

@@ -47,7 +47,7 @@ func (c boardCol) ids() []int {
 // boardCols lays the cards out in the format's columns: single cards
 // while writing, cards under their topics while grouping, topics while
 // voting. A topic lives in the column of the card that started it.
-func (m Model) boardCols() []boardCol {
+func (m *Model) boardCols() []boardCol {
 	s := m.state
 	cols := make([]boardCol, len(s.Config.Columns))
 	for i, title := range s.Config.Columns {
@@ -132,23 +132,23 @@ func (b retroUI) resolve(cols []boardCol) (col, row, id int) {
 
 // boardKey moves the cursor over the board and acts on the selected
 // card (writing, grouping) or topic (voting).
-func (m Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	s := m.state
 	cols := m.boardCols()
 	b := m.ui()
 	col, row, sel := b.resolve(cols)
 	n := len(cols)
 	if n == 0 {
-		return m, nil
+		return nil
 	}
-	moveTo := func(c, r int) (tea.Model, tea.Cmd) {
+	moveTo := func(c, r int) tea.Cmd {
 		ids := cols[c].ids()
 		b.col, b.row, b.sel = c, max(0, min(r, len(ids)-1)), 0
 		if len(ids) > 0 {
 			b.sel = ids[b.row]
 		}
 		m.setBoard(b)
-		return m, nil
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Up):
@@ -177,25 +177,25 @@ func (m Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd)
 		c, _ := s.Card(sel)
 		return m.ask(retroPrompt{ask: askEdit, id: sel}, "Edit card", c.Text, nil)
 	case key.Matches(msg, k.Delete):
-		return m, m.submit(session.DeleteCard{Card: sel}, "card deleted")
+		return m.submit(session.DeleteCard{Card: sel}, "card deleted")
 	case key.Matches(msg, k.Reveal):
-		return m, m.submit(session.Reveal{}, "every card is visible now")
+		return m.submit(session.Reveal{}, "every card is visible now")
 
 	case key.Matches(msg, k.Pick):
 		b.moving = sel
 		m.setBoard(b)
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Unpick):
 		b.moving = 0
 		m.setBoard(b)
-		return m, nil
+		return nil
 	case key.Matches(msg, k.Place):
 		moving := b.moving
 		b.moving, b.sel = 0, moving // follow the card to its new topic
 		m.setBoard(b)
-		return m, m.submit(session.GroupCard{Card: moving, Onto: sel}, "grouped")
+		return m.submit(session.GroupCard{Card: moving, Onto: sel}, "grouped")
 	case key.Matches(msg, k.Undo):
-		return m, m.submit(session.UndoGroup{}, "last grouping undone")
+		return m.submit(session.UndoGroup{}, "last grouping undone")
 	case key.Matches(msg, k.Name):
 		group := sel
 		if c, ok := s.Card(sel); ok && s.Phase == session.Group {
@@ -205,16 +205,16 @@ func (m Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd)
 
 	case key.Matches(msg, k.Vote):
 		left := s.VotesLeft(m.voterID()) - 1
-		return m, m.submit(session.CastVote{Group: sel, For: m.actingFor()}, "dot cast · "+itoa(left)+" left")
+		return m.submit(session.CastVote{Group: sel, For: m.actingFor()}, "dot cast · "+itoa(left)+" left")
 	case key.Matches(msg, k.Unvote):
-		return m, m.submit(session.CastVote{Group: sel, Remove: true, For: m.actingFor()}, "dot taken back")
+		return m.submit(session.CastVote{Group: sel, Remove: true, For: m.actingFor()}, "dot taken back")
 	}
-	return m, nil
+	return nil
 }
 
 // boardView shows the board under a line or two about the phase: columns
 // side by side when they fit, else one at a time with tabs.
-func (m Model) boardView(w, h int) string {
+func (m *Model) boardView(w, h int) string {
 	intro := m.boardIntro(w)
 	cols := m.boardCols()
 	if len(cols) == 0 {
@@ -246,7 +246,7 @@ func (m Model) boardView(w, h int) string {
 }
 
 // tabs names the columns, the shown one marked, for a narrow board.
-func (m Model) tabs(cols []boardCol, col, w int) string {
+func (m *Model) tabs(cols []boardCol, col, w int) string {
 	st := m.styles
 	parts := make([]string, len(cols))
 	for i, c := range cols {
@@ -261,7 +261,7 @@ func (m Model) tabs(cols []boardCol, col, w int) string {
 }
 
 // boardIntro says what the phase is for and how far it is.
-func (m Model) boardIntro(w int) []string {
+func (m *Model) boardIntro(w int) []string {
 	st, s, b := m.styles, m.state, m.ui()
 	var lines []string
 	switch s.Phase {
@@ -304,7 +304,7 @@ func (m Model) boardIntro(w int) []string {
 // cardCounts says how many cards each person has written, so that the
 // quiet ones get a nudge; in an anonymous retrospective only the total and
 // one's own count.
-func (m Model) cardCounts() string {
+func (m *Model) cardCounts() string {
 	st, s := m.styles, m.state
 	if s.Config.Anonymous {
 		total, mine := 0, 0
@@ -344,12 +344,12 @@ func (m Model) cardCounts() string {
 
 // drawColumn draws a column of the board: columnView, which tests swap
 // for a reference that styles every entry before cutting to the view.
-var drawColumn = Model.columnView
+var drawColumn = (*Model).columnView
 
 // columnView renders one column in exactly h lines of w cells, scrolled
 // so that the selected entry is in view. Every entry is laid out, to know
 // how many lines it takes, but only those in view are styled.
-func (m Model) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
+func (m *Model) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
 	st := m.styles
 	layouts := make([]slotLayout, len(c.slots))
 	total, a, b := 0, 0, 0
@@ -387,7 +387,7 @@ func (m Model) columnView(c boardCol, focused bool, sel, moving, w, h int) strin
 }
 
 // emptyColumn is what a column without entries shows.
-func (m Model) emptyColumn() []string {
+func (m *Model) emptyColumn() []string {
 	empty := "no cards"
 	if m.state.Phase == session.Write && m.role() != session.Observer {
 		empty = "no cards · a adds one"
@@ -397,7 +397,7 @@ func (m Model) emptyColumn() []string {
 
 // columnFrame puts a column's title over its (scrolled) lines, in exactly
 // h lines of w cells.
-func (m Model) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
+func (m *Model) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
 	st := m.styles
 	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
 	if focused {
@@ -455,13 +455,13 @@ func (l slotLayout) style(st Styles) lipgloss.Style {
 
 // slotLines renders an entry of a column in w cells: the selected one in
 // full, the others in at most three lines.
-func (m Model) slotLines(sl slot, selected, moving bool, w int) []string {
+func (m *Model) slotLines(sl slot, selected, moving bool, w int) []string {
 	return m.renderSlot(m.layoutSlot(sl, selected, moving, w))
 }
 
 // layoutSlot lays an entry out in w cells, styling nothing but the mark
 // of a selected or moving one.
-func (m Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
+func (m *Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 	st, s := m.styles, m.state
 	l := slotLayout{sl: sl, selected: selected, moving: moving, w: w, mark: "  "}
 	switch {
@@ -517,7 +517,7 @@ func (m Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 }
 
 // renderSlot styles a laid out entry: exactly l.lines() lines.
-func (m Model) renderSlot(l slotLayout) []string {
+func (m *Model) renderSlot(l slotLayout) []string {
 	st, s, sl, w := m.styles, m.state, l.sl, l.w
 	switch {
 	case sl.hidden > 0:
@@ -558,7 +558,7 @@ func (m Model) renderSlot(l slotLayout) []string {
 
 // cardMeta is who a card is by, as far as the viewer may know: "you" for
 // one's own, the author's name unless the retrospective is anonymous.
-func (m Model) cardMeta(c session.Card) string {
+func (m *Model) cardMeta(c session.Card) string {
 	switch {
 	case c.FromStandup:
 		return " · from a stand-up"

@@ -18,7 +18,7 @@ import (
 // compare the lazy drawing with what the screen used to show.
 
 // refColumnView is the former columnView.
-func refColumnView(m Model, c boardCol, focused bool, sel, moving, w, h int) string {
+func refColumnView(m *Model, c boardCol, focused bool, sel, moving, w, h int) string {
 	st := m.styles
 	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
 	if focused {
@@ -55,7 +55,7 @@ func refColumnView(m Model, c boardCol, focused bool, sel, moving, w, h int) str
 }
 
 // refSlotLines is the former slotLines.
-func refSlotLines(m Model, sl slot, selected, moving bool, w int) []string {
+func refSlotLines(m *Model, sl slot, selected, moving bool, w int) []string {
 	st, s := m.styles, m.state
 	mark := "  "
 	switch {
@@ -208,7 +208,7 @@ func (lb lazyBoard) vote() {
 func screens(d *driver) (lazy, full string) {
 	lazy = d.m.View().Content
 	drawColumn = refColumnView
-	defer func() { drawColumn = Model.columnView }()
+	defer func() { drawColumn = (*Model).columnView }()
 	full = d.m.View().Content
 	return lazy, full
 }

@@ -14,19 +14,19 @@ var esvpHints = [...]string{"", "eager to discover new ideas", "happy to take ho
 	"glad to be away from work for a while", "would rather be somewhere else"}
 
 // checkInKey takes the check-in: a word, or an answer to the poll.
-func (m Model) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Word):
 		return m.ask(retroPrompt{ask: askWord}, "One word for how you arrive", "", nil)
 	case key.Matches(msg, k.Poll):
 		n := int(msg.String()[0] - '0')
-		return m, m.submit(session.CheckInPoll{Answer: n, For: m.actingFor()}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")
+		return m.submit(session.CheckInPoll{Answer: n, For: m.actingFor()}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")
 	}
-	return m, nil
+	return nil
 }
 
 // checkInView shows the words so far, or the poll as a histogram.
-func (m Model) checkInView(w, h int) string {
+func (m *Model) checkInView(w, h int) string {
 	st, s := m.styles, m.state
 	present := 0
 	for _, p := range s.Participants {

@@ -52,7 +52,7 @@ type retroPrompt struct {
 
 // ask opens a prompt with a label, a prefilled value and names to
 // complete with tab.
-func (m Model) ask(p retroPrompt, label, value string, suggestions []string) (tea.Model, tea.Cmd) {
+func (m *Model) ask(p retroPrompt, label, value string, suggestions []string) tea.Cmd {
 	kind := promptPark // how it is shown: a label and the input
 	if p.ask == askEnd || p.ask == askGuest {
 		kind = promptEnd // the label alone
@@ -70,11 +70,11 @@ func (m Model) ask(p retroPrompt, label, value string, suggestions []string) (te
 	// While the prompt is open q is text: the stand-up's quit key, which
 	// the model checks before a retrospective's keys, keeps only ctrl+c.
 	m.keys.Quit.SetKeys("ctrl+c")
-	return m, nil
+	return nil
 }
 
 // closeAsk closes the prompt and gives q back to quitting.
-func (m Model) closeAsk() Model {
+func (m *Model) closeAsk() *Model {
 	b := m.ui()
 	b.prompt = nil
 	m.setBoard(b)
@@ -83,15 +83,15 @@ func (m Model) closeAsk() Model {
 }
 
 // refuse keeps the prompt open and says why its answer was not taken.
-func (m Model) refuse(why string) (tea.Model, tea.Cmd) {
+func (m *Model) refuse(why string) tea.Cmd {
 	if p := m.ui().prompt; p != nil {
 		p.err = why
 	}
-	return m, nil
+	return nil
 }
 
 // retroPromptKey edits, confirms or cancels the open prompt.
-func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.ui().prompt
 	k := m.retroKeys()
 	if msg.String() == "ctrl+c" {
@@ -100,27 +100,29 @@ func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if p.ask == askEnd {
 		switch msg.String() {
 		case "y", "Y", "enter":
-			m = m.closeAsk()
-			return m, m.submit(session.End{}, "the retrospective has ended")
+			m.closeAsk()
+			return m.submit(session.End{}, "the retrospective has ended")
 		case "n", "N", "esc":
-			return m.closeAsk(), nil
+			m.closeAsk()
+			return nil
 		}
-		return m, nil
+		return nil
 	}
 	if p.ask == askGuest {
 		name, answered := guestChoice(msg.String(), p.text, p.alt)
 		if !answered {
-			return m, nil
+			return nil
 		}
-		m = m.closeAsk()
+		m.closeAsk()
 		if name == "" {
-			return m, nil
+			return nil
 		}
-		return m, m.submit(session.Arrive{Name: name}, name+" is here")
+		return m.submit(session.Arrive{Name: name}, name+" is here")
 	}
 	switch {
 	case key.Matches(msg, k.Cancel):
-		return m.closeAsk(), nil
+		m.closeAsk()
+		return nil
 	case key.Matches(msg, k.Confirm):
 		return m.answer(p, strings.TrimSpace(p.field.input.Value()))
 	case key.Matches(msg, k.Complete) && p.ask == askPark:
@@ -128,32 +130,33 @@ func (m Model) retroPromptKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			p.field.input.SetValue(v)
 			p.field.input.CursorEnd()
 			p.err = ""
-			return m, nil
+			return nil
 		}
 	}
 	var cmd tea.Cmd
 	p.field.input, cmd = p.field.input.Update(visibleInput(msg))
 	p.err = ""
-	return m, cmd
+	return cmd
 }
 
 // retroUpdate hands a message that is not a key, such as a paste, to the
 // open prompt.
-func (m Model) retroUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) retroUpdate(msg tea.Msg) tea.Cmd {
 	p := m.ui().prompt
 	if p == nil {
-		return m, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	p.field.input, cmd = p.field.input.Update(visibleInput(msg))
-	return m, cmd
+	return cmd
 }
 
 // answer acts on a confirmed prompt: the command it asked for, or the
 // next question.
-func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
+func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
 	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic && p.ask != askActFor {
-		return m.closeAsk(), nil
+		m.closeAsk()
+		return nil
 	}
 	switch p.ask {
 	case askAuthor:
@@ -168,7 +171,7 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 			}
 			who = q.ID
 		}
-		m = m.closeAsk()
+		m.closeAsk()
 		b := m.ui()
 		b.lastAuthor = who
 		m.setBoard(b)
@@ -184,14 +187,14 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 				who = q.ID
 			}
 		}
-		m = m.closeAsk()
+		m.closeAsk()
 		b := m.ui()
 		b.actingFor = who
 		m.setBoard(b)
 		if m.full != nil {
 			m.state = m.viewOf(m.full) // the dots of whom it acts for now
 		}
-		return m, nil
+		return nil
 	case askOwner:
 		q, err := m.memberNamed(v)
 		if err != nil {
@@ -216,8 +219,8 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 			return m.closeAsk().ask(next, "From topic (#N, enter for none)", "", labels)
 		}
 		owner := m.state.Name(p.who)
-		m = m.closeAsk()
-		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: due}, "action item for "+owner)
+		m.closeAsk()
+		return m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: due}, "action item for "+owner)
 	case askTopic:
 		topic := 0
 		if v != "" {
@@ -228,8 +231,8 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 			topic = m.state.Topics[n-1]
 		}
 		owner := m.state.Name(p.who)
-		m = m.closeAsk()
-		return m, m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
+		m.closeAsk()
+		return m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
 	case askAction:
 		return m.closeAsk().ask(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
 	case askArrive:
@@ -242,47 +245,47 @@ func (m Model) answer(p *retroPrompt, v string) (tea.Model, tea.Cmd) {
 		if err != nil {
 			return m.refuse(err.Error())
 		}
-		m = m.closeAsk()
-		return m, m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
+		m.closeAsk()
+		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
 	case askHandOver:
 		q, err := m.lookupName(v)
 		if err != nil {
 			return m.refuse(err.Error())
 		}
-		m = m.closeAsk()
-		return m, m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
+		m.closeAsk()
+		return m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
 	}
-	m = m.closeAsk()
+	m.closeAsk()
 	switch p.ask {
 	case askCard:
 		c := session.AddCard{Column: p.col, Text: v}
 		if p.who != m.me {
 			c.For = p.who
 		}
-		return m, m.submit(c, "card added to "+m.columnName(p.col))
+		return m.submit(c, "card added to "+m.columnName(p.col))
 	case askEdit:
-		return m, m.submit(session.EditCard{Card: p.id, Text: v}, "card changed")
+		return m.submit(session.EditCard{Card: p.id, Text: v}, "card changed")
 	case askName:
-		return m, m.submit(session.NameGroup{Group: p.id, Name: v}, "topic named")
+		return m.submit(session.NameGroup{Group: p.id, Name: v}, "topic named")
 	case askWord:
-		return m, m.submit(session.CheckInWord{Word: v, For: m.actingFor()}, "checked in")
+		return m.submit(session.CheckInWord{Word: v, For: m.actingFor()}, "checked in")
 	case askNote:
-		return m, m.submit(session.AddNote{Text: v}, "note taken")
+		return m.submit(session.AddNote{Text: v}, "note taken")
 	case askDecision:
-		return m, m.submit(session.RecordDecision{Text: v}, "decision recorded")
+		return m.submit(session.RecordDecision{Text: v}, "decision recorded")
 	case askArrive:
 		name := session.CleanName(v)
 		if q, ok := m.findByName(v); ok {
 			name = q.Name
 		}
-		return m, m.submit(session.Arrive{Name: v}, name+" is here")
+		return m.submit(session.Arrive{Name: v}, name+" is here")
 	}
-	return m, nil
+	return nil
 }
 
 // memberNamed finds the participant a typed name means (see lookupName),
 // who must not be an observer.
-func (m Model) memberNamed(v string) (session.Participant, error) {
+func (m *Model) memberNamed(v string) (session.Participant, error) {
 	q, err := m.lookupName(v)
 	if err == nil && q.Role == session.Observer {
 		err = errNoSuchName(v)
@@ -291,7 +294,7 @@ func (m Model) memberNamed(v string) (session.Participant, error) {
 }
 
 // askCard asks for a card's text in a column, written by who.
-func (m Model) askCard(col int, who session.ParticipantID) (tea.Model, tea.Cmd) {
+func (m *Model) askCard(col int, who session.ParticipantID) tea.Cmd {
 	label := "Card in " + m.columnName(col)
 	if who != m.me && !m.state.Config.Anonymous {
 		label += " by " + m.state.Name(who)
@@ -300,7 +303,7 @@ func (m Model) askCard(col int, who session.ParticipantID) (tea.Model, tea.Cmd) 
 }
 
 // teamNames are the names that may own action items and write cards.
-func (m Model) teamNames() []string {
+func (m *Model) teamNames() []string {
 	var out []string
 	for _, p := range m.state.Participants {
 		if p.Role != session.Observer {
@@ -311,7 +314,7 @@ func (m Model) teamNames() []string {
 }
 
 // columnName is the title of a board column.
-func (m Model) columnName(col int) string {
+func (m *Model) columnName(col int) string {
 	if cols := m.state.Config.Columns; col >= 0 && col < len(cols) {
 		return cols[col]
 	}
@@ -320,7 +323,7 @@ func (m Model) columnName(col int) string {
 
 // promptLines renders the open prompt, and why its last answer was
 // refused.
-func (m Model) promptLines(w int) []string {
+func (m *Model) promptLines(w int) []string {
 	p := m.ui().prompt
 	if p == nil {
 		return nil

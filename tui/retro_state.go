@@ -18,7 +18,7 @@ type retroUI struct {
 }
 
 // board returns the model's retroUI.
-func (m Model) board() retroUI { return m.retro }
+func (m *Model) board() retroUI { return m.retro }
 
 // setBoard keeps b as the model's retroUI.
 func (m *Model) setBoard(b retroUI) { m.retro = b }

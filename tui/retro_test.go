@@ -73,7 +73,7 @@ func retroDriverIn(tb testing.TB, st *sqlite.Store, clock *session.FakeClock, cf
 	return d
 }
 
-func (d *driver) model(id session.ParticipantID, opts Options) Model {
+func (d *driver) model(id session.ParticipantID, opts Options) *Model {
 	m := New(d.room, id, opts)
 	m.ticking = false
 	d.t.Cleanup(m.Close)

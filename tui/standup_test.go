@@ -128,7 +128,7 @@ func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
 		d.press("p")
 		d.typeText(topic)
 		model, cmd := d.m.Update(keyMsg("enter"))
-		d.m = model.(Model)
+		d.m = model.(*Model)
 		return cmd
 	}
 	first, second := park("first topic"), park("second topic")
@@ -137,7 +137,7 @@ func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
 	newer, older := second(), first()
 	for _, msg := range []tea.Msg{newer, older} {
 		model, _ := d.m.Update(msg)
-		d.m = model.(Model)
+		d.m = model.(*Model)
 	}
 	d.deliver()
 	d.see("✓ parked: second topic", "#1 first topic", "#2 second topic")
@@ -220,7 +220,7 @@ func TestTakeOverIsOfferedOnlyWhenItWouldWork(t *testing.T) {
 	d.see("facilitator: you", "you facilitate now (took over from maria, who was away)")
 	snap := d.room.Snapshot()
 	model, _ := lukas.Update(snapshotMsg(snap))
-	if s := ansi.Strip(model.(Model).View().Content); !strings.Contains(s, "Julia facilitates now (took over from maria, who was away)") {
+	if s := ansi.Strip(model.(*Model).View().Content); !strings.Contains(s, "Julia facilitates now (took over from maria, who was away)") {
 		t.Fatalf("Lukas was not told:\n%s", s)
 	}
 }

@@ -9,7 +9,7 @@ import (
 // summaryView is the closing screen: duration against the time-box,
 // attendance, each speaker's time, blockers and the parking lot. It
 // scrolls when it is longer than the screen.
-func (m Model) summaryView(w, h int) string {
+func (m *Model) summaryView(w, h int) string {
 	if m.summary.Width() != w || m.summary.Height() != h {
 		m.syncSummary() // a size the last sync did not know; show it right anyway
 	}
@@ -27,7 +27,7 @@ func (m *Model) syncSummary() {
 	m.summary.SetContent(m.summaryText(w))
 }
 
-func (m Model) summaryText(w int) string {
+func (m *Model) summaryText(w int) string {
 	if m.state.Config.Kind == session.Retro {
 		return m.retroSummary(w)
 	}

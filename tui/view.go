@@ -20,14 +20,14 @@ const (
 )
 
 // View renders the whole screen.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "huddle · " + m.state.Config.Team
 	return v
 }
 
-func (m Model) render() string {
+func (m *Model) render() string {
 	if m.quit {
 		return ""
 	}
@@ -81,12 +81,12 @@ func frame(header, body, footer string, h int) string {
 }
 
 // bodySize is the width and height left for the phase's body.
-func (m Model) bodySize() (int, int) {
+func (m *Model) bodySize() (int, int) {
 	w := m.width - 2 // App padding
 	return w, max(1, m.height-lipgloss.Height(m.header(w))-lipgloss.Height(m.footer(w)))
 }
 
-func (m Model) header(w int) string {
+func (m *Model) header(w int) string {
 	st := m.styles
 	kind := "stand-up"
 	if m.state.Config.Kind == session.Retro {
@@ -112,7 +112,7 @@ func (m Model) header(w int) string {
 
 // facilitatorRule is the header's rule, which says who facilitates: on
 // every screen, so that everyone knows whom to ask.
-func (m Model) facilitatorRule(w int) string {
+func (m *Model) facilitatorRule(w int) string {
 	st := m.styles
 	f, ok := m.state.Participant(m.state.Facilitator)
 	if !ok {
@@ -133,7 +133,7 @@ func (m Model) facilitatorRule(w int) string {
 // a hand-over (the one who had the role is here, and only they can hand
 // it on; at the shared keyboard they always are) or a take-over (they
 // were away, as TakeOver requires).
-func (m Model) handOverNotice(before, after *session.State) string {
+func (m *Model) handOverNotice(before, after *session.State) string {
 	if before == nil || before.Facilitator == "" || after.Facilitator == before.Facilitator {
 		return ""
 	}
@@ -170,7 +170,7 @@ func phaseTitle(p session.Phase) string {
 	}
 }
 
-func (m Model) footer(w int) string {
+func (m *Model) footer(w int) string {
 	st := m.styles
 	var lines []string
 	if door := m.doorLine(w); door != "" {
@@ -199,18 +199,18 @@ func (m Model) footer(w int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m Model) body(w, h int) string {
+func (m *Model) body(w, h int) string {
 	if k, ok := m.cachedBody(w, h); ok {
 		// Drawn at the whole second, so that the body depends on nothing
 		// but the key: programs tick at their own fractions of a second.
-		at := m
+		at := *m
 		at.now = time.Unix(k.second, 0)
 		return sharedBody(k, func() string { return at.drawBody(w, h) })
 	}
 	return m.drawBody(w, h)
 }
 
-func (m Model) drawBody(w, h int) string {
+func (m *Model) drawBody(w, h int) string {
 	if m.state.Config.Kind == session.Retro && m.state.Phase != session.Closed {
 		return m.retroView(w, h)
 	}
