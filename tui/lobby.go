@@ -60,7 +60,7 @@ type App struct {
 	failed  bool
 	width   int
 	height  int
-	styles  Styles
+	styles  *Styles
 	help    help.Model
 	keys    lobbyKeys
 
@@ -289,7 +289,7 @@ func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 var formLabels = []string{"Kind (standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; see huddle formats)", "Guests (knock or open)"}
 
-func newStandupForm(st Styles) []textinput.Model {
+func newStandupForm(st *Styles) []textinput.Model {
 	defaults := []string{"standup", "", "", "", "", "start-stop-continue", "knock"}
 	form := make([]textinput.Model, len(formLabels))
 	for i := range form {

@@ -116,7 +116,7 @@ type Model struct {
 
 	keys    KeyMap
 	help    help.Model
-	styles  Styles
+	styles  *Styles
 	prompt  *prompt
 	status  string
 	failed  bool

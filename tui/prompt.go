@@ -54,13 +54,13 @@ type prompt struct {
 }
 
 // newConfirm asks a yes/no question whose yes submits c.
-func newConfirm(label string, c session.Command, notice string, st Styles) *prompt {
+func newConfirm(label string, c session.Command, notice string, st *Styles) *prompt {
 	p := newPrompt(promptEnd, label, st)
 	p.confirm, p.notice = c, notice
 	return p
 }
 
-func newPrompt(kind promptKind, label string, st Styles) *prompt {
+func newPrompt(kind promptKind, label string, st *Styles) *prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = session.DefaultMaxText
@@ -526,7 +526,7 @@ func (p *prompt) completes() bool {
 	return len(p.input.AvailableSuggestions()) > 0
 }
 
-func (p *prompt) view(st Styles) string {
+func (p *prompt) view(st *Styles) string {
 	if p.kind == promptEnd || p.kind == promptDoor || p.kind == promptGuest {
 		return st.Prompt.Render(p.label)
 	}

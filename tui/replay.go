@@ -39,7 +39,7 @@ type ReplayModel struct {
 	marks   []session.Mark
 	inner   *Model // the session's screens, handed each state by sync
 	help    help.Model
-	styles  Styles
+	styles  *Styles
 	speed   float64
 	playing bool
 	gen     int // the tick chain that counts: play starts a new one

@@ -446,7 +446,7 @@ func (l slotLayout) lines() int {
 }
 
 // style is the style of the entry's text.
-func (l slotLayout) style(st Styles) lipgloss.Style {
+func (l slotLayout) style(st *Styles) lipgloss.Style {
 	if l.selected || l.moving {
 		return st.Selected
 	}

@@ -126,7 +126,7 @@ func refSlotLines(m *Model, sl slot, selected, moving bool, w int) []string {
 }
 
 // refScrollTo is the former scrollTo.
-func refScrollTo(lines []string, a, b, h int, st Styles) []string {
+func refScrollTo(lines []string, a, b, h int, st *Styles) []string {
 	if len(lines) <= h || h < 3 {
 		return lines
 	}

@@ -51,7 +51,7 @@ func (m *Model) histogram(labels []string, counts []int, mine, w int) []string {
 }
 
 // scrollTo keeps at most h lines of a list, with lines [a, b) in view.
-func scrollTo(lines []string, a, b, h int, st Styles) []string {
+func scrollTo(lines []string, a, b, h int, st *Styles) []string {
 	start, end, all := scrollWindow(len(lines), a, b, h)
 	if all {
 		return lines
@@ -80,7 +80,7 @@ func scrollWindow(n, a, b, h int) (start, end int, all bool) {
 // scrollFrame puts the lines scrollWindow keeps between a line saying how
 // many are hidden above (blank if none) and, if any, one saying how many
 // are hidden below.
-func scrollFrame(shown []string, above, below int, st Styles) []string {
+func scrollFrame(shown []string, above, below int, st *Styles) []string {
 	out := make([]string, 1, len(shown)+2)
 	if above > 0 {
 		out[0] = st.Subtle.Render("  ↑ " + itoa(above) + " more")

@@ -10,6 +10,8 @@ import (
 
 // Styles holds every themed style of the interface. Each program has its
 // own, made by NewStyles for its terminal's background.
+// The screens of a program share them by pointer: NewStyles makes them
+// anew when the terminal says what its background is.
 type Styles struct {
 	dark       bool // made for a dark background
 	App        lipgloss.Style
@@ -43,7 +45,7 @@ type Styles struct {
 // uses 256-colour values, which is what most SSH clients announce; with
 // NO_COLOR or a dumb terminal, Bubble Tea strips the colours and the
 // layout, symbols and words still carry every state.
-func NewStyles(isDark bool) Styles {
+func NewStyles(isDark bool) *Styles {
 	ld := lipgloss.LightDark(isDark)
 	accent := ld(lipgloss.Color("91"), lipgloss.Color("141"))
 	subtle := ld(lipgloss.Color("245"), lipgloss.Color("243"))
@@ -53,7 +55,7 @@ func NewStyles(isDark bool) Styles {
 	red := ld(lipgloss.Color("160"), lipgloss.Color("203"))
 	blue := ld(lipgloss.Color("25"), lipgloss.Color("75"))
 
-	s := Styles{
+	s := &Styles{
 		dark:       isDark,
 		CalmColor:  green,
 		WarnColor:  yellow,
@@ -89,7 +91,7 @@ func NewStyles(isDark bool) Styles {
 // panel draws lines in a rounded box w cells wide with a cell of padding
 // on either side, as a lipgloss border would, but measuring each line
 // only once: the parking lot is on every participant's screen.
-func (s Styles) panel(w int, lines []string) string {
+func (s *Styles) panel(w int, lines []string) string {
 	inner := max(0, w-4)
 	rule := repeat("─", max(0, w-2))
 	side := s.Panel.Render("│")

@@ -132,7 +132,7 @@ func (m *Model) invitation(w int) string {
 
 // window keeps at most n lines of a list, around the focused one, and says
 // how many more there are.
-func window(lines []string, n, focus int, st Styles) []string {
+func window(lines []string, n, focus int, st *Styles) []string {
 	if len(lines) <= n {
 		return lines
 	}
