@@ -154,7 +154,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
-	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(c.env), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
+	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(c.env), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst, Bodies: s.bodies,
 		OnIdle: func() {
 			c.mu.Lock()
 			c.idle = true

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"huddle/session"
+	"huddle/tui"
 )
 
 // Config is how a Server runs. The zero value of each optional field has a
@@ -89,7 +90,8 @@ type Server struct {
 	codes        *codeGuard // join-code attempts, per address, per key and in all
 	keys         keyring    // the authorized keys, swapped at runtime (keys.go)
 	teams        *session.Teams
-	opened       *limiters // new sessions, per key
+	opened       *limiters      // new sessions, per key
+	bodies       *tui.BodyCache // the screens its participants share
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown
@@ -150,6 +152,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		opened: newLimiters(rate.Every(time.Minute), 10),
 		conns:  map[*conn]bool{},
 		perKey: map[string]int{},
+		bodies: tui.NewBodyCache(),
 	}
 	s.presence.init()
 	s.keys.init(cfg.AuthorizedKeys)

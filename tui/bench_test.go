@@ -22,7 +22,7 @@ func BenchmarkRenderRounds(b *testing.B) {
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			b.ReportAllocs()
 			for b.Loop() {
-				clear(bodies.m) // every frame drawn, as for the first program of a room
+				clear(d.m.opts.Bodies.m) // every frame drawn, as for the first program of a room
 				_ = d.m.View()
 			}
 		})

@@ -8,7 +8,7 @@ import (
 )
 
 // Everyone in a stand-up sees the same body at the same size: over SSH,
-// the programs of one process share it, so a change is drawn once per
+// the programs of one process share it through a BodyCache, so a change is drawn once per
 // size, role and second rather than once per participant. The key holds
 // everything the cached views read from a Model.
 type bodyKey struct {
@@ -32,34 +32,43 @@ type bodyEntry struct {
 // new one comes in; past maxBodies in one second (many sizes), all are.
 const maxBodies = 2048
 
-var bodies = struct {
+// BodyCache is the bodies the programs of one process share (see
+// Options.Bodies): the SSH server makes one for all its participants.
+// It is safe for concurrent use.
+type BodyCache struct {
 	mu     sync.Mutex
 	m      map[bodyKey]*bodyEntry
 	pruned int64 // the second of the last pruning
-}{m: map[bodyKey]*bodyEntry{}}
+}
 
-// sharedBody returns the body for k, drawing it with draw only if no
-// program has yet. Programs asking for the same key at once wait for the
-// one drawing it instead of all drawing it.
-func sharedBody(k bodyKey, draw func() string) string {
-	bodies.mu.Lock()
-	e, ok := bodies.m[k]
+// NewBodyCache returns an empty cache of bodies.
+func NewBodyCache() *BodyCache { return &BodyCache{m: map[bodyKey]*bodyEntry{}} }
+
+// get returns the body for k, drawing it with draw only if no program
+// has yet. Programs asking for the same key at once wait for the one
+// drawing it instead of all drawing it. A nil cache draws every time.
+func (c *BodyCache) get(k bodyKey, draw func() string) string {
+	if c == nil {
+		return draw()
+	}
+	c.mu.Lock()
+	e, ok := c.m[k]
 	if !ok {
-		if k.second > bodies.pruned {
-			for old := range bodies.m {
+		if k.second > c.pruned {
+			for old := range c.m {
 				if old.second < k.second-1 {
-					delete(bodies.m, old)
+					delete(c.m, old)
 				}
 			}
-			bodies.pruned = k.second
+			c.pruned = k.second
 		}
-		if len(bodies.m) >= maxBodies {
-			clear(bodies.m)
+		if len(c.m) >= maxBodies {
+			clear(c.m)
 		}
 		e = &bodyEntry{}
-		bodies.m[k] = e
+		c.m[k] = e
 	}
-	bodies.mu.Unlock()
+	c.mu.Unlock()
 	e.once.Do(func() {
 		e.s = draw()
 		e.ok = true

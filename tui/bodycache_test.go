@@ -24,7 +24,7 @@ func TestSharedBodyIsTheParticipantsOwn(t *testing.T) {
 	}
 	models := []*Model{d.m}
 	for _, id := range []session.ParticipantID{"local:ana", "local:ben", "ssh:watcher"} {
-		m := New(d.room, id, Options{})
+		m := New(d.room, id, Options{Bodies: testBodies})
 		m.ticking = false
 		t.Cleanup(m.Close)
 		models = append(models, m)
@@ -91,4 +91,15 @@ func TestSharedBodiesDoNotMix(t *testing.T) {
 func updated(m *Model, msg tea.Msg) (*Model, tea.Cmd) {
 	n, cmd := m.Update(msg)
 	return n.(*Model), cmd
+}
+
+// A program without a cache draws its own body, the same one.
+func TestNoBodyCacheDrawsItsOwn(t *testing.T) {
+	d := newDriver(t, session.Config{}, "ana")
+	w, h := d.m.bodySize()
+	shared := d.m.body(w, h)
+	d.m.opts.Bodies = nil
+	if own := d.m.body(w, h); own != shared {
+		t.Fatalf("without a cache:\n%s\nwith one:\n%s", own, shared)
+	}
 }

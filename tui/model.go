@@ -63,6 +63,11 @@ type Options struct {
 	// knocks the screen says so, once let in the model follows the
 	// participant it became, and once removed or turned away it quits.
 	Key string
+	// Bodies, if set, is shared by the programs of a process: a body that
+	// depends on nothing but the room's state, the size, the role and the
+	// second is drawn once for all of them (see BodyCache); nil: each
+	// program draws its own.
+	Bodies *BodyCache
 }
 
 // idleOut reports whether the idle timeout ends the program now: only
@@ -132,6 +137,11 @@ type Model struct {
 	quit    bool
 	lastKey time.Time // the last key press, for the idle timeout
 	idled   bool      // quit for being idle
+
+	// drawColumn draws a column of a retrospective's board: columnView,
+	// which tests swap for a reference that styles every entry before
+	// cutting to the view.
+	drawColumn func(m *Model, c boardCol, focused bool, sel, moving, w, h int) string
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.
@@ -172,7 +182,9 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 		summary: viewport.New(),
 		ticking: true,
 		width:   80,
-		height:  24,
+
+		drawColumn: (*Model).columnView,
+		height:     24,
 	}
 	m.help.Styles = help.DefaultStyles(true)
 	snap, ok := <-m.sub.C()

@@ -19,6 +19,10 @@ var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.Local)
 
 const fac session.ParticipantID = "local:maria"
 
+// testBodies is the tests' cache of bodies, shared by every screen as the
+// SSH server shares one.
+var testBodies = NewBodyCache()
+
 // driver runs a Model the way a program does, but synchronously: it
 // executes the commands a message returns and delivers the room's newest
 // snapshot after each of them. Ticks and snapshot waits are off, so
@@ -58,7 +62,7 @@ func newDriver(t testing.TB, cfg session.Config, roster ...string) *driver {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { room.Close() })
-	m := New(room, fac, Options{SharedKeyboard: true})
+	m := New(room, fac, Options{SharedKeyboard: true, Bodies: testBodies})
 	m.ticking = false
 	t.Cleanup(m.Close)
 	d := &driver{t: t, m: m, room: room, clock: clock}

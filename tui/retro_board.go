@@ -236,11 +236,11 @@ func (m *Model) boardView(w, h int) string {
 			if i > 0 {
 				blocks = append(blocks, repeat(" ", gap))
 			}
-			blocks = append(blocks, drawColumn(m, c, i == col && n > 1, sel, b.moving, cw, h))
+			blocks = append(blocks, m.drawColumn(m, c, i == col && n > 1, sel, b.moving, cw, h))
 		}
 		board = lipgloss.JoinHorizontal(lipgloss.Top, blocks...)
 	} else {
-		board = m.tabs(cols, col, w) + "\n" + drawColumn(m, cols[col], false, sel, b.moving, w, h-1)
+		board = m.tabs(cols, col, w) + "\n" + m.drawColumn(m, cols[col], false, sel, b.moving, w, h-1)
 	}
 	return strings.Join(intro, "\n") + "\n\n" + board
 }
@@ -341,10 +341,6 @@ func (m *Model) cardCounts() string {
 	}
 	return st.Subtle.Render("Cards so far: ") + strings.Join(parts, st.Subtle.Render(" · "))
 }
-
-// drawColumn draws a column of the board: columnView, which tests swap
-// for a reference that styles every entry before cutting to the view.
-var drawColumn = (*Model).columnView
 
 // columnView renders one column in exactly h lines of w cells, scrolled
 // so that the selected entry is in view. Every entry is laid out, to know

@@ -207,8 +207,8 @@ func (lb lazyBoard) vote() {
 // screens draws the screen with columnView and with the reference.
 func screens(d *driver) (lazy, full string) {
 	lazy = d.m.View().Content
-	drawColumn = refColumnView
-	defer func() { drawColumn = (*Model).columnView }()
+	d.m.drawColumn = refColumnView
+	defer func() { d.m.drawColumn = (*Model).columnView }()
 	full = d.m.View().Content
 	return lazy, full
 }

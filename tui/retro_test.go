@@ -74,6 +74,9 @@ func retroDriverIn(tb testing.TB, st *sqlite.Store, clock *session.FakeClock, cf
 }
 
 func (d *driver) model(id session.ParticipantID, opts Options) *Model {
+	if opts.Bodies == nil {
+		opts.Bodies = testBodies
+	}
 	m := New(d.room, id, opts)
 	m.ticking = false
 	d.t.Cleanup(m.Close)

@@ -205,7 +205,7 @@ func (m *Model) body(w, h int) string {
 		// but the key: programs tick at their own fractions of a second.
 		at := *m
 		at.now = time.Unix(k.second, 0)
-		return sharedBody(k, func() string { return at.drawBody(w, h) })
+		return m.opts.Bodies.get(k, func() string { return at.drawBody(w, h) })
 	}
 	return m.drawBody(w, h)
 }

@@ -7,14 +7,13 @@ import (
 	"os"
 	"strings"
 
-	"charm.land/bubbles/v2/viewport"
-	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"huddle/session"
 	"huddle/session/export"
+	"huddle/tui"
 )
 
 func newShowCmd(g *globalFlags, in io.Reader, out io.Writer) *cobra.Command {
@@ -57,7 +56,7 @@ SESSION is a session id, a join code, or last (the default).`,
 				_, err = io.WriteString(out, text)
 				return err
 			}
-			return page(text, width, height, in, out)
+			return tui.Page(text, width, height, in, out)
 		},
 	}
 }
@@ -97,38 +96,4 @@ func glamourStyle(terminal bool) string {
 		return "notty"
 	}
 	return "dark"
-}
-
-// page shows text in a scrolling viewport until q.
-func page(text string, width, height int, in io.Reader, out io.Writer) error {
-	vp := viewport.New(viewport.WithWidth(width), viewport.WithHeight(height-1))
-	vp.SetContent(text)
-	_, err := tea.NewProgram(pager{vp: vp}, tea.WithInput(in), tea.WithOutput(out)).Run()
-	return err
-}
-
-type pager struct{ vp viewport.Model }
-
-func (p pager) Init() tea.Cmd { return nil }
-
-func (p pager) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "q", "esc", "ctrl+c":
-			return p, tea.Quit
-		}
-	case tea.WindowSizeMsg:
-		p.vp.SetWidth(msg.Width)
-		p.vp.SetHeight(msg.Height - 1)
-	}
-	var cmd tea.Cmd
-	p.vp, cmd = p.vp.Update(msg)
-	return p, cmd
-}
-
-func (p pager) View() tea.View {
-	v := tea.NewView(p.vp.View() + "\n" + fmt.Sprintf(" %3.0f%% · ↑/↓ pgup/pgdn · q quit", p.vp.ScrollPercent()*100))
-	v.AltScreen = true
-	return v
 }
