@@ -46,9 +46,10 @@ func TestSharedBodyIsTheParticipantsOwn(t *testing.T) {
 						if _, ok := mm.cachedBody(w, h); !ok {
 							t.Fatalf("%s: the body is not shared", phase)
 						}
-						own := *mm
-						own.now = mm.now.Truncate(time.Second)
-						want := own.drawBody(w, h)
+						at := mm.now
+						mm.now = at.Truncate(time.Second)
+						want := mm.drawBody(w, h) // its own, at the whole second
+						mm.now = at
 						if got := mm.body(w, h); got != want {
 							t.Fatalf("%s, %v as %s (%s), cursor %d, clock +%v: the shared body differs from the own:\n%s\nwant:\n%s",
 								phase, size, mm.me, mm.role(), cursor, after, got, want)

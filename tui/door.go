@@ -20,7 +20,7 @@ var (
 )
 
 // knocking reports whether this participant is waiting at the door.
-func (m *Model) knocking() bool {
+func (m *common) knocking() bool {
 	if m.opts.Key == "" {
 		return false
 	}
@@ -33,7 +33,7 @@ func (m *Model) knocking() bool {
 
 // barred reports whether the facilitator removed this key or turned it
 // away.
-func (m *Model) barred() bool { return m.opts.Key != "" && m.state.Barred[m.opts.Key] }
+func (m *common) barred() bool { return m.opts.Key != "" && m.state.Barred[m.opts.Key] }
 
 // Barred reports whether the program ended because the facilitator
 // removed the participant or turned them away.
@@ -52,7 +52,7 @@ func (m *Model) follow() {
 	}
 }
 
-func (m *Model) knockingView(w, h int) string {
+func (m *common) knockingView(w, h int) string {
 	st := m.styles
 	kind := "stand-up"
 	if m.state.Config.Kind == session.Retro {
@@ -65,7 +65,7 @@ func (m *Model) knockingView(w, h int) string {
 }
 
 // doorLine is the facilitator's notice of who is at the door.
-func (m *Model) doorLine(w int) string {
+func (m *common) doorLine(w int) string {
 	if m.role() != session.Facilitator || len(m.state.Knocking) == 0 || m.opts.SharedKeyboard {
 		return ""
 	}
@@ -136,7 +136,7 @@ func (m *Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // removeCommand is the confirmed remove prompt.
-func (m *Model) removeCommand(value string) tea.Cmd {
+func (m *common) removeCommand(value string) tea.Cmd {
 	who, ok := m.findByName(value)
 	if !ok {
 		return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }

@@ -86,7 +86,7 @@ func (m *Model) idleOut() bool {
 }
 
 // zone is the participant's time zone (see Options.Location).
-func (m *Model) zone() *time.Location {
+func (m *common) zone() *time.Location {
 	if m.opts.Location != nil {
 		return m.opts.Location
 	}
@@ -95,7 +95,7 @@ func (m *Model) zone() *time.Location {
 
 // joinLine is the command that joins this session over SSH, ready to
 // paste; empty locally.
-func (m *Model) joinLine() string {
+func (m *common) joinLine() string {
 	if m.opts.JoinCommand == "" || m.state.Config.Code == "" {
 		return ""
 	}
@@ -105,43 +105,25 @@ func (m *Model) joinLine() string {
 // Idled reports whether the program ended because of the idle timeout.
 func (m *Model) Idled() bool { return m.idled }
 
-// Model is the root of the interface for one participant of one session.
+// Model is the root of the interface for one participant of one session:
+// it owns the room's subscription, the clock, the size, the styles, the
+// help and the status line (in common, which its screens share), handles
+// the keys every screen has once (onKey: quit, help, park, end, hand-over,
+// take-over, the door, the join code, the prompt), and hands the rest to
+// the screen of the session's kind: the stand-up's or the
+// retrospective's.
 type Model struct {
-	room   Room
-	me     session.ParticipantID
-	viewer string // the salted stand-in of me, for State.For
-	opts   Options
-	sub    *session.Subscription
-	queue  *submitter
-	state  *session.State
-	full   *session.State // the room's state before For: see viewOf (retro.go)
-	now    time.Time
-	width  int
-	height int
+	*common
+	sub     *session.Subscription
+	standup *standupScreen
+	retro   *retroScreen
 
-	keys    KeyMap
-	help    help.Model
-	styles  *Styles
-	prompt  *prompt
-	status  string
-	failed  bool
-	shown   int64 // the sequence number of the newest action result shown
-	cursor  int
-	summary viewport.Model
-	retro   retroUI // a retrospective's cursor, selection and prompt (retro_state.go)
-
-	arriving map[session.ParticipantID]bool // marked present, not yet in a snapshot
-
+	shown   int64      // the sequence number of the newest action result shown
 	expired turnExpiry // what the bell has rung for
 	ticking bool       // whether the clock ticks and snapshots are awaited (off in tests)
 	quit    bool
 	lastKey time.Time // the last key press, for the idle timeout
 	idled   bool      // quit for being idle
-
-	// drawColumn draws a column of a retrospective's board: columnView,
-	// which tests swap for a reference that styles every entry before
-	// cutting to the view.
-	drawColumn func(m *Model, c boardCol, focused bool, sel, moving, w, h int) string
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.
@@ -170,21 +152,24 @@ type (
 // New returns the interface of participant me in the room. It subscribes
 // to the room at once; Close ends the subscription.
 func New(room Room, me session.ParticipantID, opts Options) *Model {
-	m := &Model{
+	c := &common{
 		room:    room,
 		me:      me,
 		opts:    opts,
-		sub:     room.Subscribe(),
 		queue:   newSubmitter(room, me, opts.Actions, opts.ActionBurst),
 		keys:    DefaultKeyMap(),
 		help:    help.New(),
 		styles:  NewStyles(true),
 		summary: viewport.New(),
-		ticking: true,
 		width:   80,
-
-		drawColumn: (*Model).columnView,
-		height:     24,
+		height:  24,
+	}
+	m := &Model{
+		common:  c,
+		sub:     room.Subscribe(),
+		ticking: true,
+		standup: &standupScreen{common: c, waitingRoom: waitingRoom{c}},
+		retro:   newRetroScreen(c),
 	}
 	m.help.Styles = help.DefaultStyles(true)
 	snap, ok := <-m.sub.C()
@@ -193,7 +178,7 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 		m.status, m.failed = "this session is no longer open", true
 	} else {
 		m.viewer = room.Viewer(me)
-		m.state, m.now = m.viewOf(snap.State), room.Clock().Now()
+		m.state, m.now = m.retro.viewOf(snap.State), room.Clock().Now()
 	}
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
@@ -245,7 +230,7 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock.Now()) })
 }
 
-func (m *Model) role() session.Role {
+func (m *common) role() session.Role {
 	if p, ok := m.state.Participant(m.me); ok {
 		return p.Role
 	}
@@ -306,25 +291,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
-	if m.state.Config.Kind == session.Retro {
-		return m.retroUpdate(msg)
-	}
-	if m.prompt != nil {
-		return m.updatePrompt(msg)
-	}
-	return nil
+	return m.screen().update(msg)
 }
 
 func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 	before := m.state
-	m.state = m.viewOf(snap.State)
+	m.state = m.retro.viewOf(snap.State)
 	if notice := m.handOverNotice(before, m.state); notice != "" {
 		m.status, m.failed = notice, false
 	}
 	if m.opts.Key != "" {
 		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
 			m.follow()
-			m.state = m.viewOf(snap.State)
+			m.state = m.retro.viewOf(snap.State)
 		}
 		if m.barred() {
 			m.status, m.failed = "the facilitator has not let you into this session", true
@@ -363,6 +342,8 @@ func expiryOf(s *session.State) turnExpiry {
 	return e
 }
 
+// onKey handles a key press: the open prompt's, if one is open; then
+// the keys every screen has, once for both kinds; then the screen's own.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.lastKey = m.room.Clock().Now()
 	if m.prompt != nil {
@@ -375,18 +356,20 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.state.Config.Kind != session.Retro || m.ui().prompt == nil {
-		if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
-			m.status = "others join with: " + line
-			return nil
-		}
-		if cmd, ok := m.doorKeys(msg); ok {
-			return cmd
+	scr := m.screen()
+	if !key.Matches(msg, m.keys.Quit) {
+		if cmd, ok := scr.promptKey(msg); ok {
+			return cmd // the screen's own prompt is open
 		}
 	}
-	if m.state.Config.Kind == session.Retro && !key.Matches(msg, m.keys.Quit) {
-		return m.retroKey(msg) // a retrospective has keys of its own
+	if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
+		m.status = "others join with: " + line
+		return nil
 	}
+	if cmd, ok := m.doorKeys(msg); ok {
+		return cmd
+	}
+	k := scr.shared()
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m.leave()
@@ -394,7 +377,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		// Handing the role away would lock the keyboard out.
 		m.status, m.failed = handOverRefused, true
 		return nil
-	case key.Matches(msg, m.keys.Help):
+	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		if m.help.ShowAll {
 			m.keys.Help.SetHelp("?", "fewer keys")
@@ -403,33 +386,55 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.syncSummary()
 		return nil
-	case key.Matches(msg, m.keys.Park):
-		return m.openPrompt(newPrompt(promptPark, "Park a topic", m.styles))
-	case key.Matches(msg, m.keys.Arrive):
-		p := newPrompt(promptArrive, "Who arrived?", m.styles)
-		p.input.SetSuggestions(names(m.state.Absent()))
-		return m.openPrompt(p)
-	case key.Matches(msg, m.keys.End):
-		return m.openPrompt(newConfirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended", m.styles))
-	case key.Matches(msg, m.keys.HandOver):
-		p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
-		p.input.SetSuggestions(presentMembers(m.state))
-		return m.openPrompt(p)
-	case key.Matches(msg, m.keys.TakeOver):
+	case key.Matches(msg, k.Park):
+		return scr.ask(askPark)
+	case key.Matches(msg, k.End):
+		return scr.ask(askEnd)
+	case key.Matches(msg, k.HandOver):
+		return scr.ask(askHandOver)
+	case key.Matches(msg, k.TakeOver):
 		return m.submit(session.TakeOver{}, "you facilitate now")
 	}
-	switch m.state.Phase {
-	case session.Waiting:
-		return m.waitingKey(msg)
-	case session.Rounds:
-		return m.roundsKey(msg)
-	case session.Parking:
-		return m.parkingKey(msg)
-	default:
+	if m.state.Phase == session.Closed {
 		var cmd tea.Cmd
-		m.summary, cmd = m.summary.Update(msg)
+		m.summary, cmd = m.summary.Update(msg) // the summary scrolls
 		return cmd
 	}
+	return scr.key(msg)
+}
+
+// screen is what the root model asks of the screen of a session's kind.
+type screen interface {
+	// promptKey hands a key to the screen's own prompt, if it has one
+	// open, and reports whether it did.
+	promptKey(msg tea.KeyPressMsg) (tea.Cmd, bool)
+	// shared is the bindings of the keys every screen has, switched on
+	// and off for this moment.
+	shared() sharedKeys
+	// ask opens the screen's prompt for a key every screen has: park,
+	// end or hand over.
+	ask(a retroAsk) tea.Cmd
+	// key handles a key of the screen's own.
+	key(msg tea.KeyPressMsg) tea.Cmd
+	// update hands any other message, such as a paste, to its prompt.
+	update(msg tea.Msg) tea.Cmd
+	// view draws the body, w by h cells.
+	view(w, h int) string
+	// helpKeys is the footer's key map.
+	helpKeys() help.KeyMap
+}
+
+// sharedKeys are the keys every screen has, which the root handles.
+type sharedKeys struct {
+	Help, Park, End, HandOver, TakeOver key.Binding
+}
+
+// screen is the screen of the session's kind.
+func (m *Model) screen() screen {
+	if m.state.Config.Kind == session.Retro {
+		return m.retro
+	}
+	return m.standup
 }
 
 // leave quits this participant's program, pausing the timers first when
@@ -444,17 +449,17 @@ func (m *Model) leave() tea.Cmd {
 
 // submit queues a command for the room, in key order, and returns the
 // tea.Cmd that reports its result off the update loop.
-func (m *Model) submit(c session.Command, notice string) tea.Cmd {
+func (m *common) submit(c session.Command, notice string) tea.Cmd {
 	return m.queue.send(c, notice)
 }
 
-func (m *Model) moveCursor(delta, n int) {
+func (m *common) moveCursor(delta, n int) {
 	if n > 0 {
 		m.cursor = (m.cursor + delta + n) % n
 	}
 }
 
-func (m *Model) clampCursor() {
+func (m *common) clampCursor() {
 	n := 0
 	switch m.state.Phase {
 	case session.Waiting:
@@ -484,7 +489,7 @@ func sentence(err error) string {
 // missing is who is expected and not here, less those just marked present
 // whose arrival the room has not published yet: a quick second enter
 // marks the next person, not the same one again.
-func (m *Model) missing() []session.Participant {
+func (m *common) missing() []session.Participant {
 	var out []session.Participant
 	for _, p := range m.state.Absent() {
 		if !m.arriving[p.ID] {

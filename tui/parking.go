@@ -9,7 +9,7 @@ import (
 // parkingItems splits the parking lot as the parking phase shows it: the
 // open items, which the cursor moves over and outcomes apply to; the items
 // this session resolved; and how many earlier topics wait for the retro.
-func (m *Model) parkingItems() (open, resolved []session.Item, forRetro int) {
+func (m *common) parkingItems() (open, resolved []session.Item, forRetro int) {
 	for _, it := range m.state.Items {
 		switch {
 		case it.Status == session.Open:
@@ -24,7 +24,7 @@ func (m *Model) parkingItems() (open, resolved []session.Item, forRetro int) {
 }
 
 // selectedItem is the open item under the cursor in the parking phase.
-func (m *Model) selectedItem() (session.Item, bool) {
+func (m *standupScreen) selectedItem() (session.Item, bool) {
 	open, _, _ := m.parkingItems()
 	if m.cursor < 0 || m.cursor >= len(open) {
 		return session.Item{}, false
@@ -32,7 +32,7 @@ func (m *Model) selectedItem() (session.Item, bool) {
 	return open[m.cursor], true
 }
 
-func (m *Model) parkingView(w, h int) string {
+func (m *standupScreen) parkingView(w, h int) string {
 	st := m.styles
 	open, resolved, forRetro := m.parkingItems()
 	stayers := map[string]bool{}
@@ -76,7 +76,7 @@ func (m *Model) parkingView(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) itemLines(it session.Item, selected bool, w int) []string {
+func (m *common) itemLines(it session.Item, selected bool, w int) []string {
 	st := m.styles
 	mark, topic := "  ", st.Text.Render(it.Topic)
 	if selected {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -9,7 +10,77 @@ import (
 	"huddle/session"
 )
 
-func (m *Model) waitingKey(msg tea.KeyPressMsg) tea.Cmd {
+// standupScreen is the stand-up's screen: the waiting room, the rounds,
+// the parking lot and the summary, with their keys.
+type standupScreen struct {
+	*common
+	waitingRoom
+}
+
+// promptKey: the stand-up's prompt is the root's (Model.promptKey).
+func (m *standupScreen) promptKey(tea.KeyPressMsg) (tea.Cmd, bool) { return nil, false }
+
+func (m *standupScreen) shared() sharedKeys {
+	k := m.keys
+	return sharedKeys{Help: k.Help, Park: k.Park, End: k.End, HandOver: k.HandOver, TakeOver: k.TakeOver}
+}
+
+func (m *standupScreen) ask(a retroAsk) tea.Cmd {
+	switch a {
+	case askPark:
+		return m.openPrompt(newPrompt(promptPark, "Park a topic", m.styles))
+	case askEnd:
+		return m.openPrompt(newConfirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended", m.styles))
+	}
+	p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
+	p.input.SetSuggestions(presentMembers(m.state))
+	return m.openPrompt(p)
+}
+
+// key handles the stand-up's own keys: an arrival, and the phase's.
+func (m *standupScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Arrive) {
+		p := newPrompt(promptArrive, "Who arrived?", m.styles)
+		p.input.SetSuggestions(names(m.state.Absent()))
+		return m.openPrompt(p)
+	}
+	switch m.state.Phase {
+	case session.Waiting:
+		return m.waitingKey(msg)
+	case session.Rounds:
+		return m.roundsKey(msg)
+	case session.Parking:
+		return m.parkingKey(msg)
+	}
+	return nil
+}
+
+// update hands a paste to the open prompt.
+func (m *standupScreen) update(msg tea.Msg) tea.Cmd {
+	if m.prompt != nil {
+		return m.updatePrompt(msg)
+	}
+	return nil
+}
+
+// view draws the phase's body.
+func (m *standupScreen) view(w, h int) string {
+	switch m.state.Phase {
+	case session.Waiting:
+		return m.waitingView(w, h)
+	case session.Rounds:
+		return m.roundsView(w, h)
+	}
+	return m.parkingView(w, h)
+}
+
+func (m *standupScreen) helpKeys() help.KeyMap { return m.keys }
+
+// waitingRoom is the waiting room of either kind: who is here, who is
+// missing, and the facilitator's arrivals and start.
+type waitingRoom struct{ *common }
+
+func (m *waitingRoom) waitingKey(msg tea.KeyPressMsg) tea.Cmd {
 	absent := m.missing()
 	switch {
 	case key.Matches(msg, m.keys.Start):
@@ -37,7 +108,7 @@ func (m *Model) waitingKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *standupScreen) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Next):
 		sp, _ := m.state.Speaker()
@@ -81,7 +152,7 @@ func (m *Model) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *standupScreen) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 	open, _, _ := m.parkingItems()
 	switch {
 	case key.Matches(msg, m.keys.Next):

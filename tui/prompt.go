@@ -74,7 +74,7 @@ func newPrompt(kind promptKind, label string, st *Styles) *prompt {
 	return &prompt{kind: kind, label: label, input: in}
 }
 
-func (m *Model) openPrompt(p *prompt) tea.Cmd {
+func (m *common) openPrompt(p *prompt) tea.Cmd {
 	p.input.SetWidth(max(10, m.width-lenRunes(p.label)-6))
 	m.prompt = p
 	m.keys.completes = p.completes()
@@ -82,13 +82,13 @@ func (m *Model) openPrompt(p *prompt) tea.Cmd {
 	return nil
 }
 
-func (m *Model) closePrompt() *Model {
+func (m *common) closePrompt() *common {
 	m.prompt = nil
 	m.keys.setFor(m.state, m.role(), false)
 	return m
 }
 
-func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
+func (m *common) updatePrompt(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.prompt.input, cmd = m.prompt.input.Update(visibleInput(msg))
 	return cmd
@@ -97,7 +97,8 @@ func (m *Model) updatePrompt(msg tea.Msg) tea.Cmd {
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.prompt
 	if msg.String() == "ctrl+c" {
-		return m.closePrompt().leave()
+		m.closePrompt()
+		return m.leave()
 	}
 	if p.kind == promptDoor {
 		return m.doorAnswer(p, msg)
@@ -152,7 +153,7 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // promptCommand turns a confirmed prompt into the command it asked for.
-func (m *Model) promptCommand(p *prompt, value string) tea.Cmd {
+func (m *common) promptCommand(p *prompt, value string) tea.Cmd {
 	switch p.kind {
 	case promptPark:
 		c, err := m.parseMentions(value)
@@ -216,7 +217,7 @@ func (m *Model) promptCommand(p *prompt, value string) tea.Cmd {
 // name starts with ("@Åsa", "@Lu"). At the shared keyboard of local mode
 // the first one named raised it; over SSH whoever typed it did. An "@"
 // inside the topic that is not followed by mentions to the end is text.
-func (m *Model) parseMentions(value string) (session.Park, error) {
+func (m *common) parseMentions(value string) (session.Park, error) {
 	var c session.Park
 	value = strings.Join(strings.Fields(value), " ")
 	for i := 0; i < len(value); i++ {
@@ -249,7 +250,7 @@ var errNotMentions = errors.New("not mentions")
 // has is an error only at the end of the text (before that, it may be
 // text that has an "@" in it); one that several names start with always
 // is.
-func (m *Model) mentions(s string) ([]session.ParticipantID, error) {
+func (m *roster) mentions(s string) ([]session.ParticipantID, error) {
 	var ids []session.ParticipantID
 	for s != "" {
 		if s[0] != '@' {
@@ -276,7 +277,7 @@ func (m *Model) mentions(s string) ([]session.ParticipantID, error) {
 // mentionAt reads the name that s starts with: a whole name (the longest
 // that fits, as names have spaces), else the first word as the start of
 // one name (see lookupName). It returns the rest of s.
-func (m *Model) mentionAt(s string) (session.Participant, string, error) {
+func (m *roster) mentionAt(s string) (session.Participant, string, error) {
 	if p, rest, ok := m.leadingName(s); ok {
 		return p, rest, nil
 	}
@@ -286,7 +287,7 @@ func (m *Model) mentionAt(s string) (session.Participant, string, error) {
 }
 
 // findByName finds the participant a typed name means (see lookupName).
-func (m *Model) findByName(name string) (session.Participant, bool) {
+func (m *roster) findByName(name string) (session.Participant, bool) {
 	p, err := m.lookupName(name)
 	return p, err == nil
 }
@@ -295,7 +296,7 @@ func (m *Model) findByName(name string) (session.Participant, bool) {
 // name, ignoring case, else the only one whose name starts with it (a
 // first name, "Åsa" for "Åsa Ström", or the start of a name). It says
 // when nobody or several people fit.
-func (m *Model) lookupName(name string) (session.Participant, error) {
+func (m *roster) lookupName(name string) (session.Participant, error) {
 	name = session.CleanName(name)
 	if name == "" {
 		return session.Participant{}, errNoSuchName(name)
@@ -319,7 +320,7 @@ func (m *Model) lookupName(name string) (session.Participant, error) {
 }
 
 // exactName finds the participant with the name, ignoring case.
-func (m *Model) exactName(name string) (session.Participant, bool) {
+func (m *roster) exactName(name string) (session.Participant, bool) {
 	name = session.CleanName(name)
 	for _, p := range m.state.Participants {
 		if strings.EqualFold(p.Name, name) {
@@ -338,7 +339,7 @@ func hasPrefixFold(s, prefix string) bool {
 // whole name when one name starts with what is typed (and a space after
 // it), else as far as all the names that do agree. It reports whether it
 // changed anything.
-func (m *Model) completeMention(value string) (string, bool) {
+func (m *roster) completeMention(value string) (string, bool) {
 	i := strings.LastIndex(value, "@")
 	if i < 0 || (i > 0 && value[i-1] != ' ') {
 		return value, false
@@ -379,7 +380,7 @@ func commonPrefixFold(a, b string) string {
 // leadingName finds the participant whose name starts s, followed by a
 // space or nothing (the longest such name, as names may have spaces), and
 // returns the rest of s.
-func (m *Model) leadingName(s string) (session.Participant, string, bool) {
+func (m *roster) leadingName(s string) (session.Participant, string, bool) {
 	var best session.Participant
 	found := false
 	for _, p := range m.state.Participants {
@@ -401,7 +402,7 @@ func (m *Model) leadingName(s string) (session.Participant, string, bool) {
 // mistyped arrival most likely meant: the only one whose name starts with
 // it, else the nearest by edit distance if that is close (at most a third
 // of the name's letters, and at least one), else "".
-func (m *Model) closestAbsent(typed string) string {
+func (m *roster) closestAbsent(typed string) string {
 	absent := m.state.Absent()
 	var starts []string
 	for _, p := range absent {
@@ -484,7 +485,7 @@ func (m *Model) guestAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
 // session has leads to (see guestQuestion), rather than a guest made of a
 // typo. It reports false for a name someone has, and for one the session
 // would refuse anyway (too long, empty), which promptCommand reports.
-func (m *Model) arrivalQuestion(value string) (*prompt, bool) {
+func (m *common) arrivalQuestion(value string) (*prompt, bool) {
 	if _, ok := m.exactName(value); ok {
 		return nil, false
 	}

@@ -16,7 +16,7 @@ var retroPlan = []session.Phase{session.CheckIn, session.Review, session.Write, 
 
 // ui is the board's state for the current phase: a phase change starts
 // the cursor afresh (an open prompt stays).
-func (m *Model) ui() retroUI {
+func (m *retroScreen) ui() retroUI {
 	b := m.board()
 	if b.phase != m.state.Phase {
 		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor, actingFor: b.actingFor}
@@ -24,32 +24,39 @@ func (m *Model) ui() retroUI {
 	return b
 }
 
-// retroKey handles a key in a retrospective: the prompt's if one is open,
-// then the keys of every phase, then the phase's own.
-func (m *Model) retroKey(msg tea.KeyPressMsg) tea.Cmd {
+// promptKey hands a key to the retrospective's prompt, if one is open.
+// A phase change starts the board's cursor afresh first.
+func (m *retroScreen) promptKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	m.setBoard(m.ui())
-	if m.ui().prompt != nil {
-		return m.retroPromptKey(msg)
+	if m.ui().prompt == nil {
+		return nil, false
 	}
+	return m.retroPromptKey(msg), true
+}
+
+// shared is the bindings of the keys every screen has, as the
+// retrospective switches them on and off (E ends it: e edits a card).
+func (m *retroScreen) shared() sharedKeys {
+	k := m.retroKeys()
+	return sharedKeys{Help: k.Help, Park: k.Park, End: k.End, HandOver: k.HandOver, TakeOver: k.TakeOver}
+}
+
+// ask opens the retrospective's prompt for park, end or hand over.
+func (m *retroScreen) ask(a retroAsk) tea.Cmd {
+	switch a {
+	case askPark:
+		return m.open(retroPrompt{ask: askPark}, "Park a topic", "", nil)
+	case askEnd:
+		return m.open(retroPrompt{ask: askEnd}, "End the retrospective now? (y/n)", "", nil)
+	}
+	return m.open(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", presentMembers(m.state))
+}
+
+// key handles a retrospective's own keys: those of every phase, then
+// the phase's.
+func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	s, k := m.state, m.retroKeys()
 	switch {
-	case key.Matches(msg, k.Quit):
-		return m.leave()
-	case m.opts.SharedKeyboard && m.role() == session.Facilitator && msg.String() == "f" && s.Phase != session.Closed:
-		m.status, m.failed = handOverRefused, true
-		return nil
-	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.syncSummary()
-		return nil
-	case key.Matches(msg, k.Park):
-		return m.ask(retroPrompt{ask: askPark}, "Park a topic", "", nil)
-	case key.Matches(msg, k.End):
-		return m.ask(retroPrompt{ask: askEnd}, "End the retrospective now? (y/n)", "", nil)
-	case key.Matches(msg, k.HandOver):
-		return m.ask(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", presentMembers(s))
-	case key.Matches(msg, k.TakeOver):
-		return m.submit(session.TakeOver{}, "you facilitate now")
 	case key.Matches(msg, k.Next):
 		return m.submit(session.Next{Step: m.state.Step()}, "")
 	case key.Matches(msg, k.Extend):
@@ -58,7 +65,7 @@ func (m *Model) retroKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):
-		return m.ask(retroPrompt{ask: askActFor}, "Act for (a member's name; enter: yourself)", "", m.teamNames())
+		return m.open(retroPrompt{ask: askActFor}, "Act for (a member's name; enter: yourself)", "", m.teamNames())
 	case key.Matches(msg, k.Ready):
 		ready := !s.Ready[m.actor()]
 		notice := "you are done with the " + s.Phase.String()
@@ -71,30 +78,26 @@ func (m *Model) retroKey(msg tea.KeyPressMsg) tea.Cmd {
 	case session.Waiting:
 		return m.retroWaitingKey(msg, k)
 	case session.CheckIn:
-		return m.checkInKey(msg, k)
+		return retroPhases{m}.checkInKey(msg, k)
 	case session.Review:
-		return m.reviewKey(msg, k)
+		return retroPhases{m}.reviewKey(msg, k)
 	case session.Write, session.Group, session.Vote:
-		return m.boardKey(msg, k)
+		return retroBoard{m}.boardKey(msg, k)
 	case session.Discuss, session.Actions:
-		return m.discussKey(msg, k)
+		return retroPhases{m}.discussKey(msg, k)
 	case session.Roti:
 		if key.Matches(msg, k.Roti) {
 			return m.submit(session.GiveRoti{Score: int(msg.String()[0] - '0'), For: m.actingFor()}, "thank you: the score is anonymous")
 		}
-	case session.Closed:
-		var cmd tea.Cmd
-		m.summary, cmd = m.summary.Update(msg)
-		return cmd
 	}
 	return nil
 }
 
 // retroWaitingKey handles the waiting room: arrivals and the start.
-func (m *Model) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+func (m *retroScreen) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Arrive):
-		return m.ask(retroPrompt{ask: askArrive}, "Who arrived?", "", names(m.state.Absent()))
+		return m.open(retroPrompt{ask: askArrive}, "Who arrived?", "", names(m.state.Absent()))
 	case key.Matches(msg, k.Start, k.Up, k.Down, k.Present):
 		return m.waitingKey(msg) // the stand-up's waiting room: its cursor and arrivals
 	}
@@ -104,7 +107,7 @@ func (m *Model) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 // retroView renders a retrospective's phase: where the retrospective is,
 // the phase's time-box and who is done, the phase itself, and the parking
 // lot and prompt at the bottom.
-func (m *Model) retroView(w, h int) string {
+func (m *retroScreen) view(w, h int) string {
 	s := m.state
 	top := []string{m.phaseBar(w)}
 	if s.Phase != session.Waiting {
@@ -133,19 +136,19 @@ func (m *Model) retroView(w, h int) string {
 	var body string
 	switch s.Phase {
 	case session.Waiting:
-		body = m.retroWaitingView(w, room)
+		body = retroPhases{m}.retroWaitingView(w, room)
 	case session.CheckIn:
-		body = m.checkInView(w, room)
+		body = retroPhases{m}.checkInView(w, room)
 	case session.Review:
-		body = m.reviewView(w, room)
+		body = retroPhases{m}.reviewView(w, room)
 	case session.Write, session.Group, session.Vote:
-		body = m.boardView(w, room)
+		body = retroBoard{m}.boardView(w, room)
 	case session.Discuss:
-		body = m.discussView(w, room)
+		body = retroPhases{m}.discussView(w, room)
 	case session.Actions:
-		body = m.actionsView(w, room)
+		body = retroPhases{m}.actionsView(w, room)
 	case session.Roti:
-		body = m.rotiView(w, room)
+		body = retroPhases{m}.rotiView(w, room)
 	}
 	lines := append(top, fit(body, w, room)...)
 	lines = append(lines, make([]string, max(0, h-len(lines)-len(bottom)))...)
@@ -166,7 +169,7 @@ func fit(block string, w, h int) []string {
 }
 
 // phaseBar shows the retrospective's plan with the current phase marked.
-func (m *Model) phaseBar(w int) string {
+func (m *retroScreen) phaseBar(w int) string {
 	st := m.styles
 	parts := make([]string, len(retroPlan))
 	for i, p := range retroPlan {
@@ -183,7 +186,7 @@ func (m *Model) phaseBar(w int) string {
 }
 
 // readyLine says who is done with the phase and who is not yet.
-func (m *Model) readyLine(w int) string {
+func (m *retroScreen) readyLine(w int) string {
 	st, s := m.styles, m.state
 	var done, waiting []string
 	for _, p := range s.Participants {
@@ -218,13 +221,13 @@ func (m *Model) readyLine(w int) string {
 
 // anotherRound reports whether the discussed topic's time is up, when +
 // gives it another round.
-func (m *Model) anotherRound() bool {
+func (m *retroScreen) anotherRound() bool {
 	_, ok := m.state.CurrentTopic()
 	return ok && m.state.PhaseTimer.Remaining(m.now) <= 0
 }
 
 // topicRound is one round of discussion of a topic.
-func (m *Model) topicRound() time.Duration {
+func (m *retroScreen) topicRound() time.Duration {
 	c := m.state.Config
 	if c.TopicBox > 0 {
 		return c.TopicBox
@@ -236,7 +239,7 @@ func (m *Model) topicRound() time.Duration {
 }
 
 // mine reports whether this participant wrote the card.
-func (m *Model) mine(c session.Card) bool {
+func (m *retroScreen) mine(c session.Card) bool {
 	if c.AuthorHash != "" {
 		return c.AuthorHash == m.viewer
 	}
@@ -244,7 +247,7 @@ func (m *Model) mine(c session.Card) bool {
 }
 
 // voterID is how this participant's dots are counted.
-func (m *Model) voterID() string {
+func (m *retroScreen) voterID() string {
 	if m.state.Config.Anonymous {
 		return m.viewer
 	}
@@ -259,14 +262,14 @@ const handOverRefused = "at the shared keyboard the keyboard facilitates: f work
 // participant. At the shared keyboard, while the facilitator acts for a
 // member during the vote, the dots shown are the member's, which the
 // keyboard casts and takes back for them, not the facilitator's own.
-func (m *Model) viewOf(s *session.State) *session.State {
+func (m *retroScreen) viewOf(s *session.State) *session.State {
 	m.full = s
 	v := s.For(m.me, m.viewer)
 	me, _ := v.Participant(m.me)
 	if !m.opts.SharedKeyboard || v.Config.Anonymous || v.Phase != session.Vote || me.Role != session.Facilitator {
 		return v
 	}
-	if id := m.retro.actingFor; id != "" && id != m.me {
+	if id := m.cur.actingFor; id != "" && id != m.me {
 		v.Votes = s.For(id, "").Votes
 	}
 	return v
@@ -275,14 +278,14 @@ func (m *Model) viewOf(s *session.State) *session.State {
 // whose is how the screen names the dots of the one it acts for: "your",
 // or at the shared keyboard the member's ("Lukas's"); whoseOwn is the
 // same alone ("yours", "Lukas's").
-func (m *Model) whose() string {
+func (m *retroScreen) whose() string {
 	if id := m.actingFor(); id != "" {
 		return m.state.Name(id) + "'s"
 	}
 	return "your"
 }
 
-func (m *Model) whoseOwn() string {
+func (m *retroScreen) whoseOwn() string {
 	if m.actingFor() != "" {
 		return m.whose()
 	}
@@ -291,7 +294,7 @@ func (m *Model) whoseOwn() string {
 
 // actingFor is the member the facilitator acts for at the shared
 // keyboard, or "" for oneself.
-func (m *Model) actingFor() session.ParticipantID {
+func (m *retroScreen) actingFor() session.ParticipantID {
 	if !m.opts.SharedKeyboard || m.state.Config.Anonymous || m.role() != session.Facilitator {
 		return ""
 	}
@@ -299,7 +302,7 @@ func (m *Model) actingFor() session.ParticipantID {
 }
 
 // actor is whom per-person commands are for: the member acted for, or me.
-func (m *Model) actor() session.ParticipantID {
+func (m *retroScreen) actor() session.ParticipantID {
 	if id := m.actingFor(); id != "" {
 		return id
 	}

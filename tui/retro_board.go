@@ -47,7 +47,7 @@ func (c boardCol) ids() []int {
 // boardCols lays the cards out in the format's columns: single cards
 // while writing, cards under their topics while grouping, topics while
 // voting. A topic lives in the column of the card that started it.
-func (m *Model) boardCols() []boardCol {
+func (m retroBoard) boardCols() []boardCol {
 	s := m.state
 	cols := make([]boardCol, len(s.Config.Columns))
 	for i, title := range s.Config.Columns {
@@ -132,7 +132,7 @@ func (b retroUI) resolve(cols []boardCol) (col, row, id int) {
 
 // boardKey moves the cursor over the board and acts on the selected
 // card (writing, grouping) or topic (voting).
-func (m *Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+func (m retroBoard) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	s := m.state
 	cols := m.boardCols()
 	b := m.ui()
@@ -170,12 +170,12 @@ func (m *Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 			if b.lastAuthor != "" && b.lastAuthor != m.me {
 				who = s.Name(b.lastAuthor)
 			}
-			return m.ask(retroPrompt{ask: askAuthor, col: col}, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames())
+			return m.open(retroPrompt{ask: askAuthor, col: col}, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames())
 		}
 		return m.askCard(col, m.me)
 	case key.Matches(msg, k.Edit):
 		c, _ := s.Card(sel)
-		return m.ask(retroPrompt{ask: askEdit, id: sel}, "Edit card", c.Text, nil)
+		return m.open(retroPrompt{ask: askEdit, id: sel}, "Edit card", c.Text, nil)
 	case key.Matches(msg, k.Delete):
 		return m.submit(session.DeleteCard{Card: sel}, "card deleted")
 	case key.Matches(msg, k.Reveal):
@@ -201,7 +201,7 @@ func (m *Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 		if c, ok := s.Card(sel); ok && s.Phase == session.Group {
 			group = c.Group
 		}
-		return m.ask(retroPrompt{ask: askName, id: group}, "Name the topic", s.GroupNames[group], nil)
+		return m.open(retroPrompt{ask: askName, id: group}, "Name the topic", s.GroupNames[group], nil)
 
 	case key.Matches(msg, k.Vote):
 		left := s.VotesLeft(m.voterID()) - 1
@@ -214,7 +214,7 @@ func (m *Model) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 
 // boardView shows the board under a line or two about the phase: columns
 // side by side when they fit, else one at a time with tabs.
-func (m *Model) boardView(w, h int) string {
+func (m retroBoard) boardView(w, h int) string {
 	intro := m.boardIntro(w)
 	cols := m.boardCols()
 	if len(cols) == 0 {
@@ -246,7 +246,7 @@ func (m *Model) boardView(w, h int) string {
 }
 
 // tabs names the columns, the shown one marked, for a narrow board.
-func (m *Model) tabs(cols []boardCol, col, w int) string {
+func (m retroBoard) tabs(cols []boardCol, col, w int) string {
 	st := m.styles
 	parts := make([]string, len(cols))
 	for i, c := range cols {
@@ -261,7 +261,7 @@ func (m *Model) tabs(cols []boardCol, col, w int) string {
 }
 
 // boardIntro says what the phase is for and how far it is.
-func (m *Model) boardIntro(w int) []string {
+func (m retroBoard) boardIntro(w int) []string {
 	st, s, b := m.styles, m.state, m.ui()
 	var lines []string
 	switch s.Phase {
@@ -304,7 +304,7 @@ func (m *Model) boardIntro(w int) []string {
 // cardCounts says how many cards each person has written, so that the
 // quiet ones get a nudge; in an anonymous retrospective only the total and
 // one's own count.
-func (m *Model) cardCounts() string {
+func (m retroBoard) cardCounts() string {
 	st, s := m.styles, m.state
 	if s.Config.Anonymous {
 		total, mine := 0, 0
@@ -345,7 +345,7 @@ func (m *Model) cardCounts() string {
 // columnView renders one column in exactly h lines of w cells, scrolled
 // so that the selected entry is in view. Every entry is laid out, to know
 // how many lines it takes, but only those in view are styled.
-func (m *Model) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
+func (m retroBoard) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
 	st := m.styles
 	layouts := make([]slotLayout, len(c.slots))
 	total, a, b := 0, 0, 0
@@ -383,7 +383,7 @@ func (m *Model) columnView(c boardCol, focused bool, sel, moving, w, h int) stri
 }
 
 // emptyColumn is what a column without entries shows.
-func (m *Model) emptyColumn() []string {
+func (m retroBoard) emptyColumn() []string {
 	empty := "no cards"
 	if m.state.Phase == session.Write && m.role() != session.Observer {
 		empty = "no cards · a adds one"
@@ -393,7 +393,7 @@ func (m *Model) emptyColumn() []string {
 
 // columnFrame puts a column's title over its (scrolled) lines, in exactly
 // h lines of w cells.
-func (m *Model) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
+func (m retroBoard) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
 	st := m.styles
 	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
 	if focused {
@@ -451,13 +451,13 @@ func (l slotLayout) style(st *Styles) lipgloss.Style {
 
 // slotLines renders an entry of a column in w cells: the selected one in
 // full, the others in at most three lines.
-func (m *Model) slotLines(sl slot, selected, moving bool, w int) []string {
+func (m retroBoard) slotLines(sl slot, selected, moving bool, w int) []string {
 	return m.renderSlot(m.layoutSlot(sl, selected, moving, w))
 }
 
 // layoutSlot lays an entry out in w cells, styling nothing but the mark
 // of a selected or moving one.
-func (m *Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
+func (m retroBoard) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 	st, s := m.styles, m.state
 	l := slotLayout{sl: sl, selected: selected, moving: moving, w: w, mark: "  "}
 	switch {
@@ -513,7 +513,7 @@ func (m *Model) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
 }
 
 // renderSlot styles a laid out entry: exactly l.lines() lines.
-func (m *Model) renderSlot(l slotLayout) []string {
+func (m retroBoard) renderSlot(l slotLayout) []string {
 	st, s, sl, w := m.styles, m.state, l.sl, l.w
 	switch {
 	case sl.hidden > 0:
@@ -554,7 +554,7 @@ func (m *Model) renderSlot(l slotLayout) []string {
 
 // cardMeta is who a card is by, as far as the viewer may know: "you" for
 // one's own, the author's name unless the retrospective is anonymous.
-func (m *Model) cardMeta(c session.Card) string {
+func (m *retroScreen) cardMeta(c session.Card) string {
 	switch {
 	case c.FromStandup:
 		return " · from a stand-up"

@@ -18,7 +18,7 @@ import (
 // compare the lazy drawing with what the screen used to show.
 
 // refColumnView is the former columnView.
-func refColumnView(m *Model, c boardCol, focused bool, sel, moving, w, h int) string {
+func refColumnView(m retroBoard, c boardCol, focused bool, sel, moving, w, h int) string {
 	st := m.styles
 	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
 	if focused {
@@ -55,7 +55,7 @@ func refColumnView(m *Model, c boardCol, focused bool, sel, moving, w, h int) st
 }
 
 // refSlotLines is the former slotLines.
-func refSlotLines(m *Model, sl slot, selected, moving bool, w int) []string {
+func refSlotLines(m retroBoard, sl slot, selected, moving bool, w int) []string {
 	st, s := m.styles, m.state
 	mark := "  "
 	switch {
@@ -198,7 +198,7 @@ func (lb lazyBoard) group() {
 func (lb lazyBoard) vote() {
 	d := lb.d
 	for _, g := range d.state().GroupIDs()[:2] {
-		if d.state().VotesLeft(d.m.voterID()) > 0 {
+		if d.state().VotesLeft(d.m.retro.voterID()) > 0 {
 			d.do(fac, session.CastVote{Group: g})
 		}
 	}
@@ -207,8 +207,8 @@ func (lb lazyBoard) vote() {
 // screens draws the screen with columnView and with the reference.
 func screens(d *driver) (lazy, full string) {
 	lazy = d.m.View().Content
-	d.m.drawColumn = refColumnView
-	defer func() { d.m.drawColumn = (*Model).columnView }()
+	d.m.retro.drawColumn = refColumnView
+	defer func() { d.m.retro.drawColumn = retroBoard.columnView }()
 	full = d.m.View().Content
 	return lazy, full
 }
@@ -293,7 +293,7 @@ func TestSlotLayoutCountsItsLines(t *testing.T) {
 		kinds := map[string]bool{}
 		check := func(phase string) {
 			t.Helper()
-			m := d.m
+			m := retroBoard{d.m.retro}
 			var slots []slot
 			for _, c := range m.boardCols() {
 				slots = append(slots, c.slots...)

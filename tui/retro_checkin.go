@@ -14,10 +14,10 @@ var esvpHints = [...]string{"", "eager to discover new ideas", "happy to take ho
 	"glad to be away from work for a while", "would rather be somewhere else"}
 
 // checkInKey takes the check-in: a word, or an answer to the poll.
-func (m *Model) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+func (m retroPhases) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Word):
-		return m.ask(retroPrompt{ask: askWord}, "One word for how you arrive", "", nil)
+		return m.open(retroPrompt{ask: askWord}, "One word for how you arrive", "", nil)
 	case key.Matches(msg, k.Poll):
 		n := int(msg.String()[0] - '0')
 		return m.submit(session.CheckInPoll{Answer: n, For: m.actingFor()}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")
@@ -26,7 +26,7 @@ func (m *Model) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 }
 
 // checkInView shows the words so far, or the poll as a histogram.
-func (m *Model) checkInView(w, h int) string {
+func (m retroPhases) checkInView(w, h int) string {
 	st, s := m.styles, m.state
 	present := 0
 	for _, p := range s.Participants {

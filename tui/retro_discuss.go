@@ -12,24 +12,24 @@ import (
 
 // discussKey captures thumbs, notes, decisions and action items, while
 // discussing and in the action items phase.
-func (m *Model) discussKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+func (m retroPhases) discussKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.ThumbUp):
 		return m.submit(session.Thumb{Up: true, For: m.actingFor()}, "thumbs up: keep going")
 	case key.Matches(msg, k.ThumbDown):
 		return m.submit(session.Thumb{Up: false, For: m.actingFor()}, "thumbs down: move on")
 	case key.Matches(msg, k.Note):
-		return m.ask(retroPrompt{ask: askNote}, "Note", "", nil)
+		return m.open(retroPrompt{ask: askNote}, "Note", "", nil)
 	case key.Matches(msg, k.Decide):
-		return m.ask(retroPrompt{ask: askDecision}, "Decision", "", nil)
+		return m.open(retroPrompt{ask: askDecision}, "Decision", "", nil)
 	case key.Matches(msg, k.Action):
-		return m.ask(retroPrompt{ask: askAction}, "Action item", "", nil)
+		return m.open(retroPrompt{ask: askAction}, "Action item", "", nil)
 	}
 	return nil
 }
 
 // topicTitle is a topic's name, or its first card's text.
-func (m *Model) topicTitle(group int) string {
+func (m *retroScreen) topicTitle(group int) string {
 	if name := m.state.GroupNames[group]; name != "" {
 		return name
 	}
@@ -41,7 +41,7 @@ func (m *Model) topicTitle(group int) string {
 
 // topicRest is a topic's cards below its title: all of them under a
 // name, the others under the first card's text.
-func (m *Model) topicRest(group int) []session.Card {
+func (m retroPhases) topicRest(group int) []session.Card {
 	cards := m.state.TopicCards(group)
 	if m.state.GroupNames[group] == "" && len(cards) > 0 {
 		return cards[1:]
@@ -51,7 +51,7 @@ func (m *Model) topicRest(group int) []session.Card {
 
 // discussView shows the topic under discussion: its cards and dots, the
 // thumbs, what was noted and decided, and the topics still to come.
-func (m *Model) discussView(w, h int) string {
+func (m retroPhases) discussView(w, h int) string {
 	st, s := m.styles, m.state
 	topic, ok := s.CurrentTopic()
 	if !ok {
@@ -147,7 +147,7 @@ func (m *Model) discussView(w, h int) string {
 }
 
 // actionsView lists the action items and decisions of this retrospective.
-func (m *Model) actionsView(w, h int) string {
+func (m retroPhases) actionsView(w, h int) string {
 	st, s := m.styles, m.state
 	var mine, decisions []string
 	for _, a := range s.Actions {

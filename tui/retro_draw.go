@@ -30,7 +30,7 @@ func flow(words []string, sep string, w int) []string {
 }
 
 // histogram draws one bar per label, mine marked (-1: none).
-func (m *Model) histogram(labels []string, counts []int, mine, w int) []string {
+func (m *retroScreen) histogram(labels []string, counts []int, mine, w int) []string {
 	st := m.styles
 	labelW, most := 0, 1
 	for i, l := range labels {
@@ -110,7 +110,7 @@ func keepsWidth(style lipgloss.Style) bool {
 }
 
 // wrapped wraps text under a bullet, in at most n lines.
-func (m *Model) wrapped(bullet, text string, style lipgloss.Style, w, n int) []string {
+func (m *retroScreen) wrapped(bullet, text string, style lipgloss.Style, w, n int) []string {
 	pad := repeat(" ", lipgloss.Width(bullet))
 	lines := wrapText(text, w-lipgloss.Width(bullet), n)
 	for i, l := range lines {

@@ -112,7 +112,7 @@ func newRetroKeyMap() retroKeyMap {
 }
 
 // retroKeys returns the key map with the bindings of this moment enabled.
-func (m *Model) retroKeys() retroKeyMap {
+func (m *retroScreen) retroKeys() retroKeyMap {
 	k := newRetroKeyMap()
 	k.width = m.width - 2    // the footer's width
 	k.Invite = m.keys.Invite // the join code again, handled by onKey
@@ -191,7 +191,7 @@ func (m *Model) retroKeys() retroKeyMap {
 		k.Word.SetEnabled(act && !s.Config.ESVP)
 		k.Poll.SetEnabled(act && s.Config.ESVP)
 	case session.Review:
-		earlier := len(m.earlierActions())
+		earlier := len(retroPhases{m}.earlierActions())
 		k.Move.SetHelp("↑/↓", "select")
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
 			x.SetEnabled(earlier > 1)
@@ -200,7 +200,7 @@ func (m *Model) retroKeys() retroKeyMap {
 			x.SetEnabled(fac && earlier > 0)
 		}
 	case session.Write, session.Group, session.Vote:
-		m.boardKeys(&k, act, fac)
+		retroBoard{m}.boardKeys(&k, act, fac)
 	case session.Discuss:
 		_, topic := s.CurrentTopic()
 		k.ThumbUp.SetEnabled(act && topic)
@@ -218,7 +218,7 @@ func (m *Model) retroKeys() retroKeyMap {
 }
 
 // boardKeys enables the keys of the board phases.
-func (m *Model) boardKeys(k *retroKeyMap, act, fac bool) {
+func (m retroBoard) boardKeys(k *retroKeyMap, act, fac bool) {
 	s, b := m.state, m.ui()
 	cols := m.boardCols()
 	_, _, sel := b.resolve(cols)
@@ -304,10 +304,10 @@ func (k retroKeyMap) FullHelp() [][]key.Binding {
 
 // retroHelp is the key map the footer shows during a retrospective:
 // m.help.View(m.retroHelp()).
-func (m *Model) retroHelp() help.KeyMap { return m.retroKeys() }
+func (m *retroScreen) helpKeys() help.KeyMap { return m.retroKeys() }
 
 // nextLabel says where n leads from here.
-func (m *Model) nextLabel() string {
+func (m *retroScreen) nextLabel() string {
 	s := m.state
 	switch {
 	case s.Phase == session.Discuss && s.TopicPos+1 < len(s.Topics):

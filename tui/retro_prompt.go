@@ -52,7 +52,7 @@ type retroPrompt struct {
 
 // ask opens a prompt with a label, a prefilled value and names to
 // complete with tab.
-func (m *Model) ask(p retroPrompt, label, value string, suggestions []string) tea.Cmd {
+func (m *retroScreen) open(p retroPrompt, label, value string, suggestions []string) tea.Cmd {
 	kind := promptPark // how it is shown: a label and the input
 	if p.ask == askEnd || p.ask == askGuest {
 		kind = promptEnd // the label alone
@@ -74,7 +74,7 @@ func (m *Model) ask(p retroPrompt, label, value string, suggestions []string) te
 }
 
 // closeAsk closes the prompt and gives q back to quitting.
-func (m *Model) closeAsk() *Model {
+func (m *retroScreen) closeAsk() *retroScreen {
 	b := m.ui()
 	b.prompt = nil
 	m.setBoard(b)
@@ -83,7 +83,7 @@ func (m *Model) closeAsk() *Model {
 }
 
 // refuse keeps the prompt open and says why its answer was not taken.
-func (m *Model) refuse(why string) tea.Cmd {
+func (m *retroScreen) refuse(why string) tea.Cmd {
 	if p := m.ui().prompt; p != nil {
 		p.err = why
 	}
@@ -91,12 +91,9 @@ func (m *Model) refuse(why string) tea.Cmd {
 }
 
 // retroPromptKey edits, confirms or cancels the open prompt.
-func (m *Model) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m *retroScreen) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.ui().prompt
 	k := m.retroKeys()
-	if msg.String() == "ctrl+c" {
-		return m.closeAsk().leave()
-	}
 	if p.ask == askEnd {
 		switch msg.String() {
 		case "y", "Y", "enter":
@@ -141,7 +138,7 @@ func (m *Model) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // retroUpdate hands a message that is not a key, such as a paste, to the
 // open prompt.
-func (m *Model) retroUpdate(msg tea.Msg) tea.Cmd {
+func (m *retroScreen) update(msg tea.Msg) tea.Cmd {
 	p := m.ui().prompt
 	if p == nil {
 		return nil
@@ -153,7 +150,7 @@ func (m *Model) retroUpdate(msg tea.Msg) tea.Cmd {
 
 // answer acts on a confirmed prompt: the command it asked for, or the
 // next question.
-func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
+func (m *retroScreen) answer(p *retroPrompt, v string) tea.Cmd {
 	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic && p.ask != askActFor {
 		m.closeAsk()
 		return nil
@@ -200,7 +197,7 @@ func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
 		if err != nil {
 			return m.refuse(err.Error())
 		}
-		return m.closeAsk().ask(retroPrompt{ask: askDue, text: p.text, who: q.ID}, "Due date (YYYY-MM-DD, enter for none)", "", nil)
+		return m.closeAsk().open(retroPrompt{ask: askDue, text: p.text, who: q.ID}, "Due date (YYYY-MM-DD, enter for none)", "", nil)
 	case askDue:
 		var due time.Time
 		if v != "" {
@@ -216,7 +213,7 @@ func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
 				labels = append(labels, "#"+itoa(i+1)+" "+m.topicTitle(g))
 			}
 			next := retroPrompt{ask: askTopic, text: p.text, who: p.who, due: due}
-			return m.closeAsk().ask(next, "From topic (#N, enter for none)", "", labels)
+			return m.closeAsk().open(next, "From topic (#N, enter for none)", "", labels)
 		}
 		owner := m.state.Name(p.who)
 		m.closeAsk()
@@ -234,11 +231,11 @@ func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
 		m.closeAsk()
 		return m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
 	case askAction:
-		return m.closeAsk().ask(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
+		return m.closeAsk().open(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
 	case askArrive:
 		if q, ok := m.arrivalQuestion(v); ok {
 			next := retroPrompt{ask: askGuest, text: q.guest, alt: q.alt}
-			return m.closeAsk().ask(next, q.label, "", nil)
+			return m.closeAsk().open(next, q.label, "", nil)
 		}
 	case askPark:
 		c, err := m.parseMentions(v)
@@ -285,7 +282,7 @@ func (m *Model) answer(p *retroPrompt, v string) tea.Cmd {
 
 // memberNamed finds the participant a typed name means (see lookupName),
 // who must not be an observer.
-func (m *Model) memberNamed(v string) (session.Participant, error) {
+func (m *roster) memberNamed(v string) (session.Participant, error) {
 	q, err := m.lookupName(v)
 	if err == nil && q.Role == session.Observer {
 		err = errNoSuchName(v)
@@ -294,16 +291,16 @@ func (m *Model) memberNamed(v string) (session.Participant, error) {
 }
 
 // askCard asks for a card's text in a column, written by who.
-func (m *Model) askCard(col int, who session.ParticipantID) tea.Cmd {
+func (m *retroScreen) askCard(col int, who session.ParticipantID) tea.Cmd {
 	label := "Card in " + m.columnName(col)
 	if who != m.me && !m.state.Config.Anonymous {
 		label += " by " + m.state.Name(who)
 	}
-	return m.ask(retroPrompt{ask: askCard, col: col, who: who}, label, "", nil)
+	return m.open(retroPrompt{ask: askCard, col: col, who: who}, label, "", nil)
 }
 
 // teamNames are the names that may own action items and write cards.
-func (m *Model) teamNames() []string {
+func (m *roster) teamNames() []string {
 	var out []string
 	for _, p := range m.state.Participants {
 		if p.Role != session.Observer {
@@ -314,7 +311,7 @@ func (m *Model) teamNames() []string {
 }
 
 // columnName is the title of a board column.
-func (m *Model) columnName(col int) string {
+func (m *retroScreen) columnName(col int) string {
 	if cols := m.state.Config.Columns; col >= 0 && col < len(cols) {
 		return cols[col]
 	}
@@ -323,7 +320,7 @@ func (m *Model) columnName(col int) string {
 
 // promptLines renders the open prompt, and why its last answer was
 // refused.
-func (m *Model) promptLines(w int) []string {
+func (m *retroScreen) promptLines(w int) []string {
 	p := m.ui().prompt
 	if p == nil {
 		return nil

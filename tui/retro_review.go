@@ -11,7 +11,7 @@ import (
 
 // earlierActions are the action items this retrospective reviews: those
 // agreed in earlier sessions.
-func (m *Model) earlierActions() []session.Action {
+func (m retroPhases) earlierActions() []session.Action {
 	var out []session.Action
 	for _, a := range m.state.Actions {
 		if a.Session != m.state.ID {
@@ -23,7 +23,7 @@ func (m *Model) earlierActions() []session.Action {
 
 // reviewKey moves over the earlier action items and, for the
 // facilitator, gives the selected one its status.
-func (m *Model) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+func (m retroPhases) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	acts := m.earlierActions()
 	if len(acts) == 0 {
 		return nil
@@ -67,7 +67,7 @@ func statusWords(s session.ActionStatus) string {
 
 // reviewView lists the earlier action items with their status, and the
 // topics stand-ups sent here.
-func (m *Model) reviewView(w, h int) string {
+func (m retroPhases) reviewView(w, h int) string {
 	st := m.styles
 	acts := m.earlierActions()
 	row := max(0, min(m.ui().row, len(acts)-1))
@@ -105,7 +105,7 @@ func (m *Model) reviewView(w, h int) string {
 }
 
 // actionLine renders an action item: text, owner, due date and status.
-func (m *Model) actionLine(a session.Action, selected bool, w int) string {
+func (m retroPhases) actionLine(a session.Action, selected bool, w int) string {
 	st := m.styles
 	mark, text := "  ", st.Text.Render(a.Text)
 	if selected {

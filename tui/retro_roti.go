@@ -6,7 +6,7 @@ import "strings"
 var rotiLabels = []string{"5 well worth it", "4", "3 fair return", "2", "1 a waste of time"}
 
 // rotiView shows the return on time invested as a histogram.
-func (m *Model) rotiView(w, _ int) string {
+func (m retroPhases) rotiView(w, _ int) string {
 	st, s := m.styles, m.state
 	counts := make([]int, 5)
 	mine, sum := -1, 0

@@ -11,7 +11,7 @@ import (
 // the order they were discussed with their notes and decisions, the
 // action items, the parking lot and the ROTI. No card carries its author
 // in an anonymous retrospective.
-func (m *Model) retroSummary(w int) string {
+func (m retroPhases) retroSummary(w int) string {
 	st, s := m.styles, m.state
 	var b strings.Builder
 	line := func(parts ...string) { b.WriteString(truncate(strings.Join(parts, ""), w) + "\n") }

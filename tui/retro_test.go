@@ -105,7 +105,7 @@ func (d *driver) write(text string) {
 
 // keys is the footer's help as the retrospective's key map gives it.
 func (d *driver) keys() string {
-	return ansi.Strip(d.m.help.View(d.m.retroHelp()))
+	return ansi.Strip(d.m.help.View(d.m.retro.helpKeys()))
 }
 
 func (d *driver) seeKeys(want ...string) {
@@ -150,7 +150,7 @@ func (d *driver) fits() {
 				d.t.Fatalf("%dx%d: footer keys %q", size[0], size[1], k)
 			}
 		}
-		if !d.m.help.ShowAll && d.m.ui().prompt == nil && !strings.Contains(k, "? more") {
+		if !d.m.help.ShowAll && d.m.retro.ui().prompt == nil && !strings.Contains(k, "? more") {
 			d.t.Fatalf("%dx%d: footer keys without ?: %q", size[0], size[1], k)
 		}
 	}
@@ -173,7 +173,7 @@ func TestRetroByKeysInEveryFormat(t *testing.T) {
 			t.Parallel()
 			d := newRetroDriver(t, cfg, "Lukas", "Julia")
 			cols := d.state().Config.Columns
-			info := d.m.formatInfo()
+			info := retroPhases{d.m.retro}.formatInfo()
 
 			// The waiting room: the format, its columns and guidance;
 			// the facilitator marks who is here.
@@ -327,7 +327,7 @@ func TestRetroByKeysInEveryFormat(t *testing.T) {
 			if d.phase() != session.Closed {
 				t.Fatalf("phase %s after the ROTI, want closed", d.phase())
 			}
-			sum := ansi.Strip(d.m.retroSummary(200))
+			sum := ansi.Strip(retroPhases{d.m.retro}.retroSummary(200))
 			for _, want := range []string{"Retrospective of musicstore", info.Title, "curious (maria)", "Pairing",
 				"pairing helped the new people", "decision: pair on every release",
 				"#1 book a pairing room — Lukas · due Fri 4 Dec 2026", "write the release notes — Julia", "ROTI", "average 4.0"} {
@@ -583,7 +583,7 @@ func TestRetroAnonymousShowsNoAuthor(t *testing.T) {
 	d.see("2 of 3 thumbs shown")
 	check()
 	d.toPhase(session.Closed)
-	noAuthor(t, ansi.Strip(d.m.retroSummary(200)), texts, names)
+	noAuthor(t, ansi.Strip(retroPhases{d.m.retro}.retroSummary(200)), texts, names)
 }
 
 func TestRetroReviewsWhatEarlierSessionsLeft(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 // formatInfo describes the retrospective's format; a custom one has the
 // team's columns.
-func (m *Model) formatInfo() session.FormatInfo {
+func (m retroPhases) formatInfo() session.FormatInfo {
 	cfg := m.state.Config
 	info := session.FormatInfo{Format: cfg.Format, Title: "Custom", Guidance: "A board of the team's own columns."}
 	for _, f := range session.Formats {
@@ -22,7 +22,7 @@ func (m *Model) formatInfo() session.FormatInfo {
 
 // retroWaitingView is the stand-up's waiting room under the format, the
 // rules of this retrospective, and what it carries over.
-func (m *Model) retroWaitingView(w, h int) string {
+func (m retroPhases) retroWaitingView(w, h int) string {
 	st, cfg := m.styles, m.state.Config
 	info := m.formatInfo()
 	lines := []string{st.Heading.Render(info.Title) + st.Subtle.Render("  ·  ") + st.Text.Render(strings.Join(info.Columns, " / "))}
@@ -61,7 +61,7 @@ func (m *Model) retroWaitingView(w, h int) string {
 }
 
 // standupCards are the topics stand-ups sent to this retrospective.
-func (m *Model) standupCards() []session.Card {
+func (m retroPhases) standupCards() []session.Card {
 	var out []session.Card
 	for _, c := range m.state.Cards {
 		if c.FromStandup {

@@ -12,7 +12,7 @@ import (
 
 // timerLine renders a time-box as a bar and words: calm, then warning in
 // the last quarter, then overtime, which is shown and never hidden.
-func (m *Model) timerLine(label string, t session.Timer, w int) string {
+func (m *common) timerLine(label string, t session.Timer, w int) string {
 	st := m.styles
 	remaining := t.Remaining(m.now)
 	style, colour, words := st.Calm, st.CalmColor, clock(remaining)+" left of "+clock(t.Budget)
@@ -36,7 +36,7 @@ func (m *Model) timerLine(label string, t session.Timer, w int) string {
 	return st.Subtle.Render(label) + " " + bar.ViewAs(min(1, frac)) + "  " + style.Render(words)
 }
 
-func (m *Model) roundsView(w, h int) string {
+func (m *standupScreen) roundsView(w, h int) string {
 	st, s := m.styles, m.state
 	speaker, _ := s.Speaker()
 	turn, _ := s.CurrentTurn()
@@ -98,7 +98,7 @@ func (m *Model) roundsView(w, h int) string {
 }
 
 // doneSpeakers lists the finished turns with their time, overtime marked.
-func (m *Model) doneSpeakers() string {
+func (m *standupScreen) doneSpeakers() string {
 	st, s := m.styles, m.state
 	var out []string
 	for _, t := range s.Turns {
@@ -122,7 +122,7 @@ func (m *Model) doneSpeakers() string {
 // parkingPanel shows the open parking-lot items in a box of at most h
 // lines, newest first, so nobody wonders whether their topic was heard.
 // With less than four lines it shrinks to one line of the newest topics.
-func (m *Model) parkingPanel(w, h int, title string) string {
+func (m *common) parkingPanel(w, h int, title string) string {
 	st := m.styles
 	open := m.state.OpenItems()
 	slices.Reverse(open)

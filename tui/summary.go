@@ -29,7 +29,7 @@ func (m *Model) syncSummary() {
 
 func (m *Model) summaryText(w int) string {
 	if m.state.Config.Kind == session.Retro {
-		return m.retroSummary(w)
+		return retroPhases{m.retro}.retroSummary(w)
 	}
 	st, s := m.styles, m.state
 	var b strings.Builder

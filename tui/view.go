@@ -4,8 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
-
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -189,11 +187,7 @@ func (m *Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	keys := help.KeyMap(m.keys)
-	if m.state.Config.Kind == session.Retro {
-		keys = m.retroHelp()
-	}
-	for _, l := range strings.Split(m.help.View(keys), "\n") {
+	for _, l := range strings.Split(m.help.View(m.screen().helpKeys()), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, "…"))
 	}
 	return strings.Join(lines, "\n")
@@ -203,24 +197,23 @@ func (m *Model) body(w, h int) string {
 	if k, ok := m.cachedBody(w, h); ok {
 		// Drawn at the whole second, so that the body depends on nothing
 		// but the key: programs tick at their own fractions of a second.
-		at := *m
-		at.now = time.Unix(k.second, 0)
-		return m.opts.Bodies.get(k, func() string { return at.drawBody(w, h) })
+		return m.opts.Bodies.get(k, func() string {
+			now := m.now
+			defer func() { m.now = now }()
+			m.now = time.Unix(k.second, 0)
+			return m.drawBody(w, h)
+		})
 	}
 	return m.drawBody(w, h)
 }
 
 func (m *Model) drawBody(w, h int) string {
 	if m.state.Config.Kind == session.Retro && m.state.Phase != session.Closed {
-		return m.retroView(w, h)
+		return m.retro.view(w, h)
 	}
 	switch m.state.Phase {
-	case session.Waiting:
-		return m.waitingView(w, h)
-	case session.Rounds:
-		return m.roundsView(w, h)
-	case session.Parking:
-		return m.parkingView(w, h)
+	case session.Waiting, session.Rounds, session.Parking:
+		return m.standup.view(w, h)
 	default:
 		return m.summaryView(w, h)
 	}

@@ -9,7 +9,7 @@ import (
 	"huddle/session"
 )
 
-func (m *Model) waitingView(w, h int) string {
+func (m *waitingRoom) waitingView(w, h int) string {
 	st, s := m.styles, m.state
 	at := s.Config.ScheduledAt.In(m.zone())
 	var when string
@@ -120,7 +120,7 @@ func (m *Model) waitingView(w, h int) string {
 // invitation is the facilitator's line with the join code and the
 // command that joins, ready to paste; empty for everyone else and
 // locally.
-func (m *Model) invitation(w int) string {
+func (m *waitingRoom) invitation(w int) string {
 	line := m.joinLine()
 	if line == "" || m.role() != session.Facilitator {
 		return ""
