@@ -31,7 +31,7 @@ func (m *retroScreen) promptKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if m.ui().prompt == nil {
 		return nil, false
 	}
-	return m.retroPromptKey(msg), true
+	return retroAsker{m}.retroPromptKey(msg), true
 }
 
 // shared is the bindings of the keys every screen has, as the
@@ -109,7 +109,7 @@ func (m *retroScreen) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cm
 // lot and prompt at the bottom.
 func (m *retroScreen) view(w, h int) string {
 	s := m.state
-	top := []string{m.phaseBar(w)}
+	top := []string{retroPhases{m}.phaseBar(w)}
 	if s.Phase != session.Waiting {
 		label := "phase"
 		if s.Phase == session.Discuss {
@@ -119,7 +119,7 @@ func (m *retroScreen) view(w, h int) string {
 		if h >= 30 {
 			top = append(top, m.timerLine(padRight("retro", 5), s.Overall, w))
 		}
-		if ready := m.readyLine(w); ready != "" {
+		if ready := (retroPhases{m}).readyLine(w); ready != "" {
 			top = append(top, ready)
 		}
 		if id := m.actingFor(); id != "" {
@@ -131,7 +131,7 @@ func (m *retroScreen) view(w, h int) string {
 	if len(s.OpenItems()) > 0 && s.Phase != session.Waiting {
 		bottom = append(bottom, m.parkingPanel(w, 1, "Parking lot"))
 	}
-	bottom = append(bottom, m.promptLines(w)...)
+	bottom = append(bottom, retroAsker{m}.promptLines(w)...)
 	room := max(1, h-len(top)-len(bottom))
 	var body string
 	switch s.Phase {
@@ -169,7 +169,7 @@ func fit(block string, w, h int) []string {
 }
 
 // phaseBar shows the retrospective's plan with the current phase marked.
-func (m *retroScreen) phaseBar(w int) string {
+func (m retroPhases) phaseBar(w int) string {
 	st := m.styles
 	parts := make([]string, len(retroPlan))
 	for i, p := range retroPlan {
@@ -186,7 +186,7 @@ func (m *retroScreen) phaseBar(w int) string {
 }
 
 // readyLine says who is done with the phase and who is not yet.
-func (m *retroScreen) readyLine(w int) string {
+func (m retroPhases) readyLine(w int) string {
 	st, s := m.styles, m.state
 	var done, waiting []string
 	for _, p := range s.Participants {

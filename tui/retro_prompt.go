@@ -83,7 +83,7 @@ func (m *retroScreen) closeAsk() *retroScreen {
 }
 
 // refuse keeps the prompt open and says why its answer was not taken.
-func (m *retroScreen) refuse(why string) tea.Cmd {
+func (m retroAsker) refuse(why string) tea.Cmd {
 	if p := m.ui().prompt; p != nil {
 		p.err = why
 	}
@@ -91,7 +91,7 @@ func (m *retroScreen) refuse(why string) tea.Cmd {
 }
 
 // retroPromptKey edits, confirms or cancels the open prompt.
-func (m *retroScreen) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
+func (m retroAsker) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.ui().prompt
 	k := m.retroKeys()
 	if p.ask == askEnd {
@@ -150,7 +150,7 @@ func (m *retroScreen) update(msg tea.Msg) tea.Cmd {
 
 // answer acts on a confirmed prompt: the command it asked for, or the
 // next question.
-func (m *retroScreen) answer(p *retroPrompt, v string) tea.Cmd {
+func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
 	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic && p.ask != askActFor {
 		m.closeAsk()
 		return nil
@@ -320,7 +320,7 @@ func (m *retroScreen) columnName(col int) string {
 
 // promptLines renders the open prompt, and why its last answer was
 // refused.
-func (m *retroScreen) promptLines(w int) []string {
+func (m retroAsker) promptLines(w int) []string {
 	p := m.ui().prompt
 	if p == nil {
 		return nil

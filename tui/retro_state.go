@@ -40,6 +40,10 @@ func newRetroScreen(c *common) *retroScreen {
 // phases (retro_board.go, retro_draw.go).
 type retroBoard struct{ *retroScreen }
 
+// retroAsker answers the retrospective's prompt (retro_prompt.go): the
+// command it asked for, the next question, or why it was refused.
+type retroAsker struct{ *retroScreen }
+
 // retroPhases is the rest of the retrospective: the waiting room's
 // format, check-in, review, discussion, action items, ROTI and summary.
 type retroPhases struct{ *retroScreen }
