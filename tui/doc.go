@@ -6,4 +6,14 @@
 // nothing about SSH, SQL or flags, so local mode and every SSH participant
 // build the same Model and only the wiring around it differs. It never
 // writes to stdout itself; everything goes through the program's view.
+//
+// The shape: Model is the root of one participant's program. It owns the
+// subscription to the room, the clock, the size, the styles, the help and
+// the status line (common, shared by pointer with its screens), handles
+// the keys every screen has once, and hands the rest to the screen of the
+// session's kind: standupScreen or retroScreen, each with its own keys,
+// view and key help. App is the lobby of an SSH participant who came
+// without a join code, ReplayModel plays a recorded session back in the
+// same screens, and Page is the pager of huddle show. docs/architecture.md
+// follows a key press through it.
 package tui
