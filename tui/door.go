@@ -139,7 +139,7 @@ func (m *Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
 func (m *common) removeCommand(value string) tea.Cmd {
 	who, ok := m.findByName(value)
 	if !ok {
-		return func() tea.Msg { return doneMsg{err: errNoSuchName(value)} }
+		return m.queue.fail(errNoSuchName(value))
 	}
 	return m.submit(session.Remove{Who: who.ID}, who.Name+" was removed; what they added stays")
 }

@@ -140,7 +140,7 @@ type (
 	roomEndedMsg struct{}
 	tickMsg      time.Time
 	doneMsg      struct {
-		seq    int64 // in the order of submitting; 0: not numbered, always shown
+		seq    int64 // in the order of submitting (submitter.send, fail): the newest shown wins
 		err    error
 		notice string
 		retry  *prompt // the prompt to reopen with its text when err is set
@@ -276,7 +276,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			delete(m.arriving, msg.arrived)
 			m.clampCursor()
 		}
-		if msg.seq != 0 && msg.seq < m.shown {
+		if msg.seq < m.shown {
 			return nil // older than the result shown: it would hide a newer one
 		}
 		m.shown = max(m.shown, msg.seq)

@@ -535,3 +535,19 @@ func TestStandupWaitingRoomShowsOpenActionItems(t *testing.T) {
 		t.Fatalf("the stand-up's waiting room does not show the open action item:\n%s", screen)
 	}
 }
+
+// Results arrive in any order (Bubble Tea runs commands concurrently):
+// an older one never replaces a newer one on the status line, whether it
+// was submitted or refused before submitting.
+func TestOlderResultNeverHidesANewerOne(t *testing.T) {
+	d := newDriver(t, session.Config{}, "ana")
+	first := d.m.submit(session.Park{Topic: "first"}, "parked: first")
+	refused := d.m.queue.fail(errNoSuchName("nobody"))
+	last := d.m.submit(session.Park{Topic: "last"}, "parked: last")
+	d.exec(last)
+	d.exec(first)
+	d.exec(refused)
+	if d.m.status != "parked: last" || d.m.failed {
+		t.Fatalf("status %q (failed %v), want the newest result", d.m.status, d.m.failed)
+	}
+}

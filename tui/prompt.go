@@ -208,7 +208,7 @@ func (m *common) promptCommand(p *prompt, value string) tea.Cmd {
 	case promptRemove:
 		return m.removeCommand(value)
 	}
-	return func() tea.Msg { return doneMsg{} }
+	return m.queue.fail(nil) // nothing to submit, in sequence all the same
 }
 
 // parseMentions reads a parked topic with trailing @Name mentions: the

@@ -87,7 +87,9 @@ func (s *submitter) send(c session.Command, notice string) tea.Cmd {
 }
 
 // fail reports an error found before anything was submitted (a name
-// nobody has), in sequence with the results of send.
+// nobody has; nil: nothing to report), in sequence with the results of
+// send: every result that reaches the status line has a number, so an
+// older one never hides a newer one.
 func (s *submitter) fail(err error) tea.Cmd {
 	seq := s.seq.Add(1)
 	return func() tea.Msg { return doneMsg{seq: seq, err: err} }
