@@ -8,35 +8,84 @@ import (
 	"huddle/session"
 )
 
-// KeyMap is every key binding of the interface. Bindings are switched on
+// The keys of every screen are defined here, in one place: the groups
+// the screens share (commonKeys, promptKeys, listKeys) and each screen's
+// map built from them (DefaultKeyMap, newRetroKeyMap, newLobbyKeys,
+// newReplayKeyMap). Each screen switches its bindings on and off for the
+// moment, so that its help only shows keys that do something now.
+
+// bind is a key binding with its help.
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// commonKeys are the keys every screen of a session has, which the root
+// handles once (Model.onKey). Only end differs: e in a stand-up, E in a
+// retrospective, where e edits a card.
+type commonKeys struct {
+	Park, End, HandOver, TakeOver key.Binding
+	Invite                        key.Binding // the join code again: see Options.JoinCommand
+	Help, Quit                    key.Binding
+}
+
+func newCommonKeys(end string) commonKeys {
+	return commonKeys{
+		Park:     bind("p", "park", "p"),
+		End:      bind(end, "end now", end),
+		HandOver: bind("f", "hand over", "f"),
+		TakeOver: bind("t", "take over", "t"),
+		Invite:   bind("i", "join code", "i"),
+		Help:     bind("?", "more", "?"),
+		Quit:     quitKey(),
+	}
+}
+
+// quitKey is q or ctrl+c, on every screen; while a prompt is open, q is
+// text and only ctrl+c quits.
+func quitKey() key.Binding { return bind("q", "quit", "q", "ctrl+c") }
+
+// promptKeys are the keys of an open prompt.
+type promptKeys struct {
+	Confirm, Cancel, Complete key.Binding
+}
+
+func newPromptKeys() promptKeys {
+	return promptKeys{
+		Confirm:  bind("enter", "confirm", "enter"),
+		Cancel:   bind("esc", "cancel", "esc"),
+		Complete: bind("tab", "complete", "tab"),
+	}
+}
+
+// listKeys move the cursor in a list.
+type listKeys struct {
+	Up, Down key.Binding
+}
+
+func newListKeys() listKeys {
+	return listKeys{Up: bind("↑/k", "up", "up", "k"), Down: bind("↓/j", "down", "down", "j")}
+}
+
+// KeyMap is every key binding of the stand-up. Bindings are switched on
 // and off per phase and role (see setFor), so the generated help only ever
 // shows keys that do something now.
 type KeyMap struct {
-	Start    key.Binding
-	Next     key.Binding
-	Pause    key.Binding
-	Extend   key.Binding
-	Skip     key.Binding
-	Park     key.Binding
-	Blocker  key.Binding
-	Arrive   key.Binding
-	Present  key.Binding
-	Up       key.Binding
-	Down     key.Binding
-	Stay     key.Binding
-	Discuss  key.Binding
-	Decide   key.Binding
-	Retro    key.Binding
-	Drop     key.Binding
-	End      key.Binding
-	HandOver key.Binding
-	TakeOver key.Binding
-	Invite   key.Binding // the join code again: see Options.JoinCommand
-	Help     key.Binding
-	Quit     key.Binding
-	Confirm  key.Binding
-	Cancel   key.Binding
-	Complete key.Binding
+	commonKeys
+	promptKeys
+	listKeys
+	Start   key.Binding
+	Next    key.Binding
+	Pause   key.Binding
+	Extend  key.Binding
+	Skip    key.Binding
+	Blocker key.Binding
+	Arrive  key.Binding
+	Present key.Binding
+	Stay    key.Binding
+	Discuss key.Binding
+	Decide  key.Binding
+	Retro   key.Binding
+	Drop    key.Binding
 
 	scrolling bool      // the summary: ↑/↓ belong in the footer
 	now       time.Time // the screen's clock: t is offered once it would work
@@ -44,37 +93,26 @@ type KeyMap struct {
 	completes bool      // the open prompt completes something with tab (see prompt.completes)
 }
 
-// DefaultKeyMap returns huddle's keys, as documented in the README.
+// DefaultKeyMap returns huddle's keys of a stand-up, as documented in the
+// README.
 func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
 	return KeyMap{
-		Start:    b("n", "start", "n"),
-		Next:     b("n", "next", "n"),
-		Pause:    b("space", "pause", "space"),
-		Extend:   b("+", "+1m", "+", "="),
-		Skip:     b("s", "skip", "s"),
-		Park:     b("p", "park", "p"),
-		Blocker:  b("b", "blocker", "b"),
-		Arrive:   b("a", "arrival", "a"),
-		Present:  b("enter", "mark present", "enter"),
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		Stay:     b("s", "stays", "s"),
-		Discuss:  b("d", "discussed", "d"),
-		Decide:   b("c", "decision", "c"),
-		Retro:    b("r", "retro", "r"),
-		Drop:     b("x", "drop", "x"),
-		End:      b("e", "end now", "e"),
-		HandOver: b("f", "hand over", "f"),
-		TakeOver: b("t", "take over", "t"),
-		Invite:   b("i", "join code", "i"),
-		Help:     b("?", "more", "?"),
-		Quit:     b("q", "quit", "q", "ctrl+c"),
-		Confirm:  b("enter", "confirm", "enter"),
-		Cancel:   b("esc", "cancel", "esc"),
-		Complete: b("tab", "complete", "tab"),
+		commonKeys: newCommonKeys("e"),
+		promptKeys: newPromptKeys(),
+		listKeys:   newListKeys(),
+		Start:      bind("n", "start", "n"),
+		Next:       bind("n", "next", "n"),
+		Pause:      bind("space", "pause", "space"),
+		Extend:     bind("+", "+1m", "+", "="),
+		Skip:       bind("s", "skip", "s"),
+		Blocker:    bind("b", "blocker", "b"),
+		Arrive:     bind("a", "arrival", "a"),
+		Present:    bind("enter", "mark present", "enter"),
+		Stay:       bind("s", "stays", "s"),
+		Discuss:    bind("d", "discussed", "d"),
+		Decide:     bind("c", "decision", "c"),
+		Retro:      bind("r", "retro", "r"),
+		Drop:       bind("x", "drop", "x"),
 	}
 }
 
@@ -159,4 +197,152 @@ func presentMembers(s *session.State) []string {
 		}
 	}
 	return out
+}
+
+// retroKeyMap is every key of a retrospective. retroKeys switches the
+// bindings on and off for the phase, the role and what is selected, so
+// that the footer only ever shows keys that do something now. Keys are
+// reused across phases (d deletes a card while writing and marks an
+// action item done in the review), never within one.
+type retroKeyMap struct {
+	// Moving about. Move only labels the arrows in the help.
+	Move, Up, Down, Left, Right, NextCol, PrevCol key.Binding
+
+	// Every phase: the keys every screen has, and the retrospective's.
+	commonKeys
+	Start, Next, Extend, Ready, ActFor key.Binding
+
+	// The waiting room.
+	Present, Arrive key.Binding
+	// Check-in: one word, or the ESVP poll.
+	Word, Poll key.Binding
+	// Review of earlier action items.
+	Done, Carry, Drop key.Binding
+	// Writing.
+	Add, Edit, Delete, Reveal key.Binding
+	// Grouping.
+	Pick, Place, Unpick, Undo, Name key.Binding
+	// Voting.
+	Vote, Unvote key.Binding
+	// Discussing and action items.
+	ThumbUp, ThumbDown, Note, Decide, Action key.Binding
+	// Close.
+	Roti key.Binding
+
+	// A prompt is open.
+	promptKeys
+
+	closed bool // the summary
+	width  int  // the footer's width: the short help keeps what fits
+}
+
+// newRetroKeyMap returns the retrospective's keys, as documented in the
+// README, all enabled.
+func newRetroKeyMap() retroKeyMap {
+	b := bind
+	return retroKeyMap{
+		Move:    b("←↓↑→", "move", "left", "down", "up", "right"),
+		Up:      b("↑/k", "up", "up", "k"),
+		Down:    b("↓/j", "down", "down", "j"),
+		Left:    b("←/h", "left column", "left", "h"),
+		Right:   b("→/l", "right column", "right", "l"),
+		NextCol: b("tab", "next column", "tab"),
+		PrevCol: b("shift+tab", "previous column", "shift+tab"),
+
+		Start:      b("n", "start", "n"),
+		Next:       b("n", "next", "n"),
+		Extend:     b("+", "+1m", "+", "="),
+		Ready:      b("space", "done", "space", "."),
+		commonKeys: newCommonKeys("E"),
+		ActFor:     b("@", "act for", "@"),
+
+		Present: b("enter", "mark present", "enter"),
+		Arrive:  b("a", "arrival", "a"),
+		Word:    b("w", "check in", "w"),
+		Poll:    b("1-4", "answer", "1", "2", "3", "4"),
+		Done:    b("d", "done", "d"),
+		Carry:   b("c", "carry on", "c"),
+		Drop:    b("x", "drop", "x"),
+
+		Add:    b("a", "add", "a"),
+		Edit:   b("e", "edit", "e"),
+		Delete: b("d", "delete", "d"),
+		Reveal: b("r", "reveal", "r"),
+
+		Pick:   b("g", "group", "g"),
+		Place:  b("enter", "drop here", "enter"),
+		Unpick: b("esc", "cancel", "esc"),
+		Undo:   b("u", "undo", "u"),
+		Name:   b("N", "name", "N"),
+
+		Vote:   b("v", "vote", "v"),
+		Unvote: b("V", "unvote", "V"),
+
+		ThumbUp:   b("y", "keep going", "y"),
+		ThumbDown: b("x", "move on", "x"),
+		Note:      b("o", "note", "o"),
+		Decide:    b("c", "decision", "c"),
+		Action:    b("A", "action", "A"),
+
+		Roti: b("1-5", "score", "1", "2", "3", "4", "5"),
+
+		promptKeys: newPromptKeys(),
+	}
+}
+
+// lobbyKeys are the lobby's keys (App): the list of sessions, and the
+// form of a new one.
+type lobbyKeys struct {
+	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit, Close key.Binding
+	Move                                                                  key.Binding // Up and Down in the footer
+	form                                                                  bool
+}
+
+func (k lobbyKeys) ShortHelp() []key.Binding {
+	if k.form {
+		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
+	}
+	return []key.Binding{k.Move, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
+}
+
+func (k lobbyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// newLobbyKeys returns the lobby's keys, as documented in the README.
+func newLobbyKeys() lobbyKeys {
+	b := bind
+	return lobbyKeys{
+		Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
+		Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new session", "n"),
+		Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
+		Cancel: b("esc", "cancel", "esc"), Quit: quitKey(),
+		Close: b("x", "close", "x"), Move: b("↑/↓", "move", "up", "down", "k", "j"),
+	}
+}
+
+// replayKeyMap is the replay's keys. Phases and Speed only label pairs of
+// keys in the help; keyMap switches the bindings on and off so that the
+// footer only shows keys that do something now.
+type replayKeyMap struct {
+	Play, Step, Back             key.Binding
+	Phases, PrevPhase, NextPhase key.Binding
+	Speed, Faster, Slower        key.Binding
+	Scroll, Quit                 key.Binding
+}
+
+// newReplayKeyMap returns the replay's keys, as documented in the README.
+func newReplayKeyMap() replayKeyMap {
+	b := bind
+	return replayKeyMap{
+		Play:      b("space", "play", "space"),
+		Step:      b("→/l", "step", "right", "l"),
+		Back:      b("←/h", "back", "left", "h"),
+		Phases:    b("[/]", "phase", "[", "]"),
+		PrevPhase: b("[", "previous phase", "["),
+		NextPhase: b("]", "next phase", "]"),
+		Speed:     b("+/-", "speed", "+", "=", "-"),
+		Faster:    b("+", "faster", "+", "="),
+		Slower:    b("-", "slower", "-"),
+		Scroll:    b("↑/↓", "scroll", "up", "down", "k", "j", "pgup", "pgdown"),
+		Quit:      quitKey(),
+	}
 }

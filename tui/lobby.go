@@ -76,21 +76,6 @@ type App struct {
 // lobbyTickMsg checks the lobby's idle timeout.
 type lobbyTickMsg struct{}
 
-type lobbyKeys struct {
-	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit, Close key.Binding
-	Move                                                                  key.Binding // Up and Down in the footer
-	form                                                                  bool
-}
-
-func (k lobbyKeys) ShortHelp() []key.Binding {
-	if k.form {
-		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
-	}
-	return []key.Binding{k.Move, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
-}
-
-func (k lobbyKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 type (
 	entriesMsg struct {
 		entries []LobbyEntry
@@ -106,19 +91,10 @@ type (
 
 // NewApp returns the lobby of a participant.
 func NewApp(l Lobby, opts Options) App {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
 	return App{
 		lobby: l, opts: opts, width: 80, height: 24, lastKey: lobbyNow(opts),
 		styles: NewStyles(true), help: help.New(),
-		keys: lobbyKeys{
-			Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
-			Enter: b("enter", "join", "enter"), Watch: b("w", "watch", "w"), New: b("n", "new session", "n"),
-			Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
-			Cancel: b("esc", "cancel", "esc"), Quit: b("q", "quit", "q", "ctrl+c"),
-			Close: b("x", "close", "x"), Move: b("↑/↓", "move", "up", "down", "k", "j"),
-		},
+		keys: newLobbyKeys(),
 	}
 }
 

@@ -234,36 +234,11 @@ func (r ReplayModel) footer(w int) string {
 // speedText prints a speed as ×10 or ×0.25 would want it.
 func speedText(s float64) string { return strconv.FormatFloat(s, 'g', 4, 64) }
 
-// replayKeyMap is the replay's keys. Phases and Speed only label pairs of
-// keys in the help; keyMap switches the bindings on and off so that the
-// footer only shows keys that do something now.
-type replayKeyMap struct {
-	Play, Step, Back             key.Binding
-	Phases, PrevPhase, NextPhase key.Binding
-	Speed, Faster, Slower        key.Binding
-	Scroll, Quit                 key.Binding
-}
-
 // keyMap returns the replay's keys for this moment.
 func (r ReplayModel) keyMap() replayKeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
 	seq, total := r.player.Position()
 	prev, next := r.around(seq)
-	k := replayKeyMap{
-		Play:      b("space", "play", "space"),
-		Step:      b("→/l", "step", "right", "l"),
-		Back:      b("←/h", "back", "left", "h"),
-		Phases:    b("[/]", "phase", "[", "]"),
-		PrevPhase: b("[", "previous phase", "["),
-		NextPhase: b("]", "next phase", "]"),
-		Speed:     b("+/-", "speed", "+", "=", "-"),
-		Faster:    b("+", "faster", "+", "="),
-		Slower:    b("-", "slower", "-"),
-		Scroll:    b("↑/↓", "scroll", "up", "down", "k", "j", "pgup", "pgdown"),
-		Quit:      b("q", "quit", "q", "ctrl+c"),
-	}
+	k := newReplayKeyMap()
 	switch {
 	case r.playing:
 		k.Play.SetHelp("space", "pause")

@@ -78,7 +78,7 @@ func (m *retroScreen) closeAsk() *retroScreen {
 	b := m.ui()
 	b.prompt = nil
 	m.setBoard(b)
-	m.keys.Quit.SetKeys(DefaultKeyMap().Quit.Keys()...)
+	m.keys.Quit.SetKeys(quitKey().Keys()...)
 	return m
 }
 
