@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"huddle/session"
 )
 
 // flow lays words out in lines of at most w cells.
@@ -151,4 +153,214 @@ func wrapText(text string, w, n int) []string {
 		lines[i] = strings.TrimRight(lines[i], " ")
 	}
 	return lines
+}
+
+// columnView renders one column in exactly h lines of w cells, scrolled
+// so that the selected entry is in view. Every entry is laid out, to know
+// how many lines it takes, but only those in view are styled.
+func (m retroBoard) columnView(c boardCol, focused bool, sel, moving, w, h int) string {
+	st := m.styles
+	layouts := make([]slotLayout, len(c.slots))
+	total, a, b := 0, 0, 0
+	for i, sl := range c.slots {
+		selected := sl.id == sel && sel != 0
+		layouts[i] = m.layoutSlot(sl, selected, sl.id == moving && moving != 0, w)
+		if selected {
+			a = total
+		}
+		total += layouts[i].lines()
+		if selected {
+			b = total
+		}
+	}
+	var lines []string
+	if total == 0 {
+		lines = m.emptyColumn()
+	} else {
+		start, end, all := scrollWindow(total, a, b, h-1)
+		lines = make([]string, 0, end-start+2)
+		top := 0
+		for _, l := range layouts {
+			n := l.lines()
+			if top < end && top+n > start {
+				ls := m.renderSlot(l)
+				lines = append(lines, ls[max(0, start-top):min(n, end-top)]...)
+			}
+			top += n
+		}
+		if !all {
+			lines = scrollFrame(lines, start, total-end, st)
+		}
+	}
+	return m.columnFrame(c, focused, lines, w, h)
+}
+
+// emptyColumn is what a column without entries shows.
+func (m retroBoard) emptyColumn() []string {
+	empty := "no cards"
+	if m.state.Phase == session.Write && m.role() != session.Observer {
+		empty = "no cards · a adds one"
+	}
+	return []string{m.styles.Subtle.Render("  " + empty)}
+}
+
+// columnFrame puts a column's title over its (scrolled) lines, in exactly
+// h lines of w cells.
+func (m retroBoard) columnFrame(c boardCol, focused bool, lines []string, w, h int) string {
+	st := m.styles
+	title := st.Heading.Render(c.title + " (" + itoa(c.cards) + ")")
+	if focused {
+		title = st.Selected.Render("▾ " + c.title + " (" + itoa(c.cards) + ")")
+	}
+	out := make([]string, h)
+	for i := range out {
+		l := ""
+		switch {
+		case i == 0:
+			l = truncate(title, w)
+		case i-1 < len(lines):
+			l = truncate(lines[i-1], w)
+		}
+		out[i] = l + repeat(" ", max(0, w-lipgloss.Width(l)))
+	}
+	return strings.Join(out, "\n")
+}
+
+// slotLayout is an entry of a column laid out in w cells but not yet
+// styled: how many lines it takes is known without styling it.
+type slotLayout struct {
+	sl               slot
+	selected, moving bool
+	w                int
+	mark, pad        string
+	text             []string // the card's or topic's text, wrapped; nil for one-line entries
+	meta             string   // who wrote the card, "" for none
+	metaLine         bool     // meta takes a line of its own, not fitting after the text
+	extra            string   // the topic's card count and the viewer's dots, "" for none
+}
+
+// lines is how many lines renderSlot draws for the entry.
+func (l slotLayout) lines() int {
+	if l.text == nil {
+		return 1
+	}
+	n := len(l.text)
+	if l.metaLine {
+		n++
+	}
+	if l.extra != "" {
+		n++
+	}
+	return n
+}
+
+// style is the style of the entry's text.
+func (l slotLayout) style(st *Styles) lipgloss.Style {
+	if l.selected || l.moving {
+		return st.Selected
+	}
+	return st.Text
+}
+
+// slotLines renders an entry of a column in w cells: the selected one in
+// full, the others in at most three lines.
+func (m retroBoard) slotLines(sl slot, selected, moving bool, w int) []string {
+	return m.renderSlot(m.layoutSlot(sl, selected, moving, w))
+}
+
+// layoutSlot lays an entry out in w cells, styling nothing but the mark
+// of a selected or moving one.
+func (m retroBoard) layoutSlot(sl slot, selected, moving bool, w int) slotLayout {
+	st, s := m.styles, m.state
+	l := slotLayout{sl: sl, selected: selected, moving: moving, w: w, mark: "  "}
+	switch {
+	case moving:
+		l.mark = st.Selected.Render("⇢ ")
+	case selected:
+		l.mark = st.Selected.Render("▸ ")
+	}
+	if sl.indent {
+		l.mark = "  " + l.mark
+	}
+	style := l.style(st)
+	if sl.hidden > 0 || sl.id == 0 { // hidden cards, a topic's heading
+		return l
+	}
+	text, meta := sl.card.Text, m.cardMeta(sl.card)
+	var extra []string
+	if s.Phase == session.Vote {
+		text = m.topicTitle(sl.topic)
+		meta = ""
+		if n := len(s.TopicCards(sl.topic)); n > 1 {
+			extra = append(extra, itoa(n)+" cards")
+		}
+		if mine := s.VotesBy(m.voterID(), sl.topic); mine > 0 {
+			extra = append(extra, dots(mine)+" "+m.whoseOwn())
+		}
+	}
+	limit := 3
+	if selected {
+		limit = 12
+	}
+	markW := lipgloss.Width(l.mark)
+	l.pad = repeat(" ", markW)
+	l.text = wrapText(text, w-markW, limit)
+	l.meta = meta
+	l.extra = strings.Join(extra, " · ")
+	if meta != "" {
+		last, lead := l.text[len(l.text)-1], l.pad
+		if len(l.text) == 1 {
+			lead = l.mark
+		}
+		var width int
+		if plainASCII(last) && keepsWidth(style) {
+			// Styling printable ASCII with such a style only wraps it in
+			// escape sequences, which part it from its neighbours.
+			width = lipgloss.Width(lead) + len(last) + lipgloss.Width(meta)
+		} else {
+			width = lipgloss.Width(lead + style.Render(last) + meta)
+		}
+		l.metaLine = width > w
+	}
+	return l
+}
+
+// renderSlot styles a laid out entry: exactly l.lines() lines.
+func (m retroBoard) renderSlot(l slotLayout) []string {
+	st, s, sl, w := m.styles, m.state, l.sl, l.w
+	switch {
+	case sl.hidden > 0:
+		who := "others"
+		if sl.by != "" {
+			who = sl.by
+		}
+		return []string{l.mark + st.Subtle.Render("▒▒▒ "+who+" ×"+itoa(sl.hidden))}
+	case sl.id == 0: // a topic's heading while grouping
+		name := s.GroupNames[sl.topic]
+		if name == "" {
+			name = "untitled"
+		}
+		return []string{"  " + st.Heading.Render(truncate("◆ "+name, w-lipgloss.Width(l.mark)-8)) +
+			st.Subtle.Render(" · "+count(len(s.TopicCards(sl.topic)), "card", ""))}
+	}
+	style := l.style(st)
+	out := make([]string, 0, l.lines())
+	for i, t := range l.text {
+		if i == 0 {
+			out = append(out, l.mark+style.Render(t))
+		} else {
+			out = append(out, l.pad+style.Render(t))
+		}
+	}
+	if l.meta != "" {
+		if !l.metaLine {
+			out[len(out)-1] += st.Subtle.Render(l.meta)
+		} else {
+			out = append(out, l.pad+st.Subtle.Render(truncate(strings.TrimPrefix(l.meta, " · "), w-len(l.pad))))
+		}
+	}
+	if l.extra != "" {
+		out = append(out, l.pad+st.Subtle.Render(truncate(l.extra, w-len(l.pad))))
+	}
+	return out
 }
