@@ -89,12 +89,10 @@ func (m *Model) doorKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, doorKey) && len(m.state.Knocking) > 0:
 		k := m.state.Knocking[0]
-		p := newPrompt(promptDoor, k.Name+" is at the door: g let in as a guest · m as a member · x turn away · esc later", m.styles)
-		p.knock = k.Key
-		p.who = k.Name
-		return m.openPrompt(p), true
+		label := k.Name + " is at the door: g let in as a guest · m as a member · x turn away · esc later"
+		return m.openPrompt(newQuestion(label, m.styles, m.doorAnswer(k.Key, k.Name))), true
 	case key.Matches(msg, removeKey):
-		p := newPrompt(promptRemove, "Remove from the session", m.styles)
+		p := newPrompt("Remove from the session", m.styles, m.removeCommand)
 		var here []string
 		for _, q := range m.state.Participants {
 			if q.ID != m.me && !q.Removed && (q.Present || !q.Arrived.IsZero()) {
@@ -107,32 +105,35 @@ func (m *Model) doorKeys(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// doorAnswer is a key pressed at the door prompt.
-func (m *Model) doorAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "g", "G":
-		m.closePrompt()
-		return m.submit(session.Admit{Key: p.knock}, p.who+" is in, as a guest")
-	case "m", "M":
-		m.closePrompt()
-		q := newPrompt(promptAdmitAs, "Let "+p.who+" in as which member", m.styles)
-		q.knock, q.who = p.knock, p.who
-		var free []string
-		for _, x := range m.state.Participants {
-			if x.Expected && x.Key == "" && !x.Present && !x.Removed {
-				free = append(free, x.Name)
+// doorAnswer is the continuation of the door's question about the
+// knocking key: g lets them in as a guest, m asks as which member, x
+// turns them away, esc leaves them knocking.
+func (m *Model) doorAnswer(knock, who string) func(key string) func() tea.Cmd {
+	return func(key string) func() tea.Cmd {
+		switch key {
+		case "g", "G":
+			return func() tea.Cmd { return m.submit(session.Admit{Key: knock}, who+" is in, as a guest") }
+		case "m", "M":
+			return func() tea.Cmd {
+				q := newPrompt("Let "+who+" in as which member", m.styles, func(as string) tea.Cmd {
+					return m.submit(session.Admit{Key: knock, As: as}, who+" is in, as "+session.CleanName(as))
+				})
+				var free []string
+				for _, x := range m.state.Participants {
+					if x.Expected && x.Key == "" && !x.Present && !x.Removed {
+						free = append(free, x.Name)
+					}
+				}
+				q.input.SetSuggestions(free)
+				return m.openPrompt(q)
 			}
+		case "x", "X":
+			return func() tea.Cmd { return m.submit(session.TurnAway{Key: knock}, who+" was turned away") }
+		case "esc":
+			return func() tea.Cmd { return nil }
 		}
-		q.input.SetSuggestions(free)
-		return m.openPrompt(q)
-	case "x", "X":
-		m.closePrompt()
-		return m.submit(session.TurnAway{Key: p.knock}, p.who+" was turned away")
-	case "esc":
-		m.closePrompt()
 		return nil
 	}
-	return nil
 }
 
 // removeCommand is the confirmed remove prompt.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"charm.land/bubbles/v2/help"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -28,11 +29,13 @@ func (m *standupScreen) shared() sharedKeys {
 func (m *standupScreen) ask(a retroAsk) tea.Cmd {
 	switch a {
 	case askPark:
-		return m.openPrompt(newPrompt(promptPark, "Park a topic", m.styles))
+		p := newPrompt("Park a topic", m.styles, m.park)
+		p.mentions = true
+		return m.openPrompt(p)
 	case askEnd:
-		return m.openPrompt(newConfirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended", m.styles))
+		return m.confirm("End the stand-up now? (y/n)", session.End{}, "the stand-up has ended")
 	}
-	p := newPrompt(promptHandOver, "Hand the facilitator role to", m.styles)
+	p := newPrompt("Hand the facilitator role to", m.styles, m.handOver)
 	p.input.SetSuggestions(presentMembers(m.state))
 	return m.openPrompt(p)
 }
@@ -40,7 +43,7 @@ func (m *standupScreen) ask(a retroAsk) tea.Cmd {
 // key handles the stand-up's own keys: an arrival, and the phase's.
 func (m *standupScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Arrive) {
-		p := newPrompt(promptArrive, "Who arrived?", m.styles)
+		p := newPrompt("Who arrived?", m.styles, m.arriveTyped)
 		p.input.SetSuggestions(names(m.state.Absent()))
 		return m.openPrompt(p)
 	}
@@ -116,7 +119,7 @@ func (m *standupScreen) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 		if len(m.state.Upcoming()) == 0 && len(m.state.OpenItems()) == 0 {
 			// The last turn, and no parking lot to go to: this n ends
 			// the stand-up, which always asks.
-			return m.openPrompt(newConfirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended", m.styles))
+			return m.confirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended")
 		}
 		return m.submit(next, "")
 	case key.Matches(msg, m.keys.Skip):
@@ -133,13 +136,13 @@ func (m *standupScreen) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 		// A member's blocker is their own; the facilitator notes one for
 		// the speaker, or for whoever the text starts with @Name.
 		if m.role() != session.Facilitator {
-			p := newPrompt(promptBlocker, "Your blocker", m.styles)
-			p.speaker = m.me
+			p := newPrompt("Your blocker", m.styles, m.blocker(m.me))
+			p.mentions = true
 			return m.openPrompt(p)
 		}
 		sp, _ := m.state.Speaker()
-		p := newPrompt(promptBlocker, "Blocker for "+sp.Name+" (@Name: someone else)", m.styles)
-		p.speaker = sp.ID
+		p := newPrompt("Blocker for "+sp.Name+" (@Name: someone else)", m.styles, m.blocker(sp.ID))
+		p.mentions = true
 		var whom []string
 		for _, q := range m.state.Participants {
 			if q.Role != session.Observer {
@@ -163,7 +166,7 @@ func (m *standupScreen) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 		if len(open) > 0 {
 			label = "End with " + count(len(open), "topic", "") + " still open in the parking lot? (y/n)"
 		}
-		return m.openPrompt(newConfirm(label, session.Next{}, "the stand-up has ended", m.styles))
+		return m.confirm(label, session.Next{}, "the stand-up has ended")
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(open))
 		return nil
@@ -178,12 +181,17 @@ func (m *standupScreen) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 	var p *prompt
 	switch {
 	case key.Matches(msg, m.keys.Stay):
-		p = newPrompt(promptStay, "Who needs to stay for #"+itoa(it.ID)+"?", m.styles)
+		p = newPrompt("Who needs to stay for #"+itoa(it.ID)+"?", m.styles, m.stay(it.ID))
 		p.input.SetSuggestions(names(m.state.Participants))
 	case key.Matches(msg, m.keys.Discuss):
-		p = newPrompt(promptDiscussed, "Note on #"+itoa(it.ID)+" (optional)", m.styles)
+		p = newPrompt("Note on #"+itoa(it.ID)+" (optional)", m.styles, func(note string) tea.Cmd {
+			return m.submit(session.Resolve{Item: it.ID, Status: session.Discussed, Note: note}, "marked as discussed")
+		})
+		p.optional = true
 	case key.Matches(msg, m.keys.Decide):
-		p = newPrompt(promptDecision, "Decision on #"+itoa(it.ID), m.styles)
+		p = newPrompt("Decision on #"+itoa(it.ID), m.styles, func(note string) tea.Cmd {
+			return m.submit(session.Resolve{Item: it.ID, Status: session.Decided, Note: note}, "decision recorded")
+		})
 	case key.Matches(msg, m.keys.Retro):
 		return m.submit(session.Resolve{Item: it.ID, Status: session.SentToRetro}, "#"+itoa(it.ID)+" goes to the next retrospective")
 	case key.Matches(msg, m.keys.Drop):
@@ -191,6 +199,43 @@ func (m *standupScreen) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	p.item = it.ID
 	return m.openPrompt(p)
+}
+
+// blocker is the answer to the blocker prompt: a blocker of the speaker,
+// or at the facilitator's "@Name …" of someone else.
+func (m *standupScreen) blocker(speaker session.ParticipantID) func(string) tea.Cmd {
+	return func(value string) tea.Cmd {
+		who, text := speaker, value
+		if m.role() == session.Facilitator && strings.HasPrefix(value, "@") {
+			q, rest, err := m.mentionAt(value[1:])
+			if err != nil {
+				return m.queue.fail(err)
+			}
+			who, text = q.ID, strings.TrimSpace(rest)
+		}
+		notice := "blocker noted"
+		if q, ok := m.state.Participant(who); ok {
+			notice = "blocker noted for " + q.Name
+		}
+		return m.submit(session.NoteBlocker{Speaker: who, Text: text}, notice)
+	}
+}
+
+// stay is the answer to "Who needs to stay for #N?": it marks them, or
+// unmarks one marked already.
+func (m *standupScreen) stay(item int) func(string) tea.Cmd {
+	return func(value string) tea.Cmd {
+		who, ok := m.findByName(value)
+		if !ok {
+			return m.queue.fail(errNoSuchName(value))
+		}
+		it, _ := m.state.Item(item)
+		stay := !it.Stays(who.ID)
+		notice := who.Name + " stays for #" + itoa(item)
+		if !stay {
+			notice = who.Name + " no longer needs to stay"
+		}
+		return m.submit(session.Stay{Item: item, Who: who.ID, Stay: stay}, notice)
+	}
 }

@@ -12,53 +12,30 @@ import (
 	"huddle/session"
 )
 
-type promptKind int
-
-const (
-	promptPark promptKind = iota
-	promptBlocker
-	promptArrive
-	promptStay
-	promptDiscussed
-	promptDecision
-	promptEnd
-	promptHandOver
-	promptDoor    // a knock: g, m, x or esc
-	promptAdmitAs // the roster member to let a knocker in as
-	promptRemove
-	promptGuest // a name not on the roster: y, g or n (see askGuest)
-)
-
-// prompt is the one-line input at the bottom of the screen that collects
-// the text of a command.
+// prompt is the one line at the bottom of the screen that asks for the
+// text of a command, or a question answered by one key. What the answer
+// leads to is its continuation: answer for text, choose for a key. The
+// stand-up's prompt and the door's are the root's (Model.promptKey); the
+// retrospective's screen holds its own (retro_prompt.go), whose questions
+// use the same continuations (yesNo, guestChooser).
 type prompt struct {
-	kind    promptKind
-	label   string
-	item    int                   // the parking-lot item it is about
-	speaker session.ParticipantID // the speaker a blocker is for
-	knock   string                // the knocking key a door prompt is about
-	who     string                // and its name
-	input   textinput.Model
+	label string
+	input textinput.Model
 
-	// A yes/no question (promptEnd): the command that y or enter
-	// submits, with its notice. Any other key (n, esc) answers no, so a
-	// repeated key never confirms it.
-	confirm session.Command
-	notice  string
+	// answer is what enter does with the text typed, trimmed. Nothing
+	// typed closes the prompt unless it is optional.
+	answer   func(value string) tea.Cmd
+	optional bool // a note, which may be empty
+	mentions bool // tab completes an @Name (a parked topic, a blocker)
 
-	// promptGuest: the arrival of a typed name nobody in the session has
-	// (guest), and of the roster name closest to it, if any (alt).
-	guest, alt string
+	// choose is the continuation of a question answered by one key: what
+	// the key leads to once the question is closed, or nil for a key that
+	// does not answer it (so that a repeated key never confirms).
+	choose func(key string) func() tea.Cmd
 }
 
-// newConfirm asks a yes/no question whose yes submits c.
-func newConfirm(label string, c session.Command, notice string, st *Styles) *prompt {
-	p := newPrompt(promptEnd, label, st)
-	p.confirm, p.notice = c, notice
-	return p
-}
-
-func newPrompt(kind promptKind, label string, st *Styles) *prompt {
+// newPrompt asks for text, which answer turns into a command.
+func newPrompt(label string, st *Styles, answer func(value string) tea.Cmd) *prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = session.DefaultMaxText
@@ -69,7 +46,48 @@ func newPrompt(kind promptKind, label string, st *Styles) *prompt {
 	styles.Focused.Suggestion = st.Subtle
 	in.SetStyles(styles)
 	in.Focus()
-	return &prompt{kind: kind, label: label, input: in}
+	return &prompt{label: label, input: in, answer: answer}
+}
+
+// newQuestion asks a question answered by one key (see choose).
+func newQuestion(label string, st *Styles, choose func(key string) func() tea.Cmd) *prompt {
+	p := newPrompt(label, st, nil)
+	p.choose = choose
+	return p
+}
+
+// yesNo is the continuation of a yes/no question: y, Y or enter lead to
+// yes; n, N or esc close the question; any other key does not answer it.
+func yesNo(yes func() tea.Cmd) func(key string) func() tea.Cmd {
+	return func(key string) func() tea.Cmd {
+		switch key {
+		case "y", "Y", "enter":
+			return yes
+		case "n", "N", "esc":
+			return func() tea.Cmd { return nil }
+		}
+		return nil
+	}
+}
+
+// guestChooser is the continuation of guestQuestion: arrive with the
+// name chosen (see guestChoice), or nothing for neither.
+func guestChooser(guest, alt string, arrive func(name string) tea.Cmd) func(key string) func() tea.Cmd {
+	return func(key string) func() tea.Cmd {
+		name, answered := guestChoice(key, guest, alt)
+		switch {
+		case !answered:
+			return nil
+		case name == "":
+			return func() tea.Cmd { return nil }
+		}
+		return func() tea.Cmd { return arrive(name) }
+	}
+}
+
+// confirm opens a yes/no question whose yes submits c.
+func (m *common) confirm(label string, c session.Command, notice string) tea.Cmd {
+	return m.openPrompt(newQuestion(label, m.styles, yesNo(func() tea.Cmd { return m.submit(c, notice) })))
 }
 
 func (m *common) openPrompt(p *prompt) tea.Cmd {
@@ -92,26 +110,17 @@ func (m *common) updatePrompt(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// promptKey answers, edits, completes or closes the open prompt.
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.prompt
 	if msg.String() == "ctrl+c" {
 		m.closePrompt()
 		return m.leave()
 	}
-	if p.kind == promptDoor {
-		return m.doorAnswer(p, msg)
-	}
-	if p.kind == promptGuest {
-		return m.guestAnswer(p, msg)
-	}
-	if p.kind == promptEnd {
-		switch msg.String() {
-		case "y", "Y", "enter":
+	if p.choose != nil {
+		if next := p.choose(msg.String()); next != nil {
 			m.closePrompt()
-			return m.submit(p.confirm, p.notice)
-		case "n", "N", "esc":
-			m.closePrompt()
-			return nil
+			return next()
 		}
 		return nil
 	}
@@ -119,7 +128,7 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Cancel):
 		m.closePrompt()
 		return nil
-	case key.Matches(msg, m.keys.Complete) && (p.kind == promptPark || p.kind == promptBlocker && len(p.input.MatchedSuggestions()) == 0):
+	case key.Matches(msg, m.keys.Complete) && p.mentions && len(p.input.MatchedSuggestions()) == 0:
 		if v, ok := m.completeMention(p.input.Value()); ok {
 			p.input.SetValue(v)
 			p.input.CursorEnd()
@@ -128,15 +137,13 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Confirm):
 		value := strings.TrimSpace(p.input.Value())
 		m.closePrompt()
-		if value == "" && p.kind != promptDiscussed {
+		if value == "" && !p.optional {
 			return nil
 		}
-		if p.kind == promptArrive {
-			if q, ok := m.arrivalQuestion(value); ok {
-				return m.openPrompt(q)
-			}
+		cmd := p.answer(value)
+		if cmd == nil {
+			return nil // it asked another question
 		}
-		cmd := m.promptCommand(p, value)
 		// Keep what was typed until the room has taken it: a rejected
 		// command reopens the prompt with the text (see doneMsg).
 		return func() tea.Msg {
@@ -150,63 +157,41 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.updatePrompt(msg)
 }
 
-// promptCommand turns a confirmed prompt into the command it asked for.
-func (m *common) promptCommand(p *prompt, value string) tea.Cmd {
-	switch p.kind {
-	case promptPark:
-		c, err := m.parseMentions(value)
-		if err != nil {
-			return m.queue.fail(err)
-		}
-		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
-	case promptBlocker:
-		who, text := p.speaker, value
-		if m.role() == session.Facilitator && strings.HasPrefix(value, "@") {
-			q, rest, err := m.mentionAt(value[1:])
-			if err != nil {
-				return m.queue.fail(err)
-			}
-			who, text = q.ID, strings.TrimSpace(rest)
-		}
-		notice := "blocker noted"
-		if q, ok := m.state.Participant(who); ok {
-			notice = "blocker noted for " + q.Name
-		}
-		return m.submit(session.NoteBlocker{Speaker: who, Text: text}, notice)
-	case promptArrive:
-		name := session.CleanName(value)
-		if q, ok := m.exactName(value); ok {
-			name = q.Name
-		}
-		return m.submit(session.Arrive{Name: value}, name+" is here")
-	case promptStay:
-		who, ok := m.findByName(value)
-		if !ok {
-			return m.queue.fail(errNoSuchName(value))
-		}
-		it, _ := m.state.Item(p.item)
-		stay := !it.Stays(who.ID)
-		notice := who.Name + " stays for #" + itoa(p.item)
-		if !stay {
-			notice = who.Name + " no longer needs to stay"
-		}
-		return m.submit(session.Stay{Item: p.item, Who: who.ID, Stay: stay}, notice)
-	case promptDiscussed:
-		return m.submit(session.Resolve{Item: p.item, Status: session.Discussed, Note: value}, "marked as discussed")
-	case promptDecision:
-		return m.submit(session.Resolve{Item: p.item, Status: session.Decided, Note: value}, "decision recorded")
-	case promptHandOver:
-		who, ok := m.findByName(value)
-		if !ok {
-			return m.queue.fail(errNoSuchName(value))
-		}
-		return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
-	case promptAdmitAs:
-		return m.submit(session.Admit{Key: p.knock, As: value}, p.who+" is in, as "+session.CleanName(value))
-	case promptRemove:
-		return m.removeCommand(value)
+// park is the answer to "Park a topic": the topic, with @Name mentions
+// of who needs to stay for it.
+func (m *common) park(value string) tea.Cmd {
+	c, err := m.parseMentions(value)
+	if err != nil {
+		return m.queue.fail(err)
 	}
-	return m.queue.fail(nil) // nothing to submit, in sequence all the same
+	return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
+}
+
+// handOver is the answer to "Hand the facilitator role to".
+func (m *common) handOver(value string) tea.Cmd {
+	who, ok := m.findByName(value)
+	if !ok {
+		return m.queue.fail(errNoSuchName(value))
+	}
+	return m.submit(session.HandOver{To: who.ID}, who.Name+" facilitates now")
+}
+
+// arriveTyped is the answer to "Who arrived?": the one with the name, or
+// the question what a name nobody has means (see arrivalQuestion).
+func (m *common) arriveTyped(value string) tea.Cmd {
+	if guest, alt, ok := m.arrivalQuestion(value); ok {
+		return m.openPrompt(newQuestion(guestQuestion(guest, alt), m.styles, guestChooser(guest, alt, m.arrive)))
+	}
+	name := session.CleanName(value)
+	if q, ok := m.exactName(value); ok {
+		name = q.Name
+	}
+	return m.submit(session.Arrive{Name: value}, name+" is here")
+}
+
+// arrive marks the one with the name here.
+func (m *common) arrive(name string) tea.Cmd {
+	return m.submit(session.Arrive{Name: name}, name+" is here")
 }
 
 // guestQuestion asks what to do with an arrival nobody in the session
@@ -232,51 +217,31 @@ func guestChoice(key, guest, alt string) (name string, answered bool) {
 	return "", false
 }
 
-// guestAnswer acts on the answer to guestQuestion.
-func (m *Model) guestAnswer(p *prompt, msg tea.KeyPressMsg) tea.Cmd {
-	name, answered := guestChoice(msg.String(), p.guest, p.alt)
-	if !answered {
-		return nil
-	}
-	m.closePrompt()
-	if name == "" {
-		return nil
-	}
-	return m.submit(session.Arrive{Name: name}, name+" is here")
-}
-
 // arrivalQuestion is the question an arrival of a name nobody in the
 // session has leads to (see guestQuestion), rather than a guest made of a
 // typo. It reports false for a name someone has, and for one the session
-// would refuse anyway (too long, empty), which promptCommand reports.
-func (m *common) arrivalQuestion(value string) (*prompt, bool) {
+// would refuse anyway (too long, empty), which the answer reports. It
+// returns the guest's name and the roster name closest to it, if any.
+func (m *common) arrivalQuestion(value string) (guest, alt string, ok bool) {
 	if _, ok := m.exactName(value); ok {
-		return nil, false
+		return "", "", false
 	}
 	guest, err := session.CheckName(value)
 	if err != nil || guest == "" {
-		return nil, false
+		return "", "", false
 	}
-	alt := m.closestAbsent(guest)
-	q := newPrompt(promptGuest, guestQuestion(guest, alt), m.styles)
-	q.guest, q.alt = guest, alt
-	return q, true
+	return guest, m.closestAbsent(guest), true
 }
 
 // completes reports whether tab completes something in the prompt: a
 // name from its suggestions, or an @mention.
 func (p *prompt) completes() bool {
-	switch p.kind {
-	case promptPark, promptBlocker:
-		return true
-	case promptEnd, promptDoor, promptGuest, promptDiscussed, promptDecision:
-		return false
-	}
-	return len(p.input.AvailableSuggestions()) > 0
+	return p.mentions || (p.choose == nil && len(p.input.AvailableSuggestions()) > 0)
 }
 
+// view is the prompt's line: a question alone, or the label and the text.
 func (p *prompt) view(st *Styles) string {
-	if p.kind == promptEnd || p.kind == promptDoor || p.kind == promptGuest {
+	if p.choose != nil {
 		return st.Prompt.Render(p.label)
 	}
 	return st.Prompt.Render(p.label+":") + " " + p.input.View()

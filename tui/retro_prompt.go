@@ -50,14 +50,16 @@ type retroPrompt struct {
 	err   string
 }
 
-// ask opens a prompt with a label, a prefilled value and names to
+// open opens a prompt with a label, a prefilled value and names to
 // complete with tab.
 func (m *retroScreen) open(p retroPrompt, label, value string, suggestions []string) tea.Cmd {
-	kind := promptPark // how it is shown: a label and the input
-	if p.ask == askEnd || p.ask == askGuest {
-		kind = promptEnd // the label alone
+	p.field = newPrompt(label, m.styles, nil) // answered by retroAsker.answer
+	switch p.ask {
+	case askEnd:
+		p.field.choose = yesNo(func() tea.Cmd { return m.submit(session.End{}, "the retrospective has ended") })
+	case askGuest:
+		p.field.choose = guestChooser(p.text, p.alt, m.arrive)
 	}
-	p.field = newPrompt(kind, label, m.styles)
 	p.field.input.SetWidth(max(10, m.width-lenRunes(label)-6))
 	p.field.input.SetSuggestions(suggestions)
 	if value != "" {
@@ -94,27 +96,12 @@ func (m retroAsker) refuse(why string) tea.Cmd {
 func (m retroAsker) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.ui().prompt
 	k := m.retroKeys()
-	if p.ask == askEnd {
-		switch msg.String() {
-		case "y", "Y", "enter":
+	if p.field.choose != nil { // a question: end now, or a guest
+		if next := p.field.choose(msg.String()); next != nil {
 			m.closeAsk()
-			return m.submit(session.End{}, "the retrospective has ended")
-		case "n", "N", "esc":
-			m.closeAsk()
-			return nil
+			return next()
 		}
 		return nil
-	}
-	if p.ask == askGuest {
-		name, answered := guestChoice(msg.String(), p.text, p.alt)
-		if !answered {
-			return nil
-		}
-		m.closeAsk()
-		if name == "" {
-			return nil
-		}
-		return m.submit(session.Arrive{Name: name}, name+" is here")
 	}
 	switch {
 	case key.Matches(msg, k.Cancel):
@@ -233,9 +220,9 @@ func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
 	case askAction:
 		return m.closeAsk().open(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
 	case askArrive:
-		if q, ok := m.arrivalQuestion(v); ok {
-			next := retroPrompt{ask: askGuest, text: q.guest, alt: q.alt}
-			return m.closeAsk().open(next, q.label, "", nil)
+		if guest, alt, ok := m.arrivalQuestion(v); ok {
+			next := retroPrompt{ask: askGuest, text: guest, alt: alt}
+			return m.closeAsk().open(next, guestQuestion(guest, alt), "", nil)
 		}
 	case askPark:
 		c, err := m.parseMentions(v)
