@@ -104,7 +104,7 @@ func (m *retroScreen) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cm
 	return nil
 }
 
-// retroView renders a retrospective's phase: where the retrospective is,
+// view renders a retrospective's phase: where the retrospective is,
 // the phase's time-box and who is done, the phase itself, and the parking
 // lot and prompt at the bottom.
 func (m *retroScreen) view(w, h int) string {

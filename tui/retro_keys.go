@@ -199,8 +199,8 @@ func (k retroKeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// retroHelp is the key map the footer shows during a retrospective:
-// m.help.View(m.retroHelp()).
+// helpKeys is the key map the footer shows during a retrospective:
+// m.help.View(m.retro.helpKeys()).
 func (m *retroScreen) helpKeys() help.KeyMap { return m.retroKeys() }
 
 // nextLabel says where n leads from here.

@@ -70,7 +70,7 @@ func (m *retroScreen) open(p retroPrompt, label, value string, suggestions []str
 	b.prompt = &p
 	m.setBoard(b)
 	// While the prompt is open q is text: the stand-up's quit key, which
-	// the model checks before a retrospective's keys, keeps only ctrl+c.
+	// the root checks before the screen's prompt (Model.onKey), keeps only ctrl+c.
 	m.keys.Quit.SetKeys("ctrl+c")
 	return nil
 }
@@ -123,7 +123,7 @@ func (m retroAsker) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-// retroUpdate hands a message that is not a key, such as a paste, to the
+// update hands a message that is not a key, such as a paste, to the
 // open prompt.
 func (m *retroScreen) update(msg tea.Msg) tea.Cmd {
 	p := m.ui().prompt
