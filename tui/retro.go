@@ -45,11 +45,13 @@ func (m *retroScreen) shared() sharedKeys {
 func (m *retroScreen) ask(a retroAsk) tea.Cmd {
 	switch a {
 	case askPark:
-		return m.open(retroPrompt{ask: askPark}, "Park a topic", "", nil)
+		return m.open(askPark, "Park a topic", "", nil, retroAsker{m}.park)
 	case askEnd:
-		return m.open(retroPrompt{ask: askEnd}, "End the retrospective now? (y/n)", "", nil)
+		return m.question(askEnd, "End the retrospective now? (y/n)", yesNo(func() tea.Cmd {
+			return m.submit(session.End{}, "the retrospective has ended")
+		}))
 	}
-	return m.open(retroPrompt{ask: askHandOver}, "Hand the facilitator role to", "", presentMembers(m.state))
+	return m.open(askHandOver, "Hand the facilitator role to", "", presentMembers(m.state), retroAsker{m}.handOver)
 }
 
 // key handles a retrospective's own keys: those of every phase, then
@@ -65,7 +67,7 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):
-		return m.open(retroPrompt{ask: askActFor}, "Act for (a member's name; enter: yourself)", "", m.teamNames())
+		return m.open(askActFor, "Act for (a member's name; enter: yourself)", "", m.teamNames(), retroAsker{m}.actFor)
 	case key.Matches(msg, k.Ready):
 		ready := !s.Ready[m.actor()]
 		notice := "you are done with the " + s.Phase.String()
@@ -97,7 +99,7 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 func (m *retroScreen) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Arrive):
-		return m.open(retroPrompt{ask: askArrive}, "Who arrived?", "", names(m.state.Absent()))
+		return m.open(askArrive, "Who arrived?", "", names(m.state.Absent()), retroAsker{m}.arrived)
 	case key.Matches(msg, k.Start, k.Up, k.Down, k.Present):
 		return m.waitingKey(msg) // the stand-up's waiting room: its cursor and arrivals
 	}

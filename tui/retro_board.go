@@ -170,12 +170,14 @@ func (m retroBoard) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 			if b.lastAuthor != "" && b.lastAuthor != m.me {
 				who = s.Name(b.lastAuthor)
 			}
-			return m.open(retroPrompt{ask: askAuthor, col: col}, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames())
+			return m.open(askAuthor, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames(), retroAsker{m.retroScreen}.author(col))
 		}
 		return m.askCard(col, m.me)
 	case key.Matches(msg, k.Edit):
 		c, _ := s.Card(sel)
-		return m.open(retroPrompt{ask: askEdit, id: sel}, "Edit card", c.Text, nil)
+		return m.open(askEdit, "Edit card", c.Text, nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
+			return m.submit(session.EditCard{Card: sel, Text: v}, "card changed")
+		}))
 	case key.Matches(msg, k.Delete):
 		return m.submit(session.DeleteCard{Card: sel}, "card deleted")
 	case key.Matches(msg, k.Reveal):
@@ -201,7 +203,9 @@ func (m retroBoard) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 		if c, ok := s.Card(sel); ok && s.Phase == session.Group {
 			group = c.Group
 		}
-		return m.open(retroPrompt{ask: askName, id: group}, "Name the topic", s.GroupNames[group], nil)
+		return m.open(askName, "Name the topic", s.GroupNames[group], nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
+			return m.submit(session.NameGroup{Group: group, Name: v}, "topic named")
+		}))
 
 	case key.Matches(msg, k.Vote):
 		left := s.VotesLeft(m.voterID()) - 1

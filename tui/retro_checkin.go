@@ -17,7 +17,9 @@ var esvpHints = [...]string{"", "eager to discover new ideas", "happy to take ho
 func (m retroPhases) checkInKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Word):
-		return m.open(retroPrompt{ask: askWord}, "One word for how you arrive", "", nil)
+		return m.open(askWord, "One word for how you arrive", "", nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
+			return m.submit(session.CheckInWord{Word: v, For: m.actingFor()}, "checked in")
+		}))
 	case key.Matches(msg, k.Poll):
 		n := int(msg.String()[0] - '0')
 		return m.submit(session.CheckInPoll{Answer: n, For: m.actingFor()}, "you answered "+session.ESVPNames[n]+": the poll is anonymous")

@@ -19,11 +19,15 @@ func (m retroPhases) discussKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	case key.Matches(msg, k.ThumbDown):
 		return m.submit(session.Thumb{Up: false, For: m.actingFor()}, "thumbs down: move on")
 	case key.Matches(msg, k.Note):
-		return m.open(retroPrompt{ask: askNote}, "Note", "", nil)
+		return m.open(askNote, "Note", "", nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
+			return m.submit(session.AddNote{Text: v}, "note taken")
+		}))
 	case key.Matches(msg, k.Decide):
-		return m.open(retroPrompt{ask: askDecision}, "Decision", "", nil)
+		return m.open(askDecision, "Decision", "", nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
+			return m.submit(session.RecordDecision{Text: v}, "decision recorded")
+		}))
 	case key.Matches(msg, k.Action):
-		return m.open(retroPrompt{ask: askAction}, "Action item", "", nil)
+		return m.open(askAction, "Action item", "", nil, retroAsker{m.retroScreen}.action)
 	}
 	return nil
 }

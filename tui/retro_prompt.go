@@ -34,40 +34,42 @@ const (
 	askGuest                    // an arrival nobody has the name of: y, g or n (see guestQuestion)
 )
 
-// retroPrompt is the retrospective's one-line prompt: the stand-up's
-// label and input, with what it is about and what earlier steps gave.
-// A refused answer (a name nobody has, a date that is not one) keeps the
-// prompt open with the reason.
+// retroPrompt is the retrospective's one-line prompt: the label, the
+// input and the continuation of its answer (field: see prompt), with
+// what it asks for, which its key help and an empty answer depend on. A
+// continuation that refuses the answer (a name nobody has, a date that
+// is not one) keeps the prompt open with the reason; one that takes it
+// closes the prompt.
 type retroPrompt struct {
 	ask   retroAsk
-	field *prompt // label and input; its kind only says how it is shown
-	col   int     // the column a card goes to
-	id    int     // the card or topic it is about
-	who   session.ParticipantID
-	text  string    // the action item's text, while asking for its owner and date; askGuest: the guest's name
-	alt   string    // askGuest: the roster name closest to it, if any
-	due   time.Time // its due date, while asking for its topic
+	field *prompt
 	err   string
 }
 
-// open opens a prompt with a label, a prefilled value and names to
-// complete with tab.
-func (m *retroScreen) open(p retroPrompt, label, value string, suggestions []string) tea.Cmd {
-	p.field = newPrompt(label, m.styles, nil) // answered by retroAsker.answer
-	switch p.ask {
-	case askEnd:
-		p.field.choose = yesNo(func() tea.Cmd { return m.submit(session.End{}, "the retrospective has ended") })
-	case askGuest:
-		p.field.choose = guestChooser(p.text, p.alt, m.arrive)
-	}
-	p.field.input.SetWidth(max(10, m.width-lenRunes(label)-6))
-	p.field.input.SetSuggestions(suggestions)
+// open opens a prompt for text with a label, a prefilled value and names
+// to complete with tab; answer is what enter does with the text.
+func (m *retroScreen) open(ask retroAsk, label, value string, suggestions []string, answer func(v string) tea.Cmd) tea.Cmd {
+	f := newPrompt(label, m.styles, answer)
+	// Enter alone answers these: oneself, no date, no topic.
+	f.optional = ask == askAuthor || ask == askDue || ask == askTopic || ask == askActFor
+	f.input.SetWidth(max(10, m.width-lenRunes(label)-6))
+	f.input.SetSuggestions(suggestions)
 	if value != "" {
-		p.field.input.SetValue(value)
-		p.field.input.CursorEnd()
+		f.input.SetValue(value)
+		f.input.CursorEnd()
 	}
+	return m.show(&retroPrompt{ask: ask, field: f})
+}
+
+// question opens a question answered by one key (see prompt.choose).
+func (m *retroScreen) question(ask retroAsk, label string, choose func(key string) func() tea.Cmd) tea.Cmd {
+	return m.show(&retroPrompt{ask: ask, field: newQuestion(label, m.styles, choose)})
+}
+
+// show makes p the open prompt.
+func (m *retroScreen) show(p *retroPrompt) tea.Cmd {
 	b := m.ui()
-	b.prompt = &p
+	b.prompt = p
 	m.setBoard(b)
 	// While the prompt is open q is text: the stand-up's quit key, which
 	// the root checks before the screen's prompt (Model.onKey), keeps only ctrl+c.
@@ -108,7 +110,12 @@ func (m retroAsker) retroPromptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.closeAsk()
 		return nil
 	case key.Matches(msg, k.Confirm):
-		return m.answer(p, strings.TrimSpace(p.field.input.Value()))
+		v := strings.TrimSpace(p.field.input.Value())
+		if v == "" && !p.field.optional {
+			m.closeAsk()
+			return nil
+		}
+		return p.field.answer(v)
 	case key.Matches(msg, k.Complete) && p.ask == askPark:
 		if v, ok := m.completeMention(p.field.input.Value()); ok {
 			p.field.input.SetValue(v)
@@ -135,16 +142,77 @@ func (m *retroScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// answer acts on a confirmed prompt: the command it asked for, or the
-// next question.
-func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
-	if v == "" && p.ask != askAuthor && p.ask != askDue && p.ask != askTopic && p.ask != askActFor {
+// then is the continuation of a prompt whose every answer is taken: it
+// closes the prompt and submits what f makes of the text.
+func (m retroAsker) then(f func(v string) tea.Cmd) func(string) tea.Cmd {
+	return func(v string) tea.Cmd {
 		m.closeAsk()
-		return nil
+		return f(v)
 	}
-	switch p.ask {
-	case askAuthor:
-		who := m.me // enter alone: the author of the last card, or oneself
+}
+
+// park is the answer to "Park a topic".
+func (m retroAsker) park(v string) tea.Cmd {
+	c, err := m.parseMentions(v)
+	if err != nil {
+		return m.refuse(err.Error())
+	}
+	m.closeAsk()
+	return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
+}
+
+// handOver is the answer to "Hand the facilitator role to".
+func (m retroAsker) handOver(v string) tea.Cmd {
+	q, err := m.lookupName(v)
+	if err != nil {
+		return m.refuse(err.Error())
+	}
+	m.closeAsk()
+	return m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
+}
+
+// arrived is the answer to "Who arrived?": the one with the name, or the
+// question what a name nobody has means.
+func (m retroAsker) arrived(v string) tea.Cmd {
+	m.closeAsk()
+	if guest, alt, ok := m.arrivalQuestion(v); ok {
+		return m.question(askGuest, guestQuestion(guest, alt), guestChooser(guest, alt, m.arrive))
+	}
+	name := session.CleanName(v)
+	if q, ok := m.findByName(v); ok {
+		name = q.Name
+	}
+	return m.submit(session.Arrive{Name: v}, name+" is here")
+}
+
+// actFor is the answer to "Act for": a member, or oneself.
+func (m retroAsker) actFor(v string) tea.Cmd {
+	var who session.ParticipantID
+	if v != "" {
+		q, err := m.memberNamed(v)
+		if err != nil {
+			return m.refuse(err.Error())
+		}
+		if q.ID != m.me {
+			who = q.ID
+		}
+	}
+	m.closeAsk()
+	b := m.ui()
+	b.actingFor = who
+	m.setBoard(b)
+	if m.full != nil {
+		m.state = m.viewOf(m.full) // the dots of whom it acts for now
+	}
+	return nil
+}
+
+// author is the answer to whose card the next one in column col is, at
+// the shared keyboard: enter alone is the author of the last card, or
+// oneself.
+func (m retroAsker) author(col int) func(string) tea.Cmd {
+	return func(v string) tea.Cmd {
+		who := m.me
 		if last := m.ui().lastAuthor; last != "" {
 			who = last
 		}
@@ -159,33 +227,25 @@ func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
 		b := m.ui()
 		b.lastAuthor = who
 		m.setBoard(b)
-		return m.askCard(p.col, who)
-	case askActFor:
-		var who session.ParticipantID
-		if v != "" {
-			q, err := m.memberNamed(v)
-			if err != nil {
-				return m.refuse(err.Error())
-			}
-			if q.ID != m.me {
-				who = q.ID
-			}
-		}
-		m.closeAsk()
-		b := m.ui()
-		b.actingFor = who
-		m.setBoard(b)
-		if m.full != nil {
-			m.state = m.viewOf(m.full) // the dots of whom it acts for now
-		}
-		return nil
-	case askOwner:
+		return m.askCard(col, who)
+	}
+}
+
+// action is the answer to "Action item": then who owns it, when it is
+// due and (after the discussion) which topic it came from.
+func (m retroAsker) action(text string) tea.Cmd {
+	return m.closeAsk().open(askOwner, "Who owns it?", "", m.teamNames(), func(v string) tea.Cmd {
 		q, err := m.memberNamed(v)
 		if err != nil {
 			return m.refuse(err.Error())
 		}
-		return m.closeAsk().open(retroPrompt{ask: askDue, text: p.text, who: q.ID}, "Due date (YYYY-MM-DD, enter for none)", "", nil)
-	case askDue:
+		return m.closeAsk().open(askDue, "Due date (YYYY-MM-DD, enter for none)", "", nil, m.due(text, q.ID))
+	})
+}
+
+// due is the answer to an action item's due date.
+func (m retroAsker) due(text string, owner session.ParticipantID) func(string) tea.Cmd {
+	return func(v string) tea.Cmd {
 		var due time.Time
 		if v != "" {
 			d, err := time.ParseInLocation(time.DateOnly, v, time.Local)
@@ -199,13 +259,16 @@ func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
 			for i, g := range m.state.Topics {
 				labels = append(labels, "#"+itoa(i+1)+" "+m.topicTitle(g))
 			}
-			next := retroPrompt{ask: askTopic, text: p.text, who: p.who, due: due}
-			return m.closeAsk().open(next, "From topic (#N, enter for none)", "", labels)
+			return m.closeAsk().open(askTopic, "From topic (#N, enter for none)", "", labels, m.topic(text, owner, due))
 		}
-		owner := m.state.Name(p.who)
 		m.closeAsk()
-		return m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: due}, "action item for "+owner)
-	case askTopic:
+		return m.submit(session.AddAction{Text: text, Owner: owner, Due: due}, "action item for "+m.state.Name(owner))
+	}
+}
+
+// topic is the answer to the topic an action item came from.
+func (m retroAsker) topic(text string, owner session.ParticipantID, due time.Time) func(string) tea.Cmd {
+	return func(v string) tea.Cmd {
 		topic := 0
 		if v != "" {
 			n, err := strconv.Atoi(strings.TrimPrefix(strings.Fields(v)[0], "#"))
@@ -214,57 +277,9 @@ func (m retroAsker) answer(p *retroPrompt, v string) tea.Cmd {
 			}
 			topic = m.state.Topics[n-1]
 		}
-		owner := m.state.Name(p.who)
 		m.closeAsk()
-		return m.submit(session.AddAction{Text: p.text, Owner: p.who, Due: p.due, Topic: topic}, "action item for "+owner)
-	case askAction:
-		return m.closeAsk().open(retroPrompt{ask: askOwner, text: v}, "Who owns it?", "", m.teamNames())
-	case askArrive:
-		if guest, alt, ok := m.arrivalQuestion(v); ok {
-			next := retroPrompt{ask: askGuest, text: guest, alt: alt}
-			return m.closeAsk().open(next, guestQuestion(guest, alt), "", nil)
-		}
-	case askPark:
-		c, err := m.parseMentions(v)
-		if err != nil {
-			return m.refuse(err.Error())
-		}
-		m.closeAsk()
-		return m.submit(c, "parked: "+session.CleanText(c.Topic, 40))
-	case askHandOver:
-		q, err := m.lookupName(v)
-		if err != nil {
-			return m.refuse(err.Error())
-		}
-		m.closeAsk()
-		return m.submit(session.HandOver{To: q.ID}, q.Name+" facilitates now")
+		return m.submit(session.AddAction{Text: text, Owner: owner, Due: due, Topic: topic}, "action item for "+m.state.Name(owner))
 	}
-	m.closeAsk()
-	switch p.ask {
-	case askCard:
-		c := session.AddCard{Column: p.col, Text: v}
-		if p.who != m.me {
-			c.For = p.who
-		}
-		return m.submit(c, "card added to "+m.columnName(p.col))
-	case askEdit:
-		return m.submit(session.EditCard{Card: p.id, Text: v}, "card changed")
-	case askName:
-		return m.submit(session.NameGroup{Group: p.id, Name: v}, "topic named")
-	case askWord:
-		return m.submit(session.CheckInWord{Word: v, For: m.actingFor()}, "checked in")
-	case askNote:
-		return m.submit(session.AddNote{Text: v}, "note taken")
-	case askDecision:
-		return m.submit(session.RecordDecision{Text: v}, "decision recorded")
-	case askArrive:
-		name := session.CleanName(v)
-		if q, ok := m.findByName(v); ok {
-			name = q.Name
-		}
-		return m.submit(session.Arrive{Name: v}, name+" is here")
-	}
-	return nil
 }
 
 // memberNamed finds the participant a typed name means (see lookupName),
@@ -283,7 +298,13 @@ func (m *retroScreen) askCard(col int, who session.ParticipantID) tea.Cmd {
 	if who != m.me && !m.state.Config.Anonymous {
 		label += " by " + m.state.Name(who)
 	}
-	return m.open(retroPrompt{ask: askCard, col: col, who: who}, label, "", nil)
+	return m.open(askCard, label, "", nil, retroAsker{m}.then(func(v string) tea.Cmd {
+		c := session.AddCard{Column: col, Text: v}
+		if who != m.me {
+			c.For = who
+		}
+		return m.submit(c, "card added to "+m.columnName(col))
+	}))
 }
 
 // teamNames are the names that may own action items and write cards.
