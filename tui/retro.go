@@ -47,7 +47,7 @@ func (m *retroScreen) ask(a retroAsk) tea.Cmd {
 	case askPark:
 		return m.open(askPark, "Park a topic", "", nil, retroAsker{m}.park)
 	case askEnd:
-		return m.question(askEnd, "End the retrospective now? (y/n)", yesNo(func() tea.Cmd {
+		return retroAsker{m}.question(askEnd, "End the retrospective now? (y/n)", yesNo(func() tea.Cmd {
 			return m.submit(session.End{}, "the retrospective has ended")
 		}))
 	}

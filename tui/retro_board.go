@@ -172,7 +172,7 @@ func (m retroBoard) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 			}
 			return m.open(askAuthor, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames(), retroAsker{m.retroScreen}.author(col))
 		}
-		return m.askCard(col, m.me)
+		return retroAsker{m.retroScreen}.askCard(col, m.me)
 	case key.Matches(msg, k.Edit):
 		c, _ := s.Card(sel)
 		return m.open(askEdit, "Edit card", c.Text, nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {

@@ -62,7 +62,7 @@ func (m *retroScreen) open(ask retroAsk, label, value string, suggestions []stri
 }
 
 // question opens a question answered by one key (see prompt.choose).
-func (m *retroScreen) question(ask retroAsk, label string, choose func(key string) func() tea.Cmd) tea.Cmd {
+func (m retroAsker) question(ask retroAsk, label string, choose func(key string) func() tea.Cmd) tea.Cmd {
 	return m.show(&retroPrompt{ask: ask, field: newQuestion(label, m.styles, choose)})
 }
 
@@ -293,12 +293,12 @@ func (m *roster) memberNamed(v string) (session.Participant, error) {
 }
 
 // askCard asks for a card's text in a column, written by who.
-func (m *retroScreen) askCard(col int, who session.ParticipantID) tea.Cmd {
+func (m retroAsker) askCard(col int, who session.ParticipantID) tea.Cmd {
 	label := "Card in " + m.columnName(col)
 	if who != m.me && !m.state.Config.Anonymous {
 		label += " by " + m.state.Name(who)
 	}
-	return m.open(askCard, label, "", nil, retroAsker{m}.then(func(v string) tea.Cmd {
+	return m.open(askCard, label, "", nil, m.then(func(v string) tea.Cmd {
 		c := session.AddCard{Column: col, Text: v}
 		if who != m.me {
 			c.For = who
