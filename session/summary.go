@@ -264,6 +264,7 @@ type TopicRow struct {
 	Name      string // "" if unnamed
 	FirstCard string // the text of its first card
 	Cards     int
+	CardRows  []CardRow // its cards, in board order
 	Dots      int
 	Reached   bool // the discussion came to it
 	Current   bool // under discussion when the record stops
@@ -279,12 +280,14 @@ type RotiTally struct {
 	Sum    int
 }
 
-// Average is the mean score with one decimal.
+// Average is the mean score with one decimal, a half rounded up: 13
+// points from 4 scores are 3.3.
 func (r RotiTally) Average() string {
 	if r.Scores == 0 {
 		return "0.0"
 	}
-	return strconv.FormatFloat(float64(r.Sum)/float64(r.Scores), 'f', 1, 64)
+	tenths := (r.Sum*10 + r.Scores/2) / r.Scores
+	return strconv.Itoa(tenths/10) + "." + strconv.Itoa(tenths%10)
 }
 
 // Summarize computes what the minutes of the session say. It reads s and
@@ -431,6 +434,9 @@ func summarizeRetro(s *State) *RetroSummary {
 	}
 	topic := func(g int) TopicRow {
 		t := TopicRow{Group: g, Name: strings.TrimSpace(s.GroupNames[g]), Cards: len(cards[g]), Dots: dots[g]}
+		for _, c := range cards[g] {
+			t.CardRows = append(t.CardRows, cardRow(cfg, c))
+		}
 		if len(cards[g]) > 0 {
 			t.FirstCard = cards[g][0].Text
 		}
