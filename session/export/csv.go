@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -59,10 +58,8 @@ var csvHeader = []string{"id", "text", "owner", "due", "status", "topic", "sessi
 // CSV returns the writer's first error. A session of an unknown kind is
 // an ErrInvalid error and nothing is written.
 func CSV(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
-		return fmt.Errorf("%w: action items of a %s are not supported", session.ErrInvalid, s.Config.Kind)
+	if err := checkKind(s, "action items"); err != nil {
+		return err
 	}
 	out := &writer{w: w}
 	out.line(strings.Join(csvHeader, ","))

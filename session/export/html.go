@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"html"
 	"io"
 	"strconv"
@@ -30,10 +29,8 @@ import (
 // HTML writes as it goes and returns the writer's first error. A session
 // of an unknown kind is an ErrInvalid error and nothing is written.
 func HTML(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
-		return fmt.Errorf("%w: minutes of a %s are not supported", session.ErrInvalid, s.Config.Kind)
+	if err := checkKind(s, "minutes"); err != nil {
+		return err
 	}
 	p := page{writer: &writer{w: w}, sum: session.Summarize(s)}
 	p.open()

@@ -47,35 +47,19 @@ func (p retroPage) header() {
 func (p retroPage) checkIn() {
 	p.section("check-in", "Check-in")
 	defer p.endSection()
-	ci := p.r.CheckIn
-	if ci.Answers == 0 && len(ci.Words) == 0 {
+	tables := checkInTables(p.r, htmlText)
+	if len(tables) == 0 {
 		p.para("Nobody checked in.")
-		return
 	}
-	if ci.Answers > 0 {
-		p.para("ESVP poll, " + markup(plural(ci.Answers, "answer")) + ":")
-		var rows [][]markup
-		for a := session.Explorer; a <= session.Prisoner; a++ {
-			rows = append(rows, []markup{markup(session.ESVPNames[a]), itoa(ci.Counts[a])})
+	for _, t := range tables {
+		if t.intro != "" {
+			p.para(words(t.intro))
 		}
-		p.table([]markup{"Answer", "Count"}, "-r", rows)
-	}
-	switch {
-	case len(ci.Words) == 0:
-	case p.r.Anonymous:
-		// Only the words, counted and sorted: their order would tell who.
-		rows := make([][]markup, len(ci.Tally))
-		for i, w := range ci.Tally {
-			rows[i] = []markup{esc(w.Word), itoa(w.N)}
+		rows := make([][]markup, len(t.rows))
+		for i, r := range t.rows {
+			rows[i] = wordsRow(r)
 		}
-		p.para("In one word, " + markup(plural(len(ci.Words), "check-in")) + " without names:")
-		p.table([]markup{"Word", "Count"}, "-r", rows)
-	default:
-		rows := make([][]markup, len(ci.Words))
-		for i, w := range ci.Words {
-			rows[i] = []markup{esc(w.Who), esc(w.Word)}
-		}
-		p.table([]markup{"Name", "Word"}, "", rows)
+		p.table(wordsRow(t.head), t.align, rows)
 	}
 }
 

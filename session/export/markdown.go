@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"io"
 	"strings"
 	"unicode"
@@ -39,10 +38,8 @@ import (
 // session of an unknown kind is an ErrInvalid error and nothing is
 // written.
 func Markdown(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
-		return fmt.Errorf("%w: minutes of a %s are not supported", session.ErrInvalid, s.Config.Kind)
+	if err := checkKind(s, "minutes"); err != nil {
+		return err
 	}
 	m := minutes{writer: &writer{w: w}, sum: session.Summarize(s)}
 	if s.Config.Kind == session.Retro {

@@ -50,40 +50,19 @@ func (m retroMinutes) header() {
 
 func (m retroMinutes) checkIn() {
 	m.section("Check-in")
-	ci := m.sum.Retro.CheckIn
-	if ci.Answers == 0 && len(ci.Words) == 0 {
+	tables := checkInTables(m.sum.Retro, md)
+	if len(tables) == 0 {
 		m.line("Nobody checked in.")
-		return
 	}
-	if ci.Answers > 0 {
-		m.line("ESVP poll, ", plural(ci.Answers, "answer"), ":")
-		m.line()
-		var rows [][]string
-		for a := session.Explorer; a <= session.Prisoner; a++ {
-			rows = append(rows, []string{session.ESVPNames[a], strconv.Itoa(ci.Counts[a])})
-		}
-		m.table([]string{"Answer", "Count"}, "-r", rows)
-		if len(ci.Words) > 0 {
+	for i, t := range tables {
+		if i > 0 {
 			m.line()
 		}
-	}
-	switch {
-	case len(ci.Words) == 0:
-	case m.sum.Retro.Anonymous:
-		// Only the words, counted and sorted: their order would tell who.
-		rows := make([][]string, len(ci.Tally))
-		for i, w := range ci.Tally {
-			rows[i] = []string{md(w.Word), strconv.Itoa(w.N)}
+		if t.intro != "" {
+			m.line(t.intro)
+			m.line()
 		}
-		m.line("In one word, ", plural(len(ci.Words), "check-in"), " without names:")
-		m.line()
-		m.table([]string{"Word", "Count"}, "-r", rows)
-	default:
-		rows := make([][]string, len(ci.Words))
-		for i, w := range ci.Words {
-			rows[i] = []string{md(w.Who), md(w.Word)}
-		}
-		m.table([]string{"Name", "Word"}, "--", rows)
+		m.table(t.head, t.align, t.rows)
 	}
 }
 

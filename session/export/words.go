@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -270,17 +271,15 @@ func ownerDue(a session.ActionRow, esc escaper) string {
 	return esc(a.Owner) + ", due " + due(a.Due)
 }
 
+// actionStatuses are the action items' statuses in words.
+var actionStatuses = map[session.ActionStatus]string{
+	session.ActionOpen: "open", session.ActionDone: "done", session.ActionNotDone: "not done", session.ActionDropped: "dropped",
+}
+
 // actionStatus is an action item's status in words.
 func actionStatus(st session.ActionStatus, esc escaper) string {
-	switch st {
-	case session.ActionOpen:
-		return "open"
-	case session.ActionDone:
-		return "done"
-	case session.ActionNotDone:
-		return "not done"
-	case session.ActionDropped:
-		return "dropped"
+	if w, ok := actionStatuses[st]; ok {
+		return w
 	}
 	return esc(st.String())
 }
@@ -369,29 +368,67 @@ func rotiAverage(r session.RotiTally) string {
 	return "Average " + r.Average() + " of 5 from " + plural(r.Scores, "score") + "."
 }
 
+// phaseWhens say when, in a retrospective's plan, something happened.
+var phaseWhens = map[session.Phase]string{
+	session.Waiting: "before the start", session.CheckIn: "during the check-in", session.Review: "during the review",
+	session.Write: "while writing cards", session.Group: "while grouping", session.Vote: "during the vote",
+	session.Discuss: "during the discussion", session.Actions: "during the action items", session.Roti: "during the ROTI",
+	session.Closed: "after the close",
+}
+
 // phaseWhen says when, in a retrospective's plan, something happened.
 func phaseWhen(p session.Phase, esc escaper) string {
-	switch p {
-	case session.Waiting:
-		return "before the start"
-	case session.CheckIn:
-		return "during the check-in"
-	case session.Review:
-		return "during the review"
-	case session.Write:
-		return "while writing cards"
-	case session.Group:
-		return "while grouping"
-	case session.Vote:
-		return "during the vote"
-	case session.Discuss:
-		return "during the discussion"
-	case session.Actions:
-		return "during the action items"
-	case session.Roti:
-		return "during the ROTI"
-	case session.Closed:
-		return "after the close"
+	if w, ok := phaseWhens[p]; ok {
+		return w
 	}
 	return "during " + esc(p.String())
+}
+
+// wordTable is a table of the minutes with the sentence that introduces
+// it, if any.
+type wordTable struct {
+	intro string
+	head  []string
+	align string // as minutes.table takes it: 'r' aligns a column of numbers right
+	rows  [][]string
+}
+
+// checkInTables are the check-in's tables: the ESVP answers counted, then
+// the words, with who said them or, in an anonymous retrospective, only
+// counted and sorted (their order would tell who).
+func checkInTables(r *session.RetroSummary, esc escaper) []wordTable {
+	ci := r.CheckIn
+	var out []wordTable
+	if ci.Answers > 0 {
+		t := wordTable{intro: "ESVP poll, " + plural(ci.Answers, "answer") + ":", head: []string{"Answer", "Count"}, align: "-r"}
+		for a := session.Explorer; a <= session.Prisoner; a++ {
+			t.rows = append(t.rows, []string{session.ESVPNames[a], strconv.Itoa(ci.Counts[a])})
+		}
+		out = append(out, t)
+	}
+	switch {
+	case len(ci.Words) == 0:
+	case r.Anonymous:
+		t := wordTable{intro: "In one word, " + plural(len(ci.Words), "check-in") + " without names:", head: []string{"Word", "Count"}, align: "-r"}
+		for _, w := range ci.Tally {
+			t.rows = append(t.rows, []string{esc(w.Word), strconv.Itoa(w.N)})
+		}
+		out = append(out, t)
+	default:
+		t := wordTable{head: []string{"Name", "Word"}, align: "--"}
+		for _, w := range ci.Words {
+			t.rows = append(t.rows, []string{esc(w.Who), esc(w.Word)})
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// checkKind refuses the minutes of a session of an unknown kind.
+func checkKind(s *session.State, what string) error {
+	switch s.Config.Kind {
+	case session.Standup, session.Retro:
+		return nil
+	}
+	return fmt.Errorf("%w: %s of a %s are not supported", session.ErrInvalid, what, s.Config.Kind)
 }
