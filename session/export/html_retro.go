@@ -180,12 +180,8 @@ func (p retroPage) discussion() {
 	p.section("discussion", "Discussion")
 	defer p.endSection()
 	r := p.r
-	switch {
-	case r.NoTopics:
-		p.para("There were no topics to discuss.")
-		return
-	case !r.Discussion:
-		p.para("The discussion did not start.")
+	if empty := discussionEmpty(r); empty != "" {
+		p.para(words(empty))
 		return
 	}
 	var notReached []markup

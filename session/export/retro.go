@@ -136,12 +136,8 @@ func (m retroMinutes) card(c session.CardRow) string {
 func (m retroMinutes) discussion() {
 	m.section("Discussion")
 	r := m.sum.Retro
-	switch {
-	case r.NoTopics:
-		m.line("There were no topics to discuss.")
-		return
-	case !r.Discussion:
-		m.line("The discussion did not start.")
+	if empty := discussionEmpty(r); empty != "" {
+		m.line(empty)
 		return
 	}
 	var notReached []string

@@ -344,6 +344,18 @@ func topicHeading(t session.TopicRow, esc escaper) string {
 	return esc(t.Title()) + " · " + plural(t.Dots, "dot")
 }
 
+// discussionEmpty says why there is no discussion to write: there was
+// nothing to discuss, or it did not start; "" if there is one.
+func discussionEmpty(r *session.RetroSummary) string {
+	switch {
+	case r.NoTopics:
+		return "There were no topics to discuss."
+	case !r.Discussion:
+		return "The discussion did not start."
+	}
+	return ""
+}
+
 // topicSaid is what was noted, decided and agreed on a topic.
 func topicSaid(t session.TopicRow, esc escaper) []string {
 	var said []string
