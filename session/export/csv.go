@@ -16,9 +16,7 @@ const BOM = "\uFEFF"
 // "Åsa Ström" shows as "Ã…sa StrÃ¶m"; with it, as UTF-8. Other programs
 // (and encoding/csv) may take the mark for part of the first cell.
 func CSVWithBOM(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
+	if checkKind(s, "action items") != nil {
 		return CSV(w, s) // its error; nothing is written
 	}
 	if _, err := io.WriteString(w, BOM); err != nil {
