@@ -25,8 +25,6 @@ type RetroSummary struct {
 	Dots        int            // dots given in all
 	Topics      []TopicRow     // in discussion order once fixed, else in board order
 	Discussion  bool           // the discussion fixed an order
-	TopicPos    int            // the topic reached
-	Discussing  bool           // the discussion was under way when the record stops
 	NoTopics    bool           // there was nothing to discuss
 	Roti        RotiTally
 	topics      map[int]TopicRow // by group
@@ -208,8 +206,6 @@ func summarizeRetro(s *State) *RetroSummary {
 	}
 
 	r.Discussion = len(s.Topics) > 0
-	r.TopicPos = s.TopicPos
-	r.Discussing = s.Phase == Discuss
 	r.NoTopics = len(s.Topics) == 0 && s.Phase > Discuss && len(s.Cards) == 0
 	order := s.Topics
 	if !r.Discussion {
