@@ -57,12 +57,12 @@ func (m Model) summaryText(w int) string {
 		line()
 		line(st.Heading.Render("Turns"))
 		for _, t := range sum.Turns {
-			entry := "  " + padRight(t.Speaker, 16) + clock(t.Used) + " of " + clock(t.Budget)
+			entry := "  " + padRight(t.Speaker, 16) + session.MinSec(t.Used) + " of " + session.MinSec(t.Budget)
 			switch {
 			case t.Skipped:
 				line(st.Subtle.Render(entry + " · skipped"))
 			case t.Over() > 0:
-				line(st.Over.Render(entry + " · +" + clock(t.Over()) + " over"))
+				line(st.Over.Render(entry + " · +" + session.MinSec(t.Over()) + " over"))
 			default:
 				line(st.Text.Render(entry))
 			}
@@ -99,9 +99,9 @@ func (m Model) summaryDuration(sum session.Summary, notStarted string) string {
 	}
 	verdict := st.Notice.Render(" · within the time-box")
 	if sum.Over() > 0 {
-		verdict = st.Over.Render(" · over by " + clock(sum.Over()))
+		verdict = st.Over.Render(" · over by " + session.MinSec(sum.Over()))
 	}
-	return st.Text.Render("Duration "+clock(sum.Took)+" of "+clock(sum.Budget)) + verdict
+	return st.Text.Render("Duration "+session.MinSec(sum.Took)+" of "+session.MinSec(sum.Budget)) + verdict
 }
 
 // summaryParkingLot writes the parking lot as the parking phase shows it,
