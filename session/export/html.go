@@ -43,11 +43,12 @@ func HTML(w io.Writer, s *session.State) error {
 	return p.err
 }
 
-// markup is HTML that this file wrote. Text that people typed becomes
-// markup only through esc: only constants convert to markup implicitly,
-// so a string variable cannot reach the page unescaped by accident, and
-// every explicit markup(…) conversion is of text known to be safe
-// (numbers, times, this file's own words).
+// markup is HTML that the html*.go files wrote. Text that people typed
+// becomes markup only through esc, or through the shared wording of
+// words.go made with htmlText (see words): only constants convert to
+// markup implicitly, so a string variable cannot reach the page
+// unescaped by accident, and every explicit markup(…) conversion is of
+// text known to be safe (numbers, times, the minutes' own words).
 type markup string
 
 // esc escapes text for an HTML element or a quoted attribute.
