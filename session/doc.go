@@ -21,5 +21,8 @@
 // A [Hub] keeps the live rooms of a server; a [Player] replays a recorded
 // session read-only, through the same interface a Room offers a view.
 //
+// What the minutes of a session say is computed once, by [Summarize]: the
+// exports, the closing screens and the history only format its rows.
+//
 // All user text passes [CleanText] before it becomes part of an event.
 package session

@@ -41,9 +41,9 @@ func (s *Server) cmdHistory(sess ssh.Session, cmd command) int {
 		if err != nil {
 			return fail(sess, 1, "%v", err)
 		}
-		st := session.Fold(info.ID, events)
+		sum := session.Summarize(session.Fold(info.ID, events))
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", info.Created.Local().Format("Mon 2 Jan 2006 15:04"),
-			info.Kind, historyDuration(st), attendance(st), info.Code)
+			info.Kind, sum.DurationWords(), attendance(sum), info.Code)
 	}
 	if err := tw.Flush(); err != nil {
 		return 1
@@ -51,48 +51,21 @@ func (s *Server) cmdHistory(sess ssh.Session, cmd command) int {
 	return 0
 }
 
-// historyDuration is how long a session took against its time-box, or
-// why it has no duration.
-func historyDuration(s *session.State) string {
-	switch {
-	case !s.Started.IsZero() && s.Phase == session.Closed:
-		return minSec(s.Overall.Elapsed(s.Ended)) + " of " + minSec(s.Overall.Budget)
-	case !s.Started.IsZero():
-		return "unfinished"
-	case s.Phase == session.Closed:
-		return "ended early"
-	}
-	return "not started"
-}
-
 // attendance counts who came (observers aside), who of them came late,
-// and who was expected and never came.
-func attendance(s *session.State) string {
-	came, late := 0, 0
-	for _, p := range s.Participants {
-		if p.Arrived.IsZero() || p.Role == session.Observer {
-			continue
-		}
-		came++
-		if p.LateBy > 0 {
+// and who was expected and is not here.
+func attendance(sum session.Summary) string {
+	late := 0
+	for _, a := range sum.Attendance {
+		if a.Came() && a.LateBy > 0 {
 			late++
 		}
 	}
-	out := strconv.Itoa(came) + " came"
+	out := strconv.Itoa(sum.Came()) + " came"
 	if late > 0 {
 		out += " (" + strconv.Itoa(late) + " late)"
 	}
-	if absent := len(s.Absent()); absent > 0 {
-		out += ", " + strconv.Itoa(absent) + " absent"
+	if sum.Missing > 0 {
+		out += ", " + strconv.Itoa(sum.Missing) + " absent"
 	}
 	return out
-}
-
-// minSec writes a duration as m:ss, or h:mm:ss from an hour on.
-func minSec(d time.Duration) string {
-	sec := int(d / time.Second)
-	if sec >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", sec/3600, sec/60%60, sec%60)
-	}
-	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strings"
 
 	"huddle/session"
@@ -12,31 +13,21 @@ import (
 // action items, the parking lot and the ROTI. No card carries its author
 // in an anonymous retrospective.
 func (m retroPhases) retroSummary(w int) string {
-	st, s := m.styles, m.state
+	st, sum := m.styles, session.Summarize(m.state)
+	r := sum.Retro
 	var b strings.Builder
 	line := func(parts ...string) { b.WriteString(truncate(strings.Join(parts, ""), w) + "\n") }
-	info := m.formatInfo()
 
-	line(st.Heading.Render("Retrospective of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")+" · "+info.Title))
-	if !s.Started.IsZero() {
-		took := s.Overall.Elapsed(s.Ended)
-		verdict := st.Notice.Render(" · within the time-box")
-		if took > s.Overall.Budget {
-			verdict = st.Over.Render(" · over by " + clock(took-s.Overall.Budget))
-		}
-		line(st.Text.Render("Duration "+clock(took)+" of "+clock(s.Overall.Budget)), verdict)
-	} else {
-		line(st.Subtle.Render("Ended before it started."))
-	}
+	format := cmp.Or(r.FormatTitle, "Custom")
+	line(st.Heading.Render(sum.Kind.Title()+" of "+sum.Team), st.Subtle.Render(" · "+sum.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")+" · "+format))
+	line(m.summaryDuration(sum, "Ended before it started."))
 
 	var came, absent []string
-	for _, p := range s.Participants {
-		switch {
-		case p.Role == session.Observer:
-		case !p.Arrived.IsZero():
-			came = append(came, p.Name)
-		case p.Expected:
-			absent = append(absent, p.Name)
+	for _, a := range sum.Attendance {
+		if a.Came() {
+			came = append(came, a.Name)
+		} else {
+			absent = append(absent, a.Name)
 		}
 	}
 	line()
@@ -50,26 +41,20 @@ func (m retroPhases) retroSummary(w int) string {
 		line(st.Missing.Render("  · "+joinNames(absent)), st.Subtle.Render(" absent"))
 	}
 
-	if len(s.CheckIns) > 0 {
+	if ci := r.CheckIn; ci.Answers+len(ci.Words) > 0 {
 		line()
 		line(st.Heading.Render("Check-in"))
-		if s.Config.ESVP {
-			counts := make([]int, len(session.ESVPNames))
-			for _, c := range s.CheckIns {
-				if c.ESVP > 0 && c.ESVP < len(counts) {
-					counts[c.ESVP]++
-				}
-			}
+		if ci.ESVP {
 			var parts []string
-			for i := 1; i < len(counts); i++ {
-				parts = append(parts, session.ESVPNames[i]+" "+itoa(counts[i]))
+			for a := session.Explorer; a <= session.Prisoner; a++ {
+				parts = append(parts, session.ESVPNames[a]+" "+itoa(ci.Counts[a]))
 			}
 			line(st.Text.Render("  " + strings.Join(parts, " · ")))
 		} else {
 			var words []string
-			for _, c := range s.CheckIns {
+			for _, c := range ci.Words {
 				word := c.Word
-				if !s.Config.Anonymous {
+				if c.Who != "" {
 					word += " (" + c.Who + ")"
 				}
 				words = append(words, word)
@@ -88,38 +73,33 @@ func (m retroPhases) retroSummary(w int) string {
 		}
 	}
 
-	topics := s.Topics
-	if topics == nil {
-		topics = s.GroupIDs()
-	}
-	if len(topics) > 0 {
+	if len(r.Topics) > 0 {
 		line()
 		line(st.Heading.Render("Topics"), st.Subtle.Render(" · most dots first"))
-		for i, g := range topics {
-			votes := s.VotesFor(g)
+		for _, t := range r.Topics {
 			mark := "  "
-			if s.Topics != nil && i <= s.TopicPos {
+			if t.Reached {
 				mark = st.Present.Render("✓ ")
 			}
-			line(mark, st.Text.Render(m.topicTitle(g)), st.Subtle.Render(" · "+count(votes, "dot", "")))
-			for _, c := range m.topicRest(g) {
-				line(st.Subtle.Render("    • " + c.Text + m.cardMeta(c)))
+			line(mark, st.Text.Render(cmp.Or(t.Name, t.FirstCard, "topic "+itoa(t.Group))), st.Subtle.Render(" · "+count(t.Dots, "dot", "")))
+			rest := t.CardRows
+			if t.Name == "" && len(rest) > 0 {
+				rest = rest[1:] // the first card is the title
 			}
-			for _, n := range s.Notes {
-				if n.Topic == g {
-					line(st.Text.Render("    – " + n.Text))
-				}
+			for _, c := range rest {
+				line(st.Subtle.Render("    • " + c.Text + m.summaryCardMeta(c)))
 			}
-			for _, d := range s.Decisions {
-				if d.Topic == g {
-					line(st.Notice.Render("    ✓ decision: " + d.Text))
-				}
+			for _, n := range t.Notes {
+				line(st.Text.Render("    – " + n))
+			}
+			for _, d := range t.Decisions {
+				line(st.Notice.Render("    ✓ decision: " + d))
 			}
 		}
 	}
 	var loose []string
-	for _, d := range s.Decisions {
-		if d.Topic == 0 {
+	for _, d := range sum.Decisions {
+		if d.Topic == 0 && d.Item == 0 {
 			text := "  ✓ " + d.Text
 			if len(d.Absent) > 0 {
 				text += " (absent: " + strings.Join(d.Absent, ", ") + ")"
@@ -135,9 +115,9 @@ func (m retroPhases) retroSummary(w int) string {
 		}
 	}
 
-	var agreed []session.Action
-	for _, a := range s.Actions {
-		if a.Session == s.ID {
+	var agreed []session.ActionRow
+	for _, a := range sum.Actions {
+		if a.Here {
 			agreed = append(agreed, a)
 		}
 	}
@@ -147,51 +127,42 @@ func (m retroPhases) retroSummary(w int) string {
 		line(st.Subtle.Render("  none"))
 	}
 	for _, a := range agreed {
-		text := "  #" + itoa(a.ID) + " " + a.Text + " — " + a.Owner.Name
+		text := "  #" + itoa(a.ID) + " " + a.Text + " — " + a.Owner
 		if !a.Due.IsZero() {
 			text += " · due " + dueWords(a.Due.In(m.zone()))
 		}
 		line(st.Text.Render(text))
 	}
 
-	open, resolved, _ := m.parkingItems()
-	if len(open)+len(resolved) > 0 {
-		line()
-		line(st.Heading.Render("Parking lot"))
-		for _, it := range append(resolved, open...) {
-			for _, l := range m.itemLines(it, false, w) {
-				line(l)
-			}
-		}
-	}
+	m.summaryParkingLot(line, w)
 
-	if len(s.Rotis) > 0 {
-		counts := make([]int, 5)
-		sum := 0
-		for _, r := range s.Rotis {
-			if r.Score >= 1 && r.Score <= 5 {
-				counts[5-r.Score]++
-				sum += r.Score
-			}
+	if roti := r.Roti; roti.Scores > 0 {
+		counts := make([]int, 5) // 5 first, as the ROTI screen draws them
+		for score := 1; score <= 5; score++ {
+			counts[5-score] = roti.Count[score]
 		}
 		line()
-		line(st.Heading.Render("ROTI"), st.Subtle.Render(" · "+count(len(s.Rotis), "score", "")+", average "), st.Text.Render(avg(sum, len(s.Rotis))))
+		line(st.Heading.Render("ROTI"), st.Subtle.Render(" · "+count(roti.Scores, "score", "")+", average "), st.Text.Render(roti.Average()))
 		for _, l := range m.histogram(rotiLabels, counts, -1, w) {
 			line("  ", l)
 		}
 	}
 
-	carry := 0
-	for _, a := range s.Actions {
-		if a.Carries() {
-			carry++
-		}
-	}
-	if n := len(s.CarryOver()); carry+n > 0 {
+	if sum.OpenActions+sum.CarryOver > 0 {
 		line()
-		line(st.Subtle.Render("  " + count(carry, "action item", "") + " and " + count(n, "parked topic", "") + " carry over to the team's next session."))
+		line(st.Subtle.Render("  " + count(sum.OpenActions, "action item", "") + " and " + count(sum.CarryOver, "parked topic", "") + " carry over to the team's next session."))
 	}
 	line()
-	line(st.Subtle.Render("Minutes: huddle export " + s.ID + "  ·  record: huddle export " + s.ID + " --format json"))
+	line(m.summaryFooter(sum))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// summaryCardMeta is who a card is by, as the viewer may know it: the
+// card's own row never names the author of an anonymous one, but the
+// viewer still sees "you" on their own.
+func (m *retroScreen) summaryCardMeta(c session.CardRow) string {
+	if card, ok := m.state.Card(c.ID); ok {
+		return m.cardMeta(card)
+	}
+	return ""
 }

@@ -31,86 +31,98 @@ func (m *Model) summaryText(w int) string {
 	if m.state.Config.Kind == session.Retro {
 		return retroPhases{m.retro}.retroSummary(w)
 	}
-	st, s := m.styles, m.state
+	sum := session.Summarize(m.state)
+	st := m.styles
 	var b strings.Builder
 	line := func(parts ...string) { b.WriteString(strings.Join(parts, "") + "\n") }
 
-	line(st.Heading.Render("Stand-up of "+s.Config.Team), st.Subtle.Render(" · "+s.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")))
-	if !s.Started.IsZero() {
-		took := s.Overall.Elapsed(s.Ended)
-		verdict := st.Notice.Render(" · within the time-box")
-		if took > s.Overall.Budget {
-			verdict = st.Over.Render(" · over by " + clock(took-s.Overall.Budget))
-		}
-		line(st.Text.Render("Duration "+clock(took)+" of "+clock(s.Overall.Budget)), verdict)
-	} else {
-		line(st.Subtle.Render("Ended before the rounds started."))
-	}
+	line(st.Heading.Render(sum.Kind.Title()+" of "+sum.Team), st.Subtle.Render(" · "+sum.Created.In(m.zone()).Format("Mon 2 Jan 2006, 15:04")))
+	line(m.summaryDuration(sum, "Ended before the rounds started."))
 	line()
 	line(st.Heading.Render("Attendance"))
-	var watchers []string
-	for _, p := range s.Participants {
-		if p.Role == session.Observer {
-			// Watchers neither attend nor miss anything: listed apart.
-			if !p.Arrived.IsZero() {
-				watchers = append(watchers, p.Name)
-			}
-			continue
-		}
-		if !p.Expected && p.Arrived.IsZero() {
-			continue
-		}
+	for _, a := range sum.Attendance {
 		switch {
-		case p.Arrived.IsZero():
-			line(st.Missing.Render("  · "+p.Name), st.Subtle.Render(" absent"))
-		case p.LateBy >= 60e9:
-			line(st.Late.Render("  ! "+p.Name), st.Late.Render(" late by "+minutes(p.LateBy)))
+		case !a.Came():
+			line(st.Missing.Render("  · "+a.Name), st.Subtle.Render(" absent"))
+		case a.Late():
+			line(st.Late.Render("  ! "+a.Name), st.Late.Render(" late by "+minutes(a.LateBy)))
 		default:
-			line(st.Present.Render("  ✓ "+p.Name), st.Subtle.Render(" on time"))
+			line(st.Present.Render("  ✓ "+a.Name), st.Subtle.Render(" on time"))
 		}
 	}
-	if len(watchers) > 0 {
-		line(st.Subtle.Render(truncate("  Watching (not attending): "+strings.Join(watchers, ", "), w)))
+	if len(sum.Watchers) > 0 {
+		line(st.Subtle.Render(truncate("  Watching (not attending): "+strings.Join(sum.Watchers, ", "), w)))
 	}
-	if len(s.Turns) > 0 {
+	if len(sum.Turns) > 0 {
 		line()
 		line(st.Heading.Render("Turns"))
-		for _, t := range s.Turns {
-			used := t.Timer.Elapsed(t.Ended)
-			entry := "  " + padRight(s.Name(t.Speaker), 16) + clock(used) + " of " + clock(t.Timer.Budget)
+		for _, t := range sum.Turns {
+			entry := "  " + padRight(t.Speaker, 16) + session.MinSec(t.Used) + " of " + session.MinSec(t.Budget)
 			switch {
 			case t.Skipped:
 				line(st.Subtle.Render(entry + " · skipped"))
-			case used > t.Timer.Budget:
-				line(st.Over.Render(entry + " · +" + clock(used-t.Timer.Budget) + " over"))
+			case t.Over() > 0:
+				line(st.Over.Render(entry + " · +" + session.MinSec(t.Over()) + " over"))
 			default:
 				line(st.Text.Render(entry))
 			}
 		}
 	}
-	if len(s.Blockers) > 0 {
+	if len(sum.Blockers) > 0 {
 		line()
 		line(st.Heading.Render("Blockers"))
-		for _, bl := range s.Blockers {
-			line(st.Warn.Render("  ! "), st.Text.Render(truncate(bl.Speaker.Name+": "+bl.Text, w-4)))
+		for _, bl := range sum.Blockers {
+			line(st.Warn.Render("  ! "), st.Text.Render(truncate(bl.Speaker+": "+bl.Text, w-4)))
 		}
 	}
-	open, resolved, forRetro := m.parkingItems()
-	if len(open)+len(resolved) > 0 {
-		line()
-		line(st.Heading.Render("Parking lot"))
-		for _, it := range append(resolved, open...) {
-			for _, l := range m.itemLines(it, false, w) {
-				line(l)
+	m.summaryParkingLot(line, w)
+	if sum.CarryOver > 0 {
+		forRetro := 0
+		for _, it := range sum.Parked {
+			if it.Status == session.SentToRetro {
+				forRetro++
 			}
 		}
-	}
-	if n := len(s.CarryOver()); n > 0 {
-		line(st.Subtle.Render("  " + count(n, "topic carries", "topics carry") + " over to the team's next session (" + itoa(forRetro+countSentHere(resolved)) + " of them for the retrospective)."))
+		line(st.Subtle.Render("  " + count(sum.CarryOver, "topic carries", "topics carry") + " over to the team's next session (" + itoa(forRetro) + " of them for the retrospective)."))
 	}
 	line()
-	line(st.Subtle.Render("Minutes: huddle export " + s.ID + "  ·  record: huddle export " + s.ID + " --format json"))
+	line(m.summaryFooter(sum))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// summaryDuration is the closing screens' line of how long the session
+// took against its time-box, or notStarted.
+func (m *common) summaryDuration(sum session.Summary, notStarted string) string {
+	st := m.styles
+	if sum.Started.IsZero() {
+		return st.Subtle.Render(notStarted)
+	}
+	verdict := st.Notice.Render(" · within the time-box")
+	if sum.Over() > 0 {
+		verdict = st.Over.Render(" · over by " + session.MinSec(sum.Over()))
+	}
+	return st.Text.Render("Duration "+session.MinSec(sum.Took)+" of "+session.MinSec(sum.Budget)) + verdict
+}
+
+// summaryParkingLot writes the parking lot as the parking phase shows it,
+// the items resolved first, if there are any.
+func (m *common) summaryParkingLot(line func(...string), w int) {
+	open, resolved, _ := m.parkingItems()
+	if len(open)+len(resolved) == 0 {
+		return
+	}
+	line()
+	line(m.styles.Heading.Render("Parking lot"))
+	for _, it := range append(resolved, open...) {
+		for _, l := range m.itemLines(it, false, w) {
+			line(l)
+		}
+	}
+}
+
+// summaryFooter says how to export the minutes and the record.
+func (m *common) summaryFooter(sum session.Summary) string {
+	return m.styles.Subtle.Render("Minutes: huddle export " + sum.ID + "  ·  record: huddle export " + sum.ID + " --format json")
 }
 
 func padRight(s string, n int) string {
@@ -118,14 +130,4 @@ func padRight(s string, n int) string {
 		return s + repeat(" ", d)
 	}
 	return s + " "
-}
-
-func countSentHere(items []session.Item) int {
-	n := 0
-	for _, it := range items {
-		if it.Status == session.SentToRetro {
-			n++
-		}
-	}
-	return n
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -77,32 +76,10 @@ huddle export ID.`,
 var historyHead = []string{"ID", "WHEN", "TEAM", "KIND", "DURATION", "PEOPLE", "OPEN"}
 
 func historyRow(info session.Info, s *session.State) []string {
-	duration := "not started"
-	switch {
-	case !s.Started.IsZero() && s.Phase == session.Closed:
-		duration = mmss(s.Overall.Elapsed(s.Ended)) + " of " + mmss(s.Overall.Budget)
-	case !s.Started.IsZero():
-		duration = "unfinished"
-	case s.Phase == session.Closed:
-		duration = "ended early"
-	}
-	people := 0
-	for _, p := range s.Participants {
-		if !p.Arrived.IsZero() && p.Role != session.Observer {
-			people++
-		}
-	}
-	open := len(s.CarryOver()) + len(s.OpenActions())
+	sum := session.Summarize(s)
+	open := sum.CarryOver + sum.OpenActions
 	return []string{info.ID, info.Created.Local().Format("Mon 2 Jan 2006 15:04"), info.Team, kindName(info.Kind),
-		duration, strconv.Itoa(people), strconv.Itoa(open)}
-}
-
-func mmss(d time.Duration) string {
-	s := int(d / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+		sum.DurationWords(), strconv.Itoa(sum.Came()), strconv.Itoa(open)}
 }
 
 func writeHistory(w io.Writer, rows [][]string) error {

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -17,9 +16,7 @@ const BOM = "\uFEFF"
 // "Åsa Ström" shows as "Ã…sa StrÃ¶m"; with it, as UTF-8. Other programs
 // (and encoding/csv) may take the mark for part of the first cell.
 func CSVWithBOM(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
+	if checkKind(s, "action items") != nil {
 		return CSV(w, s) // its error; nothing is written
 	}
 	if _, err := io.WriteString(w, BOM); err != nil {
@@ -59,49 +56,29 @@ var csvHeader = []string{"id", "text", "owner", "due", "status", "topic", "sessi
 // CSV returns the writer's first error. A session of an unknown kind is
 // an ErrInvalid error and nothing is written.
 func CSV(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup, session.Retro:
-	default:
-		return fmt.Errorf("%w: action items of a %s are not supported", session.ErrInvalid, s.Config.Kind)
+	if err := checkKind(s, "action items"); err != nil {
+		return err
 	}
 	out := &writer{w: w}
 	out.line(strings.Join(csvHeader, ","))
 	var row []byte // reused: one write per row
-	for _, a := range s.Actions {
+	for _, a := range session.Summarize(s).Actions {
 		if out.err != nil {
 			break
 		}
 		row = strconv.AppendInt(row[:0], int64(a.ID), 10)
 		row = appendCSVText(append(row, ','), a.Text)
-		row = appendCSVText(append(row, ','), a.Owner.Name)
+		row = appendCSVText(append(row, ','), a.Owner)
 		row = append(row, ',')
 		if !a.Due.IsZero() {
 			row = a.Due.Local().AppendFormat(row, "2006-01-02")
 		}
 		row = appendCSVText(append(row, ','), a.Status.String())
-		row = appendCSVText(append(row, ','), actionTopic(s, a))
+		row = appendCSVText(append(row, ','), a.Topic)
 		row = appendCSVText(append(row, ','), a.Session)
 		_, _ = out.Write(append(row, '\n'))
 	}
 	return out.err
-}
-
-// actionTopic is the topic an action item came from: the name of the
-// retrospective's topic, or the text of its first card. An item carried
-// from an earlier session has none here: its topic was on another board.
-func actionTopic(s *session.State, a session.Action) string {
-	if s.Config.Kind != session.Retro || a.Topic == 0 || a.Session != s.ID {
-		return ""
-	}
-	if name := strings.TrimSpace(s.GroupNames[a.Topic]); name != "" {
-		return name
-	}
-	for _, c := range s.Cards {
-		if c.Group == a.Topic {
-			return c.Text
-		}
-	}
-	return ""
 }
 
 // appendCSVText appends a text cell, defused and quoted, to b.

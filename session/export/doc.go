@@ -12,6 +12,11 @@
 // caller that needs all or nothing (a file) writes to a temporary place
 // first.
 //
+// What the minutes say is computed once, by [session.Summarize]; the
+// Markdown (markdown.go, retro.go) and the HTML (html.go, html_standup.go,
+// html_retro.go, html_chart.go) only format its rows, in the words of
+// words.go, which both formats share.
+//
 // Exports never change what they are given and are deterministic: the same
 // session gives byte-identical output. The only outside input is the local
 // time zone, which the minutes use for the dates and times people read.

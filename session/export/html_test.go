@@ -305,7 +305,7 @@ func TestHTMLMinutesOfARetroOfEveryFormatMatchTheGoldenFiles(t *testing.T) {
 			if strings.Join(d.order, " ") != strings.Join(want, " ") {
 				t.Errorf("sections %v, want %v", d.order, want)
 			}
-			for _, col := range columns(s) {
+			for _, col := range session.Summarize(s).Retro.FormatCols {
 				if !strings.Contains(d.parts["board"], col) {
 					t.Errorf("no column %q on the board", col)
 				}
@@ -316,7 +316,7 @@ func TestHTMLMinutesOfARetroOfEveryFormatMatchTheGoldenFiles(t *testing.T) {
 				}
 			}
 			for _, g := range s.Topics {
-				if want := newRetroPage(page{s: s}).topicTitle(g) + ": " + plural(s.VotesFor(g), "dot"); !strings.Contains(d.svg, want) {
+				if want := session.Summarize(s).Retro.Topic(g).Title() + ": " + plural(s.VotesFor(g), "dot"); !strings.Contains(d.svg, want) {
 					t.Errorf("no bar %q in the dots chart:\n%s", want, d.svg)
 				}
 			}

@@ -1,11 +1,8 @@
 package export
 
 import (
-	"fmt"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,20 +38,20 @@ import (
 // session of an unknown kind is an ErrInvalid error and nothing is
 // written.
 func Markdown(w io.Writer, s *session.State) error {
-	switch s.Config.Kind {
-	case session.Standup:
-	case session.Retro:
-		return retroMarkdown(w, s)
-	default:
-		return fmt.Errorf("%w: minutes of a %s are not supported", session.ErrInvalid, s.Config.Kind)
+	if err := checkKind(s, "minutes"); err != nil {
+		return err
 	}
-	m := minutes{writer: &writer{w: w}, s: s, end: recordEnd(s)}
-	m.header()
-	m.attendance()
-	m.turns()
-	m.blockers()
-	m.parkingLot()
-	m.decisions()
+	m := minutes{writer: &writer{w: w}, sum: session.Summarize(s)}
+	if s.Config.Kind == session.Retro {
+		retroMinutes{m}.write()
+	} else {
+		m.header()
+		m.attendance()
+		m.turns()
+		m.blockers()
+		m.parkingLot()
+		m.decisions()
+	}
 	m.line()
 	m.line("Recorded with huddle · session ", md(s.ID))
 	return m.err
@@ -63,216 +60,95 @@ func Markdown(w io.Writer, s *session.State) error {
 // minutes writes the sections of a stand-up's minutes.
 type minutes struct {
 	*writer
-	s   *session.State
-	end time.Time // when the record stops; see recordEnd
+	sum session.Summary
 }
 
 func (m minutes) header() {
-	s := m.s
-	title := "# Stand-up · " + md(s.Config.Team) + " · " + s.Created.Local().Format("Mon 2 Jan 2006")
-	if s.Ended.IsZero() {
-		title += " (unfinished)"
-	}
-	m.line(title)
+	m.line("# ", minutesTitle(m.sum, md))
 	m.line()
-	m.line("- Facilitator: ", md(s.Name(s.Facilitator)))
+	m.line("- Facilitator: ", md(m.sum.Facilitator))
 	m.startAndDuration("the rounds")
 }
 
 // startAndDuration writes the start and the duration against the
-// time-box; it reports whether the session started at all.
-func (m minutes) startAndDuration(what string) bool {
-	s := m.s
-	switch {
-	case !s.Config.ScheduledAt.IsZero():
-		m.line("- Scheduled start: ", s.Config.ScheduledAt.Local().Format("15:04"))
-	case !s.Started.IsZero():
-		m.line("- Started: ", s.Started.Local().Format("15:04"), " (no scheduled start)")
+// time-box.
+func (m minutes) startAndDuration(what string) {
+	if term, desc, ok := startFact(m.sum); ok {
+		m.line("- ", term, ": ", desc)
 	}
-	if s.Started.IsZero() {
-		m.line("- Duration: ", what, " did not start (time-box ", clock(s.Config.Timebox), ")")
-		return false
-	}
-	took, budget := s.Overall.Elapsed(m.end), s.Overall.Budget
-	verdict := "within"
-	if took > budget {
-		verdict = "over by " + clock(took-budget)
-	}
-	m.line("- Duration: ", clock(took), " (time-box ", clock(budget), ", ", verdict, ")")
-	return true
+	m.line("- Duration: ", durationFact(m.sum, what))
 }
 
 func (m minutes) attendance() {
 	m.section("Attendance")
 	var rows [][]string
-	var watchers []string
-	for _, p := range m.s.Participants {
-		if p.Role == session.Observer {
-			// Watchers neither attend nor miss anything: listed apart.
-			if !p.Arrived.IsZero() {
-				watchers = append(watchers, md(p.Name))
-			}
-			continue
-		}
-		if !p.Expected && p.Arrived.IsZero() {
-			continue
-		}
-		name := md(p.Name)
-		status := "on time"
-		switch {
-		case p.Arrived.IsZero():
-			status = "absent"
-		case p.LateBy >= time.Minute:
-			status = "late by " + strconv.Itoa(int(p.LateBy/time.Minute)) + " min"
-		}
-		rows = append(rows, []string{name, status})
+	for _, a := range m.sum.Attendance {
+		rows = append(rows, []string{md(a.Name), attendanceStatus(a)})
 	}
 	if len(rows) == 0 {
 		m.line("Nobody was expected and nobody came.")
 	} else {
 		m.table([]string{"Name", "Status"}, "--", rows)
 	}
-	if len(watchers) > 0 {
+	if len(m.sum.Watchers) > 0 {
 		m.line()
-		m.line("Watching (not attending): ", strings.Join(watchers, ", "))
+		m.line("Watching (not attending): ", list(m.sum.Watchers, md))
 	}
 }
 
 func (m minutes) turns() {
 	m.section("Turns")
-	if len(m.s.Turns) == 0 {
+	if len(m.sum.Turns) == 0 {
 		m.line("The rounds did not start.")
 		return
 	}
 	var rows [][]string
-	for _, t := range m.s.Turns {
-		ended := t.Ended
-		if ended.IsZero() {
-			ended = m.end
-		}
-		used := t.Timer.Elapsed(ended)
-		var notes []string
-		if t.Ended.IsZero() {
-			notes = append(notes, "unfinished")
-		}
-		if t.Skipped {
-			notes = append(notes, "skipped")
-		}
-		if used > t.Timer.Budget {
-			notes = append(notes, "+"+clock(used-t.Timer.Budget)+" over")
-		}
-		rows = append(rows, []string{md(m.s.Name(t.Speaker)), clock(used), clock(t.Timer.Budget), strings.Join(notes, ", ")})
+	for _, t := range m.sum.Turns {
+		rows = append(rows, []string{md(t.Speaker), clock(t.Used), clock(t.Budget), turnNote(t)})
 	}
 	m.table([]string{"Speaker", "Time used", "Time-box", "Note"}, "-rr-", rows)
 }
 
 func (m minutes) blockers() {
 	m.section("Blockers")
-	if len(m.s.Blockers) == 0 {
+	if len(m.sum.Blockers) == 0 {
 		m.line("None.")
 		return
 	}
-	for _, b := range m.s.Blockers {
-		m.line("- ", md(b.Speaker.Name), ": ", md(b.Text))
+	for _, b := range m.sum.Blockers {
+		m.line("- ", md(b.Speaker), ": ", md(b.Text))
 	}
 }
 
 func (m minutes) parkingLot() {
 	m.section("Parking lot")
-	if len(m.s.Items) == 0 {
+	if len(m.sum.Parked) == 0 {
 		m.line("Nothing was parked.")
 		return
 	}
 	var rows [][]string
-	for _, it := range m.s.Items {
-		stays := "nobody"
-		if len(it.Stay) > 0 {
-			names := make([]string, len(it.Stay))
-			for i, p := range it.Stay {
-				names[i] = p.Name
-			}
-			stays = mdList(names)
-		}
-		rows = append(rows, []string{
-			"#" + strconv.Itoa(it.ID), md(it.Topic), md(it.RaisedBy.Name), m.during(it), stays, outcome(it),
-		})
+	for _, it := range m.sum.Parked {
+		rows = append(rows, parkedCells(m.sum, it, md))
 	}
-	m.table([]string{"#", "Topic", "Raised by", "During", "Stays", "Outcome"}, "r-----", rows)
-	switch n := len(m.s.CarryOver()); n {
-	case 0:
-	case 1:
-		m.line()
-		m.line("1 item carries over to the team's next session.")
-	default:
-		m.line()
-		m.line(strconv.Itoa(n), " items carry over to the team's next session.")
-	}
-}
-
-// during says when an item was parked: in whose turn, or in which phase.
-func (m minutes) during(it session.Item) string {
-	var when string
-	switch {
-	case it.Speaker.ID != "" || it.Speaker.Name != "":
-		when = md(it.Speaker.Name) + "'s turn"
-	case it.Phase == session.Waiting:
-		when = "before the rounds"
-	default:
-		when = "after the rounds"
-	}
-	if it.Session != "" && it.Session != m.s.ID {
-		when += ", an earlier session"
-	}
-	return when
-}
-
-// outcome is what became of a parking-lot item.
-func outcome(it session.Item) string {
-	withNote := func(s string) string {
-		if it.Note == "" {
-			return s
-		}
-		return s + ": " + md(it.Note)
-	}
-	switch it.Status {
-	case session.Open:
-		return "open, carries over"
-	case session.Discussed:
-		return withNote("discussed")
-	case session.Decided:
-		return withNote("decision") + " (" + presence(it) + ")"
-	case session.SentToRetro:
-		return withNote("sent to retro")
-	case session.Dropped:
-		return withNote("dropped")
-	}
-	return withNote(md(it.Status.String()))
-}
-
-// presence says who was present and who was absent for a decision.
-func presence(it session.Item) string {
-	present, absent := "nobody", "nobody"
-	if len(it.Present) > 0 {
-		present = mdList(it.Present)
-	}
-	if len(it.Absent) > 0 {
-		absent = mdList(it.Absent)
-	}
-	return "present: " + present + "; absent: " + absent
+	m.table(parkedHead, "r-----", rows)
+	m.sentence(carries(m.sum.CarryOver, "item"))
 }
 
 func (m minutes) decisions() {
 	m.section("Decisions")
-	n := 0
-	for _, it := range m.s.Items {
-		if it.Status != session.Decided {
-			continue
-		}
-		n++
-		m.line("- ", md(it.Note), " (#", strconv.Itoa(it.ID), " ", md(it.Topic), "; ", presence(it), ")")
+	for _, d := range m.sum.Decisions {
+		m.line("- ", decisionLine(d, m.sum.Kind, md))
 	}
-	if n == 0 {
+	if len(m.sum.Decisions) == 0 {
 		m.line("None recorded.")
+	}
+}
+
+// sentence writes a paragraph of its own, unless it is empty.
+func (m minutes) sentence(s string) {
+	if s != "" {
+		m.line()
+		m.line(s)
 	}
 }
 
@@ -311,61 +187,6 @@ func (m minutes) row(cells []string) {
 		m.print(" ", c, " |")
 	}
 	m.line()
-}
-
-// recordEnd is when the record of a session stops: its end, the end of its
-// rounds, or, for a session left running, the latest moment its state
-// knows of. Running timers are read at this time.
-func recordEnd(s *session.State) time.Time {
-	if !s.Ended.IsZero() {
-		return s.Ended
-	}
-	if !s.RoundsEnded.IsZero() {
-		return s.RoundsEnded
-	}
-	latest := s.Started
-	later := func(t time.Time) {
-		if t.After(latest) {
-			latest = t
-		}
-	}
-	for _, p := range s.Participants {
-		later(p.Arrived)
-	}
-	for _, t := range s.Turns {
-		later(t.Started)
-		later(t.Ended)
-	}
-	for _, b := range s.Blockers {
-		later(b.At)
-	}
-	for _, it := range s.Items {
-		later(it.At)
-		later(it.Resolved)
-	}
-	return latest
-}
-
-// clock formats a duration as m:ss, or h:mm:ss from an hour on, rounding
-// down to the second; a negative duration prints its magnitude.
-func clock(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	s := int64(d / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
-
-// mdList escapes each name and joins them with commas.
-func mdList(names []string) string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = md(n)
-	}
-	return strings.Join(out, ", ")
 }
 
 // mdEscaped are the characters md escapes wherever they stand: each could
