@@ -194,6 +194,8 @@ ALTER TABLE teams ADD COLUMN keys TEXT NOT NULL DEFAULT '{}'; -- JSON object: na
 	`
 ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of key fingerprints
 `,
+	// 5: what a team remembers of its last session of a kind (defaults.go).
+	defaultsSchema,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
