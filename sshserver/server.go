@@ -55,7 +55,9 @@ type Config struct {
 	AuthWindow        time.Duration
 	// StallTimeout is how long a write to one client may block before the
 	// client is taken for gone (a suspended laptop, a stuck network) and
-	// its connection is closed; 0: 15s. Nobody else ever waits on it.
+	// evicted: marked away, its session ended, its terminal restored if it
+	// reads again soon, else its connection closed (see conn.evict); 0:
+	// 15s. Nobody else ever waits on it.
 	StallTimeout time.Duration
 	// PublicHost is the host name (or host:port) people join with, as
 	// the facilitator's screen shows it in `ssh -t -p PORT HOST join
