@@ -186,10 +186,8 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 		// the server's (guessers spent it) exports all the same.
 		return fail(sess, 1, "%s", tooManyCodes)
 	}
-	if info.Kind == session.Retro && info.Ended.IsZero() {
-		// While a retrospective runs, its record holds cards not yet
-		// revealed and dots not yet counted.
-		return fail(sess, 1, "the retrospective is still running; its minutes can be exported once it has ended")
+	if err := session.Exportable(info); err != nil {
+		return fail(sess, 1, "%s", userError(err))
 	}
 	if !slices.Contains(export.Formats, cmd.format) {
 		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(cmd.format), strings.Join(export.Formats, ", "))

@@ -111,7 +111,7 @@ func (l lobby) Close(code string) error {
 	if !ok { // opened it and has not been in it yet
 		p, ok = st.Participant(session.SSHID(l.c.key))
 	}
-	if f, found := st.Participant(st.Facilitator); !ok && found && l.c.s.boundTo(ctx, st, f.Name, l.c.key) {
+	if f, found := st.Participant(st.Facilitator); !ok && found && l.c.s.teams.SpeaksFor(ctx, st, f.Name, l.c.key) {
 		p, ok = f, true // the named facilitator, whose name this key speaks for
 	}
 	if !ok || p.Role != session.Facilitator {
@@ -124,24 +124,6 @@ func (l lobby) Close(code string) error {
 		return errors.New(userError(err))
 	}
 	return nil
-}
-
-// boundTo reports whether the key speaks for the roster name in the
-// session: bound to it there or in its team.
-func (s *Server) boundTo(ctx context.Context, st *session.State, name, key string) bool {
-	if k := st.Bound[strings.ToLower(name)]; k != "" {
-		return k == key
-	}
-	team, err := s.store.Team(ctx, st.Config.Team)
-	if err != nil {
-		return false
-	}
-	for n, k := range team.Keys {
-		if strings.EqualFold(n, name) {
-			return k == key
-		}
-	}
-	return false
 }
 
 // openSession opens a session for the key under the team rules of
@@ -164,7 +146,7 @@ func (s *Server) openSession(ctx context.Context, key, user string, o session.Op
 
 // userError is a session error as its sentence, without its kind.
 func userError(err error) string {
-	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict} {
+	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict, session.ErrPhase} {
 		if errors.Is(err, kind) {
 			if msg, ok := strings.CutPrefix(err.Error(), kind.Error()+": "); ok {
 				return msg
