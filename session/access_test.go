@@ -71,3 +71,30 @@ func TestSpeaksFor(t *testing.T) {
 		}
 	}
 }
+
+// An imported session's team is created from its record if the store has
+// none, at the clock's time and without the record's key bindings; a team
+// the store has is left as it is.
+func TestAdoptAnImportedTeam(t *testing.T) {
+	ctx := context.Background()
+	ts, _, clock := openTeams(t)
+	created := &session.Created{Config: session.Config{Team: "web", Agreements: []string{"Be on time"}},
+		Roster: []string{"Anna", "Ben"}, Bound: map[string]string{"anna": "k-anna"}}
+	if err := ts.Adopt(ctx, created); err != nil {
+		t.Fatal(err)
+	}
+	team, err := ts.Team(ctx, "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(team.Members) != 2 || team.Agreements[0] != "Be on time" || team.BoundTo("Anna") != "" || !team.Created.Equal(clock.Now()) {
+		t.Fatalf("adopted: %+v", team)
+	}
+	clock.Advance(time.Hour)
+	if err := ts.Adopt(ctx, &session.Created{Config: session.Config{Team: "web"}, Roster: []string{"Eve"}}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := ts.Team(ctx, "web"); len(again.Members) != 2 || !again.Updated.Equal(team.Updated) {
+		t.Fatalf("an existing team changed: %+v", again)
+	}
+}

@@ -512,6 +512,23 @@ func (ts *Teams) remember(ctx context.Context, c Caller, team string, o Opening)
 	return ds.PutDefaults(ctx, team, o.Kind, d)
 }
 
+// Adopt creates the team of an imported session if the store has none of
+// that name, from what the session's Created event says of it: its roster
+// and agreements, never its key bindings (a record is not trusted to say
+// which SSH keys speak for a team). A team the store has stays as it is.
+func (ts *Teams) Adopt(ctx context.Context, created *Created) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	name := created.Config.Team
+	_, err := ts.store.Team(ctx, name)
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	now := ts.clock.Now()
+	return ts.store.PutTeam(ctx, Team{Name: name, Members: created.Roster, Agreements: created.Config.Agreements,
+		Keys: map[string]string{}, Created: now, Updated: now})
+}
+
 // Last returns the name of the team whose session was opened last, or ""
 // when there is none yet: the team a plain huddle runs.
 func (ts *Teams) Last(ctx context.Context) (string, error) {

@@ -156,9 +156,5 @@ func userError(err error) string {
 	return err.Error()
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Clock != nil {
-		return s.cfg.Clock.Now()
-	}
-	return time.Now()
-}
+// now is the server's clock's time (New makes the real clock the default).
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }

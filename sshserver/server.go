@@ -132,6 +132,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = 15 * time.Second
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = session.RealClock{}
+	}
 	if cfg.PreAuthPerAddress <= 0 {
 		cfg.PreAuthPerAddress = 16
 	}
