@@ -486,20 +486,14 @@ func (p *presence) touch(room *session.Room) {
 }
 
 // clearStale marks away everyone a room still shows as present from
-// before this server started: nobody is connected to a room yet when this
-// process first sees it. The room's lock is held.
+// before this server started (session.Stale), once per room. The room's
+// lock is held.
 func (p *presence) clearStale(room *session.Room) {
 	if !p.fresh(room.ID()) {
 		return
 	}
-	st := room.Snapshot().State
-	if st.Phase == session.Closed {
-		return
-	}
-	for _, pt := range st.Participants {
-		if pt.Present && pt.Key != "" {
-			_ = room.Submit(pt.ID, session.Leave{Who: pt.ID})
-		}
+	for _, id := range session.Stale(room.Snapshot().State) {
+		_ = room.Submit(id, session.Leave{Who: id})
 	}
 }
 
@@ -522,26 +516,17 @@ func (p *presence) join(room *session.Room, key, name string, observer bool) (se
 }
 
 // leave ends one connection of the key; with the last, the participant
-// is marked away.
+// leaves as session.Departure says.
 func (p *presence) leave(room *session.Room, key string, me session.ParticipantID) error {
 	defer p.lock(room.ID())()
 	if p.count(room.ID(), key, -1) > 0 {
 		return nil
 	}
-	st := room.Snapshot().State
-	if st.Phase == session.Closed {
+	actor, cmd, ok := session.Departure(room.Snapshot().State, key, me)
+	if !ok {
 		return nil
 	}
-	if _, waiting := st.Knocker(key); waiting {
-		return room.Submit(session.SSHID(key), session.Withdraw{Key: key})
-	}
-	if pt, ok := st.ByKey(key); ok {
-		me = pt.ID // let in as a roster member since
-	}
-	if pt, ok := st.Participant(me); !ok || !pt.Present {
-		return nil
-	}
-	return room.Submit(me, session.Leave{Who: me})
+	return room.Submit(actor, cmd)
 }
 
 // The keys (and terminal replies) a participant's program takes in a
