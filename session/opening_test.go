@@ -216,3 +216,28 @@ func TestTeamsRememberDefaults(t *testing.T) {
 		t.Fatalf("a refused opening was remembered: %+v", d)
 	}
 }
+
+// A retrospective's board, dots, topic and phases are remembered whole.
+func TestTeamsRememberARetrosBoard(t *testing.T) {
+	ctx := context.Background()
+	ts, _, _ := openTeams(t)
+	o := session.DefaultOpening(session.Retro, "web", session.Defaults{})
+	o.Format, o.Columns, o.Votes, o.VoteCap, o.Topic = session.Custom, []string{"Keep", "Try"}, 5, 2, 8*time.Minute
+	o.Phases = map[session.Phase]time.Duration{session.Vote: 4 * time.Minute}
+	o.Anonymous = true
+	if _, _, err := ts.Open(ctx, session.LocalCaller(), session.Person{ID: "local:op", Name: "op"}, o); err != nil {
+		t.Fatal(err)
+	}
+	d, err := ts.Defaults(ctx, session.LocalCaller(), "web", session.Retro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := session.DefaultOpening(session.Retro, "web", d)
+	if next.Format != session.Custom || len(next.Columns) != 2 || next.Votes != 5 || next.VoteCap != 2 ||
+		next.Topic != 8*time.Minute || next.Phases[session.Vote] != 4*time.Minute {
+		t.Fatalf("remembered board: %+v", next)
+	}
+	if next.Anonymous {
+		t.Fatal("anonymity was remembered: each retrospective chooses it")
+	}
+}
