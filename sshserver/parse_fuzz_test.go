@@ -270,6 +270,14 @@ func FuzzParseCommand(f *testing.F) {
 			checkCanonical(t, cmd.code, cmd.norm)
 		case verbNew:
 			checkNew(t, args, cmd)
+		case verbHistory:
+			if args[0] != "history" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) || cmd.limit < 1 || cmd.limit > maxHistory {
+				t.Fatalf("%q lists the history of %q, %d", args, cmd.team, cmd.limit)
+			}
+		case verbTeam:
+			if args[0] != "team" || len(args) < 2 || cmd.team == "" || cmd.team != session.CleanName(args[1]) {
+				t.Fatalf("%q is about the team %q", args, cmd.team)
+			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)
 		}
