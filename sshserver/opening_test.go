@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"huddle/session"
+	"huddle/tui"
 )
 
 // new over SSH remembers how the team opened its last session, so that
@@ -57,5 +60,32 @@ func TestNewRefusesBadValuesAsTheCLIDoes(t *testing.T) {
 	}
 	if n, _ := ts.store.Sessions(t.Context(), session.Filter{Team: "web"}); len(n) != 1 {
 		t.Fatalf("%d sessions of web, want the first only", len(n))
+	}
+}
+
+// The lobby's form opens over what the team remembers too: a field left
+// empty takes the team's last value, a field given wins.
+func TestTheLobbyFormTakesTheTeamsDefaults(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	owner := newTestKey(t)
+	ts.open("olga", owner, "--team web --members Ann,Ben --turn 2m --order alpha")
+	l := lobby{&conn{s: ts.srv, key: gossh.FingerprintSHA256(owner.PublicKey()), user: "olga", ctx: t.Context()}}
+	code, err := l.NewSession(tui.SessionForm{Kind: session.Standup, Team: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ts.state(code).Config; c.Turn != 2*time.Minute || c.Order != session.OrderAlpha || c.Timebox != 15*time.Minute {
+		t.Fatalf("from the lobby: %+v", c)
+	}
+	code, err = l.NewSession(tui.SessionForm{Kind: session.Standup, Team: "web", Turn: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ts.state(code).Config; c.Turn != time.Minute {
+		t.Fatalf("a turn given in the form: %+v", c)
+	}
+	if _, err := l.NewSession(tui.SessionForm{Kind: session.Standup, Team: "web", Turn: 20 * time.Minute}); err == nil ||
+		!strings.Contains(err.Error(), "turn 20m is longer than the whole stand-up (time-box 15m)") {
+		t.Fatalf("a turn longer than the stand-up, from the form: %v", err)
 	}
 }
