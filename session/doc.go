@@ -24,5 +24,13 @@
 // What the minutes of a session say is computed once, by [Summarize]: the
 // exports, the closing screens and the history only format its rows.
 //
+// [Teams] applies the team rules to the teams of a Store (who changes a
+// team, who opens its sessions, which keys speak for its names) for the
+// CLI and the SSH server alike. An [Opening] is the one spec of a new
+// session: the CLI's flags, the SSH new command and the lobby's form fill
+// it over [DefaultOpening] (the kind's defaults and what the team
+// remembers of its last session, [Defaults]), and [Opening.Validate] checks
+// it with errors that name the field ([FieldError]).
+//
 // All user text passes [CleanText] before it becomes part of an event.
 package session

@@ -402,26 +402,19 @@ func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agr
 	return t, nil
 }
 
-// Opening is a session someone opens for a team.
-type Opening struct {
-	Config Config // its Team names the team
-	// Members and Agreements, if not nil, replace the team's (owners
-	// only; see Ensure).
-	Members    []string
-	Agreements []string
-	// Opener is who opens it, as a participant: over SSH, SSHID of the
-	// key and the SSH user name; locally the operator. A key bound to a
-	// roster name opens as that member.
-	Opener Person
-	// Facilitator names who facilitates; empty: the opener.
-	Facilitator string
-}
-
-// Open opens a session for a team on the caller's behalf (see Ensure for
-// who may), with the opener as facilitator unless Facilitator names
-// someone else, at the clock's now.
-func (ts *Teams) Open(ctx context.Context, c Caller, o Opening) (Info, Team, error) {
-	cfg := o.Config
+// Open opens the session the opening describes for a team on the
+// caller's behalf (see Ensure for who may; Opening.Members and Agreements
+// go to Ensure), at the clock's now. The opener is who opens it, as a
+// participant: over SSH, SSHID of the key and the SSH user name; locally
+// the operator. A key bound to a roster name opens as that member. The
+// opener facilitates unless o.Facilitator names someone else. The team
+// remembers the opening's defaults for its next session of the kind (see
+// Defaults).
+func (ts *Teams) Open(ctx context.Context, c Caller, opener Person, o Opening) (Info, Team, error) {
+	cfg, err := o.Config(ts.clock.Now())
+	if err != nil {
+		return Info{}, Team{}, err
+	}
 	team, err := ts.Ensure(ctx, c, cfg.Team, o.Members, o.Agreements)
 	if err != nil {
 		return Info{}, Team{}, err
@@ -430,21 +423,120 @@ func (ts *Teams) Open(ctx context.Context, c Caller, o Opening) (Info, Team, err
 	if cfg.Agreements == nil {
 		cfg.Agreements = team.Agreements
 	}
-	fac := o.Opener
+	fac := opener
 	if name, ok := team.MemberOf(c.Key); ok {
 		fac = Person{ID: RosterID(name), Name: name}
 	} else if fac.Name != "" {
 		fac = FacilitatorFor(fac.Name, team.Members, fac.ID)
 	}
-	name, err := CheckName(o.Facilitator)
-	if err != nil {
-		return Info{}, team, err
-	}
-	if name != "" {
+	name := CleanName(o.Facilitator)
+	if name != "" && !strings.EqualFold(name, CleanName(opener.Name)) {
 		fac = FacilitatorFor(name, team.Members, RosterID(name))
 	}
 	info, err := Create(ctx, ts.store, Plan{Config: cfg, Facilitator: fac, Roster: team.Members, Bound: team.Keys}, ts.clock.Now())
-	return info, team, err
+	if err != nil {
+		return info, team, err
+	}
+	// The session is open whether or not the defaults are stored: a
+	// failure here costs the team only tomorrow's convenience.
+	_ = ts.remember(ctx, c, team.Name, o)
+	return info, team, nil
+}
+
+// DefaultsStore is a Store that remembers each team's Defaults per kind
+// of session. Teams without one remember nothing.
+type DefaultsStore interface {
+	// Defaults returns what the team remembers for the kind; the zero
+	// Defaults, without error, when it remembers nothing.
+	Defaults(ctx context.Context, team string, kind Kind) (Defaults, error)
+	// PutDefaults stores the team's defaults for the kind.
+	PutDefaults(ctx context.Context, team string, kind Kind, d Defaults) error
+}
+
+// Defaults returns what the team remembers of its last session of the
+// kind, for the caller: the facilitator's name is the shared keyboard's
+// (a local caller's); over SSH the key says who opens. An unknown team,
+// or a store that remembers nothing, has the zero Defaults.
+func (ts *Teams) Defaults(ctx context.Context, c Caller, team string, kind Kind) (Defaults, error) {
+	ds, ok := ts.store.(DefaultsStore)
+	name := CleanName(team)
+	if !ok || name == "" {
+		return Defaults{}, nil
+	}
+	d, err := ds.Defaults(ctx, name, kind)
+	if err != nil {
+		return Defaults{}, err
+	}
+	if !c.Local {
+		d.Facilitator = ""
+	}
+	return d, nil
+}
+
+// Plan is the opening someone asks for: the fields of o that were given
+// (given reports it, by the Field names) over what the team remembers of
+// its last session of o's kind (Defaults), over the kind's defaults;
+// checked (Opening.Validate), with the Config it makes as of the clock's
+// now. Open takes the opening.
+func (ts *Teams) Plan(ctx context.Context, c Caller, o Opening, given func(field string) bool) (Opening, Config, error) {
+	d, err := ts.Defaults(ctx, c, o.Team, o.Kind)
+	if err != nil {
+		return Opening{}, Config{}, err
+	}
+	op := DefaultOpening(o.Kind, o.Team, d)
+	op.Override(o, given)
+	op.Team = o.Team
+	cfg, err := op.Config(ts.clock.Now())
+	if err != nil {
+		return Opening{}, Config{}, err
+	}
+	return op, cfg, nil
+}
+
+// remember stores the opening's defaults for the team's next session of
+// its kind. A key's opening keeps the facilitator the shared keyboard
+// remembers.
+func (ts *Teams) remember(ctx context.Context, c Caller, team string, o Opening) error {
+	ds, ok := ts.store.(DefaultsStore)
+	if !ok {
+		return nil
+	}
+	d := o.Defaults()
+	if !c.Local {
+		old, err := ds.Defaults(ctx, team, o.Kind)
+		if err != nil {
+			return err
+		}
+		d.Facilitator = old.Facilitator
+	}
+	return ds.PutDefaults(ctx, team, o.Kind, d)
+}
+
+// Adopt creates the team of an imported session if the store has none of
+// that name, from what the session's Created event says of it: its roster
+// and agreements, never its key bindings (a record is not trusted to say
+// which SSH keys speak for a team). A team the store has stays as it is.
+func (ts *Teams) Adopt(ctx context.Context, created *Created) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	name := created.Config.Team
+	_, err := ts.store.Team(ctx, name)
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	now := ts.clock.Now()
+	return ts.store.PutTeam(ctx, Team{Name: name, Members: created.Roster, Agreements: created.Config.Agreements,
+		Keys: map[string]string{}, Created: now, Updated: now})
+}
+
+// Last returns the name of the team whose session was opened last, or ""
+// when there is none yet: the team a plain huddle runs.
+func (ts *Teams) Last(ctx context.Context) (string, error) {
+	last, err := ts.store.Sessions(ctx, Filter{Limit: 1})
+	if err != nil || len(last) == 0 {
+		return "", err
+	}
+	return last[0].Team, nil
 }
 
 // Visible returns the teams whose live sessions the key sees in its

@@ -38,13 +38,15 @@ func TestASessionChecksTheBindingsOfNow(t *testing.T) {
 	ctx := context.Background()
 	ts, st, clock := openTeams(t)
 	owner := session.KeyCaller("k-owner")
-	cfg := session.Config{Team: "web", Kind: session.Standup, Timebox: 15 * time.Minute}
-	early, _, err := ts.Open(ctx, owner, session.Opening{Config: cfg, Members: []string{"Anna", "Ben"},
-		Opener: session.Person{ID: session.SSHID("k-owner"), Name: "olga"}, Facilitator: "Anna"})
+	cfg := session.DefaultOpening(session.Standup, "web", session.Defaults{})
+	olga := session.Person{ID: session.SSHID("k-owner"), Name: "olga"}
+	first := cfg
+	first.Members, first.Facilitator = []string{"Anna", "Ben"}, "Anna"
+	early, _, err := ts.Open(ctx, owner, olga, first)
 	if err != nil {
 		t.Fatal(err)
 	}
-	later, _, err := ts.Open(ctx, owner, session.Opening{Config: cfg, Opener: session.Person{ID: session.SSHID("k-owner"), Name: "olga"}})
+	later, _, err := ts.Open(ctx, owner, olga, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,15 +84,17 @@ func TestASessionChecksTheBindingsOfNow(t *testing.T) {
 func TestOnlyMembersBecomeTheTeamsKeys(t *testing.T) {
 	ctx := context.Background()
 	ts, st, clock := openTeams(t)
-	cfg := session.Config{Team: "web", Kind: session.Standup, Timebox: 15 * time.Minute}
+	cfg := session.DefaultOpening(session.Standup, "web", session.Defaults{})
 	opener := session.Person{ID: session.SSHID("k-owner"), Name: "olga"}
-	open, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: cfg, Members: []string{"Anna", "Ben"}, Opener: opener})
+	withRoster := cfg
+	withRoster.Members = []string{"Anna", "Ben"}
+	open, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), opener, withRoster)
 	if err != nil {
 		t.Fatal(err)
 	}
 	allHands := cfg
 	allHands.OpenDoor = true
-	hands, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: allHands, Opener: opener})
+	hands, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), opener, allHands)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,12 +126,12 @@ func TestOnlyMembersBecomeTheTeamsKeys(t *testing.T) {
 		t.Fatalf("a member changed the roster: %v", err)
 	}
 	// A key opening its own session for a team that is not its own.
-	if _, _, err := ts.Open(ctx, session.KeyCaller("k-guest"), session.Opening{Config: cfg, Opener: session.Person{ID: session.SSHID("k-guest"), Name: "mallory"}}); !errors.Is(err, session.ErrForbidden) {
+	if _, _, err := ts.Open(ctx, session.KeyCaller("k-guest"), session.Person{ID: session.SSHID("k-guest"), Name: "mallory"}, cfg); !errors.Is(err, session.ErrForbidden) {
 		t.Fatalf("a stranger opened a session for the team: %v", err)
 	}
 	// An anonymous login creates a team it does not own.
 	anon := session.KeyCaller(session.AnonymousKey + "1")
-	if _, t2, err := ts.Open(ctx, anon, session.Opening{Config: session.Config{Team: "anon", Kind: session.Standup, Timebox: time.Minute}, Opener: session.Person{ID: session.SSHID(anon.Key), Name: "a"}}); err != nil || len(t2.Owners) != 0 {
+	if _, t2, err := ts.Open(ctx, anon, session.Person{ID: session.SSHID(anon.Key), Name: "a"}, session.DefaultOpening(session.Standup, "anon", session.Defaults{})); err != nil || len(t2.Owners) != 0 {
 		t.Fatalf("anonymous: %v, owners %v", err, t2.Owners)
 	}
 }

@@ -641,13 +641,14 @@ func (c *testClient) StopReading() {
 	}
 }
 
-// StopSocket stops reading the TCP connection itself, for good: the
-// kernel's buffers fill and the server's writes block, like a laptop
+// StopSocket stops reading the TCP connection itself, until ResumeSocket:
+// the kernel's buffers fill and the server's writes block, like a laptop
 // that was suspended. Close still ends the client.
 func (c *testClient) StopSocket() {
 	c.gate.mu.Lock()
 	defer c.gate.mu.Unlock()
 	c.gate.stopped = true
+	c.gate.resume = make(chan struct{})
 	if tcp, ok := c.gate.Conn.(*net.TCPConn); ok {
 		_ = tcp.SetReadBuffer(4096) // less for the kernel to take in on our behalf
 	}
@@ -661,17 +662,32 @@ type gatedConn struct {
 
 	mu      sync.Mutex
 	stopped bool
+	resume  chan struct{} // closed by ResumeSocket
 }
 
 func (g *gatedConn) Read(p []byte) (int, error) {
 	g.mu.Lock()
-	stopped := g.stopped
+	stopped, resume := g.stopped, g.resume
 	g.mu.Unlock()
 	if stopped {
-		<-g.closing
-		return 0, net.ErrClosed
+		select {
+		case <-g.closing:
+			return 0, net.ErrClosed
+		case <-resume:
+		}
 	}
 	return g.Conn.Read(p)
+}
+
+// ResumeSocket reads the TCP connection again after StopSocket, like a
+// laptop that woke up.
+func (c *testClient) ResumeSocket() {
+	c.gate.mu.Lock()
+	defer c.gate.mu.Unlock()
+	if c.gate.stopped {
+		c.gate.stopped = false
+		close(c.gate.resume)
+	}
 }
 
 // ResumeReading undoes StopReading.

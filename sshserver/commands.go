@@ -42,7 +42,9 @@ const usage = `huddle over SSH
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
       [--facilitator NAME] [--guests knock|open]
-                                           (default: you facilitate; keys that are not the team's knock)
+                                           (default: you facilitate; keys that are not the team's knock;
+                                           --at, time-boxes, order, board: what the team used last;
+                                           --at "10:00 Europe/Berlin" names a zone, else server time)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
@@ -106,29 +108,30 @@ func fail(sess ssh.Session, status int, format string, args ...any) int {
 	return status
 }
 
-// cmdNew opens the session a parsed new command asks for.
+// cmdNew opens the session a parsed new command asks for: the flags
+// given over what the team remembers (see openSession).
 func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
-	sp := cmd.spec
-	if cmd.hasAt {
-		now := s.now()
-		sp.at = time.Date(now.Year(), now.Month(), now.Day(), cmd.at.Hour(), cmd.at.Minute(), 0, 0, now.Location())
-	}
 	ctx, cancel := context.WithTimeout(sess.Context(), 10*time.Second)
 	defer cancel()
-	sp.opener = keyOf(sess)
-	if sp.user = session.CleanName(sess.User()); sp.user == "" {
-		sp.user = "guest"
+	user := session.CleanName(sess.User())
+	if user == "" {
+		user = "guest"
 	}
-	info, err := s.newStandup(ctx, sp)
+	o := cmd.opening
+	info, err := s.openSession(ctx, keyOf(sess), user, o, func(f string) bool { return cmd.given[f] })
 	if err != nil {
-		return fail(sess, 1, "%v", err)
+		var fe *session.FieldError
+		if errors.As(err, &fe) {
+			return fail(sess, 2, "%s", fe.Error())
+		}
+		return fail(sess, 1, "%s", userError(err))
 	}
 	host, port := "HOST", "2222"
 	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
 		host, port = h, p
 	}
 	what := "stand-up"
-	if sp.kind == session.Retro {
+	if o.Kind == session.Retro {
 		what = "retrospective"
 	}
 	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, what, info.Team, port, host, info.Code)
@@ -183,10 +186,8 @@ func (s *Server) cmdExport(sess ssh.Session, cmd command) int {
 		// the server's (guessers spent it) exports all the same.
 		return fail(sess, 1, "%s", tooManyCodes)
 	}
-	if info.Kind == session.Retro && info.Ended.IsZero() {
-		// While a retrospective runs, its record holds cards not yet
-		// revealed and dots not yet counted.
-		return fail(sess, 1, "the retrospective is still running; its minutes can be exported once it has ended")
+	if err := session.Exportable(info); err != nil {
+		return fail(sess, 1, "%s", userError(err))
 	}
 	if !slices.Contains(export.Formats, cmd.format) {
 		return fail(sess, 2, "unknown format %q (want %s)", session.CleanName(cmd.format), strings.Join(export.Formats, ", "))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -37,6 +38,11 @@ type conn struct {
 	entered []entered
 	wrong   int  // wrong join codes typed on this connection
 	idle    bool // the program ended for want of key presses
+
+	out       *outWriter    // the program's output (evict.go)
+	evictOnce sync.Once     // evict acts once
+	evicted   atomic.Bool   // the client stopped reading and was evicted
+	farewell  chan struct{} // closed once an evicted client got its terminal back, or was cut off
 }
 
 type entered struct {
@@ -63,6 +69,12 @@ func (s *Server) interactive(next ssh.Handler) ssh.Handler {
 		}
 		defer s.untrack(c)
 		c.run(p)
+		if c.evicted.Load() {
+			// Its channel may still be full: wait for the farewell
+			// (evict) rather than write a goodbye that would block.
+			<-c.farewell
+			return
+		}
 		c.goodbye()
 		next(sess)
 	}
@@ -90,9 +102,8 @@ func (c *conn) run(p *tea.Program) {
 	// itself: ask for the background colour (light or dark styles) and for
 	// synchronized output and Unicode widths, as it would; the replies
 	// come back through readInput.
-	// (Through stallWriter: a client whose window stays shut is evicted.)
-	ask := stallWriter{w: c.sess, after: c.s.cfg.StallTimeout, evict: c.evict}
-	_, _ = io.WriteString(ask, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
+	// (Through c.out: a client whose window stays shut is evicted.)
+	_, _ = io.WriteString(c.out, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
 	go c.readInput(ctx, p, clientTerm(pty.Term))
 	go c.keepAlive(ctx)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
@@ -154,6 +165,8 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 	if c.user == "" {
 		c.user = "guest"
 	}
+	c.farewell = make(chan struct{})
+	c.out = newOutWriter(sess, s.cfg.StallTimeout, c.evict)
 	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(c.env), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst, Bodies: s.bodies,
 		OnIdle: func() {
 			c.mu.Lock()
@@ -194,7 +207,7 @@ func (c *conn) program() (*tea.Program, error) {
 		// A client that closed its channel but kept the connection is
 		// noticed at the first failed write: the program ends. (When the
 		// connection itself ends, wish's middleware quits the program.)
-		tea.WithOutput(failWriter{w: stallWriter{w: c.sess, after: c.s.cfg.StallTimeout, evict: c.evict}, fail: func() {
+		tea.WithOutput(failWriter{w: c.out, fail: func() {
 			c.cancel()
 			go p.Quit() // not from inside the renderer's write
 		}}),
@@ -335,17 +348,31 @@ func (c *conn) close() {
 	c.entered = nil
 }
 
-// evict closes the connection of a client that stopped taking its output.
-// Closing the network connection fails the blocked write, which ends the
-// program and, through close, the participant's presence; it never waits
-// on anything the blocked write holds.
+// evict ends the session of a client that stopped taking its output:
+// the participant is marked away at once and their program ends (its
+// writes fail from now on, however the one under way fares). The
+// connection stays open for a grace of farewellGrace stall timeouts: a
+// client that reads again within it gets the frame it was sent, then its
+// terminal back (restoreTerminal: out of the alternate screen, cursor
+// shown) and a line saying why, and its session ends as usual. One that
+// does not is closed, which fails the blocked write. It never waits on
+// anything the blocked write holds.
 func (c *conn) evict() {
-	c.s.log.Warn("evicting a client that stopped reading", "user", c.user, "key", c.key,
-		"remote", c.sess.RemoteAddr().String(), "after", c.s.cfg.StallTimeout)
-	c.cancel()
-	if sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
-		_ = sc.Close()
-	}
+	c.evictOnce.Do(func() {
+		c.s.log.Warn("evicting a client that stopped reading", "user", c.user, "key", c.key,
+			"remote", c.sess.RemoteAddr().String(), "after", c.s.cfg.StallTimeout)
+		c.evicted.Store(true)
+		c.out.shut.Store(true)
+		c.cancel()
+		c.close() // away now, not when the client reads again
+		go func() {
+			defer close(c.farewell)
+			stall := c.s.cfg.StallTimeout
+			if !c.out.farewell([]byte(restoreTerminal+farewellText(stall)), farewellGrace*stall) {
+				closeConn(c.sess)
+			}
+		}()
+	})
 }
 
 // keepAlive asks the client for a reply every third of the stall
@@ -384,23 +411,6 @@ func (c *conn) keepAlive(ctx context.Context) {
 			return
 		}
 	}
-}
-
-// stallWriter calls evict when one write has blocked for longer than
-// after: the client stopped reading its SSH channel (its window is full)
-// while its connection lives on. A client that stops reading its socket
-// altogether is cut off by the connection's own write deadline (see
-// countedConn).
-type stallWriter struct {
-	w     io.Writer
-	after time.Duration
-	evict func()
-}
-
-func (s stallWriter) Write(p []byte) (int, error) {
-	t := time.AfterFunc(s.after, s.evict)
-	defer t.Stop()
-	return s.w.Write(p)
 }
 
 // failWriter cancels the program when a write fails.
@@ -476,20 +486,14 @@ func (p *presence) touch(room *session.Room) {
 }
 
 // clearStale marks away everyone a room still shows as present from
-// before this server started: nobody is connected to a room yet when this
-// process first sees it. The room's lock is held.
+// before this server started (session.Stale), once per room. The room's
+// lock is held.
 func (p *presence) clearStale(room *session.Room) {
 	if !p.fresh(room.ID()) {
 		return
 	}
-	st := room.Snapshot().State
-	if st.Phase == session.Closed {
-		return
-	}
-	for _, pt := range st.Participants {
-		if pt.Present && pt.Key != "" {
-			_ = room.Submit(pt.ID, session.Leave{Who: pt.ID})
-		}
+	for _, id := range session.Stale(room.Snapshot().State) {
+		_ = room.Submit(id, session.Leave{Who: id})
 	}
 }
 
@@ -512,26 +516,17 @@ func (p *presence) join(room *session.Room, key, name string, observer bool) (se
 }
 
 // leave ends one connection of the key; with the last, the participant
-// is marked away.
+// leaves as session.Departure says.
 func (p *presence) leave(room *session.Room, key string, me session.ParticipantID) error {
 	defer p.lock(room.ID())()
 	if p.count(room.ID(), key, -1) > 0 {
 		return nil
 	}
-	st := room.Snapshot().State
-	if st.Phase == session.Closed {
+	actor, cmd, ok := session.Departure(room.Snapshot().State, key, me)
+	if !ok {
 		return nil
 	}
-	if _, waiting := st.Knocker(key); waiting {
-		return room.Submit(session.SSHID(key), session.Withdraw{Key: key})
-	}
-	if pt, ok := st.ByKey(key); ok {
-		me = pt.ID // let in as a roster member since
-	}
-	if pt, ok := st.Participant(me); !ok || !pt.Present {
-		return nil
-	}
-	return room.Submit(me, session.Leave{Who: me})
+	return room.Submit(actor, cmd)
 }
 
 // The keys (and terminal replies) a participant's program takes in a

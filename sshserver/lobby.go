@@ -59,19 +59,32 @@ func (l lobby) Sessions() ([]tui.LobbyEntry, error) {
 }
 
 // NewSession opens a stand-up or retrospective with this person as its
-// facilitator.
+// facilitator: what the form gives over what the team remembers.
 func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
 	defer cancel()
-	info, err := l.c.s.newStandup(ctx, standupSpec{
-		team: f.Team, members: f.Members, timebox: f.Timebox, turn: f.Turn,
-		kind: f.Kind, format: f.Format, columns: f.Columns, openDoor: f.OpenDoor,
-		opener: l.c.key, user: l.c.user,
-	})
+	o := session.Opening{Kind: f.Kind, Team: f.Team, Members: f.Members, Timebox: f.Timebox, Turn: f.Turn,
+		Format: f.Format, Columns: f.Columns, OpenDoor: f.OpenDoor}
+	given := map[string]bool{session.FieldTeam: true, session.FieldGuests: true,
+		session.FieldMembers: len(f.Members) > 0, session.FieldTimebox: f.Timebox > 0, session.FieldTurn: f.Turn > 0,
+		session.FieldFormat: f.Kind == session.Retro, session.FieldColumns: f.Kind == session.Retro}
+	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, o, func(field string) bool { return given[field] })
+	var fe *session.FieldError
+	if errors.As(err, &fe) {
+		return "", errors.New(fe.Say(formLabel))
+	}
 	if err != nil {
-		return "", err
+		return "", errors.New(userError(err))
 	}
 	return info.Code, nil
+}
+
+// formLabel names an opening's field as the lobby's form does.
+func formLabel(field string) string {
+	if field == session.FieldTimebox {
+		return "time-box"
+	}
+	return field
 }
 
 // Enter joins the session with the code.
@@ -98,7 +111,7 @@ func (l lobby) Close(code string) error {
 	if !ok { // opened it and has not been in it yet
 		p, ok = st.Participant(session.SSHID(l.c.key))
 	}
-	if f, found := st.Participant(st.Facilitator); !ok && found && l.c.s.boundTo(ctx, st, f.Name, l.c.key) {
+	if f, found := st.Participant(st.Facilitator); !ok && found && l.c.s.teams.SpeaksFor(ctx, st, f.Name, l.c.key) {
 		p, ok = f, true // the named facilitator, whose name this key speaks for
 	}
 	if !ok || p.Role != session.Facilitator {
@@ -113,82 +126,27 @@ func (l lobby) Close(code string) error {
 	return nil
 }
 
-// boundTo reports whether the key speaks for the roster name in the
-// session: bound to it there or in its team.
-func (s *Server) boundTo(ctx context.Context, st *session.State, name, key string) bool {
-	if k := st.Bound[strings.ToLower(name)]; k != "" {
-		return k == key
-	}
-	team, err := s.store.Team(ctx, st.Config.Team)
-	if err != nil {
-		return false
-	}
-	for n, k := range team.Keys {
-		if strings.EqualFold(n, name) {
-			return k == key
-		}
-	}
-	return false
-}
-
-// standupSpec is a new session as the lobby or `new` asks for it.
-type standupSpec struct {
-	kind        session.Kind
-	format      session.Format
-	columns     []string
-	votes       int
-	voteCap     int
-	topic       time.Duration
-	anonymous   bool
-	autoAdvance bool
-	esvp        bool
-	phases      map[session.Phase]time.Duration
-	team        string
-	members     []string // replace the roster when given
-	at          time.Time
-	timebox     time.Duration
-	turn        time.Duration
-	order       session.Order
-	facilitator string // who facilitates; empty: the opener
-	openDoor    bool   // --guests open: any key with the code comes in as a guest
-	opener      string // the key asking
-	user        string // its SSH user name, cleaned
-}
-
-// newStandup opens a session for the opener's key under the team rules
-// of session.Teams: a new team is the opener's; an existing one takes
-// sessions from its owners and members, roster changes from its owners.
-func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, error) {
-	if !s.opened.allow(sp.opener) {
+// openSession opens a session for the key under the team rules of
+// session.Teams (a new team is the opener's; an existing one takes
+// sessions from its owners and members, roster changes from its owners):
+// the opening's given fields over what the team remembers, over the
+// kind's defaults, checked by session.Opening.Validate.
+func (s *Server) openSession(ctx context.Context, key, user string, o session.Opening, given func(field string) bool) (session.Info, error) {
+	if !s.opened.allow(key) {
 		return session.Info{}, errors.New("too many new sessions from your key; try again in a minute")
 	}
-	if sp.timebox <= 0 && sp.kind == session.Standup {
-		sp.timebox = 15 * time.Minute
-	}
-	var members []string
-	if len(sp.members) > 0 {
-		members = sp.members
-	}
-	info, _, err := s.teams.Open(ctx, session.KeyCaller(sp.opener), session.Opening{
-		Config: session.Config{
-			Team: sp.team, Kind: sp.kind, ScheduledAt: sp.at, OpenDoor: sp.openDoor,
-			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order,
-			Format: sp.format, Columns: sp.columns, VoteBudget: sp.votes, VoteCap: sp.voteCap,
-			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp, PhaseBoxes: sp.phases,
-		},
-		Members:     members,
-		Opener:      session.Person{ID: session.SSHID(sp.opener), Name: sp.user},
-		Facilitator: sp.facilitator,
-	})
+	caller := session.KeyCaller(key)
+	op, _, err := s.teams.Plan(ctx, caller, o, given)
 	if err != nil {
-		return session.Info{}, errors.New(userError(err))
+		return session.Info{}, err
 	}
-	return info, nil
+	info, _, err := s.teams.Open(ctx, caller, session.Person{ID: session.SSHID(key), Name: user}, op)
+	return info, err
 }
 
 // userError is a session error as its sentence, without its kind.
 func userError(err error) string {
-	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict} {
+	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict, session.ErrPhase} {
 		if errors.Is(err, kind) {
 			if msg, ok := strings.CutPrefix(err.Error(), kind.Error()+": "); ok {
 				return msg
@@ -198,9 +156,5 @@ func userError(err error) string {
 	return err.Error()
 }
 
-func (s *Server) now() time.Time {
-	if s.cfg.Clock != nil {
-		return s.cfg.Clock.Now()
-	}
-	return time.Now()
-}
+// now is the server's clock's time (New makes the real clock the default).
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }

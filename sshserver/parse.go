@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,11 +32,11 @@ type command struct {
 	// target is where join and watch go; its code is as typed
 	// (conn.enter reads it, and counts a wrong one).
 	target target
-	// spec is the session new opens, without its opener and start time.
-	spec standupSpec
-	// at is new's --at, when given; only its hour and minute count.
-	at    time.Time
-	hasAt bool
+	// opening is the session new opens, as its flags give it; given
+	// says which flags were given (session.Field names): the rest come
+	// from what the team remembers, or the kind's defaults (see cmdNew).
+	opening session.Opening
+	given   map[string]bool
 	// code is export's join code as typed, norm the same in canonical form.
 	code, norm string
 	// format is export's --format, as given: it is checked once the
@@ -186,6 +185,10 @@ func parseCommand(args []string) (command, error) {
 	}
 }
 
+// parseNew reads new's flags into a session.Opening and checks it over
+// the kind's defaults with session.Opening.Validate, as the CLI does; the
+// team's remembered defaults are laid under it once the team is known
+// (cmdNew).
 func parseNew(args []string) (command, error) {
 	if len(args) == 0 || (args[0] != "standup" && args[0] != "retro") {
 		return command{}, refuse(2, "usage: new standup|retro --team NAME [flags]; see help")
@@ -195,83 +198,62 @@ func parseNew(args []string) (command, error) {
 		kind = session.Retro
 	}
 	fs := flag.NewFlagSet("new "+args[0], flag.ContinueOnError)
-	team := fs.String("team", "", "the team")
-	members := fs.String("members", "", "the roster, comma-separated (replaces the stored one)")
-	at := fs.String("at", "", "scheduled start, HH:MM (server time)")
-	timebox := fs.Duration("timebox", 0, "time-box of the whole session (stand-up default 15m; retro: the sum of its phases)")
-	facilitator := fs.String("facilitator", "", "who facilitates (default: whoever opens the session)")
-	guests := fs.String("guests", "knock", "knock: keys that are not the team's wait for the facilitator; open: anyone with the code joins as a guest")
-	turn := fs.Duration("turn", 0, "stand-up: time-box per turn (default: divided)")
-	order := fs.String("order", "join", "stand-up: speaking order: join, random or alpha")
-	format := fs.String("format", "start-stop-continue", "retro: the board, see huddle formats")
-	columns := fs.String("columns", "", "retro: the columns of a custom format, comma-separated")
-	votes := fs.Int("votes", session.DefaultVoteBudget, "retro: dots per person")
-	voteCap := fs.Int("vote-cap", 0, "retro: most dots per person on one topic (0: no cap)")
-	topic := fs.Duration("topic", 5*time.Minute, "retro: time-box per discussed topic")
-	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
-	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
-	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
-	phases := fs.String("phases", "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
+	team := fs.String(session.FieldTeam, "", "the team")
+	members := fs.String(session.FieldMembers, "", "the roster, comma-separated (replaces the stored one)")
+	at := fs.String(session.FieldAt, "", "scheduled start, HH:MM (server time) or HH:MM ZONE, e.g. 10:00 Europe/Berlin (default: the team's last)")
+	timebox := fs.Duration(session.FieldTimebox, 0, "time-box of the whole session (default: the team's last; stand-up 15m; retro: the sum of its phases)")
+	facilitator := fs.String(session.FieldFacilitator, "", "who facilitates (default: whoever opens the session)")
+	guests := fs.String(session.FieldGuests, "knock", "knock: keys that are not the team's wait for the facilitator; open: anyone with the code joins as a guest")
+	turn := fs.Duration(session.FieldTurn, 0, "stand-up: time-box per turn (default: the team's last, else divided)")
+	order := fs.String(session.FieldOrder, "join", "stand-up: speaking order: join, random or alpha (default: the team's last)")
+	format := fs.String(session.FieldFormat, "start-stop-continue", "retro: the board, see huddle formats (default: the team's last)")
+	columns := fs.String(session.FieldColumns, "", "retro: the columns of a custom format, comma-separated")
+	votes := fs.Int(session.FieldVotes, session.DefaultVoteBudget, "retro: dots per person (default: the team's last)")
+	voteCap := fs.Int(session.FieldVoteCap, 0, "retro: most dots per person on one topic (0: no cap)")
+	topic := fs.Duration(session.FieldTopic, session.DefaultTopicBox, "retro: time-box per discussed topic (default: the team's last)")
+	anonymous := fs.Bool(session.FieldAnonymous, false, "retro: store no author for cards and votes")
+	autoAdvance := fs.Bool(session.FieldAutoAdvance, false, "retro: a phase ends when everyone is done")
+	esvp := fs.Bool(session.FieldESVP, false, "retro: check in with the ESVP poll")
+	phases := fs.String(session.FieldPhases, "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return command{}, err
 	}
 	if fs.NArg() > 0 {
 		return command{}, refuse(2, "unexpected %q", session.CleanName(fs.Arg(0)))
 	}
-	if session.CleanName(*team) == "" {
-		return command{}, refuse(2, "--team is required")
-	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if *guests != "knock" && *guests != "open" {
 		return command{}, refuse(2, "--guests %q: want knock or open", session.CleanName(*guests))
 	}
-	ord, err := session.ParseOrder(*order)
-	if err != nil {
+	o := session.Opening{Kind: kind, Team: *team, Facilitator: *facilitator, At: *at, Timebox: *timebox, Turn: *turn,
+		OpenDoor: *guests == "open", Votes: *votes, VoteCap: *voteCap, Topic: *topic,
+		Anonymous: *anonymous, AutoAdvance: *autoAdvance, ESVP: *esvp}
+	var err error
+	if o.Order, err = session.ParseOrder(*order); err != nil {
 		return command{}, refuse(2, "%v", err)
 	}
-	if *timebox < 0 || *turn < 0 || *votes < 1 || *voteCap < 0 || *topic <= 0 {
-		return command{}, refuse(2, "time-boxes must not be negative and --votes must be at least 1")
+	if o.Phases, err = session.ParsePhaseBoxes(*phases); err != nil {
+		return command{}, refuse(2, "%v", err)
 	}
-	sp := standupSpec{team: *team, kind: kind, openDoor: *guests == "open", timebox: *timebox, turn: *turn, order: ord,
-		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
-	if kind == session.Retro {
-		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
-			return command{}, refuse(2, "%v", err)
-		}
-		if sp.format, err = session.ParseFormat(*format); err != nil {
-			return command{}, refuse(2, "%v", err)
-		}
-		sp.columns = splitNames(*columns)
-		if len(sp.columns) > 0 {
-			sp.format = session.Custom
-		}
-		if _, err := session.Columns(sp.format, sp.columns); err != nil {
-			return command{}, refuse(2, "%v", err)
-		}
-	}
-	cmd := command{verb: verbNew}
-	if *at != "" {
-		t, err := time.Parse("15:04", *at)
-		if err != nil {
-			return command{}, refuse(2, "--at %q: want HH:MM", session.CleanName(*at))
-		}
-		cmd.at, cmd.hasAt = t, true
+	if o.Format, err = session.ParseFormat(*format); err != nil {
+		return command{}, refuse(2, "%v", err)
 	}
 	// Names typed here are refused when too long, not cut (the SSH user
-	// name, which the client sends, is cut: see conn).
-	for _, f := range [][2]string{{"--team", *team}, {"--facilitator", *facilitator}} {
-		if _, err := session.CheckName(f[1]); err != nil {
-			return command{}, refuse(2, "%s: %v", f[0], err)
-		}
+	// name, which the client sends, is cut: see conn); Validate says so.
+	o.Members = strings.Split(*members, ",")
+	if !given[session.FieldMembers] {
+		o.Members = nil
 	}
-	for _, m := range strings.Split(*members, ",") {
-		if _, err := session.CheckName(m); err != nil {
-			return command{}, refuse(2, "--members: %v", err)
-		}
+	o.Columns = splitNames(*columns)
+	check := session.DefaultOpening(kind, "", session.Defaults{})
+	check.Override(o, func(f string) bool { return given[f] })
+	if err := check.Validate(); err != nil {
+		return command{}, refuse(2, "%v", err)
 	}
-	sp.members = splitNames(*members)
-	sp.facilitator = session.CleanName(*facilitator)
-	cmd.spec = sp
-	return cmd, nil
+	o.Members = splitNames(*members)
+	o.Team, o.Facilitator = session.CleanName(*team), session.CleanName(*facilitator)
+	return command{verb: verbNew, opening: o, given: given}, nil
 }
 
 func splitNames(list string) []string {

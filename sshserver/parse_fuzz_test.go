@@ -99,7 +99,15 @@ func TestParseCommand(t *testing.T) {
 		{"new standup", 0, 2, "--team is required"},
 		{"new standup --team t extra", 0, 2, `unexpected "extra"`},
 		{"new standup --team t --order sideways", 0, 2, "unknown order"},
-		{"new standup --team t --votes 0", 0, 2, "--votes must be at least 1"},
+		{"new standup --team t --votes 0", 0, 2, "--votes 0: each person needs at least 1 dot"},
+		{"new standup --team t --turn 99h", 0, 2, "--turn 99h: a turn takes from 10s to 1h"},
+		{"new standup --team t --turn 1ms", 0, 2, "--turn 1ms: a turn takes from 10s"},
+		{"new standup --team t --turn 20m --timebox 15m", 0, 2, "--turn 20m is longer than the whole stand-up (--timebox 15m)"},
+		{"new retro --team t --topic 0", 0, 2, "--topic 0s: a topic takes from 30s to 2h"},
+		{"new standup --team t --timebox 99h", 0, 2, "--timebox 99h: the stand-up takes from 1m to 8h"},
+		{"new standup --team t --at '10:00 Europe/Berlin'", verbNew, 0, ""},
+		{"new standup --team t --at '10:00 Nowhere/Atall'", 0, 2, "no time zone is called"},
+		{"new retro --team t --format 4ls --columns A,B", 0, 2, "--columns goes with --format custom"},
 		{"new standup --team t --at 25:00", 0, 2, `--at "25:00": want HH:MM`},
 		{"new standup --team " + strings.Repeat("x", 64), verbNew, 0, ""},
 		{"new standup --team " + strings.Repeat("x", 65), 0, 2, "--team: invalid: the name \"xxxxxxxxxxxxxxxxxxx…\" is too long (65 columns, at most 64)"},
@@ -262,56 +270,51 @@ func FuzzParseCommand(f *testing.F) {
 			checkCanonical(t, cmd.code, cmd.norm)
 		case verbNew:
 			checkNew(t, args, cmd)
+		case verbHistory:
+			if args[0] != "history" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) || cmd.limit < 1 || cmd.limit > maxHistory {
+				t.Fatalf("%q lists the history of %q, %d", args, cmd.team, cmd.limit)
+			}
+		case verbTeam:
+			if args[0] != "team" || len(args) < 2 || cmd.team == "" || cmd.team != session.CleanName(args[1]) {
+				t.Fatalf("%q is about the team %q", args, cmd.team)
+			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)
 		}
 	})
 }
 
-// checkNew fails t unless cmd, parsed from args, opens a session within
-// the limits parseNew checks.
+// checkNew fails t unless cmd, parsed from args, opens a session that
+// session.Opening.Validate takes over the kind's defaults.
 func checkNew(t *testing.T, args []string, cmd command) {
 	t.Helper()
-	sp := cmd.spec
-	if args[0] != "new" || len(args) < 2 || sp.kind.String() != args[1] {
-		t.Fatalf("%q opens a %s", args, sp.kind)
+	o := cmd.opening
+	if args[0] != "new" || len(args) < 2 || o.Kind.String() != args[1] {
+		t.Fatalf("%q opens a %s", args, o.Kind)
 	}
-	if session.CleanName(sp.team) == "" {
-		t.Fatalf("%q opens a session without a team", args)
+	if session.CleanName(o.Team) == "" || o.Team != session.CleanName(o.Team) {
+		t.Fatalf("%q opens a session for the team %+q", args, o.Team)
 	}
-	if sp.timebox < 0 || sp.turn < 0 || sp.votes < 1 || sp.voteCap < 0 || sp.topic <= 0 {
-		t.Fatalf("%q opens a session with %+v", args, sp)
+	full := session.DefaultOpening(o.Kind, "", session.Defaults{})
+	full.Override(o, func(f string) bool { return cmd.given[f] })
+	if err := full.Validate(); err != nil {
+		t.Fatalf("%q opens a session that is not valid: %v", args, err)
 	}
-	if o, err := session.ParseOrder(sp.order.String()); err != nil || o != sp.order {
-		t.Fatalf("%q opens a session with order %v", args, sp.order)
+	if _, err := full.Config(time.Now()); err != nil {
+		t.Fatalf("%q opens a session without a config: %v", args, err)
 	}
-	for _, m := range append(slices.Clone(sp.members), sp.columns...) {
+	for _, m := range append(slices.Clone(o.Members), o.Columns...) {
 		if m == "" || session.CleanName(m) != m {
 			t.Fatalf("%q opens a session with the name %+q", args, m)
 		}
 	}
-	if f := sp.facilitator; f != session.CleanName(f) {
+	if f := o.Facilitator; f != session.CleanName(f) {
 		t.Fatalf("%q opens a session facilitated by %+v", args, f)
 	}
-	if sp.opener != "" || !sp.at.IsZero() {
-		t.Fatalf("%q: the parser decided the opener or the time: %+v", args, sp)
-	}
-	if sp.kind == session.Standup {
-		if sp.phases != nil || sp.columns != nil || sp.format != 0 {
-			t.Fatalf("%q opens a stand-up with a retrospective's board: %+v", args, sp)
-		}
-		return
-	}
-	for p, d := range sp.phases {
+	for p, d := range o.Phases {
 		if d <= 0 || d > 4*time.Hour || p == session.Waiting || p == session.Closed {
 			t.Fatalf("%q opens a retrospective with phase %s for %v", args, p, d)
 		}
-	}
-	if (len(sp.columns) > 0) != (sp.format == session.Custom) {
-		t.Fatalf("%q opens a %s retrospective with the columns %q", args, sp.format, sp.columns)
-	}
-	if _, err := session.Columns(sp.format, sp.columns); err != nil {
-		t.Fatalf("%q opens a retrospective without a board: %v", args, err)
 	}
 }
 

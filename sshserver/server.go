@@ -56,7 +56,9 @@ type Config struct {
 	AuthWindow        time.Duration
 	// StallTimeout is how long a write to one client may block before the
 	// client is taken for gone (a suspended laptop, a stuck network) and
-	// its connection is closed; 0: 15s. Nobody else ever waits on it.
+	// evicted: marked away, its session ended, its terminal restored if it
+	// reads again soon, else its connection closed (see conn.evict); 0:
+	// 15s. Nobody else ever waits on it.
 	StallTimeout time.Duration
 	// PublicHost is the host name (or host:port) people join with, as
 	// the facilitator's screen shows it in `ssh -t -p PORT HOST join
@@ -131,6 +133,9 @@ func New(cfg Config, st session.Store) (*Server, error) {
 	}
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = 15 * time.Second
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = session.RealClock{}
 	}
 	if cfg.PreAuthPerAddress <= 0 {
 		cfg.PreAuthPerAddress = 16

@@ -119,16 +119,16 @@ func (l smallSendBuffers) Accept() (net.Conn, error) {
 // A write that blocks for longer than the stall time (a client that stopped
 // reading its SSH channel, whose window is full) evicts; writes that go
 // through never do.
-func TestStallWriterEvictsABlockedWrite(t *testing.T) {
+func TestOutWriterEvictsABlockedWrite(t *testing.T) {
 	evicted := make(chan time.Time, 1)
 	r, w := io.Pipe()
-	sw := stallWriter{w: w, after: 50 * time.Millisecond, evict: func() {
+	ow := newOutWriter(w, 50*time.Millisecond, func() {
 		evicted <- time.Now()
 		_ = r.CloseWithError(errors.New("evicted")) // as closing the connection fails the write
-	}}
+	})
 
 	go func() { _, _ = io.ReadFull(r, make([]byte, 5)) }()
-	if _, err := sw.Write([]byte("hello")); err != nil {
+	if _, err := ow.Write([]byte("hello")); err != nil {
 		t.Fatalf("a write that was read: %v", err)
 	}
 	time.Sleep(100 * time.Millisecond) // twice the stall time after a write that went through
@@ -139,7 +139,7 @@ func TestStallWriterEvictsABlockedWrite(t *testing.T) {
 	}
 
 	start := time.Now()
-	_, err := sw.Write([]byte("nobody reads this")) // blocks until evict fails it
+	_, err := ow.Write([]byte("nobody reads this")) // blocks until evict fails it
 	if err == nil {
 		t.Fatal("the blocked write succeeded")
 	}
@@ -147,6 +147,56 @@ func TestStallWriterEvictsABlockedWrite(t *testing.T) {
 	if took := at.Sub(start); took < 50*time.Millisecond {
 		t.Errorf("evicted after %v, before the stall time", took)
 	}
+}
+
+// An evicted client that reads again gets the frame it was sent, whole,
+// and then its terminal back; the program's writes fail from the
+// eviction on. One that never reads again is given up after the grace.
+func TestFarewellFollowsTheBlockedWrite(t *testing.T) {
+	r, w := io.Pipe()
+	ow := newOutWriter(w, time.Hour, func() {})
+	blocked := make(chan error, 1)
+	go func() {
+		_, err := ow.Write([]byte("frame"))
+		blocked <- err
+	}()
+	for len(ow.turn) == 0 { // the frame's write holds its turn
+		time.Sleep(time.Millisecond)
+	}
+	said := make(chan bool, 1)
+	go func() { said <- ow.farewell([]byte("bye"), time.Minute) }()
+	for !ow.shut.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := ow.Write([]byte("late")); !errors.Is(err, errEvicted) {
+		t.Fatalf("a write after the eviction: %v, want errEvicted", err)
+	}
+	got := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- string(b)
+	}()
+	if err := <-blocked; err != nil {
+		t.Fatalf("the frame: %v", err)
+	}
+	if !<-said {
+		t.Fatal("the farewell was not taken")
+	}
+	_ = w.Close()
+	if s := <-got; s != "framebye" {
+		t.Fatalf("the client read %q, want the frame, then the farewell", s)
+	}
+
+	_, w2 := io.Pipe()
+	stuck := newOutWriter(w2, time.Hour, func() {})
+	start := time.Now()
+	if stuck.farewell([]byte("bye"), 50*time.Millisecond) {
+		t.Fatal("a farewell nobody read was taken")
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("gave up after %v, want the grace", took)
+	}
+	_ = w2.Close()
 }
 
 // Window changes reach the program at most every resizeEvery, the newest

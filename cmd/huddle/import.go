@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -130,20 +129,8 @@ func importRecord(ctx context.Context, st session.Store, rec export.Record) erro
 			return fmt.Errorf("session %s was created, but its events after the first could not be stored: %w", info.ID, err)
 		}
 	}
-	if _, err := st.Team(ctx, info.Team); errors.Is(err, session.ErrNotFound) {
-		created := rec.Events[0].Payload.(*session.Created)
-		now := time.Now()
-		// Not the team's key bindings (created.Bound): a record is not
-		// trusted to say which SSH keys speak for a team.
-		team := session.Team{
-			Name: info.Team, Members: created.Roster, Agreements: created.Config.Agreements,
-			Created: now, Updated: now,
-		}
-		if err := st.PutTeam(ctx, team); err != nil {
-			return fmt.Errorf("session %s was imported, but its team %s could not be created: %w", info.ID, info.Team, err)
-		}
-	} else if err != nil {
-		return fmt.Errorf("session %s was imported, but its team %s could not be read: %w", info.ID, info.Team, err)
+	if err := session.NewTeams(st, nil).Adopt(ctx, rec.Events[0].Payload.(*session.Created)); err != nil {
+		return fmt.Errorf("session %s was imported, but its team %s could not be stored: %w", info.ID, info.Team, err)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/user"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -57,28 +56,20 @@ func (a asker) ask(question string) (string, error) {
 // runStandup resolves the team, resumes or creates its stand-up and runs
 // the interface until the user quits.
 func runStandup(ctx context.Context, g globalFlags, sf standupFlags, in io.Reader, out io.Writer) error {
-	order, err := session.ParseOrder(sf.order)
+	o, err := sf.opening(g, session.Standup)
 	if err != nil {
 		return err
 	}
-	if err := sf.check(g, session.Standup); err != nil {
-		return err
-	}
-	return runLocal(ctx, g, sf, session.Standup, in, out, func(team session.Team, at time.Time) session.Config {
-		return session.Config{
-			Team: team.Name, Kind: session.Standup, ScheduledAt: at,
-			Timebox: sf.timebox, Turn: sf.turn, Order: order, Agreements: team.Agreements,
-		}
-	})
+	return runLocal(ctx, g, sf, o, in, out)
 }
 
-// runLocal runs a session of the kind at the shared keyboard: it resolves
-// the team, resumes its unfinished session or creates one from config, and
-// runs the interface until the user quits.
-func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.Kind, in io.Reader, out io.Writer,
-	config func(team session.Team, at time.Time) session.Config) error {
-	at, err := parseAt(sf.at, time.Now())
-	if err != nil {
+// runLocal runs a session of the opening's kind at the shared keyboard:
+// it resolves the team, resumes its unfinished session or opens one (the
+// flags given over what the team remembers; see session.Teams), and runs
+// the interface until the user quits.
+func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session.Opening, in io.Reader, out io.Writer) error {
+	kind := given.Kind
+	if err := sf.check(given); err != nil {
 		return err
 	}
 	what := "huddle standup"
@@ -106,7 +97,13 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 	if err != nil {
 		return err
 	}
-	want := config(team, at)
+	// The team rules are session's: here, the operator of the data
+	// directory owns every team (see session.Teams).
+	teams := session.NewTeams(st, nil)
+	op, want, err := localOpening(ctx, teams, team, sf, given)
+	if err != nil {
+		return err
+	}
 	id, resumed, err := pickSession(ctx, st, team, kind, sf, a, want)
 	if errors.Is(err, errKept) {
 		fmt.Fprintf(out, "Nothing started: the unfinished %s is kept as it was.\n", kindName(kind))
@@ -116,14 +113,9 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 		return err
 	}
 	if !resumed {
-		plan := session.Plan{
-			Config:      want,
-			Facilitator: facilitator(g.name, team.Members),
-			Roster:      team.Members,
-		}
-		info, err := session.Create(ctx, st, plan, time.Now())
+		info, _, err := teams.Open(ctx, session.LocalCaller(), facilitator(op.Facilitator, team.Members), op)
 		if err != nil {
-			return err
+			return sf.explain(err)
 		}
 		id = info.ID
 	}
@@ -164,6 +156,20 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, kind session.
 	return nil
 }
 
+// localOpening is the session the flags ask for, for the resolved team
+// (see session.Teams.Plan), and its Config as of now (what pickSession
+// compares an unfinished session with). The roster and agreements
+// resolveTeam has stored already.
+func localOpening(ctx context.Context, teams *session.Teams, team session.Team, sf standupFlags, given session.Opening) (session.Opening, session.Config, error) {
+	given.Team, given.Members, given.Agreements = team.Name, nil, nil
+	op, want, err := teams.Plan(ctx, session.LocalCaller(), given, sf.givenField)
+	if err != nil {
+		return session.Opening{}, session.Config{}, sf.explain(err)
+	}
+	want.Agreements = team.Agreements
+	return op, want, nil
+}
+
 // running reports whether the session's timers are counting.
 func running(s *session.State) bool {
 	if s.Paused || s.Phase == session.Closed || s.Phase == session.Waiting {
@@ -182,15 +188,16 @@ func kindName(k session.Kind) string {
 // resolveTeam finds the team to run, creating or updating it from the
 // flags, or asking the first time.
 func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker) (session.Team, error) {
+	// The team rules are session's: here, the operator of the data
+	// directory owns every team (see session.Teams).
+	teams := session.NewTeams(st, nil)
 	name := sf.team
 	if name == "" {
-		last, err := st.Sessions(ctx, session.Filter{Limit: 1})
+		last, err := teams.Last(ctx)
 		if err != nil {
 			return session.Team{}, err
 		}
-		if len(last) > 0 {
-			name = last[0].Team
-		}
+		name = last
 	}
 	if name == "" {
 		var err error
@@ -205,9 +212,6 @@ func resolveTeam(ctx context.Context, st session.Store, sf standupFlags, a asker
 	if name == "" {
 		return session.Team{}, fmt.Errorf("%w: a team needs a name", session.ErrInvalid)
 	}
-	// The team rules are session's: here, the operator of the data
-	// directory owns every team (see session.Teams).
-	teams := session.NewTeams(st, nil)
 	var members, agreements []string
 	if len(sf.members) > 0 {
 		if members, err = cleanNames(sf.members); err != nil {

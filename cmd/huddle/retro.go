@@ -49,16 +49,16 @@ README).`,
 	fs.StringVarP(&rf.common.team, "team", "t", "", "the team (default: the last team used)")
 	fs.StringSliceVarP(&rf.common.members, "members", "m", nil, "the team's roster, comma-separated; replaces the stored one")
 	fs.StringArrayVar(&rf.common.agreements, "agreement", nil, "a working agreement (repeat the flag; replaces the stored ones)")
-	fs.StringVar(&rf.common.at, "at", "", "scheduled start, HH:MM today")
-	fs.DurationVar(&rf.common.timebox, "timebox", 0, "time-box of the whole retrospective (default: the sum of its phases)")
+	fs.StringVar(&rf.common.at, "at", "", "scheduled start, HH:MM today, or HH:MM ZONE like \"10:00 Europe/Berlin\" (default: the team's last, else none)")
+	fs.DurationVar(&rf.common.timebox, "timebox", 0, "time-box of the whole retrospective (default: the team's last, else the sum of its phases)")
 	fs.BoolVar(&rf.common.resume, "resume", false, "resume the team's unfinished retrospective without asking")
 	fs.BoolVar(&rf.common.fresh, "new", false, "end the team's unfinished retrospective, if any, and open a new one")
-	fs.StringVarP(&rf.format, "format", "f", "start-stop-continue", "the board: see huddle formats")
+	fs.StringVarP(&rf.format, "format", "f", "start-stop-continue", "the board: see huddle formats; the team's last if not given")
 	fs.StringSliceVar(&rf.columns, "columns", nil, "the columns of a custom format, e.g. \"Keep,Drop,Try\"")
-	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person")
+	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person; the team's last if not given")
 	fs.IntVar(&rf.voteCap, "vote-cap", 0, "most dots one person may put on one topic (0: no cap)")
-	fs.DurationVar(&rf.topic, "topic", 5*time.Minute, "time-box per discussed topic")
-	fs.StringVar(&rf.phases, "phases", "", "time-boxes of phases, e.g. \"write=10m,vote=5m\" (defaults: check-in 5m, review 5m, write 7m, group 5m, vote 3m, actions 7m, roti 3m)")
+	fs.DurationVar(&rf.topic, "topic", session.DefaultTopicBox, "time-box per discussed topic; the team's last if not given")
+	fs.StringVar(&rf.phases, "phases", "", "time-boxes of phases, e.g. \"write=10m,vote=5m\" (defaults: the team's last, else check-in 5m, review 5m, write 7m, group 5m, vote 3m, actions 7m, roti 3m)")
 	fs.BoolVar(&rf.anonymous, "anonymous", false, "store no author for cards and votes")
 	fs.BoolVar(&rf.autoAdvance, "auto-advance", false, "end a phase when everyone present is done, or its time-box runs out")
 	fs.BoolVar(&rf.esvp, "esvp", false, "check in with the anonymous ESVP poll instead of one word")
@@ -67,44 +67,19 @@ README).`,
 }
 
 func runRetro(cmd *cobra.Command, g globalFlags, rf retroFlags, in io.Reader, out io.Writer) error {
-	format, err := session.ParseFormat(rf.format)
+	o, err := rf.common.opening(g, session.Retro)
 	if err != nil {
 		return err
 	}
-	if len(rf.columns) > 0 && format != session.Custom {
-		if cmd.Flags().Changed("format") {
-			return fmt.Errorf("%w: --columns goes with --format custom", session.ErrInvalid)
-		}
-		format = session.Custom
-	}
-	if _, err := session.Columns(format, rf.columns); err != nil {
+	if o.Format, err = session.ParseFormat(rf.format); err != nil {
 		return err
 	}
-	boxes, err := session.ParsePhaseBoxes(rf.phases)
-	if err != nil {
+	if o.Phases, err = session.ParsePhaseBoxes(rf.phases); err != nil {
 		return err
 	}
-	if err := rf.common.check(g, session.Retro); err != nil {
-		return err
-	}
-	fs := cmd.Flags()
-	if rf.votes < 1 {
-		return fmt.Errorf("%w: %s %d: each person needs at least 1 dot", session.ErrInvalid, flagName(fs, "votes"), rf.votes)
-	}
-	if rf.voteCap < 0 {
-		return fmt.Errorf("%w: %s %d: give 0 for no cap, or the most dots per topic", session.ErrInvalid, flagName(fs, "vote-cap"), rf.voteCap)
-	}
-	if err := checkDuration(flagName(fs, "topic"), rf.topic, minTopic, maxTopic, "a topic"); err != nil {
-		return err
-	}
-	return runLocal(cmd.Context(), g, rf.common, session.Retro, in, out, func(team session.Team, at time.Time) session.Config {
-		return session.Config{
-			Team: team.Name, Kind: session.Retro, ScheduledAt: at, Timebox: rf.common.timebox,
-			Agreements: team.Agreements, Format: format, Columns: rf.columns,
-			VoteBudget: rf.votes, VoteCap: rf.voteCap, TopicBox: rf.topic, PhaseBoxes: boxes,
-			Anonymous: rf.anonymous, AutoAdvance: rf.autoAdvance, ESVP: rf.esvp,
-		}
-	})
+	o.Columns, o.Votes, o.VoteCap, o.Topic = rf.columns, rf.votes, rf.voteCap, rf.topic
+	o.Anonymous, o.AutoAdvance, o.ESVP = rf.anonymous, rf.autoAdvance, rf.esvp
+	return runLocal(cmd.Context(), g, rf.common, o, in, out)
 }
 
 func newFormatsCmd() *cobra.Command {

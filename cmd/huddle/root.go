@@ -1,9 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,14 +27,6 @@ type standupFlags struct {
 	flags      *pflag.FlagSet         // the parsed flags, to name one in an error; nil: --name
 }
 
-// The durations a session may take: shorter or longer ones are typing
-// mistakes (--turn 2 for 2m, --turn 99h, 1ms).
-const (
-	minTurn, maxTurn       = 10 * time.Second, time.Hour
-	minTimebox, maxTimebox = time.Minute, 8 * time.Hour
-	minTopic, maxTopic     = 30 * time.Second, 2 * time.Hour
-)
-
 // name is how an error names a flag: --turn, or HUDDLE_TURN when the
 // environment set it.
 func (f *standupFlags) name(flag string) string {
@@ -44,83 +36,72 @@ func (f *standupFlags) name(flag string) string {
 	return flagName(f.flags, flag)
 }
 
-// check refuses flag values that cannot make a good session, naming the
-// flag (or its environment variable) and saying what to give instead:
-// names longer than session.MaxNameWidth columns, and durations out of
-// bounds. A retrospective has no turns, and a time-box of 0 means the sum
-// of its phases.
-func (f *standupFlags) check(g globalFlags, kind session.Kind) error {
-	if err := checkName(f.name("team"), f.team); err != nil {
-		return err
+// flagOf is the flag that gives an opening's field here: the operator at
+// the keyboard facilitates, under --name.
+func flagOf(field string) string {
+	if field == session.FieldFacilitator {
+		return "name"
 	}
-	for _, m := range f.members {
-		if err := checkName(f.name("members"), m); err != nil {
-			return err
-		}
-	}
-	if err := checkName(f.name("name"), g.name); err != nil {
-		return err
-	}
-	if kind == session.Retro {
-		if f.timebox == 0 {
-			return nil
-		}
-		return checkDuration(f.name("timebox"), f.timebox, minTimebox, maxTimebox, "the retrospective")
-	}
-	if err := checkDuration(f.name("timebox"), f.timebox, minTimebox, maxTimebox, "the stand-up"); err != nil {
-		return err
-	}
-	if f.turn == 0 {
-		return nil
-	}
-	if err := checkDuration(f.name("turn"), f.turn, minTurn, maxTurn, "a turn"); err != nil {
-		return err
-	}
-	if f.turn > f.timebox {
-		return fmt.Errorf("%w: %s %s is longer than the whole stand-up (%s %s); give a shorter turn or a longer time-box",
-			session.ErrInvalid, f.name("turn"), fmtDuration(f.turn), f.name("timebox"), fmtDuration(f.timebox))
-	}
-	return nil
+	return field
 }
 
-// checkName refuses a name that session.CheckName refuses, naming the flag.
-func checkName(flag, name string) error {
-	if _, err := session.CheckName(name); err != nil {
-		return fmt.Errorf("%s: %w", flag, err)
-	}
-	return nil
+// givenField reports whether the flag of an opening's field was given,
+// on the command line or in the environment: those win over what the
+// team remembers.
+func (f *standupFlags) givenField(field string) bool {
+	return f.given != nil && f.given(flagOf(field))
 }
 
-// checkDuration refuses d outside [lo, hi], naming the flag and what the
-// duration is of.
-func checkDuration(flag string, d, lo, hi time.Duration, of string) error {
-	if d < lo || d > hi {
-		return fmt.Errorf("%w: %s %s: %s takes from %s to %s", session.ErrInvalid, flag, fmtDuration(d), of, fmtDuration(lo), fmtDuration(hi))
+// opening is the session the flags ask for; only the fields whose flags
+// were given count (givenField).
+func (f *standupFlags) opening(g globalFlags, kind session.Kind) (session.Opening, error) {
+	o := session.Opening{Kind: kind, Team: f.team, Members: f.members, Agreements: f.agreements,
+		Facilitator: g.name, At: f.at, Timebox: f.timebox, Turn: f.turn}
+	if kind == session.Standup {
+		order, err := session.ParseOrder(f.order)
+		if err != nil {
+			return o, err
+		}
+		o.Order = order
 	}
-	return nil
+	return o, nil
+}
+
+// check refuses flag values that cannot make a good session, before
+// anything is stored, as session.Opening.Validate does: it checks the
+// given flags over the kind's defaults (the team, unknown yet, is checked
+// when it is; see resolveTeam).
+func (f *standupFlags) check(o session.Opening) error {
+	full := session.DefaultOpening(o.Kind, "", session.Defaults{})
+	full.Override(o, f.givenField)
+	if session.CleanName(full.Team) == "" {
+		full.Team = "-"
+	}
+	return f.explain(full.Validate())
+}
+
+// explain names the flags of a session.FieldError as they were given:
+// --turn, or HUDDLE_TURN.
+func (f *standupFlags) explain(err error) error {
+	var fe *session.FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	return fmt.Errorf("%w: %s", session.ErrInvalid, fe.Say(func(field string) string { return f.name(flagOf(field)) }))
 }
 
 // fmtDuration writes d as people type it: 2m, 1h30m, 90s, 1ms.
-func fmtDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+func fmtDuration(d time.Duration) string { return session.FmtDuration(d) }
 
 func (f *standupFlags) add(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.team, "team", "t", "", "the team (default: the last team used)")
 	fs.StringSliceVarP(&f.members, "members", "m", nil, "the team's roster, comma-separated; replaces the stored one")
 	fs.StringArrayVar(&f.agreements, "agreement", nil, "a working agreement shown in the waiting room (repeat the flag; replaces the stored ones)")
-	fs.StringVar(&f.at, "at", "", "scheduled start, HH:MM today; arrivals after it count as late (default: none, lateness counts from the start)")
-	fs.StringVar(&f.order, "order", "join", "speaking order: join, random or alpha")
-	fs.DurationVar(&f.turn, "turn", 0, "time-box per turn, e.g. 2m (default: the time-box divided among those present)")
-	fs.DurationVar(&f.timebox, "timebox", 15*time.Minute, "time-box of the whole stand-up")
+	fs.StringVar(&f.at, "at", "", "scheduled start, HH:MM today, or HH:MM ZONE like \"10:00 Europe/Berlin\"; arrivals after it count as late (default: the team's last, else none: lateness counts from the start)")
+	fs.StringVar(&f.order, "order", "join", "speaking order: join, random or alpha; the team's last if not given")
+	fs.DurationVar(&f.turn, "turn", 0, "time-box per turn, e.g. 2m (default: the team's last, else the time-box divided among those present)")
+	fs.DurationVar(&f.timebox, "timebox", session.DefaultStandupBox, "time-box of the whole stand-up; the team's last if not given")
 	fs.BoolVar(&f.resume, "resume", false, "resume the team's unfinished stand-up without asking")
 	fs.BoolVar(&f.fresh, "new", false, "end the team's unfinished stand-up, if any, and open a new one")
 	cmd.MarkFlagsMutuallyExclusive("resume", "new")
@@ -167,7 +148,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.SetIn(in)
 	root.SetOut(out)
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
-	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: your OS user name)")
+	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: the name the team's last session had, else your OS user name)")
 	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
 	sf.add(root)
 	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newTeamCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
@@ -221,19 +202,4 @@ func newTeamsCmd(g *globalFlags) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// parseAt reads a start time as HH:MM today, or RFC 3339. Empty means no
-// scheduled start: lateness then counts from the actual start.
-func parseAt(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.ParseInLocation("15:04", s, now.Location()); err == nil {
-		return time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, now.Location()), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%w: --at %q: want HH:MM, like 10:00", session.ErrInvalid, s)
 }

@@ -38,16 +38,16 @@ func TestBadEnvironmentValueIsNamed(t *testing.T) {
 	}
 }
 
-func TestParseAt(t *testing.T) {
+func TestAtIsSessions(t *testing.T) {
 	now := time.Date(2026, 11, 25, 9, 41, 12, 0, time.UTC)
-	at, err := parseAt("10:00", now)
+	at, err := session.ParseAt("10:00", now)
 	if err != nil || !at.Equal(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("10:00 → %v, %v", at, err)
 	}
-	if at, _ := parseAt("", now); !at.IsZero() {
+	if at, _ := session.ParseAt("", now); !at.IsZero() {
 		t.Fatalf("empty → %v, want no scheduled start", at)
 	}
-	if _, err := parseAt("ten", now); !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "HH:MM") {
+	if _, err := session.ParseAt("ten", now); !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "HH:MM") {
 		t.Fatalf("bad time: %v", err)
 	}
 }
