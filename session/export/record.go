@@ -67,6 +67,8 @@ type Record struct {
 //     not run 1, 2, 3, …;
 //   - a first event that is not "created", or a second "created";
 //   - an event after the "ended" event;
+//   - an event of a type that a later version than the record's added
+//     (session.Since);
 //   - an unknown event type or data that does not decode as its type
 //     (session.DecodePayload), or that is not a JSON object, or a value
 //     that no room records and views index by (a negative topic
@@ -140,6 +142,11 @@ func readRecord(r io.Reader) (Record, error) {
 	events, err := readEvents(raw.Events)
 	if err != nil {
 		return Record{}, err
+	}
+	for _, e := range events {
+		if v := session.Since(e.Type()); v > version {
+			return Record{}, invalid("event %d is of type %s, which version %d of the record added; the record says version %d", e.Seq, e.Type(), v, version)
+		}
 	}
 	if err := agree(&info, events); err != nil {
 		return Record{}, err
