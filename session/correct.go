@@ -254,7 +254,8 @@ func (c Unarrive) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	case spoke(s, p.ID):
 		return nil, fmt.Errorf("%w: %s has had a turn; mark them away instead", ErrConflict, p.Name)
 	}
-	return []Payload{&ArrivalUndone{Who: p.Person()}}, nil
+	// Like someone leaving, it may be the last one not done.
+	return append([]Payload{&ArrivalUndone{Who: p.Person()}}, afterLeaving(s, p.ID)...), nil
 }
 
 // spoke reports whether the participant has had a turn (or has it now).
@@ -320,7 +321,7 @@ func (c RemoveGuest) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 	if t := trace(s, p); t != "" {
 		return nil, fmt.Errorf("%w: %s %s; remove them instead, which keeps it", ErrConflict, p.Name, t)
 	}
-	return []Payload{&GuestRemoved{Who: p.Person()}}, nil
+	return append([]Payload{&GuestRemoved{Who: p.Person()}}, afterLeaving(s, p.ID)...), nil
 }
 
 func (c PromoteGuest) withTeam(t *Team) Command { c.Team = t; return c }

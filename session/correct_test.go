@@ -345,3 +345,15 @@ func TestMarkedPresentThenJoinsByKeyIsOneParticipant(t *testing.T) {
 		}
 	})
 }
+
+// In a retrospective that moves on when everyone is done, unmarking the
+// last one who was not done moves it on, as their leaving would.
+func TestUnmarkingTheLastOneNotDoneMovesOn(t *testing.T) {
+	f := newRetro(t, Config{AutoAdvance: true}, "Lukas", "Julia")
+	f.to(CheckIn)
+	f.must(lukas, SetReady{Ready: true})
+	f.must(fac, Unarrive{Who: julia})
+	if f.s.Phase != Review {
+		t.Fatalf("phase %s, want review", f.s.Phase)
+	}
+}
