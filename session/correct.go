@@ -361,6 +361,9 @@ func (c PromoteGuest) decide(s *State, a Participant, _ Env) ([]Payload, error) 
 				return nil, fmt.Errorf("%w: %s's key is %s's in the team already", ErrConflict, p.Name, other)
 			}
 		}
+		if k := c.Team.BoundTo(p.Name); c.Team.onRoster(p.Name) && k != "" && k != p.Key {
+			return nil, fmt.Errorf("%w: the team's %s is someone else, with another key", ErrConflict, c.Team.rosterName(p.Name))
+		}
 	}
 	return []Payload{&GuestPromoted{Who: p.Person()}}, nil
 }

@@ -199,6 +199,10 @@ func TestPromotingAGuest(t *testing.T) {
 		if err := f.do(olga, PromoteGuest{Who: gus, Team: keyTaken}); !errors.Is(err, ErrConflict) {
 			t.Fatalf("a key that is another member's: %v", err)
 		}
+		otherGus := &Team{Name: "musicstore", Owners: []string{"k-olga"}, Members: []string{"Gus"}, Keys: map[string]string{"Gus": "k-gus-2"}}
+		if err := f.do(olga, PromoteGuest{Who: gus, Team: otherGus}); !errors.Is(err, ErrConflict) {
+			t.Fatalf("a name the team has bound to another key: %v", err)
+		}
 		f.must(olga, PromoteGuest{Who: gus, Team: &Team{Name: "musicstore", Owners: []string{"k-olga"}}})
 		if p, _ := f.s.Participant(gus); !p.Expected {
 			t.Fatalf("Gus %+v", p)
