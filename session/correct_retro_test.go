@@ -3,6 +3,8 @@ package session
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -332,5 +334,26 @@ func TestCorrectionEventsRoundTrip(t *testing.T) {
 	}
 	if Since("arrived") != 1 {
 		t.Fatal("arrived is of version 1")
+	}
+}
+
+// Every event type is documented in docs/record.md, in a table row of its
+// own, and the corrections say since which version.
+func TestEveryEventTypeIsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "record.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range payloadTypes {
+		if !strings.Contains(string(doc), "\n| `"+string(name)+"` |") {
+			t.Errorf("docs/record.md has no row for the event type %s", name)
+		}
+	}
+	_, v2, _ := strings.Cut(string(doc), "### Corrections (since version 2)")
+	v2, _, _ = strings.Cut(v2, "\n### ")
+	for name := range payloadTypes {
+		if in := strings.Contains(v2, "\n| `"+string(name)+"` |"); in != (Since(name) == 2) {
+			t.Errorf("%s: since version %d, but in the corrections table: %v", name, Since(name), in)
+		}
 	}
 }
