@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"huddle/session"
 )
@@ -80,5 +81,21 @@ func TestMinutesShowTheCorrectedState(t *testing.T) {
 	}
 	if len(s.Items) != 5 || s.Blockers[0].Text != "App build is red since the backend change" {
 		t.Fatalf("items %+v, blockers %+v", s.Items, s.Blockers)
+	}
+}
+
+func TestARecordWithANegativePositionIsRefused(t *testing.T) {
+	for _, p := range []session.Payload{
+		&session.BlockerEdited{Blocker: -1, Text: "x"}, &session.BlockerDeleted{Blocker: -2},
+		&session.SpeakerMoved{Speaker: lukas.ID, To: -1},
+	} {
+		info, all := standup()
+		events := append(all[:len(all)-1:len(all)-1], session.Event{Seq: int64(len(all)), Time: all[len(all)-1].Time, Actor: maria.ID, Payload: p})
+		info.Ended = time.Time{}
+		info.Events = int64(len(events))
+		b := mustJSON(t, info, events)
+		if _, err := ReadRecord(bytes.NewReader(b)); !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "count from 0") {
+			t.Fatalf("%s: %v", p.Type(), err)
+		}
 	}
 }

@@ -370,6 +370,22 @@ func checkValues(p session.Payload) error {
 		if p.Pos < 0 {
 			return fmt.Errorf("the discussion moves to position %d, but positions count from 0", p.Pos)
 		}
+	case *session.BlockerEdited:
+		if p.Blocker < 0 {
+			return fmt.Errorf("blocker %d, but positions count from 0", p.Blocker)
+		}
+	case *session.BlockerDeleted:
+		if p.Blocker < 0 {
+			return fmt.Errorf("blocker %d, but positions count from 0", p.Blocker)
+		}
+	case *session.SpeakerMoved:
+		if p.To < 0 {
+			return fmt.Errorf("the speaker moves to position %d, but positions count from 0", p.To)
+		}
+	case *session.CardColumnChanged:
+		if p.Column < 0 {
+			return fmt.Errorf("the card moves to column %d, but columns count from 0", p.Column)
+		}
 	}
 	return nil
 }
