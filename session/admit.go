@@ -102,8 +102,9 @@ func (s *State) Knocker(key string) (Knock, bool) {
 // The commands of the door.
 type (
 	// Admit lets a knocking key in: as a guest when As is empty, else as
-	// the roster member of that name, binding the key to the name in the
-	// team. Facilitator only.
+	// the roster member of that name (also one marked present by name
+	// already, who is then the same participant), binding the key to the
+	// name in the team. Facilitator only.
 	Admit struct {
 		Key string
 		As  string

@@ -227,12 +227,14 @@ type (
 	}
 )
 
-// facilitatorOrOwn allows the facilitator, and the participants named.
+// facilitatorOrOwn allows the facilitator, and the participants named:
+// whose the thing is (who parked it, whose blocker it is or who noted it,
+// who owns the action item).
 func facilitatorOrOwn(a Participant, what string, owners ...ParticipantID) error {
 	if a.Role == Facilitator || slices.Contains(owners, a.ID) {
 		return nil
 	}
-	return fmt.Errorf("%w: only the facilitator or its author can %s", ErrForbidden, what)
+	return fmt.Errorf("%w: only the facilitator, or whose it is, can %s", ErrForbidden, what)
 }
 
 func (c Unarrive) decide(s *State, a Participant, _ Env) ([]Payload, error) {
