@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +356,31 @@ func TestEveryEventTypeIsDocumented(t *testing.T) {
 		if in := strings.Contains(v2, "\n| `"+string(name)+"` |"); in != (Since(name) == 2) {
 			t.Errorf("%s: since version %d, but in the corrections table: %v", name, Since(name), in)
 		}
+	}
+}
+
+// A replay shows the corrections as they happened: a phase gone back to
+// is a mark of its own, and every position shows the fold up to it.
+func TestAReplayShowsGoingBack(t *testing.T) {
+	f := newRetro(t, Config{}, "Lukas")
+	f.to(Write)
+	f.must(lukas, AddCard{Column: 0, Text: "one"})
+	f.to(Group)
+	f.must(fac, Back{})
+	f.must(lukas, EditCard{Card: 1, Text: "one, corrected"})
+	f.to(Group)
+	p := NewPlayer(f.s.ID, f.events)
+	defer p.Close()
+	var phases []Phase
+	for _, m := range p.Marks() {
+		phases = append(phases, m.Phase)
+	}
+	want := []Phase{Waiting, CheckIn, Review, Write, Group, Write, Group}
+	if !reflect.DeepEqual(phases, want) {
+		t.Fatalf("marks %v, want %v", phases, want)
+	}
+	p.SeekTo(f.s.Seq)
+	if s := p.Snapshot().State; !reflect.DeepEqual(s, f.s) {
+		t.Fatalf("the replay's end differs from the session:\n%+v\n%+v", s, f.s)
 	}
 }
