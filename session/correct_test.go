@@ -85,6 +85,10 @@ func TestCorrectionsAreRefused(t *testing.T) {
 		{"nobody is not up next", rounds, fac, MoveUp{Who: "roster:Nobody"}, ErrNotFound},
 		{"giving the floor to another for a turn that is over conflicts", func(f *fixture) { rounds(f); f.arrive("Jörg") }, fac,
 			UpNext{Who: RosterID("Jörg"), Now: true, Speaker: julia}, ErrConflict},
+		// After the end nothing is corrected.
+		{"a topic is not edited after the end", func(f *fixture) { parked(f); f.must(fac, End{}) }, fac, EditItem{Item: 1, Topic: "x"}, ErrPhase},
+		{"a blocker is not deleted after the end", func(f *fixture) { blocked(f); f.must(fac, End{}) }, fac, DeleteBlocker{Blocker: 0}, ErrPhase},
+		{"nobody is unmarked after the end", func(f *fixture) { f.arrive("Lukas"); f.must(fac, End{}) }, fac, Unarrive{Who: lukas}, ErrPhase},
 		// Retrospective commands in a stand-up.
 		{"a stand-up has no phase to go back to", rounds, fac, Back{}, ErrPhase},
 		{"a stand-up has no action items to skip to", rounds, fac, SkipToActions{}, ErrPhase},
