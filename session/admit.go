@@ -102,8 +102,9 @@ func (s *State) Knocker(key string) (Knock, bool) {
 // The commands of the door.
 type (
 	// Admit lets a knocking key in: as a guest when As is empty, else as
-	// the roster member of that name, binding the key to the name in the
-	// team. Facilitator only.
+	// the roster member of that name (also one marked present by name
+	// already, who is then the same participant), binding the key to the
+	// name in the team. Facilitator only.
 	Admit struct {
 		Key string
 		As  string
@@ -147,7 +148,10 @@ func (s *State) bindings(t *Team) map[string]string {
 
 // claimable reports whether key may become the expected participant p.
 func (s *State) claimable(p Participant, key string, t *Team) bool {
-	if p.Key != "" || p.Present || p.Removed || (!p.Expected && p.ID != s.Facilitator) {
+	// Someone marked present by name at the keyboard, who then joins
+	// with their key, is the same participant: a present one without a
+	// key may be claimed.
+	if p.Key != "" || p.Removed || (!p.Expected && p.ID != s.Facilitator) {
 		return false
 	}
 	if p.ID != RosterID(p.Name) {
@@ -230,7 +234,7 @@ func (c Join) join(s *State, env Env) ([]Payload, error) {
 	case !c.Observer && who.Role == Observer:
 		who.Role, upgrade = Member, true
 	}
-	if who.Present && !upgrade {
+	if who.Present && !upgrade && who.Key != "" {
 		return nil, nil // another connection of someone who is here
 	}
 	out := []Payload{&Arrived{Who: who.Person(), Role: who.Role, LateBy: lateness(s, who, env.Now), Key: c.Key}}
@@ -274,8 +278,8 @@ func (c Admit) decide(s *State, a Participant, env Env) ([]Payload, error) {
 		return nil, fmt.Errorf("%w: %s is not on the roster of this session", ErrNotFound, as)
 	}
 	p := s.Participants[i]
-	if p.Key != "" || p.Present || p.Removed {
-		return nil, fmt.Errorf("%w: %s is here or has a key already; admit them as a guest", ErrConflict, p.Name)
+	if p.Key != "" || p.Removed {
+		return nil, fmt.Errorf("%w: %s has a key already; admit them as a guest", ErrConflict, p.Name)
 	}
 	if c.Team != nil {
 		if err := c.Team.canBind(p.Name, k.Key); err != nil {

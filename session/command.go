@@ -147,7 +147,10 @@ type (
 	// participant (a roster member, or the facilitator named when the
 	// session was opened) of the name its key is bound to in the team, or
 	// else of its own name if the team has bound that name to no key
-	// (trust on first use). Any other key knocks (see Knocked) and waits
+	// (trust on first use). A roster member marked present by name who
+	// then joins with such a key is that same participant: the key
+	// becomes theirs, with no second turn and no "Eli 2". Any other key
+	// knocks (see Knocked) and waits
 	// for the facilitator, unless the session's door is open
 	// (Config.OpenDoor): then it joins as a guest under its name, made
 	// unique. A key the facilitator removed or turned away cannot come

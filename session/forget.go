@@ -167,6 +167,14 @@ func newForgetter(t Team, logs map[string][]Event, name string) *forgetter {
 				person(p.Card.Author)
 			case *ActionAdded:
 				person(p.Action.Owner)
+			case *ActionEdited:
+				person(p.Owner)
+			case *ArrivalUndone:
+				person(p.Who)
+			case *GuestRemoved:
+				person(p.Who)
+			case *GuestPromoted:
+				person(p.Who)
 			}
 		}
 	}
@@ -344,6 +352,21 @@ func (f *forgetter) rewritePayload(p Payload) bool {
 		f.action(&p.Action)
 	case *ReadyChanged:
 		p.Who = f.id(p.Who)
+	case *ArrivalUndone:
+		f.person(&p.Who)
+	case *GuestRemoved:
+		f.person(&p.Who)
+	case *GuestPromoted:
+		f.person(&p.Who)
+	case *ItemEdited:
+		p.Topic = f.text(p.Topic)
+	case *BlockerEdited:
+		p.Text = f.text(p.Text)
+	case *ActionEdited:
+		f.person(&p.Owner)
+		p.Text = f.text(p.Text)
+	case *SpeakerMoved:
+		p.Speaker = f.id(p.Speaker)
 	}
 	after, _ := EncodePayload(p)
 	return string(before) != string(after)

@@ -16,7 +16,8 @@ import (
 
 // recordLukas stores a stand-up and a retrospective of musicstore in which
 // Lukas (a roster member who joined with an SSH key) raised, noted, wrote,
-// voted, owned and was present at a decision, and returns their ids.
+// voted, owned and was present at a decision, and corrections that name
+// him, and returns their ids.
 func recordLukas(tb testing.TB, st *sqlite.Store) (standup, retro string) {
 	tb.Helper()
 	ctx := context.Background()
@@ -60,6 +61,12 @@ func recordLukas(tb testing.TB, st *sqlite.Store) (standup, retro string) {
 		&session.BlockerNoted{Speaker: lukas, Text: "build red"},
 		&session.Parked{Item: 1, Topic: item.Topic, RaisedBy: lukas, Speaker: lukas, Phase: session.Rounds},
 		&session.StayChanged{Item: 1, Who: julia, Stay: true},
+		&session.ItemEdited{Item: 1, Topic: "CI for Lukas, corrected"},
+		&session.BlockerEdited{Blocker: 0, Text: "build red for Lukas"},
+		&session.SpeakerMoved{Speaker: lukas.ID, To: 1},
+		&session.GuestPromoted{Who: lukas},
+		&session.ArrivalUndone{Who: julia},
+		&session.Arrived{Who: julia, Role: session.Member},
 		&session.Resolved{Item: 1, Status: session.Decided, Note: "Lukas runs them", Present: []string{"maria", "Lukas", "Julia"}},
 		&session.Left{Who: lukas.ID},
 		&session.Ended{},
@@ -75,7 +82,8 @@ func recordLukas(tb testing.TB, st *sqlite.Store) (standup, retro string) {
 		&session.Thumbed{Voter: string(lukas.ID), Up: true},
 		&session.ReadyChanged{Who: lukas.ID, Ready: true},
 		&session.DecisionRecorded{Decision: session.Decision{Topic: 1, Text: "pair up", Present: []string{"Lukas"}, Absent: []string{"Julia"}}},
-		&session.ActionAdded{Action: session.Action{ID: 2, Text: "write it down", Owner: lukas, Session: "r1"}},
+		&session.ActionAdded{Action: session.Action{ID: 2, Text: "write it down", Owner: julia, Session: "r1"}},
+		&session.ActionEdited{Action: 2, Text: "write it down, Lukas", Owner: lukas},
 		&session.Handed{To: lukas},
 		&session.Ended{},
 	)

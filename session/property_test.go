@@ -19,7 +19,28 @@ func randomCommand(r *rand.Rand, s *State) (ParticipantID, Command) {
 	names := []string{"Lukas", "Christian", "Julia", "Jörg", "Guest", ""}
 	who := []ParticipantID{fac, RosterID("Lukas"), RosterID("Julia"), RosterID("Jörg"), "obs", "nobody"}
 	item := r.IntN(5)
-	switch r.IntN(16) {
+	switch r.IntN(22) {
+	case 16:
+		return actor, Unarrive{Who: who[r.IntN(len(who))]}
+	case 17:
+		return actor, RemoveGuest{Who: []ParticipantID{RosterID("Guest"), SSHID("k-new"), RosterID("Lukas")}[r.IntN(3)]}
+	case 18:
+		return actor, PromoteGuest{Who: []ParticipantID{RosterID("Guest"), SSHID("k-new"), SSHID("k-obs")}[r.IntN(3)]}
+	case 19:
+		if r.IntN(2) == 0 {
+			return actor, DeleteItem{Item: item}
+		}
+		return actor, EditItem{Item: item, Topic: fmt.Sprintf("edited\x1b[2J %d", r.IntN(3))}
+	case 20:
+		if r.IntN(2) == 0 {
+			return actor, DeleteBlocker{Blocker: r.IntN(3) - 1}
+		}
+		return actor, EditBlocker{Blocker: r.IntN(3) - 1, Text: fmt.Sprintf("edited %d", r.IntN(3))}
+	case 21:
+		if r.IntN(2) == 0 {
+			return actor, MoveUp{Who: who[r.IntN(len(who))]}
+		}
+		return actor, UpNext{Who: who[r.IntN(len(who))], Now: r.IntN(2) == 0}
 	case 14:
 		return actor, HandOver{To: who[r.IntN(len(who))]}
 	case 15:
@@ -200,7 +221,24 @@ func randomRetroCommand(r *rand.Rand, s *State) (ParticipantID, Command) {
 	actors := []ParticipantID{fac, fac, RosterID("Lukas"), RosterID("Julia"), SSHID("k-obs")}
 	actor := actors[r.IntN(len(actors))]
 	card := r.IntN(8)
-	switch r.IntN(17) {
+	forWhom := []ParticipantID{"", RosterID("Lukas"), SSHID("k-obs")}[r.IntN(3)]
+	switch r.IntN(22) {
+	case 17:
+		return actor, Back{}
+	case 18:
+		return actor, SkipToActions{}
+	case 19:
+		return actor, MoveCard{Card: card, Column: r.IntN(4), For: forWhom}
+	case 20:
+		if r.IntN(2) == 0 {
+			return actor, DeleteCard{Card: card, For: forWhom}
+		}
+		return actor, EditCard{Card: card, Text: "corrected", For: forWhom}
+	case 21:
+		if r.IntN(2) == 0 {
+			return actor, DeleteAction{Action: r.IntN(3)}
+		}
+		return actor, EditAction{Action: r.IntN(3), Text: "changed", Owner: []ParticipantID{"", RosterID("Julia")}[r.IntN(2)]}
 	case 0, 1:
 		return fac, Next{}
 	case 2:

@@ -147,7 +147,7 @@ func RecordedActor(s *State, actor ParticipantID, p Payload) ParticipantID {
 		if p.Entry.ESVP != 0 || s.Config.Anonymous {
 			return Anonymous
 		}
-	case *CardAdded, *CardEdited, *CardDeleted, *Voted, *Thumbed:
+	case *CardAdded, *CardEdited, *CardDeleted, *CardColumnChanged, *Voted, *Thumbed:
 		if s.Config.Anonymous {
 			return Anonymous
 		}

@@ -33,13 +33,22 @@ type (
 		Text   string
 		For    ParticipantID
 	}
-	// EditCard changes the text of one's own card.
+	// EditCard changes the text of one's own card. At the shared
+	// keyboard the facilitator changes a card of the member named in For
+	// (as they write one for them with AddCard); in an anonymous
+	// retrospective nobody acts for anyone, so that no event ties a card
+	// to a name. The facilitator may also change a topic a stand-up sent
+	// here (a card with FromStandup).
 	EditCard struct {
 		Card int
 		Text string
+		For  ParticipantID
 	}
-	// DeleteCard deletes one's own card.
-	DeleteCard struct{ Card int }
+	// DeleteCard deletes one's own card; For as for EditCard.
+	DeleteCard struct {
+		Card int
+		For  ParticipantID
+	}
 	// Reveal shows every card to everyone.
 	Reveal struct{}
 	// GroupCard moves a card into the group (topic) of another card.
@@ -297,7 +306,7 @@ func (c EditCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	if err := inRetroPhase(s, "editing cards", Write); err != nil {
 		return nil, err
 	}
-	if _, err := ownCard(s, a, env, c.Card); err != nil {
+	if _, err := changeableCard(s, a, env, c.Card, c.For); err != nil {
 		return nil, err
 	}
 	text := CleanText(c.Text, DefaultMaxText)
@@ -311,7 +320,7 @@ func (c DeleteCard) decide(s *State, a Participant, env Env) ([]Payload, error) 
 	if err := inRetroPhase(s, "deleting cards", Write); err != nil {
 		return nil, err
 	}
-	if _, err := ownCard(s, a, env, c.Card); err != nil {
+	if _, err := changeableCard(s, a, env, c.Card, c.For); err != nil {
 		return nil, err
 	}
 	return []Payload{&CardDeleted{Card: c.Card}}, nil

@@ -232,13 +232,17 @@ func (r *Room) teamNow() (Team, error) {
 	return t, nil
 }
 
-// bindKeys binds to the team the keys that just became roster members.
-// r.mu is held.
+// bindKeys binds to the team the keys that just became roster members,
+// and puts guests who became members on its roster. r.mu is held.
 func (r *Room) bindKeys(payloads []Payload) {
 	if r.teams == nil {
 		return
 	}
 	for _, p := range payloads {
+		if g, ok := p.(*GuestPromoted); ok {
+			r.promote(g.Who)
+			continue
+		}
 		a, ok := p.(*Arrived)
 		if !ok || a.Key == "" || a.Role == Observer {
 			continue
@@ -251,6 +255,21 @@ func (r *Room) bindKeys(payloads []Payload) {
 			r.onErr(fmt.Errorf("bind a key to %s of %s: %w", a.Who.Name, r.state.Config.Team, err))
 		}
 		cancel()
+	}
+}
+
+// promote puts a guest who became a member of the team (PromoteGuest,
+// which checked that the facilitator may change the team) on the team's
+// roster, with the key they joined with. r.mu is held.
+func (r *Room) promote(who Person) {
+	key := ""
+	if p, ok := r.state.Participant(who.ID); ok {
+		key = p.Key
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := r.teams.addToRoster(ctx, r.state.Config.Team, who.Name, key); err != nil {
+		r.onErr(fmt.Errorf("add %s to the roster of %s: %w", who.Name, r.state.Config.Team, err))
 	}
 }
 

@@ -574,6 +574,28 @@ func (ts *Teams) bind(ctx context.Context, team, name, key string) (bool, error)
 	return true, ts.store.PutTeam(ctx, t)
 }
 
+// addToRoster puts a name on the team's roster, if it is not there yet,
+// and binds the key to it if the key is given and the team allows it
+// (see canBind). It is how a guest becomes a member (PromoteGuest), whose
+// decision checked who may do it.
+func (ts *Teams) addToRoster(ctx context.Context, team, name, key string) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t, err := ts.store.Team(ctx, team)
+	if err != nil {
+		return err
+	}
+	t = t.clone()
+	if !t.onRoster(name) {
+		t.Members = append(t.Members, name)
+	}
+	if key != "" && !anonymous(key) && t.canBind(name, key) == nil {
+		t.Keys[t.rosterName(name)] = key
+	}
+	t.Updated = ts.clock.Now()
+	return ts.store.PutTeam(ctx, t)
+}
+
 // DescribeTeam is a team as the team command shows it; "you" marks what
 // is the key's (empty for the operator).
 func DescribeTeam(t Team, key string) string {

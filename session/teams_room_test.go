@@ -135,3 +135,46 @@ func TestOnlyMembersBecomeTheTeamsKeys(t *testing.T) {
 		t.Fatalf("anonymous: %v, owners %v", err, t2.Owners)
 	}
 }
+
+// A guest the facilitator makes a member is on the team's roster, with
+// the key they came with, for the team's next sessions; only a
+// facilitator who owns the team may.
+func TestAPromotedGuestJoinsTheTeam(t *testing.T) {
+	ctx := context.Background()
+	ts, st, clock := openTeams(t)
+	cfg := session.Config{Team: "web", Kind: session.Standup, Timebox: 15 * time.Minute, OpenDoor: true}
+	opener := session.Person{ID: session.SSHID("k-owner"), Name: "olga"}
+	open, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: cfg, Members: []string{"Anna"}, Opener: opener})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := openRoom(t, ts, st, clock, open.ID)
+	must := func(actor session.ParticipantID, c session.Command) {
+		t.Helper()
+		if err := r.Submit(actor, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(session.SSHID("k-owner"), session.Join{Key: "k-owner", Name: "olga"})
+	must(session.SSHID("k-eli"), session.Join{Key: "k-eli", Name: "Eli"})
+	must(session.SSHID("k-owner"), session.PromoteGuest{Who: session.SSHID("k-eli")})
+	team, _ := ts.Team(ctx, "web")
+	if name, ok := team.MemberOf("k-eli"); !ok || name != "Eli" {
+		t.Fatalf("the team after promoting Eli: %+v, %+v", team.Members, team.Keys)
+	}
+	if p, _ := r.Snapshot().State.ByKey("k-eli"); !p.Expected {
+		t.Fatalf("Eli in the session: %+v", p)
+	}
+	// In the next session, Eli's key is Eli, the roster member.
+	next, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: cfg, Opener: opener})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2 := openRoom(t, ts, st, clock, next.ID)
+	if err := r2.Submit(session.SSHID("k-eli"), session.Join{Key: "k-eli", Name: "whoever"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := r2.Snapshot().State.ByKey("k-eli"); p.ID != session.RosterID("Eli") || !p.Expected {
+		t.Fatalf("Eli next time: %+v", p)
+	}
+}

@@ -138,3 +138,36 @@ func TestARemovedParticipantCannotRejoin(t *testing.T) {
 		t.Fatalf("what the removed participant added is gone: %+v", s.Items)
 	}
 }
+
+// A member the facilitator marked present by name who then joins with
+// their key is one participant with one turn, not "Eli" and "Eli 2".
+func TestMarkedPresentThenJoiningIsOneParticipant(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	opener := newTestKey(t)
+	code := ts.open("maria", opener, "--team web --members Eli,Ana")
+	fac := dialTest(t, ts.addr, "maria", opener, withCommand("join "+code))
+	fac.WaitFor("waiting room", "maria · facilitator")
+	room, err := ts.srv.hub.ByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facID := session.SSHID(gossh.FingerprintSHA256(opener.PublicKey()))
+	if err := room.Submit(facID, session.Arrive{Name: "Eli"}); err != nil {
+		t.Fatal(err)
+	}
+	fac.WaitFor("✓ Eli")
+	eliKey := newTestKey(t)
+	eli := dialTest(t, ts.addr, "eli", eliKey, withCommand("join "+code))
+	eli.WaitFor("waiting room", "Eli · member")
+	s := ts.state(code)
+	p, ok := s.ByKey(gossh.FingerprintSHA256(eliKey.PublicKey()))
+	if !ok || p.ID != session.RosterID("Eli") {
+		t.Fatalf("the key is %+v", p)
+	}
+	if slices.ContainsFunc(s.Participants, func(q session.Participant) bool { return strings.EqualFold(q.Name, "eli 2") }) {
+		t.Fatalf("Eli is there twice: %+v", s.Participants)
+	}
+	if strings.Contains(fac.Screen(), "eli 2") || strings.Contains(fac.Screen(), "Eli 2") {
+		t.Fatalf("the facilitator sees Eli twice:\n%s", fac.Screen())
+	}
+}

@@ -11,12 +11,25 @@ import (
 	"huddle/session"
 )
 
-// RecordVersion is the version of the record format that JSON writes, in
-// its "huddle_record" field, and the newest one that ReadRecord reads.
-// Readers refuse unknown fields, so any change to the shape of a record,
-// even an added field, gets a new version; docs/record.md describes every
-// version.
-const RecordVersion = 1
+// RecordVersion is the newest version of the record format, the one
+// ReadRecord reads at most. JSON writes, in its "huddle_record" field, the
+// lowest version that holds the session's events (session.Since): a
+// session without corrections is still a version 1 record, which older
+// huddles read. Readers refuse unknown fields, so any change to the shape
+// of a record, even an added field, gets a new version; docs/record.md
+// describes every version.
+const RecordVersion = 2
+
+// versionOf is the lowest record version that holds the events.
+func versionOf(events []session.Event) int {
+	v := 1
+	for _, e := range events {
+		if e.Payload != nil {
+			v = max(v, session.Since(e.Type()))
+		}
+	}
+	return v
+}
 
 // record is a session as JSON writes it. docs/record.md documents every
 // field; keep the two in step.
@@ -186,7 +199,7 @@ func JSON(w io.Writer, info session.Info, events []session.Event) error {
 // newRecord builds the record of a session.
 func newRecord(info session.Info, events []session.Event) (*record, error) {
 	rec := &record{
-		Version: RecordVersion,
+		Version: versionOf(events),
 		Session: recordSession{
 			ID: info.ID, Team: info.Team, Kind: info.Kind.String(), Code: info.Code,
 			Created: stamp(info.Created),

@@ -67,6 +67,8 @@ type Record struct {
 //     not run 1, 2, 3, …;
 //   - a first event that is not "created", or a second "created";
 //   - an event after the "ended" event;
+//   - an event of a type that a later version than the record's added
+//     (session.Since);
 //   - an unknown event type or data that does not decode as its type
 //     (session.DecodePayload), or that is not a JSON object, or a value
 //     that no room records and views index by (a negative topic
@@ -140,6 +142,11 @@ func readRecord(r io.Reader) (Record, error) {
 	events, err := readEvents(raw.Events)
 	if err != nil {
 		return Record{}, err
+	}
+	for _, e := range events {
+		if v := session.Since(e.Type()); v > version {
+			return Record{}, invalid("event %d is of type %s, which version %d of the record added; the record says version %d", e.Seq, e.Type(), v, version)
+		}
 	}
 	if err := agree(&info, events); err != nil {
 		return Record{}, err
@@ -362,6 +369,22 @@ func checkValues(p session.Payload) error {
 	case *session.TopicChanged:
 		if p.Pos < 0 {
 			return fmt.Errorf("the discussion moves to position %d, but positions count from 0", p.Pos)
+		}
+	case *session.BlockerEdited:
+		if p.Blocker < 0 {
+			return fmt.Errorf("blocker %d, but positions count from 0", p.Blocker)
+		}
+	case *session.BlockerDeleted:
+		if p.Blocker < 0 {
+			return fmt.Errorf("blocker %d, but positions count from 0", p.Blocker)
+		}
+	case *session.SpeakerMoved:
+		if p.To < 0 {
+			return fmt.Errorf("the speaker moves to position %d, but positions count from 0", p.To)
+		}
+	case *session.CardColumnChanged:
+		if p.Column < 0 {
+			return fmt.Errorf("the card moves to column %d, but columns count from 0", p.Column)
 		}
 	}
 	return nil

@@ -235,7 +235,7 @@ func TestARecordRoundTripsThroughAStoreByteForByte(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.Version != RecordVersion || rec.Info.Events != int64(len(rec.Events)) {
+			if rec.Version != 1 || rec.Info.Events != int64(len(rec.Events)) {
 				t.Fatalf("version %d, info %+v with %d events", rec.Version, rec.Info, len(rec.Events))
 			}
 			if !reflect.DeepEqual(rec.State, session.Fold(rec.Info.ID, rec.Events)) {
