@@ -142,9 +142,10 @@ func TestOnlyMembersBecomeTheTeamsKeys(t *testing.T) {
 func TestAPromotedGuestJoinsTheTeam(t *testing.T) {
 	ctx := context.Background()
 	ts, st, clock := openTeams(t)
-	cfg := session.Config{Team: "web", Kind: session.Standup, Timebox: 15 * time.Minute, OpenDoor: true}
+	o := session.DefaultOpening(session.Standup, "web", session.Defaults{})
+	o.OpenDoor, o.Members = true, []string{"Anna"}
 	opener := session.Person{ID: session.SSHID("k-owner"), Name: "olga"}
-	open, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: cfg, Members: []string{"Anna"}, Opener: opener})
+	open, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), opener, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestAPromotedGuestJoinsTheTeam(t *testing.T) {
 		t.Fatalf("Eli in the session: %+v", p)
 	}
 	// In the next session, Eli's key is Eli, the roster member.
-	next, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), session.Opening{Config: cfg, Opener: opener})
+	next, _, err := ts.Open(ctx, session.KeyCaller("k-owner"), opener, session.DefaultOpening(session.Standup, "web", session.Defaults{}))
 	if err != nil {
 		t.Fatal(err)
 	}
