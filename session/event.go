@@ -57,6 +57,9 @@ type (
 		// Bound is the team's names bound to SSH keys (see Team.Keys):
 		// a name bound to a key can only be claimed by that key.
 		Bound map[string]string `json:"bound,omitempty"`
+		// Prepared and Excused come from the team's log (see prep.go).
+		Prepared []Prepared `json:"prepared,omitempty"`
+		Excused  []string   `json:"excused,omitempty"`
 	}
 	// Arrived marks a participant present, adding them if they are new.
 	Arrived struct {

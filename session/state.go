@@ -48,6 +48,7 @@ type Participant struct {
 	Key        string        // SSH key fingerprint, once someone joined with a key
 	AwaySince  time.Time     // when they last left; zero while present or never arrived
 	Removed    bool          // the facilitator removed them; they cannot come back
+	Excused    bool          // they said beforehand they would miss it (never late)
 }
 
 // Person returns the participant's reference for events.
@@ -167,7 +168,8 @@ type State struct {
 	PauseReason  string
 	Blockers     []Blocker
 	Items        []Item
-	Actions      []Action // action items: carried over and new
+	Actions      []Action   // action items: carried over and new
+	Prepared     []Prepared // updates written beforehand (see prep.go)
 
 	// Retrospectives (see retro.go).
 	PhaseTimer Timer                  // the current phase's time-box; per topic while discussing
@@ -354,6 +356,7 @@ func (s *State) Clone() *State {
 	c.Blockers = slices.Clone(s.Blockers)
 	c.Items = slices.Clone(s.Items)
 	c.Actions = slices.Clone(s.Actions)
+	c.Prepared = slices.Clone(s.Prepared)
 	c.Config.Columns = slices.Clone(s.Config.Columns)
 	c.Config.PhaseBoxes = maps.Clone(s.Config.PhaseBoxes)
 	c.Ready = maps.Clone(s.Ready)
@@ -431,6 +434,7 @@ func (p *Created) apply(s *State, e Event) {
 	s.Actions = append(s.Actions, p.Actions...)
 	s.Config.Columns = slices.Clone(p.Config.Columns)
 	s.Config.PhaseBoxes = maps.Clone(p.Config.PhaseBoxes)
+	s.applyTeamLog(p)
 }
 
 func (p *Arrived) apply(s *State, e Event) {
@@ -451,6 +455,9 @@ func (p *Arrived) apply(s *State, e Event) {
 	if pt.Arrived.IsZero() {
 		pt.Arrived, pt.ArrivalSeq = e.Time, e.Seq
 		pt.LateBy = p.LateBy
+		if pt.Excused {
+			pt.LateBy = 0
+		}
 	}
 	if s.Phase == Rounds && pt.Speaks() && !slices.Contains(s.Order, pt.ID) {
 		s.Order = append(s.Order, pt.ID)
@@ -495,6 +502,7 @@ func (p *TurnStarted) apply(s *State, e Event) {
 	if i := slices.Index(s.Order, p.Speaker); i >= 0 {
 		s.Pos = i
 	}
+	s.replacePrepared(p.Speaker)
 	t := Turn{Speaker: p.Speaker, Started: e.Time, Timer: Timer{Budget: p.Budget}}
 	t.Timer.start(e.Time)
 	s.Turns = append(s.Turns, t)
