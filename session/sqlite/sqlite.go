@@ -194,6 +194,8 @@ ALTER TABLE teams ADD COLUMN keys TEXT NOT NULL DEFAULT '{}'; -- JSON object: na
 	`
 ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of key fingerprints
 `,
+	// 5: each team's own log (see teamlog.go).
+	teamLogSchema,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
