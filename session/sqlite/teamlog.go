@@ -103,4 +103,3 @@ func (s *Store) TeamLog(ctx context.Context, team string) ([]session.TeamEvent, 
 	}
 	return out, nil
 }
-
