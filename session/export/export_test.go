@@ -186,7 +186,7 @@ func TestJSONRecordFoldsBackToTheSameState(t *testing.T) {
 	if err := dec.Decode(&rec); err != nil {
 		t.Fatal(err)
 	}
-	if rec.Version != RecordVersion || rec.Session.ID != info.ID || rec.Session.Kind != "standup" ||
+	if rec.Version != 1 || rec.Session.ID != info.ID || rec.Session.Kind != "standup" ||
 		rec.Session.Code != code || !rec.Session.Created.Equal(info.Created) ||
 		rec.Session.Ended == nil || !rec.Session.Ended.Equal(info.Ended) {
 		t.Fatalf("session header: %+v", rec.Session)

@@ -16,7 +16,7 @@ import (
 // Readers refuse unknown fields, so any change to the shape of a record,
 // even an added field, gets a new version; docs/record.md describes every
 // version.
-const RecordVersion = 1
+const RecordVersion = 2
 
 // record is a session as JSON writes it. docs/record.md documents every
 // field; keep the two in step.
@@ -75,6 +75,7 @@ type recordState struct {
 	Blockers     []stateBlocker          `json:"blockers"`
 	Items        []session.Item          `json:"items"`
 	Actions      []session.Action        `json:"actions"`
+	Prepared     []session.Prepared      `json:"prepared,omitempty"`
 
 	// Retrospectives.
 	PhaseTimer stateTimer              `json:"phase_timer"`
@@ -114,6 +115,7 @@ type stateParticipant struct {
 	Key        string                `json:"key,omitempty"`
 	AwaySince  string                `json:"away_since,omitempty"`
 	Removed    bool                  `json:"removed,omitempty"`
+	Excused    bool                  `json:"excused,omitempty"`
 }
 
 type stateTurn struct {
@@ -186,7 +188,7 @@ func JSON(w io.Writer, info session.Info, events []session.Event) error {
 // newRecord builds the record of a session.
 func newRecord(info session.Info, events []session.Event) (*record, error) {
 	rec := &record{
-		Version: RecordVersion,
+		Version: versionOf(events),
 		Session: recordSession{
 			ID: info.ID, Team: info.Team, Kind: info.Kind.String(), Code: info.Code,
 			Created: stamp(info.Created),
@@ -267,6 +269,7 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 		Blockers:   make([]stateBlocker, 0, len(s.Blockers)),
 		Items:      orEmpty(s.Items),
 		Actions:    orEmpty(s.Actions),
+		Prepared:   s.Prepared,
 		PhaseTimer: timerOf(s.PhaseTimer),
 		Ready:      make([]session.ParticipantID, 0, len(s.Ready)),
 		Revealed:   s.Revealed,
@@ -292,6 +295,7 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 			ID: p.ID, Name: p.Name, Role: p.Role, Expected: p.Expected, Present: p.Present,
 			Absent: absent[p.ID], Arrived: optStamp(p.Arrived), ArrivalSeq: p.ArrivalSeq,
 			LateBy: p.LateBy, Key: p.Key, AwaySince: optStamp(p.AwaySince), Removed: p.Removed,
+			Excused: p.Excused,
 		})
 	}
 	for _, t := range s.Turns {

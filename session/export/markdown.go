@@ -120,6 +120,8 @@ func (m minutes) attendance() {
 		name := md(p.Name)
 		status := "on time"
 		switch {
+		case p.Arrived.IsZero() && p.Excused:
+			status = "excused"
 		case p.Arrived.IsZero():
 			status = "absent"
 		case p.LateBy >= time.Minute:
