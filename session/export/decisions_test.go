@@ -20,8 +20,8 @@ func TestExcusedAndPreparedInTheRecord(t *testing.T) {
 		{Seq: 1, Time: at, Actor: "local:maria", Payload: &session.Created{
 			Config:      session.Config{Team: "musicstore", Kind: session.Standup, Code: "maple-otter-kite-40721", Timebox: 15 * time.Minute, ScheduledAt: at},
 			Facilitator: session.Person{ID: "local:maria", Name: "Maria"}, Roster: []string{"Lukas", "Ben", "Julia"},
-			Prepared:    []session.Prepared{{Who: lukas, Written: at.Add(-2 * time.Hour), Today: "release", Blockers: []string{"no device"}}},
-			Excused:     []string{"Ben"},
+			Prepared: []session.Prepared{{Who: lukas, Written: at.Add(-2 * time.Hour), Today: "release", Blockers: []string{"no device"}}},
+			Excused:  []string{"Ben"},
 		}},
 		{Seq: 2, Time: at.Add(time.Minute), Actor: "local:maria", Payload: &session.Arrived{Who: session.Person{ID: "local:maria", Name: "Maria"}, Role: session.Facilitator}},
 		{Seq: 3, Time: at.Add(2 * time.Minute), Actor: "local:maria", Payload: &session.Ended{}},
