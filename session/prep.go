@@ -3,7 +3,9 @@ package session
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -245,4 +247,78 @@ func fromTeamLog(ctx context.Context, st Store, created *Created, now time.Time,
 	}
 	created.Prepared = preps
 	return nil
+}
+
+// MaxPreparedInput bounds the text a prepared update is read from.
+const MaxPreparedInput = 16 << 10
+
+// PreparedText is an update as typed: flags, and lines read from standard
+// input (see ReadPrepared).
+type PreparedText struct {
+	Yesterday, Today string
+	Blockers         []string
+}
+
+// ReadPrepared reads an update from text: lines that start with
+// "yesterday:", "today:" or "blocker:" (any case; "blockers:" too) fill
+// that part, any other line that is not empty adds to today. It reads at
+// most MaxPreparedInput bytes and refuses more. Parts already given (by
+// flags) come first.
+func ReadPrepared(r io.Reader, into PreparedText) (PreparedText, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxPreparedInput+1))
+	if err != nil {
+		return into, err
+	}
+	if len(b) > MaxPreparedInput {
+		return into, fmt.Errorf("%w: the update is longer than %d bytes", ErrInvalid, MaxPreparedInput)
+	}
+	add := func(to *string, s string) {
+		if s = strings.TrimSpace(s); s == "" {
+			return
+		}
+		if *to != "" {
+			*to += " "
+		}
+		*to += s
+	}
+	for line := range strings.Lines(string(b)) {
+		key, rest, ok := strings.Cut(line, ":")
+		switch k := strings.ToLower(strings.TrimSpace(key)); {
+		case ok && k == "yesterday":
+			add(&into.Yesterday, rest)
+		case ok && k == "today":
+			add(&into.Today, rest)
+		case ok && (k == "blocker" || k == "blockers"):
+			if rest = strings.TrimSpace(rest); rest != "" {
+				into.Blockers = append(into.Blockers, rest)
+			}
+		default:
+			add(&into.Today, line)
+		}
+	}
+	return into, nil
+}
+
+// ParseSince reads when a decision log starts: a day (YYYY-MM-DD, in loc)
+// or an age back from now (14d, 2w, 72h). Empty: from the beginning.
+func ParseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		return d, nil
+	}
+	n, unit := s[:len(s)-1], s[len(s)-1]
+	if v, err := strconv.Atoi(n); err == nil && v > 0 && v <= 100*366 && (unit == 'd' || unit == 'w') {
+		d := time.Duration(v) * 24 * time.Hour
+		if unit == 'w' {
+			d *= 7
+		}
+		return now.Add(-d), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%w: --since %q: want a day (YYYY-MM-DD) or an age (14d, 2w, 72h)", ErrInvalid, Printable(CleanName(s)))
 }
