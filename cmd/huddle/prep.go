@@ -98,4 +98,3 @@ takes back an absence that has not ended.`,
 	cmd.Flags().BoolVar(&back, "back", false, "take back an absence that has not ended")
 	return cmd
 }
-
