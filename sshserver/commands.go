@@ -82,8 +82,10 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdHistory(sess, cmd)
 		case cmd.verb == verbTeam:
 			status = s.cmdTeam(sess, cmd)
+		case cmd.verb == verbTeamLog:
+			status = s.cmdTeamLog(sess, cmd)
 		case cmd.verb == verbHelp:
-			io.WriteString(sess, usage)
+			io.WriteString(sess, usage+"\nYour team's decisions, and when you cannot come:\n"+teamLogUsage)
 		}
 		_ = sess.Exit(status)
 	}

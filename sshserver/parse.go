@@ -24,6 +24,7 @@ const (
 	verbHistory             // history --team T [--limit N]
 	verbHelp                // help, --help, -h
 	verbTeam                // team NAME [add|remove|rename|owner …]
+	verbTeamLog             // decide, decisions, ack, review, missed, prep, away (see decisions.go)
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -51,6 +52,8 @@ type command struct {
 	team   string
 	limit  int
 	change session.TeamChange
+	// log is a command on a team's log (verbTeamLog).
+	log teamLogCmd
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -181,6 +184,8 @@ func parseCommand(args []string) (command, error) {
 		return parseTeam(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
+	case "decide", "decisions", "ack", "review", "missed", "prep", "away":
+		return parseTeamLog(args)
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}
