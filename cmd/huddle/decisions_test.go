@@ -118,3 +118,47 @@ func TestTeamLogCommands(t *testing.T) {
 		t.Errorf("minutes:\n%s", b.String())
 	}
 }
+
+// The team log goes from one store to another in the decision log's JSON:
+// whole, then only what is new; a log that differs is refused.
+func TestImportTheTeamLog(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	st, err := openStore(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = resolveTeam(context.Background(), st, standupFlags{team: "web", members: []string{"Anna", "Ben"}}, asker{})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, src, "", "decide", "--team", "web", "--as", "Anna", "Use Postgres"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	doc, err := runCmd(t, src, "", "decisions", "--team", "web", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCmd(t, dst, doc, "import", "-"); err != nil || !strings.Contains(out, "1 new of 1 events") {
+		t.Fatalf("import: %v %s", err, out)
+	}
+	if out, err := runCmd(t, dst, doc, "import", "-"); err != nil || !strings.Contains(out, "0 new of 1 events") {
+		t.Fatalf("import again: %v %s", err, out)
+	}
+	other := strings.Replace(doc, `"text": "Use Postgres"`, `"text": "Use MySQL"`, -1)
+	if _, err := runCmd(t, dst, other, "import", "-"); !errors.Is(err, session.ErrConflict) {
+		t.Fatalf("a different log: %v", err)
+	}
+	broken := strings.Replace(doc, `"seq": 1`, `"seq": 2`, 1)
+	if _, err := runCmd(t, dst, broken, "import", "-"); !errors.Is(err, session.ErrInvalid) {
+		t.Fatalf("a broken log: %v", err)
+	}
+	st, err = openStore(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if log, err := st.TeamLog(context.Background(), "web"); err != nil || len(log) != 1 {
+		t.Fatalf("the imported log: %v %v", log, err)
+	}
+}

@@ -206,3 +206,12 @@ func versionOf(events []session.Event) int {
 	}
 	return 1
 }
+
+// IsDecisionLog reports whether a JSON document is a decision log (has a
+// "huddle_decisions" version) rather than a session's record.
+func IsDecisionLog(doc []byte) bool {
+	var head struct {
+		Version json.RawMessage `json:"huddle_decisions"`
+	}
+	return json.Unmarshal(doc, &head) == nil && len(head.Version) > 0
+}
