@@ -327,3 +327,28 @@ func TestPreparedUpdateInTheRounds(t *testing.T) {
 		t.Fatalf("Lukas spoke: replaced %v, blockers %+v", pr.Replaced, g.s.Blockers)
 	}
 }
+
+func TestValidatePrepared(t *testing.T) {
+	lukas := Person{ID: RosterID("Lukas"), Name: "Lukas"}
+	base := func() *State {
+		return Fold("s1", []Event{{Seq: 1, Time: t0, Actor: fac, Payload: &Created{
+			Config: Config{Team: "musicstore", Timebox: time.Minute}, Facilitator: Person{ID: fac, Name: "maria"}, Roster: []string{"Lukas", "Ben"},
+			Prepared: []Prepared{{Who: lukas, Written: t0, Today: "x"}}, Excused: []string{"Ben"}}}})
+	}
+	if err := base().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, breakIt := range map[string]func(s *State){
+		"twice":             func(s *State) { s.Prepared = append(s.Prepared, s.Prepared[0]) },
+		"not a participant": func(s *State) { s.Prepared[0].Who.ID = "roster:Zoe" },
+		"no time":           func(s *State) { s.Prepared[0].Written = time.Time{} },
+		"empty":             func(s *State) { s.Prepared[0].Today = "" },
+		"excused but late":  func(s *State) { s.Participants[2].LateBy = time.Minute },
+	} {
+		s := base()
+		breakIt(s)
+		if err := s.Validate(); err == nil {
+			t.Errorf("%s: valid", name)
+		}
+	}
+}

@@ -322,3 +322,29 @@ func ParseSince(s string, now time.Time, loc *time.Location) (time.Time, error) 
 	}
 	return time.Time{}, fmt.Errorf("%w: --since %q: want a day (YYYY-MM-DD) or an age (14d, 2w, 72h)", ErrInvalid, Printable(CleanName(s)))
 }
+
+// validatePrepared checks the prepared updates and the excused (see
+// State.Validate): each update is a participant's, one per participant,
+// with a time and something in it; an excused participant is never late.
+func (s *State) validatePrepared() error {
+	seen := map[ParticipantID]bool{}
+	for _, pr := range s.Prepared {
+		switch {
+		case seen[pr.Who.ID]:
+			return invalidState("%q prepared two updates", pr.Who.ID)
+		case s.participant(pr.Who.ID) < 0:
+			return invalidState("the prepared update of %q is not a participant's", pr.Who.ID)
+		case pr.Written.IsZero():
+			return invalidState("the prepared update of %q has no time", pr.Who.ID)
+		case pr.Yesterday == "" && pr.Today == "" && len(pr.Blockers) == 0:
+			return invalidState("the prepared update of %q is empty", pr.Who.ID)
+		}
+		seen[pr.Who.ID] = true
+	}
+	for _, p := range s.Participants {
+		if p.Excused && p.LateBy != 0 {
+			return invalidState("participant %q is excused but late", p.ID)
+		}
+	}
+	return nil
+}
