@@ -60,6 +60,9 @@ type (
 		// Prepared and Excused come from the team's log (see prep.go).
 		Prepared []Prepared `json:"prepared,omitempty"`
 		Excused  []string   `json:"excused,omitempty"`
+		// Review is, for a retrospective, the decisions its review phase
+		// lists (see TeamHistory.ReviewList).
+		Review []LogEntry `json:"review,omitempty"`
 	}
 	// Arrived marks a participant present, adding them if they are new.
 	Arrived struct {

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -70,6 +71,7 @@ func (s *State) applyTeamLog(p *Created) {
 			s.Blockers = append(s.Blockers, Blocker{Speaker: pr.Who, Text: b, NotedBy: pr.Who.ID, At: pr.Written})
 		}
 	}
+	s.Review = append(s.Review, p.Review...)
 	for _, name := range p.Excused {
 		if i := s.participant(RosterID(name)); i >= 0 {
 			s.Participants[i].Excused = true
@@ -191,8 +193,14 @@ func ExcusedOn(log []TeamEvent, day time.Time) []string {
 // fromTeamLog fills what a new session's Created event takes from the
 // team's log: for a stand-up, the updates prepared since the team's last
 // stand-up was opened (the latest per member on the roster); for every
-// session, the roster members excused on its day (in loc).
+// session, the roster members excused on its day (in loc); for a
+// retrospective, the decisions its review phase lists (see reviewFor).
 func fromTeamLog(ctx context.Context, st Store, created *Created, now time.Time, loc *time.Location) error {
+	if created.Config.Kind == Retro {
+		if err := reviewFor(ctx, st, created); err != nil {
+			return fmt.Errorf("find the decisions to review: %w", err)
+		}
+	}
 	tl, ok := st.(TeamLogStore)
 	if !ok {
 		return nil
@@ -344,6 +352,40 @@ func (s *State) validatePrepared() error {
 	for _, p := range s.Participants {
 		if p.Excused && p.LateBy != 0 {
 			return invalidState("participant %q is excused but late", p.ID)
+		}
+	}
+	return nil
+}
+
+// reviewFor fills a retrospective's Review: the decisions taken with
+// members absent since the team's previous retrospective was opened, and
+// those a member asked to review since then (all of them for a team's
+// first retrospective).
+func reviewFor(ctx context.Context, st Store, created *Created) error {
+	team, err := st.Team(ctx, created.Config.Team)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	kind := Retro
+	last, err := st.Sessions(ctx, Filter{Team: team.Name, Kind: &kind, Limit: 1})
+	if err != nil {
+		return err
+	}
+	var after time.Time
+	if len(last) > 0 {
+		after = last[0].Created
+	}
+	h, err := LoadTeamHistory(ctx, st, team)
+	if err != nil {
+		return err
+	}
+	for _, e := range h.ReviewList() {
+		asked := slices.ContainsFunc(e.Reviews, func(r Seen) bool { return r.At.After(after) })
+		if asked || (e.At.After(after) && len(e.Absent) > 0) {
+			created.Review = append(created.Review, e)
 		}
 	}
 	return nil

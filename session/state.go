@@ -170,6 +170,7 @@ type State struct {
 	Items        []Item
 	Actions      []Action   // action items: carried over and new
 	Prepared     []Prepared // updates written beforehand (see prep.go)
+	Review       []LogEntry // a retrospective's decisions to review (see prep.go)
 
 	// Retrospectives (see retro.go).
 	PhaseTimer Timer                  // the current phase's time-box; per topic while discussing
@@ -357,6 +358,7 @@ func (s *State) Clone() *State {
 	c.Items = slices.Clone(s.Items)
 	c.Actions = slices.Clone(s.Actions)
 	c.Prepared = slices.Clone(s.Prepared)
+	c.Review = slices.Clone(s.Review)
 	c.Config.Columns = slices.Clone(s.Config.Columns)
 	c.Config.PhaseBoxes = maps.Clone(s.Config.PhaseBoxes)
 	c.Ready = maps.Clone(s.Ready)

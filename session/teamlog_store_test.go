@@ -122,4 +122,21 @@ func TestTeamLogThroughTheStore(t *testing.T) {
 	if s := session.Fold(info2.ID, evs); len(s.Prepared) != 0 {
 		t.Errorf("the update went to two stand-ups: %+v", s.Prepared)
 	}
+
+	// A retrospective's review phase lists the decision taken while Ben
+	// was absent, which he asked to review; the next one does not again.
+	retro := mustCreate(t, st, session.Config{Kind: session.Retro}, "Ana", "Ben", "Lukas")
+	evs, _ = st.Events(ctx, retro.ID)
+	rs := session.Fold(retro.ID, evs)
+	if len(rs.Review) != 1 || rs.Review[0].Ref != "team/1" || len(rs.Review[0].Reviews) != 1 {
+		t.Errorf("the retrospective reviews %+v", rs.Review)
+	}
+	if err := rs.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	again := mustCreate(t, st, session.Config{Kind: session.Retro}, "Ana", "Ben", "Lukas")
+	evs, _ = st.Events(ctx, again.ID)
+	if rs := session.Fold(again.ID, evs); len(rs.Review) != 0 {
+		t.Errorf("the next retrospective reviews %+v again", rs.Review)
+	}
 }

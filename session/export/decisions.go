@@ -200,7 +200,7 @@ func decisionsCSV(w io.Writer, roster []string, entries []session.LogEntry) erro
 // reads only version 1.
 func versionOf(events []session.Event) int {
 	if len(events) > 0 {
-		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0) {
+		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0) {
 			return 2
 		}
 	}

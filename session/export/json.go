@@ -76,6 +76,7 @@ type recordState struct {
 	Items        []session.Item          `json:"items"`
 	Actions      []session.Action        `json:"actions"`
 	Prepared     []session.Prepared      `json:"prepared,omitempty"`
+	Review       []session.LogEntry      `json:"review,omitempty"`
 
 	// Retrospectives.
 	PhaseTimer stateTimer              `json:"phase_timer"`
@@ -270,6 +271,7 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 		Items:      orEmpty(s.Items),
 		Actions:    orEmpty(s.Actions),
 		Prepared:   s.Prepared,
+		Review:     s.Review,
 		PhaseTimer: timerOf(s.PhaseTimer),
 		Ready:      make([]session.ParticipantID, 0, len(s.Ready)),
 		Revealed:   s.Revealed,

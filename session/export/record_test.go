@@ -607,7 +607,7 @@ func (panicky) Type() session.EventType { return "panicky" }
 func TestTheRecordStateCarriesEveryFieldOfTheState(t *testing.T) {
 	carried := map[reflect.Type]string{
 		reflect.TypeFor[session.State](): "ID Config Facilitator Phase Seq Created Started RoundsEnded Ended " +
-			"Participants Bound Knocking Barred Order Pos TurnBudget Turns Overall Paused PauseReason Blockers Items Actions Prepared " +
+			"Participants Bound Knocking Barred Order Pos TurnBudget Turns Overall Paused PauseReason Blockers Items Actions Prepared Review " +
 			"PhaseTimer Ready Revealed Cards GroupNames Moves Votes Topics TopicPos Thumbs Notes Decisions CheckIns Rotis",
 		reflect.TypeFor[session.Participant](): "ID Name Role Expected Present Arrived ArrivalSeq LateBy Key AwaySince Removed Excused",
 		reflect.TypeFor[session.Turn]():        "Speaker Timer Started Ended Skipped",
