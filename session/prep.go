@@ -390,3 +390,36 @@ func reviewFor(ctx context.Context, st Store, created *Created) error {
 	}
 	return nil
 }
+
+// fromTeamLog replaces the person in what a Created event took from the
+// team's log (see ForgetPerson).
+func (f *forgetter) fromTeamLog(p *Created) {
+	for i := range p.Prepared {
+		pr := &p.Prepared[i]
+		f.person(&pr.Who)
+		pr.Yesterday, pr.Today, pr.Blockers = f.text(pr.Yesterday), f.text(pr.Today), f.texts(pr.Blockers)
+	}
+	p.Excused = f.names(p.Excused)
+	for i := range p.Review {
+		f.logEntry(&p.Review[i])
+	}
+}
+
+func (f *forgetter) logEntry(e *LogEntry) {
+	e.Text = f.text(e.Text)
+	if f.is(e.By) {
+		e.By = f.pseudonym
+	}
+	if f.is(e.Owner) {
+		e.Owner = f.pseudonym
+	}
+	e.Present, e.Absent = f.names(e.Present), f.names(e.Absent)
+	for _, list := range [][]Seen{e.Seen, e.Reviews} {
+		for i := range list {
+			if f.is(list[i].Who) {
+				list[i].Who = f.pseudonym
+			}
+			list[i].Reason = f.text(list[i].Reason)
+		}
+	}
+}

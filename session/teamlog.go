@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -315,4 +316,65 @@ func actorOf(c Caller, member string) ParticipantID {
 		return ParticipantID("local:" + member)
 	}
 	return RosterID(member)
+}
+
+// TeamLogRewriter is a TeamLogStore that can replace a team's log, as
+// forgetting a person needs. What was replaced may not stay behind in the
+// store's files.
+type TeamLogRewriter interface {
+	RewriteTeamLog(ctx context.Context, team string, events []TeamEvent) error
+}
+
+// forgetTeamLog replaces the person in the team's log (see ForgetPerson).
+func (f *forgetter) forgetTeamLog(ctx context.Context, st Store, team string) error {
+	tl, ok := st.(TeamLogStore)
+	if !ok {
+		return nil
+	}
+	log, err := tl.TeamLog(ctx, team)
+	if err != nil || len(log) == 0 {
+		return err
+	}
+	changed := false
+	for i := range log {
+		e := &log[i]
+		before, _ := json.Marshal(e.Payload)
+		actor := e.Actor
+		if kind, rest, _ := strings.Cut(string(e.Actor), ":"); f.is(rest) {
+			actor = ParticipantID(kind + ":" + f.pseudonym)
+		}
+		name := func(s *string) {
+			if f.is(*s) {
+				*s = f.pseudonym
+			}
+		}
+		switch p := e.Payload.(type) {
+		case *DecidedOutside:
+			p.Text = f.text(p.Text)
+			name(&p.By)
+			p.Present, p.Absent = f.names(p.Present), f.names(p.Absent)
+		case *Acknowledged:
+			name(&p.Who)
+		case *ReviewAsked:
+			name(&p.Who)
+			p.Reason = f.text(p.Reason)
+		case *UpdatePrepared:
+			name(&p.Who)
+			p.Yesterday, p.Today, p.Blockers = f.text(p.Yesterday), f.text(p.Today), f.texts(p.Blockers)
+		case *WentAway:
+			name(&p.Who)
+		}
+		after, _ := json.Marshal(e.Payload)
+		if actor != e.Actor || !bytes.Equal(before, after) {
+			e.Actor, changed = actor, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	rw, ok := st.(TeamLogRewriter)
+	if !ok {
+		return fmt.Errorf("%w: this store cannot rewrite a team's log", ErrInvalid)
+	}
+	return rw.RewriteTeamLog(ctx, team, log)
 }

@@ -2,8 +2,10 @@ package session_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +140,58 @@ func TestTeamLogThroughTheStore(t *testing.T) {
 	evs, _ = st.Events(ctx, again.ID)
 	if rs := session.Fold(again.ID, evs); len(rs.Review) != 0 {
 		t.Errorf("the next retrospective reviews %+v again", rs.Review)
+	}
+}
+
+// Forgetting a person reaches what the team's log holds and what sessions
+// took from it.
+func TestForgetPersonReachesTheTeamLog(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t, t.TempDir())
+	team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"}, Keys: map[string]string{"Ana": "SHA256:ana", "Ben": "SHA256:ben"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	ben := session.KeyCaller("SHA256:ben")
+	now := t0.Add(-time.Hour)
+	if _, err := session.DecideOutside(ctx, st, team, session.KeyCaller("SHA256:ana"), "", "Ben owns the release", nil, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.AskReview(ctx, st, team, ben, "", "team/1", "Ben is busy", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.PrepareUpdate(ctx, st, team, ben, "", "", "Ben tests", []string{"Ben's laptop"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.GoAway(ctx, st, team, session.LocalCaller(), "Ben", "", "2026-12-18", now, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	standup := mustCreate(t, st, session.Config{ScheduledAt: t0}, "Ana", "Ben")
+	retro := mustCreate(t, st, session.Config{Kind: session.Retro}, "Ana", "Ben")
+	if _, err := session.ForgetPerson(ctx, st, "musicstore", "Ben"); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.TeamLog(ctx, "musicstore")
+	if err != nil || len(log) != 4 {
+		t.Fatalf("log %v %v", log, err)
+	}
+	if err := session.ValidateTeamLog(log); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range log {
+		b, _ := json.Marshal(e.Payload)
+		if strings.Contains(string(b)+string(e.Actor), "Ben") {
+			t.Errorf("team log event %d still names Ben: %s %s", e.Seq, e.Actor, b)
+		}
+	}
+	for _, id := range []string{standup.ID, retro.ID} {
+		evs, _ := st.Events(ctx, id)
+		b, _ := session.EncodePayload(evs[0].Payload)
+		if strings.Contains(string(b), "Ben") {
+			t.Errorf("session %s still names Ben: %s", id, b)
+		}
+		if err := session.Fold(id, evs).Validate(); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -103,3 +103,42 @@ func (s *Store) TeamLog(ctx context.Context, team string) ([]session.TeamEvent, 
 	}
 	return out, nil
 }
+
+var _ session.TeamLogRewriter = (*Store)(nil)
+
+// RewriteTeamLog replaces a team's log whole, erasing the old bytes (as
+// RewriteTeam does).
+func (s *Store) RewriteTeamLog(ctx context.Context, team string, events []session.TeamEvent) error {
+	if err := session.ValidateTeamLog(events); err != nil {
+		return fmt.Errorf("rewrite team log: %w", err)
+	}
+	if err := s.secureDelete(ctx); err != nil {
+		return fmt.Errorf("rewrite team log: %w", err)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rewrite team log: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM team_log WHERE team = ?`, team); err != nil {
+		return fmt.Errorf("rewrite team log: %w", mapErr(err))
+	}
+	for _, e := range events {
+		t, _ := nanos(e.Time)
+		data, err := json.Marshal(e.Payload)
+		if err != nil {
+			return fmt.Errorf("rewrite team log: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO team_log (team, seq, time, actor, type, data) VALUES (?, ?, ?, ?, ?, ?)`,
+			team, e.Seq, t, string(e.Actor), string(e.Type()), data); err != nil {
+			return fmt.Errorf("rewrite team log: %w", mapErr(err))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rewrite team log: %w", mapErr(err))
+	}
+	if err := s.scrub(ctx); err != nil {
+		return fmt.Errorf("rewrite team log: %w", err)
+	}
+	return nil
+}
