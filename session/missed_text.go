@@ -69,8 +69,9 @@ func orNobody(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// PreparedReceipt confirms a prepared update.
-func PreparedReceipt(u UpdatePrepared, team string) string {
+// PreparedReceipt confirms a prepared update; openNow: the team has a
+// stand-up open already (see OpenStandup).
+func PreparedReceipt(u UpdatePrepared, team string, openNow bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Your update for the next stand-up of %s is written:\n", team)
 	if u.Yesterday != "" {
@@ -83,6 +84,9 @@ func PreparedReceipt(u UpdatePrepared, team string) string {
 		fmt.Fprintf(&b, "  blocker:   %s\n", bl)
 	}
 	fmt.Fprintln(&b, "If you come after all, speak in your turn: that replaces it.")
+	if openNow {
+		fmt.Fprintf(&b, "Note: a stand-up of %s is open already; it does not take this update, the next one opened does. Tell its facilitator, or join it.\n", team)
+	}
 	return b.String()
 }
 

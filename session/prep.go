@@ -98,7 +98,9 @@ func (s *State) replacePrepared(speaker ParticipantID) {
 }
 
 // PrepareUpdate records, for the member for the caller (see TeamMember),
-// an update for the team's next stand-up. A later one replaces it.
+// an update for the team's next stand-up. A later one replaces it. The
+// next stand-up is the next one opened: one open already does not take it
+// (see OpenStandup).
 func PrepareUpdate(ctx context.Context, st Store, t Team, c Caller, as, yesterday, today string, blockers []string, now time.Time) (UpdatePrepared, error) {
 	tl, err := teamLogOf(st)
 	if err != nil {
@@ -422,4 +424,12 @@ func (f *forgetter) logEntry(e *LogEntry) {
 			list[i].Reason = f.text(list[i].Reason)
 		}
 	}
+}
+
+// OpenStandup reports whether the team has a stand-up open now, which an
+// update prepared now does not reach (it goes to the one opened next).
+func OpenStandup(ctx context.Context, st Store, team string) (bool, error) {
+	kind := Standup
+	open, err := st.Sessions(ctx, Filter{Team: team, Kind: &kind, Unfinished: true, Limit: 1})
+	return len(open) > 0, err
 }

@@ -219,7 +219,11 @@ func (s *Server) cmdTeamLog(sess ssh.Session, cmd command) int {
 		if err != nil {
 			return fail(sess, 1, "%s", userError(err))
 		}
-		io.WriteString(out, session.PreparedReceipt(u, team.Name))
+		openNow, err := session.OpenStandup(ctx, s.store, team.Name)
+		if err != nil {
+			return fail(sess, 1, "%v", err)
+		}
+		io.WriteString(out, session.PreparedReceipt(u, team.Name, openNow))
 	case "away":
 		w, err := session.GoAway(ctx, s.store, team, caller, "", c.from, c.until, now, time.Local)
 		if err != nil {

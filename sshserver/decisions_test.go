@@ -96,6 +96,9 @@ func TestTeamLogOverSSH(t *testing.T) {
 	}
 	clock.Advance(time.Hour)
 	code := ts.open("x", ana, "--team musicstore")
+	if _, out, _ := ts.run("x", lukas, "prep standup --team musicstore --today later"); !strings.Contains(out, "is open already") {
+		t.Errorf("a prep while a stand-up is open does not say it goes to the next one:\n%s", out)
+	}
 	if status, out, errOut := ts.run("x", ana, "export "+code); status != 0 || !strings.Contains(out, "| Ben | excused |") {
 		t.Errorf("minutes: %d %q\n%s", status, errOut, out)
 	}

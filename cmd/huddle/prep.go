@@ -47,7 +47,11 @@ blocker: fill that part; any other line adds to today.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), session.PreparedReceipt(u, team.Name))
+			openNow, err := session.OpenStandup(cmd.Context(), st, team.Name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), session.PreparedReceipt(u, team.Name, openNow))
 			return nil
 		},
 	}
