@@ -30,6 +30,7 @@ type Config struct {
 	Anonymous   bool                    `json:"anonymous,omitempty"`    // no author is stored for cards and votes
 	AutoAdvance bool                    `json:"auto_advance,omitempty"` // a phase ends when everyone is done
 	ESVP        bool                    `json:"esvp,omitempty"`         // check in with the ESVP poll, not a word
+	Collect     bool                    `json:"collect,omitempty"`      // cards may be written in the waiting room (see collect.go)
 	PhaseBoxes  map[Phase]time.Duration `json:"phase_boxes,omitempty"`
 	TopicBox    time.Duration           `json:"topic_box,omitempty"` // per discussed topic
 }

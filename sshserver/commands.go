@@ -45,7 +45,7 @@ const usage = `huddle over SSH
                                            (default: you facilitate; keys that are not the team's knock)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
-      [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
+      [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--collect] [--at HH:MM] [--facilitator NAME]
   ssh -p PORT HOST export CODE [--format md|json|html|csv] [--keys]
                                            the minutes (or the record) of a session you took
                                            part in or of your team's; --keys: with key

@@ -95,6 +95,16 @@ func TestTeamLogOverSSH(t *testing.T) {
 		t.Fatalf("away: %d %q %q", status, out, errOut)
 	}
 	clock.Advance(time.Hour)
+	if status, out, errOut := ts.run("x", ana, "new retro --team musicstore --collect"); status != 0 {
+		t.Fatalf("new retro --collect: %d %q %q", status, out, errOut)
+	} else {
+		code, _, _ := strings.Cut(out, "\n")
+		info, err := ts.store.SessionByCode(context.Background(), strings.TrimSpace(code))
+		evs, _ := ts.store.Events(context.Background(), info.ID)
+		if err != nil || !session.Fold(info.ID, evs).Config.Collect {
+			t.Errorf("the retrospective is not open for collecting (%v)", err)
+		}
+	}
 	code := ts.open("x", ana, "--team musicstore")
 	if _, out, _ := ts.run("x", lukas, "prep standup --team musicstore --today later"); !strings.Contains(out, "is open already") {
 		t.Errorf("a prep while a stand-up is open does not say it goes to the next one:\n%s", out)

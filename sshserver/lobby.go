@@ -142,6 +142,7 @@ type standupSpec struct {
 	anonymous   bool
 	autoAdvance bool
 	esvp        bool
+	collect     bool // retro: cards may be written in the waiting room
 	phases      map[session.Phase]time.Duration
 	team        string
 	members     []string // replace the roster when given
@@ -174,7 +175,7 @@ func (s *Server) newStandup(ctx context.Context, sp standupSpec) (session.Info, 
 			Team: sp.team, Kind: sp.kind, ScheduledAt: sp.at, OpenDoor: sp.openDoor,
 			Timebox: sp.timebox, Turn: sp.turn, Order: sp.order,
 			Format: sp.format, Columns: sp.columns, VoteBudget: sp.votes, VoteCap: sp.voteCap,
-			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp, PhaseBoxes: sp.phases,
+			TopicBox: sp.topic, Anonymous: sp.anonymous, AutoAdvance: sp.autoAdvance, ESVP: sp.esvp, Collect: sp.collect, PhaseBoxes: sp.phases,
 		},
 		Members:     members,
 		Opener:      session.Person{ID: session.SSHID(sp.opener), Name: sp.user},

@@ -216,6 +216,7 @@ func parseNew(args []string) (command, error) {
 	anonymous := fs.Bool("anonymous", false, "retro: store no author for cards and votes")
 	autoAdvance := fs.Bool("auto-advance", false, "retro: a phase ends when everyone is done")
 	esvp := fs.Bool("esvp", false, "retro: check in with the ESVP poll")
+	collect := fs.Bool("collect", false, "retro: open it ahead for collecting: members write cards in the waiting room, hidden until the reveal")
 	phases := fs.String("phases", "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return command{}, err
@@ -237,7 +238,7 @@ func parseNew(args []string) (command, error) {
 		return command{}, refuse(2, "time-boxes must not be negative and --votes must be at least 1")
 	}
 	sp := standupSpec{team: *team, kind: kind, openDoor: *guests == "open", timebox: *timebox, turn: *turn, order: ord,
-		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp}
+		votes: *votes, voteCap: *voteCap, topic: *topic, anonymous: *anonymous, autoAdvance: *autoAdvance, esvp: *esvp, collect: *collect}
 	if kind == session.Retro {
 		if sp.phases, err = session.ParsePhaseBoxes(*phases); err != nil {
 			return command{}, refuse(2, "%v", err)

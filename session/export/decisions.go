@@ -195,12 +195,13 @@ func decisionsCSV(w io.Writer, roster []string, entries []session.LogEntry) erro
 }
 
 // versionOf is the record version a session needs: 2 when its Created
-// event carries what version 2 added (prepared updates, excused members),
+// event carries what version 2 added (prepared updates, excused members,
+// decisions to review, a retrospective opened for collecting),
 // else 1, so that a record without them stays readable by a huddle that
 // reads only version 1.
 func versionOf(events []session.Event) int {
 	if len(events) > 0 {
-		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0) {
+		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0 || c.Config.Collect) {
 			return 2
 		}
 	}
