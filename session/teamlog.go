@@ -93,15 +93,21 @@ var teamPayloadTypes = map[EventType]func() TeamPayload{
 }
 
 // DecodeTeamPayload rebuilds a team log payload from its type name and
-// JSON body; an unknown type or a malformed body is an ErrInvalid error.
+// JSON body; an unknown type, a malformed body or one with a field the
+// type does not have is an ErrInvalid error.
 func DecodeTeamPayload(t EventType, data []byte) (TeamPayload, error) {
 	newP, ok := teamPayloadTypes[t]
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown team log event type %q", ErrInvalid, Printable(string(t)))
 	}
 	p := newP()
-	if err := json.Unmarshal(data, p); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("%w: decode %s: %s", ErrInvalid, t, Printable(err.Error()))
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: decode %s: more after the payload", ErrInvalid, t)
 	}
 	return p, nil
 }

@@ -96,3 +96,46 @@ func TestDecisionLogFormats(t *testing.T) {
 		t.Error("a gap in the team log is accepted")
 	}
 }
+
+// FuzzReadTeamLog: whatever a decision log's JSON holds, reading it never
+// panics, and a log it accepts is valid and writes back to itself.
+func FuzzReadTeamLog(f *testing.F) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	log := []session.TeamEvent{
+		{Seq: 1, Time: at, Actor: "roster:Ana", Payload: &session.DecidedOutside{ID: 1, Text: "Postgres", By: "Ana", Present: []string{"Ana"}, Absent: []string{"Ben"}}},
+		{Seq: 2, Time: at, Actor: "local:Ben", Payload: &session.Acknowledged{Decision: "team/1", Who: "Ben"}},
+		{Seq: 3, Time: at, Actor: "roster:Ben", Payload: &session.WentAway{Who: "Ben", From: "2026-12-01", Until: "2026-12-18"}},
+		{Seq: 4, Time: at, Actor: "roster:Ben", Payload: &session.UpdatePrepared{Who: "Ben", Today: "tests", Blockers: []string{"CI"}}},
+		{Seq: 5, Time: at, Actor: "roster:Ben", Payload: &session.ReviewAsked{Decision: "team/1", Who: "Ben", Reason: "why"}},
+	}
+	var b bytes.Buffer
+	if err := WriteDecisions(&b, "json", "musicstore", nil, nil, log); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"huddle_decisions": 1, "team": "t", "decisions": [], "team_log": []}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		team, events, err := ReadTeamLog(bytes.NewReader(doc))
+		if err != nil {
+			return
+		}
+		if err := session.ValidateTeamLog(events); err != nil {
+			t.Fatalf("accepted an invalid log: %v", err)
+		}
+		var out bytes.Buffer
+		if err := WriteDecisions(&out, "json", team, nil, nil, events); err != nil {
+			t.Fatal(err)
+		}
+		team2, events2, err := ReadTeamLog(&out)
+		if err != nil || team2 != team || len(events2) != len(events) {
+			t.Fatalf("does not read back: %v", err)
+		}
+	})
+}
+
+func TestReadTeamLogRefusesUnknownFields(t *testing.T) {
+	doc := `{"huddle_decisions": 1, "team": "t", "decisions": [], "team_log": [{"seq": 1, "time": "2026-11-25T10:00:00Z", "actor": "roster:Ana", "type": "acknowledged", "data": {"decision": "team/1", "who": "Ana", "mood": "meh"}}]}`
+	if _, _, err := ReadTeamLog(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "mood") {
+		t.Fatalf("err = %v", err)
+	}
+}
