@@ -297,6 +297,9 @@ func TestPreparedUpdateInTheRounds(t *testing.T) {
 	if got := f.names(f.s.Order); !slices.Equal(got, []string{"Ana", "Lukas"}) {
 		t.Fatalf("order = %v; Lukas's prepared update takes a turn", got)
 	}
+	if got := f.names(f.s.Upcoming()); !slices.Equal(got, []string{"Lukas"}) {
+		t.Fatalf("upcoming = %v", got)
+	}
 	f.must(fac, Next{})
 	if f.speaker() != "Lukas" {
 		t.Fatalf("speaker = %q, want Lukas's prepared turn", f.speaker())

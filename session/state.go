@@ -274,7 +274,7 @@ func (s *State) Upcoming() []ParticipantID {
 	}
 	var out []ParticipantID
 	for _, id := range s.Order[s.Pos+1:] {
-		if p, ok := s.Participant(id); ok && p.Speaks() {
+		if p, ok := s.Participant(id); ok && (p.Speaks() || s.preparedTurn(id)) {
 			out = append(out, id)
 		}
 	}
