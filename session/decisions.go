@@ -3,6 +3,7 @@ package session
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -463,4 +464,23 @@ func sortEntries(es []LogEntry) {
 	slices.SortStableFunc(es, func(a, b LogEntry) int {
 		return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Ref, b.Ref))
 	})
+}
+
+// MissedBy returns what the roster member missed in the team before the
+// session current (its id): what the screen that greets them when they
+// join shows. A team that does not exist, or a name not on its roster,
+// missed nothing (a guest has no team history).
+func MissedBy(ctx context.Context, st Store, team, member, current string) (Missed, error) {
+	t, err := st.Team(ctx, team)
+	if errors.Is(err, ErrNotFound) || (err == nil && !t.onRoster(member)) {
+		return Missed{Member: member}, nil
+	}
+	if err != nil {
+		return Missed{}, err
+	}
+	h, err := LoadTeamHistory(ctx, st, t)
+	if err != nil {
+		return Missed{}, err
+	}
+	return h.Missed(t.rosterName(member), current), nil
 }

@@ -61,6 +61,12 @@ func TestTeamLogThroughTheStore(t *testing.T) {
 	if m := h.Missed("Ben", ""); len(m.Decisions) != 1 {
 		t.Fatalf("Ben missed %+v", m.Decisions)
 	}
+	if m, err := session.MissedBy(ctx, st, "musicstore", "ben", "none"); err != nil || len(m.Decisions) != 1 || m.Member != "Ben" {
+		t.Fatalf("MissedBy: %+v %v", m, err)
+	}
+	if m, err := session.MissedBy(ctx, st, "musicstore", "Guest", ""); err != nil || !m.Empty() {
+		t.Fatalf("a guest missed %+v %v", m, err)
+	}
 	seen, err := session.Acknowledge(ctx, st, team, ben, "", nil, true, now)
 	if err != nil || len(seen) != 1 {
 		t.Fatalf("acknowledge all: %v, %v", seen, err)
