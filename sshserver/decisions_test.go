@@ -92,7 +92,7 @@ func TestTeamLogOverSSH(t *testing.T) {
 	if status := pty.WaitForExit(); status != 2 || !strings.Contains(pty.Stderr(), "pipe the update in") {
 		t.Errorf("prep on a terminal without flags: %d %q", status, pty.Stderr())
 	}
-		if status, _, errOut := ts.run("x", ben, "away --team musicstore --until 25.12."); status != 1 || !strings.Contains(errOut, "not a day") {
+	if status, _, errOut := ts.run("x", ben, "away --team musicstore --until 25.12."); status != 1 || !strings.Contains(errOut, "not a day") {
 		t.Errorf("away until a day that is none: %d %q", status, errOut)
 	}
 	if status, out, errOut := ts.run("x", ben, "away --team musicstore --until 2026-11-27"); status != 0 || !strings.Contains(out, "excused") {
