@@ -301,6 +301,7 @@ func (Start) decide(s *State, a Participant, env Env) ([]Payload, error) {
 	for i, p := range speakers {
 		order[i] = p.ID
 	}
+	order = s.withPrepared(order)
 	budget := s.Config.Turn
 	if budget <= 0 {
 		budget = (s.Config.Timebox / time.Duration(len(order))).Truncate(time.Second)
@@ -386,7 +387,7 @@ func (c Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 // missed their turn.
 func nextSpeaker(s *State) (next ParticipantID, ok bool) {
 	for _, id := range s.Order[min(s.Pos+1, len(s.Order)):] {
-		if p, found := s.Participant(id); found && p.Speaks() {
+		if p, found := s.Participant(id); found && (p.Speaks() || s.preparedTurn(id)) {
 			return id, true
 		}
 	}

@@ -57,6 +57,12 @@ type (
 		// Bound is the team's names bound to SSH keys (see Team.Keys):
 		// a name bound to a key can only be claimed by that key.
 		Bound map[string]string `json:"bound,omitempty"`
+		// Prepared and Excused come from the team's log (see prep.go).
+		Prepared []Prepared `json:"prepared,omitempty"`
+		Excused  []string   `json:"excused,omitempty"`
+		// Review is, for a retrospective, the decisions its review phase
+		// lists (see TeamHistory.ReviewList).
+		Review []LogEntry `json:"review,omitempty"`
 	}
 	// Arrived marks a participant present, adding them if they are new.
 	Arrived struct {

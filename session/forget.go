@@ -74,6 +74,9 @@ func ForgetPerson(ctx context.Context, st Store, team, name string) (Forgotten, 
 	if err := st.RewriteTeam(ctx, nt, changed); err != nil {
 		return Forgotten{}, err
 	}
+	if err := f.forgetTeamLog(ctx, st, t.Name); err != nil {
+		return out, fmt.Errorf("the sessions are rewritten, but not the team's log (run forget again): %w", err)
+	}
 	return out, nil
 }
 
@@ -298,6 +301,7 @@ func (f *forgetter) rewritePayload(p Payload) bool {
 		if len(p.Bound) == 0 {
 			p.Bound = nil
 		}
+		f.fromTeamLog(p)
 	case *Arrived:
 		if f.keys[p.Key] || f.ids[p.Who.ID] != "" || f.is(p.Who.Name) {
 			p.Key = ""

@@ -101,6 +101,9 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 		last := Fold(prev[0].ID, events)
 		created.Carried, created.Actions = last.CarryOver(), last.OpenActions()
 	}
+	if err := fromTeamLog(ctx, st, created, now, time.Local); err != nil {
+		return Info{}, err
+	}
 
 	for range 5 {
 		code, err := NewJoinCode(rand.Reader)

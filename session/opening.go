@@ -41,6 +41,9 @@ type Opening struct {
 	Anonymous   bool
 	AutoAdvance bool
 	ESVP        bool
+	// Collect opens a retrospective ahead for collecting: members write
+	// cards in the waiting room, hidden until the reveal.
+	Collect bool
 }
 
 // The fields of an Opening as the flags name them: FieldError.Field and
@@ -64,6 +67,7 @@ const (
 	FieldAnonymous   = "anonymous"
 	FieldAutoAdvance = "auto-advance"
 	FieldESVP        = "esvp"
+	FieldCollect     = "collect"
 )
 
 // The bounds of an Opening's durations: shorter or longer ones are typing
@@ -190,6 +194,7 @@ func (o *Opening) Override(from Opening, given func(field string) bool) {
 	set(FieldAnonymous, func() { o.Anonymous = from.Anonymous })
 	set(FieldAutoAdvance, func() { o.AutoAdvance = from.AutoAdvance })
 	set(FieldESVP, func() { o.ESVP = from.ESVP })
+	set(FieldCollect, func() { o.Collect = from.Collect })
 }
 
 // Validate refuses an opening that cannot make a good session, with a
@@ -290,7 +295,7 @@ func (o Opening) Config(now time.Time) (Config, error) {
 		return cfg, nil
 	}
 	cfg.Format, cfg.Columns, cfg.VoteBudget, cfg.VoteCap, cfg.TopicBox = o.Format, o.Columns, o.Votes, o.VoteCap, o.Topic
-	cfg.PhaseBoxes, cfg.Anonymous, cfg.AutoAdvance, cfg.ESVP = o.Phases, o.Anonymous, o.AutoAdvance, o.ESVP
+	cfg.PhaseBoxes, cfg.Anonymous, cfg.AutoAdvance, cfg.ESVP, cfg.Collect = o.Phases, o.Anonymous, o.AutoAdvance, o.ESVP, o.Collect
 	return cfg, nil
 }
 

@@ -242,7 +242,7 @@ func (c ReviewAction) decide(s *State, a Participant, _ Env) ([]Payload, error) 
 }
 
 func (c AddCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
-	if err := inRetroPhase(s, "writing cards", Write); err != nil {
+	if err := inRetroPhase(s, "writing cards", writingPhases(s)...); err != nil {
 		return nil, err
 	}
 	if err := notObserver(a, "write cards"); err != nil {
@@ -303,7 +303,7 @@ func ownCard(s *State, a Participant, env Env, id int) (Card, error) {
 }
 
 func (c EditCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
-	if err := inRetroPhase(s, "editing cards", Write); err != nil {
+	if err := inRetroPhase(s, "editing cards", writingPhases(s)...); err != nil {
 		return nil, err
 	}
 	if _, err := changeableCard(s, a, env, c.Card, c.For); err != nil {
@@ -317,7 +317,7 @@ func (c EditCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
 }
 
 func (c DeleteCard) decide(s *State, a Participant, env Env) ([]Payload, error) {
-	if err := inRetroPhase(s, "deleting cards", Write); err != nil {
+	if err := inRetroPhase(s, "deleting cards", writingPhases(s)...); err != nil {
 		return nil, err
 	}
 	if _, err := changeableCard(s, a, env, c.Card, c.For); err != nil {

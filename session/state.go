@@ -30,6 +30,7 @@ type Config struct {
 	Anonymous   bool                    `json:"anonymous,omitempty"`    // no author is stored for cards and votes
 	AutoAdvance bool                    `json:"auto_advance,omitempty"` // a phase ends when everyone is done
 	ESVP        bool                    `json:"esvp,omitempty"`         // check in with the ESVP poll, not a word
+	Collect     bool                    `json:"collect,omitempty"`      // cards may be written in the waiting room (see collect.go)
 	PhaseBoxes  map[Phase]time.Duration `json:"phase_boxes,omitempty"`
 	TopicBox    time.Duration           `json:"topic_box,omitempty"` // per discussed topic
 }
@@ -48,6 +49,7 @@ type Participant struct {
 	Key        string        // SSH key fingerprint, once someone joined with a key
 	AwaySince  time.Time     // when they last left; zero while present or never arrived
 	Removed    bool          // the facilitator removed them; they cannot come back
+	Excused    bool          // they said beforehand they would miss it (never late)
 }
 
 // Person returns the participant's reference for events.
@@ -167,7 +169,9 @@ type State struct {
 	PauseReason  string
 	Blockers     []Blocker
 	Items        []Item
-	Actions      []Action // action items: carried over and new
+	Actions      []Action   // action items: carried over and new
+	Prepared     []Prepared // updates written beforehand (see prep.go)
+	Review       []LogEntry // a retrospective's decisions to review (see prep.go)
 
 	// Retrospectives (see retro.go).
 	PhaseTimer Timer                  // the current phase's time-box; per topic while discussing
@@ -270,7 +274,7 @@ func (s *State) Upcoming() []ParticipantID {
 	}
 	var out []ParticipantID
 	for _, id := range s.Order[s.Pos+1:] {
-		if p, ok := s.Participant(id); ok && p.Speaks() {
+		if p, ok := s.Participant(id); ok && (p.Speaks() || s.preparedTurn(id)) {
 			out = append(out, id)
 		}
 	}
@@ -354,6 +358,8 @@ func (s *State) Clone() *State {
 	c.Blockers = slices.Clone(s.Blockers)
 	c.Items = slices.Clone(s.Items)
 	c.Actions = slices.Clone(s.Actions)
+	c.Prepared = slices.Clone(s.Prepared)
+	c.Review = slices.Clone(s.Review)
 	c.Config.Columns = slices.Clone(s.Config.Columns)
 	c.Config.PhaseBoxes = maps.Clone(s.Config.PhaseBoxes)
 	c.Ready = maps.Clone(s.Ready)
@@ -431,6 +437,7 @@ func (p *Created) apply(s *State, e Event) {
 	s.Actions = append(s.Actions, p.Actions...)
 	s.Config.Columns = slices.Clone(p.Config.Columns)
 	s.Config.PhaseBoxes = maps.Clone(p.Config.PhaseBoxes)
+	s.applyTeamLog(p)
 }
 
 func (p *Arrived) apply(s *State, e Event) {
@@ -451,6 +458,9 @@ func (p *Arrived) apply(s *State, e Event) {
 	if pt.Arrived.IsZero() {
 		pt.Arrived, pt.ArrivalSeq = e.Time, e.Seq
 		pt.LateBy = p.LateBy
+		if pt.Excused {
+			pt.LateBy = 0
+		}
 	}
 	if s.Phase == Rounds && pt.Speaks() && !slices.Contains(s.Order, pt.ID) {
 		s.Order = append(s.Order, pt.ID)
@@ -495,6 +505,7 @@ func (p *TurnStarted) apply(s *State, e Event) {
 	if i := slices.Index(s.Order, p.Speaker); i >= 0 {
 		s.Pos = i
 	}
+	s.replacePrepared(p.Speaker)
 	t := Turn{Speaker: p.Speaker, Started: e.Time, Timer: Timer{Budget: p.Budget}}
 	t.Timer.start(e.Time)
 	s.Turns = append(s.Turns, t)

@@ -111,6 +111,8 @@ type Attendee struct {
 	Name    string
 	Arrived time.Time     // zero if they never came
 	LateBy  time.Duration // how late after the scheduled start they came
+	// Excused: they said beforehand they would be away (the team log).
+	Excused bool
 }
 
 // Came reports whether they came at all.
@@ -207,7 +209,7 @@ func Summarize(s *State) Summary {
 				sum.Watchers = append(sum.Watchers, p.Name)
 			}
 		case p.Expected || !p.Arrived.IsZero():
-			sum.Attendance = append(sum.Attendance, Attendee{Name: p.Name, Arrived: p.Arrived, LateBy: p.LateBy})
+			sum.Attendance = append(sum.Attendance, Attendee{Name: p.Name, Arrived: p.Arrived, LateBy: p.LateBy, Excused: p.Excused})
 		}
 	}
 	for _, t := range s.Turns {

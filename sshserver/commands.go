@@ -47,7 +47,7 @@ const usage = `huddle over SSH
                                            --at "10:00 Europe/Berlin" names a zone, else server time)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
-      [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--at HH:MM] [--facilitator NAME]
+      [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--collect] [--at HH:MM] [--facilitator NAME]
   ssh -p PORT HOST export CODE [--format md|json|html|csv] [--keys]
                                            the minutes (or the record) of a session you took
                                            part in or of your team's; --keys: with key
@@ -84,8 +84,10 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdHistory(sess, cmd)
 		case cmd.verb == verbTeam:
 			status = s.cmdTeam(sess, cmd)
+		case cmd.verb == verbTeamLog:
+			status = s.cmdTeamLog(sess, cmd)
 		case cmd.verb == verbHelp:
-			io.WriteString(sess, usage)
+			io.WriteString(sess, usage+"\nYour team's decisions, and when you cannot come:\n"+teamLogUsage)
 		}
 		_ = sess.Exit(status)
 	}

@@ -23,6 +23,7 @@ const (
 	verbHistory             // history --team T [--limit N]
 	verbHelp                // help, --help, -h
 	verbTeam                // team NAME [add|remove|rename|owner …]
+	verbTeamLog             // decide, decisions, ack, review, missed, prep, away (see decisions.go)
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -50,6 +51,8 @@ type command struct {
 	team   string
 	limit  int
 	change session.TeamChange
+	// log is a command on a team's log (verbTeamLog).
+	log teamLogCmd
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -180,6 +183,8 @@ func parseCommand(args []string) (command, error) {
 		return parseTeam(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
+	case "decide", "decisions", "ack", "review", "missed", "prep", "away":
+		return parseTeamLog(args)
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}
@@ -214,6 +219,7 @@ func parseNew(args []string) (command, error) {
 	anonymous := fs.Bool(session.FieldAnonymous, false, "retro: store no author for cards and votes")
 	autoAdvance := fs.Bool(session.FieldAutoAdvance, false, "retro: a phase ends when everyone is done")
 	esvp := fs.Bool(session.FieldESVP, false, "retro: check in with the ESVP poll")
+	collect := fs.Bool(session.FieldCollect, false, "retro: open it ahead for collecting: members write cards in the waiting room, hidden until the reveal")
 	phases := fs.String(session.FieldPhases, "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return command{}, err
@@ -228,7 +234,7 @@ func parseNew(args []string) (command, error) {
 	}
 	o := session.Opening{Kind: kind, Team: *team, Facilitator: *facilitator, At: *at, Timebox: *timebox, Turn: *turn,
 		OpenDoor: *guests == "open", Votes: *votes, VoteCap: *voteCap, Topic: *topic,
-		Anonymous: *anonymous, AutoAdvance: *autoAdvance, ESVP: *esvp}
+		Anonymous: *anonymous, AutoAdvance: *autoAdvance, ESVP: *esvp, Collect: *collect}
 	var err error
 	if o.Order, err = session.ParseOrder(*order); err != nil {
 		return command{}, refuse(2, "%v", err)

@@ -42,6 +42,8 @@ func (m *Model) summaryText(w int) string {
 	line(st.Heading.Render("Attendance"))
 	for _, a := range sum.Attendance {
 		switch {
+		case !a.Came() && a.Excused:
+			line(st.Missing.Render("  · "+a.Name), st.Subtle.Render(" excused"))
 		case !a.Came():
 			line(st.Missing.Render("  · "+a.Name), st.Subtle.Render(" absent"))
 		case a.Late():

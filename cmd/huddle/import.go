@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,7 +59,14 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 		defer f.Close()
 		in = f
 	}
-	rec, err := export.ReadRecord(in)
+	doc, err := io.ReadAll(io.LimitReader(in, export.MaxRecordSize+1))
+	if err != nil {
+		return fmt.Errorf("import %s: %w; nothing was imported", name, err)
+	}
+	if export.IsDecisionLog(doc) {
+		return importTeamLog(ctx, g, name, doc, out)
+	}
+	rec, err := export.ReadRecord(bytes.NewReader(doc))
 	if err == nil {
 		// Events that each make sense can still fold into a session no
 		// room would have made (a speaker past the end of the order, a

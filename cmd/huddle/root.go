@@ -154,6 +154,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newTeamCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
 		newHistoryCmd(&g), newShowCmd(&g, in, out), newReplayCmd(&g, in, out), newImportCmd(&g))
 	root.AddCommand(newDeleteCmd(&g, in), newPurgeCmd(&g), newForgetCmd(&g, in))
+	root.AddCommand(newDecideCmd(&g), newDecisionsCmd(&g), newAckCmd(&g), newReviewCmd(&g), newMissedCmd(&g), newPrepCmd(&g), newAwayCmd(&g))
 	return root
 }
 

@@ -20,12 +20,20 @@ import (
 // describes every version.
 const RecordVersion = 2
 
-// versionOf is the lowest record version that holds the events.
+// versionOf is the lowest record version that holds the events: 2 for
+// a correction (session.Since) or for what the decision log added to the
+// created event (prepared updates, excused members, decisions to review,
+// a retrospective opened for collecting), else 1.
 func versionOf(events []session.Event) int {
 	v := 1
 	for _, e := range events {
 		if e.Payload != nil {
 			v = max(v, session.Since(e.Type()))
+		}
+	}
+	if len(events) > 0 {
+		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0 || c.Config.Collect) {
+			v = max(v, 2)
 		}
 	}
 	return v
@@ -88,6 +96,8 @@ type recordState struct {
 	Blockers     []stateBlocker          `json:"blockers"`
 	Items        []session.Item          `json:"items"`
 	Actions      []session.Action        `json:"actions"`
+	Prepared     []session.Prepared      `json:"prepared,omitempty"`
+	Review       []session.LogEntry      `json:"review,omitempty"`
 
 	// Retrospectives.
 	PhaseTimer stateTimer              `json:"phase_timer"`
@@ -127,6 +137,7 @@ type stateParticipant struct {
 	Key        string                `json:"key,omitempty"`
 	AwaySince  string                `json:"away_since,omitempty"`
 	Removed    bool                  `json:"removed,omitempty"`
+	Excused    bool                  `json:"excused,omitempty"`
 }
 
 type stateTurn struct {
@@ -280,6 +291,8 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 		Blockers:   make([]stateBlocker, 0, len(s.Blockers)),
 		Items:      orEmpty(s.Items),
 		Actions:    orEmpty(s.Actions),
+		Prepared:   s.Prepared,
+		Review:     s.Review,
 		PhaseTimer: timerOf(s.PhaseTimer),
 		Ready:      make([]session.ParticipantID, 0, len(s.Ready)),
 		Revealed:   s.Revealed,
@@ -305,6 +318,7 @@ func stateOf(s *session.State) (rs *recordState, err error) {
 			ID: p.ID, Name: p.Name, Role: p.Role, Expected: p.Expected, Present: p.Present,
 			Absent: absent[p.ID], Arrived: optStamp(p.Arrived), ArrivalSeq: p.ArrivalSeq,
 			LateBy: p.LateBy, Key: p.Key, AwaySince: optStamp(p.AwaySince), Removed: p.Removed,
+			Excused: p.Excused,
 		})
 	}
 	for _, t := range s.Turns {

@@ -61,6 +61,8 @@ func durationFact(s session.Summary, what string) string {
 // attendanceStatus is whether a member came on time, late or not at all.
 func attendanceStatus(a session.Attendee) string {
 	switch {
+	case !a.Came() && a.Excused:
+		return "excused"
 	case !a.Came():
 		return "absent"
 	case a.Late():

@@ -194,6 +194,8 @@ ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of
 `,
 	// 5: what a team remembers of its last session of a kind (defaults.go).
 	defaultsSchema,
+	// 6: each team's own log (see teamlog.go).
+	teamLogSchema,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

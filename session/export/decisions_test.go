@@ -1,0 +1,141 @@
+package export
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"huddle/session"
+)
+
+// TestExcusedAndPreparedInTheRecord: an excused member is "excused" in the
+// minutes, never late; a prepared update and the excused flag survive a
+// JSON record's round trip.
+func TestExcusedAndPreparedInTheRecord(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	lukas := session.Person{ID: session.RosterID("Lukas"), Name: "Lukas"}
+	info := session.Info{ID: "s1", Team: "musicstore", Kind: session.Standup, Code: "maple-otter-kite-40721", Created: at}
+	events := []session.Event{
+		{Seq: 1, Time: at, Actor: "local:maria", Payload: &session.Created{
+			Config:      session.Config{Team: "musicstore", Kind: session.Standup, Code: "maple-otter-kite-40721", Timebox: 15 * time.Minute, ScheduledAt: at},
+			Facilitator: session.Person{ID: "local:maria", Name: "Maria"}, Roster: []string{"Lukas", "Ben", "Julia"},
+			Prepared: []session.Prepared{{Who: lukas, Written: at.Add(-2 * time.Hour), Today: "release", Blockers: []string{"no device"}}},
+			Excused:  []string{"Ben"},
+		}},
+		{Seq: 2, Time: at.Add(time.Minute), Actor: "local:maria", Payload: &session.Arrived{Who: session.Person{ID: "local:maria", Name: "Maria"}, Role: session.Facilitator}},
+		{Seq: 3, Time: at.Add(2 * time.Minute), Actor: "local:maria", Payload: &session.Ended{}},
+	}
+	info.Ended = events[2].Time
+	var b bytes.Buffer
+	if err := Write(&b, "md", info, events); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, want := range []string{"| Ben | excused |", "| Julia | absent |", "| Lukas | absent |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("minutes lack %q:\n%s", want, md)
+		}
+	}
+	b.Reset()
+	if err := Write(&b, "json", info, events); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"excused": true`) || !strings.Contains(b.String(), `"prepared": [`) {
+		t.Errorf("record lacks excused or prepared:\n%s", b.String())
+	}
+	rec, err := ReadRecord(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr, ok := rec.State.PreparedBy(lukas.ID); !ok || pr.Today != "release" {
+		t.Errorf("read back %+v", rec.State.Prepared)
+	}
+	if err := rec.State.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestDecisionLogFormats(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	log := []session.TeamEvent{
+		{Seq: 1, Time: at, Actor: "roster:Ana", Payload: &session.DecidedOutside{ID: 1, Text: "=cmd|' /C calc'!A0 and *Postgres*", By: "Ana", Present: []string{"Ana"}, Absent: []string{"Ben"}}},
+		{Seq: 2, Time: at.Add(time.Hour), Actor: "roster:Ben", Payload: &session.ReviewAsked{Decision: "team/1", Who: "Ben", Reason: "MySQL"}},
+	}
+	h := session.TeamHistory{Team: session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"}}, Log: log}
+	entries := h.Decisions()
+	var b bytes.Buffer
+	if err := WriteDecisions(&b, "md", "musicstore", h.Team.Members, entries, log); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# Decisions of musicstore", `\*Postgres\*`, "- Not seen yet: Ben", "- Review asked by Ben", "`team/1`"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	if err := WriteDecisions(&b, "csv", "musicstore", h.Team.Members, entries, log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"'=cmd|' /C calc'!A0`) {
+		t.Errorf("csv is not defused:\n%s", b.String())
+	}
+	b.Reset()
+	if err := WriteDecisions(&b, "json", "musicstore", h.Team.Members, entries, log); err != nil {
+		t.Fatal(err)
+	}
+	team, back, err := ReadTeamLog(bytes.NewReader(b.Bytes()))
+	if err != nil || team != "musicstore" || len(back) != 2 {
+		t.Fatalf("read back %q %v %v", team, back, err)
+	}
+	if err := WriteDecisions(&b, "pdf", "musicstore", nil, nil, nil); err == nil {
+		t.Error("an unknown format is accepted")
+	}
+	bad := strings.Replace(b.String(), `"seq": 2`, `"seq": 3`, 1)
+	if _, _, err := ReadTeamLog(strings.NewReader(bad)); err == nil {
+		t.Error("a gap in the team log is accepted")
+	}
+}
+
+// FuzzReadTeamLog: whatever a decision log's JSON holds, reading it never
+// panics, and a log it accepts is valid and writes back to itself.
+func FuzzReadTeamLog(f *testing.F) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	log := []session.TeamEvent{
+		{Seq: 1, Time: at, Actor: "roster:Ana", Payload: &session.DecidedOutside{ID: 1, Text: "Postgres", By: "Ana", Present: []string{"Ana"}, Absent: []string{"Ben"}}},
+		{Seq: 2, Time: at, Actor: "local:Ben", Payload: &session.Acknowledged{Decision: "team/1", Who: "Ben"}},
+		{Seq: 3, Time: at, Actor: "roster:Ben", Payload: &session.WentAway{Who: "Ben", From: "2026-12-01", Until: "2026-12-18"}},
+		{Seq: 4, Time: at, Actor: "roster:Ben", Payload: &session.UpdatePrepared{Who: "Ben", Today: "tests", Blockers: []string{"CI"}}},
+		{Seq: 5, Time: at, Actor: "roster:Ben", Payload: &session.ReviewAsked{Decision: "team/1", Who: "Ben", Reason: "why"}},
+	}
+	var b bytes.Buffer
+	if err := WriteDecisions(&b, "json", "musicstore", nil, nil, log); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"huddle_decisions": 1, "team": "t", "decisions": [], "team_log": []}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		team, events, err := ReadTeamLog(bytes.NewReader(doc))
+		if err != nil {
+			return
+		}
+		if err := session.ValidateTeamLog(events); err != nil {
+			t.Fatalf("accepted an invalid log: %v", err)
+		}
+		var out bytes.Buffer
+		if err := WriteDecisions(&out, "json", team, nil, nil, events); err != nil {
+			t.Fatal(err)
+		}
+		team2, events2, err := ReadTeamLog(&out)
+		if err != nil || team2 != team || len(events2) != len(events) {
+			t.Fatalf("does not read back: %v", err)
+		}
+	})
+}
+
+func TestReadTeamLogRefusesUnknownFields(t *testing.T) {
+	doc := `{"huddle_decisions": 1, "team": "t", "decisions": [], "team_log": [{"seq": 1, "time": "2026-11-25T10:00:00Z", "actor": "roster:Ana", "type": "acknowledged", "data": {"decision": "team/1", "who": "Ana", "mood": "meh"}}]}`
+	if _, _, err := ReadTeamLog(strings.NewReader(doc)); err == nil || !strings.Contains(err.Error(), "mood") {
+		t.Fatalf("err = %v", err)
+	}
+}
