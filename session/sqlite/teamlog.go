@@ -12,7 +12,7 @@ import (
 
 var _ session.TeamLogStore = (*Store)(nil)
 
-// teamLogSchema is migration 5: each team's own log, its events keyed by
+// teamLogSchema is migration 6: each team's own log, its events keyed by
 // the team's name (a team log may exist before or after the team does).
 const teamLogSchema = `
 CREATE TABLE team_log (
