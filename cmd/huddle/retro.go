@@ -50,19 +50,20 @@ README).`,
 	fs.StringSliceVarP(&rf.common.members, "members", "m", nil, "the team's roster, comma-separated; replaces the stored one")
 	fs.StringArrayVar(&rf.common.agreements, "agreement", nil, "a working agreement (repeat the flag; replaces the stored ones)")
 	fs.StringVar(&rf.common.at, "at", "", "scheduled start, HH:MM today, or HH:MM ZONE like \"10:00 Europe/Berlin\" (default: the team's last, else none)")
-	fs.DurationVar(&rf.common.timebox, "timebox", 0, "time-box of the whole retrospective (default: the team's last, else the sum of its phases)")
+	fs.DurationVar(&rf.common.timebox, "timebox", 0, "the time-box of the whole retrospective (default: the team's last, else the sum of its phases)")
 	fs.BoolVar(&rf.common.resume, "resume", false, "resume the team's unfinished retrospective without asking")
 	fs.BoolVar(&rf.common.fresh, "new", false, "end the team's unfinished retrospective, if any, and open a new one")
 	fs.StringVarP(&rf.format, "format", "f", "start-stop-continue", "the board: see huddle formats; the team's last if not given")
 	fs.StringSliceVar(&rf.columns, "columns", nil, "the columns of a custom format, e.g. \"Keep,Drop,Try\"")
 	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person; the team's last if not given")
 	fs.IntVar(&rf.voteCap, "vote-cap", 0, "most dots one person may put on one topic (0: no cap)")
-	fs.DurationVar(&rf.topic, "topic", session.DefaultTopicBox, "time-box per discussed topic; the team's last if not given")
-	fs.StringVar(&rf.phases, "phases", "", "time-boxes of phases, e.g. \"write=10m,vote=5m\" (defaults: the team's last, else check-in 5m, review 5m, write 7m, group 5m, vote 3m, actions 7m, roti 3m)")
+	fs.DurationVar(&rf.topic, "topic", session.DefaultTopicBox, "the time-box of each discussed topic; the team's last if not given")
+	fs.StringVar(&rf.phases, "phases", "", "the time-boxes of phases, e.g. \"write=10m,vote=5m\" (defaults: the team's last, else check-in 5m, review 5m, write 7m, group 5m, vote 3m, actions 7m, roti 3m)")
 	fs.BoolVar(&rf.anonymous, "anonymous", false, "store no author for cards and votes")
 	fs.BoolVar(&rf.autoAdvance, "auto-advance", false, "end a phase when everyone present is done, or its time-box runs out")
 	fs.BoolVar(&rf.esvp, "esvp", false, "check in with the anonymous ESVP poll instead of one word")
 	cmd.MarkFlagsMutuallyExclusive("resume", "new")
+	hideZeroDefaults(fs)
 	return cmd
 }
 

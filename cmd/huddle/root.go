@@ -100,11 +100,22 @@ func (f *standupFlags) add(cmd *cobra.Command) {
 	fs.StringArrayVar(&f.agreements, "agreement", nil, "a working agreement shown in the waiting room (repeat the flag; replaces the stored ones)")
 	fs.StringVar(&f.at, "at", "", "scheduled start, HH:MM today, or HH:MM ZONE like \"10:00 Europe/Berlin\"; arrivals after it count as late (default: the team's last, else none: lateness counts from the start)")
 	fs.StringVar(&f.order, "order", "join", "speaking order: join, random or alpha; the team's last if not given")
-	fs.DurationVar(&f.turn, "turn", 0, "time-box per turn, e.g. 2m (default: the team's last, else the time-box divided among those present)")
-	fs.DurationVar(&f.timebox, "timebox", session.DefaultStandupBox, "time-box of the whole stand-up; the team's last if not given")
+	fs.DurationVar(&f.turn, "turn", 0, "the time-box of each turn, e.g. 2m (default: the team's last, else the time-box divided among those present)")
+	fs.DurationVar(&f.timebox, "timebox", session.DefaultStandupBox, "the time-box of the whole stand-up; the team's last if not given")
 	fs.BoolVar(&f.resume, "resume", false, "resume the team's unfinished stand-up without asking")
 	fs.BoolVar(&f.fresh, "new", false, "end the team's unfinished stand-up, if any, and open a new one")
 	cmd.MarkFlagsMutuallyExclusive("resume", "new")
+	hideZeroDefaults(fs)
+}
+
+// hideZeroDefaults keeps the help from showing "(0s)" as a duration's
+// default where 0 means "not given" (the help says what then happens).
+func hideZeroDefaults(fs *pflag.FlagSet) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Value.Type() == "duration" && f.DefValue == "0s" {
+			f.DefValue = ""
+		}
+	})
 }
 
 // globalFlags apply to every command.
