@@ -1,0 +1,46 @@
+package sshserver
+
+import (
+	"net"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The hints huddle gives over SSH name commands that work there: formats
+// lists the boards, new takes --agreement, new's join line names the
+// public host, and the screens' agreement and export hints are ssh
+// command lines for this server, export by the join code.
+func TestHintsWorkOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), func(c *Config) { c.PublicHost = "huddle.example.org" })
+	_, port, _ := net.SplitHostPort(ts.addr)
+	olga := newTestKey(t)
+
+	status, out, errOut := ts.run("olga", olga, "formats")
+	if status != 0 || !strings.Contains(out, "start-stop-continue  Start / Stop / Continue: Start, Stop, Continue") || !strings.Contains(out, "custom") {
+		t.Fatalf("formats: %d %q %q", status, out, errOut)
+	}
+	if status, _, errOut := ts.run("olga", olga, "formats 4ls"); status != 2 || !strings.Contains(errOut, "usage: formats") {
+		t.Fatalf("formats 4ls: %d %q", status, errOut)
+	}
+
+	status, out, errOut = ts.run("olga", olga, `new standup --team web --members Olga,Ann --agreement "Be on time" --agreement "Cameras on"`)
+	if status != 0 {
+		t.Fatalf("new with agreements: %d %s", status, errOut)
+	}
+	code, _, _ := strings.Cut(out, "\n")
+	if !strings.Contains(out, "ssh -t -p "+port+" huddle.example.org join "+code) {
+		t.Fatalf("new's join line does not name the public host:\n%s", out)
+	}
+	if got := ts.state(code).Config.Agreements; !slices.Equal(got, []string{"Be on time", "Cameras on"}) {
+		t.Fatalf("agreements %q", got)
+	}
+
+	code = ts.open("olga", olga, "--team ops --members Olga,Ann")
+	c := dialTest(t, ts.addr, "olga", olga, withCommand("join "+code), withSize(160, 40))
+	c.WaitFor(`none yet · next time: ssh -p ` + port + ` huddle.example.org new standup --team ops --agreement "Be on time"`)
+	c.Press("e")
+	c.WaitFor("(y/n)")
+	c.Press("y")
+	c.WaitFor("Minutes: ssh -p " + port + " huddle.example.org export " + code)
+}
