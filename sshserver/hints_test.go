@@ -5,6 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"huddle/session"
+	"huddle/tui"
 )
 
 // The hints huddle gives over SSH name commands that work there: formats
@@ -43,4 +48,29 @@ func TestHintsWorkOverSSH(t *testing.T) {
 	c.WaitFor("(y/n)")
 	c.Press("y")
 	c.WaitFor("Minutes: ssh -p " + port + " huddle.example.org export " + code)
+}
+
+// A retrospective opened from the lobby's form with no board chosen takes
+// the team's last one, as new does; a board chosen wins.
+func TestTheLobbyFormTakesTheTeamsBoard(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	owner := newTestKey(t)
+	if status, _, errOut := ts.run("olga", owner, "new retro --team web --members Ann,Ben --format 4ls"); status != 0 {
+		t.Fatalf("new retro: %d %s", status, errOut)
+	}
+	l := lobby{&conn{s: ts.srv, key: gossh.FingerprintSHA256(owner.PublicKey()), user: "olga", ctx: t.Context()}}
+	code, err := l.NewSession(tui.SessionForm{Kind: session.Retro, Team: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := ts.state(code).Config.Format; f != session.FourLs {
+		t.Fatalf("from the lobby with no board chosen: %s, want the team's 4ls", f)
+	}
+	code, err = l.NewSession(tui.SessionForm{Kind: session.Retro, Team: "web", Format: session.StartStopContinue, FormatGiven: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := ts.state(code).Config.Format; f != session.StartStopContinue {
+		t.Fatalf("a board chosen in the form: %s", f)
+	}
 }

@@ -76,5 +76,5 @@ func formatNote(value string) string {
 	if cols := strings.Split(value, ","); len(cols) > 1 {
 		return "your own board: " + strings.Join(cols, " · ")
 	}
-	return "←/→ choose a board, or type columns like Keep,Drop,Try"
+	return "empty: the team's last board · ←/→ choose one, or type columns like Keep,Drop,Try"
 }

@@ -98,13 +98,19 @@ func TestLobbyFormPicksTheFormat(t *testing.T) {
 	d.press("tab")
 	d.typeText("web")
 	d.press("tab", "tab", "tab", "tab") // to the format
+	d.see("empty: the team's last board")
+	d.press("enter") // a retro of the team's last board
+	if len(d.l.opened) != 1 || d.l.opened[0].FormatGiven {
+		t.Fatalf("opened %+v, want the format left to the team", d.l.opened)
+	}
+	d.press("right")
 	d.see("Start / Stop / Continue: Start · Stop · Continue")
 	d.press("right", "right")
 	d.see("4Ls: Liked · Learned · Lacked · Longed for")
 	d.press("left")
 	d.see("Mad / Sad / Glad: Mad · Sad · Glad")
 	d.press("enter")
-	if len(d.l.opened) != 1 || d.l.opened[0].Format != session.MadSadGlad || d.l.opened[0].Kind != session.Retro {
+	if o := d.l.opened; len(o) != 2 || o[1].Format != session.MadSadGlad || !o[1].FormatGiven || o[1].Kind != session.Retro {
 		t.Fatalf("opened %+v, want a mad-sad-glad retro", d.l.opened)
 	}
 	// A custom board is typed; ←/→ then move in the text.

@@ -32,6 +32,9 @@ type SessionForm struct {
 	Turn    time.Duration
 	Format  session.Format
 	Columns []string
+	// FormatGiven says the form chose Format (and Columns); false: the
+	// team's last board, else the default one.
+	FormatGiven bool
 	// OpenDoor lets anyone with the join code in as a guest; otherwise
 	// keys that are not the team's knock and wait for the facilitator.
 	OpenDoor bool
@@ -267,7 +270,7 @@ func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 var formLabels = []string{"Kind (←/→: standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; ←/→ choose)", "Guests (←/→: knock or open)"}
 
 func newStandupForm(st *Styles) []textinput.Model {
-	defaults := []string{"standup", "", "", "", "", "start-stop-continue", "knock"}
+	defaults := []string{"standup", "", "", "", "", "", "knock"} // no format: the team's last
 	form := make([]textinput.Model, len(formLabels))
 	for i := range form {
 		in := textinput.New()
@@ -370,8 +373,8 @@ func (a App) readForm() (SessionForm, error) {
 	default:
 		return f, fmt.Errorf("guests: knock (they wait for the facilitator) or open (anyone with the code)")
 	}
-	if f.Kind == session.Retro {
-		format := strings.TrimSpace(a.form[5].Value())
+	if format := strings.TrimSpace(a.form[fieldFormat].Value()); f.Kind == session.Retro && format != "" {
+		f.FormatGiven = true
 		if f.Format, err = session.ParseFormat(format); err != nil {
 			if cols := strings.Split(format, ","); len(cols) > 1 {
 				f.Format, f.Columns = session.Custom, cols // "Keep,Drop,Try" is a custom board
