@@ -1,6 +1,9 @@
 package session
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Format is a retrospective's board: its columns and how to use them.
 type Format int
@@ -51,6 +54,19 @@ var Formats = []FormatInfo{
 		"The classic: keep the good, fix the bad, try something new."},
 	{LeanCoffee, "Lean Coffee", []string{"Topics"},
 		"Everyone proposes topics, the team votes, then talks topic by topic in short rounds."},
+}
+
+// FormatList is the list of the formats as huddle formats (and formats
+// over SSH) print it: each with its columns and guidance, then the custom
+// board.
+func FormatList() string {
+	var b strings.Builder
+	for _, f := range Formats {
+		fmt.Fprintf(&b, "%-20s %s\n%-20s %s\n", f.Format, f.Title+": "+strings.Join(f.Columns, ", "), "", f.Guidance)
+	}
+	fmt.Fprintf(&b, "%-20s %s\n%-20s %s\n", Custom, "your own columns: --columns \"Keep,Drop,Try\"", "",
+		fmt.Sprintf("Up to %d columns, for a team that knows what it wants to look at.", MaxColumns))
+	return b.String()
 }
 
 // MaxColumns bounds a custom format.

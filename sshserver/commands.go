@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -41,13 +40,14 @@ const usage = `huddle over SSH
   ssh -t -p PORT HOST watch CODE           watch a session without taking part
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
-      [--facilitator NAME] [--guests knock|open]
+      [--facilitator NAME] [--guests knock|open] [--agreement "Be on time" ...]
                                            (default: you facilitate; keys that are not the team's knock;
                                            --at, time-boxes, order, board: what the team used last;
                                            --at "10:00 Europe/Berlin" names a zone, else server time)
   ssh -p PORT HOST new retro --team T      open a retrospective, likewise
       [--format 4ls] [--columns Keep,Drop,Try] [--votes 3] [--vote-cap 2] [--topic 5m]
       [--phases write=10m,vote=5m] [--anonymous] [--auto-advance] [--esvp] [--collect] [--at HH:MM] [--facilitator NAME]
+                                           (the boards: see formats)
   ssh -p PORT HOST export CODE [--format md|json|html|csv] [--keys]
                                            the minutes (or the record) of a session you took
                                            part in or of your team's; --keys: with key
@@ -57,6 +57,7 @@ const usage = `huddle over SSH
   ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound
   ssh -p PORT HOST team T add|remove NAME  change the roster (owners only); also: rename OLD NEW,
                                            owner add KEY, owner remove KEY (KEY: a SHA256:… fingerprint)
+  ssh -p PORT HOST formats                 the retrospective's boards, with their columns
   ssh -p PORT HOST help                    this text
 `
 
@@ -86,6 +87,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdTeam(sess, cmd)
 		case cmd.verb == verbTeamLog:
 			status = s.cmdTeamLog(sess, cmd)
+		case cmd.verb == verbFormats:
+			io.WriteString(sess, session.FormatList())
 		case cmd.verb == verbHelp:
 			io.WriteString(sess, usage+"\nYour team's decisions, and when you cannot come:\n"+teamLogUsage)
 		}
@@ -128,15 +131,15 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 		}
 		return fail(sess, 1, "%s", userError(err))
 	}
-	host, port := "HOST", "2222"
-	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
-		host, port = h, p
+	join := s.joinCommand(sess.LocalAddr())
+	if join == "" {
+		join = "ssh -t -p PORT HOST join"
 	}
 	what := "stand-up"
 	if o.Kind == session.Retro {
 		what = "retrospective"
 	}
-	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, what, info.Team, port, host, info.Code)
+	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  %s %s\n", info.Code, what, info.Team, join, info.Code)
 	return 0
 }
 

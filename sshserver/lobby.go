@@ -67,7 +67,7 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 		Format: f.Format, Columns: f.Columns, OpenDoor: f.OpenDoor}
 	given := map[string]bool{session.FieldTeam: true, session.FieldGuests: true,
 		session.FieldMembers: len(f.Members) > 0, session.FieldTimebox: f.Timebox > 0, session.FieldTurn: f.Turn > 0,
-		session.FieldFormat: f.Kind == session.Retro, session.FieldColumns: f.Kind == session.Retro}
+		session.FieldFormat: f.Kind == session.Retro && f.FormatGiven, session.FieldColumns: f.Kind == session.Retro && f.FormatGiven}
 	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, o, func(field string) bool { return given[field] })
 	var fe *session.FieldError
 	if errors.As(err, &fe) {

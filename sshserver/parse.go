@@ -24,6 +24,7 @@ const (
 	verbHelp                // help, --help, -h
 	verbTeam                // team NAME [add|remove|rename|owner …]
 	verbTeamLog             // decide, decisions, ack, review, missed, prep, away (see decisions.go)
+	verbFormats             // formats: the retrospective's boards
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -183,6 +184,11 @@ func parseCommand(args []string) (command, error) {
 		return parseTeam(args[1:])
 	case "help", "--help", "-h":
 		return command{verb: verbHelp}, nil
+	case "formats":
+		if len(args) != 1 {
+			return command{}, refuse(2, "usage: formats")
+		}
+		return command{verb: verbFormats}, nil
 	case "decide", "decisions", "ack", "review", "missed", "prep", "away":
 		return parseTeamLog(args)
 	default:
@@ -211,7 +217,7 @@ func parseNew(args []string) (command, error) {
 	guests := fs.String(session.FieldGuests, "knock", "knock: keys that are not the team's wait for the facilitator; open: anyone with the code joins as a guest")
 	turn := fs.Duration(session.FieldTurn, 0, "stand-up: time-box per turn (default: the team's last, else divided)")
 	order := fs.String(session.FieldOrder, "join", "stand-up: speaking order: join, random or alpha (default: the team's last)")
-	format := fs.String(session.FieldFormat, "start-stop-continue", "retro: the board, see huddle formats (default: the team's last)")
+	format := fs.String(session.FieldFormat, "start-stop-continue", "retro: the board, see formats (default: the team's last)")
 	columns := fs.String(session.FieldColumns, "", "retro: the columns of a custom format, comma-separated")
 	votes := fs.Int(session.FieldVotes, session.DefaultVoteBudget, "retro: dots per person (default: the team's last)")
 	voteCap := fs.Int(session.FieldVoteCap, 0, "retro: most dots per person on one topic (0: no cap)")
@@ -221,6 +227,11 @@ func parseNew(args []string) (command, error) {
 	esvp := fs.Bool(session.FieldESVP, false, "retro: check in with the ESVP poll")
 	collect := fs.Bool(session.FieldCollect, false, "retro: open it ahead for collecting: members write cards in the waiting room, hidden until the reveal")
 	phases := fs.String(session.FieldPhases, "", "retro: time-boxes of phases, e.g. write=10m,vote=5m")
+	var agreements []string
+	fs.Func(session.FieldAgreement, "a working agreement, shown in the waiting room (repeat the flag; replaces the team's)", func(v string) error {
+		agreements = append(agreements, v)
+		return nil
+	})
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return command{}, err
 	}
@@ -235,6 +246,9 @@ func parseNew(args []string) (command, error) {
 	o := session.Opening{Kind: kind, Team: *team, Facilitator: *facilitator, At: *at, Timebox: *timebox, Turn: *turn,
 		OpenDoor: *guests == "open", Votes: *votes, VoteCap: *voteCap, Topic: *topic,
 		Anonymous: *anonymous, AutoAdvance: *autoAdvance, ESVP: *esvp, Collect: *collect}
+	if given[session.FieldAgreement] {
+		o.Agreements = agreements
+	}
 	var err error
 	if o.Order, err = session.ParseOrder(*order); err != nil {
 		return command{}, refuse(2, "%v", err)

@@ -32,6 +32,8 @@ var commandLines = []string{
 	"--help",
 	"-h",
 	"help me",
+	"formats",
+	"new standup --team t --agreement x --agreement \"Be on time\"",
 	"join maple-otter-kite-40721",
 	"watch maple-otter-kite-40721",
 	"join 'Maple Otter  kite-40721'",
@@ -106,6 +108,9 @@ func TestParseCommand(t *testing.T) {
 		{"new retro --team t --topic 0", 0, 2, "--topic 0s: a topic takes from 30s to 2h"},
 		{"new standup --team t --timebox 99h", 0, 2, "--timebox 99h: the stand-up takes from 1m to 8h"},
 		{"new standup --team t --at '10:00 Europe/Berlin'", verbNew, 0, ""},
+		{"new standup --team t --agreement 'Be on time' --agreement 'Cameras on'", verbNew, 0, ""},
+		{"formats", verbFormats, 0, ""},
+		{"formats 4ls", 0, 2, "usage: formats"},
 		{"new standup --team t --at '10:00 Nowhere/Atall'", 0, 2, "no time zone is called"},
 		{"new retro --team t --format 4ls --columns A,B", 0, 2, "--columns goes with --format custom"},
 		{"new standup --team t --at 25:00", 0, 2, `--at "25:00": want HH:MM`},
@@ -216,7 +221,7 @@ func FuzzParseCommand(f *testing.F) {
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
 		}
-		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h"}, args[0])
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats"}, args[0])
 		if err != nil {
 			var refused *commandError
 			if !errors.As(err, &refused) {
@@ -277,6 +282,10 @@ func FuzzParseCommand(f *testing.F) {
 		case verbTeam:
 			if args[0] != "team" || len(args) < 2 || cmd.team == "" || cmd.team != session.CleanName(args[1]) {
 				t.Fatalf("%q is about the team %q", args, cmd.team)
+			}
+		case verbFormats:
+			if !slices.Equal(args, []string{"formats"}) {
+				t.Fatalf("%q lists the formats", args)
 			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)

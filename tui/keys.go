@@ -294,13 +294,14 @@ func newRetroKeyMap() retroKeyMap {
 // form of a new one.
 type lobbyKeys struct {
 	Up, Down, Enter, Watch, New, Refresh, Next, Prev, Cancel, Quit, Close key.Binding
+	Pick                                                                  key.Binding // ←/→ in a field of choices (form_choice.go)
 	Move                                                                  key.Binding // Up and Down in the footer
 	form                                                                  bool
 }
 
 func (k lobbyKeys) ShortHelp() []key.Binding {
 	if k.form {
-		return []key.Binding{k.Next, k.Prev, k.Enter, k.Cancel}
+		return []key.Binding{k.Next, k.Prev, k.Pick, k.Enter, k.Cancel}
 	}
 	return []key.Binding{k.Move, k.Enter, k.Watch, k.New, k.Close, k.Refresh, k.Quit}
 }
@@ -316,6 +317,7 @@ func newLobbyKeys() lobbyKeys {
 		Refresh: b("r", "refresh", "r"), Next: b("tab", "next field", "tab"), Prev: b("shift+tab", "previous", "shift+tab"),
 		Cancel: b("esc", "cancel", "esc"), Quit: quitKey(),
 		Close: b("x", "close", "x"), Move: b("↑/↓", "move", "up", "down", "k", "j"),
+		Pick: b("←/→", "choose", "left", "right"),
 	}
 }
 

@@ -32,6 +32,9 @@ type SessionForm struct {
 	Turn    time.Duration
 	Format  session.Format
 	Columns []string
+	// FormatGiven says the form chose Format (and Columns); false: the
+	// team's last board, else the default one.
+	FormatGiven bool
 	// OpenDoor lets anyone with the join code in as a guest; otherwise
 	// keys that are not the team's knock and wait for the facilitator.
 	OpenDoor bool
@@ -241,6 +244,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		a.form = newStandupForm(a.styles)
 		a.field = 0
 		a.keys.form = true
+		a.keys.Pick.SetEnabled(true) // the kind is a choice
 		a.keys.Enter.SetHelp("enter", "create")
 	}
 	return a, nil
@@ -263,10 +267,10 @@ func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-var formLabels = []string{"Kind (standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; see huddle formats)", "Guests (knock or open)"}
+var formLabels = []string{"Kind (←/→: standup or retro)", "Team", "Members (comma-separated)", "Time-box (empty: default)", "Turn (stand-up; empty: divide)", "Format (retro; ←/→ choose)", "Guests (←/→: knock or open)"}
 
 func newStandupForm(st *Styles) []textinput.Model {
-	defaults := []string{"standup", "", "", "", "", "start-stop-continue", "knock"}
+	defaults := []string{"standup", "", "", "", "", "", "knock"} // no format: the team's last
 	form := make([]textinput.Model, len(formLabels))
 	for i := range form {
 		in := textinput.New()
@@ -284,6 +288,17 @@ func newStandupForm(st *Styles) []textinput.Model {
 }
 
 func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, a.keys.Pick) {
+		step := 1
+		if msg.String() == "left" {
+			step = -1
+		}
+		if v, ok := stepChoice(a.field, a.form[a.field].Value(), step); ok {
+			a.form[a.field].SetValue(v)
+			a.form[a.field].CursorEnd()
+			return a, nil
+		}
+	}
 	switch {
 	case msg.String() == "ctrl+c":
 		return a, tea.Quit
@@ -298,6 +313,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			step = len(a.form) - 1
 		}
 		a.field = (a.field + step) % len(a.form)
+		a.keys.Pick.SetEnabled(formChoices(a.field) != nil)
 		return a, a.form[a.field].Focus()
 	case key.Matches(msg, a.keys.Enter):
 		f, err := a.readForm()
@@ -327,11 +343,16 @@ func (a App) readForm() (SessionForm, error) {
 	if f.Kind, err = session.ParseKind(strings.TrimSpace(a.form[0].Value())); err != nil {
 		return f, fmt.Errorf("kind: standup or retro")
 	}
-	if f.Team = session.CleanName(a.form[1].Value()); f.Team == "" {
+	// Names typed here are refused when too long, never cut.
+	if f.Team, err = session.CheckName(a.form[1].Value()); err != nil {
+		return f, fmt.Errorf("team: %s", sentence(err))
+	} else if f.Team == "" {
 		return f, fmt.Errorf("the team needs a name")
 	}
 	for _, m := range strings.Split(a.form[2].Value(), ",") {
-		if m = session.CleanName(m); m != "" {
+		if m, err = session.CheckName(m); err != nil {
+			return f, fmt.Errorf("members: %s", sentence(err))
+		} else if m != "" {
 			f.Members = append(f.Members, m)
 		}
 	}
@@ -352,13 +373,13 @@ func (a App) readForm() (SessionForm, error) {
 	default:
 		return f, fmt.Errorf("guests: knock (they wait for the facilitator) or open (anyone with the code)")
 	}
-	if f.Kind == session.Retro {
-		format := strings.TrimSpace(a.form[5].Value())
+	if format := strings.TrimSpace(a.form[fieldFormat].Value()); f.Kind == session.Retro && format != "" {
+		f.FormatGiven = true
 		if f.Format, err = session.ParseFormat(format); err != nil {
 			if cols := strings.Split(format, ","); len(cols) > 1 {
 				f.Format, f.Columns = session.Custom, cols // "Keep,Drop,Try" is a custom board
 			} else {
-				return f, fmt.Errorf("format: one of huddle formats, or columns like Keep,Drop,Try")
+				return f, fmt.Errorf("format: choose one with ←/→, or type columns like Keep,Drop,Try")
 			}
 		}
 		if _, err := session.Columns(f.Format, f.Columns); err != nil {
@@ -394,6 +415,9 @@ func (a App) render() string {
 			} else {
 				b.WriteString(st.Subtle.Render("  "+label) + in.View() + "\n")
 			}
+		}
+		if a.field == fieldFormat {
+			b.WriteString("\n" + st.Text.Render(truncate(formatNote(a.form[fieldFormat].Value()), w)) + "\n")
 		}
 		b.WriteString("\n" + st.Subtle.Render("You facilitate it; the others join with the code it shows.") + "\n")
 	} else {

@@ -147,9 +147,12 @@ func TestAnOlderResultDoesNotHideANewerNotice(t *testing.T) {
 // The idle timeout is for sessions that have ended: nobody in a running
 // session, or watching one, is cut off for not pressing keys.
 func TestIdleTimeoutOnlyOnceTheSessionEnded(t *testing.T) {
-	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	d := newDriver(t, session.Config{OpenDoor: true}, "Lukas", "Julia") // the watcher needs no letting in
+	if err := d.room.Submit(session.SSHID("k-olga"), session.Join{Key: "k-olga", Name: "Olga", Observer: true}); err != nil {
+		t.Fatal(err)
+	}
 	d.press("enter", "enter", "n") // the stand-up runs
-	for _, id := range []session.ParticipantID{session.RosterID("Julia"), fac} {
+	for _, id := range []session.ParticipantID{session.RosterID("Julia"), session.SSHID("k-olga"), fac} {
 		m := New(d.room, id, Options{IdleTimeout: time.Minute})
 		m.ticking = false
 		t.Cleanup(m.Close)

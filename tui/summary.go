@@ -122,9 +122,10 @@ func (m *common) summaryParkingLot(line func(...string), w int) {
 	}
 }
 
-// summaryFooter says how to export the minutes and the record.
+// summaryFooter says how to export the minutes and the record, with a
+// command that works where the participant is (see exportHint).
 func (m *common) summaryFooter(sum session.Summary) string {
-	return m.styles.Subtle.Render("Minutes: huddle export " + sum.ID + "  ·  record: huddle export " + sum.ID + " --format json")
+	return m.styles.Subtle.Render(m.exportHint(sum.ID))
 }
 
 func padRight(s string, n int) string {

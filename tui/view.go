@@ -30,9 +30,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.width < minWidth || m.height < minHeight {
-		msg := "huddle needs a terminal of at least " + itoa(minWidth) + "×" + itoa(minHeight) +
-			"\nthis one is " + itoa(m.width) + "×" + itoa(m.height) + ": make it larger"
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(msg))
+		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(tooSmall(m.width, m.height)))
 	}
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), m.footer(w)

@@ -57,7 +57,7 @@ func (m *waitingRoom) waitingView(w, h int) string {
 	}
 	agreed := st.Heading.Render("Agreements")
 	if len(agreements) == 0 {
-		agreed += "\n" + st.Subtle.Render("none yet · huddle standup --agreement \"Be on time\"")
+		agreed += "\n" + lipgloss.NewStyle().Width(w).Render(st.Subtle.Render(m.agreementHint()))
 	} else {
 		agreed += "\n" + strings.Join(agreements, "\n")
 	}

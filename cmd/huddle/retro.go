@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -89,12 +88,8 @@ func newFormatsCmd() *cobra.Command {
 		Short: "List the retrospective formats, with one line of guidance each",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			for _, f := range session.Formats {
-				fmt.Fprintf(w, "%-20s %s\n%-20s %s\n", f.Format, f.Title+": "+joinOr(f.Columns, ""), "", f.Guidance)
-			}
-			fmt.Fprintf(w, "%-20s %s\n%-20s %s\n", session.Custom, "your own columns: --columns \"Keep,Drop,Try\"", "", "Up to 6 columns, for a team that knows what it wants to look at.")
-			return nil
+			_, err := io.WriteString(cmd.OutOrStdout(), session.FormatList())
+			return err
 		},
 	}
 }
