@@ -346,3 +346,26 @@ func newReplayKeyMap() replayKeyMap {
 		Quit:      quitKey(),
 	}
 }
+
+// ---- What you missed (issue 14): the greeting and the list of unseen
+// decisions (tui/missed.go), the review of decisions in a retrospective
+// (tui/retro_decisions.go) and writing cards ahead (tui/collect.go). Kept
+// in a block of their own.
+
+// missedKeys are the keys of the greeting that shows a member what they
+// missed, and the facilitator's key that lists unseen decisions.
+type missedKeys struct {
+	Ack, Close, Up, Down key.Binding
+	Unseen               key.Binding
+}
+
+// newMissedKeys returns the greeting's keys, as documented in the README.
+func newMissedKeys() missedKeys {
+	return missedKeys{
+		Ack:    bind("a", "acknowledge all", "a"),
+		Close:  bind("esc", "later", "esc"),
+		Up:     bind("↑/k", "scroll up", "up", "k"),
+		Down:   bind("↓/j", "scroll down", "down", "j"),
+		Unseen: bind("U", "not seen yet", "U"),
+	}
+}
