@@ -70,6 +70,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
 			x.SetEnabled(fac && missing > 1)
 		}
+		retroPhases{m}.collectKeys(&k) // cards written ahead: collect.go
 		return k
 	}
 	k.Next.SetEnabled(fac)
