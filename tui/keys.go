@@ -347,10 +347,12 @@ func newReplayKeyMap() replayKeyMap {
 	}
 }
 
-// ---- What you missed (issue 14): the greeting and the list of unseen
-// decisions (tui/missed.go), the review of decisions in a retrospective
-// (tui/retro_decisions.go) and writing cards ahead (tui/collect.go). Kept
-// in a block of their own.
+// ---- What you missed (issue 14), kept in a block of their own: the
+// greeting and the list of unseen decisions (tui/missed.go). The review of
+// decisions in a retrospective (y, o: tui/retro_decisions.go) and writing
+// cards ahead in its waiting room (w, tab: tui/collect.go) reuse bindings
+// of retroKeyMap that their phase has no other use for, with help of
+// their own.
 
 // missedKeys are the keys of the greeting that shows a member what they
 // missed, and the facilitator's key that lists unseen decisions.
