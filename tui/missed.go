@@ -36,6 +36,7 @@ type missedUI struct {
 	greeted  map[session.ParticipantID]bool // asked for once
 	unseen   []session.MemberUnseen         // the facilitator's count
 	unseenAt time.Time                      // when it was read; zero: never
+	unseenSq int64                          // the state's Seq then
 }
 
 // overlay is a greeting (who is set) or the facilitator's list of unseen
@@ -92,10 +93,21 @@ func (m *Model) greetNew() tea.Cmd {
 			return missedMsg{who: p, missed: ms, err: err}
 		})
 	}
-	if m.role() == session.Facilitator && m.state.Phase == session.Waiting && (m.unseenAt.IsZero() || m.now.Sub(m.unseenAt) >= unseenEvery) {
-		cmds = append(cmds, m.loadUnseen(false))
-	}
+	cmds = append(cmds, m.unseenTick())
 	return tea.Batch(cmds...)
+}
+
+// unseenTick reads the facilitator's count of unseen decisions again when
+// the waiting room changed since it was last read (an acknowledgement
+// on a member's screen changes the session), at most every unseenEvery.
+func (m *Model) unseenTick() tea.Cmd {
+	if m.role() != session.Facilitator || m.state.Phase != session.Waiting {
+		return nil
+	}
+	if m.unseenAt.IsZero() || (m.state.Seq != m.unseenSq && m.now.Sub(m.unseenAt) >= unseenEvery) {
+		return m.loadUnseen(false)
+	}
+	return nil
 }
 
 func (m *Model) loadUnseen(show bool) tea.Cmd {
@@ -103,7 +115,7 @@ func (m *Model) loadUnseen(show bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.unseenAt = m.now
+	m.unseenAt, m.unseenSq = m.now, m.state.Seq
 	if m.unseenAt.IsZero() {
 		m.unseenAt = time.Unix(1, 0)
 	}

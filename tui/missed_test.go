@@ -147,4 +147,12 @@ func TestAMemberOverSSHIsGreetedOnTheirOwnScreen(t *testing.T) {
 	ben.see("acknowledged: the team knows you have seen it")
 	d.deliver()
 	d.notSee("what happened without") // not on the facilitator's screen
+	// The facilitator's count follows the acknowledgement made on Ben's
+	// screen: read again on the clock's tick, at most every 10 s.
+	d.see("Decisions not seen yet: Ben 1")
+	d.send(tickMsg(d.clock.Now()))
+	d.see("Decisions not seen yet: Ben 1") // not before 10 s
+	d.clock.Advance(unseenEvery)
+	d.send(tickMsg(d.clock.Now()))
+	d.notSee("Decisions not seen yet")
 }

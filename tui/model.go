@@ -227,7 +227,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.keys.now = m.now
 		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
-		return m.tick()
+		return tea.Batch(m.tick(), m.unseenTick())
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
