@@ -189,15 +189,15 @@ func (m *Model) footer(w int) string {
 	if m.prompt != nil {
 		lines = append(lines, m.prompt.view(st))
 	}
-	// help truncates a short line that only just overflows imperfectly
-	// (bubbles v2.2.1), so cut it to the width here as well.
 	if l := m.unseenLine(w); l != "" {
-		lines = append(lines, l)
+		lines = append(lines, l) // the facilitator's count (missed.go)
 	}
 	var keys help.KeyMap = m.screen().helpKeys()
 	if m.overlay != nil {
 		keys = missedHelp{greeting: m.overlay.who.ID != ""}
 	}
+	// help truncates a short line that only just overflows imperfectly
+	// (bubbles v2.2.1), so cut it to the width here as well.
 	for _, l := range strings.Split(m.help.View(keys), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, "…"))
 	}
