@@ -60,3 +60,13 @@ func absentLabel(p session.Participant) string {
 	}
 	return p.Name
 }
+
+// waitingLabel is absentLabel in the waiting room, which also says who
+// wrote their update beforehand: their turn will show it.
+func (m *common) waitingLabel(p session.Participant) string {
+	label := absentLabel(p)
+	if pr, ok := m.state.PreparedBy(p.ID); ok && !pr.Replaced {
+		label += " (update written)"
+	}
+	return label
+}

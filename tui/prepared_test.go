@@ -22,7 +22,7 @@ func TestPreparedTurnAndExcusedInTheStandup(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	d.see("Ben (excused)")
+	d.see("Ben (excused)", "Lukas (update written)")
 	d.notSee("Lukas (excused)")
 	d.press("enter") // Ana
 	d.press("n")     // start
