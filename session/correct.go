@@ -117,7 +117,8 @@ func Since(t EventType) int {
 	switch t {
 	case "arrival-undone", "guest-removed", "guest-promoted", "item-edited", "item-deleted",
 		"blocker-edited", "blocker-deleted", "action-edited", "action-deleted", "speaker-moved",
-		"went-back", "card-column-changed":
+		"went-back", "card-column-changed",
+		"missed-acknowledged", "decision-reviewed": // see greet.go
 		return 2
 	}
 	return 1

@@ -38,6 +38,10 @@ type LogEntry struct {
 	Absent  []string  `json:"absent"`
 	Seen    []Seen    `json:"seen"`    // acknowledgements, in order
 	Reviews []Seen    `json:"reviews"` // requests for review, in order
+	// Outcome is, on a retrospective's review list (State.Review), what
+	// its review made of the decision (see DecisionReviewed); empty in
+	// the decision log.
+	Outcome ReviewOutcome `json:"outcome,omitempty"`
 }
 
 // Seen is a member's acknowledgement of a decision, or their request to

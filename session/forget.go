@@ -178,6 +178,8 @@ func newForgetter(t Team, logs map[string][]Event, name string) *forgetter {
 				person(p.Who)
 			case *GuestPromoted:
 				person(p.Who)
+			case *MissedAcknowledged:
+				person(p.Who)
 			}
 		}
 	}
@@ -361,6 +363,8 @@ func (f *forgetter) rewritePayload(p Payload) bool {
 	case *GuestRemoved:
 		f.person(&p.Who)
 	case *GuestPromoted:
+		f.person(&p.Who)
+	case *MissedAcknowledged:
 		f.person(&p.Who)
 	case *ItemEdited:
 		p.Topic = f.text(p.Topic)

@@ -68,6 +68,7 @@ func recordLukas(tb testing.TB, st *sqlite.Store) (standup, retro string) {
 		&session.ArrivalUndone{Who: julia},
 		&session.Arrived{Who: julia, Role: session.Member},
 		&session.Resolved{Item: 1, Status: session.Decided, Note: "Lukas runs them", Present: []string{"maria", "Lukas", "Julia"}},
+		&session.MissedAcknowledged{Who: lukas, Decisions: []string{"team/1"}},
 		&session.Left{Who: lukas.ID},
 		&session.Ended{},
 	)

@@ -214,6 +214,7 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 		return err
 	}
 	r.bindKeys(payloads)
+	r.acknowledged(payloads, now)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func (s *State) Validate() error {
 	for _, check := range []func(*State) error{
 		(*State).validateBasics, (*State).validatePhase, (*State).validateParticipants,
 		(*State).validateRounds, (*State).validateParkingLot, (*State).validateActions,
-		(*State).validateRetro, (*State).validatePrepared,
+		(*State).validateRetro, (*State).validatePrepared, (*State).validateReview,
 	} {
 		if err := check(s); err != nil {
 			return err

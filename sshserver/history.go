@@ -52,20 +52,26 @@ func (s *Server) cmdHistory(sess ssh.Session, cmd command) int {
 }
 
 // attendance counts who came (observers aside), who of them came late,
-// and who was expected and is not here.
+// who was expected and is not here, and who of those is excused.
 func attendance(sum session.Summary) string {
-	late := 0
+	late, excused := 0, 0
 	for _, a := range sum.Attendance {
 		if a.Came() && a.LateBy > 0 {
 			late++
+		}
+		if !a.Came() && a.Excused {
+			excused++ // said beforehand they would be away: not absent
 		}
 	}
 	out := strconv.Itoa(sum.Came()) + " came"
 	if late > 0 {
 		out += " (" + strconv.Itoa(late) + " late)"
 	}
-	if sum.Missing > 0 {
-		out += ", " + strconv.Itoa(sum.Missing) + " absent"
+	if n := sum.Missing - excused; n > 0 {
+		out += ", " + strconv.Itoa(n) + " absent"
+	}
+	if excused > 0 {
+		out += ", " + strconv.Itoa(excused) + " excused"
 	}
 	return out
 }

@@ -348,3 +348,28 @@ func newReplayKeyMap() replayKeyMap {
 		Quit:      quitKey(),
 	}
 }
+
+// ---- What you missed (issue 14), kept in a block of their own: the
+// greeting and the list of unseen decisions (tui/missed.go). The review of
+// decisions in a retrospective (y, o: tui/retro_decisions.go) and writing
+// cards ahead in its waiting room (w, tab: tui/collect.go) reuse bindings
+// of retroKeyMap that their phase has no other use for, with help of
+// their own.
+
+// missedKeys are the keys of the greeting that shows a member what they
+// missed, and the facilitator's key that lists unseen decisions.
+type missedKeys struct {
+	Ack, Close, Up, Down key.Binding
+	Unseen               key.Binding
+}
+
+// newMissedKeys returns the greeting's keys, as documented in the README.
+func newMissedKeys() missedKeys {
+	return missedKeys{
+		Ack:    bind("a", "acknowledge all", "a"),
+		Close:  bind("esc", "later", "esc"),
+		Up:     bind("↑/k", "scroll up", "up", "k"),
+		Down:   bind("↓/j", "scroll down", "down", "j"),
+		Unseen: bind("U", "not seen yet", "U"),
+	}
+}

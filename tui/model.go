@@ -70,9 +70,10 @@ func (m *Model) Idled() bool { return m.idled }
 // retrospective's.
 type Model struct {
 	*common
-	sub     *session.Subscription
-	standup *standupScreen
-	retro   *retroScreen
+	missedUI // what members missed (missed.go)
+	sub      *session.Subscription
+	standup  *standupScreen
+	retro    *retroScreen
 
 	shown   int64      // the sequence number of the newest action result shown
 	expired turnExpiry // what the bell has rung for
@@ -161,7 +162,7 @@ func (m *Model) Close() {
 
 // Init starts listening for snapshots and the clock.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor)
+	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor, m.greetNew())
 }
 
 func (m *Model) listen() tea.Cmd {
@@ -226,7 +227,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.keys.now = m.now
 		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
-		return m.tick()
+		return tea.Batch(m.tick(), m.unseenTick())
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
@@ -246,6 +247,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case missedMsg:
+		return m.onMissed(msg)
+	case unseenMsg:
+		return m.onUnseen(msg)
 	}
 	return m.screen().update(msg)
 }
@@ -276,7 +281,7 @@ func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
 	m.syncSummary()
-	cmds := []tea.Cmd{m.listen()}
+	cmds := []tea.Cmd{m.listen(), m.greetNew()}
 	if e := expiryOf(m.state); e != m.expired {
 		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) ||
 			(e.phase && (!m.expired.phase || e.step != m.expired.step)) {
@@ -311,6 +316,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.leave()
 		}
 		return nil
+	}
+	if cmd, ok := m.missedKey(msg); ok {
+		return cmd // the greeting, or U
 	}
 	scr := m.screen()
 	if !key.Matches(msg, m.keys.Quit) {

@@ -97,6 +97,9 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // retroWaitingKey handles the waiting room: arrivals and the start.
 func (m *retroScreen) retroWaitingKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+	if cmd, ok := (retroPhases{m}).collectKey(msg, k); ok {
+		return cmd // cards written ahead: collect.go
+	}
 	switch {
 	case key.Matches(msg, k.Arrive):
 		return m.open(askArrive, "Who arrived?", "", names(m.state.Absent()), retroAsker{m}.arrived)

@@ -70,6 +70,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
 			x.SetEnabled(fac && missing > 1)
 		}
+		retroPhases{m}.collectKeys(&k) // cards written ahead: collect.go
 		return k
 	}
 	k.Next.SetEnabled(fac)
@@ -96,6 +97,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 		for _, x := range []*key.Binding{&k.Done, &k.Carry, &k.Drop} {
 			x.SetEnabled(fac && earlier > 0)
 		}
+		retroPhases{m}.reviewDecisionKeys(&k, fac) // retro_decisions.go
 	case session.Write, session.Group, session.Vote:
 		retroBoard{m}.boardKeys(&k, act, fac)
 	case session.Discuss:

@@ -24,6 +24,9 @@ func (m retroPhases) earlierActions() []session.Action {
 // reviewKey moves over the earlier action items and, for the
 // facilitator, gives the selected one its status.
 func (m retroPhases) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
+	if cmd, ok := m.reviewDecisionKey(msg, k); ok {
+		return cmd // the decisions to review: retro_decisions.go
+	}
 	acts := m.earlierActions()
 	if len(acts) == 0 {
 		return nil
@@ -90,6 +93,7 @@ func (m retroPhases) reviewView(w, h int) string {
 			lines = append(lines, m.actionLine(a, fac && i == row, w))
 		}
 	}
+	lines = append(lines, m.reviewDecisionLines(w)...) // retro_decisions.go
 	if cards := m.standupCards(); len(cards) > 0 {
 		lines = append(lines, "", st.Heading.Render("Topics from the stand-ups ("+itoa(len(cards))+")")+
 			st.Subtle.Render("  they are cards on the board"))

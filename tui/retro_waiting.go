@@ -56,6 +56,10 @@ func (m retroPhases) retroWaitingView(w, h int) string {
 	for i := range lines {
 		lines[i] = truncate(lines[i], w)
 	}
+	if cv := m.collectView(w); cv != "" { // cards written ahead: collect.go
+		lines = append(lines, "")
+		lines = append(lines, strings.Split(cv, "\n")...)
+	}
 	head := strings.Join(lines, "\n")
 	return head + "\n\n" + m.waitingView(w, max(4, h-len(lines)-1))
 }

@@ -52,6 +52,9 @@ func (m *standupScreen) roundsView(w, h int) string {
 		}
 		title += "  " + st.Paused.Render("⏸ "+reason)
 	}
+	if note := m.preparedNote(speaker.ID, w); note != "" {
+		title += "\n" + note // the update written beforehand (prepared.go)
+	}
 	lines := []string{
 		title,
 		"",
@@ -165,10 +168,7 @@ func (m *common) parkingPanel(w, h int, title string) string {
 func absentNames(ps []session.Participant) string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = p.Name
-		if !p.AwaySince.IsZero() {
-			out[i] += " (away)"
-		}
+		out[i] = absentLabel(p) // (excused) or (away): prepared.go
 	}
 	return strings.Join(out, ", ")
 }

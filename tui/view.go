@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -37,6 +38,9 @@ func (m *Model) render() string {
 	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
 	if m.knocking() {
 		return frame(header, m.knockingView(w, bodyHeight), footer, bodyHeight)
+	}
+	if m.overlay != nil {
+		return frame(header, m.overlayView(w, bodyHeight), footer, bodyHeight)
 	}
 	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
 }
@@ -183,9 +187,16 @@ func (m *Model) footer(w int) string {
 	if m.prompt != nil {
 		lines = append(lines, m.prompt.view(st))
 	}
+	if l := m.unseenLine(w); l != "" {
+		lines = append(lines, l) // the facilitator's count (missed.go)
+	}
+	var keys help.KeyMap = m.screen().helpKeys()
+	if m.overlay != nil {
+		keys = missedHelp{greeting: m.overlay.who.ID != ""}
+	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	for _, l := range strings.Split(m.help.View(m.screen().helpKeys()), "\n") {
+	for _, l := range strings.Split(m.help.View(keys), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, "…"))
 	}
 	return strings.Join(lines, "\n")

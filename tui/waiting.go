@@ -40,10 +40,7 @@ func (m *waitingRoom) waitingView(w, h int) string {
 		}
 	}
 	for i, p := range m.missing() {
-		label := p.Name
-		if !p.AwaySince.IsZero() {
-			label += " (away)"
-		}
+		label := m.waitingLabel(p) // (excused), (away), (update written): prepared.go
 		mark, name := "  ", st.Missing.Render(label)
 		if i == m.cursor && m.role() == session.Facilitator {
 			mark, name = st.Selected.Render("▸ "), st.Selected.Render(label)
