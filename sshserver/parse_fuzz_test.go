@@ -33,6 +33,11 @@ var commandLines = []string{
 	"-h",
 	"help me",
 	"formats",
+	"decide --team t --with Ana,Ben Use Postgres",
+	"decisions --team t --format json",
+	"ack --team t --all",
+	"prep standup --team t --yesterday a --today b",
+	"away --team t --back",
 	"new standup --team t --agreement x --agreement \"Be on time\"",
 	"join maple-otter-kite-40721",
 	"watch maple-otter-kite-40721",
@@ -110,6 +115,15 @@ func TestParseCommand(t *testing.T) {
 		{"new standup --team t --at '10:00 Europe/Berlin'", verbNew, 0, ""},
 		{"new standup --team t --agreement 'Be on time' --agreement 'Cameras on'", verbNew, 0, ""},
 		{"formats", verbFormats, 0, ""},
+		{"decide --team t 'Use Postgres'", verbTeamLog, 0, ""},
+		{"decisions --team t --since 14d --format csv", verbTeamLog, 0, ""},
+		{"ack --team t --all", verbTeamLog, 0, ""},
+		{"review --team t abc/p1 --reason 'I was away'", verbTeamLog, 0, ""},
+		{"missed --team t", verbTeamLog, 0, ""},
+		{"prep standup --team t --today 'fix the build' --blocker 'CI red'", verbTeamLog, 0, ""},
+		{"away --team t --until 2026-12-18", verbTeamLog, 0, ""},
+		{"decide --team t", 0, 2, "usage: decide"},
+		{"prep retro --team t", 0, 2, "usage: prep standup"},
 		{"formats 4ls", 0, 2, "usage: formats"},
 		{"new standup --team t --at '10:00 Nowhere/Atall'", 0, 2, "no time zone is called"},
 		{"new retro --team t --format 4ls --columns A,B", 0, 2, "--columns goes with --format custom"},
@@ -199,6 +213,9 @@ func TestFlagHelpReadsAsTheFlagPackagesOwn(t *testing.T) {
 // canonicalCode is the shape of a join code as NewJoinCode makes it.
 var canonicalCode = regexp.MustCompile(`^[a-z]{3,6}-[a-z]{3,6}-[a-z]{3,6}-[1-9][0-9]{4}$`)
 
+// teamLogVerbs are the commands on a team's log (decisions.go).
+var teamLogVerbs = []string{"decide", "decisions", "ack", "review", "missed", "prep", "away"}
+
 // FuzzParseCommand feeds parseCommand what an SSH client can send as its
 // command line, split as ssh.Session.Command splits it. It must never
 // panic, must refuse with a commandError whose text is safe on a terminal,
@@ -221,7 +238,7 @@ func FuzzParseCommand(f *testing.F) {
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
 		}
-		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats"}, args[0])
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
 		if err != nil {
 			var refused *commandError
 			if !errors.As(err, &refused) {
@@ -286,6 +303,13 @@ func FuzzParseCommand(f *testing.F) {
 		case verbFormats:
 			if !slices.Equal(args, []string{"formats"}) {
 				t.Fatalf("%q lists the formats", args)
+			}
+		case verbTeamLog:
+			if !slices.Contains(teamLogVerbs, args[0]) || cmd.log.name != args[0] || cmd.team == "" || cmd.team != session.CleanName(cmd.team) {
+				t.Fatalf("%q is %q on the log of %q", args, cmd.log.name, cmd.team)
+			}
+			if args[0] == "decide" && cmd.log.text == "" {
+				t.Fatalf("%q decides nothing", args)
 			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)
