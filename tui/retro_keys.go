@@ -42,6 +42,10 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 			k.Confirm.SetHelp("y", "yes")
 			k.Cancel.SetHelp("n", "neither")
 		}
+		if b.prompt.ask == askConfirm {
+			k.Confirm.SetHelp("y", "yes")
+			k.Cancel.SetHelp("n", "no")
+		}
 		k.Complete.SetEnabled(b.prompt.ask == askPark || len(b.prompt.field.input.AvailableSuggestions()) > 0)
 		return k
 	}
@@ -70,6 +74,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
 			x.SetEnabled(fac && missing > 1)
 		}
+		m.retroCorrectionKeys(&k)
 		return k
 	}
 	k.Next.SetEnabled(fac)
@@ -111,6 +116,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 	case session.Roti:
 		k.Roti.SetEnabled(act)
 	}
+	m.retroCorrectionKeys(&k)
 	return k
 }
 
@@ -162,7 +168,8 @@ func (k retroKeyMap) ShortHelp() []key.Binding {
 	for _, b := range []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Present, k.Next,
 		k.Word, k.Poll, k.Roti, k.Done, k.Carry, k.Drop,
 		k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo, k.Vote, k.Unvote,
-		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.ActFor, k.Quit} {
+		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.ActFor,
+		k.MoveCard, k.Unmark, k.ToRoster, k.SkipToActs, k.Back, k.Quit} {
 		if b.Enabled() {
 			keys = append(keys, b)
 		}
@@ -191,10 +198,10 @@ func (k retroKeyMap) ShortHelp() []key.Binding {
 // FullHelp is every key of the moment, shown with ?.
 func (k retroKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Word, k.Poll, k.Roti},
-		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
+		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Unmark, k.ToRoster, k.Word, k.Poll, k.Roti},
+		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.MoveCard, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
 			k.Vote, k.Unvote, k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action},
-		{k.Start, k.Next, k.Extend, k.Ready, k.ActFor, k.Park},
+		{k.Start, k.Next, k.Extend, k.SkipToActs, k.Back, k.Ready, k.ActFor, k.Park},
 		{k.End, k.HandOver, k.TakeOver, k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }
