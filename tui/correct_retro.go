@@ -38,7 +38,7 @@ func newRetroCorrections() retroCorrections {
 		ToRoster:   off("R", "to roster", "R"),
 		Back:       off("B", "back", "B"),
 		SkipToActs: off("S", "skip to actions", "S"),
-		MoveCard:   off("M", "move to column", "M"),
+		MoveCard:   off("M", "column", "M"), // move the card to another column
 	}
 }
 

@@ -427,7 +427,7 @@ func TestRetroAuthorsEditAndDeleteOnlyTheirCards(t *testing.T) {
 	l.see("card changed", "deploys are slow on Fridays · you")
 	d.press("r")
 	d.see("deploys are slow on Fridays · Lukas")
-	f := d.as(fac) // maria over SSH: not at a shared keyboard, where she would act for Lukas
+	f := d.as(fac)                     // maria over SSH: not at a shared keyboard, where she would act for Lukas
 	f.notSeeKeys("e edit", "d delete") // not maria's card
 	f.press("d")
 	if len(d.state().Cards) != 1 {
