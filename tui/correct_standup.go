@@ -109,17 +109,22 @@ func guestOf(s *session.State, p session.Participant) bool {
 	return !p.Removed && !p.Expected && p.ID != s.Facilitator
 }
 
-// movable are those here who have not spoken and are not up next: whom
-// the facilitator can choose as the next speaker or move up.
-func movable(s *session.State) []session.Participant {
-	up := s.Upcoming()
+// waitingHere are those here who have not spoken yet, in the order.
+func waitingHere(s *session.State) []session.Participant {
 	var out []session.Participant
-	for _, id := range up[min(1, len(up)):] {
+	for _, id := range s.Upcoming() {
 		if p, ok := s.Participant(id); ok && p.Speaks() {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// movable are those of waitingHere who are not up next: whom the
+// facilitator can choose as the next speaker or move up.
+func movable(s *session.State) []session.Participant {
+	w := waitingHere(s)
+	return w[min(1, len(w)):]
 }
 
 // ownBlockers are the positions of the blockers the participant may
@@ -200,7 +205,8 @@ func (m *standupScreen) correctionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			label = "Who speaks next?"
 		}
 		p := newPrompt(label, m.styles, func(v string) tea.Cmd {
-			q, err := pickFrom(movable(m.state), v)
+			// Anyone waiting: for the one up next already, the session says so.
+			q, err := pickFrom(waitingHere(m.state), v)
 			if err != nil {
 				return m.queue.fail(err)
 			}
