@@ -130,7 +130,7 @@ func (m *retroScreen) backQuestion() string {
 		return "Back to grouping? Every dot is discarded: everyone votes again. (y/n)"
 	case s.Phase == session.Discuss && s.TopicPos == 0:
 		return "Back to voting? The dots stay; the order of topics is worked out again. (y/n)"
-	case s.Phase == session.Actions:
+	case s.Phase == session.Actions && len(s.Topics) > 0:
 		return "Back to the last topic, with a fresh time-box and fresh thumbs? (y/n)"
 	case s.Phase == session.Discuss:
 		return "Back to the previous topic? (y/n)"
