@@ -13,7 +13,7 @@ import (
 
 // Corrections of ordinary mistakes in a retrospective (see
 // session/correct.go): in the waiting room an arrival taken back (u) or a
-// guest put on the roster (R), as at a stand-up; back one phase (B, which
+// guest put on the roster (m), as at a stand-up; back one phase (B, which
 // asks, and says what it discards); on to the action items past topics
 // nobody voted for (S); a card moved to another column (M); and with e
 // and d, a card typed at the shared keyboard for a member, a topic a
@@ -22,7 +22,7 @@ import (
 // retroCorrections are the retrospective's keys of corrections that are
 // not its e and d. They start disabled: retroCorrectionKeys enables them.
 type retroCorrections struct {
-	Unmark, ToRoster key.Binding // the waiting room (the stand-up's u and R)
+	Unmark, ToRoster key.Binding // the waiting room (the stand-up's u and m; R removes someone over SSH: door.go)
 	Back, SkipToActs key.Binding
 	MoveCard         key.Binding
 }
@@ -35,7 +35,7 @@ func newRetroCorrections() retroCorrections {
 	}
 	return retroCorrections{
 		Unmark:     off("u", "not here", "u"),
-		ToRoster:   off("R", "to roster", "R"),
+		ToRoster:   off("m", "to roster", "m"),
 		Back:       off("B", "back", "B"),
 		SkipToActs: off("S", "skip to actions", "S"),
 		MoveCard:   off("M", "column", "M"), // move the card to another column

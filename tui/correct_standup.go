@@ -15,13 +15,13 @@ import (
 // a wrong arrival taken back, a guest removed or put on the roster, the
 // next speaker chosen or moved up, a parked topic or a blocker edited or
 // deleted. Editing reuses the one prompt, filled with the text as it is;
-// what deletes something asks first. The waiting room's keys (u, R) are
+// what deletes something asks first. The waiting room's keys (u, m) are
 // the retrospective's too (correct_retro.go).
 
 // standupCorrections are the stand-up's keys of corrections.
 type standupCorrections struct {
 	Unmark     key.Binding // u: not here after all (an arrival or a guest taken back)
-	ToRoster   key.Binding // R: a guest joins the team's roster
+	ToRoster   key.Binding // m: a guest becomes a member of the team (as the door's m lets a knocker in as one)
 	ChooseNext key.Binding // N: who speaks next
 	MoveUp     key.Binding // U: someone one place up in the order
 	EditIt     key.Binding // E: edit the selected parked topic, or a blocker
@@ -34,7 +34,7 @@ type standupCorrections struct {
 func newStandupCorrections() standupCorrections {
 	return standupCorrections{
 		Unmark:     bind("u", "not here", "u"),
-		ToRoster:   bind("R", "to roster", "R"),
+		ToRoster:   bind("m", "to roster", "m"),
 		ChooseNext: bind("N", "choose next", "N"),
 		MoveUp:     bind("U", "move up", "U"),
 		EditIt:     bind("E", "edit", "E"),

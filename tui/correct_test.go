@@ -73,18 +73,18 @@ func TestRemovingAGuestAsksFirst(t *testing.T) {
 func TestPromotingAGuestPutsThemOnTheRoster(t *testing.T) {
 	d := newDriver(t, session.Config{}, "Lukas")
 	if d.m.keys.ToRoster.Enabled() {
-		t.Fatal("R is offered without a guest")
+		t.Fatal("m is offered without a guest")
 	}
 	d.addGuest()
 	if !d.m.keys.ToRoster.Enabled() {
-		t.Fatal("R is not offered with a guest here")
+		t.Fatal("m is not offered with a guest here")
 	}
-	d.press("R")
+	d.press("m")
 	d.see("Add to the team's roster:")
 	d.typeText("Nobody")
 	d.press("enter")
 	d.see("✗ nobody called Nobody is in this session")
-	d.press("esc", "R")
+	d.press("esc", "m")
 	d.typeText("Zed")
 	d.press("enter")
 	d.see("Zed is on the team's roster now")
@@ -92,8 +92,20 @@ func TestPromotingAGuestPutsThemOnTheRoster(t *testing.T) {
 		t.Fatalf("Zed %+v, want expected", p)
 	}
 	if d.m.keys.ToRoster.Enabled() {
-		t.Fatal("R is still offered with no guest left")
+		t.Fatal("m is still offered with no guest left")
 	}
+}
+
+// Over SSH R removes someone (door.go): m is the facilitator's key to the
+// roster there too.
+func TestPromotingOverSSHIsNotRemoving(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas")
+	d.addGuest()
+	f := d.as(fac)
+	f.press("m")
+	f.see("Add to the team's roster:")
+	f.press("esc", "R")
+	f.see("Remove from the session:")
 }
 
 func TestMembersAndWatchersHaveNoArrivalCorrections(t *testing.T) {
@@ -110,14 +122,14 @@ func TestMembersAndWatchersHaveNoArrivalCorrections(t *testing.T) {
 	for _, id := range []session.ParticipantID{julia, session.SSHID("k-olga")} {
 		d.asMember(id)
 		k := d.m.keys
-		for name, b := range map[string]bool{"u": k.Unmark.Enabled(), "R": k.ToRoster.Enabled(), "N": k.ChooseNext.Enabled(),
+		for name, b := range map[string]bool{"u": k.Unmark.Enabled(), "m": k.ToRoster.Enabled(), "N": k.ChooseNext.Enabled(),
 			"U": k.MoveUp.Enabled(), "E": k.EditIt.Enabled(), "X": k.DeleteIt.Enabled()} {
 			if b {
 				t.Errorf("%s is offered to %s", name, id)
 			}
 		}
 		before := slices.Clone(d.state().Order)
-		d.press("u", "R", "N", "U", "E", "X")
+		d.press("u", "m", "N", "U", "E", "X")
 		d.notSee("Not here after all", "roster:", "Who speaks next", "Move up", "Edit", "Delete")
 		if s := d.state(); !slices.Equal(s.Order, before) || len(s.Blockers) != 1 {
 			t.Fatalf("%s changed the session: order %v, blockers %v", id, s.Order, s.Blockers)
@@ -484,8 +496,8 @@ func TestRetroWaitingRoomCorrections(t *testing.T) {
 	d.press("a")
 	d.typeText("Zed")
 	d.press("enter", "y")
-	d.seeKeys("R to roster")
-	d.press("R")
+	d.seeKeys("m to roster")
+	d.press("m")
 	d.typeText("Zed")
 	d.press("enter")
 	d.see("Zed is on the team's roster now")

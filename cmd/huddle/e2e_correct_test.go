@@ -52,7 +52,7 @@ func TestEndToEndStandupCorrections(t *testing.T) {
 	tm.waitFor("Add Eli as a guest? (y/n)")
 	tm.keys("y")
 	tm.waitFor("✓ Eli")
-	tm.keys("R")
+	tm.keys("m")
 	tm.waitFor("Add to the team's roster:")
 	tm.text("Eli")
 	tm.keys("Enter")
