@@ -78,7 +78,7 @@ func (m *retroScreen) retroCorrectionKeys(k *retroKeyMap) {
 		acts := m.ownActions()
 		k.Move.SetHelp("↑/↓", "select")
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
-			x.SetEnabled(len(acts) > 1)
+			x.SetEnabled(len(acts) > 1 && m.role() != session.Observer)
 		}
 		if a, ok := m.selectedAction(); ok && (fac || a.Owner.ID == m.actor()) {
 			k.Edit.SetEnabled(true)
