@@ -138,26 +138,26 @@ func TestMembersAndWatchersHaveNoArrivalCorrections(t *testing.T) {
 }
 
 func TestChoosingTheNextSpeakerAndMovingUp(t *testing.T) {
-	d := newDriver(t, session.Config{}, "Lukas", "Julia", "Jörg")
-	d.press("enter", "enter", "enter", "n")
-	d.see("Up next  Julia, Jörg")
+	d := newDriver(t, session.Config{}, "Lukas", "Julia", "Jörg", "Ana")
+	d.press("enter", "enter", "enter", "enter", "n")
+	d.see("Up next  Julia, Jörg, Ana")
 	if !d.m.keys.ChooseNext.Enabled() || !d.m.keys.MoveUp.Enabled() {
-		t.Fatal("N and U are not offered with two waiting")
+		t.Fatal("N and U are not offered with three waiting")
 	}
 	d.press("N")
 	d.see("Who speaks next?:")
-	d.typeText("Jö")
+	d.typeText("An")
 	d.press("enter")
-	d.see("Jörg speaks next", "Up next  Jörg, Julia")
+	d.see("Ana speaks next", "Up next  Ana, Julia, Jörg")
 	d.press("U")
-	d.typeText("Julia")
+	d.typeText("Jörg")
 	d.press("enter")
-	d.see("Julia moves up", "Up next  Julia, Jörg")
+	d.see("Jörg moves up", "Up next  Ana, Jörg, Julia")
 	d.press("U")
-	d.typeText("Julia") // up next already: the session says so
+	d.typeText("Ana") // up next already: the session says so
 	d.press("enter")
-	d.see("✗ Julia is up next already")
-	d.press("esc", "n", "n") // Julia, then Jörg: nobody left to choose
+	d.see("✗ Ana is up next already")
+	d.press("esc", "n", "n", "n") // Ana, Jörg, then Julia: nobody left to choose
 	if d.m.keys.ChooseNext.Enabled() || d.m.keys.MoveUp.Enabled() {
 		t.Fatal("N or U offered with nobody to choose")
 	}
@@ -503,5 +503,33 @@ func TestRetroWaitingRoomCorrections(t *testing.T) {
 	d.see("Zed is on the team's roster now")
 	if p, _ := d.state().Participant(zed); !p.Expected {
 		t.Fatalf("Zed %+v", p)
+	}
+}
+
+func TestRetroWatcherHasNoCorrections(t *testing.T) {
+	d := newRetroDriver(t, session.Config{OpenDoor: true}, "Lukas")
+	d.here("Lukas")
+	olga := session.SSHID("k-olga")
+	if err := d.room.Submit(olga, session.Join{Key: "k-olga", Name: "Olga", Observer: true}); err != nil {
+		t.Fatal(err)
+	}
+	d.toPhase(session.Write)
+	d.do(fac, session.AddCard{Column: 0, Text: "a card"})
+	d.press("r")
+	d.toPhase(session.Actions)
+	d.do(fac, session.AddAction{Text: "book a room", Owner: lukas})
+	d.do(fac, session.AddAction{Text: "write notes", Owner: lukas})
+	w := d.as(olga)
+	k := w.m.retro.retroKeys()
+	for name, b := range map[string]bool{"e": k.Edit.Enabled(), "d": k.Delete.Enabled(), "B": k.Back.Enabled(),
+		"S": k.SkipToActs.Enabled(), "↓": k.Down.Enabled()} {
+		if b {
+			t.Errorf("%s is offered to a watcher", name)
+		}
+	}
+	w.press("d", "e", "B")
+	w.notSee("Delete", "Edit", "Back to")
+	if s := d.state(); len(s.Actions) != 2 || s.Phase != session.Actions {
+		t.Fatalf("a watcher changed the retrospective: %d actions, %s", len(s.Actions), s.Phase)
 	}
 }
