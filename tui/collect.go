@@ -51,7 +51,7 @@ func (m retroPhases) collectKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bo
 	}
 	switch {
 	case key.Matches(msg, k.Add):
-		return retroAsker{m.retroScreen}.askCard(m.collectCol(), m.me), true
+		return retroAsker{m.retroScreen}.askCard(m.collectCol()), true
 	case key.Matches(msg, k.NextCol):
 		b := m.ui()
 		b.col = (m.collectCol() + 1) % len(m.state.Config.Columns)

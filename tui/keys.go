@@ -87,6 +87,10 @@ type KeyMap struct {
 	Retro   key.Binding
 	Drop    key.Binding
 
+	// Corrections (correct_standup.go): the facilitator's, and for
+	// what is theirs (a parked topic, a blocker) a member's.
+	standupCorrections
+
 	scrolling bool      // the summary: ↑/↓ belong in the footer
 	now       time.Time // the screen's clock: t is offered once it would work
 	shared    bool      // the shared keyboard, which facilitates: no f
@@ -113,12 +117,15 @@ func DefaultKeyMap() KeyMap {
 		Decide:     bind("c", "decision", "c"),
 		Retro:      bind("r", "retro", "r"),
 		Drop:       bind("x", "drop", "x"),
+
+		standupCorrections: newStandupCorrections(),
 	}
 }
 
 // setFor enables the bindings that act in the state for a participant of
 // the role, and whether a prompt is open.
 func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
+	defer k.setCorrections(s, role, prompting)
 	fac := role == session.Facilitator
 	act := role != session.Observer
 	open := len(s.OpenItems()) > 0
@@ -169,7 +176,8 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	}
 }
 
-// ShortHelp is the footer: the keys of the moment.
+// ShortHelp is the footer: the keys of the moment. The corrections are
+// in the full help (?) only: mistakes are the exception.
 func (k KeyMap) ShortHelp() []key.Binding {
 	if k.scrolling {
 		return []key.Binding{k.Up, k.Down, k.Help, k.Quit}
@@ -181,9 +189,9 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is every key of the moment, shown with ?.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.End, k.HandOver, k.TakeOver},
-		{k.Park, k.Blocker, k.Arrive, k.Present, k.Stay},
-		{k.Discuss, k.Decide, k.Retro, k.Drop, k.Up, k.Down},
+		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.ChooseNext, k.MoveUp, k.End, k.HandOver, k.TakeOver},
+		{k.Park, k.Blocker, k.Arrive, k.Present, k.Unmark, k.ToRoster, k.Stay},
+		{k.Discuss, k.Decide, k.Retro, k.Drop, k.EditIt, k.DeleteIt, k.Up, k.Down},
 		{k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }
@@ -228,6 +236,10 @@ type retroKeyMap struct {
 	ThumbUp, ThumbDown, Note, Decide, Action key.Binding
 	// Close.
 	Roti key.Binding
+
+	// Corrections (correct_retro.go): the facilitator's; e and d also
+	// edit and delete cards typed for a member and action items.
+	retroCorrections
 
 	// A prompt is open.
 	promptKeys
@@ -285,6 +297,8 @@ func newRetroKeyMap() retroKeyMap {
 		Action:    b("A", "action", "A"),
 
 		Roti: b("1-5", "score", "1", "2", "3", "4", "5"),
+
+		retroCorrections: newRetroCorrections(),
 
 		promptKeys: newPromptKeys(),
 	}
@@ -370,6 +384,6 @@ func newMissedKeys() missedKeys {
 		Close:  bind("esc", "later", "esc"),
 		Up:     bind("↑/k", "scroll up", "up", "k"),
 		Down:   bind("↓/j", "scroll down", "down", "j"),
-		Unseen: bind("U", "not seen yet", "U"),
+		Unseen: bind("L", "not seen yet", "L"),
 	}
 }

@@ -242,7 +242,7 @@ func orNobody(names []string) string {
 }
 
 // missedKey handles a key while the overlay is open (all of them but
-// quit), and the facilitator's U; ok reports whether it did.
+// quit), and the facilitator's L; ok reports whether it did.
 func (m *Model) missedKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := newMissedKeys()
 	if m.overlay == nil {
@@ -344,7 +344,7 @@ func (m *Model) unseenLine(w int) string {
 	for _, u := range m.unseen {
 		parts = append(parts, u.Member+" "+itoa(len(u.Decisions)))
 	}
-	return m.styles.Subtle.Render(truncate("Decisions not seen yet: "+strings.Join(parts, ", ")+" · U lists them", w))
+	return m.styles.Subtle.Render(truncate("Decisions not seen yet: "+strings.Join(parts, ", ")+" · L lists them", w))
 }
 
 // missedHelp is the footer while the overlay is open.

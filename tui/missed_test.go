@@ -68,8 +68,8 @@ func decidedWithoutBen(ctx context.Context, st *sqlite.Store, team session.Team)
 func TestMarkingPresentGreetsWithWhatTheyMissed(t *testing.T) {
 	d, st := newTeamDriver(t, session.Config{}, []string{"Ana", "Ben", "Lukas"}, decidedWithoutBen)
 	ctx := context.Background()
-	d.see("Decisions not seen yet: Ben 1 · U lists them")
-	d.press("U")
+	d.see("Decisions not seen yet: Ben 1 · L lists them")
+	d.press("L")
 	d.see("Decisions not seen yet, by member", "Ben (1)", "Use Postgres 17")
 	d.press("esc")
 	d.notSee("by member")
@@ -155,4 +155,21 @@ func TestAMemberOverSSHIsGreetedOnTheirOwnScreen(t *testing.T) {
 	d.clock.Advance(unseenEvery)
 	d.send(tickMsg(d.clock.Now()))
 	d.notSee("Decisions not seen yet")
+}
+
+// The facilitator's L lists unseen decisions; U stays the stand-up's
+// "move up", even while decisions are unseen (both were U once).
+func TestListingUnseenDecisionsLeavesMoveUpAlone(t *testing.T) {
+	d, _ := newTeamDriver(t, session.Config{}, []string{"Ana", "Ben", "Lukas"}, decidedWithoutBen)
+	d.see("Decisions not seen yet: Ben 1 · L lists them")
+	d.press("enter") // Ana
+	d.press("enter") // Ben, greeted
+	d.see("Decisions taken without Ben")
+	d.press("esc", "enter", "n") // later; Lukas; start
+	d.see("Up next")
+	d.press("U")
+	d.see("Move up in the order")
+	d.notSee("by member")
+	d.press("esc", "L")
+	d.see("Decisions not seen yet, by member", "Ben (1)")
 }

@@ -148,6 +148,7 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 	m.follow()
 	m.keys.now = m.now
 	m.keys.shared = opts.SharedKeyboard
+	m.keys.me, m.keys.cursor = me, &c.cursor // whose topics and blockers, and which topic is selected
 	m.keys.setFor(m.state, m.role(), false)
 	m.keys.Invite.SetEnabled(opts.JoinCommand != "")
 	return m

@@ -42,6 +42,9 @@ func (m *standupScreen) ask(a retroAsk) tea.Cmd {
 
 // key handles the stand-up's own keys: an arrival, and the phase's.
 func (m *standupScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.correctionKey(msg); ok {
+		return cmd
+	}
 	if key.Matches(msg, m.keys.Arrive) {
 		p := newPrompt("Who arrived?", m.styles, m.arriveTyped)
 		p.input.SetSuggestions(names(m.state.Absent()))
@@ -169,9 +172,11 @@ func (m *standupScreen) parkingKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.confirm(label, session.Next{}, "the stand-up has ended")
 	case key.Matches(msg, m.keys.Up):
 		m.moveCursor(-1, len(open))
+		m.keys.setFor(m.state, m.role(), false) // E and X follow the selected topic
 		return nil
 	case key.Matches(msg, m.keys.Down):
 		m.moveCursor(1, len(open))
+		m.keys.setFor(m.state, m.role(), false)
 		return nil
 	}
 	it, ok := m.selectedItem()

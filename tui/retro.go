@@ -19,7 +19,7 @@ var retroPlan = []session.Phase{session.CheckIn, session.Review, session.Write, 
 func (m *retroScreen) ui() retroUI {
 	b := m.board()
 	if b.phase != m.state.Phase {
-		return retroUI{phase: m.state.Phase, prompt: b.prompt, lastAuthor: b.lastAuthor, actingFor: b.actingFor}
+		return retroUI{phase: m.state.Phase, prompt: b.prompt, actingFor: b.actingFor}
 	}
 	return b
 }
@@ -75,6 +75,9 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			notice = "not done after all"
 		}
 		return m.submit(session.SetReady{Ready: ready, For: m.actingFor()}, notice)
+	}
+	if cmd, ok := m.retroCorrectionKey(msg, k); ok {
+		return cmd
 	}
 	switch s.Phase {
 	case session.Waiting:
@@ -266,16 +269,30 @@ const handOverRefused = "at the shared keyboard the keyboard facilitates: f work
 // viewOf is the room's state s as this screen shows it: State.For its
 // participant. At the shared keyboard, while the facilitator acts for a
 // member during the vote, the dots shown are the member's, which the
-// keyboard casts and takes back for them, not the facilitator's own.
+// keyboard casts and takes back for them, not the facilitator's own; while
+// writing, the member's cards show as the member sees them.
 func (m *retroScreen) viewOf(s *session.State) *session.State {
 	m.full = s
 	v := s.For(m.me, m.viewer)
 	me, _ := v.Participant(m.me)
-	if !m.opts.SharedKeyboard || v.Config.Anonymous || v.Phase != session.Vote || me.Role != session.Facilitator {
+	if !m.opts.SharedKeyboard || v.Config.Anonymous || me.Role != session.Facilitator {
 		return v
 	}
-	if id := m.cur.actingFor; id != "" && id != m.me {
+	id := m.cur.actingFor
+	if id == "" || id == m.me {
+		return v
+	}
+	switch v.Phase {
+	case session.Vote:
 		v.Votes = s.For(id, "").Votes
+	case session.Write:
+		// The cards the keyboard typed for the member, which it may
+		// correct before they are revealed.
+		for i, c := range s.Cards {
+			if c.Author.ID == id && i < len(v.Cards) {
+				v.Cards[i] = c
+			}
+		}
 	}
 	return v
 }

@@ -165,21 +165,10 @@ func (m retroBoard) boardKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 		return moveTo((col-1+n)%n, row)
 
 	case key.Matches(msg, k.Add):
-		if m.opts.SharedKeyboard && m.role() == session.Facilitator {
-			who := "you"
-			if b.lastAuthor != "" && b.lastAuthor != m.me {
-				who = s.Name(b.lastAuthor)
-			}
-			return m.open(askAuthor, "Card in "+m.columnName(col)+" by (enter: "+who+")", "", m.teamNames(), retroAsker{m.retroScreen}.author(col))
-		}
-		return retroAsker{m.retroScreen}.askCard(col, m.me)
-	case key.Matches(msg, k.Edit):
-		c, _ := s.Card(sel)
-		return m.open(askEdit, "Edit card", c.Text, nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
-			return m.submit(session.EditCard{Card: sel, Text: v}, "card changed")
-		}))
-	case key.Matches(msg, k.Delete):
-		return m.submit(session.DeleteCard{Card: sel}, "card deleted")
+		// At the shared keyboard the text comes first, then whose card it
+		// is (see retroAsker.author); edit and delete are corrections
+		// (correct_retro.go).
+		return retroAsker{m.retroScreen}.askCard(col)
 	case key.Matches(msg, k.Reveal):
 		return m.submit(session.Reveal{}, "every card is visible now")
 

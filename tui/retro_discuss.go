@@ -154,9 +154,11 @@ func (m retroPhases) discussView(w, h int) string {
 func (m retroPhases) actionsView(w, h int) string {
 	st, s := m.styles, m.state
 	var mine, decisions []string
+	sel, selecting := m.selectedAction() // e and d act on it (correct_retro.go)
+	selecting = selecting && m.role() != session.Observer
 	for _, a := range s.Actions {
 		if a.Session == s.ID {
-			line := m.actionLine(a, false, w)
+			line := m.actionLine(a, selecting && a.ID == sel.ID, w)
 			if a.Topic != 0 {
 				line = truncate(line+st.Subtle.Render(" · from “"+m.topicTitle(a.Topic)+"”"), w)
 			}

@@ -42,6 +42,10 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 			k.Confirm.SetHelp("y", "yes")
 			k.Cancel.SetHelp("n", "neither")
 		}
+		if b.prompt.ask == askConfirm {
+			k.Confirm.SetHelp("y", "yes")
+			k.Cancel.SetHelp("n", "no")
+		}
 		k.Complete.SetEnabled(b.prompt.ask == askPark || len(b.prompt.field.input.AvailableSuggestions()) > 0)
 		return k
 	}
@@ -71,6 +75,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 			x.SetEnabled(fac && missing > 1)
 		}
 		retroPhases{m}.collectKeys(&k) // cards written ahead: collect.go
+		m.retroCorrectionKeys(&k)
 		return k
 	}
 	k.Next.SetEnabled(fac)
@@ -113,6 +118,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 	case session.Roti:
 		k.Roti.SetEnabled(act)
 	}
+	m.retroCorrectionKeys(&k)
 	return k
 }
 
@@ -164,7 +170,8 @@ func (k retroKeyMap) ShortHelp() []key.Binding {
 	for _, b := range []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Present, k.Next,
 		k.Word, k.Poll, k.Roti, k.Done, k.Carry, k.Drop,
 		k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo, k.Vote, k.Unvote,
-		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.ActFor, k.Quit} {
+		k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action, k.Ready, k.ActFor,
+		k.MoveCard, k.Unmark, k.ToRoster, k.SkipToActs, k.Back, k.Quit} {
 		if b.Enabled() {
 			keys = append(keys, b)
 		}
@@ -193,10 +200,10 @@ func (k retroKeyMap) ShortHelp() []key.Binding {
 // FullHelp is every key of the moment, shown with ?.
 func (k retroKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Word, k.Poll, k.Roti},
-		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
+		{k.Move, k.NextCol, k.PrevCol, k.Present, k.Arrive, k.Unmark, k.ToRoster, k.Word, k.Poll, k.Roti},
+		{k.Done, k.Carry, k.Drop, k.Add, k.Edit, k.Delete, k.MoveCard, k.Reveal, k.Pick, k.Place, k.Unpick, k.Name, k.Undo,
 			k.Vote, k.Unvote, k.ThumbUp, k.ThumbDown, k.Note, k.Decide, k.Action},
-		{k.Start, k.Next, k.Extend, k.Ready, k.ActFor, k.Park},
+		{k.Start, k.Next, k.Extend, k.SkipToActs, k.Back, k.Ready, k.ActFor, k.Park},
 		{k.End, k.HandOver, k.TakeOver, k.Invite, k.Confirm, k.Cancel, k.Complete, k.Help, k.Quit},
 	}
 }

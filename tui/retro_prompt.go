@@ -15,7 +15,7 @@ import (
 type retroAsk int
 
 const (
-	askAuthor   retroAsk = iota // shared keyboard: whose card the next one is
+	askAuthor   retroAsk = iota // shared keyboard: whose the card just typed is
 	askCard                     // a new card's text
 	askEdit                     // a card's new text
 	askName                     // a topic's name
@@ -207,15 +207,12 @@ func (m retroAsker) actFor(v string) tea.Cmd {
 	return nil
 }
 
-// author is the answer to whose card the next one in column col is, at
-// the shared keyboard: enter alone is the author of the last card, or
-// oneself.
-func (m retroAsker) author(col int) func(string) tea.Cmd {
+// author is the answer to whose the card with text v in column col is,
+// at the shared keyboard: enter alone is the person at the keyboard (the
+// member acted for with @, or oneself), never the last name used.
+func (m retroAsker) author(col int, text string) func(string) tea.Cmd {
 	return func(v string) tea.Cmd {
-		who := m.me
-		if last := m.ui().lastAuthor; last != "" {
-			who = last
-		}
+		who := m.actor()
 		if v != "" {
 			q, err := m.memberNamed(v)
 			if err != nil {
@@ -224,10 +221,13 @@ func (m retroAsker) author(col int) func(string) tea.Cmd {
 			who = q.ID
 		}
 		m.closeAsk()
-		b := m.ui()
-		b.lastAuthor = who
-		m.setBoard(b)
-		return m.askCard(col, who)
+		c := session.AddCard{Column: col, Text: text}
+		notice := "card added to " + m.columnName(col)
+		if who != m.me {
+			c.For = who
+			notice += " for " + m.state.Name(who)
+		}
+		return m.submit(c, notice)
 	}
 }
 
@@ -292,19 +292,21 @@ func (m *roster) memberNamed(v string) (session.Participant, error) {
 	return q, err
 }
 
-// askCard asks for a card's text in a column, written by who.
-func (m retroAsker) askCard(col int, who session.ParticipantID) tea.Cmd {
-	label := "Card in " + m.columnName(col)
-	if who != m.me && !m.state.Config.Anonymous {
-		label += " by " + m.state.Name(who)
-	}
-	return m.open(askCard, label, "", nil, m.then(func(v string) tea.Cmd {
-		c := session.AddCard{Column: col, Text: v}
-		if who != m.me {
-			c.For = who
+// askCard asks for a card's text in a column; at the shared keyboard,
+// unless the retrospective is anonymous, the facilitator then says whose
+// card it is (see author).
+func (m retroAsker) askCard(col int) tea.Cmd {
+	return m.open(askCard, "Card in "+m.columnName(col), "", nil, func(v string) tea.Cmd {
+		m.closeAsk()
+		if m.opts.SharedKeyboard && m.role() == session.Facilitator && !m.state.Config.Anonymous {
+			who := "you"
+			if id := m.actor(); id != m.me {
+				who = m.state.Name(id)
+			}
+			return m.open(askAuthor, "“"+session.CleanText(v, 30)+"” by (enter: "+who+")", "", m.teamNames(), m.author(col, v))
 		}
-		return m.submit(c, "card added to "+m.columnName(col))
-	}))
+		return m.submit(session.AddCard{Column: col, Text: v}, "card added to "+m.columnName(col))
+	})
 }
 
 // teamNames are the names that may own action items and write cards.

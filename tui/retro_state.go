@@ -12,9 +12,8 @@ type retroUI struct {
 	sel    int // the id under the cursor (a card, a topic), so it stays put when others add cards
 	moving int // grouping: the card that is being moved onto another; 0 when none
 
-	prompt     *retroPrompt
-	lastAuthor session.ParticipantID // shared keyboard: whom the last card was for
-	actingFor  session.ParticipantID // shared keyboard: whom check-ins, dots, scores and "done" are for
+	prompt    *retroPrompt
+	actingFor session.ParticipantID // shared keyboard: whom check-ins, dots, scores and "done" are for
 }
 
 // retroScreen is the retrospective's screen: its phases' keys, views and

@@ -203,18 +203,21 @@ func TestRetroByKeysInEveryFormat(t *testing.T) {
 			d.fits()
 			d.press("n")
 
-			// Write: a card by Lukas (the shared keyboard chooses the
-			// author) and one by maria in every column.
+			// Write: a card by Lukas (the shared keyboard types the
+			// text, then chooses the author) and one by maria in every
+			// column.
 			d.see("● write", "7:00 left of 7:00", "Write in silence")
 			for i, col := range cols {
 				d.press("a")
-				d.see("Card in " + col + " by (enter:")
-				d.write("Lukas")
-				d.see("Card in " + col + " by Lukas:")
+				d.see("Card in " + col + ":")
 				d.write("lukas on " + col)
+				d.see("“lukas on " + col + "” by (enter: you):")
+				d.write("Lukas")
+				d.see("card added to " + col + " for Lukas")
 				d.press("a")
-				d.write("maria")
 				d.write("maria on " + col)
+				d.see("by (enter: you)") // the person at the keyboard, not the last name used
+				d.write("")
 				d.see("card added to "+col, "maria on "+col, "▒▒▒ Lukas ×1")
 				d.notSee("lukas on " + col)
 				if i+1 < len(cols) {
@@ -391,8 +394,9 @@ func TestRetroCardsAreHiddenUntilRevealed(t *testing.T) {
 	d.sync()
 	d.see("▒▒▒ Lukas ×1", "Cards so far: maria 0 · Lukas 1")
 	d.notSee("deploys take too long")
-	d.press("a", "enter") // enter: the facilitator's own card
+	d.press("a")
 	d.write("more pairing")
+	d.write("") // enter: the facilitator's own card
 	l.sync()
 	l.see("▒▒▒ maria ×1")
 	l.notSee("more pairing")
@@ -423,8 +427,9 @@ func TestRetroAuthorsEditAndDeleteOnlyTheirCards(t *testing.T) {
 	l.see("card changed", "deploys are slow on Fridays · you")
 	d.press("r")
 	d.see("deploys are slow on Fridays · Lukas")
-	d.notSeeKeys("e edit", "d delete") // not maria's card
-	d.press("d")
+	f := d.as(fac)                     // maria over SSH: not at a shared keyboard, where she would act for Lukas
+	f.notSeeKeys("e edit", "d delete") // not maria's card
+	f.press("d")
 	if len(d.state().Cards) != 1 {
 		t.Fatal("the facilitator deleted someone else's card")
 	}
@@ -555,8 +560,8 @@ func TestRetroAnonymousShowsNoAuthor(t *testing.T) {
 	l.sync()
 	l.press("a")
 	l.write("secret worry")
-	d.press("a", "enter")
-	d.write("bold idea")
+	d.press("a")
+	d.write("bold idea") // anonymous: no author to choose
 	d.do(julia, session.AddCard{Column: 1, Text: "a wish"})
 	d.see("▒▒▒ others ×1", "Cards so far: 3 · yours: 1", "bold idea · you")
 	d.notSee("Lukas ×", "Julia ×", "secret worry")
@@ -727,14 +732,14 @@ func TestRetroPromptTakesQAsText(t *testing.T) {
 	d := newRetroDriver(t, session.Config{}, "Lukas")
 	d.here("Lukas")
 	d.toPhase(session.Write)
-	d.press("a", "enter")
+	d.press("a")
 	d.typeText("quick")
 	d.do(lukas, session.AddCard{Column: 1, Text: "meanwhile"}) // a snapshot while typing
 	d.typeText(" wins")
 	if d.quit {
 		t.Fatal("q in a prompt quit")
 	}
-	d.press("enter")
+	d.press("enter", "enter") // the text, then whose: enter is the facilitator's own
 	if c, _ := d.state().Card(2); c.Text != "quick wins" {
 		t.Fatalf("card %+v", c)
 	}
@@ -849,8 +854,8 @@ func TestSharedKeyboardActsForMembers(t *testing.T) {
 	}
 	d.toPhase(session.Write)
 	d.press("a")
-	d.write("Julia")
 	d.write("a card for the vote")
+	d.write("Julia")
 	d.toPhase(session.Vote)
 	d.press("v")
 	if left := d.state().VotesLeft(string(session.RosterID("Lukas"))); left != 0 {

@@ -78,8 +78,9 @@ func (m *standupScreen) roundsView(w, h int) string {
 		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(absentNames(absent), w-9)))
 	}
 	var blockers []string
-	for _, b := range s.Blockers {
-		blockers = append(blockers, st.Warn.Render("! ")+st.Text.Render(truncate(b.Speaker.Name+": "+b.Text, w-4)))
+	for i, b := range s.Blockers { // numbered: E and X name a blocker by its number
+		blockers = append(blockers, st.Warn.Render("! ")+st.Subtle.Render("#"+itoa(i+1)+" ")+
+			st.Text.Render(truncate(b.Speaker.Name+": "+b.Text, w-6-len(itoa(i+1)))))
 	}
 	if len(blockers) > 0 {
 		keep := min(len(blockers), 3)

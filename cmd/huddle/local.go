@@ -123,7 +123,7 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 	if err != nil {
 		return err
 	}
-	room, err := session.OpenRoom(ctx, st, id, session.RoomOptions{Ended: ended})
+	room, err := openLocalRoom(ctx, st, teams, id, ended)
 	if err != nil {
 		return err
 	}
@@ -176,6 +176,13 @@ func running(s *session.State) bool {
 		return false
 	}
 	return s.Config.Kind == session.Retro || s.Phase == session.Rounds
+}
+
+// openLocalRoom opens the session's room at the shared keyboard with the
+// team rules, as huddle serve does: a guest promoted to the team
+// (session.PromoteGuest) lands on the team's roster for its next sessions.
+func openLocalRoom(ctx context.Context, st session.Store, teams *session.Teams, id string, ended func(string)) (*session.Room, error) {
+	return session.OpenRoom(ctx, st, id, session.RoomOptions{Ended: ended, Teams: teams})
 }
 
 func kindName(k session.Kind) string {
