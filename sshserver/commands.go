@@ -132,11 +132,7 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 	if h, p, err := net.SplitHostPort(sess.LocalAddr().String()); err == nil {
 		host, port = h, p
 	}
-	what := "stand-up"
-	if o.Kind == session.Retro {
-		what = "retrospective"
-	}
-	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, what, info.Team, port, host, info.Code)
+	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  ssh -t -p %s %s join %s\n", info.Code, o.Kind.Noun(), info.Team, port, host, info.Code)
 	return 0
 }
 

@@ -235,7 +235,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if a.cursor < len(a.entries) {
 			e := a.entries[a.cursor]
 			a.closing = &e
-			a.status = "Close the " + e.Team + " " + kindTitle(e.Kind) + " " + e.Code + " for everyone? (y/n)"
+			a.status = "Close the " + e.Team + " " + e.Kind.Noun() + " " + e.Code + " for everyone? (y/n)"
 		}
 	case key.Matches(msg, a.keys.New):
 		a.form = newStandupForm(a.styles)
@@ -305,7 +305,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.status, a.failed = err.Error(), true
 			return a, nil
 		}
-		a.status, a.failed = "opening a "+kindTitle(f.Kind)+" for "+f.Team+"…", false
+		a.status, a.failed = "opening a "+f.Kind.Noun()+" for "+f.Team+"…", false
 		l := a.lobby
 		return a, func() tea.Msg {
 			code, err := l.NewSession(f)
@@ -407,7 +407,7 @@ func (a App) render() string {
 			if i == a.cursor {
 				mark, team = st.Selected.Render("▸ "), st.Selected.Render(e.Team)
 			}
-			line := mark + team + st.Subtle.Render(" "+kindTitle(e.Kind)+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
+			line := mark + team + st.Subtle.Render(" "+e.Kind.Noun()+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
 			b.WriteString(truncate(line, w) + "\n")
 		}
 	}
@@ -426,11 +426,4 @@ func (a App) render() string {
 	h := max(1, a.height-lipgloss.Height(footer))
 	body = lipgloss.NewStyle().Height(h).MaxHeight(h).Render(body)
 	return st.App.Render(body + "\n" + footer)
-}
-
-func kindTitle(k session.Kind) string {
-	if k == session.Retro {
-		return "retrospective"
-	}
-	return "stand-up"
 }
