@@ -235,20 +235,21 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	hit := ok && err == nil
 	if hit {
 		st := room.Snapshot().State
-		switch {
-		case tookPart(st, c.key):
+		ofTeam := func() bool { return c.s.teamKey(c.ctx, st.Config.Team, c.key) }
+		switch st.EnterByCode(c.key, ofTeam, c.s.now()) {
+		case session.AsParticipant:
 			// Back to a session of one's own: no guess.
 			if paid {
 				guard.refund(addr, c.key)
 			}
 			paid = true
-		case c.s.teamKey(c.ctx, st.Config.Team, c.key):
+		case session.AsTeam:
 			// The team's own key: its sessions do not expire for it,
 			// and when only the server's budget refused it,
 			// guessers who spent that do not lock the team out of
 			// its stand-up.
 			paid = paid || guard.own(addr, c.key)
-		case expired(st, c.s.now()):
+		case session.CodeExpired:
 			hit = false
 		}
 		if !hit || !paid {

@@ -49,6 +49,8 @@ type Lobby interface {
 
 // App is the root model of an SSH participant who arrived without a join
 // code: the lobby first, then the session they enter.
+// It is used by pointer (some 5 KB with its form and help): Update changes
+// it in place and returns it.
 type App struct {
 	lobby   Lobby
 	opts    Options
@@ -90,8 +92,8 @@ type (
 )
 
 // NewApp returns the lobby of a participant.
-func NewApp(l Lobby, opts Options) App {
-	return App{
+func NewApp(l Lobby, opts Options) *App {
+	return &App{
 		lobby: l, opts: opts, width: 80, height: 24, lastKey: lobbyNow(opts),
 		styles: NewStyles(true), help: help.New(),
 		keys: newLobbyKeys(),
@@ -99,26 +101,28 @@ func NewApp(l Lobby, opts Options) App {
 }
 
 // Init loads the sessions on offer.
-func (a App) Init() tea.Cmd { return tea.Batch(a.load(), a.tick()) }
+func (a *App) Init() tea.Cmd { return tea.Batch(a.load(), a.tick()) }
 
 // tick checks the idle timeout now and then, while in the lobby: the
 // server's own traffic (keepalives, the screen) never counts as activity.
-func (a App) tick() tea.Cmd {
+func (a *App) tick() tea.Cmd {
 	if a.opts.IdleTimeout <= 0 || a.inSession {
 		return nil
 	}
 	return tea.Tick(min(a.opts.IdleTimeout/10, time.Second), func(time.Time) tea.Msg { return lobbyTickMsg{} })
 }
 
+// lobbyNow reads the lobby's clock (Options.Clock), the real one if none
+// is given.
 func lobbyNow(opts Options) time.Time {
 	if opts.Clock != nil {
 		return opts.Clock.Now()
 	}
-	return time.Now()
+	return session.RealClock{}.Now()
 }
 
 // refresh loads the sessions unless a load is under way.
-func (a App) refresh() (App, tea.Cmd) {
+func (a *App) refresh() (*App, tea.Cmd) {
 	if a.loading {
 		return a, nil
 	}
@@ -126,7 +130,7 @@ func (a App) refresh() (App, tea.Cmd) {
 	return a, a.load()
 }
 
-func (a App) load() tea.Cmd {
+func (a *App) load() tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
 		entries, err := l.Sessions()
@@ -135,10 +139,10 @@ func (a App) load() tea.Cmd {
 }
 
 // Session returns the session model once the participant is in one.
-func (a App) Session() (*Model, bool) { return a.sess, a.inSession }
+func (a *App) Session() (*Model, bool) { return a.sess, a.inSession }
 
 // Update routes to the session once entered, else runs the lobby.
-func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		a.width, a.height = size.Width, size.Height
 		a.help.SetWidth(size.Width - 2)
@@ -208,7 +212,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-func (a App) enter(code string, observer bool) tea.Cmd {
+func (a *App) enter(code string, observer bool) tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
 		room, me, err := l.Enter(code, observer)
@@ -216,7 +220,7 @@ func (a App) enter(code string, observer bool) tea.Cmd {
 	}
 }
 
-func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	a.status, a.failed = "", false
 	switch {
 	case key.Matches(msg, a.keys.Quit):
@@ -248,7 +252,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // closeKey answers the question whether to close a session: y or enter
 // closes it, anything else keeps it.
-func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	e := *a.closing
 	a.closing = nil
 	switch msg.String() {
@@ -283,7 +287,7 @@ func newStandupForm(st *Styles) []textinput.Model {
 	return form
 }
 
-func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case msg.String() == "ctrl+c":
 		return a, tea.Quit
@@ -321,7 +325,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, cmd
 }
 
-func (a App) readForm() (SessionForm, error) {
+func (a *App) readForm() (SessionForm, error) {
 	var f SessionForm
 	var err error
 	if f.Kind, err = session.ParseKind(strings.TrimSpace(a.form[0].Value())); err != nil {
@@ -369,7 +373,7 @@ func (a App) readForm() (SessionForm, error) {
 }
 
 // View renders the lobby, or the session once entered.
-func (a App) View() tea.View {
+func (a *App) View() tea.View {
 	if a.inSession {
 		return a.sess.View()
 	}
@@ -379,7 +383,7 @@ func (a App) View() tea.View {
 	return v
 }
 
-func (a App) render() string {
+func (a *App) render() string {
 	st := a.styles
 	w := max(20, a.width-2)
 	var b strings.Builder
