@@ -27,7 +27,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +35,8 @@ import (
 
 	"github.com/charmbracelet/x/vt"
 	"golang.org/x/crypto/ssh"
+
+	"huddle/internal/procstat"
 )
 
 func main() {
@@ -298,8 +299,8 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	t.code = strings.TrimSpace(t.code)
 
 	res := &result{name: a.name, what: a.what}
-	res.rssBefore, _ = rss(t.pid)
-	cpu0, own0, start := cpuTime(t.pid), ownCPU(), time.Now()
+	res.rssBefore, _ = procstat.RSS(t.pid)
+	cpu0, own0, start := procstat.CPUTime(t.pid), procstat.OwnCPU(), time.Now()
 
 	// Poll the server's memory while the attack runs.
 	var peak atomic.Int64
@@ -310,7 +311,7 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			cur, hwm := rss(t.pid)
+			cur, hwm := procstat.RSS(t.pid)
 			if m := max(cur, hwm); m > peak.Load() {
 				peak.Store(m)
 			}
@@ -345,14 +346,14 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	cancel()
 	<-checked
 	res.wall = time.Since(start)
-	res.cpu, res.ownCPU = cpuTime(t.pid)-cpu0, ownCPU()-own0
+	res.cpu, res.ownCPU = procstat.CPUTime(t.pid)-cpu0, procstat.OwnCPU()-own0
 	close(stopPoll)
 	<-polled
 	res.rssPeak = peak.Load()
 	res.alive, res.exit = srv.alive()
 	if res.alive {
 		res.legitAfter = legitJoin(t.addr, t.code, 15*time.Second)
-		res.rssAfter, _ = rss(t.pid)
+		res.rssAfter, _ = procstat.RSS(t.pid)
 		res.alive, res.exit = srv.alive()
 	} else {
 		res.legitAfter = check{done: true, why: "the server is gone"}
@@ -475,57 +476,6 @@ func (s *server) stop() {
 		}
 	}
 	_ = os.RemoveAll(s.dir)
-}
-
-// rss reads the resident set size and its high-water mark of a process.
-func rss(pid int) (cur, hwm int64) {
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) < 1 {
-			continue
-		}
-		n, _ := strconv.ParseInt(f[0], 10, 64)
-		switch k {
-		case "VmRSS":
-			cur = n * 1024
-		case "VmHWM":
-			hwm = n * 1024
-		}
-	}
-	return cur, hwm
-}
-
-// cpuTime is the user and system CPU time a process has used so far.
-func cpuTime(pid int) time.Duration {
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ = 100 on Linux
-}
-
-// ownCPU is the CPU time this process has used so far.
-func ownCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // ---- SSH clients ----
