@@ -1,5 +1,11 @@
 package sshserver
 
+// This file is long (about 580 lines) on purpose: it is the life of one
+// interactive connection, from the program's start through entering a
+// session by code, presence, resizes and input to eviction and goodbye,
+// which share the conn's lock and its order of shutting down; split, that
+// order would have to be read across files.
+
 import (
 	"context"
 	"errors"

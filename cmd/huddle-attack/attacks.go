@@ -1,5 +1,9 @@
 package main
 
+// This file is long (about 690 lines) on purpose: it is the catalogue of
+// attacks, each a function beside the others so that what is tried can
+// be read as one list.
+
 import (
 	"bytes"
 	"context"

@@ -14,6 +14,10 @@
 //	go run ./cmd/huddle-attack --spawn /tmp/h [--only NAME]
 package main
 
+// This file is long (about 730 lines) on purpose: huddle-attack is a
+// stand-alone tool whose runner, server handling and SSH clients are read
+// together; the attacks themselves are in attacks.go.
+
 import (
 	"context"
 	"crypto/ed25519"
