@@ -386,8 +386,9 @@ func (c *conn) evict() {
 // timeout. A client that has not answered within the stall timeout has
 // stopped reading its socket (a suspended laptop) and is evicted, however
 // little the server had to send it. (A client that reads its socket but
-// not the session's channel still answers; stallWriter catches it once
-// its window is full.)
+// not the session's channel still answers; the write deadline of its
+// connection (countedConn, limits.go) catches it once its window is
+// full.)
 func (c *conn) keepAlive(ctx context.Context) {
 	sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
 	if !ok {
