@@ -14,7 +14,7 @@
 //	go run ./cmd/huddle-attack --spawn /tmp/h [--only NAME]
 package main
 
-// This file is long (about 730 lines) on purpose: huddle-attack is a
+// This file is long (about 700 lines) on purpose: huddle-attack is a
 // stand-alone tool whose runner, server handling and SSH clients are read
 // together; the attacks themselves are in attacks.go.
 
@@ -37,10 +37,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/charmbracelet/x/vt"
 	"golang.org/x/crypto/ssh"
 
 	"huddle/internal/procstat"
+	"huddle/internal/vtclient"
 )
 
 func main() {
@@ -535,14 +535,10 @@ func command(addr string, src net.IP, user string, key ssh.Signer, cmd string, t
 // participant is one person with a pty whose output rebuilds a screen in
 // a terminal emulator.
 type participant struct {
-	name  string
-	conn  *ssh.Client
-	sess  *ssh.Session
-	in    io.WriteCloser
-	inMu  sync.Mutex
-	emuMu sync.Mutex
-	emu   *vt.Emulator
-	ended chan struct{}
+	name string
+	conn *ssh.Client
+	sess *ssh.Session
+	scr  *vtclient.Screen
 
 	errMu   sync.Mutex
 	errOut  []byte        // the first 4 kB of the session's stderr
@@ -553,7 +549,7 @@ type participant struct {
 // session has ended it waits (briefly) for the end of stderr.
 func (p *participant) stderrOr(alt string) string {
 	select {
-	case <-p.ended:
+	case <-p.done():
 		select {
 		case <-p.errDone:
 		case <-time.After(2 * time.Second):
@@ -580,7 +576,7 @@ func join(addr string, src net.IP, name, code string, timeout time.Duration) (*p
 	if err != nil {
 		return nil, err
 	}
-	p := &participant{name: name, conn: conn, ended: make(chan struct{})}
+	p := &participant{name: name, conn: conn}
 	if err := p.start("join "+code, "xterm-256color", nil); err != nil {
 		conn.Close()
 		return nil, err
@@ -604,7 +600,8 @@ func (p *participant) start(cmd, term string, env map[string]string) error {
 	if err := s.RequestPty(term, height, width, modes); err != nil {
 		return err
 	}
-	if p.in, err = s.StdinPipe(); err != nil {
+	in, err := s.StdinPipe()
+	if err != nil {
 		return err
 	}
 	out, err := s.StdoutPipe()
@@ -640,55 +637,22 @@ func (p *participant) start(cmd, term string, env map[string]string) error {
 		return err
 	}
 	p.sess = s
-	p.emu = vt.NewEmulator(width, height)
-	go p.replies()
-	go p.read(out)
+	p.scr = vtclient.Start(in, out, width, height, nil)
 	return nil
 }
 
-// replies answers the terminal queries the program makes, as a terminal
-// would.
-func (p *participant) replies() {
-	buf := make([]byte, 1024)
-	for {
-		n, err := p.emu.Read(buf)
-		if n > 0 {
-			_ = p.send(buf[:n])
-		}
-		if err != nil {
-			return
-		}
+// done is closed once the session's output has ended; never before the
+// session started.
+func (p *participant) done() <-chan struct{} {
+	if p.scr == nil {
+		return nil
 	}
+	return p.scr.Ended()
 }
 
-func (p *participant) read(out io.Reader) {
-	defer close(p.ended)
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := out.Read(buf)
-		if n > 0 {
-			p.emuMu.Lock()
-			_, _ = p.emu.Write(buf[:n])
-			p.emuMu.Unlock()
-		}
-		if err != nil {
-			return
-		}
-	}
-}
+func (p *participant) send(b []byte) error { return p.scr.Send(b) }
 
-func (p *participant) send(b []byte) error {
-	p.inMu.Lock()
-	defer p.inMu.Unlock()
-	_, err := p.in.Write(b)
-	return err
-}
-
-func (p *participant) screen() string {
-	p.emuMu.Lock()
-	defer p.emuMu.Unlock()
-	return p.emu.String()
-}
+func (p *participant) screen() string { return p.scr.Text() }
 
 // waitFor waits until the screen shows one of want.
 func (p *participant) waitFor(timeout time.Duration, want ...string) error {
@@ -701,7 +665,7 @@ func (p *participant) waitFor(timeout time.Duration, want ...string) error {
 			}
 		}
 		select {
-		case <-p.ended:
+		case <-p.done():
 			return fmt.Errorf("%s: the session ended before the screen showed %q: %s", p.name, want, p.stderrOr(lastLine(sc)))
 		default:
 		}
@@ -725,13 +689,12 @@ func lastLine(screen string) string {
 
 func (p *participant) close() {
 	_ = p.conn.Close()
+	if p.scr == nil {
+		return
+	}
 	select {
-	case <-p.ended:
+	case <-p.done():
 	case <-time.After(2 * time.Second):
 	}
-	if p.emu != nil {
-		if w, ok := p.emu.InputPipe().(*io.PipeWriter); ok {
-			_ = w.CloseWithError(io.EOF)
-		}
-	}
+	p.scr.Close()
 }
