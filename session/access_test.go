@@ -98,3 +98,54 @@ func TestAdoptAnImportedTeam(t *testing.T) {
 		t.Fatalf("an existing team changed: %+v", again)
 	}
 }
+
+// A join code leads its participants and its team in at any time, and
+// anyone else until CodeWindow after the session ended.
+func TestEnterByCode(t *testing.T) {
+	ended := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	st := func(end time.Time) *session.State {
+		return &session.State{Ended: end, Participants: []session.Participant{{ID: "p1", Name: "Ann", Key: "SHA256:ann"}}}
+	}
+	yes := func() bool { return true }
+	for _, tc := range []struct {
+		name   string
+		ended  time.Time
+		key    string
+		ofTeam func() bool
+		after  time.Duration // from the end (from ended if it runs)
+		want   session.CodeEntry
+	}{
+		{"a stranger while it runs", time.Time{}, "SHA256:eve", nil, 48 * time.Hour, session.ByCode},
+		{"a stranger just after the end", ended, "SHA256:eve", nil, time.Minute, session.ByCode},
+		{"a stranger at the end of the window", ended, "SHA256:eve", nil, session.CodeWindow, session.ByCode},
+		{"a stranger past the window", ended, "SHA256:eve", nil, session.CodeWindow + time.Second, session.CodeExpired},
+		{"a key-less stranger past the window", ended, "", nil, session.CodeWindow + time.Minute, session.CodeExpired},
+		{"a participant a year on", ended, "SHA256:ann", nil, 365 * 24 * time.Hour, session.AsParticipant},
+		{"a participant who is of the team too", ended, "SHA256:ann", yes, time.Minute, session.AsParticipant},
+		{"the team a year on", ended, "SHA256:bob", yes, 365 * 24 * time.Hour, session.AsTeam},
+		{"the team while it runs", time.Time{}, "SHA256:bob", yes, time.Minute, session.AsTeam},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := session.NewFakeClock(ended)
+			clock.Advance(tc.after)
+			if got := st(tc.ended).EnterByCode(tc.key, tc.ofTeam, clock.Now()); got != tc.want {
+				t.Errorf("got %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// The team's keys are looked up only for a key that did not take part.
+func TestEnterByCodeAsksTheTeamOnlyOfOthers(t *testing.T) {
+	st := &session.State{Participants: []session.Participant{{ID: "p1", Name: "Ann", Key: "SHA256:ann"}}}
+	asked := 0
+	ofTeam := func() bool { asked++; return false }
+	st.EnterByCode("SHA256:ann", ofTeam, t0)
+	if asked != 0 {
+		t.Fatal("the team was looked up for a participant")
+	}
+	st.EnterByCode("SHA256:eve", ofTeam, t0)
+	if asked != 1 {
+		t.Fatalf("the team was looked up %d times for a stranger", asked)
+	}
+}

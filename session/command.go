@@ -1,5 +1,9 @@
 package session
 
+// This file is long (about 700 lines) on purpose: it is the one list of
+// what a stand-up can be told, each command's decide next to the guards
+// they share (retrospectives: retro_command.go; corrections: correct.go).
+
 import (
 	"cmp"
 	"crypto/hmac"

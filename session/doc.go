@@ -30,7 +30,14 @@
 // session: the CLI's flags, the SSH new command and the lobby's form fill
 // it over [DefaultOpening] (the kind's defaults and what the team
 // remembers of its last session, [Defaults]), and [Opening.Validate] checks
-// it with errors that name the field ([FieldError]).
+// it with errors that name the field ([FieldError]). Who a join code still
+// lets in after a session ended is [State.EnterByCode].
+//
+// A team's roster, owners and keys are stored as they are now (a [Team],
+// changed through [Teams.Change]); what happens to a team outside its
+// sessions (decisions between meetings, prepared updates, absences) is its
+// team log, a list of [TeamEvent] that, like a session's events, is the
+// only truth of what it records.
 //
 // All user text passes [CleanText] before it becomes part of an event.
 package session

@@ -1,5 +1,10 @@
 package session
 
+// This file is long (about 600 lines) on purpose: it is the
+// retrospective's part of State in one place, its types, the questions
+// the screens and the exports ask of them, its phases, and its events
+// with how each applies.
+
 import (
 	"cmp"
 	"fmt"

@@ -1,5 +1,9 @@
 package session
 
+// This file is long (about 700 lines) on purpose: it is the one list of
+// what a retrospective can be told, each command's decide next to the
+// others of its phase.
+
 import (
 	"fmt"
 	"slices"

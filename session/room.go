@@ -1,5 +1,10 @@
 package session
 
+// This file is long (about 630 lines) on purpose: it is the Room's
+// concurrency, Submit, commit, the timer loop, expiry and the pause and
+// resume around a restart, which take the same lock in an order that is
+// best checked in one place.
+
 import (
 	"context"
 	"errors"

@@ -1,5 +1,10 @@
 package session
 
+// This file is long (about 650 lines) on purpose: it is State, the
+// stand-up's fold (Apply sees every event type) and the questions asked
+// of it, kept beside each other so that a new event and its reading
+// change together.
+
 import (
 	"maps"
 	"slices"

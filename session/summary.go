@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,10 @@ func (k Kind) Title() string {
 	}
 	return "Stand-up"
 }
+
+// Noun is the kind's name in running text: "stand-up" or
+// "retrospective".
+func (k Kind) Noun() string { return strings.ToLower(k.Title()) }
 
 // MinSec formats a duration as m:ss, or h:mm:ss from an hour on, rounding
 // down to the second; a negative duration prints its magnitude. Every

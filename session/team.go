@@ -1,5 +1,10 @@
 package session
 
+// This file is long (about 660 lines) on purpose: it holds the team
+// rules whole, the roster, owners and keys, each change with the check
+// that guards it, and Teams, which applies them to the store, so that
+// who may do what to a team is read in one place.
+
 import (
 	"context"
 	"errors"

@@ -29,8 +29,11 @@ import (
 //     anyone does, but only its own and its address's budgets must allow
 //     it: guessers who spend the server's budget never lock a team out
 //     of its own sessions.
-//   - A session that ended more than exportWindow ago answers as an
-//     unknown code would, except to its own participants' keys.
+//   - A session that ended more than session.CodeWindow ago answers as
+//     an unknown code would, except to its participants' and its team's
+//     keys (the rule is session's: State.EnterByCode). Exports are for
+//     participants and the team's members only, at any time (see
+//     cmdExport).
 //
 // Budgets refill with the server's Clock.
 const (
@@ -48,12 +51,6 @@ const (
 	// at one of a thousand live codes.
 	codeGlobalBurst = 300
 	codeGlobalEvery = 200 * time.Millisecond
-
-	// exportWindow is how long after a session ended its code still
-	// lets someone whose key did not take part in it join or watch (to
-	// read its summary). Exports are for participants and the team's
-	// members only, at any time (see cmdExport).
-	exportWindow = 24 * time.Hour
 )
 
 // bucket is a token bucket driven by a clock the caller reads.
@@ -76,7 +73,7 @@ func (b *bucket) fill(now time.Time, every time.Duration, burst int) {
 
 // codeGuard keeps the budgets of join code attempts.
 type codeGuard struct {
-	clock session.Clock // nil: the real clock
+	clock session.Clock
 
 	mu     sync.Mutex
 	addrs  *lru.Cache[string, *bucket]
@@ -89,23 +86,19 @@ type codeGuard struct {
 }
 
 func newCodeGuard(clock session.Clock) *codeGuard {
+	if clock == nil {
+		clock = session.RealClock{}
+	}
 	addrs, _ := lru.New[string, *bucket](10000)
 	keys, _ := lru.New[string, *bucket](10000)
 	return &codeGuard{clock: clock, addrs: addrs, keys: keys,
 		burst: codeBurst, every: codeEvery, globalBurst: codeGlobalBurst, globalEvery: codeGlobalEvery}
 }
 
-func (g *codeGuard) now() time.Time {
-	if g.clock != nil {
-		return g.clock.Now()
-	}
-	return time.Now()
-}
-
 // buckets returns the three budgets of an attempt, filled up to now. g.mu
 // is held.
 func (g *codeGuard) buckets(addr, key string) [3]*bucket {
-	now := g.now()
+	now := g.clock.Now()
 	get := func(c *lru.Cache[string, *bucket], k string) *bucket {
 		b, ok := c.Get(k)
 		if !ok {
@@ -190,11 +183,6 @@ func (s *Server) teamKey(ctx context.Context, team, key string) bool {
 func tookPart(st *session.State, key string) bool {
 	_, ok := st.ByKey(key)
 	return ok
-}
-
-// expired reports whether a session ended longer than exportWindow ago.
-func expired(st *session.State, now time.Time) bool {
-	return !st.Ended.IsZero() && now.Sub(st.Ended) > exportWindow
 }
 
 // tooManyCodes refuses an attempt whose budget is spent, whatever the

@@ -135,11 +135,7 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 	if join == "" {
 		join = "ssh -t -p PORT HOST join"
 	}
-	what := "stand-up"
-	if o.Kind == session.Retro {
-		what = "retrospective"
-	}
-	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  %s %s\n", info.Code, what, info.Team, join, info.Code)
+	fmt.Fprintf(sess, "%s\nA %s of %s is open. Join with:\n  %s %s\n", info.Code, o.Kind.Noun(), info.Team, join, info.Code)
 	return 0
 }
 

@@ -1,5 +1,11 @@
 package sshserver
 
+// This file is long (about 580 lines) on purpose: it is the life of one
+// interactive connection, from the program's start through entering a
+// session by code, presence, resizes and input to eviction and goodbye,
+// which share the conn's lock and its order of shutting down; split, that
+// order would have to be read across files.
+
 import (
 	"context"
 	"errors"
@@ -235,20 +241,21 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	hit := ok && err == nil
 	if hit {
 		st := room.Snapshot().State
-		switch {
-		case tookPart(st, c.key):
+		ofTeam := func() bool { return c.s.teamKey(c.ctx, st.Config.Team, c.key) }
+		switch st.EnterByCode(c.key, ofTeam, c.s.now()) {
+		case session.AsParticipant:
 			// Back to a session of one's own: no guess.
 			if paid {
 				guard.refund(addr, c.key)
 			}
 			paid = true
-		case c.s.teamKey(c.ctx, st.Config.Team, c.key):
+		case session.AsTeam:
 			// The team's own key: its sessions do not expire for it,
 			// and when only the server's budget refused it,
 			// guessers who spent that do not lock the team out of
 			// its stand-up.
 			paid = paid || guard.own(addr, c.key)
-		case expired(st, c.s.now()):
+		case session.CodeExpired:
 			hit = false
 		}
 		if !hit || !paid {
@@ -379,8 +386,9 @@ func (c *conn) evict() {
 // timeout. A client that has not answered within the stall timeout has
 // stopped reading its socket (a suspended laptop) and is evicted, however
 // little the server had to send it. (A client that reads its socket but
-// not the session's channel still answers; stallWriter catches it once
-// its window is full.)
+// not the session's channel still answers; the write deadline of its
+// connection (countedConn, limits.go) catches it once its window is
+// full.)
 func (c *conn) keepAlive(ctx context.Context) {
 	sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
 	if !ok {

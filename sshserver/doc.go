@@ -12,7 +12,8 @@
 // session.Opening.Validate checks, over what the team remembers). What it
 // keeps is what only a connection knows: a key's connections per room
 // (presence: a participant joins with their first and leaves with their
-// last), the budgets of join codes and new sessions, and when a client
+// last), the budgets of join codes and new sessions (whether a code still
+// leads in for a key is session.State.EnterByCode), and when a client
 // that stopped reading is evicted (evict.go). The tui package knows
 // nothing of SSH; the Lobby interface and the Room are the only glue.
 package sshserver

@@ -480,7 +480,7 @@ func TestCodeGuessingIsLimitedAcrossTheServer(t *testing.T) {
 }
 
 // An ended session's code stops working for outsiders' joins
-// exportWindow after the end (their exports never work); its participants'
+// session.CodeWindow after the end (their exports never work); its participants'
 // and its team's members' keys keep it.
 func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 	clock := session.NewFakeClock(time.Now())
@@ -501,7 +501,7 @@ func TestEndedSessionsCodeExpiresForOutsiders(t *testing.T) {
 	}
 	ann.Close()
 
-	clock.Advance(exportWindow - time.Minute)
+	clock.Advance(session.CodeWindow - time.Minute)
 	if got := g.attempt(ip(1), newTestKey(t), g.code); got != "miss" {
 		t.Fatalf("an outsider's export within the window: %s", got)
 	}

@@ -16,6 +16,7 @@
 // session's kind: standupScreen or retroScreen, each with its own keys,
 // view and key help. App is the lobby of an SSH participant who came
 // without a join code, ReplayModel plays a recorded session back in the
-// same screens, and Page is the pager of huddle show. docs/architecture.md
+// same screens, and Page runs the pager of huddle show. App and
+// ReplayModel are used by pointer, as Model is. docs/architecture.md
 // follows a key press through it.
 package tui

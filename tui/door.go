@@ -54,10 +54,7 @@ func (m *Model) follow() {
 
 func (m *common) knockingView(w, h int) string {
 	st := m.styles
-	kind := "stand-up"
-	if m.state.Config.Kind == session.Retro {
-		kind = "retrospective"
-	}
+	kind := m.state.Config.Kind.Noun()
 	msg := st.Heading.Render("You are at the door of the "+m.state.Config.Team+" "+kind+".") + "\n\n" +
 		st.Text.Render("Waiting for the facilitator to let you in…") + "\n" +
 		st.Subtle.Render("Your key is not one of the team's yet. q leaves.")

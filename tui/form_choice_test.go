@@ -26,7 +26,7 @@ func (l *fakeLobby) Close(string) error { return nil }
 
 type lobbyDriver struct {
 	t *testing.T
-	a App
+	a *App
 	l *fakeLobby
 }
 
@@ -39,12 +39,12 @@ func newLobbyDriver(t *testing.T) *lobbyDriver {
 
 func (d *lobbyDriver) send(msg tea.Msg) {
 	m, cmd := d.a.Update(msg)
-	d.a = m.(App)
+	d.a = m.(*App)
 	if cmd != nil && d.l != nil {
 		if _, ok := msg.(tea.KeyPressMsg); ok {
 			if res, ok := cmd().(enteredMsg); ok {
 				m, _ := d.a.Update(res)
-				d.a = m.(App)
+				d.a = m.(*App)
 			}
 		}
 	}

@@ -1,26 +1,12 @@
 package tui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
-
-// clock formats a duration as m:ss (or h:mm:ss), rounding down to the
-// second; negative durations print their magnitude.
-func clock(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	s := int(d / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
-}
 
 // minutes formats a lateness as "late by N min".
 func minutes(d time.Duration) string {

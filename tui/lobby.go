@@ -52,6 +52,8 @@ type Lobby interface {
 
 // App is the root model of an SSH participant who arrived without a join
 // code: the lobby first, then the session they enter.
+// It is used by pointer (some 5 KB with its form and help): Update changes
+// it in place and returns it.
 type App struct {
 	lobby   Lobby
 	opts    Options
@@ -93,8 +95,8 @@ type (
 )
 
 // NewApp returns the lobby of a participant.
-func NewApp(l Lobby, opts Options) App {
-	return App{
+func NewApp(l Lobby, opts Options) *App {
+	return &App{
 		lobby: l, opts: opts, width: 80, height: 24, lastKey: lobbyNow(opts),
 		styles: NewStyles(true), help: help.New(),
 		keys: newLobbyKeys(),
@@ -102,26 +104,28 @@ func NewApp(l Lobby, opts Options) App {
 }
 
 // Init loads the sessions on offer.
-func (a App) Init() tea.Cmd { return tea.Batch(a.load(), a.tick()) }
+func (a *App) Init() tea.Cmd { return tea.Batch(a.load(), a.tick()) }
 
 // tick checks the idle timeout now and then, while in the lobby: the
 // server's own traffic (keepalives, the screen) never counts as activity.
-func (a App) tick() tea.Cmd {
+func (a *App) tick() tea.Cmd {
 	if a.opts.IdleTimeout <= 0 || a.inSession {
 		return nil
 	}
 	return tea.Tick(min(a.opts.IdleTimeout/10, time.Second), func(time.Time) tea.Msg { return lobbyTickMsg{} })
 }
 
+// lobbyNow reads the lobby's clock (Options.Clock), the real one if none
+// is given.
 func lobbyNow(opts Options) time.Time {
 	if opts.Clock != nil {
 		return opts.Clock.Now()
 	}
-	return time.Now()
+	return session.RealClock{}.Now()
 }
 
 // refresh loads the sessions unless a load is under way.
-func (a App) refresh() (App, tea.Cmd) {
+func (a *App) refresh() (*App, tea.Cmd) {
 	if a.loading {
 		return a, nil
 	}
@@ -129,7 +133,7 @@ func (a App) refresh() (App, tea.Cmd) {
 	return a, a.load()
 }
 
-func (a App) load() tea.Cmd {
+func (a *App) load() tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
 		entries, err := l.Sessions()
@@ -138,10 +142,10 @@ func (a App) load() tea.Cmd {
 }
 
 // Session returns the session model once the participant is in one.
-func (a App) Session() (*Model, bool) { return a.sess, a.inSession }
+func (a *App) Session() (*Model, bool) { return a.sess, a.inSession }
 
 // Update routes to the session once entered, else runs the lobby.
-func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		a.width, a.height = size.Width, size.Height
 		a.help.SetWidth(size.Width - 2)
@@ -211,7 +215,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-func (a App) enter(code string, observer bool) tea.Cmd {
+func (a *App) enter(code string, observer bool) tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
 		room, me, err := l.Enter(code, observer)
@@ -219,7 +223,7 @@ func (a App) enter(code string, observer bool) tea.Cmd {
 	}
 }
 
-func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	a.status, a.failed = "", false
 	switch {
 	case key.Matches(msg, a.keys.Quit):
@@ -238,7 +242,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if a.cursor < len(a.entries) {
 			e := a.entries[a.cursor]
 			a.closing = &e
-			a.status = "Close the " + e.Team + " " + kindTitle(e.Kind) + " " + e.Code + " for everyone? (y/n)"
+			a.status = "Close the " + e.Team + " " + e.Kind.Noun() + " " + e.Code + " for everyone? (y/n)"
 		}
 	case key.Matches(msg, a.keys.New):
 		a.form = newStandupForm(a.styles)
@@ -252,7 +256,7 @@ func (a App) listKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // closeKey answers the question whether to close a session: y or enter
 // closes it, anything else keeps it.
-func (a App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) closeKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	e := *a.closing
 	a.closing = nil
 	switch msg.String() {
@@ -287,7 +291,7 @@ func newStandupForm(st *Styles) []textinput.Model {
 	return form
 }
 
-func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (a *App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, a.keys.Pick) {
 		step := 1
 		if msg.String() == "left" {
@@ -321,7 +325,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			a.status, a.failed = err.Error(), true
 			return a, nil
 		}
-		a.status, a.failed = "opening a "+kindTitle(f.Kind)+" for "+f.Team+"…", false
+		a.status, a.failed = "opening a "+f.Kind.Noun()+" for "+f.Team+"…", false
 		l := a.lobby
 		return a, func() tea.Msg {
 			code, err := l.NewSession(f)
@@ -337,7 +341,7 @@ func (a App) formKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return a, cmd
 }
 
-func (a App) readForm() (SessionForm, error) {
+func (a *App) readForm() (SessionForm, error) {
 	var f SessionForm
 	var err error
 	if f.Kind, err = session.ParseKind(strings.TrimSpace(a.form[0].Value())); err != nil {
@@ -390,7 +394,7 @@ func (a App) readForm() (SessionForm, error) {
 }
 
 // View renders the lobby, or the session once entered.
-func (a App) View() tea.View {
+func (a *App) View() tea.View {
 	if a.inSession {
 		return a.sess.View()
 	}
@@ -400,7 +404,7 @@ func (a App) View() tea.View {
 	return v
 }
 
-func (a App) render() string {
+func (a *App) render() string {
 	st := a.styles
 	w := max(20, a.width-2)
 	var b strings.Builder
@@ -431,7 +435,7 @@ func (a App) render() string {
 			if i == a.cursor {
 				mark, team = st.Selected.Render("▸ "), st.Selected.Render(e.Team)
 			}
-			line := mark + team + st.Subtle.Render(" "+kindTitle(e.Kind)+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
+			line := mark + team + st.Subtle.Render(" "+e.Kind.Noun()+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
 			b.WriteString(truncate(line, w) + "\n")
 		}
 	}
@@ -450,11 +454,4 @@ func (a App) render() string {
 	h := max(1, a.height-lipgloss.Height(footer))
 	body = lipgloss.NewStyle().Height(h).MaxHeight(h).Render(body)
 	return st.App.Render(body + "\n" + footer)
-}
-
-func kindTitle(k session.Kind) string {
-	if k == session.Retro {
-		return "retrospective"
-	}
-	return "stand-up"
 }

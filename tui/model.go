@@ -318,14 +318,19 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if cmd, ok := m.missedKey(msg); ok {
-		return cmd // the greeting, or U
+	if m.overlay != nil {
+		if cmd, ok := m.missedKey(msg); ok {
+			return cmd // the greeting or the list is open
+		}
 	}
 	scr := m.screen()
 	if !key.Matches(msg, m.keys.Quit) {
 		if cmd, ok := scr.promptKey(msg); ok {
 			return cmd // the screen's own prompt is open
 		}
+	}
+	if cmd, ok := m.missedKey(msg); ok {
+		return cmd // L, once no prompt takes the key as text
 	}
 	if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {
 		m.status = "others join with: " + line

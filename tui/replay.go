@@ -33,7 +33,8 @@ const replayWatcher session.ParticipantID = "replay:watcher"
 // ReplayModel plays a recorded session back in the live interface: the
 // session's screens as an observer saw them, read-only, with a footer of
 // its own to play, pause, step and jump. It moves the player only on its
-// own ticks and keys, and ticks only while playing.
+// own ticks and keys, and ticks only while playing. Like App it is used by
+// pointer: Update changes it in place and returns it.
 type ReplayModel struct {
 	player  *session.Player
 	marks   []session.Mark
@@ -53,10 +54,10 @@ type replayTickMsg struct{ gen int }
 // seconds per real second, at most MaxReplaySpeed; 1 if not positive),
 // playing from the player's position. Close ends the session screen's subscription once
 // the program has ended.
-func NewReplay(p *session.Player, speed float64) ReplayModel {
+func NewReplay(p *session.Player, speed float64) *ReplayModel {
 	inner := New(p, replayWatcher, Options{})
 	inner.ticking = false // the replay hands it each state and the time
-	r := ReplayModel{
+	r := &ReplayModel{
 		player: p,
 		marks:  p.Marks(),
 		inner:  inner,
@@ -76,14 +77,14 @@ func NewReplay(p *session.Player, speed float64) ReplayModel {
 
 // Close ends the session screen's subscription. The player is the
 // caller's to close.
-func (r ReplayModel) Close() { r.inner.Close() }
+func (r *ReplayModel) Close() { r.inner.Close() }
 
 // Init asks for the terminal's background and starts playing.
-func (r ReplayModel) Init() tea.Cmd {
+func (r *ReplayModel) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, r.tick())
 }
 
-func (r ReplayModel) tick() tea.Cmd {
+func (r *ReplayModel) tick() tea.Cmd {
 	if !r.playing {
 		return nil
 	}
@@ -93,7 +94,7 @@ func (r ReplayModel) tick() tea.Cmd {
 
 // Update plays on at a tick, handles the replay's keys and hands the
 // rest to the session screen.
-func (r ReplayModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (r *ReplayModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case replayTickMsg:
 		if msg.gen != r.gen || !r.playing {
@@ -113,7 +114,7 @@ func (r ReplayModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return r.forward(msg)
 }
 
-func (r ReplayModel) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (r *ReplayModel) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := r.keyMap()
 	seq, _ := r.player.Position()
 	prev, next := r.around(seq)
@@ -149,7 +150,7 @@ func (r ReplayModel) onKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 
 // togglePlay pauses, or plays on; at the end it plays again from the
 // start.
-func (r ReplayModel) togglePlay() (tea.Model, tea.Cmd) {
+func (r *ReplayModel) togglePlay() (tea.Model, tea.Cmd) {
 	if r.playing {
 		r.playing = false
 		return r, nil
@@ -171,7 +172,7 @@ func (r *ReplayModel) sync() {
 	r.inner = m.(*Model)
 }
 
-func (r ReplayModel) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (r *ReplayModel) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := r.inner.Update(msg)
 	r.inner = m.(*Model)
 	return r, cmd
@@ -179,7 +180,7 @@ func (r ReplayModel) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // around returns the phase marks before and after the position; a zero
 // Seq when there is none.
-func (r ReplayModel) around(seq int64) (prev, next session.Mark) {
+func (r *ReplayModel) around(seq int64) (prev, next session.Mark) {
 	for _, m := range r.marks {
 		if m.Seq < seq {
 			prev = m
@@ -192,7 +193,7 @@ func (r ReplayModel) around(seq int64) (prev, next session.Mark) {
 }
 
 // View is the session screen with the replay's footer in place of its own.
-func (r ReplayModel) View() tea.View {
+func (r *ReplayModel) View() tea.View {
 	v := r.inner.View()
 	v.Content = r.render()
 	v.WindowTitle = "huddle replay · " + r.inner.state.Config.Team
@@ -201,7 +202,7 @@ func (r ReplayModel) View() tea.View {
 
 // render lays out the session's header and body as Model.render does,
 // above the replay's footer, which is as high as the session's own.
-func (r ReplayModel) render() string {
+func (r *ReplayModel) render() string {
 	m := r.inner
 	if m.width < minWidth || m.height < minHeight {
 		return m.render()
@@ -214,7 +215,7 @@ func (r ReplayModel) render() string {
 
 // footer is the status line, "replay · 12:04:33 · event 57 of 230 · ×10 ·
 // paused", and the replay's keys.
-func (r ReplayModel) footer(w int) string {
+func (r *ReplayModel) footer(w int) string {
 	st := r.styles
 	seq, total := r.player.Position()
 	state := st.Paused.Render("paused")
@@ -235,7 +236,7 @@ func (r ReplayModel) footer(w int) string {
 func speedText(s float64) string { return strconv.FormatFloat(s, 'g', 4, 64) }
 
 // keyMap returns the replay's keys for this moment.
-func (r ReplayModel) keyMap() replayKeyMap {
+func (r *ReplayModel) keyMap() replayKeyMap {
 	seq, total := r.player.Position()
 	prev, next := r.around(seq)
 	k := newReplayKeyMap()

@@ -126,7 +126,7 @@ func mustEvents(tb testing.TB, st *sqlite.Store, id string) []session.Event {
 // by hand, so time passes only when the test says so.
 type replayDriver struct {
 	t      testing.TB
-	r      ReplayModel
+	r      *ReplayModel
 	player *session.Player
 	events []session.Event
 }
@@ -148,7 +148,7 @@ func newReplayDriver(t testing.TB, st *sqlite.Store, id string, speed float64) *
 func (d *replayDriver) send(msg tea.Msg) tea.Cmd {
 	d.t.Helper()
 	m, cmd := d.r.Update(msg)
-	d.r = m.(ReplayModel)
+	d.r = m.(*ReplayModel)
 	return cmd
 }
 

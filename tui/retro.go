@@ -63,7 +63,7 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.submit(session.Next{Step: m.state.Step()}, "")
 	case key.Matches(msg, k.Extend):
 		if m.anotherRound() {
-			return m.submit(session.AnotherRound{}, "another round of "+clock(m.topicRound()))
+			return m.submit(session.AnotherRound{}, "another round of "+session.MinSec(m.topicRound()))
 		}
 		return m.submit(session.Extend{By: time.Minute}, "one more minute")
 	case key.Matches(msg, k.ActFor):

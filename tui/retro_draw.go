@@ -128,11 +128,9 @@ func (m *retroScreen) wrapped(bullet, text string, style lipgloss.Style, w, n in
 // dots draws n dots (ten at most).
 func dots(n int) string { return repeat("●", min(n, 10)) }
 
-// avg is sum/n with one decimal.
-func avg(sum, n int) string {
-	tenths := (sum*10 + n/2) / n
-	return itoa(tenths/10) + "." + itoa(tenths%10)
-}
+// avg is the mean of n scores that add up to sum, written as the
+// minutes write it (session.RotiTally.Average).
+func avg(sum, n int) string { return session.RotiTally{Sum: sum, Scores: n}.Average() }
 
 // dueWords formats a due date for a list, given in the reader's zone.
 func dueWords(t time.Time) string { return t.Format("Mon 2 Jan 2006") }

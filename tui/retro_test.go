@@ -1022,6 +1022,7 @@ func TestSharedKeyboardKeepsTheFacilitatorRole(t *testing.T) {
 	d.see("the keyboard facilitates: f works with huddle serve")
 	d.notSee("Hand the facilitator role to")
 	d.write("Lukas") // were a prompt open, this would hand over
+	d.press("esc")   // L lists unseen decisions: close it
 	if s := d.state(); s.Facilitator != fac {
 		t.Fatalf("the facilitator is %s at the shared keyboard", s.Facilitator)
 	}

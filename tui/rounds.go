@@ -15,14 +15,14 @@ import (
 func (m *common) timerLine(label string, t session.Timer, w int) string {
 	st := m.styles
 	remaining := t.Remaining(m.now)
-	style, colour, words := st.Calm, st.CalmColor, clock(remaining)+" left of "+clock(t.Budget)
+	style, colour, words := st.Calm, st.CalmColor, session.MinSec(remaining)+" left of "+session.MinSec(t.Budget)
 	frac := 0.0
 	if t.Budget > 0 {
 		frac = float64(t.Elapsed(m.now)) / float64(t.Budget)
 	}
 	switch {
 	case remaining <= 0:
-		style, colour, words = st.Over, st.OverColor, "OVERTIME +"+clock(remaining)+" of "+clock(t.Budget)
+		style, colour, words = st.Over, st.OverColor, "OVERTIME +"+session.MinSec(remaining)+" of "+session.MinSec(t.Budget)
 	case remaining*4 <= t.Budget:
 		style, colour = st.Warn, st.WarnColor
 	}
@@ -110,7 +110,7 @@ func (m *standupScreen) doneSpeakers() string {
 			continue
 		}
 		used := t.Timer.Elapsed(t.Ended)
-		entry := s.Name(t.Speaker) + " " + clock(used)
+		entry := s.Name(t.Speaker) + " " + session.MinSec(used)
 		switch {
 		case t.Skipped:
 			out = append(out, st.Subtle.Render(s.Name(t.Speaker)+" skipped"))

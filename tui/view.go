@@ -88,10 +88,7 @@ func (m *Model) bodySize() (int, int) {
 
 func (m *Model) header(w int) string {
 	st := m.styles
-	kind := "stand-up"
-	if m.state.Config.Kind == session.Retro {
-		kind = "retrospective"
-	}
+	kind := m.state.Config.Kind.Noun()
 	left := st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(m.state.Config.Team+" "+kind)
 	role := m.role().String()
 	if m.knocking() {

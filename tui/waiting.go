@@ -17,11 +17,11 @@ func (m *waitingRoom) waitingView(w, h int) string {
 	case at.IsZero():
 		when = st.Text.Render("No fixed start time") + st.Subtle.Render(" · start when ready; later arrivals count as late")
 	case d > 0:
-		when = st.Text.Render("Starts at "+at.Format("15:04")) + st.Subtle.Render(" · in "+clock(d))
+		when = st.Text.Render("Starts at "+at.Format("15:04")) + st.Subtle.Render(" · in "+session.MinSec(d))
 	case d > -time.Minute:
 		when = st.Text.Render("Scheduled for "+at.Format("15:04")) + st.Subtle.Render(" · now")
 	default:
-		when = st.Text.Render("Scheduled for "+at.Format("15:04")) + st.Late.Render(" · "+clock(d)+" past the start")
+		when = st.Text.Render("Scheduled for "+at.Format("15:04")) + st.Late.Render(" · "+session.MinSec(d)+" past the start")
 	}
 
 	var here, missing []string

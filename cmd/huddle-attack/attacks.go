@@ -1,5 +1,9 @@
 package main
 
+// This file is long (about 690 lines) on purpose: it is the catalogue of
+// attacks, each a function beside the others so that what is tried can
+// be read as one list.
+
 import (
 	"bytes"
 	"context"
@@ -67,7 +71,7 @@ func drawn(ctx context.Context, p *participant, timeout time.Duration) bool {
 			return true
 		}
 		select {
-		case <-p.ended:
+		case <-p.done():
 			return lastLine(p.screen()) != "(blank screen)"
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -99,7 +103,7 @@ func devZero(ctx context.Context, t *target, res *result, pressing func()) {
 			continue
 		}
 		for j := range 4 {
-			p := &participant{name: "zero", conn: conn, ended: make(chan struct{})}
+			p := &participant{name: "zero", conn: conn}
 			cmd := ""
 			if j%2 == 1 {
 				cmd = "join " + t.code
@@ -288,7 +292,7 @@ func endless(prefix string) func(context.Context, *target, *result, func()) {
 		took := time.Since(start)
 		state := "still connected"
 		select {
-		case <-p.ended:
+		case <-p.done():
 			state = "disconnected by the server"
 		default:
 		}
@@ -317,7 +321,7 @@ func sessionFlood(ctx context.Context, t *target, res *result, pressing func()) 
 	// try opens one lobby session on conn: held if it draws, else the
 	// server's message is counted.
 	try := func(conn *ssh.Client) bool {
-		p := &participant{name: "sessions", conn: conn, ended: make(chan struct{})}
+		p := &participant{name: "sessions", conn: conn}
 		if err := p.start("", "xterm-256color", nil); err != nil {
 			var oce *ssh.OpenChannelError
 			if errors.As(err, &oce) {
@@ -329,7 +333,7 @@ func sessionFlood(ctx context.Context, t *target, res *result, pressing func()) 
 		}
 		drawn(ctx, p, 5*time.Second)
 		select {
-		case <-p.ended:
+		case <-p.done():
 			res.message(p.stderrOr(lastLine(p.screen())))
 			return false
 		default:

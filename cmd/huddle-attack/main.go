@@ -14,6 +14,10 @@
 //	go run ./cmd/huddle-attack --spawn /tmp/h [--only NAME]
 package main
 
+// This file is long (about 700 lines) on purpose: huddle-attack is a
+// stand-alone tool whose runner, server handling and SSH clients are read
+// together; the attacks themselves are in attacks.go.
+
 import (
 	"context"
 	"crypto/ed25519"
@@ -27,15 +31,16 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/charmbracelet/x/vt"
 	"golang.org/x/crypto/ssh"
+
+	"huddle/internal/procstat"
+	"huddle/internal/vtclient"
 )
 
 func main() {
@@ -298,8 +303,8 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	t.code = strings.TrimSpace(t.code)
 
 	res := &result{name: a.name, what: a.what}
-	res.rssBefore, _ = rss(t.pid)
-	cpu0, own0, start := cpuTime(t.pid), ownCPU(), time.Now()
+	res.rssBefore, _ = procstat.RSS(t.pid)
+	cpu0, own0, start := procstat.CPUTime(t.pid), procstat.OwnCPU(), time.Now()
 
 	// Poll the server's memory while the attack runs.
 	var peak atomic.Int64
@@ -310,7 +315,7 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			cur, hwm := rss(t.pid)
+			cur, hwm := procstat.RSS(t.pid)
 			if m := max(cur, hwm); m > peak.Load() {
 				peak.Store(m)
 			}
@@ -345,14 +350,14 @@ func runAttack(ctx context.Context, bin string, a attack, o options) (*result, e
 	cancel()
 	<-checked
 	res.wall = time.Since(start)
-	res.cpu, res.ownCPU = cpuTime(t.pid)-cpu0, ownCPU()-own0
+	res.cpu, res.ownCPU = procstat.CPUTime(t.pid)-cpu0, procstat.OwnCPU()-own0
 	close(stopPoll)
 	<-polled
 	res.rssPeak = peak.Load()
 	res.alive, res.exit = srv.alive()
 	if res.alive {
 		res.legitAfter = legitJoin(t.addr, t.code, 15*time.Second)
-		res.rssAfter, _ = rss(t.pid)
+		res.rssAfter, _ = procstat.RSS(t.pid)
 		res.alive, res.exit = srv.alive()
 	} else {
 		res.legitAfter = check{done: true, why: "the server is gone"}
@@ -477,57 +482,6 @@ func (s *server) stop() {
 	_ = os.RemoveAll(s.dir)
 }
 
-// rss reads the resident set size and its high-water mark of a process.
-func rss(pid int) (cur, hwm int64) {
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) < 1 {
-			continue
-		}
-		n, _ := strconv.ParseInt(f[0], 10, 64)
-		switch k {
-		case "VmRSS":
-			cur = n * 1024
-		case "VmHWM":
-			hwm = n * 1024
-		}
-	}
-	return cur, hwm
-}
-
-// cpuTime is the user and system CPU time a process has used so far.
-func cpuTime(pid int) time.Duration {
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0
-	}
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ = 100 on Linux
-}
-
-// ownCPU is the CPU time this process has used so far.
-func ownCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // ---- SSH clients ----
 
 func newKey() (ssh.Signer, error) {
@@ -581,14 +535,10 @@ func command(addr string, src net.IP, user string, key ssh.Signer, cmd string, t
 // participant is one person with a pty whose output rebuilds a screen in
 // a terminal emulator.
 type participant struct {
-	name  string
-	conn  *ssh.Client
-	sess  *ssh.Session
-	in    io.WriteCloser
-	inMu  sync.Mutex
-	emuMu sync.Mutex
-	emu   *vt.Emulator
-	ended chan struct{}
+	name string
+	conn *ssh.Client
+	sess *ssh.Session
+	scr  *vtclient.Screen
 
 	errMu   sync.Mutex
 	errOut  []byte        // the first 4 kB of the session's stderr
@@ -599,7 +549,7 @@ type participant struct {
 // session has ended it waits (briefly) for the end of stderr.
 func (p *participant) stderrOr(alt string) string {
 	select {
-	case <-p.ended:
+	case <-p.done():
 		select {
 		case <-p.errDone:
 		case <-time.After(2 * time.Second):
@@ -626,7 +576,7 @@ func join(addr string, src net.IP, name, code string, timeout time.Duration) (*p
 	if err != nil {
 		return nil, err
 	}
-	p := &participant{name: name, conn: conn, ended: make(chan struct{})}
+	p := &participant{name: name, conn: conn}
 	if err := p.start("join "+code, "xterm-256color", nil); err != nil {
 		conn.Close()
 		return nil, err
@@ -650,7 +600,8 @@ func (p *participant) start(cmd, term string, env map[string]string) error {
 	if err := s.RequestPty(term, height, width, modes); err != nil {
 		return err
 	}
-	if p.in, err = s.StdinPipe(); err != nil {
+	in, err := s.StdinPipe()
+	if err != nil {
 		return err
 	}
 	out, err := s.StdoutPipe()
@@ -686,55 +637,22 @@ func (p *participant) start(cmd, term string, env map[string]string) error {
 		return err
 	}
 	p.sess = s
-	p.emu = vt.NewEmulator(width, height)
-	go p.replies()
-	go p.read(out)
+	p.scr = vtclient.Start(in, out, width, height, nil)
 	return nil
 }
 
-// replies answers the terminal queries the program makes, as a terminal
-// would.
-func (p *participant) replies() {
-	buf := make([]byte, 1024)
-	for {
-		n, err := p.emu.Read(buf)
-		if n > 0 {
-			_ = p.send(buf[:n])
-		}
-		if err != nil {
-			return
-		}
+// done is closed once the session's output has ended; never before the
+// session started.
+func (p *participant) done() <-chan struct{} {
+	if p.scr == nil {
+		return nil
 	}
+	return p.scr.Ended()
 }
 
-func (p *participant) read(out io.Reader) {
-	defer close(p.ended)
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := out.Read(buf)
-		if n > 0 {
-			p.emuMu.Lock()
-			_, _ = p.emu.Write(buf[:n])
-			p.emuMu.Unlock()
-		}
-		if err != nil {
-			return
-		}
-	}
-}
+func (p *participant) send(b []byte) error { return p.scr.Send(b) }
 
-func (p *participant) send(b []byte) error {
-	p.inMu.Lock()
-	defer p.inMu.Unlock()
-	_, err := p.in.Write(b)
-	return err
-}
-
-func (p *participant) screen() string {
-	p.emuMu.Lock()
-	defer p.emuMu.Unlock()
-	return p.emu.String()
-}
+func (p *participant) screen() string { return p.scr.Text() }
 
 // waitFor waits until the screen shows one of want.
 func (p *participant) waitFor(timeout time.Duration, want ...string) error {
@@ -747,7 +665,7 @@ func (p *participant) waitFor(timeout time.Duration, want ...string) error {
 			}
 		}
 		select {
-		case <-p.ended:
+		case <-p.done():
 			return fmt.Errorf("%s: the session ended before the screen showed %q: %s", p.name, want, p.stderrOr(lastLine(sc)))
 		default:
 		}
@@ -771,13 +689,12 @@ func lastLine(screen string) string {
 
 func (p *participant) close() {
 	_ = p.conn.Close()
+	if p.scr == nil {
+		return
+	}
 	select {
-	case <-p.ended:
+	case <-p.done():
 	case <-time.After(2 * time.Second):
 	}
-	if p.emu != nil {
-		if w, ok := p.emu.InputPipe().(*io.PipeWriter); ok {
-			_ = w.CloseWithError(io.EOF)
-		}
-	}
+	p.scr.Close()
 }

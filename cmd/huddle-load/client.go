@@ -5,15 +5,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/x/vt"
 	"golang.org/x/crypto/ssh"
+
+	"huddle/internal/vtclient"
 )
 
 // participant is one simulated person: a real SSH connection with its own
@@ -25,15 +24,10 @@ type participant struct {
 	conn *ssh.Client
 	tcp  *gatedConn
 	sess *ssh.Session
-	in   io.WriteCloser
+	scr  *vtclient.Screen
 
-	inMu sync.Mutex // typed keys and the emulator's replies
-
-	emuMu    sync.Mutex
-	emu      *vt.Emulator
 	lastSeen int         // the last round whose marker this screen showed (reader only)
 	member   atomic.Bool // one of the room's members, whose screens are timed
-	ended    chan struct{}
 }
 
 // gatedConn is the participant's TCP connection; a stalled participant
@@ -121,7 +115,7 @@ func join(addr string, src net.IP, name string, r *room, size [2]int, timeout ti
 	if err != nil {
 		return nil, err
 	}
-	p := &participant{name: name, room: r, conn: conn, tcp: g, ended: make(chan struct{})}
+	p := &participant{name: name, room: r, conn: conn, tcp: g}
 	if err := p.start(size[0], size[1]); err != nil {
 		conn.Close()
 		return nil, err
@@ -138,7 +132,8 @@ func (p *participant) start(width, height int) error {
 	if err := s.RequestPty("xterm-256color", height, width, modes); err != nil {
 		return err
 	}
-	if p.in, err = s.StdinPipe(); err != nil {
+	in, err := s.StdinPipe()
+	if err != nil {
 		return err
 	}
 	out, err := s.StdoutPipe()
@@ -149,73 +144,34 @@ func (p *participant) start(width, height int) error {
 		return err
 	}
 	p.sess = s
-	p.emu = vt.NewEmulator(width, height)
-	go p.replies()
-	go p.read(out)
+	p.scr = vtclient.Start(in, out, width, height, p.sawMarker)
 	return nil
 }
 
-// replies answers the terminal queries the program makes (colours,
-// capabilities), as a terminal would.
-func (p *participant) replies() {
-	buf := make([]byte, 1024)
-	for {
-		n, err := p.emu.Read(buf)
-		if n > 0 {
-			_ = p.send(buf[:n])
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// read feeds the output to the screen, and after each chunk looks for the
-// room's current marker.
-func (p *participant) read(out io.Reader) {
-	defer close(p.ended)
-	buf := make([]byte, 32*1024)
-	for {
-		n, err := out.Read(buf)
-		if n > 0 {
-			p.emuMu.Lock()
-			_, _ = p.emu.Write(buf[:n])
-			now := time.Now()
-			if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p && p.member.Load() {
-				if strings.Contains(p.emu.String(), rd.marker) {
-					p.lastSeen = rd.id
-					rd.saw(now)
-				}
-			}
-			p.emuMu.Unlock()
-		}
-		if err != nil {
-			return
+// sawMarker looks, after each chunk of output, for the room's current
+// marker on the screen (whose text reads it).
+func (p *participant) sawMarker(text func() string) {
+	now := time.Now()
+	if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p && p.member.Load() {
+		if strings.Contains(text(), rd.marker) {
+			p.lastSeen = rd.id
+			rd.saw(now)
 		}
 	}
 }
 
 // send writes keys to the session.
-func (p *participant) send(b []byte) error {
-	p.inMu.Lock()
-	defer p.inMu.Unlock()
-	_, err := p.in.Write(b)
-	return err
-}
+func (p *participant) send(b []byte) error { return p.scr.Send(b) }
 
 // screen is the participant's screen as text.
-func (p *participant) screen() string {
-	p.emuMu.Lock()
-	defer p.emuMu.Unlock()
-	return p.emu.String()
-}
+func (p *participant) screen() string { return p.scr.Text() }
 
 // waitFor waits until the screen shows want.
 func (p *participant) waitFor(want string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for !strings.Contains(p.screen(), want) {
 		select {
-		case <-p.ended:
+		case <-p.scr.Ended():
 			return fmt.Errorf("%s: the session ended before the screen showed %q", p.name, want)
 		default:
 		}
@@ -238,15 +194,14 @@ func (p *participant) stall() {
 func (p *participant) close() {
 	_ = p.conn.Close()
 	_ = p.tcp.Close()
+	if p.scr == nil {
+		return
+	}
 	select {
-	case <-p.ended:
+	case <-p.scr.Ended():
 	case <-time.After(2 * time.Second):
 	}
-	// End the replies goroutine by closing the emulator's reply pipe
-	// (Emulator.Close races with a Read in progress).
-	if w, ok := p.emu.InputPipe().(*io.PipeWriter); ok {
-		_ = w.CloseWithError(io.EOF)
-	}
+	p.scr.Close()
 }
 
 var errTimeout = errors.New("timed out")

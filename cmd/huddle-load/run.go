@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"huddle/internal/procstat"
 )
 
 // room is one session under load.
@@ -140,7 +142,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		rooms[i] = &room{code: strings.TrimSpace(code)}
 	}
 	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
-	rep.rssBase, _ = rss(cfg.pid)
+	rep.rssBase, _ = procstat.RSS(cfg.pid)
 
 	// The first member of each room joins first and facilitates.
 	var all []*participant
@@ -258,7 +260,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		flooders = append(flooders, p)
 	}
-	rep.rssJoined, _ = rss(cfg.pid) // everyone is in
+	rep.rssJoined, _ = procstat.RSS(cfg.pid) // everyone is in
 	stopFlood := make(chan struct{})
 	var floods sync.WaitGroup
 	for _, p := range flooders {
@@ -280,7 +282,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 
 	// Rounds, all sessions at once.
-	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pid), ownCPU(), time.Now()
+	cpuServer0, cpuLoad0, roundsStart := procstat.CPUTime(cfg.pid), procstat.OwnCPU(), time.Now()
 	for _, r := range rooms {
 		wg.Add(1)
 		go func() {
@@ -300,7 +302,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 	}
 	rep.roundsWall = time.Since(roundsStart)
-	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pid)-cpuServer0, ownCPU()-cpuLoad0
+	rep.serverCPU, rep.loadCPU = procstat.CPUTime(cfg.pid)-cpuServer0, procstat.OwnCPU()-cpuLoad0
 	// Give the server its stall timeout, a keepalive interval and a little
 	// more to find the stalled participants out.
 	stall := cfg.stall
@@ -321,7 +323,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		ns := evicted[k].Load()
 		rep.stalled = append(rep.stalled, stalledResult{evicted: ns > 0, after: time.Duration(ns)})
 	}
-	rep.rssEnd, rep.hwm = rss(cfg.pid)
+	rep.rssEnd, rep.hwm = procstat.RSS(cfg.pid)
 	return rep, ctx.Err()
 }
 
@@ -404,64 +406,6 @@ func randWord(n int) string {
 
 // parkedCount finds the size of the parking lot on a screen.
 var parkedCount = regexp.MustCompile(`Parking lot \((\d+)\)`)
-
-// rss reads the resident set size and its high-water mark of a process.
-func rss(pid int) (cur, hwm int64) {
-	if pid <= 0 {
-		return 0, 0
-	}
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(v)
-		if len(f) < 1 {
-			continue
-		}
-		n, _ := strconv.ParseInt(f[0], 10, 64)
-		switch k {
-		case "VmRSS":
-			cur = n * 1024
-		case "VmHWM":
-			hwm = n * 1024
-		}
-	}
-	return cur, hwm
-}
-
-// cpuTime is the user and system CPU time a process has used so far.
-func cpuTime(pid int) time.Duration {
-	if pid <= 0 {
-		return 0
-	}
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return 0
-	}
-	// The fields after the command name, which is in parentheses.
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / 100 // clock ticks (USER_HZ = 100 on Linux)
-}
-
-// ownCPU is the CPU time this process has used so far.
-func ownCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // server is a huddle serve the generator started.
 type server struct {

@@ -17,12 +17,12 @@ import (
 	"huddle/session/sqlite"
 )
 
-// openForDeletion opens the data directory's store for a command that
-// deletes or rewrites records. Such a command must not run beside a
-// huddle serve on the same directory: this is where the data-directory
-// lock is taken (lockDataDir(dataDir, what)). The returned func closes
-// the store and releases the lock.
-func openForDeletion(dataDir, what string) (*sqlite.Store, func(), error) {
+// openLocked opens the data directory's store for a command that must
+// not run beside a huddle serve on the same directory (serve itself, and
+// those that import, delete or rewrite records): this is where the
+// data-directory lock is taken (lockDataDir(dataDir, what)). The
+// returned func closes the store and releases the lock.
+func openLocked(dataDir, what string) (*sqlite.Store, func(), error) {
 	release, err := lockDataDir(dataDir, what)
 	if err != nil {
 		return nil, nil, err
@@ -51,7 +51,7 @@ func confirm(in io.Reader, out io.Writer, question string) error {
 
 // sessionLabel names a session for a person: kind, team and date.
 func sessionLabel(info session.Info) string {
-	return fmt.Sprintf("the %s of %s on %s (%s)", kindName(info.Kind), info.Team,
+	return fmt.Sprintf("the %s of %s on %s (%s)", info.Kind.Noun(), info.Team,
 		info.Created.Local().Format("Mon 2 Jan 2006 15:04"), info.ID)
 }
 
@@ -71,7 +71,7 @@ A session that has not ended may still be live: it is refused unless
   huddle delete 7yq3d2mkxa5ha4vh --force --yes`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, done, err := openForDeletion(g.dataDir, "huddle delete")
+			st, done, err := openLocked(g.dataDir, "huddle delete")
 			if err != nil {
 				return err
 			}
@@ -133,7 +133,7 @@ purges every team daily.`,
 			if err != nil {
 				return fmt.Errorf("--older-than: %w", err)
 			}
-			st, done, err := openForDeletion(g.dataDir, "huddle purge")
+			st, done, err := openLocked(g.dataDir, "huddle purge")
 			if err != nil {
 				return err
 			}
@@ -187,7 +187,7 @@ On a terminal huddle asks first; --yes answers for you.`,
 			if team == "" {
 				return errors.New("which team? add --team T")
 			}
-			st, done, err := openForDeletion(g.dataDir, "huddle forget")
+			st, done, err := openLocked(g.dataDir, "huddle forget")
 			if err != nil {
 				return err
 			}

@@ -78,7 +78,7 @@ var historyHead = []string{"ID", "WHEN", "TEAM", "KIND", "DURATION", "PEOPLE", "
 func historyRow(info session.Info, s *session.State) []string {
 	sum := session.Summarize(s)
 	open := sum.CarryOver + sum.OpenActions
-	return []string{info.ID, info.Created.Local().Format("Mon 2 Jan 2006 15:04"), info.Team, kindName(info.Kind),
+	return []string{info.ID, info.Created.Local().Format("Mon 2 Jan 2006 15:04"), info.Team, info.Kind.Noun(),
 		sum.DurationWords(), strconv.Itoa(sum.Came()), strconv.Itoa(open)}
 }
 

@@ -79,16 +79,11 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 	// Import writes the team as well as the session: not beside a server
 	// that may be changing the same team. (After ReadRecord: a refused
 	// record creates nothing, not even the directory.)
-	release, err := lockDataDir(g.dataDir, "huddle import")
+	st, done, err := openLocked(g.dataDir, "huddle import")
 	if err != nil {
 		return err
 	}
-	defer release()
-	st, err := openStore(g.dataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer done()
 	if err := importRecord(ctx, st, rec); err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
 	}
@@ -99,7 +94,7 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 // describe names an imported session for people: "the stand-up of
 // musicstore from Wed 25 Nov 2026, 143 events".
 func describe(info session.Info) string {
-	s := fmt.Sprintf("the %s of %s from %s, %d events", kindName(info.Kind), info.Team,
+	s := fmt.Sprintf("the %s of %s from %s, %d events", info.Kind.Noun(), info.Team,
 		info.Created.Local().Format("Mon 2 Jan 2006"), info.Events)
 	if info.Ended.IsZero() {
 		s += " (unfinished)"

@@ -22,16 +22,11 @@ func importTeamLog(ctx context.Context, g globalFlags, name string, doc []byte, 
 	if err != nil {
 		return fmt.Errorf("import %s: %w; nothing was imported", name, err)
 	}
-	release, err := lockDataDir(g.dataDir, "huddle import")
+	st, done, err := openLocked(g.dataDir, "huddle import")
 	if err != nil {
 		return err
 	}
-	defer release()
-	st, err := openStore(g.dataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer done()
 	n, err := appendNewTeamLog(ctx, st, team, events)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)

@@ -106,7 +106,7 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 	}
 	id, resumed, err := pickSession(ctx, st, team, kind, sf, a, want)
 	if errors.Is(err, errKept) {
-		fmt.Fprintf(out, "Nothing started: the unfinished %s is kept as it was.\n", kindName(kind))
+		fmt.Fprintf(out, "Nothing started: the unfinished %s is kept as it was.\n", kind.Noun())
 		return nil
 	}
 	if err != nil {
@@ -151,7 +151,7 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 		return fmt.Errorf("run the interface: %w", runErr)
 	}
 	if s.Phase != session.Closed {
-		fmt.Fprintf(out, "The %s of %s is kept. Run the same command again to resume it.\n", kindName(kind), s.Config.Team)
+		fmt.Fprintf(out, "The %s of %s is kept. Run the same command again to resume it.\n", kind.Noun(), s.Config.Team)
 	}
 	return nil
 }
@@ -183,13 +183,6 @@ func running(s *session.State) bool {
 // (session.PromoteGuest) lands on the team's roster for its next sessions.
 func openLocalRoom(ctx context.Context, st session.Store, teams *session.Teams, id string, ended func(string)) (*session.Room, error) {
 	return session.OpenRoom(ctx, st, id, session.RoomOptions{Ended: ended, Teams: teams})
-}
-
-func kindName(k session.Kind) string {
-	if k == session.Retro {
-		return "retrospective"
-	}
-	return "stand-up"
 }
 
 // resolveTeam finds the team to run, creating or updating it from the
@@ -266,7 +259,7 @@ func pickSession(ctx context.Context, st session.Store, team session.Team, kind 
 		return "", false, err
 	}
 	diffs := differences(old, want, team.Members, sf.given)
-	what := fmt.Sprintf("%s has an unfinished %s from %s", team.Name, kindName(kind), prev.Created.Local().Format("Mon 15:04"))
+	what := fmt.Sprintf("%s has an unfinished %s from %s", team.Name, kind.Noun(), prev.Created.Local().Format("Mon 15:04"))
 	list := "  " + strings.Join(diffs, "\n  ") + "\n"
 	resume := sf.resume
 	switch {
@@ -308,7 +301,7 @@ func pickSession(ctx context.Context, st session.Store, team session.Team, kind 
 	}
 	defer room.Close()
 	if err := room.Submit(room.Snapshot().State.Facilitator, session.End{}); err != nil {
-		return "", false, fmt.Errorf("end the unfinished %s: %w", kindName(kind), err)
+		return "", false, fmt.Errorf("end the unfinished %s: %w", kind.Noun(), err)
 	}
 	return "", false, nil
 }

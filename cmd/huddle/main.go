@@ -1,9 +1,14 @@
-// Command huddle runs time-boxed stand-ups with a parking lot in the
-// terminal, recorded in an embedded database.
+// Command huddle runs time-boxed stand-ups and retrospectives in one
+// terminal or, with huddle serve, for a whole team over SSH, recorded in
+// an embedded database; it exports, lists, replays and prunes what was
+// recorded, and keeps each team's decision log.
 //
-// This package only wires: flags and HUDDLE_* environment variables, the
-// data directory, the store, and which mode to run. The domain lives in
-// huddle/session, the interface in huddle/tui.
+// This package is the command line and its wiring: flags and HUDDLE_*
+// environment variables, the data directory and its lock, the store,
+// setup questions on the terminal, and which mode to run. Every rule is
+// huddle/session's (Opening, Teams, Summarize); the interface is
+// huddle/tui, the SSH server huddle/sshserver, the documents
+// huddle/session/export.
 package main
 
 import (

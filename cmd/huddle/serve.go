@@ -91,16 +91,11 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
 	}
-	release, err := lockDataDir(g.dataDir, "huddle serve")
+	st, done, err := openLocked(g.dataDir, "huddle serve")
 	if err != nil {
 		return err
 	}
-	defer release()
-	st, err := openStore(g.dataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer done()
 	keyPath := f.hostKey
 	if keyPath == "" {
 		keyPath = filepath.Join(g.dataDir, "host_ed25519")

@@ -150,10 +150,7 @@ func orNobody(names []string) string {
 
 // sourceText says where a decision was taken.
 func sourceText(e session.LogEntry) string {
-	kind := "stand-up"
-	if e.Kind == session.Retro {
-		kind = "retrospective"
-	}
+	kind := e.Kind.Noun()
 	switch e.Source {
 	case session.FromParkingLot:
 		return "parking lot of a " + kind

@@ -2,7 +2,9 @@
 // into documents: Markdown minutes and a self-contained HTML page for
 // people, the action items as CSV for trackers, and a versioned JSON
 // record (events and final state) for machines, which ReadRecord reads
-// back and checks. Write picks one by name (see Formats).
+// back and checks. Write picks one by name (see Formats). A team's
+// decision log is a document of its own (WriteDecisions), whose JSON
+// carries the team log for ReadTeamLog.
 //
 // The boundary: export reads what package session defines and imports no
 // other huddle package. It knows nothing about stores, terminals or flags;

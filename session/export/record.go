@@ -1,5 +1,10 @@
 package export
 
+// This file is long (about 520 lines) on purpose: it is every check an
+// untrusted JSON record passes on its way in (version, JSON, session,
+// events, payload values, its header and its state against its
+// events), in the order they run.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -2,11 +2,12 @@
 // SQLite file, through the pure-Go driver modernc.org/sqlite.
 //
 // This package is the only place huddle speaks SQL. It stores what package
-// session defines — teams and each session's events — and nothing else is
-// truth: the sessions table is an index to find a session by (id, join
-// code, team, kind, creation time), and what it reports besides (when a
-// session ended, how many events it has) is derived from the events on
-// every read. The state of a session is always the fold of its events.
+// session defines — teams, each session's events, each team's log and
+// remembered defaults, and the secret of a retrospective until it ends —
+// and for sessions nothing else is truth: the sessions table is an index
+// to find a session by (id, join code, team, kind, creation time), and
+// what it reports besides (when a session ended, how many events it has)
+// is derived from the events on every read. The state of a session is always the fold of its events.
 //
 // Durability. The file is opened in WAL mode with synchronous=FULL: when
 // Append, Create or any other write returns nil, its transaction is in the
