@@ -1,5 +1,10 @@
 package session
 
+// This file is long (about 740 lines) on purpose: it is the one list of
+// the corrections, of both kinds of session, each command's decide next
+// to its event and its fold, so that what may be corrected, by whom and
+// how it changes the state reads in one place.
+
 import (
 	"fmt"
 	"slices"
