@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,26 +10,11 @@ import (
 // Ben was absent greets Ben when he joins the team's next stand-up; a
 // acknowledges it, and the record of that stand-up holds it.
 func TestEndToEndGreetingOverOpenSSH(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	for _, tool := range []string{"ssh", "ssh-keygen", "tmux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (.ci/run installs it)", tool)
-		}
-	}
-	bin := buildHuddle(t)
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if err := os.Mkdir(data, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	addr, port := sshE2EFreeAddr(t)
-	keys := sshE2EKeys(t, dir, "ana", "ben")
-	srv := sshE2EStartServer(t, bin, data, addr)
+	e := sshE2EServe(t, "ana", "ben")
+	port, keys := e.port, e.keys
 	fatal := func(format string, args ...any) {
 		t.Helper()
-		t.Fatalf(format+"\nserver log:\n%s", append(args, srv.stderr.String())...)
+		e.fatal(t, format, args...)
 	}
 	open := func() string {
 		t.Helper()

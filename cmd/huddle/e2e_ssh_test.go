@@ -197,6 +197,43 @@ func sshE2EJoinCmd(key, port, user, code string) string {
 	return strings.Join(args, " ") + "; echo ssh-exited-$?; sleep 600"
 }
 
+// sshE2ESetup is a real huddle serve on a free address with a fresh data
+// directory, and an OpenSSH key for each of the people who reach it.
+type sshE2ESetup struct {
+	bin, dir, data, addr, port string
+	keys                       map[string]string
+	srv                        *sshE2EServer
+}
+
+// sshE2EServe starts it, or skips the test when it is short or the tools
+// are not installed (.ci/run installs them).
+func sshE2EServe(t *testing.T, names ...string) *sshE2ESetup {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	for _, tool := range []string{"ssh", "ssh-keygen", "tmux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (.ci/run installs it)", tool)
+		}
+	}
+	e := &sshE2ESetup{bin: buildHuddle(t), dir: t.TempDir()}
+	e.data = filepath.Join(e.dir, "data")
+	if err := os.Mkdir(e.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	e.addr, e.port = sshE2EFreeAddr(t)
+	e.keys = sshE2EKeys(t, e.dir, names...)
+	e.srv = sshE2EStartServer(t, e.bin, e.data, e.addr)
+	return e
+}
+
+// fatal fails the test with the server's log.
+func (e *sshE2ESetup) fatal(t *testing.T, format string, args ...any) {
+	t.Helper()
+	t.Fatalf(format+"\nserver log:\n%s", append(args, e.srv.stderr.String())...)
+}
+
 var sshE2ECodeShape = regexp.MustCompile(`^[a-z]+-[a-z]+-[a-z]+-[0-9]{5}$`)
 
 // TestEndToEndOverOpenSSH serves huddle with a real `huddle serve` and

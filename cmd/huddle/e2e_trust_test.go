@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,26 +10,11 @@ import (
 // team's roster, open sessions for it or export its session, and gets
 // into the session only when the facilitator lets it in.
 func TestTrustOverOpenSSH(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end")
-	}
-	for _, tool := range []string{"ssh", "ssh-keygen", "tmux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed (.ci/run installs it)", tool)
-		}
-	}
-	bin := buildHuddle(t)
-	dir := t.TempDir()
-	data := filepath.Join(dir, "data")
-	if err := os.Mkdir(data, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	addr, port := sshE2EFreeAddr(t)
-	keys := sshE2EKeys(t, dir, "ana", "mallory")
-	srv := sshE2EStartServer(t, bin, data, addr)
+	e := sshE2EServe(t, "ana", "mallory")
+	port, keys := e.port, e.keys
 	fatal := func(format string, args ...any) {
 		t.Helper()
-		t.Fatalf(format+"\nserver log:\n%s", append(args, srv.stderr.String())...)
+		e.fatal(t, format, args...)
 	}
 
 	// Ana opens the team's stand-up: the team is hers.
