@@ -35,7 +35,7 @@ func ExampleMarkdown() {
 	// # Stand-up · musicstore · Wed 25 Nov 2026
 	//
 	// - Facilitator: Maria
-	// - Scheduled start: 10:00
+	// - Scheduled start: 10:00 UTC
 	// - Duration: 3:00 (time-box 5:00, within)
 	//
 	// ## Attendance

@@ -38,9 +38,9 @@ func minutesTitle(s session.Summary, esc escaper) string {
 func startFact(s session.Summary) (term, desc string, ok bool) {
 	switch {
 	case !s.ScheduledAt.IsZero():
-		return "Scheduled start", s.ScheduledAt.Local().Format("15:04"), true
+		return "Scheduled start", s.ScheduledAt.Local().Format("15:04 MST"), true
 	case !s.Started.IsZero():
-		return "Started", s.Started.Local().Format("15:04") + " (no scheduled start)", true
+		return "Started", s.Started.Local().Format("15:04 MST") + " (no scheduled start)", true
 	}
 	return "", "", false
 }
