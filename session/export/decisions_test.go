@@ -139,3 +139,54 @@ func TestReadTeamLogRefusesUnknownFields(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The decision log's formats say what the last retrospective's review
+// made of a decision, and say nothing for one never reviewed.
+func TestDecisionLogFormatsTheReview(t *testing.T) {
+	at := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	log := []session.TeamEvent{
+		{Seq: 1, Time: at, Actor: "roster:Ana", Payload: &session.DecidedOutside{ID: 1, Text: "Postgres", By: "Ana", Present: []string{"Ana"}, Absent: []string{"Ben"}}},
+	}
+	h := session.TeamHistory{Team: session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"}}, Log: log}
+	reviewed := &session.Reviewed{Outcome: session.Reopened, By: "Maria", At: at.Add(48 * time.Hour), Session: "r7xq2m4v9p3r8t6w"}
+	for _, tc := range []struct {
+		name     string
+		reviewed *session.Reviewed
+		format   string
+		want     []string
+		not      []string
+	}{
+		{"markdown, reviewed", reviewed, "md", []string{"- Reviewed: reopened by Maria in the retrospective of ", "(`r7xq2m`)"}, nil},
+		{"markdown, not reviewed", nil, "md", nil, []string{"Reviewed"}},
+		{"csv, reviewed", reviewed, "csv", []string{",review_outcome,reviewed_by,reviewed_at,reviewed_in\r\n", `,"reopened","Maria","2026-11-27T10:00:00Z","r7xq2m4v9p3r8t6w"` + "\r\n"}, nil},
+		{"csv, not reviewed", nil, "csv", []string{`"Ben","","","","",""` + "\r\n"}, nil},
+		{"json, reviewed", reviewed, "json", []string{`"huddle_decisions": 2`, `"outcome": "reopened"`, `"reviewed": {`, `"by": "Maria"`, `"session": "r7xq2m4v9p3r8t6w"`}, nil},
+		{"json, not reviewed", nil, "json", nil, []string{`"reviewed"`, `"outcome"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			entries := h.Decisions()
+			if tc.reviewed != nil {
+				entries[0].Outcome, entries[0].Reviewed = tc.reviewed.Outcome, tc.reviewed
+			}
+			var b bytes.Buffer
+			if err := WriteDecisions(&b, tc.format, "musicstore", h.Team.Members, entries, log); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(b.String(), n) {
+					t.Errorf("has %q:\n%s", n, b.String())
+				}
+			}
+			if tc.format == "json" {
+				if _, _, err := ReadTeamLog(&b); err != nil {
+					t.Errorf("does not read back: %v", err)
+				}
+			}
+		})
+	}
+}
