@@ -73,6 +73,21 @@ func (m retroPhases) retroSummary(w int) string {
 		}
 	}
 
+	if len(r.Reviewed) > 0 {
+		line()
+		line(st.Heading.Render("Decisions reviewed"))
+		for _, d := range r.Reviewed {
+			verdict := st.Subtle.Render(" · " + d.Verdict())
+			switch d.Outcome {
+			case session.Confirmed:
+				verdict = st.Notice.Render(" ✓ confirmed")
+			case session.Reopened:
+				verdict = st.Late.Render(" ↺ reopened")
+			}
+			line("  ", st.Text.Render(d.Text), st.Subtle.Render(" — "+d.At.In(m.zone()).Format("2 Jan")), verdict)
+		}
+	}
+
 	if len(r.Topics) > 0 {
 		line()
 		line(st.Heading.Render("Topics"), st.Subtle.Render(" · most dots first"))

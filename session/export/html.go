@@ -110,7 +110,11 @@ func (p page) open() {
 // close ends the sections and the document.
 func (p page) close() {
 	p.putln("</main>")
-	p.putln("<footer>Recorded with huddle · session ", esc(p.sum.ID), "</footer>")
+	log := markup("")
+	if local, ssh := decisionLogCommands(p.sum.Team); local != "" {
+		log = " · decision log of the team: <code>" + esc(local) + "</code>, or over SSH <code>" + esc(ssh) + "</code>"
+	}
+	p.putln("<footer>Recorded with huddle · session ", esc(p.sum.ID), log, "</footer>")
 	p.putln("</body>")
 	p.putln("</html>")
 }
