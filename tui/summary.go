@@ -122,10 +122,15 @@ func (m *common) summaryParkingLot(line func(...string), w int) {
 	}
 }
 
-// summaryFooter says how to export the minutes and the record, with a
-// command that works where the participant is (see exportHint).
+// summaryFooter says how to export the minutes and the record and, for a
+// session of a team, how to see the team's decision log, with commands
+// that work where the participant is (see exportHint).
 func (m *common) summaryFooter(sum session.Summary) string {
-	return m.styles.Subtle.Render(m.exportHint(sum.ID))
+	out := m.styles.Subtle.Render(m.exportHint(sum.ID))
+	if h := m.decisionLogHint(); h != "" {
+		out += "\n" + m.styles.Subtle.Render(h)
+	}
+	return out
 }
 
 func padRight(s string, n int) string {
