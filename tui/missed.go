@@ -297,9 +297,18 @@ func (m *Model) next() {
 	}
 }
 
+// unseenKeyWorks reports whether L lists the unseen decisions: for the
+// facilitator of a team with a log, until the session is closed, and not
+// while a prompt is open (an L typed there is text: "Lukas").
 func (m *Model) unseenKeyWorks() bool {
 	_, ok := m.teamLog()
-	return ok && m.role() == session.Facilitator && m.state.Phase != session.Closed
+	return ok && m.role() == session.Facilitator && m.state.Phase != session.Closed && !m.prompting()
+}
+
+// prompting reports whether a prompt is open, the stand-up's or the
+// retrospective's.
+func (m *Model) prompting() bool {
+	return m.prompt != nil || (m.state.Config.Kind == session.Retro && m.retro.ui().prompt != nil)
 }
 
 // overlayView draws the open overlay as the body.
