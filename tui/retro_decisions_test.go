@@ -118,4 +118,5 @@ func TestTheReviewCursorChoosesTheDecision(t *testing.T) {
 	// The closing screen lists the decisions reviewed with their outcomes.
 	d.toPhase(session.Closed)
 	d.see("Decisions reviewed", "Use Postgres 17", "Trunk-based development", "✓ confirmed")
+	d.see("Decision log: huddle decisions --team musicstore")
 }

@@ -168,7 +168,9 @@ func (m retroPhases) retroSummary(w int) string {
 		line(st.Subtle.Render("  " + count(sum.OpenActions, "action item", "") + " and " + count(sum.CarryOver, "parked topic", "") + " carry over to the team's next session."))
 	}
 	line()
-	line(m.summaryFooter(sum))
+	for _, l := range m.summaryFooter(sum) {
+		line(l)
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
