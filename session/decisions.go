@@ -39,9 +39,24 @@ type LogEntry struct {
 	Seen    []Seen    `json:"seen"`    // acknowledgements, in order
 	Reviews []Seen    `json:"reviews"` // requests for review, in order
 	// Outcome is, on a retrospective's review list (State.Review), what
-	// its review made of the decision (see DecisionReviewed); empty in
-	// the decision log.
+	// its review made of the decision (see DecisionReviewed); in the
+	// decision log, what the last retrospective that reviewed it made of
+	// it (Reviewed says who, when and where).
 	Outcome ReviewOutcome `json:"outcome,omitempty"`
+	// Reviewed is, in the decision log, the last review of the decision
+	// in a retrospective; nil if none reviewed it, and always nil on a
+	// review list.
+	Reviewed *Reviewed `json:"reviewed,omitempty"`
+}
+
+// Reviewed is what a retrospective's review made of a decision of the
+// log: the outcome, the facilitator who recorded it, when, and in which
+// retrospective (its session id).
+type Reviewed struct {
+	Outcome ReviewOutcome `json:"outcome"`
+	By      string        `json:"by"`
+	At      time.Time     `json:"at"`
+	Session string        `json:"session"`
 }
 
 // Seen is a member's acknowledgement of a decision, or their request to
@@ -129,16 +144,22 @@ func sessionRef(id string, kind byte, n int) string { return id + "/" + string(k
 // Decisions returns the team's decision log, oldest first: the decisions
 // of its sessions' parking lots and retrospectives, the action items
 // agreed in them, and the decisions taken outside a meeting, each with
-// who was there, who was not, who has seen it since and who asked for it
-// to be reviewed.
+// who was there, who was not, who has seen it since, who asked for it to
+// be reviewed and what the last retrospective that reviewed it made of
+// it.
 func (h TeamHistory) Decisions() []LogEntry {
 	var out []LogEntry
+	var reviewed []reviewedRef
 	for _, se := range h.Sessions {
 		s := &State{ID: se.Info.ID}
 		for _, e := range se.Events {
 			s.Apply(e)
 			base := LogEntry{Session: se.Info.ID, Kind: s.Config.Kind, At: e.Time}
 			switch p := e.Payload.(type) {
+			case *DecisionReviewed:
+				by, _ := s.Participant(e.Actor)
+				reviewed = append(reviewed, reviewedRef{p.Decision, Reviewed{Outcome: p.Outcome, By: by.Name, At: e.Time, Session: se.Info.ID}})
+				continue
 			case *Resolved:
 				if p.Status != Decided {
 					continue
@@ -187,7 +208,18 @@ func (h TeamHistory) Decisions() []LogEntry {
 			}
 		}
 	}
+	for _, r := range reviewed { // in the order of the sessions: the last one stands
+		if i, ok := at[r.ref]; ok {
+			out[i].Outcome, out[i].Reviewed = r.Outcome, &r.Reviewed
+		}
+	}
 	return out
+}
+
+// reviewedRef is a review's outcome for the decision ref.
+type reviewedRef struct {
+	ref string
+	Reviewed
 }
 
 func nonNil(s []string) []string {

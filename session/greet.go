@@ -159,6 +159,9 @@ func (s *State) validateReview() error {
 		if e.Outcome != "" && e.Outcome != Confirmed && e.Outcome != Reopened {
 			return invalidState("decision %q has the review outcome %q", e.Ref, e.Outcome)
 		}
+		if e.Reviewed != nil {
+			return invalidState("decision %q on the review list carries an earlier review", e.Ref)
+		}
 	}
 	return nil
 }

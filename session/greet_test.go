@@ -171,3 +171,69 @@ func TestReviewDecision(t *testing.T) {
 		t.Errorf("the fold: %q %v", f.Review[0].Outcome, f.Validate())
 	}
 }
+
+// The decision log carries what the last retrospective's review made of a
+// decision (outcome, facilitator, time, retrospective), and a later
+// retrospective that lists it again reviews it afresh.
+func TestDecisionLogCarriesTheReview(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		outcomes []session.ReviewOutcome
+		want     session.ReviewOutcome
+	}{
+		{"not reviewed", nil, ""},
+		{"confirmed", []session.ReviewOutcome{session.Confirmed}, session.Confirmed},
+		{"reopened", []session.ReviewOutcome{session.Reopened}, session.Reopened},
+		{"changed: the last outcome stands", []session.ReviewOutcome{session.Confirmed, session.Reopened}, session.Reopened},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := mustStore(t, t.TempDir())
+			t.Cleanup(func() { st.Close() })
+			team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"}}
+			if err := st.PutTeam(ctx, team); err != nil {
+				t.Fatal(err)
+			}
+			d, err := session.DecideOutside(ctx, st, team, session.LocalCaller(), "Ana", "Use Postgres 17", nil, t0.Add(-time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			info := mustCreate(t, st, session.Config{Kind: session.Retro}, "Ana", "Ben")
+			clock := session.NewFakeClock(t0)
+			r := mustRoom(t, st, info.ID, clock)
+			mustSubmit(t, r, fac, session.Arrive{Who: session.RosterID("Ana")})
+			mustSubmit(t, r, fac, session.Start{})
+			mustSubmit(t, r, fac, session.Next{Step: r.Snapshot().State.Step()}) // check-in → review
+			for _, o := range tc.outcomes {
+				clock.Advance(time.Minute)
+				mustSubmit(t, r, fac, session.ReviewDecision{Decision: d.Ref, Outcome: o})
+			}
+			reviewedAt := clock.Now()
+			h, err := session.LoadTeamHistory(ctx, st, team)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := session.FindDecision(h.Decisions(), d.Ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case e.Outcome != tc.want:
+				t.Errorf("outcome %q, want %q", e.Outcome, tc.want)
+			case tc.want == "" && e.Reviewed != nil:
+				t.Errorf("reviewed %+v, want none", *e.Reviewed)
+			case tc.want != "" && (e.Reviewed == nil || *e.Reviewed != session.Reviewed{Outcome: tc.want, By: "maria", At: reviewedAt, Session: info.ID}):
+				t.Errorf("reviewed %+v", e.Reviewed)
+			}
+			if _, err := session.AskReview(ctx, st, team, session.LocalCaller(), "Ben", d.Ref, "", t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			next := mustCreate(t, st, session.Config{Kind: session.Retro}, "Ana", "Ben")
+			evs, _ := st.Events(ctx, next.ID)
+			s := session.Fold(next.ID, evs)
+			if len(s.Review) != 1 || s.Review[0].Outcome != "" || s.Review[0].Reviewed != nil {
+				t.Errorf("the next retrospective's review list %+v", s.Review)
+			}
+		})
+	}
+}

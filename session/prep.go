@@ -387,6 +387,7 @@ func reviewFor(ctx context.Context, st Store, created *Created) error {
 	for _, e := range h.ReviewList() {
 		asked := slices.ContainsFunc(e.Reviews, func(r Seen) bool { return r.At.After(after) })
 		if asked || (e.At.After(after) && len(e.Absent) > 0) {
+			e.Outcome, e.Reviewed = "", nil // this retrospective reviews it afresh
 			created.Review = append(created.Review, e)
 		}
 	}

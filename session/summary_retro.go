@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RetroSummary is what only a retrospective's minutes say.
@@ -17,7 +18,8 @@ type RetroSummary struct {
 	VoteCap     int // 0 for none
 
 	CheckIn     CheckInSummary
-	FromStandup int // cards a stand-up sent
+	FromStandup int         // cards a stand-up sent
+	Reviewed    []ReviewRow // the decisions on the review list (State.Review), in its order
 
 	Revealed    bool
 	ColumnCards []int          // cards per column
@@ -36,6 +38,41 @@ func (r *RetroSummary) Topic(g int) TopicRow {
 		return t
 	}
 	return TopicRow{Group: g}
+}
+
+// ReviewRow is a decision of the team's log that the retrospective's
+// review phase listed, and what its review made of it.
+type ReviewRow struct {
+	Ref     string    // as people type it (LogEntry.ShortRef)
+	Text    string    // what was decided
+	At      time.Time // when it was decided
+	Absent  []string  // who was absent when it was decided
+	AskedBy []string  // who asked for it to be reviewed
+	Outcome ReviewOutcome
+}
+
+// Verdict is what the review made of the decision, in words: "confirmed",
+// "reopened", or "not reviewed".
+func (r ReviewRow) Verdict() string {
+	if r.Outcome == "" {
+		return "not reviewed"
+	}
+	return string(r.Outcome)
+}
+
+// reviewRows are the rows of the decisions on a review list.
+func reviewRows(list []LogEntry) []ReviewRow {
+	var out []ReviewRow
+	for _, e := range list {
+		row := ReviewRow{Ref: e.ShortRef(), Text: e.Text, At: e.At, Absent: slices.Clone(e.Absent), Outcome: e.Outcome}
+		for _, r := range e.Reviews {
+			if !slices.Contains(row.AskedBy, r.Who) {
+				row.AskedBy = append(row.AskedBy, r.Who)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // CheckInSummary is the check-in: ESVP answers counted, and the words.
@@ -140,6 +177,7 @@ func summarizeRetro(s *State) *RetroSummary {
 	}
 
 	r.CheckIn = checkInSummary(s)
+	r.Reviewed = reviewRows(s.Review)
 
 	var groups []int
 	cards := map[int][]Card{}

@@ -282,3 +282,49 @@ func topicOfBoard(ts []BoardTopic) []int {
 	}
 	return out
 }
+
+// A retrospective's summary lists the decisions its review phase listed,
+// each with what the review made of it.
+func TestSummarizeReviewedDecisions(t *testing.T) {
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	entry := func(ref string, absent []string, asked []string, o ReviewOutcome) LogEntry {
+		e := LogEntry{Ref: ref, Text: "decision " + ref, At: at, Absent: absent, Outcome: o}
+		for _, a := range asked {
+			e.Reviews = append(e.Reviews, Seen{Who: a, At: at})
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		name   string
+		review []LogEntry
+		want   []ReviewRow
+		words  []string
+	}{
+		{"nothing to review", nil, nil, nil},
+		{"confirmed, reopened and not reviewed",
+			[]LogEntry{
+				entry("k7xq2m4v9p3r8t6w/p1", []string{"Ben"}, nil, Confirmed),
+				entry("team/1", []string{"Ben", "Cem"}, []string{"Ben", "Ben"}, Reopened),
+				entry("team/2", nil, []string{"Cem"}, ""),
+			},
+			[]ReviewRow{
+				{Ref: "k7xq2m/p1", Text: "decision k7xq2m4v9p3r8t6w/p1", At: at, Absent: []string{"Ben"}, Outcome: Confirmed},
+				{Ref: "team/1", Text: "decision team/1", At: at, Absent: []string{"Ben", "Cem"}, AskedBy: []string{"Ben"}, Outcome: Reopened},
+				{Ref: "team/2", Text: "decision team/2", At: at, AskedBy: []string{"Cem"}},
+			},
+			[]string{"confirmed", "reopened", "not reviewed"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &State{ID: "r1", Config: Config{Kind: Retro, Team: "musicstore"}, Review: tc.review}
+			got := Summarize(s).Retro.Reviewed
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("reviewed = %+v\nwant %+v", got, tc.want)
+			}
+			for i, w := range tc.words {
+				if v := got[i].Verdict(); v != w {
+					t.Errorf("row %d: verdict %q, want %q", i, v, w)
+				}
+			}
+		})
+	}
+}

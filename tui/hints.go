@@ -38,6 +38,15 @@ func (m *common) exportHint(id string) string {
 	return "Minutes: " + m.runLine("export "+ref) + "  ·  record: add --format json"
 }
 
+// decisionLogHint says how to see the team's decision log; "" for a
+// session without a team.
+func (m *common) decisionLogHint() string {
+	if m.state.Config.Team == "" {
+		return ""
+	}
+	return "Decision log: " + m.runLine("decisions --team "+quoteArg(m.state.Config.Team))
+}
+
 // agreementHint says how a team gets working agreements: they are given
 // when a session is opened (and the team keeps them for the next one).
 func (m *common) agreementHint() string {

@@ -24,8 +24,10 @@ func TestHintsWorkWhereTheParticipantIs(t *testing.T) {
 	d.press("enter", "e", "y")
 	id, code := d.state().ID, d.state().Config.Code
 	d.see("Minutes: huddle export " + id)
+	d.see("Decision log: huddle decisions --team musicstore")
 	over.deliver()
 	over.see("Minutes: ssh -p 2222 huddle.example.org export " + code)
+	over.see("Decision log: ssh -p 2222 huddle.example.org decisions --team musicstore")
 	over.notSee(id)
 }
 

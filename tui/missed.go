@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -15,7 +16,7 @@ import (
 // own screen when they join, at the shared keyboard when they are marked
 // present. a acknowledges it all (a missed-acknowledged event, which the
 // room also writes to the team's log) and closes it; esc closes it
-// without. The facilitator lists with U who has not seen which decision,
+// without. The facilitator lists with L who has not seen which decision,
 // and sees in the waiting room's footer how many are left.
 
 // teamLogRoom is what the greeting needs of a room beyond Room:
@@ -296,9 +297,18 @@ func (m *Model) next() {
 	}
 }
 
+// unseenKeyWorks reports whether L lists the unseen decisions: for the
+// facilitator of a team with a log, until the session is closed, and not
+// while a prompt is open (an L typed there is text: "Lukas").
 func (m *Model) unseenKeyWorks() bool {
 	_, ok := m.teamLog()
-	return ok && m.role() == session.Facilitator && m.state.Phase != session.Closed
+	return ok && m.role() == session.Facilitator && m.state.Phase != session.Closed && !m.prompting()
+}
+
+// prompting reports whether a prompt is open, the stand-up's or the
+// retrospective's.
+func (m *Model) prompting() bool {
+	return m.prompt != nil || (m.state.Config.Kind == session.Retro && m.retro.ui().prompt != nil)
 }
 
 // overlayView draws the open overlay as the body.
@@ -360,3 +370,27 @@ func (h missedHelp) ShortHelp() []key.Binding {
 }
 
 func (h missedHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
+// unseenHelp is a screen's key map with the facilitator's L in its full
+// help (?), where L works (see unseenKeyWorks).
+type unseenHelp struct{ help.KeyMap }
+
+// FullHelp puts L at the head of the screen's last column.
+func (k unseenHelp) FullHelp() [][]key.Binding {
+	cols := k.KeyMap.FullHelp()
+	if len(cols) == 0 {
+		return [][]key.Binding{{newMissedKeys().Unseen}}
+	}
+	last := append([]key.Binding{newMissedKeys().Unseen}, cols[len(cols)-1]...)
+	return append(cols[:len(cols)-1:len(cols)-1], last)
+}
+
+// helpKeys is the footer's key map: the screen's, with L in the full help
+// for the facilitator of a team with a log.
+func (m *Model) helpKeys() help.KeyMap {
+	keys := m.screen().helpKeys()
+	if m.unseenKeyWorks() {
+		return unseenHelp{keys}
+	}
+	return keys
+}

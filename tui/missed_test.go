@@ -173,3 +173,51 @@ func TestListingUnseenDecisionsLeavesMoveUpAlone(t *testing.T) {
 	d.press("esc", "L")
 	d.see("Decisions not seen yet, by member", "Ben (1)")
 }
+
+// The facilitator's L is in the full help (?) of the stand-up's and the
+// retrospective's screens while it works: not for a member, and not once
+// the session is closed.
+func TestTheFullHelpHasLWhereItWorks(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		kind  session.Kind
+		who   session.ParticipantID
+		close bool
+		want  bool
+	}{
+		{"stand-up, facilitator", session.Standup, fac, false, true},
+		{"retrospective, facilitator", session.Retro, fac, false, true},
+		{"stand-up, member", session.Standup, session.RosterID("Ana"), false, false},
+		{"retrospective, member", session.Retro, session.RosterID("Ana"), false, false},
+		{"stand-up, closed", session.Standup, fac, true, false},
+		{"retrospective, closed", session.Retro, fac, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, _ := newTeamDriver(t, session.Config{Kind: tc.kind}, []string{"Ana", "Ben", "Lukas"}, decidedWithoutBen)
+			if tc.close {
+				if err := d.room.Submit(fac, session.End{}); err != nil {
+					t.Fatal(err)
+				}
+				d.deliver()
+			}
+			if tc.who != fac {
+				d.press("enter") // Ana is here
+				d = d.as(tc.who)
+			}
+			if d.m.help.ShowAll {
+				t.Fatal("the full help is open already")
+			}
+			d.press("?")
+			if !d.m.help.ShowAll {
+				t.Fatal("? did not open the full help")
+			}
+			if tc.want {
+				d.see("L not seen yet")
+			} else {
+				d.notSee("L not seen yet")
+			}
+			d.press("?")
+			d.notSee("L not seen yet") // the short help leaves it to the count's line
+		})
+	}
+}

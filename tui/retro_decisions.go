@@ -12,68 +12,93 @@ import (
 // The review phase of a retrospective lists, after the earlier action
 // items, the team's decisions taken with members absent and those a
 // member asked to review (State.Review, filled when the retrospective
-// was opened). The facilitator confirms the next one not yet reviewed
-// with y, or reopens it with o (it is to be taken again); both record a
-// decision-reviewed event.
+// was opened). One cursor (↑/↓) goes over the action items, then the
+// decisions; on a decision the facilitator confirms it with y or reopens
+// it with o (it is to be taken again), and may change an outcome given
+// before the same way. Both record a decision-reviewed event.
 
-// nextReview is the first decision on the review list without an
-// outcome; ok is false when none is left.
-func (m retroPhases) nextReview() (session.LogEntry, bool) {
-	for _, e := range m.state.Review {
-		if e.Outcome == "" {
-			return e, true
-		}
+// reviewRows is how many rows the review phase's cursor goes over: the
+// earlier action items, then the decisions to review.
+func (m retroPhases) reviewRows() int { return len(m.earlierActions()) + len(m.state.Review) }
+
+// reviewRow is the cursor's row, kept inside the list.
+func (m retroPhases) reviewRow() int { return max(0, min(m.ui().row, m.reviewRows()-1)) }
+
+// selectedDecision is the decision under the cursor; ok is false when the
+// cursor is on an action item or there is no decision to review.
+func (m retroPhases) selectedDecision() (session.LogEntry, bool) {
+	i := m.reviewRow() - len(m.earlierActions())
+	if i < 0 || i >= len(m.state.Review) {
+		return session.LogEntry{}, false
 	}
-	return session.LogEntry{}, false
+	return m.state.Review[i], true
 }
 
 // reviewDecisionKeys enables y and o (the discussion's keys, which the
-// review phase does not use otherwise) for the facilitator while a
-// decision waits for its review.
+// review phase does not use otherwise) for the facilitator while the
+// cursor is on a decision.
 func (m retroPhases) reviewDecisionKeys(k *retroKeyMap, fac bool) {
-	if _, ok := m.nextReview(); !ok || !fac {
+	e, ok := m.selectedDecision()
+	if !ok || !fac {
 		return
 	}
-	k.ThumbUp.SetHelp("y", "confirm decision")
-	k.ThumbUp.SetEnabled(true)
-	k.Note.SetHelp("o", "reopen decision")
-	k.Note.SetEnabled(true)
+	confirm, reopen := "confirm decision", "reopen decision"
+	if e.Outcome != "" {
+		confirm, reopen = "change to confirmed", "change to reopened"
+	}
+	k.ThumbUp.SetHelp("y", confirm)
+	k.ThumbUp.SetEnabled(e.Outcome != session.Confirmed)
+	k.Note.SetHelp("o", reopen)
+	k.Note.SetEnabled(e.Outcome != session.Reopened)
 }
 
-// reviewDecisionKey handles y and o; ok reports whether the key was one
-// of them.
+// reviewDecisionKey handles y and o on the decision under the cursor and
+// moves on to the next row; ok reports whether the key was one of them.
 func (m retroPhases) reviewDecisionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bool) {
-	e, ok := m.nextReview()
+	e, ok := m.selectedDecision()
 	if !ok || m.role() != session.Facilitator {
 		return nil, false
 	}
+	outcome, words := session.Confirmed, "confirmed: "
 	switch {
 	case key.Matches(msg, k.ThumbUp):
-		return m.submit(session.ReviewDecision{Decision: e.Ref, Outcome: session.Confirmed}, "confirmed: "+e.Text), true
 	case key.Matches(msg, k.Note):
-		return m.submit(session.ReviewDecision{Decision: e.Ref, Outcome: session.Reopened}, "reopened: "+e.Text), true
+		outcome, words = session.Reopened, "reopened: "
+	default:
+		return nil, false
 	}
-	return nil, false
+	if e.Outcome == outcome {
+		return nil, true // it is so already
+	}
+	b := m.ui()
+	b.row = min(m.reviewRow()+1, m.reviewRows()-1)
+	m.setBoard(b)
+	return m.submit(session.ReviewDecision{Decision: e.Ref, Outcome: outcome}, words+e.Text), true
 }
 
-// reviewDecisionLines lists the decisions to review, the next one marked
-// for the facilitator.
-func (m retroPhases) reviewDecisionLines(w int) []string {
+// reviewDecisionLines lists the decisions to review, the one under the
+// cursor marked for the facilitator; sel is that one's line (-1: the
+// cursor is not on a decision).
+func (m retroPhases) reviewDecisionLines(w int) (lines []string, sel int) {
 	s, st := m.state, m.styles
+	sel = -1
 	if len(s.Review) == 0 {
-		return nil
+		return nil, sel
 	}
 	fac := m.role() == session.Facilitator
-	next, _ := m.nextReview()
+	cur, onDecision := m.selectedDecision()
 	head := "Decisions to review (" + itoa(len(s.Review)) + ")"
-	if fac && next.Ref != "" {
-		head += st.Subtle.Render("  y confirm · o reopen")
+	if fac {
+		head += st.Subtle.Render("  ↑/↓ select · y confirm · o reopen")
 	}
-	lines := []string{"", st.Heading.Render(head)}
+	lines = []string{"", st.Heading.Render(head)}
 	for _, e := range s.Review {
 		mark, text := "  ", st.Text.Render(e.Text)
-		if fac && e.Ref == next.Ref {
-			mark, text = st.Selected.Render("▸ "), st.Selected.Render(e.Text)
+		if onDecision && e.Ref == cur.Ref {
+			sel = len(lines) // scrolled to for everyone, marked for the facilitator
+			if fac {
+				mark, text = st.Selected.Render("▸ "), st.Selected.Render(e.Text)
+			}
 		}
 		var why []string
 		if len(e.Absent) > 0 {
@@ -96,5 +121,5 @@ func (m retroPhases) reviewDecisionLines(w int) []string {
 		}
 		lines = append(lines, truncate(mark+text+st.Subtle.Render(meta)+status, w))
 	}
-	return lines
+	return lines, sel
 }

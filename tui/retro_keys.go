@@ -94,15 +94,15 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 		k.Word.SetEnabled(act && !s.Config.ESVP)
 		k.Poll.SetEnabled(act && s.Config.ESVP)
 	case session.Review:
-		earlier := len(retroPhases{m}.earlierActions())
+		rp := retroPhases{m}
 		k.Move.SetHelp("↑/↓", "select")
 		for _, x := range []*key.Binding{&k.Move, &k.Up, &k.Down} {
-			x.SetEnabled(earlier > 1)
+			x.SetEnabled(rp.reviewRows() > 1)
 		}
 		for _, x := range []*key.Binding{&k.Done, &k.Carry, &k.Drop} {
-			x.SetEnabled(fac && earlier > 0)
+			x.SetEnabled(fac && rp.reviewRow() < len(rp.earlierActions()))
 		}
-		retroPhases{m}.reviewDecisionKeys(&k, fac) // retro_decisions.go
+		rp.reviewDecisionKeys(&k, fac) // retro_decisions.go
 	case session.Write, session.Group, session.Vote:
 		retroBoard{m}.boardKeys(&k, act, fac)
 	case session.Discuss:

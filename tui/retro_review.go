@@ -21,24 +21,26 @@ func (m retroPhases) earlierActions() []session.Action {
 	return out
 }
 
-// reviewKey moves over the earlier action items and, for the
-// facilitator, gives the selected one its status.
+// reviewKey moves one cursor over the earlier action items, then the
+// decisions to review, and for the facilitator gives the selected action
+// item its status (a decision its outcome: retro_decisions.go).
 func (m retroPhases) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 	if cmd, ok := m.reviewDecisionKey(msg, k); ok {
-		return cmd // the decisions to review: retro_decisions.go
+		return cmd
 	}
-	acts := m.earlierActions()
-	if len(acts) == 0 {
+	n := m.reviewRows()
+	if n == 0 {
 		return nil
 	}
+	acts := m.earlierActions()
 	b := m.ui()
-	b.row = max(0, min(b.row, len(acts)-1))
+	b.row = m.reviewRow()
 	switch {
 	case key.Matches(msg, k.Up): // no wrap: the list has a top and an end
 		b.row = max(0, b.row-1)
 	case key.Matches(msg, k.Down):
-		b.row = min(len(acts)-1, b.row+1)
-	case key.Matches(msg, k.Done, k.Carry, k.Drop):
+		b.row = min(n-1, b.row+1)
+	case key.Matches(msg, k.Done, k.Carry, k.Drop) && b.row < len(acts):
 		a := acts[b.row]
 		status := session.ActionDone
 		switch {
@@ -47,7 +49,7 @@ func (m retroPhases) reviewKey(msg tea.KeyPressMsg, k retroKeyMap) tea.Cmd {
 		case key.Matches(msg, k.Drop):
 			status = session.ActionDropped
 		}
-		b.row = min(b.row+1, len(acts)-1) // on to the next item
+		b.row = min(b.row+1, n-1) // on to the next item, or the first decision
 		m.setBoard(b)
 		return m.submit(session.ReviewAction{Action: a.ID, Status: status}, "#"+itoa(a.ID)+" "+statusWords(status))
 	}
@@ -73,7 +75,7 @@ func statusWords(s session.ActionStatus) string {
 func (m retroPhases) reviewView(w, h int) string {
 	st := m.styles
 	acts := m.earlierActions()
-	row := max(0, min(m.ui().row, len(acts)-1))
+	row := m.reviewRow()
 	fac := m.role() == session.Facilitator
 	var lines []string
 	sel := 0
@@ -93,7 +95,11 @@ func (m retroPhases) reviewView(w, h int) string {
 			lines = append(lines, m.actionLine(a, fac && i == row, w))
 		}
 	}
-	lines = append(lines, m.reviewDecisionLines(w)...) // retro_decisions.go
+	decisions, dsel := m.reviewDecisionLines(w) // retro_decisions.go
+	if dsel >= 0 {
+		sel = len(lines) + dsel
+	}
+	lines = append(lines, decisions...)
 	if cards := m.standupCards(); len(cards) > 0 {
 		lines = append(lines, "", st.Heading.Render("Topics from the stand-ups ("+itoa(len(cards))+")")+
 			st.Subtle.Render("  they are cards on the board"))

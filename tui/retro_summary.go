@@ -73,6 +73,21 @@ func (m retroPhases) retroSummary(w int) string {
 		}
 	}
 
+	if len(r.Reviewed) > 0 {
+		line()
+		line(st.Heading.Render("Decisions reviewed"))
+		for _, d := range r.Reviewed {
+			verdict := st.Subtle.Render(" · " + d.Verdict())
+			switch d.Outcome {
+			case session.Confirmed:
+				verdict = st.Notice.Render(" ✓ confirmed")
+			case session.Reopened:
+				verdict = st.Late.Render(" ↺ reopened")
+			}
+			line("  ", st.Text.Render(d.Text), st.Subtle.Render(" — "+d.At.In(m.zone()).Format("2 Jan")), verdict)
+		}
+	}
+
 	if len(r.Topics) > 0 {
 		line()
 		line(st.Heading.Render("Topics"), st.Subtle.Render(" · most dots first"))
@@ -153,7 +168,9 @@ func (m retroPhases) retroSummary(w int) string {
 		line(st.Subtle.Render("  " + count(sum.OpenActions, "action item", "") + " and " + count(sum.CarryOver, "parked topic", "") + " carry over to the team's next session."))
 	}
 	line()
-	line(m.summaryFooter(sum))
+	for _, l := range m.summaryFooter(sum) {
+		line(l)
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 

@@ -88,7 +88,9 @@ func (m *Model) summaryText(w int) string {
 		line(st.Subtle.Render("  " + count(sum.CarryOver, "topic carries", "topics carry") + " over to the team's next session (" + itoa(forRetro) + " of them for the retrospective)."))
 	}
 	line()
-	line(m.summaryFooter(sum))
+	for _, l := range m.summaryFooter(sum) {
+		line(l)
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -122,10 +124,16 @@ func (m *common) summaryParkingLot(line func(...string), w int) {
 	}
 }
 
-// summaryFooter says how to export the minutes and the record, with a
-// command that works where the participant is (see exportHint).
-func (m *common) summaryFooter(sum session.Summary) string {
-	return m.styles.Subtle.Render(m.exportHint(sum.ID))
+// summaryFooter says how to export the minutes and the record and, for a
+// session of a team, how to see the team's decision log, with commands
+// that work where the participant is (see exportHint).
+// One line each.
+func (m *common) summaryFooter(sum session.Summary) []string {
+	out := []string{m.styles.Subtle.Render(m.exportHint(sum.ID))}
+	if h := m.decisionLogHint(); h != "" {
+		out = append(out, m.styles.Subtle.Render(h))
+	}
+	return out
 }
 
 func padRight(s string, n int) string {

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -187,7 +186,7 @@ func (m *Model) footer(w int) string {
 	if l := m.unseenLine(w); l != "" {
 		lines = append(lines, l) // the facilitator's count (missed.go)
 	}
-	var keys help.KeyMap = m.screen().helpKeys()
+	keys := m.helpKeys() // the screen's, and L (missed.go)
 	if m.overlay != nil {
 		keys = missedHelp{greeting: m.overlay.who.ID != ""}
 	}

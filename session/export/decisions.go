@@ -13,7 +13,8 @@ import (
 )
 
 // DecisionsVersion is the version of the decision log's JSON document.
-const DecisionsVersion = 1
+// Version 2 added an entry's reviewed (the last retrospective review).
+const DecisionsVersion = 2
 
 // decisionLog is the decision log as JSON: the entries as computed, and
 // the team's log they were computed from (with the team's sessions), so
@@ -136,9 +137,30 @@ func decisionsMarkdown(w io.Writer, team string, roster []string, entries []sess
 			}
 			fmt.Fprintf(bw, "- Review asked by %s (%s)%s\n", md(r.Who), r.At.Local().Format("2 Jan 15:04"), reason)
 		}
+		if r := e.Reviewed; r != nil {
+			fmt.Fprintf(bw, "- Reviewed: %s\n", reviewedText(*r))
+		}
 		fmt.Fprintln(bw)
 	}
 	return bw.Flush()
+}
+
+// reviewedText says what a retrospective's review made of a decision:
+// "reopened by Maria in the retrospective of 2 Dec 10:14 (`k7xq2m`)".
+func reviewedText(r session.Reviewed) string {
+	by := ""
+	if r.By != "" {
+		by = " by " + md(r.By)
+	}
+	return fmt.Sprintf("%s%s in the retrospective of %s (`%s`)", r.Outcome, by, r.At.Local().Format("2 Jan 15:04"), shortID(r.Session))
+}
+
+// shortID is a session's id as people type it (see LogEntry.ShortRef).
+func shortID(id string) string {
+	if len(id) > 6 {
+		return id[:6]
+	}
+	return id
 }
 
 func orNobody(names []string) string {
@@ -164,7 +186,7 @@ func sourceText(e session.LogEntry) string {
 
 func decisionsCSV(w io.Writer, roster []string, entries []session.LogEntry) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("ref,at,source,session,text,owner,due,present,absent,seen,not_seen,review_asked\r\n")
+	bw.WriteString("ref,at,source,session,text,owner,due,present,absent,seen,not_seen,review_asked,review_outcome,reviewed_by,reviewed_at,reviewed_in\r\n")
 	join := func(list []string) string { return strings.Join(list, "; ") }
 	for _, e := range entries {
 		var seen, review []string
@@ -178,9 +200,13 @@ func decisionsCSV(w io.Writer, roster []string, entries []session.LogEntry) erro
 		if !e.Due.IsZero() {
 			due = e.Due.Format(time.DateOnly)
 		}
+		var rev [4]string
+		if r := e.Reviewed; r != nil {
+			rev = [4]string{string(r.Outcome), r.By, stamp(r.At), r.Session}
+		}
 		var line []byte
 		for i, cell := range []string{e.Ref, stamp(e.At), e.Source, e.Session, e.Text, e.Owner, due,
-			join(e.Present), join(e.Absent), join(seen), join(e.Unseen(roster)), join(review)} {
+			join(e.Present), join(e.Absent), join(seen), join(e.Unseen(roster)), join(review), rev[0], rev[1], rev[2], rev[3]} {
 			if i > 0 {
 				line = append(line, ',')
 			}

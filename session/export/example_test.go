@@ -64,6 +64,8 @@ func ExampleMarkdown() {
 	// None recorded.
 	//
 	// Recorded with huddle · session s1
+	//
+	// Decision log of the team: `huddle decisions --team musicstore`, or over SSH `ssh HOST decisions --team musicstore`
 }
 
 // The action items as CSV: every text cell quoted, and a formula defused

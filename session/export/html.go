@@ -24,7 +24,8 @@ import (
 // names nobody next to a card, a check-in, a dot or a score, and shows no
 // salted hash, as in the Markdown minutes. Dates and times are in the
 // local time zone (time.Local). The same state gives byte-identical
-// output.
+// output. The footer of a session of a team says where the team's
+// decision log is.
 //
 // HTML writes as it goes and returns the writer's first error. A session
 // of an unknown kind is an ErrInvalid error and nothing is written.
@@ -110,7 +111,11 @@ func (p page) open() {
 // close ends the sections and the document.
 func (p page) close() {
 	p.putln("</main>")
-	p.putln("<footer>Recorded with huddle · session ", esc(p.sum.ID), "</footer>")
+	log := markup("")
+	if local, ssh := decisionLogCommands(p.sum.Team); local != "" {
+		log = " · decision log of the team: <code>" + esc(local) + "</code>, or over SSH <code>" + esc(ssh) + "</code>"
+	}
+	p.putln("<footer>Recorded with huddle · session ", esc(p.sum.ID), log, "</footer>")
 	p.putln("</body>")
 	p.putln("</html>")
 }

@@ -77,6 +77,14 @@ func (p retroPage) review() {
 	} else {
 		p.list(items)
 	}
+	if len(p.r.Reviewed) > 0 {
+		p.para(reviewedIntro)
+		items = nil
+		for _, r := range p.r.Reviewed {
+			items = append(items, words(reviewedLine(r, htmlText)))
+		}
+		p.list(items)
+	}
 	p.sentence(fromStandup(p.r.FromStandup))
 }
 

@@ -156,7 +156,7 @@ var (
 		"header": true, "h1": true, "dl": true, "dt": true, "dd": true, "main": true, "section": true,
 		"h2": true, "h3": true, "p": true, "table": true, "thead": true, "tbody": true, "tr": true,
 		"th": true, "td": true, "ul": true, "li": true, "strong": true, "span": true, "div": true,
-		"figure": true, "figcaption": true, "footer": true,
+		"figure": true, "figcaption": true, "footer": true, "code": true,
 		"svg": true, "g": true, "rect": true, "line": true, "text": true,
 	}
 	htmlAttributes = map[string]bool{

@@ -34,6 +34,9 @@ import (
 // is never shown; in an anonymous retrospective nobody is named next to a
 // card, a check-in or a score either, and no salted hash is shown.
 //
+// The minutes of a session of a team end with the command lines that show
+// the team's decision log.
+//
 // Markdown writes as it goes and returns the writer's first error. A
 // session of an unknown kind is an ErrInvalid error and nothing is
 // written.
@@ -54,6 +57,15 @@ func Markdown(w io.Writer, s *session.State) error {
 	}
 	m.line()
 	m.line("Recorded with huddle · session ", md(s.ID))
+	if local, ssh := decisionLogCommands(s.Config.Team); local != "" {
+		var b strings.Builder
+		b.WriteString("Decision log of the team: ")
+		mdCode(&b, local)
+		b.WriteString(", or over SSH ")
+		mdCode(&b, ssh)
+		m.line()
+		m.line(b.String())
+	}
 	return m.err
 }
 

@@ -78,6 +78,14 @@ func (m retroMinutes) review() {
 	if n == 0 {
 		m.line("No earlier action items.")
 	}
+	if rows := m.sum.Retro.Reviewed; len(rows) > 0 {
+		m.line()
+		m.line(reviewedIntro)
+		m.line()
+		for _, r := range rows {
+			m.line("- ", reviewedLine(r, md))
+		}
+	}
 	m.sentence(fromStandup(m.sum.Retro.FromStandup))
 }
 

@@ -446,3 +446,38 @@ func checkKind(s *session.State, what string) error {
 	}
 	return fmt.Errorf("%w: %s of a %s are not supported", session.ErrInvalid, what, s.Config.Kind)
 }
+
+// reviewedIntro heads the decisions a retrospective's review listed.
+const reviewedIntro = "Decisions taken with members absent, or asked for review:"
+
+// reviewedLine is a decision the review listed and what it made of it:
+// "Use Postgres 17 (team/1, 25 Nov; absent: Ben; review asked by Ben): confirmed".
+func reviewedLine(r session.ReviewRow, esc escaper) string {
+	why := []string{esc(r.Ref) + ", " + r.At.Local().Format("2 Jan")}
+	if len(r.Absent) > 0 {
+		why = append(why, "absent: "+list(r.Absent, esc))
+	}
+	if len(r.AskedBy) > 0 {
+		why = append(why, "review asked by "+list(r.AskedBy, esc))
+	}
+	return esc(r.Text) + " (" + strings.Join(why, "; ") + "): " + r.Verdict()
+}
+
+// decisionLogCommands are the command lines that show a team's decision
+// log, locally and over SSH (HOST stands for the server, which a record
+// does not know); both empty for a session without a team.
+func decisionLogCommands(team string) (local, ssh string) {
+	if team == "" {
+		return "", ""
+	}
+	args := "decisions --team " + shellWord(team)
+	return "huddle " + args, "ssh HOST " + args
+}
+
+// shellWord quotes a word for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"\\$`!*?[]{}()<>|&;#~") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
