@@ -111,7 +111,10 @@ type TrendReport struct {
 	From     time.Time // the period's start; zero: since the first session
 	Sessions int       // the sessions counted
 	Weeks    []TrendWeek
-	People   []TrendPerson // over the whole period, by name; only when asked for
+	// PerPerson: the per-person rows were asked for. People are they,
+	// over the whole period, by name.
+	PerPerson bool
+	People    []TrendPerson
 }
 
 // Empty reports whether the period holds no session to count.
@@ -132,7 +135,7 @@ func Trends(team string, states []*State, from time.Time, loc *time.Location, pe
 	if loc == nil {
 		loc = time.Local
 	}
-	r := TrendReport{Team: team, From: from}
+	r := TrendReport{Team: team, From: from, PerPerson: people}
 	created := map[string]time.Time{}
 	for _, s := range states {
 		created[s.ID] = s.Created
@@ -295,4 +298,36 @@ func monday(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
 	back := (int(t.Weekday()) + 6) % 7 // days since Monday
 	return time.Date(t.Year(), t.Month(), t.Day()-back, 0, 0, 0, 0, loc)
+}
+
+// Total adds up the report's weeks: the whole period as one.
+func (r TrendReport) Total() TrendWeek {
+	var t TrendWeek
+	for _, w := range r.Weeks {
+		t.Standups += w.Standups
+		t.Retros += w.Retros
+		t.Closed += w.Closed
+		t.Length += w.Length
+		t.Box += w.Box
+		t.Turns += w.Turns
+		t.TurnsOver += w.TurnsOver
+		t.Expected += w.Expected
+		t.Came += w.Came
+		t.Late += w.Late
+		t.Excused += w.Excused
+		t.ParkedResolved += w.ParkedResolved
+		t.ParkedCarried += w.ParkedCarried
+		t.ActionsDone += w.ActionsDone
+		t.ActionAge += w.ActionAge
+		t.Aged += w.Aged
+		t.Roti.Sum += w.Roti.Sum
+		t.Roti.Scores += w.Roti.Scores
+		for i, n := range w.Roti.Count {
+			t.Roti.Count[i] += n
+		}
+		for i, n := range w.ESVP {
+			t.ESVP[i] += n
+		}
+	}
+	return t
 }

@@ -115,7 +115,7 @@ func TestTrends(t *testing.T) {
 		{"since W50: the action's age still counts from r1", t0.AddDate(0, 0, 10), false,
 			TrendReport{Team: "musicstore", From: t0.AddDate(0, 0, 10), Sessions: 2, Weeks: []TrendWeek{w50}}},
 		{"an empty period", t0.AddDate(0, 0, 30), false, TrendReport{Team: "musicstore", From: t0.AddDate(0, 0, 30)}},
-		{"with people", t0.AddDate(0, 0, 10), true, TrendReport{Team: "musicstore", From: t0.AddDate(0, 0, 10), Sessions: 2,
+		{"with people", t0.AddDate(0, 0, 10), true, TrendReport{Team: "musicstore", From: t0.AddDate(0, 0, 10), Sessions: 2, PerPerson: true,
 			Weeks: []TrendWeek{func() TrendWeek {
 				w := w50
 				w.People = []TrendPerson{
@@ -166,5 +166,16 @@ func TestTrendWeekWords(t *testing.T) {
 	}
 	if n := w[2].ESVPAnswers(); n != 2 {
 		t.Errorf("ESVPAnswers = %d", n)
+	}
+}
+
+func TestTrendTotal(t *testing.T) {
+	got := Trends("musicstore", trendStates(t), time.Time{}, time.UTC, false).Total()
+	want := TrendWeek{Standups: 2, Retros: 2, Closed: 1, Length: 8 * time.Minute, Box: 15 * time.Minute,
+		Turns: 5, TurnsOver: 1, Expected: 13, Came: 12, Late: 1, ParkedResolved: 1, ParkedCarried: 1,
+		ActionsDone: 1, ActionAge: 14 * 24 * time.Hour, Aged: 1,
+		Roti: RotiTally{Count: [6]int{2: 1, 3: 1, 4: 2, 5: 1}, Scores: 5, Sum: 18}, ESVP: [5]int{Explorer: 1, Prisoner: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Total:\n got %+v\nwant %+v", got, want)
 	}
 }
