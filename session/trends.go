@@ -2,8 +2,10 @@ package session
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -28,8 +30,12 @@ type TrendWeek struct {
 	Late     int // came a minute or more after the scheduled start
 	Excused  int // said beforehand they would be away
 
-	ParkedResolved int // parking-lot items a session settled (discussed, decided, dropped, taken by a retrospective)
-	ParkedCarried  int // and those it carried over to the next
+	// ParkedResolved counts the parking-lot items the week's sessions
+	// settled (discussed, decided, dropped, taken by a retrospective);
+	// ParkedCarried those still open when its last session ended, which
+	// carry over to the team's next.
+	ParkedResolved int
+	ParkedCarried  int
 
 	ActionsDone int           // action items reviewed as done
 	ActionAge   time.Duration // their ages added up: from the session that agreed each to the one that saw it done
@@ -237,7 +243,7 @@ func Trends(team string, states []*State, from time.Time, loc *time.Location, pe
 				}
 			}
 		}
-		w.ParkedCarried += sum.CarryOver
+		w.ParkedCarried = sum.CarryOver // the week's last session's, in the end
 		w.ParkedResolved += len(sum.Parked) - sum.CarryOver
 		for _, a := range sum.Actions {
 			key := a.Session + "/" + strconv.Itoa(a.ID)
@@ -300,7 +306,8 @@ func monday(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day()-back, 0, 0, 0, 0, loc)
 }
 
-// Total adds up the report's weeks: the whole period as one.
+// Total adds up the report's weeks: the whole period as one, with the
+// parked topics carried over at its end.
 func (r TrendReport) Total() TrendWeek {
 	var t TrendWeek
 	for _, w := range r.Weeks {
@@ -316,7 +323,9 @@ func (r TrendReport) Total() TrendWeek {
 		t.Late += w.Late
 		t.Excused += w.Excused
 		t.ParkedResolved += w.ParkedResolved
-		t.ParkedCarried += w.ParkedCarried
+		if w.Sessions() > 0 {
+			t.ParkedCarried = w.ParkedCarried // at the end of the period
+		}
 		t.ActionsDone += w.ActionsDone
 		t.ActionAge += w.ActionAge
 		t.Aged += w.Aged
@@ -330,4 +339,34 @@ func (r TrendReport) Total() TrendWeek {
 		}
 	}
 	return t
+}
+
+// DefaultTrendsSince is the period trends cover unless told otherwise.
+const DefaultTrendsSince = "90d"
+
+// TrendsSince reads the start of the trends' period as --since gives
+// it: a day (YYYY-MM-DD) or an age (90d, 12w) as ParseSince reads them,
+// "all" for every session, or nothing for the DefaultTrendsSince.
+func TrendsSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	switch strings.TrimSpace(s) {
+	case "all":
+		return time.Time{}, nil
+	case "":
+		s = DefaultTrendsSince
+	}
+	return ParseSince(s, now, loc)
+}
+
+// TeamTrends reads the team's sessions from the store and computes their
+// trends (see Trends).
+func TeamTrends(ctx context.Context, st Store, team Team, from time.Time, loc *time.Location, people bool) (TrendReport, error) {
+	h, err := LoadTeamHistory(ctx, st, team)
+	if err != nil {
+		return TrendReport{}, err
+	}
+	states := make([]*State, 0, len(h.Sessions))
+	for _, s := range h.Sessions {
+		states = append(states, Fold(s.Info.ID, s.Events))
+	}
+	return Trends(team.Name, states, from, loc, people), nil
 }

@@ -1,8 +1,10 @@
 package session
 
 import (
+	"errors"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,10 +32,10 @@ func trendFixture(t *testing.T, id string, at time.Time, kind Kind, esvp bool, a
 //     Jörg absent; Lukas's turn runs over; a parked topic is decided.
 //   - r1, Thu W48: a retrospective that agrees an action for Lukas;
 //     ROTI 3, 4 and 5; words at the check-in.
-//   - s2, Wed W50: a stand-up, everyone on time, unfinished, a topic
-//     left parked.
-//   - r2, Thu W50: reviews Lukas's action as done (14 days old); the
+//   - r2, Wed W50: reviews Lukas's action as done (13 days old); the
 //     ESVP poll; ROTI 2 and 4.
+//   - s2, Thu W50: a stand-up, everyone on time, unfinished, a topic
+//     left parked.
 //   - s3, Fri W50: opened, never started.
 func trendStates(t *testing.T) []*State {
 	w48 := t0 // Wednesday 25 November 2026
@@ -68,15 +70,8 @@ func trendStates(t *testing.T) []*State {
 	r1.must(fac, End{})
 
 	w50 := w48.AddDate(0, 0, 14)
-	s2 := trendFixture(t, "s2", w50, Standup, false, nil, "Lukas", "Julia")
-	s2.arrive("Lukas", "Julia")
-	s2.must(fac, Start{})
-	s2.must(julia, Park{Topic: "flaky login test"})
-	s2.advance(2 * time.Minute)
-	s2.must(fac, Next{})
-
 	rota := r1.s.Actions[0]
-	r2 := trendFixture(t, "r2", w50.Add(24*time.Hour), Retro, true, []Action{rota}, "Lukas", "Julia")
+	r2 := trendFixture(t, "r2", w50, Retro, true, []Action{rota}, "Lukas", "Julia")
 	r2.arrive("Lukas", "Julia")
 	r2.must(fac, Start{})
 	r2.to(CheckIn)
@@ -88,6 +83,13 @@ func trendStates(t *testing.T) []*State {
 	r2.must(lukas, GiveRoti{Score: 2})
 	r2.must(julia, GiveRoti{Score: 4})
 	r2.must(fac, End{})
+
+	s2 := trendFixture(t, "s2", w50.Add(24*time.Hour), Standup, false, nil, "Lukas", "Julia")
+	s2.arrive("Lukas", "Julia")
+	s2.must(fac, Start{})
+	s2.must(julia, Park{Topic: "flaky login test"})
+	s2.advance(2 * time.Minute)
+	s2.must(fac, Next{})
 
 	s3 := trendFixture(t, "s3", w50.Add(48*time.Hour), Standup, false, nil, "Lukas")
 	// the newest first, as the store lists them
@@ -103,7 +105,7 @@ func TestTrends(t *testing.T) {
 	w49 := TrendWeek{Year: 2026, Week: 49, Monday: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}
 	w50 := TrendWeek{Year: 2026, Week: 50, Monday: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC),
 		Standups: 1, Retros: 1, Turns: 2, Expected: 3 + 3, Came: 3 + 3, ParkedCarried: 1,
-		ActionsDone: 1, ActionAge: 14 * 24 * time.Hour, Aged: 1,
+		ActionsDone: 1, ActionAge: 13 * 24 * time.Hour, Aged: 1,
 		Roti: RotiTally{Count: [6]int{2: 1, 4: 1}, Scores: 2, Sum: 6}, ESVP: [5]int{Explorer: 1, Prisoner: 1}}
 	tests := []struct {
 		name   string
@@ -161,7 +163,7 @@ func TestTrendWeekWords(t *testing.T) {
 	if _, ok := w[1].Attendance(); ok {
 		t.Error("an empty week has an attendance")
 	}
-	if age, ok := w[2].AvgActionAge(); !ok || age != 14*24*time.Hour {
+	if age, ok := w[2].AvgActionAge(); !ok || age != 13*24*time.Hour {
 		t.Errorf("AvgActionAge = %v %v", age, ok)
 	}
 	if n := w[2].ESVPAnswers(); n != 2 {
@@ -173,9 +175,31 @@ func TestTrendTotal(t *testing.T) {
 	got := Trends("musicstore", trendStates(t), time.Time{}, time.UTC, false).Total()
 	want := TrendWeek{Standups: 2, Retros: 2, Closed: 1, Length: 8 * time.Minute, Box: 15 * time.Minute,
 		Turns: 5, TurnsOver: 1, Expected: 13, Came: 12, Late: 1, ParkedResolved: 1, ParkedCarried: 1,
-		ActionsDone: 1, ActionAge: 14 * 24 * time.Hour, Aged: 1,
+		ActionsDone: 1, ActionAge: 13 * 24 * time.Hour, Aged: 1,
 		Roti: RotiTally{Count: [6]int{2: 1, 3: 1, 4: 2, 5: 1}, Scores: 5, Sum: 18}, ESVP: [5]int{Explorer: 1, Prisoner: 1}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Total:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestTrendsSince(t *testing.T) {
+	now := t0
+	for _, c := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"", now.AddDate(0, 0, -90)},
+		{"all", time.Time{}},
+		{" all ", time.Time{}},
+		{"2w", now.AddDate(0, 0, -14)},
+		{"2026-09-01", time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		got, err := TrendsSince(c.in, now, time.UTC)
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("TrendsSince(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+	if _, err := TrendsSince("last quarter", now, time.UTC); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `--since "last quarter"`) {
+		t.Errorf("a bad --since: %v", err)
 	}
 }

@@ -34,14 +34,8 @@ var TrendFormats = []string{"md", "html", "csv"}
 // (csv). An unknown format, or bom with another format than csv, is an
 // ErrInvalid error and nothing is written.
 func WriteTrends(w io.Writer, format string, r session.TrendReport, bom bool) error {
-	switch format {
-	case "md", "markdown", "", "html", "csv":
-	default:
-		return fmt.Errorf("%w: unknown format %q for trends; use %s", session.ErrInvalid,
-			session.Printable(session.CleanName(format)), strings.Join(TrendFormats, ", "))
-	}
-	if bom && format != "csv" {
-		return fmt.Errorf("%w: --bom goes with --format csv", session.ErrInvalid)
+	if err := CheckTrendsFormat(format, bom); err != nil {
+		return err
 	}
 	out := &writer{w: w}
 	switch format {
@@ -56,6 +50,22 @@ func WriteTrends(w io.Writer, format string, r session.TrendReport, bom bool) er
 		trendsMarkdown(minutes{writer: out}, r)
 	}
 	return out.err
+}
+
+// CheckTrendsFormat refuses what WriteTrends would: an unknown format,
+// or bom with another format than csv. Commands call it before they read
+// the store.
+func CheckTrendsFormat(format string, bom bool) error {
+	switch format {
+	case "md", "markdown", "", "html", "csv":
+	default:
+		return fmt.Errorf("%w: unknown format %q for trends; use %s", session.ErrInvalid,
+			session.Printable(session.CleanName(format)), strings.Join(TrendFormats, ", "))
+	}
+	if bom && format != "csv" {
+		return fmt.Errorf("%w: --bom goes with --format csv", session.ErrInvalid)
+	}
+	return nil
 }
 
 // trendMeasure is one measure of the trends: its value in a week for the
