@@ -160,16 +160,16 @@ func Trends(team string, states []*State, from time.Time, loc *time.Location, pe
 		return r
 	}
 	first, last := monday(counted[0].Created, loc), monday(counted[len(counted)-1].Created, loc)
-	index := map[time.Time]int{}
+	index := map[int64]int{} // by the week's Monday, in Unix seconds
 	for d := first; !d.After(last); d = d.AddDate(0, 0, 7) {
 		y, wk := d.ISOWeek()
-		index[d] = len(r.Weeks)
+		index[d.Unix()] = len(r.Weeks)
 		r.Weeks = append(r.Weeks, TrendWeek{Year: y, Week: wk, Monday: d})
 	}
 	total := map[string]*TrendPerson{}
 	doneSeen := map[string]bool{} // an item counted done: by where it was agreed and its number
 	for _, s := range counted {
-		w := &r.Weeks[index[monday(s.Created, loc)]]
+		w := &r.Weeks[index[monday(s.Created, loc).Unix()]]
 		sum := Summarize(s)
 		var week map[string]*TrendPerson
 		if people {
