@@ -54,6 +54,8 @@ const usage = `huddle over SSH
                                            fingerprints (the team's owner only)
   ssh -p PORT HOST history --team T [--limit N]
                                            your team's sessions, newest first
+  ssh -p PORT HOST trends --team T [--since 90d|YYYY-MM-DD|all] [--format md|html|csv] [--people] [--bom]
+                                           your team's numbers week by week (nobody named without --people)
   ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound
   ssh -p PORT HOST team T add|remove NAME  change the roster (owners only); also: rename OLD NEW,
                                            owner add KEY, owner remove KEY (KEY: a SHA256:… fingerprint)
@@ -87,6 +89,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdTeam(sess, cmd)
 		case cmd.verb == verbTeamLog:
 			status = s.cmdTeamLog(sess, cmd)
+		case cmd.verb == verbTrends:
+			status = s.cmdTrends(sess, cmd)
 		case cmd.verb == verbFormats:
 			io.WriteString(sess, session.FormatList())
 		case cmd.verb == verbHelp:

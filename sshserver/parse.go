@@ -25,6 +25,7 @@ const (
 	verbTeam                // team NAME [add|remove|rename|owner …]
 	verbTeamLog             // decide, decisions, ack, review, missed, prep, away (see decisions.go)
 	verbFormats             // formats: the retrospective's boards
+	verbTrends              // trends --team T [--since …] [--format …] [--people] (see trends.go)
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -54,6 +55,8 @@ type command struct {
 	change session.TeamChange
 	// log is a command on a team's log (verbTeamLog).
 	log teamLogCmd
+	// trends is the trends command's flags (verbTrends).
+	trends trendsCmd
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -191,6 +194,8 @@ func parseCommand(args []string) (command, error) {
 		return command{verb: verbFormats}, nil
 	case "decide", "decisions", "ack", "review", "missed", "prep", "away":
 		return parseTeamLog(args)
+	case "trends":
+		return parseTrends(args[1:])
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}

@@ -15,6 +15,7 @@ import (
 	shlex "github.com/anmitsu/go-shlex"
 
 	"huddle/session"
+	"huddle/session/export"
 )
 
 // splitCommand splits an SSH exec request's command line as
@@ -38,6 +39,8 @@ var commandLines = []string{
 	"ack --team t --all",
 	"prep standup --team t --yesterday a --today b",
 	"away --team t --back",
+	"trends --team t --since 90d --format csv --people --bom",
+	"trends --team t --format pdf",
 	"new standup --team t --agreement x --agreement \"Be on time\"",
 	"join maple-otter-kite-40721",
 	"watch maple-otter-kite-40721",
@@ -122,6 +125,12 @@ func TestParseCommand(t *testing.T) {
 		{"missed --team t", verbTeamLog, 0, ""},
 		{"prep standup --team t --today 'fix the build' --blocker 'CI red'", verbTeamLog, 0, ""},
 		{"away --team t --until 2026-12-18", verbTeamLog, 0, ""},
+		{"trends --team t --since 12w --format html --people", verbTrends, 0, ""},
+		{"trends --team t", verbTrends, 0, ""},
+		{"trends", 0, 2, "--team is required"},
+		{"trends --team t --format json", 0, 2, `unknown format "json" for trends`},
+		{"trends --team t --bom", 0, 2, "--bom goes with --format csv"},
+		{"trends --team t now", 0, 2, `unexpected "now"`},
 		{"decide --team t", 0, 2, "usage: decide"},
 		{"prep retro --team t", 0, 2, "usage: prep standup"},
 		{"formats 4ls", 0, 2, "usage: formats"},
@@ -238,7 +247,7 @@ func FuzzParseCommand(f *testing.F) {
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
 		}
-		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats", "trends"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
 		if err != nil {
 			var refused *commandError
 			if !errors.As(err, &refused) {
@@ -310,6 +319,10 @@ func FuzzParseCommand(f *testing.F) {
 			}
 			if args[0] == "decide" && cmd.log.text == "" {
 				t.Fatalf("%q decides nothing", args)
+			}
+		case verbTrends:
+			if args[0] != "trends" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) || export.CheckTrendsFormat(cmd.trends.format, cmd.trends.bom) != nil {
+				t.Fatalf("%q is the trends of %q as %+v", args, cmd.team, cmd.trends)
 			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)
