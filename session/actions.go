@@ -337,3 +337,12 @@ func handledSinceRetro(ctx context.Context, st Store, team string) ([]Action, er
 	}
 	return out, nil
 }
+
+// FilterActions keeps the items of the owner (a name, any case; empty:
+// everyone's) and, with overdue, those overdue at now in loc.
+func FilterActions(items []ActionItem, owner string, overdue bool, now time.Time, loc *time.Location) []ActionItem {
+	owner = CleanName(owner)
+	return slices.DeleteFunc(slices.Clone(items), func(a ActionItem) bool {
+		return (owner != "" && !strings.EqualFold(a.Owner, owner)) || (overdue && !a.Overdue(now, loc))
+	})
+}
