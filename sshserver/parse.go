@@ -191,6 +191,8 @@ func parseCommand(args []string) (command, error) {
 		return command{verb: verbFormats}, nil
 	case "decide", "decisions", "ack", "review", "missed", "prep", "away":
 		return parseTeamLog(args)
+	case "actions":
+		return parseActions(args[1:]) // actions.go
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}
