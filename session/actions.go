@@ -346,3 +346,33 @@ func FilterActions(items []ActionItem, owner string, overdue bool, now time.Time
 		return (owner != "" && !strings.EqualFold(a.Owner, owner)) || (overdue && !a.Overdue(now, loc))
 	})
 }
+
+// CountTeamActions counts the team's open and overdue action items at now
+// as TeamHistory.OpenActions finds them, reading only the team's latest
+// session and its log (the lobby asks on every refresh).
+func CountTeamActions(ctx context.Context, st Store, team string, now time.Time, loc *time.Location) (ActionCounts, error) {
+	last, err := st.Sessions(ctx, Filter{Team: team, Limit: 1})
+	if err != nil || len(last) == 0 {
+		return ActionCounts{}, err
+	}
+	evs, err := st.Events(ctx, last[0].ID)
+	if err != nil {
+		return ActionCounts{}, err
+	}
+	var log []TeamEvent
+	if tl, ok := st.(TeamLogStore); ok {
+		if log, err = tl.TeamLog(ctx, team); err != nil {
+			return ActionCounts{}, err
+		}
+	}
+	var c ActionCounts
+	for _, a := range applyActionLog(Fold(last[0].ID, evs).OpenActions(), log, last[0].Created, loc) {
+		if a.Carries() {
+			c.Open++
+			if overdue(a.Due, now, loc) {
+				c.Overdue++
+			}
+		}
+	}
+	return c, nil
+}

@@ -117,6 +117,9 @@ func TestActionItemsBetweenMeetings(t *testing.T) {
 	if c := session.CountActions(at.items(t), at.clock.Now(), time.Local); c != (session.ActionCounts{Open: 3, Overdue: 1}) {
 		t.Fatalf("counts %+v", c)
 	}
+	if c, err := session.CountTeamActions(context.Background(), at.st, "musicstore", at.clock.Now(), time.Local); err != nil || c != (session.ActionCounts{Open: 3, Overdue: 1}) {
+		t.Fatalf("the lobby's counts %+v %v", c, err)
+	}
 
 	t.Run("bad input changes nothing", func(t *testing.T) {
 		short := at.refs[0][:6] + "/a1"
@@ -203,6 +206,9 @@ func TestActionItemsBetweenMeetings(t *testing.T) {
 	}
 	if items := at.items(t); len(items) != 1 || items[0].Ref != at.refs[1] {
 		t.Fatalf("open after the retrospective opened: %+v", items)
+	}
+	if c, err := session.CountTeamActions(context.Background(), at.st, "musicstore", at.clock.Now(), time.Local); err != nil || c != (session.ActionCounts{Open: 1}) {
+		t.Fatalf("the lobby's counts at the end %+v %v", c, err)
 	}
 }
 

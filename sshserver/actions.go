@@ -11,6 +11,7 @@ import (
 
 	"huddle/session"
 	"huddle/session/export"
+	"huddle/tui"
 )
 
 // actionsCmd is the actions command: list the open action items of the
@@ -142,4 +143,27 @@ func (s *Server) cmdActions(sess ssh.Session, cmd command) int {
 	}
 	io.WriteString(sess, export.ActionsText(c.ed, a))
 	return 0
+}
+
+var _ tui.ActionLobby = lobby{}
+
+// ActionCounts counts the open and overdue action items of each of this
+// person's teams (see session.Teams.Visible), for the lobby.
+func (l lobby) ActionCounts() ([]tui.TeamActionCount, error) {
+	ctx, cancel := context.WithTimeout(l.c.ctx, 5*time.Second)
+	defer cancel()
+	teams, err := l.c.s.teams.Visible(ctx, l.c.key)
+	if err != nil {
+		return nil, err
+	}
+	now := l.c.s.now()
+	var out []tui.TeamActionCount
+	for _, t := range teams {
+		c, err := session.CountTeamActions(ctx, l.c.s.store, t.Name, now, time.Local)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tui.TeamActionCount{Team: t.Name, Open: c.Open, Overdue: c.Overdue})
+	}
+	return out, nil
 }

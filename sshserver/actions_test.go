@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"huddle/session"
 )
 
@@ -82,6 +84,13 @@ func TestActionsOverSSH(t *testing.T) {
 	status, out, errOut = ts.run("x", ana, "actions --team musicstore --owner Ben --format csv")
 	if status != 0 || strings.Count(out, "\r\n") != 2 || !strings.Contains(out, `"write the runbook","Ben"`) {
 		t.Fatalf("Ben's items: %d %q %q", status, out, errOut)
+	}
+	// The lobby counts the team's open and overdue items, for the
+	// watcher too.
+	for _, key := range []gossh.Signer{ana, watcher} {
+		lobby := dialTest(t, ts.addr, "x", key)
+		lobby.WaitFor("lobby", "Action items of your teams", "musicstore 1 open · 1 overdue")
+		lobby.Close()
 	}
 	log, _ := ts.store.TeamLog(ctx, "musicstore")
 	if len(log) != 2 || log[0].Actor != session.RosterID("Ben") || log[0].Type() != "action-done" {
