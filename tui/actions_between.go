@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"time"
 
 	"huddle/session"
@@ -32,4 +33,20 @@ func betweenWords(a session.Action, zone *time.Location) string {
 		}
 	}
 	return ""
+}
+
+// dueTodayLine names the open items due on now's day: "Due today: fix
+// the flaky test (Ana) · write the runbook (Ben)"; empty when none is.
+func dueTodayLine(acts []session.Action, now time.Time, zone *time.Location) string {
+	today := now.In(zone).Format(time.DateOnly)
+	var due []string
+	for _, a := range acts {
+		if a.Carries() && !a.Due.IsZero() && a.Due.In(zone).Format(time.DateOnly) == today {
+			due = append(due, a.Text+" ("+a.Owner.Name+")")
+		}
+	}
+	if len(due) == 0 {
+		return ""
+	}
+	return "Due today: " + strings.Join(due, " · ")
 }

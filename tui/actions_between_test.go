@@ -2,8 +2,11 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"huddle/session"
 )
@@ -52,4 +55,36 @@ func TestRetroReviewShowsActionItemsHandledBetweenMeetings(t *testing.T) {
 	d.see("Action items from earlier sessions (2)", "#1 fix the flaky test — Lukas ✓ done · closed by Ben on "+tue,
 		"#2 write the runbook — Ben · open · reassigned to Ben by Ben on "+tue)
 	d.fits()
+}
+
+// A stand-up's waiting room names the open action items due today.
+func TestStandupWaitingRoomShowsItemsDueToday(t *testing.T) {
+	st := mustStore(t)
+	ctx := context.Background()
+	clock := session.NewFakeClock(t0)
+	retro, err := session.Create(ctx, st, session.Plan{Config: session.Config{Team: "musicstore", Kind: session.Retro},
+		Facilitator: session.Person{ID: fac, Name: "maria"}, Roster: []string{"Julia"}}, t0.Add(-72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d time.Time) time.Time {
+		d = d.In(time.Local)
+		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+	}
+	julia := session.Person{ID: session.RosterID("Julia"), Name: "Julia"}
+	var evs []session.Event
+	for i, due := range []time.Time{day(t0), day(t0.AddDate(0, 0, 1)), {}} {
+		a := session.Action{ID: i + 1, Text: "item " + itoa(i+1), Owner: julia, Due: due, Session: retro.ID}
+		evs = append(evs, session.Event{Seq: int64(i + 2), Time: t0.Add(-72 * time.Hour), Payload: &session.ActionAdded{Action: a}})
+	}
+	if err := st.Append(ctx, retro.ID, evs...); err != nil {
+		t.Fatal(err)
+	}
+	d := &driver{t: t, room: mustRoom(t, st, clock, session.Config{}, "Julia"), clock: clock}
+	d.m = d.model(fac, Options{SharedKeyboard: true})
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.see("Open action items (3)", "Due today: item 1 (Julia)")
+	if strings.Contains(d.screen(), "item 2 (Julia)") {
+		t.Fatalf("an item due tomorrow is due today:\n%s", d.screen())
+	}
 }
