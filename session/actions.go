@@ -212,7 +212,7 @@ type ActionEdit struct {
 
 // ChangeAction records a change to one of the team's open action items,
 // by the member for the caller (see TeamMember). It returns the item as
-// it was before the change. An unknown or ambiguous ref, a new owner not
+// the change leaves it (a closed one as it was). An unknown or ambiguous ref, a new owner not
 // on the roster or a bad day changes nothing.
 func ChangeAction(ctx context.Context, st Store, t Team, c Caller, as string, ed ActionEdit, now time.Time, loc *time.Location) (ActionItem, error) {
 	tl, err := teamLogOf(st)
@@ -247,12 +247,14 @@ func ChangeAction(ctx context.Context, st Store, t Team, c Caller, as string, ed
 			return a, fmt.Errorf("%w: %s owns %s already", ErrConflict, to, a.ShortRef())
 		}
 		p = &ActionReassigned{Action: a.Ref, Who: who, To: to}
+		a.Owner = to
 	case ChangeDue:
 		d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(ed.Due), loc)
 		if err != nil {
 			return a, fmt.Errorf("%w: %q is not a day; write it as YYYY-MM-DD, like %s", ErrInvalid, Printable(CleanName(ed.Due)), now.In(loc).AddDate(0, 0, 7).Format(time.DateOnly))
 		}
 		p = &ActionDueChanged{Action: a.Ref, Who: who, Due: d.Format(time.DateOnly)}
+		a.Due = d
 	default:
 		return a, fmt.Errorf("%w: an action item is done, dropped, reassigned or due, not %q", ErrInvalid, Printable(ed.What))
 	}

@@ -241,3 +241,21 @@ func TestForgetPersonReachesActionChanges(t *testing.T) {
 		t.Errorf("the stand-up still names Ben: %s", b)
 	}
 }
+
+// A ref is a whole one, or a unique beginning of its session id with /aN.
+func TestFindAction(t *testing.T) {
+	items := []session.ActionItem{{Ref: "abcdef123/a1"}, {Ref: "abcxyz456/a1"}, {Ref: "abcxyz456/a2"}}
+	for ref, want := range map[string]string{"abcdef123/a1": "abcdef123/a1", "abcd/a1": "abcdef123/a1", "abc/a2": "abcxyz456/a2", " abcxyz/a1 ": "abcxyz456/a1"} {
+		if a, err := session.FindAction(items, ref); err != nil || a.Ref != want {
+			t.Errorf("%q finds %q, %v; want %q", ref, a.Ref, err, want)
+		}
+	}
+	for ref, want := range map[string]error{"abc/a1": session.ErrInvalid, "abc/a3": session.ErrNotFound, "/a1": session.ErrNotFound, "abcdef123": session.ErrNotFound} {
+		if _, err := session.FindAction(items, ref); !errors.Is(err, want) {
+			t.Errorf("%q: %v, want %v", ref, err, want)
+		}
+	}
+	if _, err := session.FindAction(items, "abc/a1"); err == nil || !strings.Contains(err.Error(), "names 2 action items") {
+		t.Errorf("ambiguous: %v", err)
+	}
+}

@@ -141,7 +141,7 @@ func (s *Server) cmdActions(sess ssh.Session, cmd command) int {
 	if err != nil {
 		return fail(sess, 1, "%s", userError(err))
 	}
-	io.WriteString(sess, export.ActionsText(c.ed, a))
+	io.WriteString(sess, export.ActionsText(c.ed, a, time.Local))
 	return 0
 }
 

@@ -78,7 +78,7 @@ func TestActionsOverSSH(t *testing.T) {
 	if status, out, errOut := ts.run("x", ben, `actions done --team musicstore `+ref("1")+` --note "merged"`); status != 0 || !strings.Contains(out, "Done: "+ref("1")) {
 		t.Fatalf("Ben closes: %d %q %q", status, out, errOut)
 	}
-	if status, out, errOut := ts.run("x", ben, "actions reassign --team musicstore "+ref("2")+" ben"); status != 0 || !strings.Contains(out, "Reassigned") {
+	if status, out, errOut := ts.run("x", ben, "actions reassign --team musicstore "+ref("2")+" ben"); status != 0 || !strings.Contains(out, "Reassigned: "+ref("2")+" write the runbook (now Ben)") {
 		t.Fatalf("Ben takes it: %d %q %q", status, out, errOut)
 	}
 	status, out, errOut = ts.run("x", ana, "actions --team musicstore --owner Ben --format csv")

@@ -114,7 +114,7 @@ func actionChangeCmd(g *globalFlags, tf *teamFlags, what, use, short string, nar
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(cmd.OutOrStdout(), export.ActionsText(ed, a))
+			fmt.Fprint(cmd.OutOrStdout(), export.ActionsText(ed, a, time.Local))
 			return nil
 		},
 	}

@@ -81,7 +81,9 @@ func TestActionsCommand(t *testing.T) {
 		t.Errorf("done said %q", out)
 	}
 	must("actions", "reassign", "--team", "web", "--as", "Ben", ref("2"), "cem")
-	must("actions", "due", "--team", "web", "--as", "Ben", ref("2"), "2099-01-02")
+	if out := must("actions", "due", "--team", "web", "--as", "Ben", ref("2"), "2099-01-02"); !strings.Contains(out, "Due Fri 2 Jan 2099: "+ref("2")+" write the runbook (Cem)") {
+		t.Errorf("due said %q", out)
+	}
 	must("actions", "drop", "--team", "web", "--as", "Ben", ref("3"))
 	out = must("actions", "--team", "web", "--owner", "Cem", "--format", "json")
 	if !strings.Contains(out, `"owner": "Cem"`) || !strings.Contains(out, `"due": "2099-01-0`) || strings.Count(out, `"ref"`) != 1 {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"huddle/session"
@@ -175,19 +174,19 @@ func actionCSVLine(team string, a session.ActionItem, now time.Time, loc *time.L
 	return append(line, '\r', '\n')
 }
 
-// ActionsText is the short receipt of a change to an action item, as the
-// actions command prints it: "Done: 8f3k2q/a1 fix the flaky test (Ana)".
-func ActionsText(ed session.ActionEdit, a session.ActionItem) string {
-	var what string
+// ActionsText is the short receipt of a change to an action item, as
+// the actions command prints it, given the item as the change left it:
+// "Done: 8f3k2q/a1 fix the flaky test (Ana)", "Reassigned: … (now Ben)",
+// "Due Fri 11 Dec: … (Ana)".
+func ActionsText(ed session.ActionEdit, a session.ActionItem, loc *time.Location) string {
+	what, owner := "Done", a.Owner
 	switch ed.What {
-	case session.ChangeDone:
-		what = "Done"
 	case session.ChangeDropped:
 		what = "Dropped"
 	case session.ChangeReassigned:
-		what = "Reassigned to " + session.CleanName(ed.To)
+		what, owner = "Reassigned", "now "+a.Owner
 	case session.ChangeDue:
-		what = "Due " + strings.TrimSpace(ed.Due)
+		what = "Due " + a.Due.In(loc).Format("Mon 2 Jan 2006")
 	}
-	return what + ": " + a.ShortRef() + " " + a.Text + " — " + a.Owner + "\n"
+	return what + ": " + a.ShortRef() + " " + a.Text + " (" + owner + ")\n"
 }
