@@ -407,6 +407,15 @@ func (f *forgetter) item(it *Item) {
 func (f *forgetter) action(a *Action) {
 	f.person(&a.Owner)
 	a.Text = f.text(a.Text)
+	for i := range a.Between {
+		c := &a.Between[i]
+		for _, n := range []*string{&c.By, &c.To} {
+			if f.is(*n) {
+				*n = f.pseudonym
+			}
+		}
+		c.Note = f.text(c.Note)
+	}
 }
 
 // names replaces the person's name in a list of names.

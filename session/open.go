@@ -93,13 +93,18 @@ func Create(ctx context.Context, st Store, p Plan, now time.Time) (Info, error) 
 	if err != nil {
 		return Info{}, fmt.Errorf("find previous session: %w", err)
 	}
+	var last *State
+	var lastAt time.Time
 	if len(prev) > 0 {
 		events, err := st.Events(ctx, prev[0].ID)
 		if err != nil {
 			return Info{}, fmt.Errorf("load previous session: %w", err)
 		}
-		last := Fold(prev[0].ID, events)
-		created.Carried, created.Actions = last.CarryOver(), last.OpenActions()
+		last, lastAt = Fold(prev[0].ID, events), prev[0].Created
+		created.Carried = last.CarryOver()
+	}
+	if err := actionsFor(ctx, st, created, last, lastAt, time.Local); err != nil {
+		return Info{}, err
 	}
 	if err := fromTeamLog(ctx, st, created, now, time.Local); err != nil {
 		return Info{}, err

@@ -101,6 +101,9 @@ type Action struct {
 	Status  ActionStatus `json:"status"`
 	Topic   int          `json:"topic,omitempty"` // the discussed topic it came from
 	Session string       `json:"session"`         // where it was agreed
+	// Between are the changes made to it between meetings, from the
+	// team's log (see TeamHistory.OpenActions), oldest first.
+	Between []ActionChange `json:"between,omitempty"`
 }
 
 // Carries reports whether the action item goes on to the next session.

@@ -76,6 +76,31 @@ type (
 		From  string `json:"from,omitempty"`
 		Until string `json:"until,omitempty"`
 	}
+	// ActionMarkedDone closes an action item between meetings: done.
+	ActionMarkedDone struct {
+		Action string `json:"action"` // the item's ref, SESSION/aN
+		Who    string `json:"who"`    // the member who closed it
+		Note   string `json:"note,omitempty"`
+	}
+	// ActionReassigned gives an open action item to another member.
+	ActionReassigned struct {
+		Action string `json:"action"`
+		Who    string `json:"who"`
+		To     string `json:"to"` // the new owner, a roster name
+	}
+	// ActionDueChanged moves an open action item's due day (YYYY-MM-DD,
+	// in the server's time zone).
+	ActionDueChanged struct {
+		Action string `json:"action"`
+		Who    string `json:"who"`
+		Due    string `json:"due"`
+	}
+	// ActionDroppedOutside drops an open action item between meetings.
+	ActionDroppedOutside struct {
+		Action string `json:"action"`
+		Who    string `json:"who"`
+		Note   string `json:"note,omitempty"`
+	}
 )
 
 func (*DecidedOutside) Type() EventType { return "decided" }
@@ -84,12 +109,22 @@ func (*ReviewAsked) Type() EventType    { return "review-asked" }
 func (*UpdatePrepared) Type() EventType { return "update-prepared" }
 func (*WentAway) Type() EventType       { return "went-away" }
 
+func (*ActionMarkedDone) Type() EventType     { return "action-done" }
+func (*ActionReassigned) Type() EventType     { return "action-reassigned" }
+func (*ActionDueChanged) Type() EventType     { return "action-due-changed" }
+func (*ActionDroppedOutside) Type() EventType { return "action-dropped" }
+
 var teamPayloadTypes = map[EventType]func() TeamPayload{
 	"decided":         func() TeamPayload { return new(DecidedOutside) },
 	"acknowledged":    func() TeamPayload { return new(Acknowledged) },
 	"review-asked":    func() TeamPayload { return new(ReviewAsked) },
 	"update-prepared": func() TeamPayload { return new(UpdatePrepared) },
 	"went-away":       func() TeamPayload { return new(WentAway) },
+
+	"action-done":        func() TeamPayload { return new(ActionMarkedDone) },
+	"action-reassigned":  func() TeamPayload { return new(ActionReassigned) },
+	"action-due-changed": func() TeamPayload { return new(ActionDueChanged) },
+	"action-dropped":     func() TeamPayload { return new(ActionDroppedOutside) },
 }
 
 // DecodeTeamPayload rebuilds a team log payload from its type name and
@@ -241,6 +276,43 @@ func (p *WentAway) check() error {
 	return nil
 }
 
+var actionRefPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}/a[0-9]{1,9}$`)
+
+func checkActionChange(ref, who string) error {
+	if !actionRefPattern.MatchString(ref) || !isName(who) {
+		return errors.New("a bad action item ref or name")
+	}
+	return nil
+}
+
+func (p *ActionMarkedDone) check() error {
+	if !isText(p.Note) {
+		return errors.New("a note not cleaned")
+	}
+	return checkActionChange(p.Action, p.Who)
+}
+
+func (p *ActionDroppedOutside) check() error {
+	if !isText(p.Note) {
+		return errors.New("a note not cleaned")
+	}
+	return checkActionChange(p.Action, p.Who)
+}
+
+func (p *ActionReassigned) check() error {
+	if !isName(p.To) {
+		return errors.New("a bad new owner")
+	}
+	return checkActionChange(p.Action, p.Who)
+}
+
+func (p *ActionDueChanged) check() error {
+	if _, err := time.Parse(time.DateOnly, p.Due); err != nil {
+		return fmt.Errorf("day %q is not YYYY-MM-DD", Printable(p.Due))
+	}
+	return checkActionChange(p.Action, p.Who)
+}
+
 // appendTeamLog adds payloads to the team's log at now, as actor, taking
 // the next sequence numbers (and trying again when another writer took
 // them first).
@@ -368,6 +440,17 @@ func (f *forgetter) forgetTeamLog(ctx context.Context, st Store, team string) er
 			name(&p.Who)
 			p.Yesterday, p.Today, p.Blockers = f.text(p.Yesterday), f.text(p.Today), f.texts(p.Blockers)
 		case *WentAway:
+			name(&p.Who)
+		case *ActionMarkedDone:
+			name(&p.Who)
+			p.Note = f.text(p.Note)
+		case *ActionDroppedOutside:
+			name(&p.Who)
+			p.Note = f.text(p.Note)
+		case *ActionReassigned:
+			name(&p.Who)
+			name(&p.To)
+		case *ActionDueChanged:
 			name(&p.Who)
 		}
 		after, _ := json.Marshal(e.Payload)

@@ -212,6 +212,14 @@ func (s *State) validateActions() error {
 		case a.Session == s.ID && a.Topic != 0 && !slices.Contains(s.Topics, a.Topic):
 			return invalidState("action item #%d comes from topic %d, which was not discussed", a.ID, a.Topic)
 		}
+		for _, c := range a.Between {
+			switch {
+			case c.What != ChangeDone && c.What != ChangeDropped && c.What != ChangeReassigned && c.What != ChangeDue:
+				return invalidState("action item #%d: an unknown change %q between meetings", a.ID, c.What)
+			case c.By == "" || c.At.IsZero():
+				return invalidState("action item #%d: a change between meetings without who or when", a.ID)
+			}
+		}
 		ids[a.ID] = true
 	}
 	return nil

@@ -30,6 +30,8 @@ type teamLogCmd struct {
 	from   string
 	until  string
 	back   bool
+	// actions is the actions command (see actions.go).
+	actions actionsCmd
 }
 
 const teamLogUsage = `  ssh -p PORT HOST decisions --team T [--since 14d|YYYY-MM-DD] [--format md|json|csv]
@@ -46,7 +48,7 @@ const teamLogUsage = `  ssh -p PORT HOST decisions --team T [--since 14d|YYYY-MM
                                            without flags (or with --stdin) read from standard input
   ssh -p PORT HOST away --team T --until YYYY-MM-DD [--from YYYY-MM-DD] | --back
                                            you will miss the team's sessions: excused, never late
-`
+` + actionsUsage
 
 // stringList is a repeatable flag.
 type stringList []string
@@ -142,6 +144,9 @@ func parseTeamLog(args []string) (command, error) {
 // (keys bound to a roster name), who act as themselves. Anyone else is
 // told no team has that name, as for a team that does not exist.
 func (s *Server) cmdTeamLog(sess ssh.Session, cmd command) int {
+	if cmd.log.name == "actions" {
+		return s.cmdActions(sess, cmd) // actions.go
+	}
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
 	key := keyOf(sess)

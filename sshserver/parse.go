@@ -196,6 +196,8 @@ func parseCommand(args []string) (command, error) {
 		return parseTeamLog(args)
 	case "trends":
 		return parseTrends(args[1:])
+	case "actions":
+		return parseActions(args[1:]) // actions.go
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}

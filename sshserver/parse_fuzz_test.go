@@ -41,6 +41,11 @@ var commandLines = []string{
 	"away --team t --back",
 	"trends --team t --since 90d --format csv --people --bom",
 	"trends --team t --format pdf",
+	"actions",
+	"actions --team t --owner Ana --overdue --format csv",
+	"actions done --team t abc/a1 --note merged",
+	"actions reassign --team t abc/a1 Ana",
+	"actions due --team t abc/a1 2026-12-04",
 	"new standup --team t --agreement x --agreement \"Be on time\"",
 	"join maple-otter-kite-40721",
 	"watch maple-otter-kite-40721",
@@ -131,6 +136,11 @@ func TestParseCommand(t *testing.T) {
 		{"trends --team t --format json", 0, 2, `unknown format "json" for trends`},
 		{"trends --team t --bom", 0, 2, "--bom goes with --format csv"},
 		{"trends --team t now", 0, 2, `unexpected "now"`},
+		{"actions --format json", verbTeamLog, 0, ""},
+		{"actions drop --team t abc/a2", verbTeamLog, 0, ""},
+		{"actions done abc/a2", 0, 2, "--team is required"},
+		{"actions due --team t abc/a2", 0, 2, "usage: actions due"},
+		{"actions Ana", 0, 2, "unexpected"},
 		{"decide --team t", 0, 2, "usage: decide"},
 		{"prep retro --team t", 0, 2, "usage: prep standup"},
 		{"formats 4ls", 0, 2, "usage: formats"},
@@ -223,7 +233,7 @@ func TestFlagHelpReadsAsTheFlagPackagesOwn(t *testing.T) {
 var canonicalCode = regexp.MustCompile(`^[a-z]{3,6}-[a-z]{3,6}-[a-z]{3,6}-[1-9][0-9]{4}$`)
 
 // teamLogVerbs are the commands on a team's log (decisions.go).
-var teamLogVerbs = []string{"decide", "decisions", "ack", "review", "missed", "prep", "away"}
+var teamLogVerbs = []string{"decide", "decisions", "ack", "review", "missed", "prep", "away", "actions"}
 
 // FuzzParseCommand feeds parseCommand what an SSH client can send as its
 // command line, split as ssh.Session.Command splits it. It must never
@@ -314,11 +324,15 @@ func FuzzParseCommand(f *testing.F) {
 				t.Fatalf("%q lists the formats", args)
 			}
 		case verbTeamLog:
-			if !slices.Contains(teamLogVerbs, args[0]) || cmd.log.name != args[0] || cmd.team == "" || cmd.team != session.CleanName(cmd.team) {
+			listActions := args[0] == "actions" && cmd.log.actions.edit == "" // without --team: every team of the key
+			if !slices.Contains(teamLogVerbs, args[0]) || cmd.log.name != args[0] || (cmd.team == "" && !listActions) || cmd.team != session.CleanName(cmd.team) {
 				t.Fatalf("%q is %q on the log of %q", args, cmd.log.name, cmd.team)
 			}
 			if args[0] == "decide" && cmd.log.text == "" {
 				t.Fatalf("%q decides nothing", args)
+			}
+			if a := cmd.log.actions; a.edit != a.ed.What || (a.edit != "" && a.ed.Ref == "") {
+				t.Fatalf("%q changes the action item %+v", args, a)
 			}
 		case verbTrends:
 			if args[0] != "trends" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) || export.CheckTrendsFormat(cmd.trends.format, cmd.trends.bom) != nil {

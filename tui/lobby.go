@@ -58,6 +58,7 @@ type App struct {
 	lobby   Lobby
 	opts    Options
 	entries []LobbyEntry
+	actions []TeamActionCount // the open action items of the person's teams
 	cursor  int
 	form    []textinput.Model // nil unless the new stand-up form is open
 	field   int
@@ -85,6 +86,7 @@ type (
 	entriesMsg struct {
 		entries []LobbyEntry
 		err     error
+		actions []TeamActionCount // lobby_actions.go
 	}
 	closedMsg  struct{ err error }
 	enteredMsg struct {
@@ -137,7 +139,7 @@ func (a *App) load() tea.Cmd {
 	l := a.lobby
 	return func() tea.Msg {
 		entries, err := l.Sessions()
-		return entriesMsg{entries, err}
+		return entriesMsg{entries, err, actionCounts(l)}
 	}
 }
 
@@ -170,7 +172,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.help.Styles = help.DefaultStyles(msg.IsDark())
 	case entriesMsg:
 		a.loading = false
-		a.entries = msg.entries
+		a.entries, a.actions = msg.entries, msg.actions
 		a.cursor = max(0, min(a.cursor, len(a.entries)-1))
 		if msg.err != nil {
 			a.status, a.failed = sentence(msg.err), true
@@ -438,6 +440,7 @@ func (a *App) render() string {
 			line := mark + team + st.Subtle.Render(" "+e.Kind.Noun()+" · "+phaseTitle(e.Phase)+" · "+itoa(e.Here)+" here · "+e.Code)
 			b.WriteString(truncate(line, w) + "\n")
 		}
+		b.WriteString(a.actionsPanel(w))
 	}
 	body := b.String()
 	var foot []string

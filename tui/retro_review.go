@@ -137,5 +137,8 @@ func (m retroPhases) actionLine(a session.Action, selected bool, w int) string {
 	case session.ActionDropped:
 		status = st.Subtle.Render(" ✗ dropped")
 	}
+	if between := betweenWords(a, m.zone()); between != "" {
+		status += st.Subtle.Render(" · " + between) // between meetings: actions_between.go
+	}
 	return truncate(mark+st.Subtle.Render("#"+itoa(a.ID)+" ")+text+st.Subtle.Render(meta)+status, w)
 }

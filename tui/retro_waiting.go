@@ -44,8 +44,19 @@ func (m retroPhases) retroWaitingView(w, h int) string {
 	}
 	lines = append(lines, st.Text.Render(strings.Join(rules, " · ")))
 	var carried []string
-	if n := len(m.earlierActions()); n > 0 {
-		carried = append(carried, count(n, "open action item", ""))
+	open, handled := 0, 0
+	for _, a := range m.earlierActions() {
+		if a.Carries() {
+			open++
+		} else {
+			handled++ // closed between meetings (actions_between.go)
+		}
+	}
+	if open > 0 {
+		carried = append(carried, count(open, "open action item", ""))
+	}
+	if handled > 0 {
+		carried = append(carried, count(handled, "action item", "")+" closed between meetings")
 	}
 	if n := len(m.standupCards()); n > 0 {
 		carried = append(carried, count(n, "topic", "")+" from the stand-ups")

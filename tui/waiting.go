@@ -106,6 +106,9 @@ func (m *waitingRoom) waitingView(w, h int) string {
 			}
 			lines = append(lines, truncate(st.Text.Render(line), w))
 		}
+		if due := dueTodayLine(acts, m.now, m.zone()); due != "" { // actions_between.go
+			lines = append(lines, truncate(st.Late.Render(due), w))
+		}
 		parts = append(parts, "", strings.Join(lines, "\n"))
 	}
 	if len(open) > 0 {

@@ -167,6 +167,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.AddCommand(newDeleteCmd(&g, in), newPurgeCmd(&g), newForgetCmd(&g, in))
 	root.AddCommand(newDecideCmd(&g), newDecisionsCmd(&g), newAckCmd(&g), newReviewCmd(&g), newMissedCmd(&g), newPrepCmd(&g), newAwayCmd(&g))
 	root.AddCommand(newTrendsCmd(&g))
+	root.AddCommand(newActionsCmd(&g))
 	return root
 }
 

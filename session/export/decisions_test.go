@@ -107,6 +107,10 @@ func FuzzReadTeamLog(f *testing.F) {
 		{Seq: 3, Time: at, Actor: "roster:Ben", Payload: &session.WentAway{Who: "Ben", From: "2026-12-01", Until: "2026-12-18"}},
 		{Seq: 4, Time: at, Actor: "roster:Ben", Payload: &session.UpdatePrepared{Who: "Ben", Today: "tests", Blockers: []string{"CI"}}},
 		{Seq: 5, Time: at, Actor: "roster:Ben", Payload: &session.ReviewAsked{Decision: "team/1", Who: "Ben", Reason: "why"}},
+		{Seq: 6, Time: at, Actor: "roster:Ben", Payload: &session.ActionMarkedDone{Action: "k7xq2m/a1", Who: "Ben", Note: "shipped"}},
+		{Seq: 7, Time: at, Actor: "local:Ana", Payload: &session.ActionReassigned{Action: "k7xq2m/a2", Who: "Ana", To: "Ben"}},
+		{Seq: 8, Time: at, Actor: "roster:Ben", Payload: &session.ActionDueChanged{Action: "k7xq2m/a2", Who: "Ben", Due: "2026-12-04"}},
+		{Seq: 9, Time: at, Actor: "roster:Ben", Payload: &session.ActionDroppedOutside{Action: "k7xq2m/a3", Who: "Ben"}},
 	}
 	var b bytes.Buffer
 	if err := WriteDecisions(&b, "json", "musicstore", nil, nil, log); err != nil {

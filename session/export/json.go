@@ -23,7 +23,8 @@ const RecordVersion = 2
 // versionOf is the lowest record version that holds the events: 2 for
 // a correction (session.Since) or for what the decision log added to the
 // created event (prepared updates, excused members, decisions to review,
-// a retrospective opened for collecting), else 1.
+// a retrospective opened for collecting, action items changed between
+// meetings), else 1.
 func versionOf(events []session.Event) int {
 	v := 1
 	for _, e := range events {
@@ -32,7 +33,8 @@ func versionOf(events []session.Event) int {
 		}
 	}
 	if len(events) > 0 {
-		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0 || c.Config.Collect) {
+		if c, ok := events[0].Payload.(*session.Created); ok && (len(c.Prepared) > 0 || len(c.Excused) > 0 || len(c.Review) > 0 || c.Config.Collect ||
+			slices.ContainsFunc(c.Actions, func(a session.Action) bool { return len(a.Between) > 0 })) {
 			v = max(v, 2)
 		}
 	}
