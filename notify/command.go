@@ -44,24 +44,17 @@ const outputLimit = 2 << 10
 // in HUDDLE_SESSION, HUDDLE_TEAM and HUDDLE_KIND, and records the
 // outcome. A failure is logged; it is not run again.
 func (n *Notifier) runCommand(id string) {
-	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.CommandTimeout)
-	defer cancel()
-	info, err := n.cfg.Store.Session(ctx, id)
-	var record bytes.Buffer
-	if err == nil {
-		var events []session.Event
-		if events, err = n.cfg.Store.Events(ctx, id); err == nil {
-			err = export.JSONWith(&record, info, events, export.RecordOptions{})
-		}
-	}
+	info, record, err := n.record(id)
 	if err != nil {
 		n.commandFailures.Add(1)
 		n.log.Error("on-end command not run: cannot read the session", "session", id, "err", err)
 		n.finish(id, EventEnded, n.command.id, session.DeliveryFailed)
 		return
 	}
+	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.CommandTimeout)
+	defer cancel()
 	c := exec.CommandContext(ctx, n.command.argv[0], n.command.argv[1:]...)
-	c.Stdin = &record
+	c.Stdin = bytes.NewReader(record)
 	c.Env = append(os.Environ(), "HUDDLE_SESSION="+info.ID, "HUDDLE_TEAM="+info.Team, "HUDDLE_KIND="+info.Kind.String())
 	var out limitedBuffer
 	c.Stdout, c.Stderr = &out, &out
@@ -84,6 +77,25 @@ func (n *Notifier) runCommand(id string) {
 	n.commands.Add(1)
 	n.log.Info("on-end command ran", "session", id, "command", n.command.argv[0], "took", n.cfg.Now().Sub(start).Round(time.Millisecond))
 	n.finish(id, EventEnded, n.command.id, session.DeliverySent)
+}
+
+// record is the session's JSON record, without key fingerprints.
+func (n *Notifier) record(id string) (session.Info, []byte, error) {
+	ctx, cancel := storeContext()
+	defer cancel()
+	info, err := n.cfg.Store.Session(ctx, id)
+	if err != nil {
+		return info, nil, err
+	}
+	events, err := n.cfg.Store.Events(ctx, id)
+	if err != nil {
+		return info, nil, err
+	}
+	var b bytes.Buffer
+	if err := export.JSONWith(&b, info, events, export.RecordOptions{}); err != nil {
+		return info, nil, err
+	}
+	return info, b.Bytes(), nil
 }
 
 // limitedBuffer keeps the first outputLimit bytes written to it.

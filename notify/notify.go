@@ -177,7 +177,9 @@ func New(cfg Config) (*Notifier, error) {
 // Start starts delivering: first what was pending when huddle last
 // stopped, then what comes.
 func (n *Notifier) Start() {
-	pending, err := n.ledger.pending(n.ctx, n.cfg.Now().Add(-pendingFor))
+	ctx, cancel := storeContext()
+	defer cancel()
+	pending, err := n.ledger.pending(ctx, n.cfg.Now().Add(-pendingFor))
 	if err != nil {
 		n.log.Error("read pending notifications", "err", err)
 	}
@@ -299,7 +301,7 @@ func (n *Notifier) handle(j job) {
 		j.body = body
 	}
 	for _, h := range n.hooks {
-		fresh, err := n.ledger.queue(n.ctx, session.Delivery{Session: j.id, Event: j.event, Target: h.id, Body: j.body, Queued: n.cfg.Now()})
+		fresh, err := n.queue(session.Delivery{Session: j.id, Event: j.event, Target: h.id, Body: j.body, Queued: n.cfg.Now()})
 		if err != nil {
 			// Sent all the same: a notification sent twice beats one lost.
 			n.log.Warn("cannot record the notification; sending it all the same", "session", j.id, "event", j.event, "err", err)
@@ -313,7 +315,7 @@ func (n *Notifier) handle(j job) {
 
 // endedBody is the ended session's message, from the store.
 func (n *Notifier) endedBody(id string) (string, error) {
-	ctx, cancel := context.WithTimeout(n.ctx, 30*time.Second)
+	ctx, cancel := storeContext()
 	defer cancel()
 	events, err := n.cfg.Store.Events(ctx, id)
 	if err != nil {
@@ -397,7 +399,7 @@ func (n *Notifier) try(h webhook, payload []byte) (retry bool, err error) {
 }
 
 func (n *Notifier) finish(id, event, target, outcome string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := storeContext()
 	defer cancel()
 	if err := n.ledger.finish(ctx, id, event, target, outcome, n.cfg.Now()); err != nil {
 		n.log.Error("cannot record a notification's outcome", "session", id, "event", event, "err", err)
@@ -406,7 +408,7 @@ func (n *Notifier) finish(id, event, target, outcome string) {
 
 // run runs the on-end command for the ended session unless it ran before.
 func (n *Notifier) run(id string) {
-	fresh, err := n.ledger.queue(n.ctx, session.Delivery{Session: id, Event: EventEnded, Target: n.command.id, Queued: n.cfg.Now()})
+	fresh, err := n.queue(session.Delivery{Session: id, Event: EventEnded, Target: n.command.id, Queued: n.cfg.Now()})
 	if err != nil {
 		n.log.Warn("cannot record the on-end command's run; running it all the same", "session", id, "err", err)
 	} else if !fresh {
@@ -414,6 +416,20 @@ func (n *Notifier) run(id string) {
 		return
 	}
 	n.runCommand(id)
+}
+
+// queue records a delivery as pending; false if it was recorded before.
+func (n *Notifier) queue(d session.Delivery) (bool, error) {
+	ctx, cancel := storeContext()
+	defer cancel()
+	return n.ledger.queue(ctx, d)
+}
+
+// storeContext bounds a read or write of the store. It does not end with
+// the notifier's context: what is left when Close gives up is still
+// recorded as pending, for the next start.
+func storeContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
 }
 
 // targetID names a target in the store and the log without revealing it.

@@ -27,9 +27,10 @@ func OpenedText(info session.Info, join string) string {
 
 // EndedText is the message that a session ended: its attendance,
 // blockers, decisions and the action items agreed in it with their
-// owners, as the minutes have them (session.Summarize). It names nobody
-// in an anonymous retrospective but owners of action items and those
-// absent from a decision (which tie nobody to a card).
+// owners, as the minutes have them (session.Summarize). In an anonymous
+// retrospective it names nobody but the owners of action items: it counts
+// attendance and leaves out who was absent from a decision, so that no
+// author of a card (one a stand-up sent keeps its author) is named.
 func EndedText(s *session.State) string {
 	sum := session.Summarize(s)
 	anonymous := sum.Retro != nil && sum.Retro.Anonymous
@@ -52,15 +53,19 @@ func EndedText(s *session.State) string {
 		b.WriteString("\n\n**Decisions**")
 		for _, d := range sum.Decisions {
 			b.WriteString("\n- " + esc(d.Text))
-			if len(d.Absent) > 0 {
+			if len(d.Absent) > 0 && !anonymous {
 				b.WriteString(" (absent: " + names(d.Absent) + ")")
 			}
 		}
 	}
 	var here []session.ActionRow
+	earlier := 0 // earlier items that carry on
 	for _, a := range sum.Actions {
-		if a.Here && a.Status != session.ActionDropped {
+		switch {
+		case a.Here && a.Status != session.ActionDropped:
 			here = append(here, a)
+		case !a.Here && a.Carries():
+			earlier++
 		}
 	}
 	if len(here) > 0 {
@@ -72,11 +77,11 @@ func EndedText(s *session.State) string {
 			}
 		}
 	}
-	if n := sum.OpenActions - len(here); n > 0 {
-		b.WriteString("\n\n" + session.Plural(n, "earlier action item") + " carry on.")
+	if n := earlier; n > 0 {
+		b.WriteString("\n\n" + session.Plural(n, "earlier action item") + verb(n, " carries", " carry") + " on.")
 	}
 	if sum.CarryOver > 0 {
-		b.WriteString("\n\n" + session.Plural(sum.CarryOver, "parked topic") + " carry over to the next session.")
+		b.WriteString("\n\n" + session.Plural(sum.CarryOver, "parked topic") + verb(sum.CarryOver, " carries", " carry") + " over to the next session.")
 	}
 	return b.String()
 }
@@ -117,4 +122,12 @@ func names(list []string) string {
 		out[i] = esc(n)
 	}
 	return strings.Join(out, ", ")
+}
+
+// verb is one for a single thing, else many.
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
