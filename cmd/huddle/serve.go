@@ -113,10 +113,20 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Stopped after the server (whose rooms' Ended hooks feed it) and
+	// before the store.
+	notifier, stopNotifier, err := startNotifier(g, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopNotifier()
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
-		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: ended,
+		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
 		PublicHost: f.publicHost,
+	}
+	if notifier != nil {
+		cfg.Opened = notifier.Opened
 	}
 	if f.authorizedKeys != "" {
 		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {
