@@ -64,7 +64,7 @@ func retro(anonymous bool) []session.Event {
 	r.add(at(0), julia.ID, &session.Arrived{Who: julia, Role: session.Member})
 	r.add(at(0), zed.ID, &session.Arrived{Who: zed, Role: session.Member})
 	r.add(at(1), maria.ID, &session.PhaseChanged{To: session.Write})
-	card := session.Card{ID: 2, Column: 1, Text: "Zeds secret complaint", Group: 2}
+	card := session.Card{ID: 2, Column: 1, Text: "A secret complaint", Group: 2}
 	if anonymous {
 		card.AuthorHash = "0123456789abcdef01234567"
 	} else {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -52,7 +53,11 @@ func EndedText(s *session.State) string {
 	if len(sum.Decisions) > 0 {
 		b.WriteString("\n\n**Decisions**")
 		for _, d := range sum.Decisions {
-			b.WriteString("\n- " + esc(d.Text))
+			b.WriteString("\n- ")
+			if about := cmp.Or(d.ItemTopic, d.TopicTitle); about != "" {
+				b.WriteString(esc(about) + " → ")
+			}
+			b.WriteString(esc(d.Text))
 			if len(d.Absent) > 0 && !anonymous {
 				b.WriteString(" (absent: " + names(d.Absent) + ")")
 			}

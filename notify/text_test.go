@@ -36,7 +36,7 @@ func TestEndedTextOfARetro(t *testing.T) {
 	for _, want := range []string{
 		"**Retrospective of musicstore ended** · Mon 30 Nov 2026",
 		"**Attendance:** 2 of 3 came: Julia, Zed · absent: Jörg",
-		"**Decisions**\n- One approval is enough (absent: Jörg)",
+		"**Decisions**\n- A secret complaint → One approval is enough (absent: Jörg)",
 		"**Action items**\n- Change the branch rule — Julia, due Wed 2 Dec",
 		"1 earlier action item carries on.",
 	} {
@@ -60,7 +60,7 @@ func TestEndedTextOfAnAnonymousRetroNamesNoAuthor(t *testing.T) {
 			t.Errorf("the notification of an anonymous retro names %q:\n%s", who, got)
 		}
 	}
-	for _, want := range []string{"**Attendance:** 2 of 3 came\n", "- One approval is enough\n", "- Change the branch rule — Julia"} {
+	for _, want := range []string{"**Attendance:** 2 of 3 came\n", "- A secret complaint → One approval is enough\n", "- Change the branch rule — Julia"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %q in\n%s", want, got)
 		}
