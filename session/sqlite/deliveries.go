@@ -22,11 +22,16 @@ CREATE TABLE deliveries (
 	body       TEXT NOT NULL,    -- what is sent; '' once finished
 	queued     INTEGER NOT NULL, -- Unix nanoseconds
 	finished   INTEGER,          -- NULL while pending
-	outcome    TEXT NOT NULL DEFAULT '', -- sent, refused, failed
+	outcome    TEXT NOT NULL DEFAULT '', -- sent, refused, failed, forgotten
 	PRIMARY KEY (session_id, event, target)
 ) WITHOUT ROWID;
 CREATE INDEX deliveries_pending ON deliveries (queued) WHERE finished IS NULL;
 `
+
+// deliveryForgotten is the outcome of a pending delivery whose session was
+// rewritten (huddle forget): its message held the old names, and is not
+// sent.
+const deliveryForgotten = "forgotten"
 
 // QueueDelivery records d as pending, unless a delivery of the same
 // session, event and target was recorded before.

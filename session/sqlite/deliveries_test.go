@@ -61,3 +61,29 @@ func TestDeliveriesAreRecordedOnceAndGoWithTheirSession(t *testing.T) {
 func sameDelivery(a, b session.Delivery) bool {
 	return a.Session == b.Session && a.Event == b.Event && a.Target == b.Target && a.Body == b.Body && a.Queued.Equal(b.Queued)
 }
+
+func TestRewritingASessionDropsItsPendingDeliveries(t *testing.T) {
+	st := mustOpen(t)
+	ctx := context.Background()
+	mustCreate(t, st, "s1", "code-1", "musicstore", session.Standup, t0)
+	if _, err := st.QueueDelivery(ctx, session.Delivery{Session: "s1", Event: "ended", Target: "webhook:abc", Body: "Lukas was late", Queued: t0}); err != nil {
+		t.Fatal(err)
+	}
+	team := session.Team{Name: "musicstore", Members: []string{"Lukas"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	events, err := st.Events(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RewriteTeam(ctx, team, map[string][]session.Event{"s1": events}); err != nil {
+		t.Fatal(err)
+	}
+	if pending, err := st.PendingDeliveries(ctx, t0); err != nil || len(pending) != 0 {
+		t.Errorf("pending after a rewrite: %+v, %v", pending, err)
+	}
+	if fresh, err := st.QueueDelivery(ctx, session.Delivery{Session: "s1", Event: "ended", Target: "webhook:abc", Queued: t0}); fresh || err != nil {
+		t.Errorf("queued again after a rewrite: %v, %v", fresh, err)
+	}
+}
