@@ -37,11 +37,14 @@ func EndedText(s *session.State) string {
 	anonymous := sum.Retro != nil && sum.Retro.Anonymous
 	var b strings.Builder
 	b.WriteString("**" + sum.Kind.Title() + " of " + esc(sum.Team) + " ended** · " + sum.Created.Local().Format("Mon 2 Jan 2006"))
-	if !sum.Started.IsZero() {
-		b.WriteString(" · " + session.MinSec(sum.Took) + " of " + session.MinSec(sum.Budget))
-		if over := sum.Over(); over > 0 {
-			b.WriteString(" (" + session.MinSec(over) + " over)")
-		}
+	if sum.Started.IsZero() {
+		// Closed, or expired, before it started: nobody missed it.
+		b.WriteString(" · it never started.")
+		return b.String()
+	}
+	b.WriteString(" · " + session.MinSec(sum.Took) + " of " + session.MinSec(sum.Budget))
+	if over := sum.Over(); over > 0 {
+		b.WriteString(" (" + session.MinSec(over) + " over)")
 	}
 	b.WriteString("\n\n**Attendance:** " + attendance(sum, anonymous))
 	if len(sum.Blockers) > 0 {

@@ -66,3 +66,12 @@ func TestEndedTextOfAnAnonymousRetroNamesNoAuthor(t *testing.T) {
 		}
 	}
 }
+
+func TestEndedTextOfASessionThatNeverStarted(t *testing.T) {
+	events := standup()[:1]
+	events = append(events, session.Event{Seq: 2, Time: at(30), Payload: &session.Ended{}})
+	got := notify.EndedText(session.Fold("s1", events))
+	if want := "**Stand-up of musicstore ended** · Mon 30 Nov 2026 · it never started."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
