@@ -281,6 +281,10 @@ func (n *Notifier) Close(ctx context.Context) {
 	defer stop()
 	n.wg.Wait()
 	n.cancel()
+	if s := n.Stats(); s != (Stats{}) {
+		n.log.Info("notifications", "sent", s.Sent, "retries", s.Retries, "failed", s.Failed, "dropped", s.Dropped,
+			"skipped", s.Skipped, "commands", s.Commands, "command_failures", s.CommandFailures)
+	}
 }
 
 // Stats returns the counts so far.
