@@ -69,7 +69,7 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 	given := map[string]bool{session.FieldTeam: true, session.FieldGuests: true,
 		session.FieldMembers: len(f.Members) > 0, session.FieldTimebox: f.Timebox > 0, session.FieldTurn: f.Turn > 0,
 		session.FieldFormat: f.Kind == session.Retro && f.FormatGiven, session.FieldColumns: f.Kind == session.Retro && f.FormatGiven}
-	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, l.c.sess.LocalAddr(), o, func(field string) bool { return given[field] })
+	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, l.c.localAddr(), o, func(field string) bool { return given[field] })
 	var fe *session.FieldError
 	if errors.As(err, &fe) {
 		return "", errors.New(fe.Say(formLabel))
@@ -78,6 +78,15 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 		return "", errors.New(userError(err))
 	}
 	return info.Code, nil
+}
+
+// localAddr is the address the client connected to; nil without an SSH
+// session (as in tests that drive the lobby directly).
+func (c *conn) localAddr() net.Addr {
+	if c.sess == nil {
+		return nil
+	}
+	return c.sess.LocalAddr()
 }
 
 // formLabel names an opening's field as the lobby's form does.

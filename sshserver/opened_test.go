@@ -4,7 +4,10 @@ import (
 	"sync"
 	"testing"
 
+	gossh "golang.org/x/crypto/ssh"
+
 	"huddle/session"
+	"huddle/tui"
 )
 
 func TestOpenedHearsOfANewSessionWithItsJoinCommand(t *testing.T) {
@@ -20,12 +23,22 @@ func TestOpenedHearsOfANewSessionWithItsJoinCommand(t *testing.T) {
 		}
 	})
 	code := openSession(t, ts.addr, "standup --team opened --members Ann")
+	// And from the lobby's form.
+	owner := newTestKey(t)
+	l := lobby{&conn{s: ts.srv, key: gossh.FingerprintSHA256(owner.PublicKey()), user: "olga", ctx: t.Context()}}
+	code2, err := l.NewSession(tui.SessionForm{Kind: session.Retro, Team: "lobbied"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 || got[0].Code != code || got[0].Team != "opened" || got[0].Kind != session.Standup {
-		t.Fatalf("Opened heard %+v, want the stand-up %s", got, code)
+	if len(got) != 2 || got[0].Code != code || got[0].Team != "opened" || got[0].Kind != session.Standup ||
+		got[1].Code != code2 || got[1].Kind != session.Retro {
+		t.Fatalf("Opened heard %+v, want the stand-up %s and the retrospective %s", got, code, code2)
 	}
-	if joins[0] != "ssh -t -p 2200 huddle.example.org join" {
-		t.Errorf("join command %q", joins[0])
+	for _, j := range joins {
+		if j != "ssh -t -p 2200 huddle.example.org join" {
+			t.Errorf("join command %q", j)
+		}
 	}
 }
