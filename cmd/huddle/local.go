@@ -97,8 +97,10 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 	if err != nil {
 		return err
 	}
+	// What goes wrong is shown once the interface has ended; that all
+	// went well is not worth a line.
 	held := &heldLog{}
-	notifier, stopNotifier, err := startNotifier(g, st, log.NewWithOptions(held, log.Options{Prefix: "huddle", ReportTimestamp: true}))
+	notifier, stopNotifier, err := startNotifier(g, st, log.NewWithOptions(held, log.Options{Prefix: "huddle", ReportTimestamp: true, Level: log.WarnLevel}))
 	if err != nil {
 		return err
 	}
