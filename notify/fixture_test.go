@@ -97,7 +97,7 @@ func mustStore(tb testing.TB) *sqlite.Store {
 func mustSave(tb testing.TB, st session.Store, id string, events []session.Event) session.Info {
 	tb.Helper()
 	created := events[0].Payload.(*session.Created)
-	info := session.Info{ID: id, Team: created.Config.Team, Kind: created.Config.Kind, Code: created.Config.Code}
+	info := session.Info{ID: id, Team: created.Config.Team, Kind: created.Config.Kind, Code: created.Config.Code + "-" + id}
 	ctx := context.Background()
 	if err := st.Create(ctx, info, events[0]); err != nil {
 		tb.Fatal(err)

@@ -189,6 +189,9 @@ func (n *Notifier) Start() {
 		switch {
 		case n.command != nil && d.Target == n.command.id:
 			runs = append(runs, d.Session)
+		case n.hook(d.Target) != nil && d.Event == EventOpened && n.over(d.Session):
+			// News of an opening is stale once the session is over.
+			n.finish(d.Session, d.Event, d.Target, session.DeliveryStale)
 		case n.hook(d.Target) != nil:
 			posts = append(posts, d)
 		}
@@ -212,6 +215,14 @@ func (n *Notifier) Start() {
 			n.run(id)
 		}
 	})
+}
+
+// over reports whether a session has ended, or is gone.
+func (n *Notifier) over(id string) bool {
+	ctx, cancel := storeContext()
+	defer cancel()
+	info, err := n.cfg.Store.Session(ctx, id)
+	return errors.Is(err, session.ErrNotFound) || (err == nil && !info.Ended.IsZero())
 }
 
 func (n *Notifier) hook(id string) *webhook {

@@ -23,6 +23,7 @@ const (
 	DeliverySent    = "sent"    // the target took it
 	DeliveryRefused = "refused" // the target refused it for good (a 4xx answer)
 	DeliveryFailed  = "failed"  // every try failed
+	DeliveryStale   = "stale"   // not sent: no longer news (an opening pending until the session was over)
 )
 
 // DeliveryStore remembers notifications. The SQLite store implements it;

@@ -22,7 +22,7 @@ CREATE TABLE deliveries (
 	body       TEXT NOT NULL,    -- what is sent; '' once finished
 	queued     INTEGER NOT NULL, -- Unix nanoseconds
 	finished   INTEGER,          -- NULL while pending
-	outcome    TEXT NOT NULL DEFAULT '', -- sent, refused, failed, forgotten
+	outcome    TEXT NOT NULL DEFAULT '', -- sent, refused, failed, stale, forgotten
 	PRIMARY KEY (session_id, event, target)
 ) WITHOUT ROWID;
 CREATE INDEX deliveries_pending ON deliveries (queued) WHERE finished IS NULL;
