@@ -19,8 +19,9 @@
 //
 // What it sends is computed from the session's state by session.Summarize,
 // as the minutes are, with what people typed escaped as the minutes escape
-// it. An anonymous retrospective's notification names nobody: it counts
-// attendance instead of listing it.
+// it. An anonymous retrospective's notification names nobody but the
+// owners of its action items: it counts attendance instead of listing it,
+// and leaves out who was absent from a decision.
 //
 // The package sits beside session/export: cmd/huddle wires it, sshserver
 // and the rooms only call the hooks it gives them.

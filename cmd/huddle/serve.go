@@ -52,7 +52,12 @@ fingerprint, so that it can be added.
 
 The host key is created once (ed25519, in the data directory) and reused,
 so clients never see it change. Unfinished sessions survive a restart:
-people rejoin with the same command and are back where they were.`,
+people rejoin with the same command and are back where they were.
+
+With --notify URL the team's chat hears when a session opens (with the
+command that joins it) and what came out of it when it ends; --on-end CMD
+gets each ended session's JSON record on stdin. Neither ever makes a room
+wait (see the README, Notifications).`,
 		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
