@@ -127,7 +127,7 @@ func (s *Server) cmdNew(sess ssh.Session, cmd command) int {
 		user = "guest"
 	}
 	o := cmd.opening
-	info, err := s.openSession(ctx, keyOf(sess), user, o, func(f string) bool { return cmd.given[f] })
+	info, err := s.openSession(ctx, keyOf(sess), user, sess.LocalAddr(), o, func(f string) bool { return cmd.given[f] })
 	if err != nil {
 		var fe *session.FieldError
 		if errors.As(err, &fe) {

@@ -3,6 +3,7 @@ package sshserver
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 	given := map[string]bool{session.FieldTeam: true, session.FieldGuests: true,
 		session.FieldMembers: len(f.Members) > 0, session.FieldTimebox: f.Timebox > 0, session.FieldTurn: f.Turn > 0,
 		session.FieldFormat: f.Kind == session.Retro && f.FormatGiven, session.FieldColumns: f.Kind == session.Retro && f.FormatGiven}
-	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, o, func(field string) bool { return given[field] })
+	info, err := l.c.s.openSession(ctx, l.c.key, l.c.user, l.c.localAddr(), o, func(field string) bool { return given[field] })
 	var fe *session.FieldError
 	if errors.As(err, &fe) {
 		return "", errors.New(fe.Say(formLabel))
@@ -77,6 +78,15 @@ func (l lobby) NewSession(f tui.SessionForm) (string, error) {
 		return "", errors.New(userError(err))
 	}
 	return info.Code, nil
+}
+
+// localAddr is the address the client connected to; nil without an SSH
+// session (as in tests that drive the lobby directly).
+func (c *conn) localAddr() net.Addr {
+	if c.sess == nil {
+		return nil
+	}
+	return c.sess.LocalAddr()
 }
 
 // formLabel names an opening's field as the lobby's form does.
@@ -130,8 +140,10 @@ func (l lobby) Close(code string) error {
 // session.Teams (a new team is the opener's; an existing one takes
 // sessions from its owners and members, roster changes from its owners):
 // the opening's given fields over what the team remembers, over the
-// kind's defaults, checked by session.Opening.Validate.
-func (s *Server) openSession(ctx context.Context, key, user string, o session.Opening, given func(field string) bool) (session.Info, error) {
+// kind's defaults, checked by session.Opening.Validate. Config.Opened
+// hears of the session, with the join command as a client that connected
+// to local is given it.
+func (s *Server) openSession(ctx context.Context, key, user string, local net.Addr, o session.Opening, given func(field string) bool) (session.Info, error) {
 	if !s.opened.allow(key) {
 		return session.Info{}, errors.New("too many new sessions from your key; try again in a minute")
 	}
@@ -141,6 +153,13 @@ func (s *Server) openSession(ctx context.Context, key, user string, o session.Op
 		return session.Info{}, err
 	}
 	info, _, err := s.teams.Open(ctx, caller, session.Person{ID: session.SSHID(key), Name: user}, op)
+	if err == nil && s.cfg.Opened != nil {
+		join := s.joinCommand(local)
+		if join == "" {
+			join = "ssh -t -p PORT HOST join" // as cmdNew says it
+		}
+		s.cfg.Opened(info, join)
+	}
 	return info, err
 }
 

@@ -67,6 +67,11 @@ type Config struct {
 	// Ended, if set, is called when a session ends (see
 	// session.RoomOptions.Ended), e.g. to export it.
 	Ended func(id string)
+	// Opened, if set, is called when someone opens a session (in the
+	// lobby or with `new`), with the command that joins it up to its
+	// code ("" if the server cannot tell its address), e.g. to post it
+	// to the team's chat. It must not block: the opener waits for it.
+	Opened func(info session.Info, join string)
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server

@@ -91,6 +91,23 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 		return err
 	}
 	defer st.Close()
+	// Checked before anything is stored; stopped after the room (whose
+	// Ended hook feeds them) and before the store.
+	ended, err := exportOnEnd(g.exportDir, st, log.Default())
+	if err != nil {
+		return err
+	}
+	// What goes wrong is shown once the interface has ended; that all
+	// went well is not worth a line.
+	held := &heldLog{}
+	notifier, stopNotifier, err := startNotifier(g, st, log.NewWithOptions(held, log.Options{Prefix: "huddle", ReportTimestamp: true, Level: log.WarnLevel}))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopNotifier()
+		held.flush(os.Stderr)
+	}()
 
 	a := asker{in: bufio.NewReader(in), out: out, interactive: isTerminal(in)}
 	team, err := resolveTeam(ctx, st, sf, a)
@@ -118,12 +135,9 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 			return sf.explain(err)
 		}
 		id = info.ID
+		notifier.Opened(info, "")
 	}
-	ended, err := exportOnEnd(g.exportDir, st, log.Default())
-	if err != nil {
-		return err
-	}
-	room, err := openLocalRoom(ctx, st, teams, id, ended)
+	room, err := openLocalRoom(ctx, st, teams, id, bothEnded(ended, notifier.Ended))
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,8 @@ type globalFlags struct {
 	dataDir   string
 	name      string
 	exportDir string
+	notify    []string // --notify: webhook URLs
+	onEnd     string   // --on-end: a command line
 }
 
 func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
@@ -161,6 +163,8 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: the name the team's last session had, else your OS user name)")
 	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
+	root.PersistentFlags().StringArrayVar(&g.notify, "notify", nil, "post to this incoming webhook (Slack, Mattermost, Teams) when a session opens and when it ends (repeat the flag; HUDDLE_NOTIFY takes URLs separated by spaces)")
+	root.PersistentFlags().StringVar(&g.onEnd, "on-end", "", "when a session ends, run this command with its JSON record on stdin (words split as a shell would, run without one)")
 	sf.add(root)
 	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newTeamCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
 		newHistoryCmd(&g), newShowCmd(&g, in, out), newReplayCmd(&g, in, out), newImportCmd(&g))

@@ -183,6 +183,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 		{[]string{"--stall-timeout", "100ms"}, "--stall-timeout"},
 		{[]string{"--max-sessions", "0"}, "--max-sessions"},
 		{[]string{"--idle-timeout", "-1s"}, "--idle-timeout"},
+		{[]string{"--notify", "hooks.example.org/secret"}, "--notify"},
+		{[]string{"--on-end", `"unclosed`}, "--on-end"},
 	} {
 		cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
 		cmd.SetArgs(append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, tt.args...))

@@ -52,7 +52,12 @@ fingerprint, so that it can be added.
 
 The host key is created once (ed25519, in the data directory) and reused,
 so clients never see it change. Unfinished sessions survive a restart:
-people rejoin with the same command and are back where they were.`,
+people rejoin with the same command and are back where they were.
+
+With --notify URL the team's chat hears when a session opens (with the
+command that joins it) and what came out of it when it ends; --on-end CMD
+gets each ended session's JSON record on stdin. Neither ever makes a room
+wait (see the README, Notifications).`,
 		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -108,10 +113,20 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Stopped after the server (whose rooms' Ended hooks feed it) and
+	// before the store.
+	notifier, stopNotifier, err := startNotifier(g, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopNotifier()
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
-		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: ended,
+		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
 		PublicHost: f.publicHost,
+	}
+	if notifier != nil {
+		cfg.Opened = notifier.Opened
 	}
 	if f.authorizedKeys != "" {
 		if cfg.AuthorizedKeys, err = sshserver.LoadAuthorizedKeys(f.authorizedKeys); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"huddle/session"
 )
@@ -119,6 +120,12 @@ func (s *Store) RewriteTeam(ctx context.Context, t session.Team, events map[stri
 	for _, id := range ids {
 		if err := rewriteSession(ctx, tx, t.Name, id, rows[id]); err != nil {
 			return fmt.Errorf("rewrite team %q: %w", t.Name, err)
+		}
+		// A notification still pending holds the old names: it is
+		// not sent (see deliveries.go).
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET body = '', finished = ?, outcome = ? WHERE session_id = ? AND finished IS NULL`,
+			time.Now().UnixNano(), deliveryForgotten, id); err != nil {
+			return fmt.Errorf("rewrite team %q: %w", t.Name, mapErr(err))
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -196,6 +196,8 @@ ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of
 	defaultsSchema,
 	// 6: each team's own log (see teamlog.go).
 	teamLogSchema,
+	// 7: notifications sent or pending (see deliveries.go).
+	deliveriesSchema,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.
