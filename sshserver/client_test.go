@@ -604,7 +604,14 @@ func (c *testClient) WaitForNot(s string) {
 // wrong otherwise).
 func (c *testClient) waitScreen(check func(screen string) string) {
 	c.tb.Helper()
-	deadline := time.Now().Add(testClientHangGuard)
+	c.waitScreenWithin(testClientHangGuard, check)
+}
+
+// waitScreenWithin is waitScreen with a hang guard of its own, for a wait
+// whose condition takes seconds by design (the key rate limit).
+func (c *testClient) waitScreenWithin(guard time.Duration, check func(screen string) string) {
+	c.tb.Helper()
+	deadline := time.Now().Add(guard)
 	for {
 		// Look at readerDone before the screen: if stdout had already ended,
 		// this screen is final.
@@ -623,7 +630,7 @@ func (c *testClient) waitScreen(check func(screen string) string) {
 			c.tb.Fatalf("%s: %s, and the session's output has ended; screen:\n%s", c.user, problem, scr)
 		}
 		if time.Now().After(deadline) {
-			c.tb.Fatalf("%s: %s after %v; screen:\n%s", c.user, problem, testClientHangGuard, scr)
+			c.tb.Fatalf("%s: %s after %v; screen:\n%s", c.user, problem, guard, scr)
 		}
 		time.Sleep(testClientPoll)
 	}
