@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -52,7 +53,11 @@ func newActionTeam(t *testing.T) *actionTeam {
 
 func itoa(n int) string { return string(rune('0' + n)) }
 
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }
+// containsFold reports whether s holds the word sub in any case: a word,
+// so that a join code such as bench-pencil-tunnel-25954 holds no "ben".
+func containsFold(s, sub string) bool {
+	return regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(sub) + `\b`).MatchString(s)
+}
 
 // open creates the team's next session at the clock's time.
 func (at *actionTeam) open(t *testing.T, kind session.Kind) session.Info {
