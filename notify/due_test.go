@@ -72,7 +72,13 @@ func TestItemsDueArePostedEachMorningOncePerTeamAndDay(t *testing.T) {
 		t.Fatalf("posted again the same day: %q", got)
 	}
 
-	// A restart later that day: the store remembers the message.
+	// A stand-up of musicstore opens at 08:30, carrying the item; then a
+	// restart later that day: the store still remembers the message.
+	mustSave(t, st, "s2", []session.Event{{Seq: 1, Time: time.Date(2026, 12, 2, 8, 30, 0, 0, time.UTC), Actor: maria.ID, Payload: &session.Created{
+		Config:      session.Config{Team: "musicstore", Code: "STAND2", Timebox: 5 * time.Minute},
+		Facilitator: maria, Roster: []string{"Julia"},
+		Actions: []session.Action{{ID: 2, Text: "Change the branch rule", Owner: julia, Due: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), Session: "r1"}},
+	}}})
 	again := mustNotifier(t, cfg)
 	waitFor(t, "the catch-up at the start", func() bool { return again.Stats().Skipped == 1 })
 	setClock(t, clock, time.Date(2026, 12, 2, 23, 0, 0, 0, time.UTC))
