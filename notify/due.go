@@ -76,7 +76,8 @@ func DueText(team string, items []session.ActionItem, now time.Time, loc *time.L
 // now's, in the notifier's zone.
 func (n *Notifier) dueTime(now time.Time, days int) time.Time {
 	y, m, d := now.In(n.loc).Date()
-	return time.Date(y, m, d+days, 0, 0, 0, 0, n.loc).Add(n.dueAt)
+	// By the clock on the wall, also on a day that changes it.
+	return time.Date(y, m, d+days, int(n.dueAt/time.Hour), int(n.dueAt%time.Hour/time.Minute), 0, 0, n.loc)
 }
 
 // mornings posts each team's items due every day at the time of day

@@ -188,3 +188,25 @@ func TestDueTextIsEmptyWithNothingDue(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestTheMorningHourIsByTheWallClockOnADaylightSavingDay(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	st := mustStore(t)
+	if err := st.PutTeam(context.Background(), session.Team{Name: "musicstore", Members: []string{"Julia", "Zed", jorg}}); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, st, "r1", retro(false)) // Julia's item is due on 2 Dec 2026: overdue
+	h := newHook(t)
+	// Sun 28 Mar 2027: the clocks go from 02:00 to 03:00.
+	clock := session.NewFakeClock(time.Date(2027, 3, 28, 1, 0, 0, 0, berlin))
+	mustNotifier(t, notify.Config{Webhooks: []string{h.URL}, Store: st, DueAt: "08:00", Location: berlin, Clock: clock})
+	setClock(t, clock, time.Date(2027, 3, 28, 7, 59, 0, 0, berlin))
+	if got := h.posted(); len(got) != 0 {
+		t.Fatalf("posted before 08:00: %q", got)
+	}
+	setClock(t, clock, time.Date(2027, 3, 28, 8, 0, 0, 0, berlin))
+	waitFor(t, "the morning's message", func() bool { return len(h.posted()) == 1 })
+}
