@@ -11,6 +11,12 @@ import (
 	"huddle/session"
 )
 
+// retroCorrector is the retrospective's screen as the facilitator's
+// corrections: going back a phase, skipping to the actions, moving, editing
+// and deleting cards and action items (a view of retroScreen, as
+// retroPhases is).
+type retroCorrector struct{ *retroScreen }
+
 // Corrections of ordinary mistakes in a retrospective (see
 // session/correct.go): in the waiting room an arrival taken back (u) or a
 // guest put on the roster (m), as at a stand-up; back one phase (B, which
@@ -53,7 +59,7 @@ const (
 
 // retroCorrectionKeys enables the corrections that would work now; the
 // screen has no prompt open and the retrospective has not ended.
-func (m *retroScreen) retroCorrectionKeys(k *retroKeyMap) {
+func (m retroCorrector) retroCorrectionKeys(k *retroKeyMap) {
 	s := m.state
 	fac := m.role() == session.Facilitator
 	switch s.Phase {
@@ -91,7 +97,7 @@ func (m *retroScreen) retroCorrectionKeys(k *retroKeyMap) {
 // backTo names where B leads from here, or "" where there is no going
 // back (the waiting room, the check-in, and the first topic once
 // something is recorded on the topics: see session.Back).
-func (m *retroScreen) backTo() string {
+func (m retroCorrector) backTo() string {
 	s := m.state
 	switch s.Phase {
 	case session.Waiting, session.CheckIn, session.Closed:
@@ -123,7 +129,7 @@ func (m *retroScreen) backTo() string {
 
 // backQuestion is what B asks: where it goes, and what going back
 // discards or starts afresh.
-func (m *retroScreen) backQuestion() string {
+func (m retroCorrector) backQuestion() string {
 	to := m.backTo()
 	switch s := m.state; {
 	case s.Phase == session.Vote:
@@ -140,8 +146,8 @@ func (m *retroScreen) backQuestion() string {
 }
 
 // selectedCard is the card under the board's cursor while writing.
-func (m *retroScreen) selectedCard() (session.Card, bool) {
-	_, _, sel := m.ui().resolve(retroBoard{m}.boardCols())
+func (m retroCorrector) selectedCard() (session.Card, bool) {
+	_, _, sel := m.ui().resolve(retroBoard{m.retroScreen}.boardCols())
 	return m.state.Card(sel)
 }
 
@@ -149,7 +155,7 @@ func (m *retroScreen) selectedCard() (session.Card, bool) {
 // (session.EditCard's For): one's own; at the shared keyboard, in a
 // retrospective that is not anonymous, the facilitator a member's card,
 // typed on their behalf; and the facilitator a topic from a stand-up.
-func (m *retroScreen) changeable(c session.Card) (session.ParticipantID, bool) {
+func (m retroCorrector) changeable(c session.Card) (session.ParticipantID, bool) {
 	fac := m.role() == session.Facilitator
 	switch {
 	case c.ID == 0 || c.Hidden():
@@ -165,7 +171,7 @@ func (m *retroScreen) changeable(c session.Card) (session.ParticipantID, bool) {
 }
 
 // editCard opens the edit of a card, filled with its text.
-func (m *retroScreen) editCard(c session.Card) tea.Cmd {
+func (m retroCorrector) editCard(c session.Card) tea.Cmd {
 	whom, ok := m.changeable(c)
 	if !ok {
 		return nil
@@ -174,14 +180,14 @@ func (m *retroScreen) editCard(c session.Card) tea.Cmd {
 	if whom != "" {
 		label += " of " + m.state.Name(whom)
 	}
-	return m.open(askEdit, label, c.Text, nil, retroAsker{m}.then(func(v string) tea.Cmd {
+	return m.open(askEdit, label, c.Text, nil, retroAsker{m.retroScreen}.then(func(v string) tea.Cmd {
 		return m.submit(session.EditCard{Card: c.ID, Text: v, For: whom}, "card changed")
 	}))
 }
 
 // deleteCard deletes one's own card at once (writing); a member's card
 // or a topic from a stand-up, which someone else wrote, only after asking.
-func (m *retroScreen) deleteCard(c session.Card) tea.Cmd {
+func (m retroCorrector) deleteCard(c session.Card) tea.Cmd {
 	whom, ok := m.changeable(c)
 	switch {
 	case !ok:
@@ -193,13 +199,13 @@ func (m *retroScreen) deleteCard(c session.Card) tea.Cmd {
 	if whom != "" {
 		whose = m.state.Name(whom) + "'s card"
 	}
-	return retroAsker{m}.question(askConfirm, "Delete "+whose+" “"+session.CleanText(c.Text, 40)+"”? (y/n)", yesNo(func() tea.Cmd {
+	return retroAsker{m.retroScreen}.question(askConfirm, "Delete "+whose+" “"+session.CleanText(c.Text, 40)+"”? (y/n)", yesNo(func() tea.Cmd {
 		return m.submit(session.DeleteCard{Card: c.ID, For: whom}, "card deleted")
 	}))
 }
 
 // moveCard asks for the column a card goes to.
-func (m *retroScreen) moveCard(c session.Card) tea.Cmd {
+func (m retroCorrector) moveCard(c session.Card) tea.Cmd {
 	whom, ok := m.changeable(c)
 	if !ok {
 		return nil
@@ -213,7 +219,7 @@ func (m *retroScreen) moveCard(c session.Card) tea.Cmd {
 	return m.open(askColumn, "Move “"+session.CleanText(c.Text, 30)+"” to column", "", others, func(v string) tea.Cmd {
 		col, ok := m.columnNamed(v)
 		if !ok {
-			return retroAsker{m}.refuse("name a column: " + strings.Join(m.state.Config.Columns, ", "))
+			return retroAsker{m.retroScreen}.refuse("name a column: " + strings.Join(m.state.Config.Columns, ", "))
 		}
 		m.closeAsk()
 		return m.submit(session.MoveCard{Card: c.ID, Column: col, For: whom}, "card moved to "+m.columnName(col))
@@ -222,7 +228,7 @@ func (m *retroScreen) moveCard(c session.Card) tea.Cmd {
 
 // columnNamed finds the column a typed name (or the start of one, or its
 // number from 1) means.
-func (m *retroScreen) columnNamed(v string) (int, bool) {
+func (m retroCorrector) columnNamed(v string) (int, bool) {
 	cols := m.state.Config.Columns
 	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(cols) {
 		return n - 1, true
@@ -244,7 +250,7 @@ func (m *retroScreen) columnNamed(v string) (int, bool) {
 
 // ownActions are the action items agreed in this retrospective, which
 // the actions phase lists and corrects.
-func (m *retroScreen) ownActions() []session.Action {
+func (m retroCorrector) ownActions() []session.Action {
 	var out []session.Action
 	for _, a := range m.state.Actions {
 		if a.Session == m.state.ID {
@@ -255,7 +261,7 @@ func (m *retroScreen) ownActions() []session.Action {
 }
 
 // selectedAction is the action item under the cursor in the actions phase.
-func (m *retroScreen) selectedAction() (session.Action, bool) {
+func (m retroCorrector) selectedAction() (session.Action, bool) {
 	acts := m.ownActions()
 	if len(acts) == 0 {
 		return session.Action{}, false
@@ -265,33 +271,33 @@ func (m *retroScreen) selectedAction() (session.Action, bool) {
 
 // retroCorrectionKey handles the corrections; it reports false for a key
 // that is none of them.
-func (m *retroScreen) retroCorrectionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bool) {
+func (m retroCorrector) retroCorrectionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bool) {
 	s := m.state
 	switch {
 	case key.Matches(msg, k.Unmark):
 		return m.open(askUnmark, "Not here after all", "", names(unmarkable(s, m.me)), func(v string) tea.Cmd {
-			c, notice, question, err := m.notHere(v)
+			c, notice, question, err := notHere(m.state, m.me, v)
 			if err != nil {
-				return retroAsker{m}.refuse(err.Error())
+				return retroAsker{m.retroScreen}.refuse(err.Error())
 			}
 			m.closeAsk()
 			if question != "" {
-				return retroAsker{m}.question(askConfirm, question, yesNo(func() tea.Cmd { return m.submit(c, notice) }))
+				return retroAsker{m.retroScreen}.question(askConfirm, question, yesNo(func() tea.Cmd { return m.submit(c, notice) }))
 			}
 			return m.submit(c, notice)
 		}), true
 	case key.Matches(msg, k.ToRoster):
 		return m.open(askToRoster, "Add to the team's roster", "", names(promotable(s)), func(v string) tea.Cmd {
-			c, notice, err := m.toRoster(v)
+			c, notice, err := toRoster(m.state, v)
 			if err != nil {
-				return retroAsker{m}.refuse(err.Error())
+				return retroAsker{m.retroScreen}.refuse(err.Error())
 			}
 			m.closeAsk()
 			return m.submit(c, notice)
 		}), true
 	case key.Matches(msg, k.Back):
 		step := s.Step()
-		return retroAsker{m}.question(askConfirm, m.backQuestion(), yesNo(func() tea.Cmd {
+		return retroAsker{m.retroScreen}.question(askConfirm, m.backQuestion(), yesNo(func() tea.Cmd {
 			return m.submit(session.Back{Step: step}, "back to "+m.backTo())
 		})), true
 	case key.Matches(msg, k.SkipToActs):
@@ -317,7 +323,7 @@ func (m *retroScreen) retroCorrectionKey(msg tea.KeyPressMsg, k retroKeyMap) (te
 
 // actionKey moves over the action items of this retrospective and edits
 // or deletes the selected one.
-func (m *retroScreen) actionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bool) {
+func (m retroCorrector) actionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bool) {
 	acts := m.ownActions()
 	b := m.ui()
 	switch {
@@ -337,7 +343,7 @@ func (m *retroScreen) actionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bo
 	ref := "action item #" + itoa(a.ID)
 	switch {
 	case key.Matches(msg, k.Edit):
-		ask := retroAsker{m}
+		ask := retroAsker{m.retroScreen}
 		return m.open(askActEdit, "Edit "+ref, a.Text, nil, func(text string) tea.Cmd {
 			return m.closeAsk().open(askOwner, "Who owns it?", a.Owner.Name, m.teamNames(), func(v string) tea.Cmd {
 				q, err := m.memberNamed(v)
@@ -362,7 +368,7 @@ func (m *retroScreen) actionKey(msg tea.KeyPressMsg, k retroKeyMap) (tea.Cmd, bo
 			})
 		}), true
 	case key.Matches(msg, k.Delete):
-		return retroAsker{m}.question(askConfirm, "Delete "+ref+" “"+session.CleanText(a.Text, 40)+"”? (y/n)", yesNo(func() tea.Cmd {
+		return retroAsker{m.retroScreen}.question(askConfirm, "Delete "+ref+" “"+session.CleanText(a.Text, 40)+"”? (y/n)", yesNo(func() tea.Cmd {
 			return m.submit(session.DeleteAction{Action: a.ID}, ref+" deleted")
 		})), true
 	}

@@ -149,12 +149,12 @@ func pickFrom(ps []session.Participant, v string) (session.Participant, error) {
 // notHere is what "not here after all" does with a name: a roster member's
 // arrival taken back at once, or the question whether to remove a guest
 // from the session (a guest removed is gone from it).
-func (m *common) notHere(v string) (c session.Command, notice, question string, err error) {
-	p, err := pickFrom(unmarkable(m.state, m.me), v)
+func notHere(s *session.State, me session.ParticipantID, v string) (c session.Command, notice, question string, err error) {
+	p, err := pickFrom(unmarkable(s, me), v)
 	if err != nil {
 		return nil, "", "", err
 	}
-	if guestOf(m.state, p) {
+	if guestOf(s, p) {
 		return session.RemoveGuest{Who: p.ID}, "the guest " + p.Name + " is removed",
 			"Remove the guest " + p.Name + " from the session? (y/n)", nil
 	}
@@ -162,8 +162,8 @@ func (m *common) notHere(v string) (c session.Command, notice, question string, 
 }
 
 // toRoster is the answer to "Add to the team's roster".
-func (m *common) toRoster(v string) (session.Command, string, error) {
-	p, err := pickFrom(promotable(m.state), v)
+func toRoster(s *session.State, v string) (session.Command, string, error) {
+	p, err := pickFrom(promotable(s), v)
 	if err != nil {
 		return nil, "", err
 	}
@@ -177,7 +177,7 @@ func (m *standupScreen) correctionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, k.Unmark):
 		p := newPrompt("Not here after all", m.styles, func(v string) tea.Cmd {
-			c, notice, question, err := m.notHere(v)
+			c, notice, question, err := notHere(m.state, m.me, v)
 			switch {
 			case err != nil:
 				return m.queue.fail(err)
@@ -190,7 +190,7 @@ func (m *standupScreen) correctionKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openPrompt(p), true
 	case key.Matches(msg, k.ToRoster):
 		p := newPrompt("Add to the team's roster", m.styles, func(v string) tea.Cmd {
-			c, notice, err := m.toRoster(v)
+			c, notice, err := toRoster(m.state, v)
 			if err != nil {
 				return m.queue.fail(err)
 			}

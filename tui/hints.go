@@ -6,13 +6,18 @@ import (
 	"huddle/session"
 )
 
+// hints are the command lines the screens suggest, as they work where the
+// participant is: huddle commands at the shared keyboard, ssh lines over
+// SSH.
+type hints struct{ *common }
+
 // The hints a screen gives name commands that work where the participant
 // is: over SSH a hint is an ssh command line for the server they are on
 // (their Options.JoinCommand without -t and join), locally a huddle one.
 
 // runLine is how this participant runs one of huddle's commands: "ssh -p
 // 2222 host export …" over SSH, "huddle export …" at the shared keyboard.
-func (m *common) runLine(args string) string {
+func (m hints) runLine(args string) string {
 	return remotePrefix(m.opts.JoinCommand) + " " + args
 }
 
@@ -30,7 +35,7 @@ func remotePrefix(join string) string {
 // exportHint says how to export the minutes and the record of the
 // session: over SSH by its join code (what export takes there), locally
 // by its id.
-func (m *common) exportHint(id string) string {
+func (m hints) exportHint(id string) string {
 	ref := id
 	if m.opts.JoinCommand != "" && m.state.Config.Code != "" {
 		ref = m.state.Config.Code
@@ -40,7 +45,7 @@ func (m *common) exportHint(id string) string {
 
 // decisionLogHint says how to see the team's decision log; "" for a
 // session without a team.
-func (m *common) decisionLogHint() string {
+func (m hints) decisionLogHint() string {
 	if m.state.Config.Team == "" {
 		return ""
 	}
@@ -49,7 +54,7 @@ func (m *common) decisionLogHint() string {
 
 // agreementHint says how a team gets working agreements: they are given
 // when a session is opened (and the team keeps them for the next one).
-func (m *common) agreementHint() string {
+func (m hints) agreementHint() string {
 	kind := "standup"
 	if m.state.Config.Kind == session.Retro {
 		kind = "retro"

@@ -11,6 +11,12 @@ import (
 	"huddle/session"
 )
 
+// greeter is the root model as what you missed: the greeting of a member
+// who comes back, the facilitator's count and list of decisions not seen
+// yet, and the overlay that shows them (a view of Model, as retroPhases
+// is of the retrospective's screen).
+type greeter struct{ *Model }
+
 // What you missed: a member who comes to the team's session is greeted
 // with what happened without them (session.MissedBy) — over SSH on their
 // own screen when they join, at the shared keyboard when they are marked
@@ -64,7 +70,7 @@ type (
 )
 
 // teamLog is the room's team log, if it has one and the session a team.
-func (m *Model) teamLog() (teamLogRoom, bool) {
+func (m greeter) teamLog() (teamLogRoom, bool) {
 	tl, ok := m.room.(teamLogRoom)
 	return tl, ok && m.state.Config.Team != ""
 }
@@ -72,7 +78,7 @@ func (m *Model) teamLog() (teamLogRoom, bool) {
 // greetNew loads what the members who came since the last look missed:
 // over SSH only this participant, at the shared keyboard everyone on the
 // roster marked present. Each is greeted once per program.
-func (m *Model) greetNew() tea.Cmd {
+func (m greeter) greetNew() tea.Cmd {
 	tl, ok := m.teamLog()
 	if !ok || m.state.Phase == session.Closed {
 		return nil
@@ -101,7 +107,7 @@ func (m *Model) greetNew() tea.Cmd {
 // unseenTick reads the facilitator's count of unseen decisions again when
 // the waiting room changed since it was last read (an acknowledgement
 // on a member's screen changes the session), at most every unseenEvery.
-func (m *Model) unseenTick() tea.Cmd {
+func (m greeter) unseenTick() tea.Cmd {
 	if m.role() != session.Facilitator || m.state.Phase != session.Waiting {
 		return nil
 	}
@@ -111,7 +117,7 @@ func (m *Model) unseenTick() tea.Cmd {
 	return nil
 }
 
-func (m *Model) loadUnseen(show bool) tea.Cmd {
+func (m greeter) loadUnseen(show bool) tea.Cmd {
 	tl, ok := m.teamLog()
 	if !ok {
 		return nil
@@ -127,7 +133,7 @@ func (m *Model) loadUnseen(show bool) tea.Cmd {
 }
 
 // onMissed opens the greeting, or queues it behind the one shown.
-func (m *Model) onMissed(msg missedMsg) tea.Cmd {
+func (m greeter) onMissed(msg missedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.status, m.failed = "could not read what "+msg.who.Name+" missed: "+sentence(msg.err), true
 		return nil
@@ -144,7 +150,7 @@ func (m *Model) onMissed(msg missedMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) onUnseen(msg unseenMsg) tea.Cmd {
+func (m greeter) onUnseen(msg unseenMsg) tea.Cmd {
 	if msg.err != nil {
 		if msg.show {
 			m.status, m.failed = "could not read the decision log: "+sentence(msg.err), true
@@ -244,7 +250,7 @@ func orNobody(names []string) string {
 
 // missedKey handles a key while the overlay is open (all of them but
 // quit), and the facilitator's L; ok reports whether it did.
-func (m *Model) missedKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (m greeter) missedKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := newMissedKeys()
 	if m.overlay == nil {
 		if key.Matches(msg, k.Unseen) && m.unseenKeyWorks() {
@@ -280,7 +286,7 @@ func (m *Model) missedKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // refreshUnseen reads the facilitator's count again after an
 // acknowledgement at this keyboard.
-func (m *Model) refreshUnseen() tea.Cmd {
+func (m greeter) refreshUnseen() tea.Cmd {
 	if m.role() != session.Facilitator {
 		return nil
 	}
@@ -288,7 +294,7 @@ func (m *Model) refreshUnseen() tea.Cmd {
 }
 
 // next closes the overlay and opens the greeting waiting behind it.
-func (m *Model) next() {
+func (m greeter) next() {
 	m.overlay = nil
 	if len(m.pending) > 0 {
 		o := m.pending[0]
@@ -300,19 +306,19 @@ func (m *Model) next() {
 // unseenKeyWorks reports whether L lists the unseen decisions: for the
 // facilitator of a team with a log, until the session is closed, and not
 // while a prompt is open (an L typed there is text: "Lukas").
-func (m *Model) unseenKeyWorks() bool {
+func (m greeter) unseenKeyWorks() bool {
 	_, ok := m.teamLog()
 	return ok && m.role() == session.Facilitator && m.state.Phase != session.Closed && !m.prompting()
 }
 
 // prompting reports whether a prompt is open, the stand-up's or the
 // retrospective's.
-func (m *Model) prompting() bool {
+func (m greeter) prompting() bool {
 	return m.prompt != nil || (m.state.Config.Kind == session.Retro && m.retro.ui().prompt != nil)
 }
 
 // overlayView draws the open overlay as the body.
-func (m *Model) overlayView(w, h int) string {
+func (m greeter) overlayView(w, h int) string {
 	st, o := m.styles, m.overlay
 	lines := []string{st.Heading.Render(truncate(o.title, w)), ""}
 	body := o.lines[min(o.offset, len(o.lines)):]
@@ -346,7 +352,7 @@ func (m *Model) overlayView(w, h int) string {
 
 // unseenLine is the facilitator's line in the waiting room's footer:
 // who has not seen how many decisions; empty when nobody.
-func (m *Model) unseenLine(w int) string {
+func (m greeter) unseenLine(w int) string {
 	if len(m.unseen) == 0 || m.role() != session.Facilitator || m.state.Phase != session.Waiting || m.overlay != nil {
 		return ""
 	}
@@ -389,7 +395,7 @@ func (k unseenHelp) FullHelp() [][]key.Binding {
 // for the facilitator of a team with a log.
 func (m *Model) helpKeys() help.KeyMap {
 	keys := m.screen().helpKeys()
-	if m.unseenKeyWorks() {
+	if (greeter{m}).unseenKeyWorks() {
 		return unseenHelp{keys}
 	}
 	return keys

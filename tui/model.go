@@ -163,7 +163,7 @@ func (m *Model) Close() {
 
 // Init starts listening for snapshots and the clock.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor, m.greetNew())
+	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor, greeter{m}.greetNew())
 }
 
 func (m *Model) listen() tea.Cmd {
@@ -228,7 +228,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.keys.now = m.now
 		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
-		return tea.Batch(m.tick(), m.unseenTick())
+		return tea.Batch(m.tick(), greeter{m}.unseenTick())
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
@@ -249,9 +249,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case missedMsg:
-		return m.onMissed(msg)
+		return greeter{m}.onMissed(msg)
 	case unseenMsg:
-		return m.onUnseen(msg)
+		return greeter{m}.onUnseen(msg)
 	}
 	return m.screen().update(msg)
 }
@@ -282,7 +282,7 @@ func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
 	m.syncSummary()
-	cmds := []tea.Cmd{m.listen(), m.greetNew()}
+	cmds := []tea.Cmd{m.listen(), greeter{m}.greetNew()}
 	if e := expiryOf(m.state); e != m.expired {
 		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) ||
 			(e.phase && (!m.expired.phase || e.step != m.expired.step)) {
@@ -319,7 +319,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if m.overlay != nil {
-		if cmd, ok := m.missedKey(msg); ok {
+		if cmd, ok := (greeter{m}).missedKey(msg); ok {
 			return cmd // the greeting or the list is open
 		}
 	}
@@ -329,7 +329,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return cmd // the screen's own prompt is open
 		}
 	}
-	if cmd, ok := m.missedKey(msg); ok {
+	if cmd, ok := (greeter{m}).missedKey(msg); ok {
 		return cmd // L, once no prompt takes the key as text
 	}
 	if line := m.joinLine(); line != "" && key.Matches(msg, m.keys.Invite) {

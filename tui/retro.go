@@ -76,7 +76,7 @@ func (m *retroScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.submit(session.SetReady{Ready: ready, For: m.actingFor()}, notice)
 	}
-	if cmd, ok := m.retroCorrectionKey(msg, k); ok {
+	if cmd, ok := (retroCorrector{m}).retroCorrectionKey(msg, k); ok {
 		return cmd
 	}
 	switch s.Phase {

@@ -154,7 +154,7 @@ func (m retroPhases) discussView(w, h int) string {
 func (m retroPhases) actionsView(w, h int) string {
 	st, s := m.styles, m.state
 	var mine, decisions []string
-	sel, selecting := m.selectedAction() // e and d act on it (correct_retro.go)
+	sel, selecting := retroCorrector{m.retroScreen}.selectedAction() // e and d act on it (correct_retro.go)
 	selecting = selecting && m.role() != session.Observer
 	for _, a := range s.Actions {
 		if a.Session == s.ID {

@@ -75,7 +75,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 			x.SetEnabled(fac && missing > 1)
 		}
 		retroPhases{m}.collectKeys(&k) // cards written ahead: collect.go
-		m.retroCorrectionKeys(&k)
+		retroCorrector{m}.retroCorrectionKeys(&k)
 		return k
 	}
 	k.Next.SetEnabled(fac)
@@ -118,7 +118,7 @@ func (m *retroScreen) retroKeys() retroKeyMap {
 	case session.Roti:
 		k.Roti.SetEnabled(act)
 	}
-	m.retroCorrectionKeys(&k)
+	retroCorrector{m}.retroCorrectionKeys(&k)
 	return k
 }
 

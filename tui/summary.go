@@ -129,8 +129,8 @@ func (m *common) summaryParkingLot(line func(...string), w int) {
 // that work where the participant is (see exportHint).
 // One line each.
 func (m *common) summaryFooter(sum session.Summary) []string {
-	out := []string{m.styles.Subtle.Render(m.exportHint(sum.ID))}
-	if h := m.decisionLogHint(); h != "" {
+	out := []string{m.styles.Subtle.Render(hints{m}.exportHint(sum.ID))}
+	if h := (hints{m}).decisionLogHint(); h != "" {
 		out = append(out, m.styles.Subtle.Render(h))
 	}
 	return out

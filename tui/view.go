@@ -39,7 +39,7 @@ func (m *Model) render() string {
 		return frame(header, m.knockingView(w, bodyHeight), footer, bodyHeight)
 	}
 	if m.overlay != nil {
-		return frame(header, m.overlayView(w, bodyHeight), footer, bodyHeight)
+		return frame(header, greeter{m}.overlayView(w, bodyHeight), footer, bodyHeight)
 	}
 	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
 }
@@ -183,7 +183,7 @@ func (m *Model) footer(w int) string {
 	if m.prompt != nil {
 		lines = append(lines, m.prompt.view(st))
 	}
-	if l := m.unseenLine(w); l != "" {
+	if l := (greeter{m}).unseenLine(w); l != "" {
 		lines = append(lines, l) // the facilitator's count (missed.go)
 	}
 	keys := m.helpKeys() // the screen's, and L (missed.go)

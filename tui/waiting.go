@@ -54,7 +54,7 @@ func (m *waitingRoom) waitingView(w, h int) string {
 	}
 	agreed := st.Heading.Render("Agreements")
 	if len(agreements) == 0 {
-		agreed += "\n" + lipgloss.NewStyle().Width(w).Render(st.Subtle.Render(m.agreementHint()))
+		agreed += "\n" + lipgloss.NewStyle().Width(w).Render(st.Subtle.Render(hints{m.common}.agreementHint()))
 	} else {
 		agreed += "\n" + strings.Join(agreements, "\n")
 	}
