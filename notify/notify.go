@@ -1,5 +1,10 @@
 package notify
 
+// This file is a little over 500 lines on purpose: the Notifier's queue,
+// its delivery with retries, what the store remembers and what a restart
+// sends again are one set of rules about never blocking and never
+// sending twice, and read best together.
+
 import (
 	"bytes"
 	"context"

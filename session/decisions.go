@@ -1,5 +1,10 @@
 package session
 
+// This file is a little over 500 lines on purpose: the decision log is
+// computed here from the team log and every session of the team (each
+// source of a decision, who was there, who has seen it, its review), and
+// the refs that name its entries; split, the sources would drift apart.
+
 import (
 	"cmp"
 	"context"
