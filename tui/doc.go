@@ -14,7 +14,10 @@
 // the status line (common, shared by pointer with its screens), handles
 // the keys every screen has once, and hands the rest to the screen of the
 // session's kind: standupScreen or retroScreen, each with its own keys,
-// view and key help. App is the lobby of an SSH participant who came
+// view and key help. Larger parts of a model are views of it, small
+// struct types that embed its pointer: retroBoard, retroPhases, retroAsker
+// and retroCorrector of the retrospective's screen, greeter (what a member
+// missed) of Model, hints of common. App is the lobby of an SSH participant who came
 // without a join code, ReplayModel plays a recorded session back in the
 // same screens, and Page runs the pager of huddle show. App and
 // ReplayModel are used by pointer, as Model is. docs/architecture.md
