@@ -91,3 +91,56 @@ func TestParseScheduleErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTeamSchedulesAreSetByOwners(t *testing.T) {
+	web := Team{Name: "web", Members: []string{"Anna"}, Keys: map[string]string{"Anna": "k-anna"}, Owners: []string{"k-owner"}}
+	ch, err := ParseTeamChange([]string{"--standup", "Mon-Fri 10:00 Europe/Berlin", "--retro=Fri/2 14:00 UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	if _, err := web.Change(KeyCaller("k-anna"), stamped(ch, now)); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("a member set the schedule: %v", err)
+	}
+	got, err := web.Change(KeyCaller("k-owner"), stamped(ch, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.Schedules[Standup].String(); s != "Mon-Fri 10:00 Europe/Berlin" {
+		t.Errorf("standup schedule %q", s)
+	}
+	if s := got.Schedules[Retro].String(); s != "Fri/2 14:00 UTC from 2026-11-30" {
+		t.Errorf("retro schedule %q (weeks count from the week it was set)", s)
+	}
+	if web.Schedules != nil {
+		t.Fatal("the change changed the team it was made from")
+	}
+	desc := DescribeTeam(got, "")
+	if !strings.Contains(desc, "  schedule:\n    standup: Mon-Fri 10:00 Europe/Berlin\n    retro: Fri/2 14:00 UTC from 2026-11-30\n") {
+		t.Errorf("DescribeTeam does not show the schedule:\n%s", desc)
+	}
+	off, err := ParseTeamChange([]string{"--retro", "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = got.Change(LocalCaller(), stamped(off, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.Schedules[Retro]; ok || got.Schedules[Standup].Zero() {
+		t.Errorf("after --retro off: %v", got.Schedules)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--standup"}, "--standup needs a schedule"},
+		{[]string{"--standup", "Mon-Fri 10:00 Mars/Olympus"}, `"Mars/Olympus" is not a time zone`},
+		{[]string{"--standup", "Mon 9:00 UTC", "--standup", "Tue 9:00 UTC"}, "--standup is given twice"},
+		{[]string{"--weekly", "Mon 9:00 UTC"}, "usage: team NAME"},
+	} {
+		if _, err := ParseTeamChange(tc.args); err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseTeamChange(%q) = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}

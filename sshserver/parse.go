@@ -372,7 +372,7 @@ func parseTeam(args []string) (command, error) {
 	}
 	change, err := session.ParseTeamChange(args[1:])
 	if err != nil {
-		return command{}, refuse(2, "usage: %s", session.TeamUsage)
+		return command{}, refuse(2, "%s", userError(err)) // the usage, or what is wrong with a schedule
 	}
 	return command{verb: verbTeam, team: session.CleanName(args[0]), change: change}, nil
 }
