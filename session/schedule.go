@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -214,4 +215,21 @@ func (s Schedule) String() string {
 		out += " from " + s.From.Format(time.DateOnly)
 	}
 	return out
+}
+
+// Lengths returns how long the team's sessions of each kind last, as it
+// remembers from its last ones (Defaults.Timebox); kinds it remembers
+// nothing of are left out.
+func (ts *Teams) Lengths(ctx context.Context, team string) (map[Kind]time.Duration, error) {
+	out := map[Kind]time.Duration{}
+	for _, k := range []Kind{Standup, Retro} {
+		d, err := ts.Defaults(ctx, LocalCaller(), team, k)
+		if err != nil {
+			return nil, err
+		}
+		if d.Timebox > 0 {
+			out[k] = d.Timebox
+		}
+	}
+	return out, nil
 }
