@@ -3,6 +3,7 @@ package sshserver
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,5 +45,65 @@ func TestScheduleAndICSOverSSH(t *testing.T) {
 	if status != 1 || out != "" || status != uStatus ||
 		strings.ReplaceAll(errOut, "musicstore", "T") != strings.ReplaceAll(uErrOut, "nosuchteam", "T") {
 		t.Errorf("a stranger got %d %q %q; an unknown team %d %q", status, out, errOut, uStatus, uErrOut)
+	}
+}
+
+// The server opens a team's scheduled stand-up at its time, by its clock,
+// and Config.Opened (--notify) hears of it once, with the join command;
+// started again (a restart), it does not open it twice.
+func TestScheduledSessionOpensAndIsHeardOfOnce(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	clock := session.NewFakeClock(time.Date(2026, 12, 2, 9, 59, 0, 0, berlin))
+	var mu sync.Mutex
+	var got []session.Info
+	var joins []string
+	ts := startServer(t, t.TempDir(), func(c *Config) {
+		c.Clock, c.PublicHost = clock, "huddle.example:2222"
+		c.Opened = func(info session.Info, join string) {
+			mu.Lock()
+			defer mu.Unlock()
+			got, joins = append(got, info), append(joins, join)
+		}
+	})
+	sched, err := session.ParseSchedule("Mon-Fri 10:00 Europe/Berlin", clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ts.store.PutTeam(context.Background(), session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"},
+		Schedules: map[session.Kind]session.Schedule{session.Standup: sched}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := func() int { mu.Lock(); defer mu.Unlock(); return len(got) }
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	waiting := func() bool { return clock.Timers() >= 1 }
+	stop := ts.srv.StartSchedule(t.Context())
+	wait("the scheduler to wait", waiting)
+	before := clock.Timers()
+	clock.Advance(2 * time.Minute)
+	wait("Opened", func() bool { return heard() == 1 })
+	wait("the scheduler to wait again", func() bool { return clock.Timers() >= before })
+	stop()
+	others := clock.Timers()                 // the timers of anything but the scheduler
+	stop = ts.srv.StartSchedule(t.Context()) // a restart
+	wait("the restarted scheduler to wait", func() bool { return clock.Timers() == others+1 })
+	stop()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0].Team != "musicstore" || got[0].Kind != session.Standup || joins[0] != "ssh -t -p 2222 huddle.example join" {
+		t.Fatalf("Opened heard %+v with %q", got, joins)
+	}
+	sessions, err := ts.store.Sessions(context.Background(), session.Filter{Team: "musicstore"})
+	if err != nil || len(sessions) != 1 || sessions[0].Code != got[0].Code {
+		t.Fatalf("sessions %+v, %v", sessions, err)
 	}
 }
