@@ -233,3 +233,11 @@ func (ts *Teams) Lengths(ctx context.Context, team string) (map[Kind]time.Durati
 	}
 	return out, nil
 }
+
+// CheckScheduled refuses a team without a schedule, saying how to set one.
+func CheckScheduled(t Team) error {
+	if len(t.Schedules) == 0 {
+		return fmt.Errorf("%w: %s has no schedule; its owners set one with: team %s --standup \"Mon-Fri 10:00 Europe/Berlin\"", ErrNotFound, t.Name, t.Name)
+	}
+	return nil
+}

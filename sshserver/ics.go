@@ -46,6 +46,9 @@ func (s *Server) cmdICS(sess ssh.Session, cmd command) int {
 	if err != nil || !team.HasKey(keyOf(sess)) {
 		return fail(sess, 1, "no team is called %q; the lobby (ssh without a command) lists your teams", cmd.team)
 	}
+	if err := session.CheckScheduled(team); err != nil {
+		return fail(sess, 1, "%s", userError(err))
+	}
 	lengths, err := s.teams.Lengths(ctx, team.Name)
 	if err != nil {
 		return fail(sess, 1, "%v", err)

@@ -22,6 +22,10 @@ func TestScheduleAndICSOverSSH(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if status, out, errOut := ts.run("x", ben, "ics --team musicstore"); status != 1 || out != "" ||
+		!strings.Contains(errOut, `musicstore has no schedule; its owners set one with: team musicstore --standup "Mon-Fri 10:00 Europe/Berlin"`) {
+		t.Errorf("ics without a schedule: %d %q %q", status, out, errOut)
+	}
 	if status, _, errOut := ts.run("x", ben, `team musicstore --standup "Mon-Fri 10:00 Europe/Berlin"`); status != 1 || !strings.Contains(errOut, "only the owners of musicstore") {
 		t.Errorf("a member set the schedule: %d %q", status, errOut)
 	}

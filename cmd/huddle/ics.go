@@ -26,6 +26,9 @@ so that a calendar updates it rather than adding another.`,
 				return err
 			}
 			defer st.Close()
+			if err := session.CheckScheduled(t); err != nil {
+				return err
+			}
 			lengths, err := session.NewTeams(st, nil).Lengths(cmd.Context(), t.Name)
 			if err != nil {
 				return err

@@ -70,6 +70,14 @@ func TestTeamScheduleAndICS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var none bytes.Buffer
+	noneCmd := newRootCmd(strings.NewReader(""), &none)
+	noneCmd.SetOut(&none)
+	noneCmd.SetErr(&none)
+	noneCmd.SetArgs([]string{"ics", "--team", "web", "--data-dir", dir})
+	if err := noneCmd.ExecuteContext(context.Background()); err == nil || !strings.Contains(err.Error(), "web has no schedule") {
+		t.Fatalf("ics without a schedule: %v", err)
+	}
 	if _, err := runTeamCmd(t, dir, "web", "--standup", "Mon-Fri 25:00 Europe/Berlin"); err == nil || !strings.Contains(err.Error(), `"25:00" is not a time of day`) {
 		t.Fatalf("a bad time: %v", err)
 	}
