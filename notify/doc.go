@@ -10,6 +10,14 @@
 // retries with backoff where another try can help (a network error, a 5xx
 // or 429 answer; never another 4xx).
 //
+// With Config.DueAt (huddle serve --notify-at, 08:00 by default) the
+// webhooks also get, each morning, a message per team of its open action
+// items due that day and those overdue (DueText), through the same queue;
+// none for a team with nothing due. A team's message of a day is
+// remembered by the team's latest session opened before that hour, so it
+// is posted once per team and day, also across a restart; a server started
+// after the hour posts that day's at once, unless it was posted.
+//
 // Deliveries are remembered in the store (session.DeliveryStore) by
 // session, event and target: an event is sent to a target at most once,
 // also after a restart, and one still pending when huddle stops is sent

@@ -58,7 +58,15 @@ type Config struct {
 	CommandTimeout time.Duration // one run of the on-end command; 0: DefaultCommandTimeout
 	// Sleep waits for d or until ctx ends; nil: a timer. Tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
-	Now   func() time.Time // nil: time.Now
+	Now   func() time.Time // nil: Clock's Now, else time.Now
+
+	// DueAt, when set, is the time of day (HH:MM, in Location) at which
+	// the webhooks get, each day, every team's open action items due
+	// that day and those overdue (see DueText), once per team and day,
+	// also across a restart; "" for never (huddle serve sets it).
+	DueAt    string
+	Location *time.Location // the due days' and DueAt's zone; nil: time.Local
+	Clock    session.Clock  // what DueAt is waited for on; nil: session.RealClock
 }
 
 // Stats counts what a notifier did since it started.
@@ -91,6 +99,14 @@ type Notifier struct {
 	ctx    context.Context // ends when Close's deadline does
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// The morning messages of items due (Config.DueAt): the time of
+	// day, or -1 for none; the loop ends with dueCancel.
+	dueAt     time.Duration
+	loc       *time.Location
+	clock     session.Clock
+	dueCancel context.CancelFunc
+	dueWG     sync.WaitGroup
 
 	sent, retries, failed, dropped, skipped, commands, commandFailures atomic.Int64
 }
@@ -137,13 +153,26 @@ func New(cfg Config) (*Notifier, error) {
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
+	if cfg.Clock == nil {
+		cfg.Clock = session.RealClock{}
+	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now = cfg.Clock.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{}
 	}
-	n := &Notifier{cfg: cfg, log: cfg.Logger.WithPrefix("notify")}
+	n := &Notifier{cfg: cfg, log: cfg.Logger.WithPrefix("notify"), dueAt: -1, loc: cfg.Location, clock: cfg.Clock}
+	if cfg.DueAt != "" {
+		d, err := ParseDueAt(cfg.DueAt)
+		if err != nil {
+			return nil, fmt.Errorf("--notify-at: %w", err)
+		}
+		n.dueAt = d
+	}
 	seen := map[string]bool{}
 	for _, raw := range cfg.Webhooks {
 		u, err := url.Parse(raw)
@@ -192,6 +221,9 @@ func (n *Notifier) Start() {
 		case n.hook(d.Target) != nil && d.Event == EventOpened && n.over(d.Session):
 			// News of an opening is stale once the session is over.
 			n.finish(d.Session, d.Event, d.Target, session.DeliveryStale)
+		case n.hook(d.Target) != nil && n.staleDue(d.Event, n.cfg.Now()):
+			// And a morning's items due the next day.
+			n.finish(d.Session, d.Event, d.Target, session.DeliveryStale)
 		case n.hook(d.Target) != nil:
 			posts = append(posts, d)
 		}
@@ -207,6 +239,11 @@ func (n *Notifier) Start() {
 			n.handle(j)
 		}
 	})
+	if n.dueAt >= 0 && len(n.hooks) > 0 {
+		var dctx context.Context
+		dctx, n.dueCancel = context.WithCancel(context.Background())
+		n.dueWG.Go(func() { n.mornings(dctx) })
+	}
 	n.wg.Go(func() {
 		for _, id := range runs {
 			n.runCommand(id)
@@ -279,6 +316,12 @@ func (n *Notifier) Close(ctx context.Context) {
 	if n == nil {
 		return
 	}
+	// The morning loop first: what it has not queued is queued again at
+	// the next start (the store tells what was sent).
+	if n.dueCancel != nil {
+		n.dueCancel()
+	}
+	n.dueWG.Wait()
 	n.mu.Lock()
 	if n.closed {
 		n.mu.Unlock()

@@ -12,7 +12,7 @@ import (
 // secret). Body is what is sent, kept only while the delivery is pending.
 type Delivery struct {
 	Session string
-	Event   string // "opened" or "ended"
+	Event   string // "opened", "ended", or "due:" and a day (YYYY-MM-DD): a morning's items due of the session's team
 	Target  string
 	Body    string
 	Queued  time.Time

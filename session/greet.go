@@ -33,7 +33,7 @@ type (
 	// again. A later one for the same decision replaces it.
 	DecisionReviewed struct {
 		Decision string        `json:"decision"`
-		Outcome  ReviewOutcome `json:"outcome"`
+		Outcome  ReviewOutcome `json:"outcome,omitempty"` // never empty in a valid session (Validate); omitted when it is, so that what decodes encodes back the same
 	}
 )
 

@@ -100,7 +100,7 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 	// What goes wrong is shown once the interface has ended; that all
 	// went well is not worth a line.
 	held := &heldLog{}
-	notifier, stopNotifier, err := startNotifier(g, st, log.NewWithOptions(held, log.Options{Prefix: "huddle", ReportTimestamp: true, Level: log.WarnLevel}))
+	notifier, stopNotifier, err := startNotifier(g, st, log.NewWithOptions(held, log.Options{Prefix: "huddle", ReportTimestamp: true, Level: log.WarnLevel}), "")
 	if err != nil {
 		return err
 	}

@@ -22,13 +22,15 @@ const notifyGrace = 10 * time.Second
 // startNotifier starts the notifier of --notify and --on-end over the
 // store; nil, and a no-op to stop, when neither is given. Each --notify
 // value may hold several URLs separated by spaces (as HUDDLE_NOTIFY
-// does). stop waits up to notifyGrace for what is queued.
-func startNotifier(g globalFlags, st session.Store, logger *log.Logger) (n *notify.Notifier, stop func(), err error) {
+// does). dueAt is the time of day (HH:MM, local) of the morning messages
+// of the items due, "" for none (see notifyAt). stop waits up to
+// notifyGrace for what is queued.
+func startNotifier(g globalFlags, st session.Store, logger *log.Logger, dueAt string) (n *notify.Notifier, stop func(), err error) {
 	var urls []string
 	for _, v := range g.notify {
 		urls = append(urls, strings.Fields(v)...)
 	}
-	n, err = notify.New(notify.Config{Webhooks: urls, OnEnd: strings.TrimSpace(g.onEnd), Store: st, Logger: logger})
+	n, err = notify.New(notify.Config{Webhooks: urls, OnEnd: strings.TrimSpace(g.onEnd), Store: st, Logger: logger, DueAt: dueAt})
 	if err != nil || n == nil {
 		return nil, func() {}, err
 	}
@@ -38,6 +40,20 @@ func startNotifier(g globalFlags, st session.Store, logger *log.Logger) (n *noti
 		defer cancel()
 		n.Close(ctx)
 	}, nil
+}
+
+// notifyAt checks the value of serve's --notify-at: a time of day, HH:MM,
+// or off ("" too). It returns what startNotifier takes: the time, or ""
+// for off.
+func notifyAt(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.EqualFold(v, "off") {
+		return "", nil
+	}
+	if _, err := notify.ParseDueAt(v); err != nil {
+		return "", fmt.Errorf("--notify-at: %w, or off", err)
+	}
+	return v, nil
 }
 
 // bothEnded is a RoomOptions.Ended hook that calls each of hooks that is

@@ -17,6 +17,8 @@ import (
 
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
+
+	"huddle/session"
 )
 
 // texts is a webhook that keeps the texts posted to it.
@@ -59,7 +61,7 @@ func TestNotifyAndOnEndWhenASessionEnds(t *testing.T) {
 	a, b := newTexts(t), newTexts(t)
 	record := filepath.Join(t.TempDir(), "record.json")
 	g := globalFlags{notify: []string{a.URL + " " + b.URL}, onEnd: "tee " + record}
-	n, stop, err := startNotifier(g, st, log.New(&bytes.Buffer{}))
+	n, stop, err := startNotifier(g, st, log.New(&bytes.Buffer{}), "")
 	if err != nil || n == nil {
 		t.Fatalf("startNotifier: %v, %v", n, err)
 	}
@@ -75,7 +77,7 @@ func TestNotifyAndOnEndWhenASessionEnds(t *testing.T) {
 	if err != nil || !strings.Contains(string(data), `"id": "`+id+`"`) {
 		t.Errorf("the on-end command got %s (%v)", data, err)
 	}
-	if _, stop, err := startNotifier(globalFlags{}, st, nil); err != nil {
+	if _, stop, err := startNotifier(globalFlags{}, st, nil, "08:00"); err != nil {
 		t.Errorf("without flags: %v", err)
 	} else {
 		stop()
@@ -157,5 +159,68 @@ func TestHeldLogKeepsLinesUntilFlushedAndIsBounded(t *testing.T) {
 	h.flush(&out)
 	if out.Len() > heldLogLimit+200 || !strings.Contains(out.String(), "more was logged than kept") {
 		t.Errorf("flushed %d bytes, ending %q", out.Len(), out.String()[max(0, out.Len()-80):])
+	}
+}
+
+// huddle serve --notify posts each team's items due at --notify-at; at
+// 00:00 a server starting later posts that day's at once.
+func TestServePostsTheItemsDueEachMorning(t *testing.T) {
+	dir := t.TempDir()
+	st, err := openStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := st.PutTeam(ctx, session.Team{Name: "musicstore", Members: []string{"Lukas"}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	y, m, d := now.Date()
+	maria := session.Person{ID: "local:maria", Name: "Maria"}
+	lukas := session.Person{ID: session.RosterID("Lukas"), Name: "Lukas"}
+	if err := st.Create(ctx, session.Info{ID: "s1", Team: "musicstore", Code: "DUE1"}, session.Event{Seq: 1, Time: now.AddDate(0, 0, -2), Actor: maria.ID,
+		Payload: &session.Created{Config: session.Config{Team: "musicstore", Code: "DUE1", Timebox: 5 * time.Minute}, Facilitator: maria, Roster: []string{"Lukas"},
+			Actions: []session.Action{{ID: 1, Text: "Pin the API version", Owner: lukas, Due: time.Date(y, m, d, 0, 0, 0, 0, time.Local), Session: "s0"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	w := newTexts(t)
+	addr, _ := sshE2EFreeAddr(t)
+	cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
+	cmd.SetArgs([]string{"serve", "--listen", addr, "--data-dir", dir, "--notify", w.URL, "--notify-at", "00:00"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	sctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(sctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	select {
+	case <-w.new:
+	case <-time.After(20 * time.Second):
+		t.Fatal("nothing posted")
+	}
+	if got := w.posted(); len(got) != 1 || !strings.Contains(got[0], "**Action items of musicstore**") ||
+		!strings.Contains(got[0], "- Pin the API version — Lukas, due ") || !strings.Contains(got[0], "`s0/a1`") {
+		t.Errorf("posted %q", got)
+	}
+}
+
+func TestNotifyAtTakesATimeOfDayOrOff(t *testing.T) {
+	for in, want := range map[string]string{"08:00": "08:00", " 7:30": "7:30", "off": "", "OFF": "", "": ""} {
+		if got, err := notifyAt(in); err != nil || got != want {
+			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
+		}
+	}
+	cmd := newRootCmd(strings.NewReader(""), &bytes.Buffer{})
+	cmd.SetArgs([]string{"serve", "--data-dir", t.TempDir(), "--notify-at", "25:00"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "--notify-at") || !strings.Contains(err.Error(), "HH:MM") {
+		t.Errorf("serve --notify-at 25:00: %v", err)
 	}
 }

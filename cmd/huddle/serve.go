@@ -27,6 +27,7 @@ type serveFlags struct {
 	stallTimeout   time.Duration
 	retention      string
 	publicHost     string
+	notifyAt       string
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -56,7 +57,9 @@ people rejoin with the same command and are back where they were.
 
 With --notify URL the team's chat hears when a session opens (with the
 command that joins it) and what came out of it when it ends; --on-end CMD
-gets each ended session's JSON record on stdin. Neither ever makes a room
+gets each ended session's JSON record on stdin. With --notify, each
+morning at --notify-at (08:00, the server's time zone) each team's open
+action items due that day and overdue are posted too. Neither ever makes a room
 wait (see the README, Notifications).
 
 A team's scheduled sessions (huddle team T --standup "Mon-Fri 10:00
@@ -77,6 +80,7 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant who has not answered a keepalive, or whose output has been blocked, for this long (a suspended laptop)")
 	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
 	fs.StringVar(&f.publicHost, "public-host", "", "host name (or host:port) that facilitators' screens give in the join command (default: the address each client connected to)")
+	fs.StringVar(&f.notifyAt, "notify-at", "08:00", "with --notify, post each team's open action items due that day and overdue every day at this time (HH:MM, the server's time zone), or off")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
@@ -96,6 +100,10 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 			return fmt.Errorf("--retention: %w", err)
 		}
 		retention = d
+	}
+	dueAt, err := notifyAt(f.notifyAt)
+	if err != nil {
+		return err
 	}
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
@@ -119,7 +127,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	}
 	// Stopped after the server (whose rooms' Ended hooks feed it) and
 	// before the store.
-	notifier, stopNotifier, err := startNotifier(g, st, logger)
+	notifier, stopNotifier, err := startNotifier(g, st, logger, dueAt)
 	if err != nil {
 		return err
 	}
