@@ -31,9 +31,13 @@ type Team struct {
 	// Owners are the SSH keys that may change the team: the key that
 	// created it and the keys an owner added. The operator of the data
 	// directory (a Local caller) always owns every team.
-	Owners  []string
-	Created time.Time
-	Updated time.Time
+	Owners []string
+	// Schedules is when the team's sessions of a kind recur (see
+	// Schedule): huddle serve opens them then, and the ics command
+	// writes them as a calendar.
+	Schedules map[Kind]Schedule
+	Created   time.Time
+	Updated   time.Time
 }
 
 // legacyOpener is the name under which earlier versions recorded in Keys
@@ -162,7 +166,61 @@ type (
 	// RemoveOwner takes the right away again; a team keeps at least one
 	// owner key once it has one.
 	RemoveOwner struct{ Key string }
+	// SetSchedule sets when the team's sessions of the kind recur, as
+	// ParseSchedule reads it; "off" removes the schedule. Teams.Change
+	// stamps Now (an interval of weeks counts from its week).
+	SetSchedule struct {
+		Kind Kind
+		Spec string
+		Now  time.Time
+	}
 )
+
+// changeList is several changes made as one.
+type changeList []TeamChange
+
+func (l changeList) change(t *Team) error {
+	for _, ch := range l {
+		if err := ch.change(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stamped gives a change the time it is made at.
+func stamped(ch TeamChange, now time.Time) TeamChange {
+	switch c := ch.(type) {
+	case SetSchedule:
+		if c.Now.IsZero() {
+			c.Now = now
+		}
+		return c
+	case changeList:
+		out := make(changeList, len(c))
+		for i, x := range c {
+			out[i] = stamped(x, now)
+		}
+		return out
+	}
+	return ch
+}
+
+func (c SetSchedule) change(t *Team) error {
+	if strings.EqualFold(strings.TrimSpace(c.Spec), "off") {
+		delete(t.Schedules, c.Kind)
+		return nil
+	}
+	s, err := ParseSchedule(c.Spec, c.Now)
+	if err != nil {
+		return err
+	}
+	if t.Schedules == nil {
+		t.Schedules = map[Kind]Schedule{}
+	}
+	t.Schedules[c.Kind] = s
+	return nil
+}
 
 // Change applies a change for the caller and returns the changed team.
 // Only the team's owners may change it.
@@ -185,6 +243,12 @@ func (t Team) clone() Team {
 	c.Keys = make(map[string]string, len(t.Keys))
 	for n, k := range t.Keys {
 		c.Keys[n] = k
+	}
+	if t.Schedules != nil {
+		c.Schedules = make(map[Kind]Schedule, len(t.Schedules))
+		for k, s := range t.Schedules {
+			c.Schedules[k] = s
+		}
 	}
 	return c
 }
@@ -338,12 +402,13 @@ func (ts *Teams) Change(ctx context.Context, c Caller, name string, changes ...T
 	if err != nil {
 		return Team{}, err
 	}
+	now := ts.clock.Now()
 	for _, ch := range changes {
-		if t, err = t.Change(c, ch); err != nil {
+		if t, err = t.Change(c, stamped(ch, now)); err != nil {
 			return Team{}, err
 		}
 	}
-	t.Updated = ts.clock.Now()
+	t.Updated = now
 	if err := ts.store.PutTeam(ctx, t); err != nil {
 		return Team{}, err
 	}
@@ -642,15 +707,28 @@ func DescribeTeam(t Team, key string) string {
 	for _, a := range t.Agreements {
 		b.WriteString("    " + a + "\n")
 	}
+	if len(t.Schedules) > 0 {
+		b.WriteString("  schedule:\n")
+		for _, k := range []Kind{Standup, Retro} {
+			if s, ok := t.Schedules[k]; ok {
+				fmt.Fprintf(&b, "    %s: %s\n", k, s)
+			}
+		}
+	}
 	return b.String()
 }
 
 // TeamUsage is how the team command is used, locally and over SSH.
-const TeamUsage = "team NAME [add NAME | remove NAME | rename OLD NEW | owner add KEY | owner remove KEY]"
+const TeamUsage = "team NAME [add NAME | remove NAME | rename OLD NEW | owner add KEY | owner remove KEY | --standup SCHEDULE | --retro SCHEDULE]"
 
 // ParseTeamChange reads the words after a team's name in the team
-// command; none means: show the team (nil change).
+// command; none means: show the team (nil change). --standup and --retro
+// (each once, together if wanted) set the schedules; a schedule that does
+// not parse is refused here with what is wrong with it.
 func ParseTeamChange(args []string) (TeamChange, error) {
+	if len(args) > 0 && strings.HasPrefix(args[0], "--") {
+		return parseScheduleFlags(args)
+	}
 	switch {
 	case len(args) == 0:
 		return nil, nil
@@ -666,4 +744,35 @@ func ParseTeamChange(args []string) (TeamChange, error) {
 		return RemoveOwner{Key: args[2]}, nil
 	}
 	return nil, fmt.Errorf("%w: usage: %s", ErrInvalid, TeamUsage)
+}
+
+// parseScheduleFlags reads --standup SCHEDULE and --retro SCHEDULE (or
+// --standup=SCHEDULE).
+func parseScheduleFlags(args []string) (TeamChange, error) {
+	var list changeList
+	seen := map[Kind]bool{}
+	for len(args) > 0 {
+		flag, spec, hasValue := strings.Cut(strings.TrimPrefix(args[0], "--"), "=")
+		args = args[1:]
+		kind, err := ParseKind(flag)
+		if err != nil {
+			return nil, fmt.Errorf("%w: usage: %s", ErrInvalid, TeamUsage)
+		}
+		if !hasValue {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("%w: --%s needs a schedule; %s", ErrInvalid, kind, ScheduleUsage)
+			}
+			spec, args = args[0], args[1:]
+		}
+		if seen[kind] {
+			return nil, fmt.Errorf("%w: --%s is given twice", ErrInvalid, kind)
+		}
+		seen[kind] = true
+		ch := SetSchedule{Kind: kind, Spec: spec}
+		if err := ch.change(&Team{}); err != nil { // checked now, set when applied
+			return nil, err
+		}
+		list = append(list, ch)
+	}
+	return list, nil
 }

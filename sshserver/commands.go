@@ -56,9 +56,13 @@ const usage = `huddle over SSH
                                            your team's sessions, newest first
   ssh -p PORT HOST trends --team T [--since 90d|YYYY-MM-DD|all] [--format md|html|csv] [--people] [--bom]
                                            your team's numbers week by week (nobody named without --people)
-  ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound
+  ssh -p PORT HOST team T                  show a team: roster, owners, whose keys are bound, schedule
   ssh -p PORT HOST team T add|remove NAME  change the roster (owners only); also: rename OLD NEW,
                                            owner add KEY, owner remove KEY (KEY: a SHA256:… fingerprint)
+  ssh -p PORT HOST team T --standup "Mon-Fri 10:00 Europe/Berlin" [--retro "Fri/2 14:00 Europe/Berlin"]
+                                           when its sessions recur (owners only; off removes one):
+                                           the server opens them then
+  ssh -p PORT HOST ics --team T            your team's schedule as an iCalendar file
   ssh -p PORT HOST formats                 the retrospective's boards, with their columns
   ssh -p PORT HOST help                    this text
 `
@@ -91,6 +95,8 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = s.cmdTeamLog(sess, cmd)
 		case cmd.verb == verbTrends:
 			status = s.cmdTrends(sess, cmd)
+		case cmd.verb == verbICS:
+			status = s.cmdICS(sess, cmd)
 		case cmd.verb == verbFormats:
 			io.WriteString(sess, session.FormatList())
 		case cmd.verb == verbHelp:

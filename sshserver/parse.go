@@ -26,6 +26,7 @@ const (
 	verbTeamLog             // decide, decisions, ack, review, missed, prep, away (see decisions.go)
 	verbFormats             // formats: the retrospective's boards
 	verbTrends              // trends --team T [--since …] [--format …] [--people] (see trends.go)
+	verbICS                 // ics --team T: the team's schedule as a calendar (see ics.go)
 )
 
 // command is an SSH session's command, parsed and checked as far as that
@@ -198,6 +199,8 @@ func parseCommand(args []string) (command, error) {
 		return parseTrends(args[1:])
 	case "actions":
 		return parseActions(args[1:]) // actions.go
+	case "ics":
+		return parseICS(args[1:]) // ics.go
 	default:
 		return command{}, refuse(2, "unknown command %q\n\n%s", session.CleanName(args[0]), usage)
 	}
@@ -372,7 +375,7 @@ func parseTeam(args []string) (command, error) {
 	}
 	change, err := session.ParseTeamChange(args[1:])
 	if err != nil {
-		return command{}, refuse(2, "usage: %s", session.TeamUsage)
+		return command{}, refuse(2, "%s", userError(err)) // the usage, or what is wrong with a schedule
 	}
 	return command{verb: verbTeam, team: session.CleanName(args[0]), change: change}, nil
 }

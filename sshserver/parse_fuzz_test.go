@@ -41,6 +41,8 @@ var commandLines = []string{
 	"away --team t --back",
 	"trends --team t --since 90d --format csv --people --bom",
 	"trends --team t --format pdf",
+	"ics --team t",
+	"team t --standup 'Mon-Fri 10:00 Europe/Berlin' --retro 'Fri/2 14:00 UTC from 2026-01-05'",
 	"actions",
 	"actions --team t --owner Ana --overdue --format csv",
 	"actions done --team t abc/a1 --note merged",
@@ -136,6 +138,12 @@ func TestParseCommand(t *testing.T) {
 		{"trends --team t --format json", 0, 2, `unknown format "json" for trends`},
 		{"trends --team t --bom", 0, 2, "--bom goes with --format csv"},
 		{"trends --team t now", 0, 2, `unexpected "now"`},
+		{"ics --team t", verbICS, 0, ""},
+		{"ics", 0, 2, "--team is required"},
+		{"ics --team t now", 0, 2, `unexpected "now"`},
+		{`team t --standup "Mon-Fri 10:00 Europe/Berlin"`, verbTeam, 0, ""},
+		{`team t --standup "Mon-Fry 10:00 UTC"`, 0, 2, `"Fry" is not a day`},
+		{`team t --retro`, 0, 2, "--retro needs a schedule"},
 		{"actions --format json", verbTeamLog, 0, ""},
 		{"actions drop --team t abc/a2", verbTeamLog, 0, ""},
 		{"actions done abc/a2", 0, 2, "--team is required"},
@@ -257,7 +265,7 @@ func FuzzParseCommand(f *testing.F) {
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
 		}
-		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats", "trends"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
+		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats", "trends", "ics"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
 		if err != nil {
 			var refused *commandError
 			if !errors.As(err, &refused) {
@@ -337,6 +345,10 @@ func FuzzParseCommand(f *testing.F) {
 		case verbTrends:
 			if args[0] != "trends" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) || export.CheckTrendsFormat(cmd.trends.format, cmd.trends.bom) != nil {
 				t.Fatalf("%q is the trends of %q as %+v", args, cmd.team, cmd.trends)
+			}
+		case verbICS:
+			if args[0] != "ics" || cmd.team == "" || cmd.team != session.CleanName(cmd.team) {
+				t.Fatalf("%q is the calendar of %q", args, cmd.team)
 			}
 		default:
 			t.Fatalf("%q parsed as verb %d", args, cmd.verb)

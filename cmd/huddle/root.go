@@ -172,6 +172,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.AddCommand(newDecideCmd(&g), newDecisionsCmd(&g), newAckCmd(&g), newReviewCmd(&g), newMissedCmd(&g), newPrepCmd(&g), newAwayCmd(&g))
 	root.AddCommand(newTrendsCmd(&g))
 	root.AddCommand(newActionsCmd(&g))
+	root.AddCommand(newICSCmd(&g))
 	return root
 }
 

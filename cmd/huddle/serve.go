@@ -60,7 +60,11 @@ command that joins it) and what came out of it when it ends; --on-end CMD
 gets each ended session's JSON record on stdin. With --notify, each
 morning at --notify-at (08:00, the server's time zone) each team's open
 action items due that day and overdue are posted too. Neither ever makes a room
-wait (see the README, Notifications).`,
+wait (see the README, Notifications).
+
+A team's scheduled sessions (huddle team T --standup "Mon-Fri 10:00
+Europe/Berlin") open themselves at their time, and --notify posts their
+code; huddle ics --team T writes the schedule for a calendar.`,
 		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -147,6 +151,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 		return err
 	}
 	defer startRetention(ctx, st, retention, logger)()
+	defer srv.StartSchedule(ctx)() // the teams' scheduled sessions (huddle team T --standup …)
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

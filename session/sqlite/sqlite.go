@@ -198,6 +198,10 @@ ALTER TABLE teams ADD COLUMN owners TEXT NOT NULL DEFAULT '[]'; -- JSON array of
 	teamLogSchema,
 	// 7: notifications sent or pending (see deliveries.go).
 	deliveriesSchema,
+	// 8: when a team's sessions recur (see teams.go).
+	`
+ALTER TABLE teams ADD COLUMN schedules TEXT NOT NULL DEFAULT '{}'; -- JSON object: kind -> schedule as session.ParseSchedule reads it
+`,
 }
 
 // SchemaVersion is the schema version this code migrates databases to.

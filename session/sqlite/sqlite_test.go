@@ -170,6 +170,31 @@ func TestTeams(t *testing.T) {
 		}
 		sameTeam(t, got, changed)
 	})
+	t.Run("schedules are got back", func(t *testing.T) {
+		st := mustOpen(t) // a store of its own: the list below is of three teams
+		sched := musicstore
+		sched.Name = "scheduled"
+		standup, err := session.ParseSchedule("Mon-Fri 10:00 Europe/Berlin", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		retro, err := session.ParseSchedule("Fri/2 14:00 UTC", t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched.Schedules = map[session.Kind]session.Schedule{session.Standup: standup, session.Retro: retro}
+		if err := st.PutTeam(ctx, sched); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Team(ctx, "scheduled")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Schedules) != 2 || got.Schedules[session.Standup].String() != standup.String() ||
+			got.Schedules[session.Retro].String() != "Fri/2 14:00 UTC from 2025-03-03" {
+			t.Errorf("schedules came back as %v", got.Schedules)
+		}
+	})
 	t.Run("zero times stay zero", func(t *testing.T) {
 		bare := session.Team{Name: "bare"}
 		if err := st.PutTeam(ctx, bare); err != nil {

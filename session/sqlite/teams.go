@@ -39,19 +39,28 @@ func (s *Store) PutTeam(ctx context.Context, t session.Team) error {
 	if err != nil || t.Owners == nil {
 		owners = []byte("[]")
 	}
+	specs := map[string]string{}
+	for k, sc := range t.Schedules {
+		specs[k.String()] = sc.String()
+	}
+	schedules, err := json.Marshal(specs)
+	if err != nil {
+		return fmt.Errorf("put team %q: schedules: %w", t.Name, err)
+	}
 	_, err = s.w.ExecContext(ctx, `
-INSERT INTO teams (name, members, agreements, created, updated, keys, owners) VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO teams (name, members, agreements, created, updated, keys, owners, schedules) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
 	members = excluded.members, agreements = excluded.agreements,
-	created = excluded.created, updated = excluded.updated, keys = excluded.keys, owners = excluded.owners`,
-		t.Name, string(members), string(agreements), created, updated, string(keys), string(owners))
+	created = excluded.created, updated = excluded.updated, keys = excluded.keys, owners = excluded.owners,
+	schedules = excluded.schedules`,
+		t.Name, string(members), string(agreements), created, updated, string(keys), string(owners), string(schedules))
 	if err != nil {
 		return fmt.Errorf("put team %q: %w", t.Name, mapErr(err))
 	}
 	return nil
 }
 
-const teamCols = `name, members, agreements, created, updated, keys, owners`
+const teamCols = `name, members, agreements, created, updated, keys, owners, schedules`
 
 // Team returns the named team, or an ErrNotFound error.
 func (s *Store) Team(ctx context.Context, name string) (session.Team, error) {
@@ -90,12 +99,32 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanTeam(row scanner) (session.Team, error) {
 	var (
-		t                                 session.Team
-		members, agreements, keys, owners []byte
-		created, updated                  sql.NullInt64
+		t                                            session.Team
+		members, agreements, keys, owners, schedules []byte
+		created, updated                             sql.NullInt64
 	)
-	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners); err != nil {
+	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners, &schedules); err != nil {
 		return session.Team{}, err
+	}
+	var specs map[string]string
+	if err := json.Unmarshal(schedules, &specs); err != nil {
+		return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
+	}
+	for k, spec := range specs {
+		kind, err := session.ParseKind(k)
+		if err != nil {
+			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
+		}
+		// A stored schedule names its from day: the time it is read at
+		// does not change it.
+		sc, err := session.ParseSchedule(spec, fromNullNanos(updated))
+		if err != nil {
+			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
+		}
+		if t.Schedules == nil {
+			t.Schedules = map[session.Kind]session.Schedule{}
+		}
+		t.Schedules[kind] = sc
 	}
 	if err := json.Unmarshal(keys, &t.Keys); err != nil {
 		return session.Team{}, fmt.Errorf("team %q: keys: %w", t.Name, err)
