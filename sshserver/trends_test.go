@@ -86,7 +86,7 @@ func TestTrendsOverSSH(t *testing.T) {
 		t.Errorf("csv: %d %v %q", status, err, out)
 	}
 	if status, out, _ := ts.run("x", ben, "trends --team musicstore --since 2027-01-01"); status != 0 ||
-		!strings.Contains(out, "musicstore has no sessions since Fri 1 Jan 2027: nothing to show for this period.") {
+		!strings.Contains(out, "musicstore held no sessions since Fri 1 Jan 2027 (sessions that never started do not count): nothing to show for this period.") {
 		t.Errorf("an empty period: %d\n%s", status, out)
 	}
 

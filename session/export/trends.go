@@ -240,7 +240,7 @@ func emptyWords(r session.TrendReport, esc escaper) string {
 	if r.From.IsZero() {
 		return esc(r.Team) + " has no sessions yet."
 	}
-	return esc(r.Team) + " has no sessions since " + r.From.Local().Format("Mon 2 Jan 2006") + ": nothing to show for this period."
+	return esc(r.Team) + " held no sessions since " + r.From.Local().Format("Mon 2 Jan 2006") + " (sessions that never started do not count): nothing to show for this period."
 }
 
 // weekHead and weekCells are the per-week table: the week, its sessions,

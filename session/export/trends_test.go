@@ -162,10 +162,10 @@ func TestTrendsWithoutPeopleNameNobody(t *testing.T) {
 
 func TestTrendsOfAnEmptyPeriod(t *testing.T) {
 	r := session.TrendReport{Team: "musicstore", From: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
-	if out := writeTrends(t, "md", r, false); !strings.Contains(out, "musicstore has no sessions since Fri 20 Nov 2026: nothing to show for this period.\n") {
+	if out := writeTrends(t, "md", r, false); !strings.Contains(out, "musicstore held no sessions since Fri 20 Nov 2026 (sessions that never started do not count): nothing to show for this period.\n") {
 		t.Errorf("md:\n%s", out)
 	}
-	if out := writeTrends(t, "html", r, false); !strings.Contains(out, "<p>musicstore has no sessions since Fri 20 Nov 2026") {
+	if out := writeTrends(t, "html", r, false); !strings.Contains(out, "<p>musicstore held no sessions since Fri 20 Nov 2026") {
 		t.Errorf("html:\n%s", out)
 	}
 	if out := writeTrends(t, "csv", r, false); out != trendsHeader(false)+"\n" {
