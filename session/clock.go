@@ -14,6 +14,17 @@ type Clock interface {
 	NewTimer(d time.Duration) ClockTimer
 }
 
+// timerAt returns a timer of the clock that fires when it reaches when.
+// A FakeClock makes it under its lock, so that an Advance between reading
+// the time and making the timer cannot push the deadline later (as
+// NewTimer(when.Sub(Now())) would); other clocks get NewTimer.
+func timerAt(c Clock, when time.Time) ClockTimer {
+	if fc, ok := c.(*FakeClock); ok {
+		return fc.newTimerAt(when)
+	}
+	return c.NewTimer(when.Sub(c.Now()))
+}
+
 // ClockTimer is a one-shot timer made by a Clock.
 type ClockTimer interface {
 	C() <-chan time.Time
@@ -84,8 +95,20 @@ func (c *FakeClock) Timers() int {
 func (c *FakeClock) NewTimer(d time.Duration) ClockTimer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ft := &fakeTimer{clock: c, when: c.now.Add(d), c: make(chan time.Time, 1)}
-	if d <= 0 {
+	return c.timerAtLocked(c.now.Add(d))
+}
+
+// newTimerAt returns a timer that fires when the clock reaches when (at
+// once if it has).
+func (c *FakeClock) newTimerAt(when time.Time) ClockTimer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.timerAtLocked(when)
+}
+
+func (c *FakeClock) timerAtLocked(when time.Time) ClockTimer {
+	ft := &fakeTimer{clock: c, when: when, c: make(chan time.Time, 1)}
+	if !when.After(c.now) {
 		ft.fire(c.now)
 		return ft
 	}

@@ -430,7 +430,7 @@ func (r *Room) run(ctx context.Context) {
 		var fire <-chan time.Time
 		var t ClockTimer
 		if ok {
-			t = r.clock.NewTimer(deadline.Sub(r.clock.Now()))
+			t = timerAt(r.clock, deadline)
 			fire = t.C()
 		}
 		select {

@@ -41,11 +41,11 @@ func (sc *Scheduler) Run(ctx context.Context) {
 	clock := sc.teams.clock
 	for {
 		next := sc.Tick(ctx)
-		wait := schedulePoll
-		if !next.IsZero() {
-			wait = min(wait, next.Sub(clock.Now()))
+		at := clock.Now().Add(schedulePoll)
+		if !next.IsZero() && next.Before(at) {
+			at = next
 		}
-		t := clock.NewTimer(wait)
+		t := timerAt(clock, at)
 		select {
 		case <-ctx.Done():
 			t.Stop()
