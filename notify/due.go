@@ -96,7 +96,10 @@ func (n *Notifier) mornings(ctx context.Context) {
 		if !now.Before(at) {
 			next = n.dueTime(now, 1)
 		}
-		t := n.clock.NewTimer(min(next.Sub(now), maxDueWait))
+		if limit := now.Add(maxDueWait); next.After(limit) {
+			next = limit
+		}
+		t := session.TimerAt(n.clock, next) // for the moment: an Advance meanwhile cannot push it later
 		select {
 		case <-t.C():
 		case <-ctx.Done():

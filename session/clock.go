@@ -14,11 +14,11 @@ type Clock interface {
 	NewTimer(d time.Duration) ClockTimer
 }
 
-// timerAt returns a timer of the clock that fires when it reaches when.
+// TimerAt returns a timer of the clock that fires when it reaches when.
 // A FakeClock makes it under its lock, so that an Advance between reading
 // the time and making the timer cannot push the deadline later (as
 // NewTimer(when.Sub(Now())) would); other clocks get NewTimer.
-func timerAt(c Clock, when time.Time) ClockTimer {
+func TimerAt(c Clock, when time.Time) ClockTimer {
 	if fc, ok := c.(*FakeClock); ok {
 		return fc.newTimerAt(when)
 	}

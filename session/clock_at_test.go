@@ -15,7 +15,7 @@ func TestTimerAtFiresAtItsMoment(t *testing.T) {
 	c := NewFakeClock(t0)
 	deadline := t0.Add(2 * time.Minute)
 	c.Advance(time.Minute) // between reading the time and making the timer
-	tm := timerAt(c, deadline)
+	tm := TimerAt(c, deadline)
 	select {
 	case <-tm.C():
 		t.Fatal("fired a minute early")
@@ -27,13 +27,13 @@ func TestTimerAtFiresAtItsMoment(t *testing.T) {
 	default:
 		t.Fatal("did not fire at its deadline")
 	}
-	past := timerAt(c, t0)
+	past := TimerAt(c, t0)
 	select {
 	case <-past.C():
 	default:
 		t.Fatal("a timer for a moment gone did not fire at once")
 	}
-	if real := timerAt(RealClock{}, time.Now().Add(-time.Second)); real == nil {
+	if real := TimerAt(RealClock{}, time.Now().Add(-time.Second)); real == nil {
 		t.Fatal("no timer from the real clock")
 	} else {
 		<-real.C()

@@ -45,7 +45,7 @@ func (sc *Scheduler) Run(ctx context.Context) {
 		if !next.IsZero() && next.Before(at) {
 			at = next
 		}
-		t := timerAt(clock, at)
+		t := TimerAt(clock, at)
 		select {
 		case <-ctx.Done():
 			t.Stop()
