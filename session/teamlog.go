@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A team's log records what happens to a team outside its sessions:
@@ -311,6 +312,19 @@ func (p *ActionDueChanged) check() error {
 		return fmt.Errorf("day %q is not YYYY-MM-DD", Printable(p.Due))
 	}
 	return checkActionChange(p.Action, p.Who)
+}
+
+// fitText cleans free text a member typed for the team's log (a
+// decision, a review's reason, a prepared update, an action item's note)
+// as CleanText does, but refuses text longer than DefaultMaxText
+// characters with a message that says so, rather than cutting it: the
+// rest would be lost without a word (a long --today or a long prepared
+// update read from standard input was cut at 280).
+func fitText(what, s string) (string, error) {
+	if n := utf8.RuneCountInString(CleanText(s, len(s)+1)); n > DefaultMaxText {
+		return "", fmt.Errorf("%w: %s is %d characters long; at most %d fit", ErrInvalid, what, n, DefaultMaxText)
+	}
+	return CleanText(s, DefaultMaxText), nil
 }
 
 // appendTeamLog adds payloads to the team's log at now, as actor, taking

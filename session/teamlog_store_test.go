@@ -201,3 +201,50 @@ func TestForgetPersonReachesTheTeamLog(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamLogRefusesLongText: text a member types for the team's log that
+// is longer than DefaultMaxText is refused with its length, not cut (the
+// rest was lost without a word), and nothing is written.
+func TestTeamLogRefusesLongText(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t, t.TempDir())
+	team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"},
+		Keys: map[string]string{"Ana": "SHA256:ana", "Ben": "SHA256:ben"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	ana, ben := session.KeyCaller("SHA256:ana"), session.KeyCaller("SHA256:ben")
+	now := t0.Add(-24 * time.Hour)
+	long := strings.Repeat("x", session.DefaultMaxText+1)
+	fits := strings.Repeat("y", session.DefaultMaxText-1) + "\x1b[2J"
+	refused := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "281 characters") {
+			t.Errorf("%s of %d characters: %v, want refused with its length", what, len(long), err)
+		}
+	}
+	_, err := session.DecideOutside(ctx, st, team, ana, "", long, nil, now)
+	refused("a decision", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", long, "", nil, now)
+	refused("yesterday", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", "", long, nil, now)
+	refused("today", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", "", "ok", []string{long}, now)
+	refused("a blocker", err)
+	if log, err := st.TeamLog(ctx, team.Name); err != nil || len(log) != 0 {
+		t.Fatalf("refused text wrote %d events (%v)", len(log), err)
+	}
+	d, err := session.DecideOutside(ctx, st, team, ana, "", fits, nil, now)
+	if err != nil || d.Text != strings.Repeat("y", session.DefaultMaxText-1) {
+		t.Fatalf("a decision that fits once clean: %q, %v", d.Text, err)
+	}
+	_, err = session.AskReview(ctx, st, team, ben, "", d.Ref, long, now)
+	refused("a review's reason", err)
+	pt, err := session.ReadPrepared(strings.NewReader(strings.Repeat("today line\n", 40)), session.PreparedText{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.PrepareUpdate(ctx, st, team, ana, "", pt.Yesterday, pt.Today, pt.Blockers, now); !errors.Is(err, session.ErrInvalid) {
+		t.Errorf("a prepared update read from standard input whose today runs to %d characters: %v", len(pt.Today), err)
+	}
+}
