@@ -336,6 +336,9 @@ func appendTeamLog(ctx context.Context, tl TeamLogStore, team string, actor Part
 		if err != nil {
 			return nil, err
 		}
+		if err := checkDailyWrites(log, actor, now, ps); err != nil {
+			return nil, err
+		}
 		seq := int64(len(log))
 		at := now.UTC()
 		if seq > 0 && at.Before(log[seq-1].Time) {
@@ -359,6 +362,36 @@ func appendTeamLog(ctx context.Context, tl TeamLogStore, team string, actor Part
 		return evs, err
 	}
 	return nil, fmt.Errorf("%w: the team's log changed too often; try again", ErrConflict)
+}
+
+// MaxTeamLogPerDay bounds the entries one member writes to a team's log
+// in 24 hours (decisions, reviews asked, prepared updates, absences,
+// action item changes), so that a key in a loop cannot grow the log, which
+// every one of these commands and every lobby reads whole, without end.
+// Acknowledgements do not count: there are no more of them than decisions.
+const MaxTeamLogPerDay = 100
+
+func checkDailyWrites(log []TeamEvent, actor ParticipantID, now time.Time, ps []TeamPayload) error {
+	counts := func(p TeamPayload) bool { _, ack := p.(*Acknowledged); return !ack }
+	n := 0
+	for _, p := range ps {
+		if counts(p) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	since := now.UTC().Add(-24 * time.Hour)
+	for _, e := range log {
+		if e.Actor == actor && e.Time.After(since) && counts(e.Payload) {
+			n++
+		}
+	}
+	if n > MaxTeamLogPerDay {
+		return fmt.Errorf("%w: at most %d entries in the team's log by one member in 24 hours; try again later", ErrLimit, MaxTeamLogPerDay)
+	}
+	return nil
 }
 
 func nextDecisionID(log []TeamEvent) int {

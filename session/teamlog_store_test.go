@@ -248,3 +248,43 @@ func TestTeamLogRefusesLongText(t *testing.T) {
 		t.Errorf("a prepared update read from standard input whose today runs to %d characters: %v", len(pt.Today), err)
 	}
 }
+
+// TestTeamLogDailyWrites: one member writes at most MaxTeamLogPerDay
+// entries to the team's log in 24 hours (a key in a loop of away or
+// decide grew it without end); another member, acknowledgements and the
+// next day are not held back.
+func TestTeamLogDailyWrites(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t, t.TempDir())
+	team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"},
+		Keys: map[string]string{"Ana": "SHA256:ana", "Ben": "SHA256:ben"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	ana, ben := session.KeyCaller("SHA256:ana"), session.KeyCaller("SHA256:ben")
+	now := t0.Add(-48 * time.Hour)
+	if _, err := session.DecideOutside(ctx, st, team, ben, "", "Use Postgres", nil, now); err != nil {
+		t.Fatal(err)
+	}
+	for i := range session.MaxTeamLogPerDay {
+		if _, err := session.GoAway(ctx, st, team, ana, "", "", "", now.Add(time.Duration(i)*time.Minute), time.UTC); err != nil {
+			t.Fatalf("away %d: %v", i+1, err)
+		}
+	}
+	later := now.Add(12 * time.Hour)
+	if _, err := session.GoAway(ctx, st, team, ana, "", "", "", later, time.UTC); !errors.Is(err, session.ErrLimit) || !strings.Contains(err.Error(), "24 hours") {
+		t.Fatalf("entry %d in a day: %v, want refused", session.MaxTeamLogPerDay+1, err)
+	}
+	if _, err := session.DecideOutside(ctx, st, team, ana, "", "Use MySQL", nil, later); !errors.Is(err, session.ErrLimit) {
+		t.Fatalf("a decision past the limit: %v", err)
+	}
+	if _, err := session.Acknowledge(ctx, st, team, ana, "", nil, true, later); err != nil {
+		t.Errorf("an acknowledgement past the limit: %v", err)
+	}
+	if _, err := session.GoAway(ctx, st, team, ben, "", "", "", later, time.UTC); err != nil {
+		t.Errorf("another member: %v", err)
+	}
+	if _, err := session.GoAway(ctx, st, team, ana, "", "", "", now.Add(25*time.Hour), time.UTC); err != nil {
+		t.Errorf("the next day: %v", err)
+	}
+}
