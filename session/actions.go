@@ -232,7 +232,10 @@ func ChangeAction(ctx context.Context, st Store, t Team, c Caller, as string, ed
 		return ActionItem{}, err
 	}
 	var p TeamPayload
-	note := CleanText(ed.Note, DefaultMaxText)
+	note, err := fitText("the note", ed.Note)
+	if err != nil {
+		return a, err
+	}
 	switch ed.What {
 	case ChangeDone:
 		p = &ActionMarkedDone{Action: a.Ref, Who: who, Note: note}

@@ -142,6 +142,7 @@ func TestActionItemsBetweenMeetings(t *testing.T) {
 			"a bad day":               {ana, "", session.ActionEdit{What: "due", Ref: short, Due: "next friday"}, session.ErrInvalid},
 			"a stranger as owner":     {ana, "", session.ActionEdit{What: "reassigned", Ref: short, To: "Zoe"}, session.ErrNotFound},
 			"the same owner":          {ana, "", session.ActionEdit{What: "reassigned", Ref: short, To: "ana"}, session.ErrConflict},
+			"a note too long":         {ana, "", session.ActionEdit{What: "done", Ref: short, Note: strings.Repeat("n", session.DefaultMaxText+1)}, session.ErrInvalid},
 		} {
 			if err := at.change(tc.c, tc.as, tc.ed); !errors.Is(err, tc.want) {
 				t.Errorf("%s: %v, want %v", name, err, tc.want)

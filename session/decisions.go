@@ -395,7 +395,9 @@ func DecideOutside(ctx context.Context, st Store, t Team, c Caller, as, text str
 	if err != nil {
 		return LogEntry{}, err
 	}
-	text = CleanText(text, DefaultMaxText)
+	if text, err = fitText("the decision", text); err != nil {
+		return LogEntry{}, err
+	}
 	if text == "" {
 		return LogEntry{}, fmt.Errorf("%w: say what was decided", ErrInvalid)
 	}
@@ -496,7 +498,10 @@ func AskReview(ctx context.Context, st Store, t Team, c Caller, as, ref, reason 
 	if slices.ContainsFunc(e.Reviews, func(s Seen) bool { return strings.EqualFold(s.Who, who) }) {
 		return e, fmt.Errorf("%w: %s asked for a review of %s already", ErrConflict, who, e.ShortRef())
 	}
-	_, err = appendTeamLog(ctx, tl, t.Name, actorOf(c, who), now, &ReviewAsked{Decision: e.Ref, Who: who, Reason: CleanText(reason, DefaultMaxText)})
+	if reason, err = fitText("the reason", reason); err != nil {
+		return LogEntry{}, err
+	}
+	_, err = appendTeamLog(ctx, tl, t.Name, actorOf(c, who), now, &ReviewAsked{Decision: e.Ref, Who: who, Reason: reason})
 	return e, err
 }
 

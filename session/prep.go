@@ -110,8 +110,18 @@ func PrepareUpdate(ctx context.Context, st Store, t Team, c Caller, as, yesterda
 	if err != nil {
 		return UpdatePrepared{}, err
 	}
-	u := &UpdatePrepared{Who: who, Yesterday: CleanText(yesterday, DefaultMaxText), Today: CleanText(today, DefaultMaxText),
-		Blockers: cleanList(blockers, DefaultMaxText)}
+	if yesterday, err = fitText("yesterday", yesterday); err != nil {
+		return UpdatePrepared{}, err
+	}
+	if today, err = fitText("today", today); err != nil {
+		return UpdatePrepared{}, err
+	}
+	for _, b := range blockers {
+		if _, err := fitText("a blocker", b); err != nil {
+			return UpdatePrepared{}, err
+		}
+	}
+	u := &UpdatePrepared{Who: who, Yesterday: yesterday, Today: today, Blockers: cleanList(blockers, DefaultMaxText)}
 	if u.Yesterday == "" && u.Today == "" && len(u.Blockers) == 0 {
 		return UpdatePrepared{}, fmt.Errorf("%w: the update is empty; give --yesterday, --today or --blocker", ErrInvalid)
 	}

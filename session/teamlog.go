@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A team's log records what happens to a team outside its sessions:
@@ -313,6 +314,19 @@ func (p *ActionDueChanged) check() error {
 	return checkActionChange(p.Action, p.Who)
 }
 
+// fitText cleans free text a member typed for the team's log (a
+// decision, a review's reason, a prepared update, an action item's note)
+// as CleanText does, but refuses text longer than DefaultMaxText
+// characters with a message that says so, rather than cutting it: the
+// rest would be lost without a word (a long --today or a long prepared
+// update read from standard input was cut at 280).
+func fitText(what, s string) (string, error) {
+	if n := utf8.RuneCountInString(CleanText(s, len(s)+1)); n > DefaultMaxText {
+		return "", fmt.Errorf("%w: %s is %d characters long; at most %d fit", ErrInvalid, what, n, DefaultMaxText)
+	}
+	return CleanText(s, DefaultMaxText), nil
+}
+
 // appendTeamLog adds payloads to the team's log at now, as actor, taking
 // the next sequence numbers (and trying again when another writer took
 // them first).
@@ -320,6 +334,9 @@ func appendTeamLog(ctx context.Context, tl TeamLogStore, team string, actor Part
 	for range 5 {
 		log, err := tl.TeamLog(ctx, team)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkDailyWrites(log, actor, now, ps); err != nil {
 			return nil, err
 		}
 		seq := int64(len(log))
@@ -345,6 +362,36 @@ func appendTeamLog(ctx context.Context, tl TeamLogStore, team string, actor Part
 		return evs, err
 	}
 	return nil, fmt.Errorf("%w: the team's log changed too often; try again", ErrConflict)
+}
+
+// MaxTeamLogPerDay bounds the entries one member writes to a team's log
+// in 24 hours (decisions, reviews asked, prepared updates, absences,
+// action item changes), so that a key in a loop cannot grow the log, which
+// every one of these commands and every lobby reads whole, without end.
+// Acknowledgements do not count: there are no more of them than decisions.
+const MaxTeamLogPerDay = 100
+
+func checkDailyWrites(log []TeamEvent, actor ParticipantID, now time.Time, ps []TeamPayload) error {
+	counts := func(p TeamPayload) bool { _, ack := p.(*Acknowledged); return !ack }
+	n := 0
+	for _, p := range ps {
+		if counts(p) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	since := now.UTC().Add(-24 * time.Hour)
+	for _, e := range log {
+		if e.Actor == actor && e.Time.After(since) && counts(e.Payload) {
+			n++
+		}
+	}
+	if n > MaxTeamLogPerDay {
+		return fmt.Errorf("%w: at most %d entries in the team's log by one member in 24 hours; try again later", ErrLimit, MaxTeamLogPerDay)
+	}
+	return nil
 }
 
 func nextDecisionID(log []TeamEvent) int {

@@ -201,3 +201,90 @@ func TestForgetPersonReachesTheTeamLog(t *testing.T) {
 		}
 	}
 }
+
+// TestTeamLogRefusesLongText: text a member types for the team's log that
+// is longer than DefaultMaxText is refused with its length, not cut (the
+// rest was lost without a word), and nothing is written.
+func TestTeamLogRefusesLongText(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t, t.TempDir())
+	team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"},
+		Keys: map[string]string{"Ana": "SHA256:ana", "Ben": "SHA256:ben"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	ana, ben := session.KeyCaller("SHA256:ana"), session.KeyCaller("SHA256:ben")
+	now := t0.Add(-24 * time.Hour)
+	long := strings.Repeat("x", session.DefaultMaxText+1)
+	fits := strings.Repeat("y", session.DefaultMaxText-1) + "\x1b[2J"
+	refused := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, session.ErrInvalid) || !strings.Contains(err.Error(), "281 characters") {
+			t.Errorf("%s of %d characters: %v, want refused with its length", what, len(long), err)
+		}
+	}
+	_, err := session.DecideOutside(ctx, st, team, ana, "", long, nil, now)
+	refused("a decision", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", long, "", nil, now)
+	refused("yesterday", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", "", long, nil, now)
+	refused("today", err)
+	_, err = session.PrepareUpdate(ctx, st, team, ana, "", "", "ok", []string{long}, now)
+	refused("a blocker", err)
+	if log, err := st.TeamLog(ctx, team.Name); err != nil || len(log) != 0 {
+		t.Fatalf("refused text wrote %d events (%v)", len(log), err)
+	}
+	d, err := session.DecideOutside(ctx, st, team, ana, "", fits, nil, now)
+	if err != nil || d.Text != strings.Repeat("y", session.DefaultMaxText-1) {
+		t.Fatalf("a decision that fits once clean: %q, %v", d.Text, err)
+	}
+	_, err = session.AskReview(ctx, st, team, ben, "", d.Ref, long, now)
+	refused("a review's reason", err)
+	pt, err := session.ReadPrepared(strings.NewReader(strings.Repeat("today line\n", 40)), session.PreparedText{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := session.PrepareUpdate(ctx, st, team, ana, "", pt.Yesterday, pt.Today, pt.Blockers, now); !errors.Is(err, session.ErrInvalid) {
+		t.Errorf("a prepared update read from standard input whose today runs to %d characters: %v", len(pt.Today), err)
+	}
+}
+
+// TestTeamLogDailyWrites: one member writes at most MaxTeamLogPerDay
+// entries to the team's log in 24 hours (a key in a loop of away or
+// decide grew it without end); another member, acknowledgements and the
+// next day are not held back.
+func TestTeamLogDailyWrites(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t, t.TempDir())
+	team := session.Team{Name: "musicstore", Members: []string{"Ana", "Ben"},
+		Keys: map[string]string{"Ana": "SHA256:ana", "Ben": "SHA256:ben"}}
+	if err := st.PutTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	ana, ben := session.KeyCaller("SHA256:ana"), session.KeyCaller("SHA256:ben")
+	now := t0.Add(-48 * time.Hour)
+	if _, err := session.DecideOutside(ctx, st, team, ben, "", "Use Postgres", nil, now); err != nil {
+		t.Fatal(err)
+	}
+	for i := range session.MaxTeamLogPerDay {
+		if _, err := session.GoAway(ctx, st, team, ana, "", "", "", now.Add(time.Duration(i)*time.Minute), time.UTC); err != nil {
+			t.Fatalf("away %d: %v", i+1, err)
+		}
+	}
+	later := now.Add(12 * time.Hour)
+	if _, err := session.GoAway(ctx, st, team, ana, "", "", "", later, time.UTC); !errors.Is(err, session.ErrLimit) || !strings.Contains(err.Error(), "24 hours") {
+		t.Fatalf("entry %d in a day: %v, want refused", session.MaxTeamLogPerDay+1, err)
+	}
+	if _, err := session.DecideOutside(ctx, st, team, ana, "", "Use MySQL", nil, later); !errors.Is(err, session.ErrLimit) {
+		t.Fatalf("a decision past the limit: %v", err)
+	}
+	if _, err := session.Acknowledge(ctx, st, team, ana, "", nil, true, later); err != nil {
+		t.Errorf("an acknowledgement past the limit: %v", err)
+	}
+	if _, err := session.GoAway(ctx, st, team, ben, "", "", "", later, time.UTC); err != nil {
+		t.Errorf("another member: %v", err)
+	}
+	if _, err := session.GoAway(ctx, st, team, ana, "", "", "", now.Add(25*time.Hour), time.UTC); err != nil {
+		t.Errorf("the next day: %v", err)
+	}
+}

@@ -121,3 +121,24 @@ func TestTeamLogOverSSH(t *testing.T) {
 		t.Errorf("record: %d %q\n%s", status, errOut, out)
 	}
 }
+
+// TestTeamLogLongTextOverSSH: text longer than the team's log keeps, as
+// an argument or piped in, is refused with its length rather than cut.
+func TestTeamLogLongTextOverSSH(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	ben := newTestKey(t)
+	err := ts.store.PutTeam(context.Background(), session.Team{Name: "musicstore", Members: []string{"Ben"},
+		Keys: map[string]string{"Ben": fingerprint(ben)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := ts.run("x", ben, "decide --team musicstore "+strings.Repeat("long ", 70)); status != 1 || !strings.Contains(errOut, "the decision is 349 characters long; at most 280") {
+		t.Errorf("a long decision: %d %q", status, errOut)
+	}
+	if status, _, errOut := ts.runStdin(ben, "prep standup --team musicstore", strings.Repeat("one more thing\n", 30)); status != 1 || !strings.Contains(errOut, "today is 449 characters long") {
+		t.Errorf("a long prepared update: %d %q", status, errOut)
+	}
+	if status, out, errOut := ts.run("x", ben, "decisions --team musicstore"); status != 0 || strings.Contains(out, "long") {
+		t.Errorf("the refused text is in the log: %d %q %q", status, out, errOut)
+	}
+}
