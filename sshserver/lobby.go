@@ -165,7 +165,7 @@ func (s *Server) openSession(ctx context.Context, key, user string, local net.Ad
 
 // userError is a session error as its sentence, without its kind.
 func userError(err error) string {
-	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict, session.ErrPhase} {
+	for _, kind := range []error{session.ErrForbidden, session.ErrInvalid, session.ErrNotFound, session.ErrConflict, session.ErrPhase, session.ErrLimit} {
 		if errors.Is(err, kind) {
 			if msg, ok := strings.CutPrefix(err.Error(), kind.Error()+": "); ok {
 				return msg
