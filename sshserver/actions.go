@@ -2,7 +2,6 @@ package sshserver
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 	"time"
@@ -100,12 +99,9 @@ func (s *Server) cmdActions(sess ssh.Session, cmd command) int {
 	c, caller, now := cmd.log.actions, session.KeyCaller(key), s.now()
 	var teams []session.Team
 	if cmd.team != "" {
-		team, err := s.store.Team(ctx, cmd.team)
-		if err != nil && !errors.Is(err, session.ErrNotFound) {
-			return fail(sess, 1, "%v", err)
-		}
-		if err != nil || !team.HasKey(key) {
-			return fail(sess, 1, "no team is called %q; the lobby (ssh without a command) lists your teams", cmd.team)
+		team, status, ok := s.readableTeam(ctx, sess, cmd.team)
+		if !ok {
+			return status
 		}
 		teams = []session.Team{team}
 	} else {

@@ -13,18 +13,29 @@ import (
 	"huddle/session"
 )
 
+// readableTeam is the team a reading command names, for its owners' and
+// members' keys. To anyone else it writes the answer for a team that does
+// not exist, and ok is false with the exit status.
+func (s *Server) readableTeam(ctx context.Context, sess ssh.Session, name string) (team session.Team, status int, ok bool) {
+	team, err := s.store.Team(ctx, name)
+	if err != nil && !errors.Is(err, session.ErrNotFound) {
+		return session.Team{}, fail(sess, 1, "%v", err), false
+	}
+	if err != nil || !team.HasKey(keyOf(sess)) {
+		return session.Team{}, fail(sess, 1, "no team is called %q; the lobby (ssh without a command) lists your teams", name), false
+	}
+	return team, 0, true
+}
+
 // cmdHistory lists a team's sessions, newest first, to the team's members
 // (keys bound in its roster). To anyone else the team is unknown, with the
 // same answer as a team that does not exist.
 func (s *Server) cmdHistory(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
-	team, err := s.store.Team(ctx, cmd.team)
-	if err != nil && !errors.Is(err, session.ErrNotFound) {
-		return fail(sess, 1, "%v", err)
-	}
-	if err != nil || !team.HasKey(keyOf(sess)) {
-		return fail(sess, 1, "no team is called %q; the lobby (ssh without a command) lists your teams", cmd.team)
+	team, status, ok := s.readableTeam(ctx, sess, cmd.team)
+	if !ok {
+		return status
 	}
 	infos, err := s.store.Sessions(ctx, session.Filter{Team: team.Name, Limit: cmd.limit})
 	if err != nil {

@@ -2,7 +2,6 @@ package sshserver
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"time"
 
@@ -52,12 +51,9 @@ func parseTrends(args []string) (command, error) {
 func (s *Server) cmdTrends(sess ssh.Session, cmd command) int {
 	ctx, cancel := context.WithTimeout(sess.Context(), 30*time.Second)
 	defer cancel()
-	team, err := s.store.Team(ctx, cmd.team)
-	if err != nil && !errors.Is(err, session.ErrNotFound) {
-		return fail(sess, 1, "%v", err)
-	}
-	if err != nil || !team.HasKey(keyOf(sess)) {
-		return fail(sess, 1, "no team is called %q; the lobby (ssh without a command) lists your teams", cmd.team)
+	team, status, ok := s.readableTeam(ctx, sess, cmd.team)
+	if !ok {
+		return status
 	}
 	c := cmd.trends
 	from, err := session.TrendsSince(c.since, s.now(), time.Local)
