@@ -31,7 +31,7 @@ func actionCounts(l Lobby) []TeamActionCount {
 
 // actionsPanel lists the teams with open action items: "musicstore  3
 // open · 1 overdue"; empty when none has any.
-func (a App) actionsPanel(w int) string {
+func (a *App) actionsPanel(w int) string {
 	st := a.styles
 	var lines []string
 	for _, c := range a.actions {
