@@ -99,7 +99,7 @@ func (n *Notifier) mornings(ctx context.Context) {
 		if limit := now.Add(maxDueWait); next.After(limit) {
 			next = limit
 		}
-		t := session.TimerAt(n.clock, next) // for the moment: an Advance meanwhile cannot push it later
+		t := n.clock.NewTimerAt(next) // for the moment: an Advance meanwhile cannot push it later
 		select {
 		case <-t.C():
 		case <-ctx.Done():

@@ -12,17 +12,11 @@ type Clock interface {
 	// NewTimer returns a timer that fires once, d from now; d <= 0 fires
 	// at once.
 	NewTimer(d time.Duration) ClockTimer
-}
-
-// TimerAt returns a timer of the clock that fires when it reaches when.
-// A FakeClock makes it under its lock, so that an Advance between reading
-// the time and making the timer cannot push the deadline later (as
-// NewTimer(when.Sub(Now())) would); other clocks get NewTimer.
-func TimerAt(c Clock, when time.Time) ClockTimer {
-	if fc, ok := c.(*FakeClock); ok {
-		return fc.newTimerAt(when)
-	}
-	return c.NewTimer(when.Sub(c.Now()))
+	// NewTimerAt returns a timer that fires once the clock reaches when
+	// (at once if it has). A deadline's timer is made with it rather than
+	// NewTimer(when.Sub(Now())): on a FakeClock an Advance between reading
+	// the time and making the timer would push the deadline later.
+	NewTimerAt(when time.Time) ClockTimer
 }
 
 // ClockTimer is a one-shot timer made by a Clock.
@@ -40,6 +34,11 @@ func (RealClock) Now() time.Time { return time.Now() }
 
 // NewTimer wraps time.NewTimer.
 func (RealClock) NewTimer(d time.Duration) ClockTimer { return realTimer{time.NewTimer(d)} }
+
+// NewTimerAt wraps time.NewTimer until when.
+func (RealClock) NewTimerAt(when time.Time) ClockTimer {
+	return realTimer{time.NewTimer(time.Until(when))}
+}
 
 type realTimer struct{ t *time.Timer }
 
@@ -98,9 +97,9 @@ func (c *FakeClock) NewTimer(d time.Duration) ClockTimer {
 	return c.timerAtLocked(c.now.Add(d))
 }
 
-// newTimerAt returns a timer that fires when the clock reaches when (at
-// once if it has).
-func (c *FakeClock) newTimerAt(when time.Time) ClockTimer {
+// NewTimerAt returns a timer that fires when the clock reaches when (at
+// once if it has), made under the clock's lock.
+func (c *FakeClock) NewTimerAt(when time.Time) ClockTimer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.timerAtLocked(when)

@@ -15,7 +15,7 @@ func TestTimerAtFiresAtItsMoment(t *testing.T) {
 	c := NewFakeClock(t0)
 	deadline := t0.Add(2 * time.Minute)
 	c.Advance(time.Minute) // between reading the time and making the timer
-	tm := TimerAt(c, deadline)
+	tm := c.NewTimerAt(deadline)
 	select {
 	case <-tm.C():
 		t.Fatal("fired a minute early")
@@ -27,13 +27,13 @@ func TestTimerAtFiresAtItsMoment(t *testing.T) {
 	default:
 		t.Fatal("did not fire at its deadline")
 	}
-	past := TimerAt(c, t0)
+	past := c.NewTimerAt(t0)
 	select {
 	case <-past.C():
 	default:
 		t.Fatal("a timer for a moment gone did not fire at once")
 	}
-	if real := TimerAt(RealClock{}, time.Now().Add(-time.Second)); real == nil {
+	if real := (RealClock{}).NewTimerAt(time.Now().Add(-time.Second)); real == nil {
 		t.Fatal("no timer from the real clock")
 	} else {
 		<-real.C()

@@ -430,7 +430,7 @@ func (r *Room) run(ctx context.Context) {
 		var fire <-chan time.Time
 		var t ClockTimer
 		if ok {
-			t = TimerAt(r.clock, deadline)
+			t = r.clock.NewTimerAt(deadline)
 			fire = t.C()
 		}
 		select {

@@ -45,7 +45,7 @@ func (sc *Scheduler) Run(ctx context.Context) {
 		if !next.IsZero() && next.Before(at) {
 			at = next
 		}
-		t := TimerAt(clock, at)
+		t := clock.NewTimerAt(at)
 		select {
 		case <-ctx.Done():
 			t.Stop()
