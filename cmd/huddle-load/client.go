@@ -140,7 +140,12 @@ func (p *participant) start(width, height int) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Start("join " + p.room.code); err != nil {
+	if p.room.code == "" { // a chat server: its shell is the room
+		err = s.Shell()
+	} else {
+		err = s.Start("join " + p.room.code)
+	}
+	if err != nil {
 		return err
 	}
 	p.sess = s

@@ -92,3 +92,29 @@ func TestOnlyLoopback(t *testing.T) {
 		t.Errorf("loopback refused: %v", err)
 	}
 }
+
+// The peer runs alone: the flags that only mean something for huddle are
+// refused with it, rather than silently ignored.
+func TestPeerFlags(t *testing.T) {
+	base := config{n: 10, r: 1, rounds: 1, perSource: 10, width: 80, height: 24}
+	ok := base
+	ok.peer = "/bin/true"
+	if err := ok.check(); err != nil {
+		t.Fatalf("--peer alone: %v", err)
+	}
+	for _, c := range []func(*config){
+		func(c *config) { c.spawn = "huddle" },
+		func(c *config) { c.addr = "127.0.0.1:2222" },
+		func(c *config) { c.r = 2 },
+		func(c *config) { c.stalled = 1 },
+	} {
+		bad := ok
+		c(&bad)
+		if err := bad.check(); err == nil || !strings.Contains(err.Error(), "--peer") {
+			t.Errorf("%+v: err %v, want one naming --peer", bad, err)
+		}
+	}
+	if err := base.check(); err == nil {
+		t.Error("no server at all was accepted")
+	}
+}

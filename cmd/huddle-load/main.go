@@ -37,6 +37,7 @@ import (
 type config struct {
 	addr      string
 	spawn     string
+	peer      string
 	pid       int
 	n, r      int
 	rounds    int
@@ -55,6 +56,7 @@ func main() {
 	var cfg config
 	flag.StringVar(&cfg.addr, "addr", "", "address of a running huddle serve (loopback only), e.g. 127.0.0.1:2222")
 	flag.StringVar(&cfg.spawn, "spawn", "", "path of a huddle binary to start (huddle serve on a free loopback port, in a temporary data directory) instead of --addr")
+	flag.StringVar(&cfg.peer, "peer", "", "path of a chat server binary over SSH (shazow's ssh-chat) to measure instead of huddle, with the same clients and clock: its one room holds all -n participants, who take turns typing a line")
 	flag.IntVar(&cfg.pid, "pid", 0, "process id of the server at --addr, for its memory (with --spawn it is known)")
 	flag.IntVar(&cfg.n, "n", 50, "participants")
 	flag.IntVar(&cfg.r, "r", 1, "sessions the participants are spread over")
@@ -81,7 +83,11 @@ func main() {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
-	rep, err := run(ctx, cfg)
+	runner := run
+	if cfg.peer != "" {
+		runner = runPeer
+	}
+	rep, err := runner(ctx, cfg)
 	if rep != nil {
 		rep.print(os.Stdout, cfg)
 	}
@@ -101,8 +107,10 @@ func (c *config) check() error {
 		return errors.New("-rounds must be positive, -stalled and -flooders not negative, -per-source between 1 and 30")
 	case c.width < 60 || c.height < 16 || c.width > 500 || c.height > 200:
 		return errors.New("-width and -height must be between 60×16 (huddle's smallest screen) and 500×200")
-	case (c.addr == "") == (c.spawn == ""):
-		return errors.New("give either --addr of a running server or --spawn with a huddle binary")
+	case c.peer != "" && (c.addr != "" || c.spawn != "" || c.r != 1 || c.stalled+c.flooders > 0):
+		return errors.New("--peer runs the chat server itself, in one room: no --addr, --spawn, -r, -stalled or -flooders with it")
+	case c.peer == "" && (c.addr == "") == (c.spawn == ""):
+		return errors.New("give either --addr of a running server, --spawn with a huddle binary or --peer with a chat server binary")
 	case c.n+c.stalled+c.flooders > 250*c.perSource:
 		return errors.New("too many participants for the loopback source addresses")
 	}

@@ -21,7 +21,8 @@ import (
 
 // room is one session under load.
 type room struct {
-	code    string
+	code    string // empty: a chat server's one room (see peer.go)
+	park    string // what a member types before a marker: huddle's park key
 	members []*participant
 	current atomic.Pointer[round]
 }
@@ -139,7 +140,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			return nil, fmt.Errorf("opening session %d: %w", i+1, err)
 		}
 		code, _, _ := strings.Cut(out, "\n")
-		rooms[i] = &room{code: strings.TrimSpace(code)}
+		rooms[i] = &room{code: strings.TrimSpace(code), park: "p"}
 	}
 	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
 	rep.rssBase, _ = procstat.RSS(cfg.pid)
@@ -338,7 +339,7 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 		sender := r.members[i%len(r.members)]
 		marker := "mk" + strconv.Itoa(i) + randWord(6)
 		want := len(r.members) - 1
-		if err := sender.send([]byte("p" + marker)); err != nil {
+		if err := sender.send([]byte(r.park + marker)); err != nil {
 			rep.fail("send", err)
 			rep.record(nil, want, cfg.timeout)
 			continue

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"huddle/internal/procstat"
+)
+
+// The peer: a chat server over SSH (shazow's ssh-chat), measured with the
+// same clients, screens and clock as huddle, so that the two figures of
+// one run compare like with like. Its one room is every participant;
+// a member "parks" by typing a line with the marker and Enter, and the
+// clock stops for each other member when the line is on their screen.
+// The peer is a binary given on the command line, never a dependency.
+
+// runPeer starts the chat server at cfg.peer on a free loopback port and
+// runs the rounds against it.
+func runPeer(ctx context.Context, cfg config) (*report, error) {
+	rep := &report{}
+	start := time.Now()
+	defer func() { rep.elapsed = time.Since(start) }()
+	srv, err := spawnPeer(cfg.peer)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	cfg.addr, cfg.pid = srv.addr, srv.cmd.Process.Pid
+	t := cfg.timeout
+	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
+	rep.rssBase, _ = procstat.RSS(cfg.pid)
+
+	r := &room{}
+	var all []*participant
+	defer func() {
+		for _, p := range all {
+			p.close()
+		}
+	}()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	joinStart := time.Now()
+	for i := 0; i < cfg.n && ctx.Err() == nil; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			began := time.Now()
+			name := fmt.Sprintf("p%04d", i)
+			p, err := join(cfg.addr, source(cfg.addr, i, cfg.perSource), name, r, [2]int{cfg.width, cfg.height}, t)
+			if err != nil {
+				rep.fail("connect", err)
+				return
+			}
+			mu.Lock()
+			all = append(all, p)
+			mu.Unlock()
+			// The chat announces everyone who comes in, them too.
+			if err := p.waitFor(name+" joined", t); err != nil {
+				rep.fail("join", err)
+				return
+			}
+			p.member.Store(true)
+			mu.Lock()
+			r.members = append(r.members, p)
+			rep.connects = append(rep.connects, time.Since(began))
+			rep.connected++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	rep.connectWall = time.Since(joinStart)
+	rep.rssJoined, _ = procstat.RSS(cfg.pid)
+
+	cpuServer0, cpuLoad0, roundsStart := procstat.CPUTime(cfg.pid), procstat.OwnCPU(), time.Now()
+	r.rounds(ctx, cfg, rep)
+	rep.roundsWall = time.Since(roundsStart)
+	rep.serverCPU, rep.loadCPU = procstat.CPUTime(cfg.pid)-cpuServer0, procstat.OwnCPU()-cpuLoad0
+	rep.rssEnd, rep.hwm = procstat.RSS(cfg.pid)
+	return rep, ctx.Err()
+}
+
+// spawnPeer starts the chat server with a fresh host key in a temporary
+// directory.
+func spawnPeer(bin string) (*server, error) {
+	dir, err := os.MkdirTemp("", "huddle-load-peer-")
+	if err != nil {
+		return nil, err
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		return nil, err
+	}
+	keyFile := filepath.Join(dir, "host_key")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	logf, err := os.Create(filepath.Join(dir, "peer.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "--bind", addr, "-i", keyFile)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	s := &server{cmd: cmd, addr: addr, dir: dir}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			return nil, fmt.Errorf("%s did not listen on %s (see its log in %s)", bin, addr, dir)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
