@@ -73,7 +73,7 @@ func runReplay(ctx context.Context, dataDir, ref string, speed float64, in io.Re
 	}
 	player := session.NewPlayer(info.ID, events)
 	defer player.Close()
-	model := tui.NewReplay(player, speed)
+	model := tui.NewReplay(player, speed, tui.ThemeDefault)
 	defer model.Close()
 	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
