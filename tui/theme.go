@@ -57,7 +57,7 @@ func ParseTheme(name string) (Theme, error) {
 	if len(name) > 40 {
 		name = name[:40] + "…"
 	}
-	return ThemeDefault, fmt.Errorf("%w %q: the themes are %s", ErrUnknownTheme, session.Printable(name), strings.Join(themeNames[:], ", "))
+	return ThemeDefault, fmt.Errorf("%w \"%s\": the themes are %s", ErrUnknownTheme, session.Printable(name), strings.Join(themeNames[:], ", "))
 }
 
 // MarshalText writes the theme's name.
