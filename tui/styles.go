@@ -88,8 +88,9 @@ func defaultStyles(isDark bool) *Styles {
 // near-black and dark tints on a light one, each at least 7:1 against
 // backgrounds from black to #303030 and from #f5f5f5 to white
 // (Solarized's and Gruvbox's included; see TestHighContrastRatios). The help's keys
-// are bold; a timer running low is underlined, overtime in reverse
-// video, so that neither rests on colour alone.
+// are bold, and so are the badges (the phase, the board's column shown);
+// a timer running low is underlined, overtime in reverse video, so that
+// neither rests on colour alone.
 func highContrastStyles(isDark bool) *Styles {
 	ld := lipgloss.LightDark(isDark)
 	subtle := ld(lipgloss.Color("236"), lipgloss.Color("252"))
@@ -110,6 +111,7 @@ func highContrastStyles(isDark bool) *Styles {
 	})
 	s.Warn = s.Warn.Underline(true)
 	s.Over = s.Over.Reverse(true)
+	s.Badge = s.Badge.Bold(true) // the phase, the column shown
 	key := lipgloss.NewStyle().Bold(true).Foreground(text)
 	desc := lipgloss.NewStyle().Foreground(subtle)
 	s.Help = help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: desc, Ellipsis: desc,

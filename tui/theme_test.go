@@ -213,6 +213,9 @@ func TestHighContrastSaysMoreThanColour(t *testing.T) {
 		if !s.Over.GetReverse() || s.Warn.GetReverse() || s.Calm.GetReverse() {
 			t.Error("overtime is not in reverse video apart from the other timers")
 		}
+		if !s.Badge.GetBold() {
+			t.Error("the badge of the shown column is not bold apart from the others")
+		}
 		if !s.Help.ShortKey.GetBold() || s.Help.ShortDesc.GetBold() {
 			t.Error("the help's keys are not bold apart from their descriptions")
 		}
