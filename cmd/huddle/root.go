@@ -124,9 +124,10 @@ type globalFlags struct {
 	dataDir   string
 	name      string
 	exportDir string
-	notify    []string  // --notify: webhook URLs
-	onEnd     string    // --on-end: a command line
-	theme     tui.Theme // --theme, for the commands that draw the interface (theme.go)
+	notify    []string // --notify: webhook URLs
+	onEnd     string   // --on-end: a command line
+
+	theme tui.Theme // --theme, for the commands that draw the interface (theme.go)
 }
 
 func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
