@@ -38,6 +38,9 @@ const usage = `huddle over SSH
   ssh -p PORT HOST                         the lobby: your teams' live sessions, or open a new one
   ssh -t -p PORT HOST join CODE            join a session
   ssh -t -p PORT HOST watch CODE           watch a session without taking part
+      [--theme default|high-contrast]      high-contrast: colours for low vision; also the
+                                           lobby's: ssh -t -p PORT HOST -- --theme NAME;
+                                           or send HUDDLE_THEME (ssh -o SetEnv=HUDDLE_THEME=NAME)
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
       [--facilitator NAME] [--guests knock|open] [--agreement "Be on time" ...]

@@ -189,6 +189,11 @@ func (c *conn) program() (*tea.Program, error) {
 	if !ok {
 		return nil, fmt.Errorf("this needs a terminal: use ssh -t")
 	}
+	theme, err := c.theme() // theme.go
+	if err != nil {
+		return nil, err
+	}
+	c.opts.Theme = theme
 	var model tea.Model
 	if t, ok := targetOf(c.sess); ok {
 		room, me, err := c.enter(t.code, t.observer)

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"huddle/session"
+	"huddle/tui"
 )
 
 // verb is what an SSH session's command asks for.
@@ -58,6 +59,9 @@ type command struct {
 	log teamLogCmd
 	// trends is the trends command's flags (verbTrends).
 	trends trendsCmd
+	// theme is --theme, for the lobby, join and watch; nil: not given
+	// (theme.go).
+	theme *tui.Theme
 }
 
 // commandError refuses a command. Its text is written to the client's
@@ -169,6 +173,9 @@ func splitWords(ctx context.Context, line string) ([]string, error) {
 // parseCommand reads an SSH session's command (as ssh.Session.Command
 // splits it). It never writes anywhere: a refusal is a *commandError.
 func parseCommand(args []string) (command, error) {
+	if rest, theme, err := cutTheme(args); err != nil || theme != nil {
+		return parseThemed(rest, theme, err) // theme.go
+	}
 	if len(args) == 0 {
 		return command{verb: verbLobby}, nil
 	}

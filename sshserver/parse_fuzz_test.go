@@ -50,6 +50,9 @@ var commandLines = []string{
 	"actions due --team t abc/a1 2026-12-04",
 	"new standup --team t --agreement x --agreement \"Be on time\"",
 	"join maple-otter-kite-40721",
+	"join maple-otter-kite-40721 --theme high-contrast",
+	"--theme=default watch maple-otter-kite-40721",
+	"--theme neon",
 	"watch maple-otter-kite-40721",
 	"join 'Maple Otter  kite-40721'",
 	"join",
@@ -264,6 +267,9 @@ func FuzzParseCommand(f *testing.F) {
 		again, err2 := parseCommand(slices.Clone(orig))
 		if !reflect.DeepEqual(cmd, again) || errText(err) != errText(err2) {
 			t.Fatalf("%q parsed twice: %+v, %v; then %+v, %v", args, cmd, err, again, err2)
+		}
+		if checkThemed(t, args, cmd, err) { // theme_test.go
+			return
 		}
 		known := len(args) == 0 || slices.Contains([]string{"join", "watch", "new", "export", "history", "team", "help", "--help", "-h", "formats", "trends", "ics"}, args[0]) || slices.Contains(teamLogVerbs, args[0])
 		if err != nil {

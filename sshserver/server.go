@@ -72,6 +72,9 @@ type Config struct {
 	// code ("" if the server cannot tell its address), e.g. to post it
 	// to the team's chat. It must not block: the opener waits for it.
 	Opened func(info session.Info, join string)
+	// Theme is the look of the screen for clients that choose none (see
+	// theme.go); the zero value is huddle's usual one.
+	Theme tui.Theme
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server

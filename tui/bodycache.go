@@ -16,6 +16,7 @@ type bodyKey struct {
 	w, h   int
 	second int64 // the clock, as the views show it
 	role   session.Role
+	theme  Theme
 	dark   bool
 	cursor int
 	join   string         // the facilitator's join command: each client's address
@@ -92,6 +93,6 @@ func (m *Model) cachedBody(w, h int) (bodyKey, bool) {
 	}
 	return bodyKey{
 		state: m.state, w: w, h: h, second: m.now.Unix(),
-		role: m.role(), dark: m.styles.dark, cursor: m.cursor, join: m.opts.JoinCommand, zone: m.zone(),
+		role: m.role(), theme: m.styles.theme, dark: m.styles.dark, cursor: m.cursor, join: m.opts.JoinCommand, zone: m.zone(),
 	}, true
 }

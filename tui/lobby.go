@@ -98,11 +98,13 @@ type (
 
 // NewApp returns the lobby of a participant.
 func NewApp(l Lobby, opts Options) *App {
-	return &App{
+	a := &App{
 		lobby: l, opts: opts, width: 80, height: 24, lastKey: lobbyNow(opts),
-		styles: NewStyles(true), help: help.New(),
+		styles: opts.Theme.Styles(true), help: help.New(),
 		keys: newLobbyKeys(),
 	}
+	a.help.Styles = a.styles.Help
+	return a
 }
 
 // Init loads the sessions on offer.
@@ -168,8 +170,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.tick()
 	case tea.BackgroundColorMsg:
 		a.bg = &msg
-		a.styles = NewStyles(msg.IsDark())
-		a.help.Styles = help.DefaultStyles(msg.IsDark())
+		a.styles = a.opts.Theme.Styles(msg.IsDark())
+		a.help.Styles = a.styles.Help
 	case entriesMsg:
 		a.loading = false
 		a.entries, a.actions = msg.entries, msg.actions
@@ -283,10 +285,7 @@ func newStandupForm(st *Styles) []textinput.Model {
 		in.Prompt = ""
 		in.CharLimit = session.DefaultMaxText
 		in.SetValue(defaults[i])
-		styles := in.Styles()
-		styles.Cursor.Blink = false
-		styles.Focused.Text = st.Text
-		in.SetStyles(styles)
+		in.SetStyles(st.Input)
 		form[i] = in
 	}
 	form[0].Focus()

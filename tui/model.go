@@ -116,7 +116,7 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 		queue:   newSubmitter(room, me, opts.Actions, opts.ActionBurst),
 		keys:    DefaultKeyMap(),
 		help:    help.New(),
-		styles:  NewStyles(true),
+		styles:  opts.Theme.Styles(true),
 		summary: viewport.New(),
 		width:   80,
 		height:  24,
@@ -128,7 +128,7 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 		standup: &standupScreen{common: c, waitingRoom: waitingRoom{c}},
 		retro:   newRetroScreen(c),
 	}
-	m.help.Styles = help.DefaultStyles(true)
+	m.help.Styles = m.styles.Help
 	snap, ok := <-m.sub.C()
 	if !ok {
 		m.state = &session.State{}
@@ -208,8 +208,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.syncSummary()
 		return nil
 	case tea.BackgroundColorMsg:
-		m.styles = NewStyles(msg.IsDark())
-		m.help.Styles = help.DefaultStyles(msg.IsDark())
+		m.styles = m.opts.Theme.Styles(msg.IsDark())
+		m.help.Styles = m.styles.Help
 		m.syncSummary()
 		return nil
 	case snapshotMsg:

@@ -48,4 +48,7 @@ type Options struct {
 	// second is drawn once for all of them (see BodyCache); nil: each
 	// program draws its own.
 	Bodies *BodyCache
+	// Theme is the look of the screen (see Theme): the zero value is
+	// huddle's usual one.
+	Theme Theme
 }

@@ -40,11 +40,7 @@ func newPrompt(label string, st *Styles, answer func(value string) tea.Cmd) *pro
 	in.Prompt = ""
 	in.CharLimit = session.DefaultMaxText
 	in.ShowSuggestions = true
-	styles := in.Styles()
-	styles.Cursor.Blink = false
-	styles.Focused.Text = st.Text
-	styles.Focused.Suggestion = st.Subtle
-	in.SetStyles(styles)
+	in.SetStyles(st.Input)
 	in.Focus()
 	return &prompt{label: label, input: in, answer: answer}
 }

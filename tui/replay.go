@@ -52,23 +52,23 @@ type replayTickMsg struct{ gen int }
 
 // NewReplay returns the replay of the player's session at speed (recorded
 // seconds per real second, at most MaxReplaySpeed; 1 if not positive),
-// playing from the player's position. Close ends the session screen's subscription once
+// playing from the player's position, in the theme. Close ends the session screen's subscription once
 // the program has ended.
-func NewReplay(p *session.Player, speed float64) *ReplayModel {
-	inner := New(p, replayWatcher, Options{})
+func NewReplay(p *session.Player, speed float64, theme Theme) *ReplayModel {
+	inner := New(p, replayWatcher, Options{Theme: theme})
 	inner.ticking = false // the replay hands it each state and the time
 	r := &ReplayModel{
 		player: p,
 		marks:  p.Marks(),
 		inner:  inner,
 		help:   help.New(),
-		styles: NewStyles(true),
+		styles: theme.Styles(true),
 		speed:  1,
 	}
 	if speed > 0 {
 		r.speed = min(speed, MaxReplaySpeed)
 	}
-	r.help.Styles = help.DefaultStyles(true)
+	r.help.Styles = r.styles.Help
 	seq, total := p.Position()
 	r.playing = seq < total
 	r.sync()
@@ -108,8 +108,8 @@ func (r *ReplayModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		r.help.SetWidth(msg.Width - 2)
 	case tea.BackgroundColorMsg:
-		r.styles = NewStyles(msg.IsDark())
-		r.help.Styles = help.DefaultStyles(msg.IsDark())
+		r.styles = r.inner.opts.Theme.Styles(msg.IsDark())
+		r.help.Styles = r.styles.Help
 	}
 	return r.forward(msg)
 }

@@ -136,7 +136,7 @@ func newReplayDriver(t testing.TB, st *sqlite.Store, id string, speed float64) *
 	events := mustEvents(t, st, id)
 	p := session.NewPlayer(id, events)
 	t.Cleanup(func() { p.Close() })
-	r := NewReplay(p, speed)
+	r := NewReplay(p, speed, ThemeDefault)
 	t.Cleanup(r.Close)
 	d := &replayDriver{t: t, r: r, player: p, events: events}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -554,7 +554,7 @@ func TestReplayCloseLeavesNothingRunning(t *testing.T) {
 	events := mustEvents(t, rec.st, rec.room.ID())
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	p := session.NewPlayer(rec.room.ID(), events)
-	r := NewReplay(p, MaxReplaySpeed)
+	r := NewReplay(p, MaxReplaySpeed, ThemeDefault)
 	m, _ := r.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m, _ = m.Update(keyMsg("n")) // a session key: nothing is submitted
 	if _, cmd := m.Update(tea.KeyPressMsg{Code: tea.KeyRight}); cmd != nil {

@@ -148,7 +148,7 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 			return fmt.Errorf("resume the timers: %w", err)
 		}
 	}
-	model := tui.New(room, state.Facilitator, tui.Options{SharedKeyboard: true})
+	model := tui.New(room, state.Facilitator, tui.Options{SharedKeyboard: true, Theme: g.theme})
 	defer model.Close()
 	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	_, runErr := p.Run()

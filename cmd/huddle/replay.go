@@ -51,16 +51,17 @@ once. Keys:
 			if math.IsNaN(speed) || speed <= 0 || speed > tui.MaxReplaySpeed {
 				return fmt.Errorf("%w: --speed %v: want more than 0 and at most %d", session.ErrInvalid, speed, tui.MaxReplaySpeed)
 			}
-			return runReplay(cmd.Context(), g.dataDir, ref, speed, in, out)
+			return runReplay(cmd.Context(), g.dataDir, ref, speed, g.theme, in, out)
 		},
 	}
 	cmd.Flags().Float64Var(&speed, "speed", 10, "recorded seconds per real second, more than 0 and at most 1000")
+	addThemeFlag(cmd, &g.theme, "the look of the screen")
 	return cmd
 }
 
 // runReplay loads a session's events from the store and plays them back
 // until the user quits.
-func runReplay(ctx context.Context, dataDir, ref string, speed float64, in io.Reader, out io.Writer) error {
+func runReplay(ctx context.Context, dataDir, ref string, speed float64, theme tui.Theme, in io.Reader, out io.Writer) error {
 	info, events, err := loadSession(ctx, dataDir, ref)
 	if errors.Is(err, session.ErrNotFound) && !strings.EqualFold(ref, "last") {
 		return fmt.Errorf("%w: no session %q (huddle history lists them)", session.ErrNotFound, ref)
@@ -73,7 +74,7 @@ func runReplay(ctx context.Context, dataDir, ref string, speed float64, in io.Re
 	}
 	player := session.NewPlayer(info.ID, events)
 	defer player.Close()
-	model := tui.NewReplay(player, speed)
+	model := tui.NewReplay(player, speed, theme)
 	defer model.Close()
 	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {

@@ -61,6 +61,7 @@ README).`,
 	fs.BoolVar(&rf.anonymous, "anonymous", false, "store no author for cards and votes")
 	fs.BoolVar(&rf.autoAdvance, "auto-advance", false, "end a phase when everyone present is done, or its time-box runs out")
 	fs.BoolVar(&rf.esvp, "esvp", false, "check in with the anonymous ESVP poll instead of one word")
+	addThemeFlag(cmd, &g.theme, "the look of the screen")
 	cmd.MarkFlagsMutuallyExclusive("resume", "new")
 	hideZeroDefaults(fs)
 	return cmd

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"huddle/session"
+	"huddle/tui"
 )
 
 // standupFlags are the flags that shape a new stand-up.
@@ -125,6 +126,8 @@ type globalFlags struct {
 	exportDir string
 	notify    []string // --notify: webhook URLs
 	onEnd     string   // --on-end: a command line
+
+	theme tui.Theme // --theme, for the commands that draw the interface (theme.go)
 }
 
 func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
@@ -166,6 +169,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.PersistentFlags().StringArrayVar(&g.notify, "notify", nil, "post to this incoming webhook (Slack, Mattermost, Teams) when a session opens and when it ends (repeat the flag; HUDDLE_NOTIFY takes URLs separated by spaces)")
 	root.PersistentFlags().StringVar(&g.onEnd, "on-end", "", "when a session ends, run this command with its JSON record on stdin (words split as a shell would, run without one)")
 	sf.add(root)
+	addThemeFlag(root, &g.theme, "the look of the screen")
 	root.AddCommand(newStandupCmd(&g, in, out), newTeamsCmd(&g), newTeamCmd(&g), newExportCmd(&g), newServeCmd(&g), newRetroCmd(&g, in, out), newFormatsCmd(),
 		newHistoryCmd(&g), newShowCmd(&g, in, out), newReplayCmd(&g, in, out), newImportCmd(&g))
 	root.AddCommand(newDeleteCmd(&g, in), newPurgeCmd(&g), newForgetCmd(&g, in))
@@ -193,6 +197,7 @@ offers to resume it; --resume and --new decide without asking.`,
 		},
 	}
 	sf.add(cmd)
+	addThemeFlag(cmd, &g.theme, "the look of the screen")
 	return cmd
 }
 

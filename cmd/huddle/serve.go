@@ -82,6 +82,7 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	fs.StringVar(&f.publicHost, "public-host", "", "host name (or host:port) that facilitators' screens give in the join command (default: the address each client connected to)")
 	fs.StringVar(&f.notifyAt, "notify-at", "08:00", "with --notify, post each team's open action items due that day and overdue every day at this time (HH:MM, the server's time zone), or off")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
+	addThemeFlag(cmd, &g.theme, "the look of the screen for clients that choose none (each may: join CODE --theme NAME, or SetEnv HUDDLE_THEME=NAME)")
 	return cmd
 }
 
@@ -135,7 +136,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
 		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
-		PublicHost: f.publicHost,
+		PublicHost: f.publicHost, Theme: g.theme,
 	}
 	if notifier != nil {
 		cfg.Opened = notifier.Opened
