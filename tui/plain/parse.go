@@ -69,6 +69,22 @@ func standupIn(fac bool, ps ...session.Phase) func(Input) bool {
 	}
 }
 
+// writing: cards may be written (in the waiting room too when the
+// retrospective collects them ahead).
+func writing(in Input) bool {
+	ps := []session.Phase{session.Write}
+	if in.State.Config.Collect {
+		ps = append(ps, session.Waiting)
+	}
+	return retroIn(false, ps...)(in)
+}
+
+// facilitatorAway: a member may take over.
+func facilitatorAway(in Input) bool {
+	f, ok := in.State.Participant(in.State.Facilitator)
+	return !in.fac() && !in.observer() && (!ok || !f.Present) && in.State.Phase != session.Closed
+}
+
 func local(what string) func(Input, string) (Request, error) {
 	return func(Input, string) (Request, error) { return Request{Local: what}, nil }
 }
@@ -105,7 +121,7 @@ func init() {
 		{"admit", "admit N [as NAME]", "let in who knocks (N from the knock line)", facIn(), parseAdmit},
 		{"turnaway", "turnaway N", "send away who knocks", facIn(), parseTurnAway},
 		{"handover", "handover NAME", "make someone else the facilitator", facIn(), parseWho(func(id session.ParticipantID) session.Command { return session.HandOver{To: id} })},
-		{"takeover", "takeover", "facilitate when the facilitator is gone", func(in Input) bool { return !in.fac() && !in.observer() }, func(Input, string) (Request, error) { return cmd(session.TakeOver{}) }},
+		{"takeover", "takeover", "facilitate when the facilitator is gone", facilitatorAway, func(Input, string) (Request, error) { return cmd(session.TakeOver{}) }},
 		{"upnext", "upnext NAME", "make someone the next speaker", standupIn(true, session.Rounds), parseUpNext(false)},
 		{"now", "now NAME", "give the turn to someone now", standupIn(true, session.Rounds), parseUpNext(true)},
 		{"moveup", "moveup NAME", "move someone one place up in the order", standupIn(true, session.Rounds), parseWho(func(id session.ParticipantID) session.Command { return session.MoveUp{Who: id} })},
@@ -115,11 +131,11 @@ func init() {
 		{"done", "done", "say you are done with this phase (the facilitator: next)", memberIn(running...), parseDone(true)},
 		{"notdone", "notdone", "take back done", retroIn(false, running...), parseDone(false)},
 		{"blocker", "blocker [@NAME] TEXT", "note a blocker (yours; the facilitator: anyone's)", memberIn(session.Rounds), parseBlocker},
-		{"park", "park TOPIC [@NAME ...]", "park a topic, with who needs to stay", memberIn(running...), parsePark},
+		{"park", "park TOPIC [@NAME ...]", "park a topic, with who needs to stay", memberIn(append([]session.Phase{session.Waiting}, running...)...), parsePark},
 		{"stay", "stay N [@NAME]", "stay for parking-lot item N", memberIn(running...), parseStay(true)},
 		{"unstay", "unstay N [@NAME]", "no longer stay for item N", memberIn(running...), parseStay(false)},
 		{"discussed", "discussed N", "mark parking-lot item N discussed", facIn(running...), parseResolve(session.Discussed)},
-		{"decide", "decide N TEXT", "record the decision on parking-lot item N (retro, discussing: decide TEXT)", memberIn(running...), parseDecide},
+		{"decide", "decide N TEXT", "record the decision on parking-lot item N (retro, discussing: decide TEXT)", facIn(running...), parseDecide},
 		{"retro", "retro N", "send parking-lot item N to the next retro", facIn(running...), parseResolve(session.SentToRetro)},
 		{"drop", "drop N", "drop parking-lot item N", facIn(running...), parseResolve(session.Dropped)},
 		{"edit-item", "edit-item N TOPIC", "change the topic of item N", memberIn(running...), parseEditItem},
@@ -130,15 +146,15 @@ func init() {
 		// Retrospective.
 		{"word", "word WORD", "check in with a word", retroIn(false, session.CheckIn), parseWord},
 		{"esvp", "esvp 1-4|explorer|shopper|vacationer|prisoner", "answer the ESVP poll", retroIn(false, session.CheckIn), parseESVP},
-		{"review", "review N done|notdone|dropped|open", "review action item N", retroIn(false, session.Review), parseReview},
-		{"card", "card COLUMN: TEXT", "write a card (COLUMN by name or number)", retroIn(false, session.Write, session.Group), parseCard},
-		{"edit", "edit N TEXT", "change your card N", retroIn(false, session.Write, session.Group), parseEditCard},
-		{"delete", "delete N", "delete your card N", retroIn(false, session.Write, session.Group), parseCardNum(func(n int, _ session.ParticipantID) session.Command { return session.DeleteCard{Card: n} })},
+		{"review", "review N done|notdone|dropped|open", "review action item N", retroIn(true, session.Review), parseReview},
+		{"card", "card COLUMN: TEXT", "write a card (COLUMN by name or number)", writing, parseCard},
+		{"edit", "edit N TEXT", "change your card N", writing, parseEditCard},
+		{"delete", "delete N", "delete your card N", writing, parseCardNum(func(n int, _ session.ParticipantID) session.Command { return session.DeleteCard{Card: n} })},
 		{"move", "move N COLUMN", "put your card N in another column", retroIn(false, session.Write), parseMove},
-		{"reveal", "reveal", "show every card", retroIn(true, session.Write, session.Group), func(Input, string) (Request, error) { return cmd(session.Reveal{}) }},
-		{"group", "group N M", "put card N into the topic of card M", retroIn(true, session.Group), parseGroup},
+		{"reveal", "reveal", "show every card", retroIn(true, session.Write), func(Input, string) (Request, error) { return cmd(session.Reveal{}) }},
+		{"group", "group N M", "put card N into the topic of card M", retroIn(false, session.Group), parseGroup},
 		{"undo", "undo", "undo the last grouping", retroIn(true, session.Group), func(Input, string) (Request, error) { return cmd(session.UndoGroup{}) }},
-		{"name", "name N TEXT", "name topic N", retroIn(true, session.Group, session.Vote), parseName},
+		{"name", "name N TEXT", "name topic N", retroIn(false, session.Group, session.Vote), parseName},
 		{"vote", "vote N", "put a dot on topic N", retroIn(false, session.Vote), parseVote(false)},
 		{"unvote", "unvote N", "take a dot back from topic N", retroIn(false, session.Vote), parseVote(true)},
 		{"up", "up", "thumbs up: go on with this topic", retroIn(false, session.Discuss), parseThumb(true)},
@@ -514,7 +530,7 @@ func parseDecide(in Input, args string) (Request, error) {
 			return cmd(session.Resolve{Item: n, Status: session.Decided, Note: strings.TrimSpace(rest)})
 		}
 	}
-	if in.retro() && in.phase(session.Discuss) && args != "" {
+	if in.retro() && in.phase(session.Discuss, session.Actions) && args != "" {
 		return cmd(session.RecordDecision{Text: args})
 	}
 	return Request{}, errUsage
