@@ -75,8 +75,11 @@ func (l *lines) add(format string, args ...any) {
 func (a *Announcer) Summary(s *session.State, now time.Time) []string {
 	l := &lines{at: a.stamp(now)}
 	kind := s.Config.Kind.Noun()
-	me, _ := s.Participant(a.me)
-	l.add("%s of %s, join code %s; you are %s (%s)", kind, text(s.Config.Team), s.Config.Code, name(me.Name), roleOf(s, me))
+	if me, ok := s.Participant(a.me); ok {
+		l.add("%s of %s, join code %s; you are %s (%s)", kind, text(s.Config.Team), s.Config.Code, name(me.Name), me.Role)
+	} else {
+		l.add("%s of %s, join code %s; you are not in it yet", kind, text(s.Config.Team), s.Config.Code)
+	}
 	var here, missing []string
 	for _, p := range s.Participants {
 		switch {
@@ -135,7 +138,7 @@ func (a *Announcer) summaryRetro(l *lines, s *session.State) {
 		}
 	}
 	if len(s.Cards) > 0 {
-		l.add("%d cards", len(s.Cards))
+		l.add("cards: %d", len(s.Cards))
 		for _, c := range s.Cards {
 			l.add("%s", a.cardLine(s, c))
 		}
@@ -673,13 +676,6 @@ func clock(d time.Duration) string {
 	}
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%s%d:%02d", sign, int(d/time.Minute), int(d%time.Minute/time.Second))
-}
-
-func roleOf(s *session.State, p session.Participant) string {
-	if p.ID == "" {
-		return "not in it"
-	}
-	return p.Role.String()
 }
 
 func phaseName(p session.Phase) string {

@@ -39,7 +39,8 @@ type Options struct {
 	// in under a roster name is followed to that participant.
 	Key string
 	// Actions limits commands per second, with a burst of ActionBurst
-	// (0: no limit), as in the TUI.
+	// (0: no limit), as in the TUI; past it, typed lines wait their turn
+	// (a script's lines are taken in order, never dropped).
 	Actions     float64
 	ActionBurst int
 }
@@ -109,7 +110,7 @@ func Run(ctx context.Context, room Room, me session.ParticipantID, in io.Reader,
 		case <-fire:
 			pr.print(ann.Tick(clock.Now()))
 		case line := <-typed:
-			if quit := v.do(pr, ann, state, line, opt.Shared, limit, clock.Now()); quit {
+			if quit := v.do(ctx, pr, ann, state, line, opt.Shared, limit, clock.Now()); quit {
 				return nil
 			}
 		}
@@ -164,7 +165,7 @@ func (v *viewer) door(pr *printer, s *session.State, now time.Time, ann *Announc
 }
 
 // do runs one typed line and reports whether it asks to leave.
-func (v *viewer) do(pr *printer, ann *Announcer, s *session.State, line string, shared bool, limit *rate.Limiter, now time.Time) bool {
+func (v *viewer) do(ctx context.Context, pr *printer, ann *Announcer, s *session.State, line string, shared bool, limit *rate.Limiter, now time.Time) bool {
 	at := ann.stamp(now)
 	in := Input{State: s, Me: v.me, Shared: shared}
 	if strings.TrimSpace(line) == "" {
@@ -193,9 +194,8 @@ func (v *viewer) do(pr *printer, ann *Announcer, s *session.State, line string, 
 		pr.print(prefix(at, out))
 		return false
 	}
-	if limit != nil && !limit.Allow() {
-		pr.say(at + "not done: slow down a little; try again in a moment")
-		return false
+	if limit != nil && limit.Wait(ctx) != nil {
+		return true // the view is ending
 	}
 	if err := v.room.Submit(v.me, req.Command); err != nil {
 		pr.say(at + "not done: " + Printable(errText(err)) + "; help lists what works now")
