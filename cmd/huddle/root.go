@@ -23,7 +23,7 @@ type standupFlags struct {
 	timebox    time.Duration
 	resume     bool
 	fresh      bool
-	plain      bool // the session as lines (--plain, TERM=dumb; see plain.go)
+	plain      bool                   // the session as lines (--plain, TERM=dumb; see plain.go)
 	given      func(flag string) bool // whether a flag was given; nil: none (see differences)
 	flags      *pflag.FlagSet         // the parsed flags, to name one in an error; nil: --name
 }
