@@ -35,6 +35,15 @@ func plainE2EJoin(t *testing.T, e *sshE2ESetup, user, verb, code string, opts []
 	return p
 }
 
+// fatal fails the test, with the server's log if there is a server.
+func (p *plainE2E) fatal(format string, args ...any) {
+	p.t.Helper()
+	if p.e.srv != nil {
+		p.e.fatal(p.t, format, args...)
+	}
+	p.t.Fatalf(format, args...)
+}
+
 func (p *plainE2E) raw() string {
 	b, _ := os.ReadFile(p.log)
 	return string(b)
@@ -57,7 +66,7 @@ func (p *plainE2E) waitFor(want ...string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			p.e.fatal(p.t, "the plain participant never got %q; they got:\n%s", missing, raw)
+			p.fatal("the plain participant never got %q; they got:\n%s", missing, raw)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -77,11 +86,11 @@ func (p *plainE2E) once(lines ...string) {
 	raw := p.raw()
 	for _, l := range lines {
 		if n := strings.Count(raw, l); n != 1 {
-			p.e.fatal(p.t, "%q told %d times, not once:\n%s", l, n, raw)
+			p.fatal("%q told %d times, not once:\n%s", l, n, raw)
 		}
 	}
 	if i := bytes.IndexByte([]byte(raw), 0x1b); i >= 0 {
-		p.e.fatal(p.t, "an escape byte at %d of the plain output:\n%q", i, raw)
+		p.fatal("an escape byte at %d of the plain output:\n%q", i, raw)
 	}
 }
 
@@ -221,4 +230,40 @@ func TestEndToEndPlainParticipantOverOpenSSH(t *testing.T) {
 	jr.once("now: check-in", "check-in: Julia: sunny", "now: write", "cards revealed",
 		"grouped into topic #1", "topic #1 named: CI", "your dot on #1", "topic 1 of 1", "thumbs: 1 up",
 		"note on #1", "decision on #1", "action #1: fix CI", "ROTI: 1 of 2 scored", "ROTI scores", "the retrospective has ended")
+}
+
+// TestEndToEndPlainLocal runs a stand-up as lines at the one keyboard,
+// chosen by HUDDLE_PLAIN=1: the operator facilitates and acts for the
+// others; nothing printed holds an escape byte.
+func TestEndToEndPlainLocal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	bin := buildHuddle(t)
+	dir := t.TempDir()
+	e := &sshE2ESetup{dir: dir}
+	p := &plainE2E{t: t, e: e, log: filepath.Join(dir, "local.log")}
+	cmd := "HUDDLE_PLAIN=1 " + sshE2EQuote(bin) + " --data-dir " + sshE2EQuote(filepath.Join(dir, "data")) +
+		" standup --team musicstore --members Julia,Lukas --turn 1m --name maria | tee " + sshE2EQuote(p.log) + "; echo huddle-exited; sleep 600"
+	p.tm = startTmux(t, cmd)
+	p.waitFor("stand-up of musicstore", "you are maria (facilitator)", "type help")
+	p.say("here Julia")
+	p.waitFor("Julia is here")
+	p.say("here lukas")
+	p.waitFor("Lukas is here")
+	p.say("start")
+	p.waitFor("order: Julia, Lukas", "Julia's turn, 1:00")
+	p.say("for Lukas park ci flakes @Julia")
+	p.waitFor("Lukas parked #1: ci flakes (stays: Julia)")
+	p.say("next")
+	p.waitFor("Lukas's turn, 1:00")
+	p.say("next")
+	p.waitFor("parking lot #1: ci flakes (stays: Julia)")
+	p.say("decide 1 pair on it")
+	p.waitFor("parking lot: #1 decided: pair on it")
+	p.say("next")
+	p.waitFor("the stand-up has ended")
+	p.say("quit")
+	p.tm.waitFor("huddle-exited")
+	p.once("Julia is here", "Lukas parked #1", "Julia's turn", "Lukas's turn", "#1 decided", "the stand-up has ended")
 }
