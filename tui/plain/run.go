@@ -57,14 +57,14 @@ func Run(ctx context.Context, room Room, me session.ParticipantID, in io.Reader,
 	sub := room.Subscribe()
 	defer sub.Close()
 	pr := &printer{w: out, raw: opt.Raw}
-	snap, ok := <-sub.C()
-	if !ok {
-		pr.say("this session is no longer open here")
-		return nil
-	}
 	clock := room.Clock()
 	v := &viewer{room: room, me: me, key: opt.Key}
 	ann := NewAnnouncer(me, "", opt.Location)
+	snap, ok := <-sub.C()
+	if !ok {
+		pr.say(ann.stamp(clock.Now()) + "this session is no longer open here")
+		return nil
+	}
 	state := v.view(snap.State, ann)
 	pr.print(ann.Summary(state, clock.Now()))
 	v.door(pr, state, clock.Now(), ann)
@@ -181,7 +181,7 @@ func (v *viewer) do(ctx context.Context, pr *printer, ann *Announcer, s *session
 		return true
 	case "help":
 		pr.say(at + "you can type now:")
-		pr.print(Help(in))
+		pr.print(prefix(at, Help(in)))
 		return false
 	case "status":
 		pr.print(ann.Summary(s, now))
