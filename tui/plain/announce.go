@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"huddle/session"
 )
@@ -782,9 +783,13 @@ func name(s string) string {
 	return "someone"
 }
 
-// Printable drops every control character (C0, DEL, C1) from s, so that
-// no line can carry an escape sequence whatever it holds.
+// Printable drops every control character (C0, DEL, C1) and every byte
+// that is not UTF-8 from s, so that no line can carry an escape sequence
+// (7-bit or 8-bit) whatever it holds.
 func Printable(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
 	if !strings.ContainsFunc(s, isControl) {
 		return s
 	}

@@ -320,7 +320,7 @@ func (p *printer) read(ctx context.Context, in io.Reader, typed chan<- string) e
 	)
 	send := func() bool {
 		p.mu.Lock()
-		line := string(p.buf)
+		line := Printable(string(p.buf))
 		p.buf = p.buf[:0]
 		p.echo(p.nl())
 		p.mu.Unlock()
