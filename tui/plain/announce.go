@@ -96,6 +96,11 @@ func (a *Announcer) Summary(s *session.State, now time.Time) []string {
 	if fac, ok := s.Participant(s.Facilitator); ok {
 		l.add("%s facilitates", name(fac.Name))
 	}
+	if s.Facilitator == a.me {
+		for i, k := range s.Knocking {
+			l.add("%s knocks at the door: admit %d, or turnaway %d", name(k.Name), i+1, i+1)
+		}
+	}
 	for i, ag := range s.Config.Agreements {
 		l.add("agreement %d: %s", i+1, text(ag))
 	}
@@ -249,6 +254,15 @@ func (a *Announcer) phase(l *lines, p, s *session.State, now time.Time) {
 	default:
 		l.add("now: %s, %s", phaseName(s.Phase), clock(s.PhaseTimer.Remaining(now)))
 		switch s.Phase {
+		case session.Review:
+			for _, x := range s.Actions {
+				if x.Session != s.ID {
+					l.add("action #%d to review: %s", x.ID, actionText(x))
+				}
+			}
+			for i, e := range s.Review {
+				l.add("decision %d to review: %s", i+1, text(e.Text))
+			}
 		case session.Write:
 			var cols []string
 			for i, c := range s.Config.Columns {
@@ -435,6 +449,11 @@ func (a *Announcer) retro(l *lines, p, s *session.State, now time.Time) {
 		}
 	}
 	a.thumbs(l, p, s)
+	for i, e := range s.Review {
+		if i < len(p.Review) && e.Outcome != p.Review[i].Outcome && e.Outcome != "" {
+			l.add("decision %d to review: %s", i+1, e.Outcome)
+		}
+	}
 	for i, n := range s.Notes {
 		if i >= len(p.Notes) {
 			l.add("note on #%d: %s", n.Topic, text(n.Text))

@@ -147,6 +147,8 @@ func init() {
 		{"word", "word WORD", "check in with a word", retroIn(false, session.CheckIn), parseWord},
 		{"esvp", "esvp 1-4|explorer|shopper|vacationer|prisoner", "answer the ESVP poll", retroIn(false, session.CheckIn), parseESVP},
 		{"review", "review N done|notdone|dropped|open", "review action item N", retroIn(true, session.Review), parseReview},
+		{"confirm", "confirm N", "confirm decision N on the review list", retroIn(true, session.Review), parseReviewDecision(session.Confirmed)},
+		{"reopen", "reopen N", "reopen decision N on the review list", retroIn(true, session.Review), parseReviewDecision(session.Reopened)},
 		{"card", "card COLUMN: TEXT", "write a card (COLUMN by name or number)", writing, parseCard},
 		{"edit", "edit N TEXT", "change your card N", writing, parseEditCard},
 		{"delete", "delete N", "delete your card N", writing, parseCardNum(func(n int, _ session.ParticipantID) session.Command { return session.DeleteCard{Card: n} })},
@@ -810,4 +812,17 @@ func parseScore(_ Input, args string) (Request, error) {
 		return Request{}, errUsage
 	}
 	return cmd(session.GiveRoti{Score: n})
+}
+
+func parseReviewDecision(o session.ReviewOutcome) func(Input, string) (Request, error) {
+	return func(in Input, args string) (Request, error) {
+		n, err := number(args)
+		if err != nil {
+			return Request{}, errUsage
+		}
+		if n > len(in.State.Review) {
+			return Request{}, fmt.Errorf("there is no decision %d to review", n)
+		}
+		return cmd(session.ReviewDecision{Decision: in.State.Review[n-1].Ref, Outcome: o})
+	}
 }

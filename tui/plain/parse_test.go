@@ -38,6 +38,11 @@ func retroState(p session.Phase) *session.State {
 	return s
 }
 
+func withReview(s *session.State) *session.State {
+	s.Review = []session.LogEntry{{Ref: "s1/p3", Text: "ship on 15 Jan"}}
+	return s
+}
+
 func TestParseEveryCommand(t *testing.T) {
 	due := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)
 	stand := standupState()
@@ -90,6 +95,8 @@ func TestParseEveryCommand(t *testing.T) {
 		{retroState(session.CheckIn), julia, "done", session.SetReady{Ready: true}},
 		{retroState(session.CheckIn), julia, "notdone", session.SetReady{}},
 		{retroState(session.Review), julia, "review 1 done", session.ReviewAction{Action: 1, Status: session.ActionDone}},
+		{withReview(retroState(session.Review)), fac, "confirm 1", session.ReviewDecision{Decision: "s1/p3", Outcome: session.Confirmed}},
+		{withReview(retroState(session.Review)), fac, "reopen 1", session.ReviewDecision{Decision: "s1/p3", Outcome: session.Reopened}},
 		{retroState(session.Write), julia, "card Start: pair on CI", session.AddCard{Column: 0, Text: "pair on CI"}},
 		{retroState(session.Write), julia, "card 3: keep demos", session.AddCard{Column: 2, Text: "keep demos"}},
 		{retroState(session.Write), julia, "card sto: meetings", session.AddCard{Column: 1, Text: "meetings"}},
