@@ -43,6 +43,11 @@ type Options struct {
 	// (a script's lines are taken in order, never dropped).
 	Actions     float64
 	ActionBurst int
+	// IdleTimeout ends the view this long after the session ended or
+	// the last typed line, whichever came later (0: never), as in the
+	// TUI; OnIdle, if set, is called when that happens.
+	IdleTimeout time.Duration
+	OnIdle      func()
 }
 
 // maxLine bounds a typed line; what is typed beyond it is dropped.
@@ -76,23 +81,38 @@ func Run(ctx context.Context, room Room, me session.ParticipantID, in io.Reader,
 	if opt.Actions > 0 {
 		limit = rate.NewLimiter(rate.Limit(opt.Actions), max(1, opt.ActionBurst))
 	}
-	var tick session.ClockTimer
-	defer func() {
-		if tick != nil {
-			tick.Stop()
+	var tick, idle session.ClockTimer
+	stop := func() {
+		for _, t := range []session.ClockTimer{tick, idle} {
+			if t != nil {
+				t.Stop()
+			}
 		}
-	}()
+		tick, idle = nil, nil
+	}
+	defer stop()
+	lastLine := clock.Now()
 	for {
-		var fire <-chan time.Time
-		if tick != nil {
-			tick.Stop()
-			tick = nil
-		}
+		var fire, idled <-chan time.Time
+		stop()
 		if next, ok := ann.Next(clock.Now()); ok {
 			tick = clock.NewTimerAt(next)
 			fire = tick.C()
 		}
+		if opt.IdleTimeout > 0 && state.Phase == session.Closed {
+			since := lastLine
+			if state.Ended.After(since) {
+				since = state.Ended
+			}
+			idle = clock.NewTimerAt(since.Add(opt.IdleTimeout))
+			idled = idle.C()
+		}
 		select {
+		case <-idled:
+			if opt.OnIdle != nil {
+				opt.OnIdle()
+			}
+			return nil
 		case <-ctx.Done():
 			return nil
 		case err := <-readDone:
@@ -110,6 +130,7 @@ func Run(ctx context.Context, room Room, me session.ParticipantID, in io.Reader,
 		case <-fire:
 			pr.print(ann.Tick(clock.Now()))
 		case line := <-typed:
+			lastLine = clock.Now()
 			if quit := v.do(ctx, pr, ann, state, line, opt.Shared, limit, clock.Now()); quit {
 				return nil
 			}

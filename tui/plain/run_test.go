@@ -95,3 +95,33 @@ func TestRunLocalLinesAndQuit(t *testing.T) {
 		t.Fatalf("output:\n%s", out.String())
 	}
 }
+
+func TestRunEndsIdleOnlyAfterTheSessionEnded(t *testing.T) {
+	f := newFixture(t, session.Config{}, fac, "Lukas")
+	in, typing := io.Pipe()
+	defer typing.Close()
+	out := &syncBuffer{}
+	idled := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), f.room, fac, in, out, Options{Raw: true, Location: time.UTC,
+			IdleTimeout: time.Hour, OnIdle: func() { close(idled) }})
+	}()
+	waitFor(t, out, "type help")
+	f.clock.Advance(2 * time.Hour) // waiting: never idle
+	io.WriteString(typing, "end\r")
+	waitFor(t, out, "the stand-up has ended")
+	f.clock.Advance(59 * time.Minute)
+	io.WriteString(typing, "status\r") // a typed line counts
+	waitFor(t, out, "12:59 type help")
+	select {
+	case <-idled:
+		t.Fatal("idle too early")
+	default:
+	}
+	f.clock.Advance(time.Hour + time.Second)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	<-idled
+}
