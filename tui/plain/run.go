@@ -321,30 +321,33 @@ func (p *printer) print(lines []string) {
 	_, _ = io.WriteString(p.w, b.String())
 }
 
-func (p *printer) echo(s string) {
-	if !p.raw {
-		return
-	}
-	_, _ = io.WriteString(p.w, s)
-}
-
 // read reads lines from in and sends them on typed until in ends or asks
 // to leave (ctrl-c, ctrl-d). In raw mode it is a small line editor:
 // printable characters are echoed, backspace takes the last character
 // back, ctrl-u the whole line; escape sequences (arrow keys) and other
-// control characters are ignored.
+// control characters are ignored. The echo of what one read brought is
+// written at once, under the printer's lock, so that a told line never
+// cuts into it.
 func (p *printer) read(ctx context.Context, in io.Reader, typed chan<- string) error {
 	var (
 		chunk = make([]byte, 512)
 		esc   int // 0 none, 1 after ESC, 2 inside CSI or SS3
 		lastR bool
+		echo  strings.Builder
 	)
-	send := func() bool {
-		p.mu.Lock()
+	flush := func() { // p.mu is held
+		if p.raw && echo.Len() > 0 {
+			_, _ = io.WriteString(p.w, echo.String())
+		}
+		echo.Reset()
+	}
+	send := func() bool { // p.mu is held, and is again on return
 		line := Printable(string(p.buf))
 		p.buf = p.buf[:0]
-		p.echo(p.nl())
+		echo.WriteString(p.nl())
+		flush()
 		p.mu.Unlock()
+		defer p.mu.Lock()
 		select {
 		case typed <- line:
 			return true
@@ -354,6 +357,7 @@ func (p *printer) read(ctx context.Context, in io.Reader, typed chan<- string) e
 	}
 	for {
 		n, err := in.Read(chunk)
+		p.mu.Lock()
 		for _, c := range chunk[:n] {
 			wasR := lastR
 			lastR = c == '\r'
@@ -374,38 +378,41 @@ func (p *printer) read(ctx context.Context, in io.Reader, typed chan<- string) e
 			case c == 0x1b:
 				esc = 1
 			case c == 0x03 || c == 0x04:
-				p.echo(p.nl())
+				echo.WriteString(p.nl())
+				flush()
+				p.mu.Unlock()
 				return nil
 			case c == '\n' && wasR:
 				// the LF of a CRLF: the line was sent at the CR
 			case c == '\r' || c == '\n':
 				if !send() {
+					p.mu.Unlock()
 					return nil
 				}
 			case c == 0x7f || c == 0x08:
-				p.mu.Lock()
 				if len(p.buf) > 0 {
-					_, size := utf8.DecodeLastRune(p.buf)
-					p.buf = p.buf[:len(p.buf)-size]
-					p.echo("\b \b")
+					start := lastStart(p.buf)
+					if utf8.FullRune(p.buf[start:]) && Printable(string(p.buf[start:])) != "" {
+						echo.WriteString("\b \b") // a character was shown
+					}
+					p.buf = p.buf[:start]
 				}
-				p.mu.Unlock()
 			case c == 0x15:
-				p.mu.Lock()
-				p.echo(strings.Repeat("\b \b", utf8.RuneCount(p.buf)))
+				echo.WriteString(strings.Repeat("\b \b", utf8.RuneCountInString(Printable(string(p.buf)))))
 				p.buf = p.buf[:0]
-				p.mu.Unlock()
 			case c == '\t':
-				p.add(' ')
+				p.add(' ', &echo)
 			case c < 0x20:
 			default:
-				p.add(c)
+				p.add(c, &echo)
 			}
 		}
+		if err != nil && len(p.buf) > 0 {
+			send()
+		}
+		flush()
+		p.mu.Unlock()
 		if err != nil {
-			if len(p.buf) > 0 {
-				send()
-			}
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -414,17 +421,16 @@ func (p *printer) read(ctx context.Context, in io.Reader, typed chan<- string) e
 	}
 }
 
-func (p *printer) add(c byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// add puts a typed byte on the line and echoes a character once it is
+// whole, never half of one. p.mu is held.
+func (p *printer) add(c byte, echo *strings.Builder) {
 	if len(p.buf) >= maxLine {
 		return
 	}
 	p.buf = append(p.buf, c)
-	if c < 0x80 || utf8.FullRune(p.buf[lastStart(p.buf):]) {
-		// Echo a character once it is whole: never half of one.
-		start := lastStart(p.buf)
-		p.echo(Printable(string(p.buf[start:])))
+	start := lastStart(p.buf)
+	if utf8.FullRune(p.buf[start:]) {
+		echo.WriteString(Printable(string(p.buf[start:])))
 	}
 }
 
