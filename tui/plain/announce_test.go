@@ -221,3 +221,42 @@ func TestPrintableDropsControls(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// A slow reader skips snapshots (the room keeps only the newest for it):
+// every change between two views is still told, once.
+func TestSkippedSnapshotsLoseNoChange(t *testing.T) {
+	f := newFixture(t, session.Config{Turn: 2 * time.Minute}, julia, "Lukas", "Julia")
+	for _, c := range []session.Command{session.Arrive{Who: lukas}, session.Arrive{Who: julia}, session.Start{},
+		session.Park{Topic: "CI", RaisedBy: lukas}, session.Next{Speaker: lukas}} {
+		if err := f.room.Submit(fac, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want(t, f.update(),
+		"10:00 Lukas is here",
+		"10:00 Julia is here",
+		"10:00 the stand-up has started; order: Lukas, Julia",
+		"10:00 Julia's turn, 2:00",
+		"10:00 Lukas parked #1: CI")
+	want(t, f.update())
+}
+
+func TestAnonymousPollsAreCountedUntilAllAreIn(t *testing.T) {
+	f := newFixture(t, session.Config{Kind: session.Retro, Anonymous: true}, lukas, "Lukas", "Julia")
+	f.do(fac, session.Arrive{Who: lukas}, session.Arrive{Who: julia}, session.Start{})
+	want(t, f.do(julia, session.CheckInWord{Word: "tired"}), "10:00 check-in: 1 of 2 in")
+	got := f.do(lukas, session.CheckInWord{Word: "sunny"})
+	want(t, got, "10:00 check-in answers: tired, you: sunny")
+	for f.room.Snapshot().State.Phase != session.Discuss {
+		if f.room.Snapshot().State.Phase == session.Write {
+			f.do(julia, session.AddCard{Column: 0, Text: "a"})
+		}
+		f.do(fac, session.Next{})
+	}
+	want(t, f.do(julia, session.Thumb{Up: true}), "10:00 thumbs: 1 of 2 in")
+	for _, l := range f.all {
+		if strings.Contains(l, "Julia") && (strings.Contains(l, "tired") || strings.Contains(l, "thumb")) {
+			t.Fatalf("an anonymous answer named: %q", l)
+		}
+	}
+}
