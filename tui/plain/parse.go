@@ -118,6 +118,8 @@ func init() {
 		{"away", "away NAME", "mark someone away", facIn(append([]session.Phase{session.Waiting}, running...)...), parseAway},
 		{"unarrive", "unarrive NAME", "undo a mistaken arrival", facIn(session.Waiting, session.Rounds, session.Parking), parseWho(func(id session.ParticipantID) session.Command { return session.Unarrive{Who: id} })},
 		{"remove", "remove NAME", "take someone out of the session", facIn(), parseWho(func(id session.ParticipantID) session.Command { return session.Remove{Who: id} })},
+		{"remove-guest", "remove-guest NAME", "take out a guest marked present by mistake", facIn(), parseWho(func(id session.ParticipantID) session.Command { return session.RemoveGuest{Who: id} })},
+		{"promote", "promote NAME", "make a guest a member of the team", facIn(), parseWho(func(id session.ParticipantID) session.Command { return session.PromoteGuest{Who: id} })},
 		{"admit", "admit N [as NAME]", "let in who knocks (N from the knock line)", facIn(), parseAdmit},
 		{"turnaway", "turnaway N", "send away who knocks", facIn(), parseTurnAway},
 		{"handover", "handover NAME", "make someone else the facilitator", facIn(), parseWho(func(id session.ParticipantID) session.Command { return session.HandOver{To: id} })},

@@ -67,6 +67,8 @@ func TestParseEveryCommand(t *testing.T) {
 		{stand, fac, "away @Lukas", session.Leave{Who: lukas}},
 		{stand, fac, "unarrive Lukas", session.Unarrive{Who: lukas}},
 		{stand, fac, "remove Julian", session.Remove{Who: "ssh:x"}},
+		{stand, fac, "remove-guest Julian", session.RemoveGuest{Who: "ssh:x"}},
+		{stand, fac, "promote Julian", session.PromoteGuest{Who: "ssh:x"}},
 		{stand, fac, "admit 1", session.Admit{Key: "SHA256:k"}},
 		{stand, fac, "admit 1 as Jörg", session.Admit{Key: "SHA256:k", As: "Jörg"}},
 		{stand, fac, "turnaway 1", session.TurnAway{Key: "SHA256:k"}},
