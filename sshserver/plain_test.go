@@ -106,3 +106,30 @@ func TestPlainIsChosenByTheClient(t *testing.T) {
 		t.Fatalf("a plain lobby: status %d, %q", status, lobby.Raw())
 	}
 }
+
+func TestJoinAndWatchTakePlain(t *testing.T) {
+	for _, c := range []struct {
+		args           []string
+		plain, observe bool
+		bad            bool
+	}{
+		{args: []string{"join", "a-b-c-12345", "--plain"}, plain: true},
+		{args: []string{"join", "--plain", "a-b-c-12345"}, plain: true},
+		{args: []string{"watch", "a-b-c-12345", "--plain"}, plain: true, observe: true},
+		{args: []string{"join", "a-b-c-12345"}},
+		{args: []string{"join", "--plain"}, bad: true},
+		{args: []string{"join", "a", "b"}, bad: true},
+		{args: []string{"join", "a", "--plain", "--plain"}, bad: true},
+	} {
+		cmd, err := parseCommand(c.args)
+		if c.bad {
+			if err == nil {
+				t.Errorf("%q: no error", c.args)
+			}
+			continue
+		}
+		if err != nil || cmd.verb != verbJoin || cmd.target.plain != c.plain || cmd.target.observer != c.observe || cmd.target.code != "a-b-c-12345" {
+			t.Errorf("%q: %+v %v", c.args, cmd.target, err)
+		}
+	}
+}
