@@ -68,7 +68,7 @@ func (s *Server) plainSession(sess ssh.Session, t target) {
 	_, _, raw := sess.Pty()
 	out := failWriter{w: sess, fail: c.cancel}
 	opts := plainview.Options{Raw: raw, Location: clientZone(c.env), Key: c.key, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
-		IdleTimeout: s.cfg.IdleTimeout, OnIdle: c.opts.OnIdle}
+		IdleTimeout: s.cfg.IdleTimeout, OnIdle: c.opts.OnIdle, JoinCommand: c.opts.JoinCommand}
 	if err := plainview.Run(c.ctx, room, me, sess, out, opts); err != nil && c.ctx.Err() == nil {
 		s.log.Debug("plain view", "user", c.user, "err", err)
 	}

@@ -43,7 +43,8 @@ func TestPlainAndTUIParticipantsShareAStandup(t *testing.T) {
 	lukas := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code))
 	lukas.WaitFor("waiting room")
 	julia := dialTest(t, ts.addr, "julia", newTestKey(t), withCommand("join "+code+" --plain"))
-	waitRaw(t, julia, "stand-up of musicstore", "you are Julia (member)", "here: Lukas, Julia; not here: Jörg", "type help")
+	waitRaw(t, julia, "stand-up of musicstore", "you are Julia (member)", "here: Lukas, Julia; not here: Jörg", "type help",
+		"others join with: ssh -t -p ")
 	lukas.WaitFor("Here (2)")
 	julia.Type("help\r")
 	waitRaw(t, julia, "park TOPIC [@NAME ...]")

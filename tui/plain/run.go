@@ -43,6 +43,9 @@ type Options struct {
 	// (a script's lines are taken in order, never dropped).
 	Actions     float64
 	ActionBurst int
+	// JoinCommand is how others join over SSH, up to the join code
+	// ("ssh -t -p 2222 host join"); told once after the summary.
+	JoinCommand string
 	// IdleTimeout ends the view this long after the session ended or
 	// the last typed line, whichever came later (0: never), as in the
 	// TUI; OnIdle, if set, is called when that happens.
@@ -72,6 +75,9 @@ func Run(ctx context.Context, room Room, me session.ParticipantID, in io.Reader,
 	}
 	state := v.view(snap.State, ann)
 	pr.print(ann.Summary(state, clock.Now()))
+	if opt.JoinCommand != "" && state.Phase != session.Closed {
+		pr.say(ann.stamp(clock.Now()) + "others join with: " + Printable(opt.JoinCommand) + " " + state.Config.Code)
+	}
 	v.door(pr, state, clock.Now(), ann)
 
 	typed := make(chan string)
