@@ -20,6 +20,7 @@ import (
 type target struct {
 	code     string
 	observer bool
+	plain    bool // --plain: the session as lines (plain.go)
 }
 
 // targetOf reads where an interactive session goes from its own command.
@@ -41,6 +42,9 @@ const usage = `huddle over SSH
       [--theme default|high-contrast]      high-contrast: colours for low vision; also the
                                            lobby's: ssh -t -p PORT HOST -- --theme NAME;
                                            or send HUDDLE_THEME (ssh -o SetEnv=HUDDLE_THEME=NAME)
+  ssh -t -p PORT HOST join CODE --plain    the session as lines, for screen readers, logs and
+                                           scripts (watch CODE --plain too; also chosen by
+                                           TERM=dumb or ssh -o SetEnv=HUDDLE_PLAIN=1)
   ssh -p PORT HOST new standup --team T    open a stand-up; prints its join code on the first line
       [--members A,B,C] [--at HH:MM] [--timebox 15m] [--turn 2m] [--order join|random|alpha]
       [--facilitator NAME] [--guests knock|open] [--agreement "Be on time" ...]
@@ -83,6 +87,11 @@ func (s *Server) route(next ssh.Handler) ssh.Handler {
 			status = refused.status
 		case err != nil:
 			status = fail(sess, 2, "%v", err)
+		case cmd.verb == verbJoin && wantsPlain(sess, cmd.target):
+			s.plainSession(sess, cmd.target)
+			return
+		case cmd.verb == verbLobby && wantsPlain(sess, target{}):
+			status = s.plainLobby(sess)
 		case cmd.verb == verbLobby, cmd.verb == verbJoin:
 			next(sess) // the program reads its target with targetOf
 			return

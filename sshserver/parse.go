@@ -181,10 +181,20 @@ func parseCommand(args []string) (command, error) {
 	}
 	switch args[0] {
 	case "join", "watch":
-		if len(args) != 2 {
-			return command{}, refuse(2, "usage: %s CODE", args[0])
+		t := target{observer: args[0] == "watch"}
+		var codes []string
+		for _, a := range args[1:] {
+			if a == "--plain" {
+				t.plain = true
+				continue
+			}
+			codes = append(codes, a)
 		}
-		return command{verb: verbJoin, target: target{code: args[1], observer: args[0] == "watch"}}, nil
+		if len(codes) != 1 || len(args) > 3 {
+			return command{}, refuse(2, "usage: %s CODE [--plain]", args[0])
+		}
+		t.code = codes[0]
+		return command{verb: verbJoin, target: t}, nil
 	case "new":
 		return parseNew(args[1:])
 	case "export":

@@ -148,10 +148,15 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 			return fmt.Errorf("resume the timers: %w", err)
 		}
 	}
-	model := tui.New(room, state.Facilitator, tui.Options{SharedKeyboard: true, Theme: g.theme})
-	defer model.Close()
-	p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
-	_, runErr := p.Run()
+	var runErr error
+	if plainWanted(sf) {
+		runErr = runPlainLocal(ctx, room, state.Facilitator, in, out)
+	} else {
+		model := tui.New(room, state.Facilitator, tui.Options{SharedKeyboard: true, Theme: g.theme})
+		defer model.Close()
+		p := tea.NewProgram(model, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+		_, runErr = p.Run()
+	}
 	// However the program ended (q, a signal, a closed terminal), stop the
 	// clocks, so that resuming continues where the session was.
 	s := room.Snapshot().State

@@ -52,6 +52,7 @@ README).`,
 	fs.DurationVar(&rf.common.timebox, "timebox", 0, "the time-box of the whole retrospective (default: the team's last, else the sum of its phases)")
 	fs.BoolVar(&rf.common.resume, "resume", false, "resume the team's unfinished retrospective without asking")
 	fs.BoolVar(&rf.common.fresh, "new", false, "end the team's unfinished retrospective, if any, and open a new one")
+	fs.BoolVar(&rf.common.plain, "plain", false, plainUsage)
 	fs.StringVarP(&rf.format, "format", "f", "start-stop-continue", "the board: see huddle formats; the team's last if not given")
 	fs.StringSliceVar(&rf.columns, "columns", nil, "the columns of a custom format, e.g. \"Keep,Drop,Try\"")
 	fs.IntVar(&rf.votes, "votes", session.DefaultVoteBudget, "dots per person; the team's last if not given")

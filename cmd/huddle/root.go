@@ -24,6 +24,7 @@ type standupFlags struct {
 	timebox    time.Duration
 	resume     bool
 	fresh      bool
+	plain      bool                   // the session as lines (--plain, TERM=dumb; see plain.go)
 	given      func(flag string) bool // whether a flag was given; nil: none (see differences)
 	flags      *pflag.FlagSet         // the parsed flags, to name one in an error; nil: --name
 }
@@ -105,6 +106,7 @@ func (f *standupFlags) add(cmd *cobra.Command) {
 	fs.DurationVar(&f.timebox, "timebox", session.DefaultStandupBox, "the time-box of the whole stand-up; the team's last if not given")
 	fs.BoolVar(&f.resume, "resume", false, "resume the team's unfinished stand-up without asking")
 	fs.BoolVar(&f.fresh, "new", false, "end the team's unfinished stand-up, if any, and open a new one")
+	fs.BoolVar(&f.plain, "plain", false, plainUsage)
 	cmd.MarkFlagsMutuallyExclusive("resume", "new")
 	hideZeroDefaults(fs)
 }
