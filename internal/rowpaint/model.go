@@ -1,6 +1,9 @@
 package rowpaint
 
 import (
+	"fmt"
+	"io"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -66,3 +69,22 @@ func (m *Model) View() tea.View {
 
 // Inner is the wrapped model.
 func (m *Model) Inner() tea.Model { return m.inner }
+
+// Filter returns a filter for tea.WithFilter that writes raw output
+// (tea.Raw: the bell) through the Painter at once, before passing other
+// messages to next (if not nil). Bubble Tea would queue it for its
+// frame ticker; with the bell written here, a program painted by rowpaint
+// can run with tea.WithFPS(1): its ticker then only flushes output that
+// such a program never queues (clipboard, queries it cannot read).
+func (m *Model) Filter(next func(tea.Model, tea.Msg) tea.Msg) func(tea.Model, tea.Msg) tea.Msg {
+	return func(model tea.Model, msg tea.Msg) tea.Msg {
+		if raw, ok := msg.(tea.RawMsg); ok {
+			_, _ = io.WriteString(m.p, fmt.Sprint(raw.Msg))
+			return nil
+		}
+		if next != nil {
+			return next(model, msg)
+		}
+		return msg
+	}
+}
