@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	diffSeqs = flag.Int("rowpaint.seqs", 96, "random sequences the differential test plays")
+	diffSeqs = flag.Int("rowpaint.seqs", 0, "random sequences the differential test plays (0: 160, 24 under -race, 16 with -short)")
 	diffSeed = flag.Int64("rowpaint.seed", 0, "seed of the differential test (0: from the clock)")
 )
 
@@ -247,10 +247,16 @@ func TestPaintsAsBubbleTea(t *testing.T) {
 		seed = time.Now().UnixNano()
 	}
 	seqs := *diffSeqs
-	if testing.Short() {
+	switch {
+	case seqs > 0:
+	case testing.Short():
 		seqs = 16
+	case raceOn:
+		seqs = 24
+	default:
+		seqs = 160 // about 2,000 steps
 	}
-	const parallel = 8
+	const parallel = 12 // the programs mostly wait for Bubble Tea's ticks
 	var wg sync.WaitGroup
 	next := make(chan int64)
 	for range parallel {
