@@ -68,13 +68,15 @@ type Painter struct {
 	keyboard      bool
 	syncd         bool
 
-	rows    []*row    // what the terminal shows, one per screen row
-	last    *tea.View // the last view painted, without its content
-	full    bool      // the next paint erases and repaints every row
-	closed  bool
-	out     bytes.Buffer // the frame under way
-	updates bytes.Buffer // its updates, inside synchronized output
-	next    []*row
+	rows     []*row    // what the terminal shows, one per screen row
+	last     *tea.View // the last view painted, without its content: nil or &lastView
+	lastView tea.View
+	full     bool // the next paint erases and repaints every row
+	closed   bool
+	out      bytes.Buffer // the frame under way
+	updates  bytes.Buffer // its updates, inside synchronized output
+	body     bytes.Buffer // its rows
+	next     []*row
 }
 
 // New returns a Painter that writes to w.
@@ -199,7 +201,8 @@ func (p *Painter) Paint(v tea.View) error {
 	}
 	u.Reset()
 	v.Content = "" // the rows hold what is on screen
-	p.last = &v
+	p.lastView = v
+	p.last = &p.lastView
 	if o.Len() == 0 {
 		return nil
 	}
@@ -231,7 +234,8 @@ func (p *Painter) rowUpdates(content string) {
 		start = r.end
 	}
 	u := &p.updates
-	var body bytes.Buffer
+	body := &p.body
+	body.Reset()
 	if p.full {
 		body.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
 		for y, r := range next {
@@ -242,7 +246,7 @@ func (p *Painter) rowUpdates(content string) {
 		}
 		p.full = false
 	} else {
-		p.diff(&body, next)
+		p.diff(body, next)
 	}
 	if body.Len() > 0 {
 		u.WriteString(ansi.ResetModeAutoWrap)

@@ -1,0 +1,161 @@
+package tui
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+
+	"huddle/internal/rowpaint"
+	"huddle/session"
+)
+
+// standupChange is a participant's stand-up screen (busyRounds) at a
+// size, before and after a member parks one more topic.
+func standupChange(b *testing.B, w, h int) (before, after tea.View) {
+	d := busyRounds(b)
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	before = d.m.View()
+	if err := d.room.Submit(fac, session.Park{Topic: "the build is red since the backend changed"}); err != nil {
+		b.Fatal(err)
+	}
+	d.deliver()
+	after = d.m.View()
+	if before.Content == after.Content {
+		b.Fatal("parking a topic changed nothing on screen")
+	}
+	return before, after
+}
+
+// own gives a view a first row of its own, as each participant's header
+// is (their name, their role).
+func own(v tea.View, i int) tea.View {
+	_, rest, _ := strings.Cut(v.Content, "\n")
+	v.Content = fmt.Sprintf(" header of member %03d", i) + "\n" + rest
+	return v
+}
+
+// cellPainter is the work of Bubble Tea v2.1.1's renderer for a frame
+// (cursedRenderer.flush, without its bookkeeping): the frame parsed into
+// a cell buffer, diffed against the terminal's cells and encoded.
+type cellPainter struct {
+	buf uv.ScreenBuffer
+	scr *uv.TerminalRenderer
+}
+
+func newCellPainter(w, h int) *cellPainter {
+	c := &cellPainter{buf: uv.NewScreenBuffer(w, h), scr: uv.NewTerminalRenderer(io.Discard, []string{"TERM=xterm-256color"})}
+	c.scr.SetColorProfile(colorprofile.ANSI256)
+	c.scr.SetFullscreen(true)
+	c.scr.SetRelativeCursor(false)
+	c.scr.SetScrollOptim(true)
+	c.scr.Resize(w, h)
+	return c
+}
+
+func (c *cellPainter) paint(v tea.View) {
+	c.buf.Clear()
+	uv.NewStyledString(v.Content).Draw(c.buf, c.buf.Bounds())
+	c.scr.Render(c.buf.RenderBuffer)
+	_ = c.scr.Flush()
+}
+
+// BenchmarkPaintChange is the cost of showing one change (a topic
+// parked) on one participant's screen: rowpaint, with the rows already
+// encoded by another participant's paint as for all but the first of a
+// room, and the work of Bubble Tea's renderer for the same frames.
+func BenchmarkPaintChange(b *testing.B) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		before, after := standupChange(b, size[0], size[1])
+		name := fmt.Sprintf("%dx%d", size[0], size[1])
+		b.Run("rowpaint/"+name, func(b *testing.B) {
+			p := rowpaint.New(io.Discard, rowpaint.Options{Width: size[0], Height: size[1], Profile: colorprofile.ANSI256})
+			_ = p.Paint(before)
+			_ = p.Paint(after)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if i%2 == 0 {
+					_ = p.Paint(before)
+				} else {
+					_ = p.Paint(after)
+				}
+				i++
+			}
+		})
+		b.Run("bubbletea/"+name, func(b *testing.B) {
+			c := newCellPainter(size[0], size[1])
+			c.paint(before)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if i%2 == 0 {
+					c.paint(before)
+				} else {
+					c.paint(after)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkPaintRoom is one change shown on 200 participants' screens
+// at 80×24 (each with a header row of its own), painted one after the
+// other: an op is the whole room. heap-B/participant is what each
+// participant's painter (or cell renderer) holds after its paints.
+func BenchmarkPaintRoom(b *testing.B) {
+	const n = 200
+	before, after := standupChange(b, 80, 24)
+	views := [2][n]tea.View{}
+	for i := range n {
+		views[0][i], views[1][i] = own(before, i), own(after, i)
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	b.Run("rowpaint", func(b *testing.B) {
+		h0 := heap()
+		ps := make([]*rowpaint.Painter, n)
+		for i := range ps {
+			ps[i] = rowpaint.New(io.Discard, rowpaint.Options{Width: 80, Height: 24, Profile: colorprofile.ANSI256})
+			_ = ps[i].Paint(views[0][i])
+		}
+		held := float64(heap()-h0) / n
+		k := 1
+		for b.Loop() {
+			for i, p := range ps {
+				_ = p.Paint(views[k][i])
+			}
+			k ^= 1
+		}
+		runtime.KeepAlive(ps)
+		b.ReportMetric(held, "heap-B/participant") // after the loop: it resets the metrics
+	})
+	b.Run("bubbletea", func(b *testing.B) {
+		h0 := heap()
+		cs := make([]*cellPainter, n)
+		for i := range cs {
+			cs[i] = newCellPainter(80, 24)
+			cs[i].paint(views[0][i])
+		}
+		held := float64(heap()-h0) / n
+		k := 1
+		for b.Loop() {
+			for i, c := range cs {
+				c.paint(views[k][i])
+			}
+			k ^= 1
+		}
+		runtime.KeepAlive(cs)
+		b.ReportMetric(held, "heap-B/participant")
+	})
+}
