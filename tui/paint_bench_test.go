@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -158,4 +161,94 @@ func BenchmarkPaintRoom(b *testing.B) {
 		runtime.KeepAlive(cs)
 		b.ReportMetric(held, "heap-B/participant")
 	})
+}
+
+// seenWriter counts the programs whose output showed the current marker.
+type seenWriter struct {
+	marker *atomic.Pointer[string]
+	last   *string
+	seen   *atomic.Int64
+	all    chan struct{}
+	n      int64
+}
+
+func (w *seenWriter) Write(p []byte) (int, error) {
+	if m := w.marker.Load(); m != nil && m != w.last && bytes.Contains(p, []byte(*m)) {
+		w.last = m
+		if w.seen.Add(1) == w.n {
+			w.all <- struct{}{}
+		}
+	}
+	return len(p), nil
+}
+
+// BenchmarkRoomPrograms runs 200 real programs of one stand-up at 80×24
+// in this process, each painting into a writer of its own, and times a
+// change (a topic parked) until every program's output showed it; with
+// rowpaint (tea.WithoutRenderer, one frame a second) and with Bubble
+// Tea's renderer (60 frames a second). heap-B/program is the heap the
+// running programs hold, each.
+func BenchmarkRoomPrograms(b *testing.B) {
+	const n = 200
+	for _, ours := range []bool{true, false} {
+		name := "rowpaint"
+		if !ours {
+			name = "bubbletea"
+		}
+		b.Run(name, func(b *testing.B) {
+			d := busyRounds(b)
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			h0 := ms.HeapAlloc
+			var marker atomic.Pointer[string]
+			var seen atomic.Int64
+			all := make(chan struct{}, 1)
+			progs := make([]*tea.Program, n)
+			for i := range progs {
+				w := &seenWriter{marker: &marker, seen: &seen, all: all, n: n}
+				m := New(d.room, fac, Options{Bodies: testBodies})
+				opts := []tea.ProgramOption{tea.WithInput(nil), tea.WithOutput(w), tea.WithWindowSize(80, 24),
+					tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.ANSI256), tea.WithEnvironment([]string{"TERM=xterm-256color"})}
+				var model tea.Model = m
+				if ours {
+					pt := rowpaint.New(w, rowpaint.Options{Width: 80, Height: 24, Profile: colorprofile.ANSI256})
+					wrapped := rowpaint.Wrap(m, pt)
+					model = wrapped
+					opts = append(opts, tea.WithoutRenderer(), tea.WithFPS(1), tea.WithFilter(wrapped.Filter(nil)))
+				}
+				progs[i] = tea.NewProgram(model, opts...)
+				go func() { _, _ = progs[i].Run() }()
+				b.Cleanup(m.Close)
+			}
+			defer func() {
+				for _, p := range progs {
+					p.Kill()
+				}
+			}()
+			round := 0
+			park := func() {
+				round++
+				topic := fmt.Sprintf("marker%04d", round)
+				seen.Store(0)
+				marker.Store(&topic)
+				if err := d.room.Submit(fac, session.Park{Topic: topic}); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case <-all:
+				case <-time.After(30 * time.Second):
+					b.Fatalf("%d of %d programs showed %s", seen.Load(), n, topic)
+				}
+			}
+			park() // all running and painted
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			held := float64(ms.HeapAlloc-h0) / n
+			for b.Loop() {
+				park()
+			}
+			b.ReportMetric(held, "heap-B/program")
+		})
+	}
 }
