@@ -199,3 +199,18 @@ func TestFilterWritesTheBellAtOnce(t *testing.T) {
 		t.Error("a key was dropped")
 	}
 }
+
+// TestCacheIsBoundedInBytes: rows as wide as a client may claim do not
+// grow the cache past its bytes.
+func TestCacheIsBoundedInBytes(t *testing.T) {
+	long := strings.Repeat("x", 8000) // cut to the width, but held whole as the key
+	for i := range 2500 {
+		encoded(rowKey{text: fmt.Sprint(i) + long, profile: colorprofile.TrueColor, width: 10})
+	}
+	if held := cacheHeld.Load(); held > cacheBytes || held <= 0 {
+		t.Errorf("the cache holds %d bytes, bound %d", held, cacheBytes)
+	}
+	if cache.Len() >= 2500 {
+		t.Errorf("%d rows cached", cache.Len())
+	}
+}

@@ -2,6 +2,8 @@ package rowpaint
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
@@ -38,13 +40,28 @@ func same(a, b *row) bool {
 	return a == b || a.key == b.key || (a.blank && b.blank)
 }
 
-// cacheRows bounds the process-wide row cache. A row costs its text and
-// its encoding, a few hundred bytes for a styled row of 120 columns: the
-// cache holds at most a few MiB, enough for every row on the screens of
-// a hundred busy sessions.
-const cacheRows = 16384
+// The process-wide row cache holds at most cacheRows rows and
+// cacheBytes bytes of them, the least recently used going first. A row
+// costs its text and its encoding, a few hundred bytes for a styled row
+// of 120 columns: enough for every row on the screens of a hundred busy
+// sessions, and a bound however wide the clients claim to be. (A row on
+// a participant's screen stays with them when the cache lets it go; it
+// is only no longer shared.)
+const (
+	cacheRows  = 16384
+	cacheBytes = 16 << 20
+)
 
-var cache, _ = lru.New[rowKey, *row](cacheRows)
+var (
+	cacheHeld  atomic.Int64
+	cache, _   = lru.NewWithEvict[rowKey, *row](cacheRows, func(_ rowKey, r *row) { cacheHeld.Add(-r.cost()) })
+	cacheEvict sync.Mutex // one caller trims the cache at a time
+)
+
+// cost is about what a row holds in memory.
+func (r *row) cost() int64 {
+	return int64(len(r.key.text) + len(r.key.start) + len(r.enc) + len(r.end) + 128)
+}
 
 // encoded returns the row for a key, from the cache or encoded now.
 func encoded(k rowKey) *row {
@@ -53,7 +70,15 @@ func encoded(k rowKey) *row {
 	}
 	k.text = strings.Clone(k.text) // not the participant's whole frame
 	r := encode(k)
+	cacheHeld.Add(r.cost()) // before Add: an entry Add evicts is taken off
 	cache.Add(k, r)
+	if cacheHeld.Load() > cacheBytes {
+		cacheEvict.Lock()
+		for cacheHeld.Load() > cacheBytes && cache.Len() > 0 {
+			cache.RemoveOldest()
+		}
+		cacheEvict.Unlock()
+	}
 	return r
 }
 
