@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -249,6 +250,48 @@ func BenchmarkRoomPrograms(b *testing.B) {
 				park()
 			}
 			b.ReportMetric(held, "heap-B/program")
+		})
+	}
+}
+
+// BenchmarkIdlePrograms is the CPU that 200 running programs of one
+// stand-up in its rounds (countdowns ticking, nobody typing) painted by
+// rowpaint cost this process, at Bubble Tea's default 60 frames a second
+// and at the 1 the SSH server uses (its frame ticker then wakes once a
+// second instead of 60 times). An op is one second of wall time;
+// cpu-%core is the process's CPU time over it.
+func BenchmarkIdlePrograms(b *testing.B) {
+	const n = 200
+	for _, fps := range []int{60, 1} {
+		b.Run(fmt.Sprintf("fps%d", fps), func(b *testing.B) {
+			d := busyRounds(b)
+			progs := make([]*tea.Program, n)
+			for i := range progs {
+				m := New(d.room, fac, Options{Bodies: testBodies})
+				pt := rowpaint.New(io.Discard, rowpaint.Options{Width: 80, Height: 24, Profile: colorprofile.ANSI256})
+				wrapped := rowpaint.Wrap(m, pt)
+				progs[i] = tea.NewProgram(wrapped, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(80, 24),
+					tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.ANSI256), tea.WithoutRenderer(), tea.WithFPS(fps),
+					tea.WithFilter(wrapped.Filter(nil)))
+				go func() { _, _ = progs[i].Run() }()
+				b.Cleanup(m.Close)
+			}
+			defer func() {
+				for _, p := range progs {
+					p.Kill()
+				}
+			}()
+			time.Sleep(time.Second) // all started
+			cpu := func() time.Duration {
+				var ru syscall.Rusage
+				_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+				return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			}
+			c0, t0 := cpu(), time.Now()
+			for b.Loop() {
+				time.Sleep(time.Second)
+			}
+			b.ReportMetric(100*float64(cpu()-c0)/float64(time.Since(t0)), "cpu-%core")
 		})
 	}
 }
