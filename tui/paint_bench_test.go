@@ -184,7 +184,7 @@ func (w *seenWriter) Write(p []byte) (int, error) {
 }
 
 // BenchmarkRoomPrograms runs 200 real programs of one stand-up at 80×24
-// in this process, each painting into a writer of its own, and times a
+// in this process (the facilitator's and the 20 members', in turn), each painting into a writer of its own, and times a
 // change (a topic parked) until every program's output showed it; with
 // rowpaint (tea.WithoutRenderer, one frame a second) and with Bubble
 // Tea's renderer (60 frames a second). heap-B/program is the heap the
@@ -206,9 +206,13 @@ func BenchmarkRoomPrograms(b *testing.B) {
 			var seen atomic.Int64
 			all := make(chan struct{}, 1)
 			progs := make([]*tea.Program, n)
+			var who []session.ParticipantID // the facilitator and the 20 members, in turn
+			for _, pt := range d.room.Snapshot().State.Participants {
+				who = append(who, pt.ID)
+			}
 			for i := range progs {
 				w := &seenWriter{marker: &marker, seen: &seen, all: all, n: n}
-				m := New(d.room, fac, Options{Bodies: testBodies})
+				m := New(d.room, who[i%len(who)], Options{Bodies: testBodies})
 				opts := []tea.ProgramOption{tea.WithInput(nil), tea.WithOutput(w), tea.WithWindowSize(80, 24),
 					tea.WithoutSignalHandler(), tea.WithColorProfile(colorprofile.ANSI256), tea.WithEnvironment([]string{"TERM=xterm-256color"})}
 				var model tea.Model = m
