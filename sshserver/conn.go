@@ -23,6 +23,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 
+	"huddle/internal/rowpaint"
 	"huddle/session"
 	"huddle/tui"
 )
@@ -49,6 +50,8 @@ type conn struct {
 	evictOnce sync.Once     // evict acts once
 	evicted   atomic.Bool   // the client stopped reading and was evicted
 	farewell  chan struct{} // closed once an evicted client got its terminal back, or was cut off
+
+	screen *rowpaint.Painter // paints the program's views on out (program)
 }
 
 type entered struct {
@@ -81,6 +84,7 @@ func (s *Server) interactive(next ssh.Handler) ssh.Handler {
 			<-c.farewell
 			return
 		}
+		_ = c.screen.Close() // the terminal back, as Bubble Tea's renderer gives it
 		c.goodbye()
 		next(sess)
 	}
@@ -208,22 +212,33 @@ func (c *conn) program() (*tea.Program, error) {
 	// Not bubbletea.MakeOptions: it hands the client's whole environment
 	// and TERM to Bubble Tea's colour detection (see environ.go).
 	env := c.env
+	width, height := clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)
+	// A client that closed its channel but kept the connection is
+	// noticed at the first failed write: the program ends. (When the
+	// connection itself ends, wish's middleware quits the program.)
+	out := failWriter{w: c.out, fail: func() {
+		c.cancel()
+		go p.Quit() // not from inside the program's write
+	}}
+	// Views are painted by rows encoded once for the whole server
+	// (internal/rowpaint), not by Bubble Tea's renderer, which parses
+	// and diffs every participant's frame cell by cell. The program runs
+	// at one frame a second: nothing but raw output would wait for its
+	// ticker, and the filter writes that (the bell) at once.
+	c.screen = rowpaint.New(out, rowpaint.Options{Width: width, Height: height, Profile: colourProfile(env)})
+	painted := rowpaint.Wrap(model, c.screen)
 	opts := []tea.ProgramOption{
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colourProfile(env)),
 		tea.WithoutSignalHandler(), // the server owns shutdown
 		tea.WithInput(nil),         // keys come from readInput
-		tea.WithFilter(clampFilter),
-		tea.WithWindowSize(clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)),
-		// A client that closed its channel but kept the connection is
-		// noticed at the first failed write: the program ends. (When the
-		// connection itself ends, wish's middleware quits the program.)
-		tea.WithOutput(failWriter{w: c.out, fail: func() {
-			c.cancel()
-			go p.Quit() // not from inside the renderer's write
-		}}),
+		tea.WithFilter(painted.Filter(clampFilter)),
+		tea.WithWindowSize(width, height),
+		tea.WithoutRenderer(),
+		tea.WithFPS(1),
+		tea.WithOutput(out),
 	}
-	p = tea.NewProgram(model, opts...)
+	p = tea.NewProgram(painted, opts...)
 	return p, nil
 }
 

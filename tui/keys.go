@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -128,7 +129,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	defer k.setCorrections(s, role, prompting)
 	fac := role == session.Facilitator
 	act := role != session.Observer
-	open := len(s.OpenItems()) > 0
+	open := slices.ContainsFunc(s.Items, func(it session.Item) bool { return it.Status == session.Open }) // not OpenItems: it copies them, on every update
 	phase := s.Phase
 	all := []*key.Binding{&k.Start, &k.Next, &k.Pause, &k.Extend, &k.Skip, &k.Park, &k.Blocker, &k.Arrive,
 		&k.Present, &k.Up, &k.Down, &k.Stay, &k.Discuss, &k.Decide, &k.Retro, &k.Drop, &k.End, &k.HandOver, &k.TakeOver}

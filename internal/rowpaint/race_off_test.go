@@ -1,0 +1,5 @@
+//go:build !race
+
+package rowpaint
+
+const raceOn = false

@@ -1,0 +1,44 @@
+package tui
+
+import (
+	"testing"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+type testKeys struct{ short []key.Binding }
+
+func (k testKeys) ShortHelp() []key.Binding { return k.short }
+func (k testKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{k.short[:2], nil, k.short[2:]}
+}
+
+// TestHelpViewIsTheHelp: the cached key help equals the help drawn anew,
+// whatever the bindings, their state, the width, the form and the
+// background, in any order of calls.
+func TestHelpViewIsTheHelp(t *testing.T) {
+	bind := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
+	keys := testKeys{[]key.Binding{bind("p", "park"), bind("n", "next"), bind("x", "decide"), bind("?", "more"), bind("q", "quit")}}
+	for range 2 { // the second time from the cache
+		for _, dark := range []bool{true, false} {
+			for _, all := range []bool{false, true} {
+				for _, w := range []int{0, 12, 30, 200} {
+					for off := -1; off < len(keys.short); off++ {
+						ks := testKeys{append([]key.Binding{}, keys.short...)}
+						if off >= 0 {
+							ks.short[off].SetEnabled(false)
+						}
+						h := help.New()
+						h.Styles = help.DefaultStyles(dark)
+						h.ShowAll = all
+						h.SetWidth(w)
+						if got, want := helpView(&h, ks, dark), h.View(ks); got != want {
+							t.Errorf("dark %v, all %v, width %d, disabled %d: %q, want %q", dark, all, w, off, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
