@@ -13,17 +13,18 @@ import (
 // update of every program: with the screens themselves painted cheaply
 // (sshserver paints by rows), it was a quarter of a room's CPU per
 // change. It depends only on the bindings shown, the width, the full or
-// short form and the background, which most programs of a process share:
-// it is drawn once per those, for the whole process.
+// short form, the theme and the background, which most programs of a
+// process share: it is drawn once per those, for the whole process.
 var helpViews, _ = lru.New[string, string](1024)
 
-// helpView is h.View(keys), drawn with the styles for a dark background
-// or not (h's, see Model.update), from the process's cache.
-func helpView(h *help.Model, keys help.KeyMap, dark bool) string {
+// helpView is h.View(keys), drawn with h's styles, which st's theme and
+// background made (see Model.update), from the process's cache.
+func helpView(h *help.Model, keys help.KeyMap, st *Styles) string {
 	var b strings.Builder
+	b.WriteString(st.theme.String())
 	b.WriteString(strconv.Itoa(h.Width()))
 	b.WriteString(strconv.FormatBool(h.ShowAll))
-	b.WriteString(strconv.FormatBool(dark))
+	b.WriteString(strconv.FormatBool(st.dark))
 	b.WriteString(h.ShortSeparator + "\x00" + h.FullSeparator + "\x00" + h.Ellipsis)
 	add := func(group []key.Binding) {
 		b.WriteByte('\x02') // a column

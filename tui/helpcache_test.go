@@ -15,13 +15,13 @@ func (k testKeys) FullHelp() [][]key.Binding {
 }
 
 // TestHelpViewIsTheHelp: the cached key help equals the help drawn anew,
-// whatever the bindings, their state, the width, the form and the
-// background, in any order of calls.
+// whatever the bindings, their state, the width, the form, the theme and
+// the background, in any order of calls.
 func TestHelpViewIsTheHelp(t *testing.T) {
 	bind := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
 	keys := testKeys{[]key.Binding{bind("p", "park"), bind("n", "next"), bind("x", "decide"), bind("?", "more"), bind("q", "quit")}}
 	for range 2 { // the second time from the cache
-		for _, dark := range []bool{true, false} {
+		for _, st := range []*Styles{ThemeDefault.Styles(true), ThemeDefault.Styles(false), ThemeHighContrast.Styles(true), ThemeHighContrast.Styles(false)} {
 			for _, all := range []bool{false, true} {
 				for _, w := range []int{0, 12, 30, 200} {
 					for off := -1; off < len(keys.short); off++ {
@@ -30,11 +30,11 @@ func TestHelpViewIsTheHelp(t *testing.T) {
 							ks.short[off].SetEnabled(false)
 						}
 						h := help.New()
-						h.Styles = help.DefaultStyles(dark)
+						h.Styles = st.Help
 						h.ShowAll = all
 						h.SetWidth(w)
-						if got, want := helpView(&h, ks, dark), h.View(ks); got != want {
-							t.Errorf("dark %v, all %v, width %d, disabled %d: %q, want %q", dark, all, w, off, got, want)
+						if got, want := helpView(&h, ks, st), h.View(ks); got != want {
+							t.Errorf("%v dark %v, all %v, width %d, disabled %d: %q, want %q", st.theme, st.dark, all, w, off, got, want)
 						}
 					}
 				}

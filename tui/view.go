@@ -192,7 +192,7 @@ func (m *Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	for _, l := range strings.Split(helpView(&m.help, keys, m.styles.dark), "\n") {
+	for _, l := range strings.Split(helpView(&m.help, keys, m.styles), "\n") {
 		lines = append(lines, ansi.Truncate(l, w, "…"))
 	}
 	return strings.Join(lines, "\n")
