@@ -40,12 +40,23 @@ const (
 	lockSessions  = 0x73657373 // class of the session locks ("sess"); the object is a hash of the id
 )
 
+// maxLockers is how many connections may hold or wait for session locks
+// at once; more LockSession calls wait for one of them.
+const maxLockers = 16
+
+// lockerName is the application_name of the session locks' connections.
+const lockerName = "huddle session locks"
+
 // Store is a session.Store in a PostgreSQL database, shared by any number
 // of nodes. Create it with Open.
 type Store struct {
 	url  string // as given to Open
 	cfg  *pgxpool.Config
 	pool *pgxpool.Pool
+	// locks holds the connections of LockSession, apart from pool: a
+	// node waiting for a session's lock holds a connection meanwhile,
+	// and must not take the one the lock's holder needs to append.
+	locks *pgxpool.Pool
 
 	// Heartbeat of the doorbell's listening connection: how often it is
 	// pinged when quiet, and how long a ping may take before the
@@ -79,8 +90,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", redact(url), err)
 	}
 	fail := func(err error) (*Store, error) {
-		s.pool.Close()
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(url), err)
+	}
+	lcfg := cfg.Copy()
+	lcfg.ConnConfig.RuntimeParams["application_name"] = lockerName
+	lcfg.MinConns, lcfg.MaxConns = 0, maxLockers
+	if s.locks, err = pgxpool.NewWithConfig(ctx, lcfg); err != nil {
+		return fail(err)
 	}
 	if err := s.pool.Ping(ctx); err != nil {
 		return fail(err)
@@ -97,6 +114,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Close closes the connections. Locks taken with LockSession and not yet
 // unlocked are released with their connections.
 func (s *Store) Close() error {
+	if s.locks != nil {
+		s.locks.Close()
+	}
 	if s.pool != nil {
 		s.pool.Close()
 	}

@@ -32,11 +32,17 @@ func (s *Store) Watch(ctx context.Context) (<-chan session.Head, error) {
 	return out, nil
 }
 
+// listenerName is the application_name of the doorbell's connection.
+const listenerName = "huddle doorbell"
+
 // listen opens the listening connection.
 func (s *Store) listen(ctx context.Context) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.pingTimeout+5*time.Second)
 	defer cancel()
-	conn, err := pgx.ConnectConfig(cctx, s.cfg.ConnConfig.Copy())
+	cfg := s.cfg.ConnConfig.Copy()
+	// Named, so that an operator can tell it in pg_stat_activity.
+	cfg.RuntimeParams["application_name"] = listenerName
+	conn, err := pgx.ConnectConfig(cctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +133,11 @@ func parseHead(payload string) (session.Head, bool) {
 
 // LockSession holds the session's lock, an advisory lock of the database
 // that every node sharing it respects, until unlock is called or ctx
-// ends. The lock lives on a connection taken from the pool for as long as
-// it is held; if that connection breaks, the database releases the lock
+// ends. The lock lives on a connection of a pool of its own (see
+// maxLockers) for as long as it is held; if that connection breaks, the database releases the lock
 // (the append guard, not the lock, keeps the log right).
 func (s *Store) LockSession(ctx context.Context, id string) (func(), error) {
-	c, err := s.pool.Acquire(ctx)
+	c, err := s.locks.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock session %q: %w", id, err)
 	}
