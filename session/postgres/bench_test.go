@@ -79,4 +79,3 @@ func BenchmarkAppend100Sessions(b *testing.B) {
 		})
 	}
 }
-
