@@ -38,6 +38,7 @@ const (
 	lockClass     = 0x68756464 // "hudd"
 	lockMigration = 0          // object of the schema migration lock
 	lockSessions  = 0x73657373 // class of the session locks ("sess"); the object is a hash of the id
+	lockTeams     = 0x7465616d // class of the team locks ("team"); the object is a hash of the name
 )
 
 // maxLockers is how many connections may hold or wait for session locks

@@ -666,3 +666,39 @@ func count(t *testing.T, url, sql string) int64 {
 func schemaVersion(t *testing.T, url string) int {
 	return int(count(t, url, `SELECT version FROM schema_version`))
 }
+
+// Two nodes change one team at once, each through its own session.Teams:
+// the team lock (TeamLocker) keeps every change.
+func TestTeamChangesOnTwoNodesLoseNothing(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	stores := []*postgres.Store{openURL(t, url), openURL(t, url)}
+	var _ session.TeamLocker = stores[0]
+	teams := []*session.Teams{session.NewTeams(stores[0], nil), session.NewTeams(stores[1], nil)}
+	if _, err := teams[0].Ensure(ctx, session.LocalCaller(), "musicstore", []string{"Ann"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const each = 15
+	var wg sync.WaitGroup
+	for n := range teams {
+		for w := range 2 {
+			wg.Go(func() {
+				for i := range each {
+					name := fmt.Sprintf("Member %c%d", 'A'+2*n+w, i)
+					if _, err := teams[n].Change(ctx, session.LocalCaller(), "musicstore", session.AddMember{Name: name}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	got, err := stores[0].Team(ctx, "musicstore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1 + 4*each; len(got.Members) != want {
+		t.Errorf("%d members, want %d: changes were lost", len(got.Members), want)
+	}
+}
