@@ -160,6 +160,8 @@ const (
 	codeForeignKeyViolation = "23503"
 	codeCheckViolation      = "23514"
 	codeDiskFull            = "53100"
+	codeBadCharacter        = "22021" // e.g. a NUL byte, which text cannot hold
+	codeUntranslatable      = "22P05"
 )
 
 func pgCode(err error) string {
@@ -170,10 +172,17 @@ func pgCode(err error) string {
 	return ""
 }
 
-// mapErr turns a uniqueness or check violation into an ErrConflict error
-// and a full disk into an ErrFull one, keeping the driver's error.
+// mapErr turns a uniqueness or check violation into an ErrConflict error,
+// a full disk into an ErrFull one and text the database cannot hold (a
+// NUL byte, which SQLite would have stored) into an ErrInvalid one,
+// keeping the driver's error.
 func mapErr(err error) error {
+	if errors.Is(err, session.ErrConflict) || errors.Is(err, session.ErrFull) || errors.Is(err, session.ErrInvalid) {
+		return err // mapped already
+	}
 	switch pgCode(err) {
+	case codeBadCharacter, codeUntranslatable:
+		return fmt.Errorf("%w: %v", session.ErrInvalid, err)
 	case codeUniqueViolation, codeCheckViolation:
 		return fmt.Errorf("%w: %v", session.ErrConflict, err)
 	case codeDiskFull:

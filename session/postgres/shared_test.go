@@ -702,3 +702,19 @@ func TestTeamChangesOnTwoNodesLoseNothing(t *testing.T) {
 		t.Errorf("%d members, want %d: changes were lost", len(got.Members), want)
 	}
 }
+
+// PostgreSQL's text cannot hold a NUL byte: such input is ErrInvalid, and
+// nothing is written.
+func TestTextWithANulByteIsInvalid(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpen(t)
+	storetest.MustCreate(t, st, "s1", "c1", "musicstore", session.Standup, t0)
+	e := note(2, "fine")
+	e.Actor = "nul\x00actor"
+	storetest.WantErr(t, st.Append(ctx, "s1", e), session.ErrInvalid)
+	info, first := storetest.NewInfo("s\x002", "c2", "musicstore", session.Standup, t0)
+	storetest.WantErr(t, st.Create(ctx, info, first), session.ErrInvalid)
+	if n := len(storetest.MustEvents(t, st, "s1")); n != 1 {
+		t.Errorf("%d events after the refused append", n)
+	}
+}
