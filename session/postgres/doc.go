@@ -18,8 +18,8 @@
 // and session.Teams changes a team under LockTeam, an advisory lock every
 // node respects, so that no node's change overwrites another's. Node
 // heartbeats and the connections each node holds are in the nodes and
-// holdings tables (see Beat); the SSH host key is in host_key. Rate
-// limits are not in the database: each node counts its own.
+// holdings tables (see Beat); the SSH host key is in host_key. The
+// store keeps no rate limits: whatever huddle limits, a node counts alone.
 //
 // Connections. A Store keeps a pool of connections (pgxpool; the URL may
 // set pool_max_conns and the other pool_ settings), a second pool for
