@@ -228,7 +228,8 @@ func (c *conn) program() (*tea.Program, error) {
 func (c *conn) enter(code string, observer bool) (*session.Room, session.ParticipantID, error) {
 	addr := hostOf(c.sess.RemoteAddr())
 	guard := codeGuardOf(c.s)
-	paid := guard.try(addr, c.key)
+	tried := guard.try(addr, c.key)
+	paid := tried
 	norm, ok := session.ParseJoinCode(code)
 	var room *session.Room
 	var err error
@@ -248,7 +249,7 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 			if paid {
 				guard.refund(addr, c.key)
 			}
-			paid = true
+			paid, tried = true, false
 		case session.AsTeam:
 			// The team's own key: its sessions do not expire for it,
 			// and when only the server's budget refused it,
@@ -265,6 +266,11 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	if !paid {
 		c.cancel()
 		return nil, "", errors.New(tooManyCodes)
+	}
+	if hit && tried {
+		// A code that led in gives its address its payment back: an
+		// office behind one address joins as many as it is.
+		guard.hit(addr)
 	}
 	if !hit {
 		guard.miss(addr, c.key)
