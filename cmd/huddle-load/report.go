@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,6 +30,12 @@ func (r *report) print(w io.Writer, cfg config) {
 	defer r.mu.Unlock()
 	fmt.Fprintf(w, "huddle-load: %d participants (%d×%d) over %d session(s), %d round(s) each, %d stalled, %d flooding; %s in all\n",
 		cfg.n, cfg.width, cfg.height, cfg.r, cfg.rounds, cfg.stalled, cfg.flooders, r.elapsed.Round(time.Millisecond))
+	if len(cfg.addrs) > 1 {
+		fmt.Fprintf(w, "servers        %s, each session's members spread over them in turn\n", strings.Join(cfg.addrs, ", "))
+	}
+	if cfg.perSource >= cfg.n+cfg.stalled+cfg.flooders {
+		fmt.Fprintln(w, "source         every participant from one address")
+	}
 	fmt.Fprintf(w, "connected      %d of %d in %s (%.1f/s); per connection p50 %s, p99 %s\n",
 		r.connected, cfg.n+cfg.stalled+cfg.flooders, r.connectWall.Round(time.Millisecond),
 		float64(len(r.connects))/max(r.connectWall.Seconds(), 1e-9), ms(percentile(r.connects, 50)), ms(percentile(r.connects, 99)))
