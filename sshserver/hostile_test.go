@@ -422,6 +422,8 @@ func TestInputBound(t *testing.T) {
 	}{
 		{"keys pass", "hello\x1b[A\x1bOB\x1b", "hello\x1b[A\x1bOB\x1b"},
 		{"a paste under the limit passes", pasteStart + "hi there" + pasteEnd + "x", pasteStart + "hi there" + pasteEnd + "x"},
+		{"a paste ending at the limit passes", pasteStart + long[:maxPaste-3] + pasteEnd + "x", pasteStart + long[:maxPaste-3] + pasteEnd + "x"},
+		{"a paste of the limit passes", pasteStart + long[:maxPaste] + pasteEnd + "x", pasteStart + long[:maxPaste] + pasteEnd + "x"},
 		{"an overlong paste ends at the limit", pasteStart + long + pasteEnd + "x",
 			pasteStart + long[:maxPaste] + pasteEnd + "x"},
 		{"an overlong paste is dropped up to its own end", pasteStart + long + "\x1b[201" + long + pasteEnd + "y",
@@ -477,7 +479,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // reaches the real key decoder as one paste of maxPaste bytes, and the
 // key after it arrives.
 func TestInputBoundKeepsTheDecoderSmall(t *testing.T) {
-	events := decodeAll(t, newInputBound(&endless{n: 64 << 20, tail: pasteEnd + "x"}))
+	events := decodeAll(t, &endless{n: 64 << 20, tail: pasteEnd + "x"}) // readKeys reads through inputBound
 	var pastes []int
 	var keys []string
 	for _, ev := range events {
@@ -496,8 +498,18 @@ func TestInputBoundKeepsTheDecoderSmall(t *testing.T) {
 	}
 }
 
-// decodeAll runs the real key decoder over r to its end.
+// decodeAll runs the server's key decoder (keyDecoder, as readKeys
+// feeds it) over r to its end.
 func decodeAll(t *testing.T, r io.Reader) []uv.Event {
+	t.Helper()
+	var events []uv.Event
+	readKeys(r, newKeyDecoder(func(ev uv.Event) { events = append(events, ev) }))
+	return events
+}
+
+// decodeAllBefore runs the decoder the server used before keyDecoder,
+// ultraviolet's terminal reader with its key table, over r to its end.
+func decodeAllBefore(t *testing.T, r io.Reader) []uv.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -1,6 +1,7 @@
 package sshserver
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -38,7 +39,7 @@ func TestOfficeBehindOneAddressJoinsOneStandup(t *testing.T) {
 		clients []*leanClient
 		errs    []error
 		wg      sync.WaitGroup
-		sem     = make(chan struct{}, perAddress-2) // people typing ssh at once
+		sem     = make(chan struct{}, perAddress/2) // people typing ssh at once
 	)
 	defer func() {
 		for _, c := range clients {
@@ -50,7 +51,14 @@ func TestOfficeBehindOneAddressJoinsOneStandup(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			c, err := dialLeanVia(office, ts.addr, fmt.Sprintf("p%02d", i), newTestKey(t), "join "+code, 80, 24)
+			key := newTestKey(t)
+			c, err := dialLeanVia(office, ts.addr, fmt.Sprintf("p%02d", i), key, "join "+code, 80, 24)
+			for try := 0; try < 3 && isTimeout(err); try++ {
+				// A server starved of CPU by the other tests (2
+				// busy cores under -race) answered too late; a
+				// person would try again. A refusal is not retried.
+				c, err = dialLeanVia(office, ts.addr, fmt.Sprintf("p%02d", i), key, "join "+code, 80, 24)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -247,4 +255,11 @@ func TestDefaultMaxSessionsFollowsMemory(t *testing.T) {
 	if got := sessionsFor(1 << 50); got != maxSessions {
 		t.Errorf("a petabyte: %d sessions, want the ceiling %d", got, maxSessions)
 	}
+}
+
+// isTimeout reports an error of a connection that was not answered in
+// time (not one that was refused).
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

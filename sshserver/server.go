@@ -53,7 +53,9 @@ type Config struct {
 	AuthWindow      time.Duration
 	// After authentication: KeyConnectRate limits a key's new sessions
 	// (per second, burst KeyConnectBurst; 0: 2 per second, burst 10),
-	// ConnsPerKey its open connections (0: SessionsPerKey).
+	// ConnsPerKey its open connections (0: 4 × SessionsPerKey: a
+	// connection whose sessions have ended stays open until the client
+	// closes it).
 	KeyConnectRate  float64
 	KeyConnectBurst int
 	ConnsPerKey     int
@@ -149,7 +151,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		cfg.KeyConnectBurst = max(1, int(cfg.KeyConnectRate))
 	}
 	if cfg.ConnsPerKey <= 0 {
-		cfg.ConnsPerKey = cfg.SessionsPerKey
+		cfg.ConnsPerKey = 4 * cfg.SessionsPerKey
 	}
 	if cfg.Actions <= 0 {
 		cfg.Actions, cfg.ActionBurst = 3, 10
