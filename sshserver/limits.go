@@ -338,5 +338,5 @@ func readMemory(meminfo, cgroupMax string) uint64 {
 const (
 	DefaultConnectRate     = 5
 	DefaultConnectBurst    = 200
-	DefaultConnsPerAddress = 30
+	DefaultConnsPerAddress = 16
 )

@@ -41,7 +41,7 @@ type Config struct {
 	// a burst of ConnectBurst), before any SSH work; 0: 5 per second,
 	// burst 200 (an office arriving at once). ConnsPerAddress caps the
 	// connections from one address that have not authenticated yet
-	// (handshakes under way); 0: 30. PreAuthTotal caps them in all (0:
+	// (handshakes under way); 0: 16. PreAuthTotal caps them in all (0:
 	// 256), so that a flood of them never takes the places of people who
 	// got in. One that has not authenticated and opened a session within
 	// AuthWindow is closed (0: 20s; the SSH handshake itself must end
