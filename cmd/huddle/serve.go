@@ -96,8 +96,8 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
 		return errors.New("the session limit and the idle timeout must be positive (--max-sessions, --idle-timeout)")
 	}
-	if f.connsPerAddr <= 0 || f.connectRate <= 0 || f.connectBurst <= 0 {
-		return errors.New("the limits per address must be positive (--conns-per-address, --connect-rate, --connect-burst)")
+	if f.connsPerAddr < 0 || f.connectRate < 0 || f.connectBurst < 0 {
+		return errors.New("the limits per address cannot be negative (--conns-per-address, --connect-rate, --connect-burst; 0: the default)")
 	}
 	if f.stallTimeout < time.Second {
 		return errors.New("the stall timeout must be at least 1s (--stall-timeout): a shorter one cuts off people on slow networks")
