@@ -223,6 +223,47 @@ func TestKeyThatFloodsIsRefused(t *testing.T) {
 	c.Close()
 }
 
+// TestAnonymousLoginsCountAgainstTheirAddress: logins without a key
+// (--allow-anonymous) have no key to be counted against; they stay
+// limited per address, while a key from the same address gets in.
+func TestAnonymousLoginsCountAgainstTheirAddress(t *testing.T) {
+	const perAddress = 2
+	ts := startServer(t, t.TempDir(), func(c *Config) {
+		c.AllowAnonymous, c.ConnsPerAddress = true, perAddress
+	})
+	hold := func(auth gossh.AuthMethod) (*gossh.Client, error) {
+		c, err := gossh.Dial("tcp", ts.addr, &gossh.ClientConfig{User: "guest", Auth: []gossh.AuthMethod{auth},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: testClientHangGuard})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.NewSession(); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	}
+	anonymous := gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
+	for range perAddress {
+		c, err := hold(anonymous)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	if c, err := hold(anonymous); err == nil {
+		c.Close()
+		t.Fatalf("a login without a key beyond the %d of its address got in", perAddress)
+	} else if !strings.Contains(err.Error(), "too many connections") {
+		t.Fatalf("refused with %v; want the limit named", err)
+	}
+	c, err := hold(gossh.PublicKeys(newTestKey(t)))
+	if err != nil {
+		t.Fatalf("a key from the same address: %v", err)
+	}
+	c.Close()
+}
+
 // The default session limit is what half the memory holds at 4 MiB a
 // participant, within bounds; a cgroup limit lowers it; without
 // /proc/meminfo it is 200.
