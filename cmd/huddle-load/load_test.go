@@ -142,9 +142,14 @@ func TestLoadSpreadsOverSeveralServers(t *testing.T) {
 	if want := cfg.r * cfg.rounds * 3; len(rep.deliveries) != want || len(rep.rounds) != cfg.r*cfg.rounds {
 		t.Errorf("%d deliveries and %d rounds, want %d and %d", len(rep.deliveries), len(rep.rounds), want, cfg.r*cfg.rounds)
 	}
+	// Each session has two members on each server: whoever parks, two
+	// of the three others are on the other server.
+	if want := cfg.r * cfg.rounds * 2; len(rep.cross) != want {
+		t.Errorf("%d cross-server deliveries, want %d", len(rep.cross), want)
+	}
 	var out bytes.Buffer
 	rep.print(&out, cfg)
-	for _, want := range []string{"servers        " + a.addr + ", " + b.addr, "every participant from one address", "all saw it", "8 of 8"} {
+	for _, want := range []string{"servers        " + a.addr + ", " + b.addr, "cross-server   8 deliveries", "every participant from one address", "all saw it", "8 of 8"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -10,8 +10,9 @@
 // With several addresses (-addr A,B), the members of each session are
 // spread over them in turn (the first of each on the first), as behind a
 // load balancer in front of several nodes sharing one database; the
-// report is the same, and -pid may list each node's process to add up
-// their memory and CPU.
+// report is the same, with the deliveries to members on another server
+// than the sender's apart ("cross-server"), and -pid may list each node's
+// process to add up their memory and CPU.
 //
 // It reports the fan-out latency (p50/p95/p99/max per delivery, and the
 // time until the last participant of a round saw the marker), the

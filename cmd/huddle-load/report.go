@@ -41,6 +41,10 @@ func (r *report) print(w io.Writer, cfg config) {
 		float64(len(r.connects))/max(r.connectWall.Seconds(), 1e-9), ms(percentile(r.connects, 50)), ms(percentile(r.connects, 99)))
 	fmt.Fprintf(w, "fan-out        %d deliveries: p50 %s  p95 %s  p99 %s  max %s\n", len(r.deliveries),
 		ms(percentile(r.deliveries, 50)), ms(percentile(r.deliveries, 95)), ms(percentile(r.deliveries, 99)), ms(maxOf(r.deliveries)))
+	if len(cfg.addrs) > 1 {
+		fmt.Fprintf(w, "cross-server   %d deliveries to members on another server than the sender's: p50 %s  p95 %s  p99 %s  max %s\n", len(r.cross),
+			ms(percentile(r.cross, 50)), ms(percentile(r.cross, 95)), ms(percentile(r.cross, 99)), ms(maxOf(r.cross)))
+	}
 	fmt.Fprintf(w, "all saw it     %d rounds: p50 %s  p95 %s  p99 %s  max %s\n", len(r.rounds),
 		ms(percentile(r.rounds, 50)), ms(percentile(r.rounds, 95)), ms(percentile(r.rounds, 99)), ms(maxOf(r.rounds)))
 	if r.roundsWall > 0 {

@@ -34,30 +34,35 @@ type round struct {
 	t0     time.Time // when the key that parks it was sent
 	want   int       // members who should see it
 
-	mu   sync.Mutex
-	lat  []time.Duration
-	done chan struct{}
+	mu    sync.Mutex
+	lat   []time.Duration
+	cross []time.Duration // of lat, those of members on another server than the sender's
+	done  chan struct{}
 }
 
-func (rd *round) saw(at time.Time) {
+func (rd *round) saw(at time.Time, cross bool) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
 	rd.lat = append(rd.lat, at.Sub(rd.t0))
+	if cross {
+		rd.cross = append(rd.cross, at.Sub(rd.t0))
+	}
 	if len(rd.lat) == rd.want {
 		close(rd.done)
 	}
 }
 
-func (rd *round) results() []time.Duration {
+func (rd *round) results() (lat, cross []time.Duration) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
-	return append([]time.Duration(nil), rd.lat...)
+	return append([]time.Duration(nil), rd.lat...), append([]time.Duration(nil), rd.cross...)
 }
 
 // report is what a run measured.
 type report struct {
 	mu          sync.Mutex
 	deliveries  []time.Duration // one per participant per round
+	cross       []time.Duration // of them, to members on another server than the sender's
 	rounds      []time.Duration // per round: until the last participant saw it
 	connects    []time.Duration // per participant: dial to the session on screen
 	connectWall time.Duration   // all participants connected
@@ -390,7 +395,11 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 			return // cut short, not waited out: not counted
 		}
 		r.current.Store(nil)
-		rep.record(rd.results(), want, cfg.timeout)
+		lat, cross := rd.results()
+		rep.record(lat, want, cfg.timeout)
+		rep.mu.Lock()
+		rep.cross = append(rep.cross, cross...)
+		rep.mu.Unlock()
 		time.Sleep(cfg.pause)
 	}
 }
