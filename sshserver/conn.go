@@ -160,8 +160,8 @@ func readKeys(r io.Reader, in *keyDecoder) {
 
 // connLoop is a connection's loop beside its program: it passes the
 // client's window changes to the program at most every resizeEvery (the
-// newest size winning), calls keepalive every keepEvery (if set) and,
-// once ctx ends, tells the program to quit.
+// newest size winning), asks for a keepalive reply every keepalive.every
+// (if there is a keepalive) and, once ctx ends, tells the program to quit.
 func connLoop(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, keepalive *keepAlive) {
 	var (
 		pending *ssh.Window
