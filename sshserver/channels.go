@@ -62,10 +62,12 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, nc goss
 		_ = nc.Reject(gossh.ResourceShortage, "huddle: connection not tracked")
 		return
 	}
-	if st.counted != nil && !st.counted.authenticated() {
-		_ = nc.Reject(gossh.ResourceShortage, "huddle: the server is full; try again later")
-		_ = conn.Close()
-		return
+	if st.counted != nil {
+		if err := st.counted.authenticated(limitKey(ctx)); err != nil {
+			_ = nc.Reject(gossh.ResourceShortage, "huddle: "+err.Error())
+			_ = conn.Close()
+			return
+		}
 	}
 	st.mu.Lock()
 	if st.channels >= maxChannels {

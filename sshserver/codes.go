@@ -20,6 +20,9 @@ import (
 //   - An attempt costs codeHitCost from each budget up front; one that
 //     misses costs codeMissCost in all. Interleaving hits buys a guesser
 //     nothing: they are paid for too.
+//   - A code that leads in gives the address its payment back (the key
+//     and the server keep theirs): a whole office behind one address
+//     joins a stand-up without spending its address's budget.
 //   - When one budget is spent, every attempt is refused with the same
 //     answer, hit or miss, before anything is revealed.
 //   - A key that is already a participant of the session (it knows the
@@ -145,6 +148,18 @@ func (g *codeGuard) miss(addr, key string) { g.charge(addr, key, codeMissCost-co
 
 // refund gives back what try took: the key was a participant already.
 func (g *codeGuard) refund(addr, key string) { g.charge(addr, key, -codeHitCost) }
+
+// hit gives the address back what try took from it for a code that led
+// in: people joining from one office address are not guessers. Their
+// keys and the server still pay; a miss still costs the address in full.
+func (g *codeGuard) hit(addr string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if b, ok := g.addrs.Get(addrKey(addr)); ok {
+		b.fill(g.clock.Now(), g.every, g.burst)
+		b.tokens = min(b.tokens+codeHitCost, float64(g.burst))
+	}
+}
 
 func (g *codeGuard) charge(addr, key string, cost float64) {
 	g.mu.Lock()

@@ -97,25 +97,35 @@ const resizeEvery = 100 * time.Millisecond
 
 // run runs the program until it ends, as wish's bubbletea middleware does,
 // except that window changes are passed on at most every resizeEvery,
-// the newest size winning; that the server reads the keys (readInput) and
+// the newest size winning; that the server reads the keys (readKeys) and
 // asks the terminal's questions itself; and that a client that stops
-// answering is evicted (keepAlive).
+// answering is evicted (keepAlive). Besides the program's own, a
+// connection has two goroutines: its reader, which decodes keys, and one
+// loop for window changes, keepalives and the end of the connection.
 func (c *conn) run(p *tea.Program) {
-	pty, winch, _ := c.sess.Pty() // here: charm.land/ssh writes the window size from another goroutine
+	_, winch, _ := c.sess.Pty() // here: charm.land/ssh writes the window size from another goroutine
 	ctx, cancel := context.WithCancel(c.sess.Context())
+	keys := rate.NewLimiter(keysPerSecond, keyBurst)
+	in := newKeyDecoder(func(ev uv.Event) {
+		// Faster than anyone types, the keys wait: the client's
+		// input backs up on its own connection instead of the
+		// server redrawing its screen thousands of times a second.
+		if keys.Wait(ctx) == nil {
+			p.Send(ev)
+		}
+	})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		forwardResizes(ctx, p, winch)
+		connLoop(ctx, p, winch, c.keepAlive(ctx))
 	}()
 	// With the server reading keys, Bubble Tea sends no terminal query
 	// itself: ask for the background colour (light or dark styles) and for
 	// synchronized output and Unicode widths, as it would; the replies
-	// come back through readInput.
+	// come back through readKeys.
 	// (Through c.out: a client whose window stays shut is evicted.)
 	_, _ = io.WriteString(c.out, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
-	go c.readInput(ctx, p, clientTerm(pty.Term))
-	go c.keepAlive(ctx)
+	go readKeys(c.sess, in)
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
 		// Bubble Tea recovered and printed the stack on stderr; the
 		// participant has lost their screen.
@@ -125,19 +135,51 @@ func (c *conn) run(p *tea.Program) {
 	}
 	p.Kill() // restores nothing over SSH, but ends a program that did not
 	cancel()
+	// The reader may stay blocked on a client that never acknowledges
+	// the close of its channel: it keeps its buffers, not the program.
+	in.release()
 	<-done
 }
 
-// forwardResizes passes the client's window changes to the program until
-// ctx ends, then tells the program to quit.
-func forwardResizes(ctx context.Context, p *tea.Program, winch <-chan ssh.Window) {
+// readKeys reads the client's input through inputBound into the key
+// decoder until the channel ends. (Bubble Tea's own reader blocks for good
+// sending a key it read to a program that has ended, which keeps its
+// goroutine and the whole program in memory: "q" followed by anything,
+// in one packet, was enough. The decoder passes keys on with Send, which
+// gives up once the program has ended, and drops them after release.)
+func readKeys(r io.Reader, in *keyDecoder) {
+	b := newInputBound(r)
+	buf := make([]byte, 4096)
+	for {
+		n, err := b.Read(buf)
+		if n > 0 {
+			in.feed(buf[:n])
+		}
+		if err != nil {
+			in.end()
+			return
+		}
+	}
+}
+
+// connLoop is a connection's loop beside its program: it passes the
+// client's window changes to the program at most every resizeEvery (the
+// newest size winning), asks for a keepalive reply every keepalive.every
+// (if there is a keepalive) and, once ctx ends, tells the program to quit.
+func connLoop(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, keepalive *keepAlive) {
 	var (
 		pending *ssh.Window
 		last    time.Time
 		wait    = time.NewTimer(0)
+		tick    <-chan time.Time
 	)
 	defer wait.Stop()
 	<-wait.C
+	if keepalive != nil {
+		t := time.NewTicker(keepalive.every)
+		defer t.Stop()
+		tick = t.C
+	}
 	send := func() {
 		p.Send(tea.WindowSizeMsg{Width: pending.Width, Height: pending.Height})
 		pending, last = nil, time.Now()
@@ -163,6 +205,8 @@ func forwardResizes(ctx context.Context, p *tea.Program, winch <-chan ssh.Window
 			if pending != nil {
 				send()
 			}
+		case <-tick:
+			keepalive.ask()
 		}
 	}
 }
@@ -248,7 +292,8 @@ func (c *conn) program() (*tea.Program, error) {
 func (c *conn) enter(code string, observer bool) (*session.Room, session.ParticipantID, error) {
 	addr := hostOf(c.sess.RemoteAddr())
 	guard := codeGuardOf(c.s)
-	paid := guard.try(addr, c.key)
+	tried := guard.try(addr, c.key)
+	paid := tried
 	norm, ok := session.ParseJoinCode(code)
 	var room *session.Room
 	var err error
@@ -268,7 +313,7 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 			if paid {
 				guard.refund(addr, c.key)
 			}
-			paid = true
+			paid, tried = true, false
 		case session.AsTeam:
 			// The team's own key: its sessions do not expire for it,
 			// and when only the server's budget refused it,
@@ -285,6 +330,11 @@ func (c *conn) enter(code string, observer bool) (*session.Room, session.Partici
 	if !paid {
 		c.cancel()
 		return nil, "", errors.New(tooManyCodes)
+	}
+	if hit && tried {
+		// A code that led in gives its address its payment back: an
+		// office behind one address joins as many as it is.
+		guard.hit(addr)
 	}
 	if !hit {
 		guard.miss(addr, c.key)
@@ -403,42 +453,51 @@ func (c *conn) evict() {
 }
 
 // keepAlive asks the client for a reply every third of the stall
-// timeout. A client that has not answered within the stall timeout has
-// stopped reading its socket (a suspended laptop) and is evicted, however
-// little the server had to send it. (A client that reads its socket but
-// not the session's channel still answers; the write deadline of its
-// connection (countedConn, limits.go) catches it once its window is
-// full.)
-func (c *conn) keepAlive(ctx context.Context) {
+// timeout (connLoop calls ask). A client that has not answered within the
+// stall timeout has stopped reading its socket (a suspended laptop) and
+// is evicted, however little the server had to send it. (A client that
+// reads its socket but not the session's channel still answers; the
+// write deadline of its connection (countedConn, limits.go) catches it
+// once its window is full.) The eviction runs on a timer of its own, so
+// that nothing connLoop waits for delays it.
+type keepAlive struct {
+	ctx      context.Context
+	conn     gossh.Conn
+	every    time.Duration
+	stall    time.Duration
+	evict    func()
+	inFlight atomic.Bool
+}
+
+// keepAlive returns the connection's keepalive, or nil if the session
+// has no SSH connection to ask (tests).
+func (c *conn) keepAlive(ctx context.Context) *keepAlive {
 	sc, ok := c.sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
 	if !ok {
-		return
+		return nil
 	}
 	stall := c.s.cfg.StallTimeout
-	tick := time.NewTicker(max(stall/3, 10*time.Millisecond))
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		replied := make(chan struct{})
-		go func() {
-			// Returns with the reply, or with an error once the
-			// connection is closed.
-			_, _, _ = sc.SendRequest("keepalive@openssh.com", true, nil)
-			close(replied)
-		}()
-		select {
-		case <-replied:
-		case <-ctx.Done():
-			return
-		case <-time.After(stall):
-			c.evict()
-			return
-		}
+	return &keepAlive{ctx: ctx, conn: sc, every: max(stall/3, 10*time.Millisecond), stall: stall, evict: c.evict}
+}
+
+// ask sends a keepalive request unless one is still waiting for its
+// reply; one not answered within the stall timeout evicts the client.
+func (k *keepAlive) ask() {
+	if !k.inFlight.CompareAndSwap(false, true) {
+		return
 	}
+	late := time.AfterFunc(k.stall, func() {
+		if k.ctx.Err() == nil {
+			k.evict()
+		}
+	})
+	go func() {
+		// Returns with the reply, or with an error once the
+		// connection is closed.
+		_, _, _ = k.conn.SendRequest("keepalive@openssh.com", true, nil)
+		late.Stop()
+		k.inFlight.Store(false)
+	}()
 }
 
 // failWriter cancels the program when a write fails.

@@ -269,10 +269,11 @@ func TestSessionChannelsPerConnectionAreCapped(t *testing.T) {
 	}
 }
 
-// TestUnauthenticatedFloodLeavesRoomForPeople: 240 raw TCP connections
+// TestUnauthenticatedFloodLeavesRoomForPeople: 320 raw TCP connections
 // from 8 addresses that never speak SSH take only places of the
-// unauthenticated pool; a participant from another address still gets
-// in and joins a session.
+// unauthenticated pool, at most ConnsPerAddress from each address; a
+// participant from another address still gets in and joins a session
+// while they are held.
 func TestUnauthenticatedFloodLeavesRoomForPeople(t *testing.T) {
 	ts := startServer(t, t.TempDir(), nil)
 	code := ts.newStandupCode("--team open --members Ann")
@@ -282,9 +283,10 @@ func TestUnauthenticatedFloodLeavesRoomForPeople(t *testing.T) {
 			c.Close()
 		}
 	}()
-	for a := range 8 {
+	const addrs, perAddr = 8, DefaultConnsPerAddress
+	for a := range addrs {
 		d := sourceDialer(t, net.IPv4(127, 0, 1, byte(a+1)), ts.addr)
-		for range 30 {
+		for range perAddr + 10 {
 			c, err := d.Dial("tcp", ts.addr)
 			if err != nil {
 				t.Fatal(err)
@@ -292,21 +294,28 @@ func TestUnauthenticatedFloodLeavesRoomForPeople(t *testing.T) {
 			held = append(held, c)
 		}
 	}
-	// Each address holds at most PreAuthPerAddress of them.
+	// The listener takes each address's first ConnsPerAddress and
+	// closes the rest at once.
 	deadline := time.Now().Add(testClientHangGuard)
 	for {
 		pre, _ := ts.srv.listener.Load().counts()
-		if pre <= 8*16 {
+		if pre > addrs*perAddr {
+			t.Fatalf("%d unauthenticated connections held, want at most %d", pre, addrs*perAddr)
+		}
+		if pre == addrs*perAddr {
 			t.Logf("%d of %d raw connections held", pre, len(held))
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d unauthenticated connections held, want at most %d", pre, 8*16)
+			t.Fatalf("%d unauthenticated connections held, want %d", pre, addrs*perAddr)
 		}
 		time.Sleep(testClientPoll)
 	}
 	c := dialTest(t, ts.addr, "ann", newTestKey(t), withCommand("join "+code))
 	c.WaitFor("Here (1)", "Ann")
+	if pre, _ := ts.srv.listener.Load().counts(); pre > addrs*perAddr {
+		t.Fatalf("%d unauthenticated connections held, want at most %d", pre, addrs*perAddr)
+	}
 }
 
 // TestConnectionsThatOpenNoSessionAreClosed: a client that completes the
@@ -413,6 +422,8 @@ func TestInputBound(t *testing.T) {
 	}{
 		{"keys pass", "hello\x1b[A\x1bOB\x1b", "hello\x1b[A\x1bOB\x1b"},
 		{"a paste under the limit passes", pasteStart + "hi there" + pasteEnd + "x", pasteStart + "hi there" + pasteEnd + "x"},
+		{"a paste ending at the limit passes", pasteStart + long[:maxPaste-3] + pasteEnd + "x", pasteStart + long[:maxPaste-3] + pasteEnd + "x"},
+		{"a paste of the limit passes", pasteStart + long[:maxPaste] + pasteEnd + "x", pasteStart + long[:maxPaste] + pasteEnd + "x"},
 		{"an overlong paste ends at the limit", pasteStart + long + pasteEnd + "x",
 			pasteStart + long[:maxPaste] + pasteEnd + "x"},
 		{"an overlong paste is dropped up to its own end", pasteStart + long + "\x1b[201" + long + pasteEnd + "y",
@@ -468,7 +479,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // reaches the real key decoder as one paste of maxPaste bytes, and the
 // key after it arrives.
 func TestInputBoundKeepsTheDecoderSmall(t *testing.T) {
-	events := decodeAll(t, newInputBound(&endless{n: 64 << 20, tail: pasteEnd + "x"}))
+	events := decodeAll(t, &endless{n: 64 << 20, tail: pasteEnd + "x"}) // readKeys reads through inputBound
 	var pastes []int
 	var keys []string
 	for _, ev := range events {
@@ -487,8 +498,18 @@ func TestInputBoundKeepsTheDecoderSmall(t *testing.T) {
 	}
 }
 
-// decodeAll runs the real key decoder over r to its end.
+// decodeAll runs the server's key decoder (keyDecoder, as readKeys
+// feeds it) over r to its end.
 func decodeAll(t *testing.T, r io.Reader) []uv.Event {
+	t.Helper()
+	var events []uv.Event
+	readKeys(r, newKeyDecoder(func(ev uv.Event) { events = append(events, ev) }))
+	return events
+}
+
+// decodeAllBefore runs the decoder the server used before keyDecoder,
+// ultraviolet's terminal reader with its key table, over r to its end.
+func decodeAllBefore(t *testing.T, r io.Reader) []uv.Event {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

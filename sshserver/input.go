@@ -1,6 +1,15 @@
 package sshserver
 
-import "io"
+import (
+	"io"
+	"reflect"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
 
 // What a client's input may make the key decoder hold. The decoder keeps
 // an escape sequence until it is complete and a bracketed paste until it
@@ -136,13 +145,15 @@ func (b *inputBound) step(c byte) {
 			if len(b.csi) < cap(b.csi) {
 				b.csi = append(b.csi, c)
 			}
-			marker := string(b.csi)
-			b.emit(c)
-			switch marker {
+			switch string(b.csi) {
 			case pasteStart:
+				b.emit(c)
 				b.pasting, b.pasted = true, 0
 			case pasteEnd:
-				b.pasting = false
+				b.pasting = false // the end passes, even just past the limit
+				b.emit(c)
+			default:
+				b.emit(c)
 			}
 		case c < 0x20 || c > 0x7e: // cannot be in a CSI: it has ended
 			b.state = plain
@@ -223,20 +234,212 @@ func (b *inputBound) plain(c byte) {
 	b.emit(c)
 }
 
-// emit passes c on, counting it against the paste in progress; at the
-// paste limit the paste is ended for the decoder and its rest dropped.
+// emit passes c on, counting it against the paste in progress; past the
+// paste limit, at the end of the sequence under way if any (it may be the
+// paste's own end, which then passes: maxSequence bounds the overshoot),
+// the paste is ended for the decoder and its rest dropped.
 func (b *inputBound) emit(c byte) {
 	if !b.pasting {
 		b.out = append(b.out, c)
 		return
 	}
 	b.pasted++
-	if b.pasted <= maxPaste {
+	if b.pasted <= maxPaste || b.state != plain {
 		b.out = append(b.out, c)
 		return
 	}
-	// The limit: whatever sequence was open is abandoned; end the paste.
+	// The limit: end the paste.
 	b.pasting, b.skip, b.tail = false, true, 0
 	b.state, b.cont = plain, 0
 	b.out = append(b.out, pasteEnd...)
+}
+
+// escTimeout is how long an input that could be the start of a longer
+// sequence (a lone ESC, ESC and one byte) waits for the rest before it is
+// taken as it is: the Escape key, alt and a key. The same as
+// ultraviolet's terminal reader.
+const escTimeout = uv.DefaultEscTimeout
+
+// maxHeld is the most input a keyDecoder keeps undecoded, waiting for
+// the rest of a sequence: beyond it, what it holds is decoded as it is.
+// (ultraviolet's terminal reader kept an unknown sequence and everything
+// after it until the input paused for escTimeout.)
+const maxHeld = 2*maxSequence + 4096
+
+// keyDecoder turns a connection's input into the events Bubble Tea's
+// own terminal reader would make of it, in the connection's reader: it
+// decodes with ultraviolet's EventDecoder, which needs no lookup table
+// (the reader built one of about 140 KiB per connection), assembles
+// bracketed pastes itself, and takes an incomplete sequence as it is
+// once the input has paused for escTimeout, as the reader did. It holds
+// at most maxHeld bytes undecoded and a paste of maxPaste (inputBound
+// cuts longer ones).
+//
+// Events are passed to send in input order, one at a time; send may
+// block (the key rate). After release, input is dropped and nothing of
+// the program is held.
+type keyDecoder struct {
+	mu    sync.Mutex
+	dec   uv.EventDecoder
+	held  []byte    // input not decoded yet: the start of a sequence
+	paste []byte    // inside a bracketed paste, its bytes so far; nil outside
+	last  time.Time // when input last arrived
+	timer *time.Timer
+	send  func(uv.Event) // nil once released
+	out   []uv.Event     // scratch for one decode
+}
+
+func newKeyDecoder(send func(uv.Event)) *keyDecoder {
+	return &keyDecoder{send: send}
+}
+
+// feed decodes input as it arrives.
+func (k *keyDecoder) feed(p []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.send == nil {
+		return
+	}
+	k.held = append(k.held, p...)
+	k.last = time.Now()
+	k.decode(len(k.held) > maxHeld)
+	if len(k.held) > 0 {
+		// The rest of a sequence may follow; if not, flush takes it
+		// as it is.
+		if k.timer == nil {
+			k.timer = time.AfterFunc(escTimeout, k.flush)
+		} else {
+			k.timer.Reset(escTimeout)
+		}
+	}
+}
+
+// flush decodes what is held as it is, once the input has paused for
+// escTimeout; called by the timer, and at the end of the input.
+func (k *keyDecoder) flush() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.send == nil || len(k.held) == 0 {
+		return
+	}
+	if wait := escTimeout - time.Since(k.last); wait > 0 {
+		k.timer.Reset(wait) // input came since the timer was set
+		return
+	}
+	k.decode(true)
+}
+
+// end decodes what is held at the end of the input.
+func (k *keyDecoder) end() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.send != nil && len(k.held) > 0 {
+		k.decode(true)
+	}
+}
+
+// release drops the program: send is not called again.
+func (k *keyDecoder) release() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.send, k.held, k.paste, k.out = nil, nil, nil, nil
+	if k.timer != nil {
+		k.timer.Stop()
+	}
+}
+
+// decode passes on the events of what is held; unless expired, it keeps
+// an incomplete sequence at the end for more input. This is
+// ultraviolet's event scanner without its lookup table and the Windows
+// console's input. k.mu is held.
+func (k *keyDecoder) decode(expired bool) {
+	buf := k.held
+	events := k.out[:0]
+	for len(buf) > 0 {
+		esc := buf[0] == ansi.ESC
+		n, ev := k.dec.Decode(buf)
+		wait := false
+		if _, end := ev.(uv.PasteEndEvent); k.paste != nil && !end {
+			switch ev := ev.(type) {
+			case uv.KeyPressEvent:
+				switch {
+				case ev.Text != "":
+					k.paste = append(k.paste, ev.Text...)
+				case esc && n <= 2 && !expired:
+					wait = true
+				default:
+					k.paste = append(k.paste, buf[:n]...)
+				}
+			case uv.UnknownEvent:
+				wait = !expired
+			}
+			if wait {
+				break
+			}
+			buf = buf[n:]
+			continue
+		}
+		switch e := ev.(type) {
+		case uv.UnknownEvent:
+			if !expired {
+				wait = true
+			} else {
+				events = append(events, e)
+			}
+			ev = nil
+		case uv.PasteStartEvent:
+			k.paste = []byte{}
+		case uv.PasteEndEvent:
+			events = append(events, uv.PasteEvent{Content: validRunes(k.paste)})
+			k.paste = nil
+		default:
+			if ignored(ev) {
+				ev = nil
+			}
+		}
+		if wait {
+			break
+		}
+		if ev != nil {
+			if esc && n <= 2 && !expired {
+				break // ESC, or ESC and one byte: the rest may follow
+			}
+			if m, ok := ev.(uv.MultiEvent); ok {
+				events = append(events, m...)
+			} else {
+				events = append(events, ev)
+			}
+		}
+		buf = buf[n:]
+	}
+	k.held = append(k.held[:0], buf...)
+	if len(k.held) == 0 && cap(k.held) > 4096 {
+		k.held = nil // a long input passed: do not keep its buffer
+	}
+	for _, ev := range events {
+		k.send(ev)
+	}
+	clear(events)
+	k.out = events[:0]
+}
+
+// validRunes is a paste's text without the bytes that are not UTF-8, as
+// ultraviolet's reader has it.
+func validRunes(b []byte) string {
+	out := make([]rune, 0, len(b))
+	for len(b) > 0 {
+		r, w := utf8.DecodeRune(b)
+		if r != utf8.RuneError {
+			out = append(out, r)
+		}
+		b = b[w:]
+	}
+	return string(out)
+}
+
+// ignored reports an event ultraviolet's reader drops: a cancelled
+// control string.
+func ignored(ev uv.Event) bool {
+	t := reflect.TypeOf(ev)
+	return t != nil && t.Name() == "ignoredEvent" && t.PkgPath() == reflect.TypeOf(uv.UnknownEvent("")).PkgPath()
 }

@@ -1,21 +1,33 @@
 package sshserver
 
 import (
+	"errors"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"charm.land/ssh"
 	lru "github.com/hashicorp/golang-lru/v2"
+	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 )
 
 // limitListener caps connections before any SSH work is done for them.
+// Limits per address apply only to connections that have not
+// authenticated yet; once a connection has, it counts against its key.
+//
 // A connection starts in the unauthenticated pool, which has caps of its
-// own (per address and in all) and a deadline: one that has not opened a
-// session channel, which only an authenticated client can, within
-// authWindow is closed. Raw TCP connections that never speak SSH, however
-// many, take only that pool's slots, never those of people who got in:
-// the authenticated pool has its own caps, per address and in all.
+// own (open connections per address and in all, new connections per
+// address per second) and a deadline: one that has not opened a session
+// channel, which only an authenticated client can, within authWindow is
+// closed. Raw TCP connections that never speak SSH, however many, take
+// only that pool's slots, never those of people who got in. With its
+// first session channel a connection is promoted to the authenticated
+// pool, which is capped per key and in all, not per address: a whole
+// office behind one NAT address joins as easily as from home.
 // A connection over a cap is closed at once, so a flood cannot use up the
 // server's file descriptors.
 //
@@ -24,21 +36,21 @@ import (
 // blocks, which ends its SSH connection and with it every session on it.
 type limitListener struct {
 	net.Listener
-	perIP, total       int // authenticated connections
+	perKey, total      int // authenticated connections
 	prePerIP, preTotal int // connections that have not authenticated yet
 	authWindow         time.Duration
 	stall              time.Duration
 	accepts            *limiters // new connections per address
 
 	mu       sync.Mutex
-	n        map[string]int // all connections per address
 	pre      map[string]int // unauthenticated connections per address
+	keys     map[string]int // authenticated connections per key
 	all, pra int            // authenticated, unauthenticated in all
 }
 
 // listenerLimits are a limitListener's caps.
 type listenerLimits struct {
-	perIP, total       int
+	perKey, total      int
 	prePerIP, preTotal int
 	authWindow, stall  time.Duration
 	rate               rate.Limit // new connections per address per second
@@ -46,10 +58,10 @@ type listenerLimits struct {
 }
 
 func newLimitListener(ln net.Listener, lim listenerLimits) *limitListener {
-	return &limitListener{Listener: ln, perIP: lim.perIP, total: lim.total,
+	return &limitListener{Listener: ln, perKey: lim.perKey, total: lim.total,
 		prePerIP: lim.prePerIP, preTotal: lim.preTotal, authWindow: lim.authWindow, stall: lim.stall,
 		accepts: newLimiters(lim.rate, lim.burst),
-		n:       map[string]int{}, pre: map[string]int{}}
+		pre:     map[string]int{}, keys: map[string]int{}}
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {
@@ -64,12 +76,11 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			continue
 		}
 		l.mu.Lock()
-		if l.n[ip] >= l.perIP || l.pre[ip] >= l.prePerIP || l.pra >= l.preTotal {
+		if l.pre[ip] >= l.prePerIP || l.pra >= l.preTotal {
 			l.mu.Unlock()
 			c.Close()
 			continue
 		}
-		l.n[ip]++
 		l.pre[ip]++
 		l.pra++
 		l.mu.Unlock()
@@ -88,17 +99,32 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 }
 
-// promote moves an authenticated connection out of the unauthenticated
-// pool; false if the authenticated pool is full.
-func (l *limitListener) promote(ip string) bool {
+// Why promote refused a connection.
+var (
+	errServerFull = errors.New("the server is full; try again later")
+	errKeyFull    = errors.New("your key has too many connections open already; close one first")
+)
+
+// promote moves an authenticated connection of the key out of the
+// unauthenticated pool, or says why it cannot: the authenticated pool or
+// the key's share of it is full.
+func (l *limitListener) promote(ip, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.all >= l.total {
-		return false
+	perKey := l.perKey
+	if strings.HasPrefix(key, anonymousFrom) {
+		perKey = l.prePerIP // without a key, the cap stays per address
+	}
+	switch {
+	case l.all >= l.total:
+		return errServerFull
+	case l.keys[key] >= perKey:
+		return errKeyFull
 	}
 	l.decPre(ip)
 	l.all++
-	return true
+	l.keys[key]++
+	return nil
 }
 
 func (l *limitListener) decPre(ip string) {
@@ -108,16 +134,18 @@ func (l *limitListener) decPre(ip string) {
 	}
 }
 
-func (l *limitListener) release(ip string, authed bool) {
+// release gives back a closed connection's place: its key's if it was
+// authenticated, else its address's.
+func (l *limitListener) release(ip, key string, authed bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if authed {
-		l.all--
-	} else {
+	if !authed {
 		l.decPre(ip)
+		return
 	}
-	if l.n[ip]--; l.n[ip] <= 0 {
-		delete(l.n, ip)
+	l.all--
+	if l.keys[key]--; l.keys[key] <= 0 {
+		delete(l.keys, key)
 	}
 }
 
@@ -133,6 +161,7 @@ type countedConn struct {
 	stall time.Duration
 	l     *limitListener
 	ip    string
+	key   string // the limits' identity once authenticated (limitKey)
 	timer *time.Timer
 
 	mu     sync.Mutex
@@ -141,20 +170,24 @@ type countedConn struct {
 }
 
 // authenticated promotes the connection on its first call (the SSH
-// handshake, authentication included, is done when a channel opens) and
-// reports whether it holds an authenticated slot.
-func (c *countedConn) authenticated() bool {
+// handshake, authentication included, is done when a channel opens) as
+// one of the key's, and reports why it holds no authenticated slot if it
+// does not.
+func (c *countedConn) authenticated(key string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.authed || c.closed {
-		return c.authed
+	if c.authed {
+		return nil
 	}
-	if !c.l.promote(c.ip) {
-		return false
+	if c.closed {
+		return net.ErrClosed
 	}
-	c.authed = true
+	if err := c.l.promote(c.ip, key); err != nil {
+		return err
+	}
+	c.authed, c.key = true, key
 	c.timer.Stop()
-	return true
+	return nil
 }
 
 // Write gives up on a client that has not taken its bytes within the
@@ -185,7 +218,7 @@ func (c *countedConn) Close() error {
 	if !c.closed {
 		c.closed = true
 		c.timer.Stop()
-		c.l.release(c.ip, c.authed)
+		c.l.release(c.ip, c.key, c.authed)
 	}
 	c.mu.Unlock()
 	return c.Conn.Close()
@@ -226,3 +259,84 @@ func (l *limiters) allow(key string) bool {
 	}
 	return lim.Allow()
 }
+
+// limitKey is whom an authenticated connection's limits count against:
+// its key's fingerprint, as keyOf has it, or for a login without a key
+// (keyboard-interactive, --allow-anonymous) its address, so that such
+// logins stay limited per address.
+func limitKey(ctx ssh.Context) string {
+	if pk, ok := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey); ok && pk != nil {
+		return gossh.FingerprintSHA256(pk)
+	}
+	return anonymousFrom + hostOf(ctx.RemoteAddr())
+}
+
+// anonymousFrom starts the limit key of a login without a key.
+const anonymousFrom = "anonymous@"
+
+// The memory budget that sets the default of MaxSessions. BENCHMARKS.md
+// measured 1.8 MiB of resident memory per participant at 80×24 and up to
+// 2.6 MiB at 120×40 (Bubble Tea's cell buffers, goroutine stacks, the
+// garbage of GOGC=100); a participant is budgeted 4 MiB, and the
+// participants may have half of the machine's memory (the rest is the
+// store's cache, the exports and the system's). Without /proc/meminfo
+// the default is fallbackSessions.
+const (
+	memoryPerSession = 4 << 20
+	fallbackSessions = 200
+	minSessions      = 50
+	maxSessions      = 10000
+)
+
+// DefaultMaxSessions is how many SSH sessions the machine's memory
+// allows: half of it (or of the cgroup's memory limit, if lower) at
+// 4 MiB a participant, between 50 and 10,000; 200 when the memory cannot
+// be read.
+func DefaultMaxSessions() int {
+	return sessionsFor(readMemory("/proc/meminfo", "/sys/fs/cgroup/memory.max"))
+}
+
+// sessionsFor applies the budget to total bytes of memory (0: unknown).
+func sessionsFor(total uint64) int {
+	if total == 0 {
+		return fallbackSessions
+	}
+	return int(min(max(total/2/memoryPerSession, minSessions), maxSessions))
+}
+
+// readMemory returns the machine's memory from a meminfo file, lowered to
+// a cgroup v2 memory.max if that is set; 0 if meminfo cannot be read.
+func readMemory(meminfo, cgroupMax string) uint64 {
+	b, err := os.ReadFile(meminfo)
+	if err != nil {
+		return 0
+	}
+	var total uint64
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			total = kb << 10
+		}
+	}
+	if b, err := os.ReadFile(cgroupMax); err == nil {
+		if lim, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64); err == nil && lim > 0 && lim < total {
+			total = lim
+		}
+	}
+	return total
+}
+
+// The defaults of the limits per address (Config, huddle serve's flags):
+// new connections per address per second and at once, and connections
+// from one address that have not authenticated yet. The burst lets an
+// office of 200 behind one address arrive at the same minute; the rate
+// and the cap bound what one address's handshakes cost (a key exchange
+// each).
+const (
+	DefaultConnectRate     = 5
+	DefaultConnectBurst    = 200
+	DefaultConnsPerAddress = 16
+)

@@ -13,7 +13,6 @@ import (
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	"charm.land/wish/v2/ratelimiter"
 	"charm.land/wish/v2/recover"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
@@ -28,32 +27,43 @@ type Config struct {
 	HostKey        []byte         // PEM; see EnsureHostKey
 	AuthorizedKeys AuthorizedKeys // nil: any key may connect (and the log says so); see SetAuthorizedKeys
 	AllowAnonymous bool           // offer keyboard-interactive login without a key
-	MaxSessions    int            // concurrent SSH sessions; 0: 200
+	MaxSessions    int            // concurrent SSH sessions; 0: DefaultMaxSessions, what the memory allows
 	SessionsPerKey int            // concurrent SSH sessions of one key; 0: 8
 	IdleTimeout    time.Duration  // without a key press; 0: 30m
 	Logger         *log.Logger    // nil: log.Default()
 	Clock          session.Clock  // nil: the real clock
-	// ConnectRate limits new connections per remote address (per second,
-	// with a burst of ConnectBurst); 0: 2 per second, burst 10.
-	ConnectRate  float64
-	ConnectBurst int
+	// Limits per address apply only to connections that have not
+	// authenticated yet; an office behind one NAT address is many keys,
+	// and once in, each counts against its own key (a login without a
+	// key counts against its address).
+	//
+	// ConnectRate limits new connections per address (per second, with
+	// a burst of ConnectBurst), before any SSH work; 0: 5 per second,
+	// burst 200 (an office arriving at once). ConnsPerAddress caps the
+	// connections from one address that have not authenticated yet
+	// (handshakes under way); 0: 16. PreAuthTotal caps them in all (0:
+	// 256), so that a flood of them never takes the places of people who
+	// got in. One that has not authenticated and opened a session within
+	// AuthWindow is closed (0: 20s; the SSH handshake itself must end
+	// within half of it).
+	ConnectRate     float64
+	ConnectBurst    int
+	ConnsPerAddress int
+	PreAuthTotal    int
+	AuthWindow      time.Duration
+	// After authentication: KeyConnectRate limits a key's new sessions
+	// (per second, burst KeyConnectBurst; 0: 2 per second, burst 10),
+	// ConnsPerKey its open connections (0: 4 × SessionsPerKey: a
+	// connection whose sessions have ended stays open until the client
+	// closes it).
+	KeyConnectRate  float64
+	KeyConnectBurst int
+	ConnsPerKey     int
 	// Actions limits each participant's commands per second (burst
 	// ActionBurst); 0: 3 per second, burst 10. Each action redraws every
 	// screen of the room, so this bounds what one participant costs all.
 	Actions     float64
 	ActionBurst int
-	// ConnsPerAddress caps open connections from one address, handshakes
-	// included; 0: 30.
-	ConnsPerAddress int
-	// Connections that have not authenticated yet have caps of their own,
-	// so that a flood of them never takes the places of people who got
-	// in: PreAuthPerAddress from one address (0: 16) and PreAuthTotal in
-	// all (0: 256). One that has not authenticated and opened a session
-	// within AuthWindow is closed (0: 20s; the SSH handshake itself must
-	// end within half of it).
-	PreAuthPerAddress int
-	PreAuthTotal      int
-	AuthWindow        time.Duration
 	// StallTimeout is how long a write to one client may block before the
 	// client is taken for gone (a suspended laptop, a stuck network) and
 	// evicted: marked away, its session ended, its terminal restored if it
@@ -101,6 +111,7 @@ type Server struct {
 	keys         keyring    // the authorized keys, swapped at runtime (keys.go)
 	teams        *session.Teams
 	opened       *limiters      // new sessions, per key
+	starts       *limiters      // new SSH sessions, per key (limitKey)
 	bodies       *tui.BodyCache // the screens its participants share
 
 	connsMu sync.Mutex
@@ -119,7 +130,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		return nil, fmt.Errorf("public host %q: give a host name or address with an optional :port, like huddle.example.org", cfg.PublicHost)
 	}
 	if cfg.MaxSessions <= 0 {
-		cfg.MaxSessions = 200
+		cfg.MaxSessions = DefaultMaxSessions()
 	}
 	if cfg.SessionsPerKey <= 0 {
 		cfg.SessionsPerKey = 8
@@ -131,22 +142,31 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		cfg.Logger = log.Default()
 	}
 	if cfg.ConnectRate <= 0 {
-		cfg.ConnectRate, cfg.ConnectBurst = 2, 10
+		cfg.ConnectRate, cfg.ConnectBurst = DefaultConnectRate, DefaultConnectBurst
+	}
+	if cfg.ConnectBurst <= 0 {
+		cfg.ConnectBurst = max(1, int(cfg.ConnectRate))
+	}
+	if cfg.KeyConnectRate <= 0 {
+		cfg.KeyConnectRate, cfg.KeyConnectBurst = 2, 10
+	}
+	if cfg.KeyConnectBurst <= 0 {
+		cfg.KeyConnectBurst = max(1, int(cfg.KeyConnectRate))
+	}
+	if cfg.ConnsPerKey <= 0 {
+		cfg.ConnsPerKey = 4 * cfg.SessionsPerKey
 	}
 	if cfg.Actions <= 0 {
 		cfg.Actions, cfg.ActionBurst = 3, 10
 	}
 	if cfg.ConnsPerAddress <= 0 {
-		cfg.ConnsPerAddress = 30
+		cfg.ConnsPerAddress = DefaultConnsPerAddress
 	}
 	if cfg.StallTimeout <= 0 {
 		cfg.StallTimeout = 15 * time.Second
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = session.RealClock{}
-	}
-	if cfg.PreAuthPerAddress <= 0 {
-		cfg.PreAuthPerAddress = 16
 	}
 	if cfg.PreAuthTotal <= 0 {
 		cfg.PreAuthTotal = 256
@@ -163,6 +183,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		store:  st,
 		codes:  newCodeGuard(cfg.Clock),
 		opened: newLimiters(rate.Every(time.Minute), 10),
+		starts: newLimiters(rate.Limit(cfg.KeyConnectRate), cfg.KeyConnectBurst),
 		conns:  map[*conn]bool{},
 		perKey: map[string]int{},
 		bodies: tui.NewBodyCache(),
@@ -198,8 +219,10 @@ func New(cfg Config, st session.Store) (*Server, error) {
 			s.limitSessions,
 			// 2. A log line per connection, with client bytes cleaned.
 			s.logConnections,
-			// 1. Connection floods from one address are refused first.
-			ratelimiter.Middleware(ratelimiter.NewRateLimiter(rate.Limit(cfg.ConnectRate), cfg.ConnectBurst, 10000)),
+			// 1. A key's flood of new sessions is refused first (a
+			// flood of connections from one address was closed by the
+			// listener before any SSH work: limits.go).
+			s.limitKeyRate,
 			// 0. Around it all: window changes keep being read after the
 			// session's handler is done.
 			drainWindowChanges,
@@ -234,13 +257,13 @@ func New(cfg Config, st session.Store) (*Server, error) {
 func (s *Server) Serve(ln net.Listener) error {
 	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
 	l := newLimitListener(ln, listenerLimits{
-		perIP: s.cfg.ConnsPerAddress, total: s.cfg.MaxSessions + s.cfg.ConnsPerAddress,
-		prePerIP: s.cfg.PreAuthPerAddress, preTotal: s.cfg.PreAuthTotal,
+		// Authenticated connections beyond MaxSessions are told the
+		// server is full by limitSessions; the listener's own cap is a
+		// backstop a little above it.
+		perKey: s.cfg.ConnsPerKey, total: s.cfg.MaxSessions + 32,
+		prePerIP: s.cfg.ConnsPerAddress, preTotal: s.cfg.PreAuthTotal,
 		authWindow: s.cfg.AuthWindow, stall: s.cfg.StallTimeout,
-		// Twice the session rate: a connection is refused with a
-		// message by the rate limiter middleware first; one that keeps
-		// coming is closed before it costs a key exchange.
-		rate: rate.Limit(2 * s.cfg.ConnectRate), burst: 2 * s.cfg.ConnectBurst,
+		rate: rate.Limit(s.cfg.ConnectRate), burst: s.cfg.ConnectBurst,
 	})
 	s.listener.Store(l)
 	err := s.ssh.Serve(l)
@@ -315,6 +338,19 @@ func (s *Server) limitSessions(next ssh.Handler) ssh.Handler {
 		}()
 		if s.shuttingDown.Load() {
 			wish.Fatalln(sess, "huddle: the server is restarting; try again in a moment")
+			return
+		}
+		next(sess)
+	}
+}
+
+// limitKeyRate refuses a key's new sessions beyond KeyConnectRate, with a
+// message: one key (one person, or one script) reconnecting in a loop
+// costs a refusal, not a program.
+func (s *Server) limitKeyRate(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		if !s.starts.allow(limitKey(sess.Context())) {
+			wish.Fatalln(sess, "huddle: rate limit exceeded for your key: too many new sessions at once; try again in a moment")
 			return
 		}
 		next(sess)

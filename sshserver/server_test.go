@@ -48,7 +48,7 @@ func startServerOn(t *testing.T, dir string, ln net.Listener, tweak func(*Config
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{HostKey: hostKey, Logger: log.New(testWriter{t}), ConnectRate: 1000, ConnectBurst: 1000}
+	cfg := Config{HostKey: hostKey, Logger: log.New(testWriter{t}), ConnectRate: 1000, ConnectBurst: 1000, KeyConnectRate: 1000, KeyConnectBurst: 1000}
 	if tweak != nil {
 		tweak(&cfg)
 	}

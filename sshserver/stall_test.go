@@ -210,7 +210,7 @@ func TestResizesAreCoalesced(t *testing.T) {
 	winch := make(chan ssh.Window)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go forwardResizes(ctx, p, winch)
+	go connLoop(ctx, p, winch, nil)
 	for i := range 200 {
 		winch <- ssh.Window{Width: 10 + i, Height: 5}
 	}

@@ -552,6 +552,7 @@ func TestDisconnectStorm(t *testing.T) {
 	ts := startServer(t, t.TempDir(), func(c *Config) {
 		c.Logger = log.New(io.Discard) // a line per connection is not what this measures
 		c.ConnectRate, c.ConnectBurst = 1e6, 1e6
+		c.KeyConnectRate, c.KeyConnectBurst = 1e6, 1e6
 		c.ConnsPerAddress = 1000
 		c.MaxSessions = 1000
 	})
@@ -716,7 +717,7 @@ func startBenchServer(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{HostKey: hostKey, Logger: log.New(io.Discard), ConnectRate: 1e6, ConnectBurst: 1e6,
+	srv, err := New(Config{HostKey: hostKey, Logger: log.New(io.Discard), ConnectRate: 1e6, ConnectBurst: 1e6, KeyConnectRate: 1e6, KeyConnectBurst: 1e6,
 		ConnsPerAddress: 1000, MaxSessions: 1000}, st)
 	if err != nil {
 		b.Fatal(err)

@@ -20,6 +20,7 @@ import (
 // emulator, the way their terminal would show it.
 type participant struct {
 	name string
+	node string // the server it is connected to
 	room *room
 	conn *ssh.Client
 	tcp  *gatedConn
@@ -115,7 +116,7 @@ func join(addr string, src net.IP, name string, r *room, size [2]int, timeout ti
 	if err != nil {
 		return nil, err
 	}
-	p := &participant{name: name, room: r, conn: conn, tcp: g}
+	p := &participant{name: name, node: addr, room: r, conn: conn, tcp: g}
 	if err := p.start(size[0], size[1]); err != nil {
 		conn.Close()
 		return nil, err
@@ -160,7 +161,7 @@ func (p *participant) sawMarker(text func() string) {
 	if rd := p.room.current.Load(); rd != nil && rd.id != p.lastSeen && rd.sender != p && p.member.Load() {
 		if strings.Contains(text(), rd.marker) {
 			p.lastSeen = rd.id
-			rd.saw(now)
+			rd.saw(now, p.node != rd.sender.node)
 		}
 	}
 }

@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -116,5 +121,134 @@ func TestPeerFlags(t *testing.T) {
 	}
 	if err := base.check(); err == nil {
 		t.Error("no server at all was accepted")
+	}
+}
+
+// Several servers: each session's members are spread over them in turn,
+// here two proxies in front of one huddle serve, counting who came
+// through each; and every participant comes from one address.
+func TestLoadSpreadsOverSeveralServers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs huddle serve")
+	}
+	bin := filepath.Join(t.TempDir(), "huddle")
+	if out, err := exec.Command("go", "build", "-o", bin, "../huddle").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cfg := config{spawn: bin, n: 8, r: 2, rounds: 2}
+	srv, err := spawn(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.stop()
+	a, b := startProxy(t, srv.addr), startProxy(t, srv.addr)
+	cfg = config{addr: a.addr + "," + b.addr, pidList: fmt.Sprint(srv.cmd.Process.Pid), n: 8, r: 2, rounds: 2,
+		pause: 10 * time.Millisecond, timeout: 10 * time.Second, perSource: 1000, width: 80, height: 24}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.connected != cfg.n || rep.missed != 0 || len(rep.errors) != 0 {
+		t.Fatalf("connected %d of %d, %d missed, errors %v", rep.connected, cfg.n, rep.missed, rep.errors)
+	}
+	// The sessions are opened through the first; of the 8 members, the
+	// first and third of each session join through the first, the
+	// second and fourth through the second.
+	if got, want := a.count(), 2+4; got != want {
+		t.Errorf("%d connections through the first server, want %d", got, want)
+	}
+	if got, want := b.count(), 4; got != want {
+		t.Errorf("%d connections through the second server, want %d", got, want)
+	}
+	if want := cfg.r * cfg.rounds * 3; len(rep.deliveries) != want || len(rep.rounds) != cfg.r*cfg.rounds {
+		t.Errorf("%d deliveries and %d rounds, want %d and %d", len(rep.deliveries), len(rep.rounds), want, cfg.r*cfg.rounds)
+	}
+	// Each session has two members on each server: whoever parks, two
+	// of the three others are on the other server.
+	if want := cfg.r * cfg.rounds * 2; len(rep.cross) != want {
+		t.Errorf("%d cross-server deliveries, want %d", len(rep.cross), want)
+	}
+	var out bytes.Buffer
+	rep.print(&out, cfg)
+	for _, want := range []string{"servers        " + a.addr + ", " + b.addr, "cross-server   8 deliveries", "every participant from one address", "all saw it", "8 of 8"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// proxy forwards loopback connections to a server and counts them.
+type proxy struct {
+	addr string
+	mu   sync.Mutex
+	n    int
+}
+
+func (p *proxy) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+func startProxy(t *testing.T, to string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	p := &proxy{addr: ln.Addr().String()}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			p.n++
+			p.mu.Unlock()
+			go func() {
+				defer c.Close()
+				s, err := net.Dial("tcp", to)
+				if err != nil {
+					return
+				}
+				defer s.Close()
+				go func() { _, _ = io.Copy(s, c); s.Close() }()
+				_, _ = io.Copy(c, s)
+			}()
+		}
+	}()
+	return p
+}
+
+func TestSeveralAddresses(t *testing.T) {
+	c := config{addr: "127.0.0.1:2222, 127.0.0.1:2223", pidList: "12,34", n: 6, r: 2, rounds: 1, perSource: 10, width: 80, height: 24}
+	if err := c.check(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.addrs) != 2 || c.addrs[1] != "127.0.0.1:2223" || len(c.pids) != 2 || c.pids[1] != 34 {
+		t.Fatalf("addrs %q, pids %v", c.addrs, c.pids)
+	}
+	var got []string
+	for i := range c.n {
+		got = append(got, c.node(i))
+	}
+	want := []string{"127.0.0.1:2222", "127.0.0.1:2222", "127.0.0.1:2223", "127.0.0.1:2223", "127.0.0.1:2222", "127.0.0.1:2222"}
+	if !slices.Equal(got, want) {
+		t.Errorf("participants go to %q, want %q (each session's members in turn)", got, want)
+	}
+	for _, bad := range []config{
+		{addr: "127.0.0.1:2222,10.0.0.1:2222", n: 4, r: 1, rounds: 1, perSource: 1, width: 80, height: 24},
+		{addr: "127.0.0.1:2222", pidList: "12,x", n: 4, r: 1, rounds: 1, perSource: 1, width: 80, height: 24},
+	} {
+		if err := bad.check(); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
 	}
 }

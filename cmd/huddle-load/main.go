@@ -7,6 +7,13 @@
 // Every participant has a 120×40 terminal unless -width and -height say
 // otherwise.
 //
+// With several addresses (-addr A,B), the members of each session are
+// spread over them in turn (the first of each on the first), as behind a
+// load balancer in front of several nodes sharing one database; the
+// report is the same, with the deliveries to members on another server
+// than the sender's apart ("cross-server"), and -pid may list each node's
+// process to add up their memory and CPU.
+//
 // It reports the fan-out latency (p50/p95/p99/max per delivery, and the
 // time until the last participant of a round saw the marker), the
 // connection set-up rate, errors, and the server's resident memory per
@@ -30,15 +37,19 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
 
 type config struct {
-	addr      string
+	addr      string   // as given: one address or several, comma-separated
+	addrs     []string // the servers, parsed from addr (or the spawned one)
 	spawn     string
 	peer      string
-	pid       int
+	pidList   string
+	pids      []int
 	n, r      int
 	rounds    int
 	stalled   int
@@ -54,10 +65,10 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.addr, "addr", "", "address of a running huddle serve (loopback only), e.g. 127.0.0.1:2222")
+	flag.StringVar(&cfg.addr, "addr", "", "address of a running huddle serve (loopback only), e.g. 127.0.0.1:2222; several, comma-separated, spread each session's members over them in turn")
 	flag.StringVar(&cfg.spawn, "spawn", "", "path of a huddle binary to start (huddle serve on a free loopback port, in a temporary data directory) instead of --addr")
 	flag.StringVar(&cfg.peer, "peer", "", "path of a chat server binary over SSH (shazow's ssh-chat) to measure instead of huddle, with the same clients and clock: its one room holds all -n participants, who take turns typing a line")
-	flag.IntVar(&cfg.pid, "pid", 0, "process id of the server at --addr, for its memory (with --spawn it is known)")
+	flag.StringVar(&cfg.pidList, "pid", "", "process id of the server at --addr, for its memory and CPU; several, comma-separated, are added up (with --spawn it is known)")
 	flag.IntVar(&cfg.n, "n", 50, "participants")
 	flag.IntVar(&cfg.r, "r", 1, "sessions the participants are spread over")
 	flag.IntVar(&cfg.rounds, "rounds", 50, "rounds per session: one topic parked and seen by all")
@@ -69,7 +80,7 @@ func main() {
 	flag.IntVar(&cfg.width, "width", 120, "each participant's terminal width")
 	flag.IntVar(&cfg.height, "height", 40, "each participant's terminal height")
 	flag.DurationVar(&cfg.stall, "stall-timeout", 0, "with --spawn: the server's --stall-timeout (0: its default)")
-	flag.IntVar(&cfg.perSource, "per-source", 10, "connections per loopback source address (the server limits connections per address)")
+	flag.IntVar(&cfg.perSource, "per-source", 10, "participants per loopback source address; -per-source N with N ≥ -n runs them all from one address, as an office behind one NAT")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: huddle-load [flags]\n\nLoad-tests huddle serve with simulated SSH participants (loopback only).\n\n")
 		flag.PrintDefaults()
@@ -103,8 +114,8 @@ func (c *config) check() error {
 		return errors.New("-n must be at least 2: someone parks, someone sees")
 	case c.r < 1 || c.n/c.r < 2:
 		return errors.New("-r must leave at least 2 participants per session")
-	case c.rounds < 1 || c.stalled < 0 || c.flooders < 0 || c.perSource < 1 || c.perSource > 30:
-		return errors.New("-rounds must be positive, -stalled and -flooders not negative, -per-source between 1 and 30")
+	case c.rounds < 1 || c.stalled < 0 || c.flooders < 0 || c.perSource < 1:
+		return errors.New("-rounds and -per-source must be positive, -stalled and -flooders not negative")
 	case c.width < 60 || c.height < 16 || c.width > 500 || c.height > 200:
 		return errors.New("-width and -height must be between 60×16 (huddle's smallest screen) and 500×200")
 	case c.peer != "" && (c.addr != "" || c.spawn != "" || c.r != 1 || c.stalled+c.flooders > 0):
@@ -114,14 +125,29 @@ func (c *config) check() error {
 	case c.n+c.stalled+c.flooders > 250*c.perSource:
 		return errors.New("too many participants for the loopback source addresses")
 	}
+	c.addrs = nil
 	if c.addr != "" {
-		host, _, err := net.SplitHostPort(c.addr)
-		if err != nil {
-			return fmt.Errorf("--addr: %w", err)
+		for a := range strings.SplitSeq(c.addr, ",") {
+			a = strings.TrimSpace(a)
+			host, _, err := net.SplitHostPort(a)
+			if err != nil {
+				return fmt.Errorf("--addr %s: %w", a, err)
+			}
+			ip := net.ParseIP(host)
+			if ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("--addr %s: only loopback addresses are load-tested (127.0.0.1, ::1)", a)
+			}
+			c.addrs = append(c.addrs, a)
 		}
-		ip := net.ParseIP(host)
-		if ip == nil || !ip.IsLoopback() {
-			return fmt.Errorf("--addr %s: only loopback addresses are load-tested (127.0.0.1, ::1)", c.addr)
+	}
+	c.pids = nil
+	if c.pidList != "" {
+		for p := range strings.SplitSeq(c.pidList, ",") {
+			pid, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || pid <= 0 {
+				return fmt.Errorf("--pid %q: give process ids, comma-separated", c.pidList)
+			}
+			c.pids = append(c.pids, pid)
 		}
 	}
 	return nil

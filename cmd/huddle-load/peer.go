@@ -36,10 +36,10 @@ func runPeer(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	defer srv.stop()
-	cfg.addr, cfg.pid = srv.addr, srv.cmd.Process.Pid
+	cfg.addr, cfg.addrs, cfg.pids = srv.addr, []string{srv.addr}, []int{srv.cmd.Process.Pid}
 	t := cfg.timeout
 	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
-	rep.rssBase, _ = procstat.RSS(cfg.pid)
+	rep.rssBase, _ = rss(cfg.pids)
 
 	r := &room{}
 	var all []*participant
@@ -82,13 +82,13 @@ func runPeer(ctx context.Context, cfg config) (*report, error) {
 	}
 	wg.Wait()
 	rep.connectWall = time.Since(joinStart)
-	rep.rssJoined, _ = procstat.RSS(cfg.pid)
+	rep.rssJoined, _ = rss(cfg.pids)
 
-	cpuServer0, cpuLoad0, roundsStart := procstat.CPUTime(cfg.pid), procstat.OwnCPU(), time.Now()
+	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pids), procstat.OwnCPU(), time.Now()
 	r.rounds(ctx, cfg, rep)
 	rep.roundsWall = time.Since(roundsStart)
-	rep.serverCPU, rep.loadCPU = procstat.CPUTime(cfg.pid)-cpuServer0, procstat.OwnCPU()-cpuLoad0
-	rep.rssEnd, rep.hwm = procstat.RSS(cfg.pid)
+	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pids)-cpuServer0, procstat.OwnCPU()-cpuLoad0
+	rep.rssEnd, rep.hwm = rss(cfg.pids)
 	return rep, ctx.Err()
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,11 +30,21 @@ func (r *report) print(w io.Writer, cfg config) {
 	defer r.mu.Unlock()
 	fmt.Fprintf(w, "huddle-load: %d participants (%d×%d) over %d session(s), %d round(s) each, %d stalled, %d flooding; %s in all\n",
 		cfg.n, cfg.width, cfg.height, cfg.r, cfg.rounds, cfg.stalled, cfg.flooders, r.elapsed.Round(time.Millisecond))
+	if len(cfg.addrs) > 1 {
+		fmt.Fprintf(w, "servers        %s, each session's members spread over them in turn\n", strings.Join(cfg.addrs, ", "))
+	}
+	if cfg.perSource >= cfg.n+cfg.stalled+cfg.flooders {
+		fmt.Fprintln(w, "source         every participant from one address")
+	}
 	fmt.Fprintf(w, "connected      %d of %d in %s (%.1f/s); per connection p50 %s, p99 %s\n",
 		r.connected, cfg.n+cfg.stalled+cfg.flooders, r.connectWall.Round(time.Millisecond),
 		float64(len(r.connects))/max(r.connectWall.Seconds(), 1e-9), ms(percentile(r.connects, 50)), ms(percentile(r.connects, 99)))
 	fmt.Fprintf(w, "fan-out        %d deliveries: p50 %s  p95 %s  p99 %s  max %s\n", len(r.deliveries),
 		ms(percentile(r.deliveries, 50)), ms(percentile(r.deliveries, 95)), ms(percentile(r.deliveries, 99)), ms(maxOf(r.deliveries)))
+	if len(cfg.addrs) > 1 {
+		fmt.Fprintf(w, "cross-server   %d deliveries to members on another server than the sender's: p50 %s  p95 %s  p99 %s  max %s\n", len(r.cross),
+			ms(percentile(r.cross, 50)), ms(percentile(r.cross, 95)), ms(percentile(r.cross, 99)), ms(maxOf(r.cross)))
+	}
 	fmt.Fprintf(w, "all saw it     %d rounds: p50 %s  p95 %s  p99 %s  max %s\n", len(r.rounds),
 		ms(percentile(r.rounds, 50)), ms(percentile(r.rounds, 95)), ms(percentile(r.rounds, 99)), ms(maxOf(r.rounds)))
 	if r.roundsWall > 0 {

@@ -35,30 +35,35 @@ type round struct {
 	t0     time.Time // when the key that parks it was sent
 	want   int       // members who should see it
 
-	mu   sync.Mutex
-	lat  []time.Duration
-	done chan struct{}
+	mu    sync.Mutex
+	lat   []time.Duration
+	cross []time.Duration // of lat, those of members on another server than the sender's
+	done  chan struct{}
 }
 
-func (rd *round) saw(at time.Time) {
+func (rd *round) saw(at time.Time, cross bool) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
 	rd.lat = append(rd.lat, at.Sub(rd.t0))
+	if cross {
+		rd.cross = append(rd.cross, at.Sub(rd.t0))
+	}
 	if len(rd.lat) == rd.want {
 		close(rd.done)
 	}
 }
 
-func (rd *round) results() []time.Duration {
+func (rd *round) results() (lat, cross []time.Duration) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
-	return append([]time.Duration(nil), rd.lat...)
+	return append([]time.Duration(nil), rd.lat...), append([]time.Duration(nil), rd.cross...)
 }
 
 // report is what a run measured.
 type report struct {
 	mu          sync.Mutex
 	deliveries  []time.Duration // one per participant per round
+	cross       []time.Duration // of them, to members on another server than the sender's
 	rounds      []time.Duration // per round: until the last participant saw it
 	connects    []time.Duration // per participant: dial to the session on screen
 	connectWall time.Duration   // all participants connected
@@ -110,6 +115,31 @@ func source(addr string, i, per int) net.IP {
 	return net.IPv4(127, 0, byte(n/250), byte(n%250+1))
 }
 
+// node is the server participant i connects to: the members of each
+// session in turn over the servers (participant i is member i/r of
+// session i%r), so that every session spans them all.
+func (c *config) node(i int) string {
+	return c.addrs[(i/c.r)%len(c.addrs)]
+}
+
+// rss adds up the servers' resident memory (and peaks); 0 for none.
+func rss(pids []int) (cur, hwm int64) {
+	for _, pid := range pids {
+		c, h := procstat.RSS(pid)
+		cur, hwm = cur+c, hwm+h
+	}
+	return cur, hwm
+}
+
+// cpuTime adds up the servers' CPU time.
+func cpuTime(pids []int) time.Duration {
+	var d time.Duration
+	for _, pid := range pids {
+		d += procstat.CPUTime(pid)
+	}
+	return d
+}
+
 func run(ctx context.Context, cfg config) (*report, error) {
 	rep := &report{}
 	start := time.Now()
@@ -120,7 +150,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			return nil, err
 		}
 		defer srv.stop()
-		cfg.addr, cfg.pid = srv.addr, srv.cmd.Process.Pid
+		cfg.addrs, cfg.pids = []string{srv.addr}, []int{srv.cmd.Process.Pid}
 	}
 	t := cfg.timeout
 
@@ -132,10 +162,10 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			return nil, err
 		}
 		src := net.IPv4(127, 1, byte(i/250), byte(i%250+1))
-		if source(cfg.addr, 0, 1) == nil {
+		if source(cfg.addrs[0], 0, 1) == nil {
 			src = nil
 		}
-		out, err := command(cfg.addr, src, key, fmt.Sprintf("new standup --team load-%s-%d --turn 60m --timebox 120m --guests open --facilitator p%04d", randWord(4), i, i), t)
+		out, err := command(cfg.addrs[0], src, key, fmt.Sprintf("new standup --team load-%s-%d --turn 60m --timebox 120m --guests open --facilitator p%04d", randWord(4), i, i), t)
 		if err != nil {
 			return nil, fmt.Errorf("opening session %d: %w", i+1, err)
 		}
@@ -143,7 +173,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		rooms[i] = &room{code: strings.TrimSpace(code), park: "p"}
 	}
 	time.Sleep(200 * time.Millisecond) // let the server settle before the baseline
-	rep.rssBase, _ = procstat.RSS(cfg.pid)
+	rep.rssBase, _ = rss(cfg.pids)
 
 	// The first member of each room joins first and facilitates.
 	var all []*participant
@@ -155,7 +185,8 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	var allMu sync.Mutex
 	joinOne := func(i int, r *room, wait string) (*participant, error) {
 		began := time.Now()
-		p, err := join(cfg.addr, source(cfg.addr, i, cfg.perSource), fmt.Sprintf("p%04d", i), r, [2]int{cfg.width, cfg.height}, t)
+		addr := cfg.node(i)
+		p, err := join(addr, source(addr, i, cfg.perSource), fmt.Sprintf("p%04d", i), r, [2]int{cfg.width, cfg.height}, t)
 		if err != nil {
 			rep.fail("connect", err)
 			return nil, err
@@ -261,7 +292,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 		flooders = append(flooders, p)
 	}
-	rep.rssJoined, _ = procstat.RSS(cfg.pid) // everyone is in
+	rep.rssJoined, _ = rss(cfg.pids) // everyone is in
 	stopFlood := make(chan struct{})
 	var floods sync.WaitGroup
 	for _, p := range flooders {
@@ -283,7 +314,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 
 	// Rounds, all sessions at once.
-	cpuServer0, cpuLoad0, roundsStart := procstat.CPUTime(cfg.pid), procstat.OwnCPU(), time.Now()
+	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pids), procstat.OwnCPU(), time.Now()
 	for _, r := range rooms {
 		wg.Add(1)
 		go func() {
@@ -303,7 +334,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 	}
 	rep.roundsWall = time.Since(roundsStart)
-	rep.serverCPU, rep.loadCPU = procstat.CPUTime(cfg.pid)-cpuServer0, procstat.OwnCPU()-cpuLoad0
+	rep.serverCPU, rep.loadCPU = cpuTime(cfg.pids)-cpuServer0, procstat.OwnCPU()-cpuLoad0
 	// Give the server its stall timeout, a keepalive interval and a little
 	// more to find the stalled participants out.
 	stall := cfg.stall
@@ -324,7 +355,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		ns := evicted[k].Load()
 		rep.stalled = append(rep.stalled, stalledResult{evicted: ns > 0, after: time.Duration(ns)})
 	}
-	rep.rssEnd, rep.hwm = procstat.RSS(cfg.pid)
+	rep.rssEnd, rep.hwm = rss(cfg.pids)
 	return rep, ctx.Err()
 }
 
@@ -365,7 +396,11 @@ func (r *room) rounds(ctx context.Context, cfg config, rep *report) {
 			return // cut short, not waited out: not counted
 		}
 		r.current.Store(nil)
-		rep.record(rd.results(), want, cfg.timeout)
+		lat, cross := rd.results()
+		rep.record(lat, want, cfg.timeout)
+		rep.mu.Lock()
+		rep.cross = append(rep.cross, cross...)
+		rep.mu.Unlock()
 		time.Sleep(cfg.pause)
 	}
 }

@@ -182,6 +182,8 @@ func TestServeRejectsBadFlags(t *testing.T) {
 	}{
 		{[]string{"--stall-timeout", "100ms"}, "--stall-timeout"},
 		{[]string{"--max-sessions", "0"}, "--max-sessions"},
+		{[]string{"--conns-per-address", "-1"}, "--conns-per-address"},
+		{[]string{"--connect-rate", "-2"}, "--connect-rate"},
 		{[]string{"--idle-timeout", "-1s"}, "--idle-timeout"},
 		{[]string{"--notify", "hooks.example.org/secret"}, "--notify"},
 		{[]string{"--on-end", `"unclosed`}, "--on-end"},

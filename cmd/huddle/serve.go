@@ -22,6 +22,9 @@ type serveFlags struct {
 	hostKey        string
 	authorizedKeys string
 	maxSessions    int
+	connsPerAddr   int
+	connectRate    float64
+	connectBurst   int
 	idleTimeout    time.Duration
 	allowAnonymous bool
 	stallTimeout   time.Duration
@@ -75,7 +78,10 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	fs.StringVar(&f.listen, "listen", ":2222", "address to listen on")
 	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory)")
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
-	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
+	fs.IntVar(&f.maxSessions, "max-sessions", sshserver.DefaultMaxSessions(), "most SSH sessions at once (default: what the memory allows, 4 MiB a participant in half of the machine's memory or cgroup limit, 50 to 10000; 200 if it cannot be read)")
+	fs.IntVar(&f.connsPerAddr, "conns-per-address", sshserver.DefaultConnsPerAddress, "most connections from one address that have not authenticated yet (once in, limits are per key: an office behind one address is not capped)")
+	fs.Float64Var(&f.connectRate, "connect-rate", sshserver.DefaultConnectRate, "new connections per address per second, before authentication")
+	fs.IntVar(&f.connectBurst, "connect-burst", sshserver.DefaultConnectBurst, "new connections from one address at once, above --connect-rate (an office arriving together)")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
 	fs.DurationVar(&f.stallTimeout, "stall-timeout", 15*time.Second, "disconnect a participant who has not answered a keepalive, or whose output has been blocked, for this long (a suspended laptop)")
 	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
@@ -90,6 +96,9 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	logger := log.NewWithOptions(os.Stderr, log.Options{Prefix: "huddle", ReportTimestamp: true})
 	if f.maxSessions <= 0 || f.idleTimeout <= 0 {
 		return errors.New("the session limit and the idle timeout must be positive (--max-sessions, --idle-timeout)")
+	}
+	if f.connsPerAddr < 0 || f.connectRate < 0 || f.connectBurst < 0 {
+		return errors.New("the limits per address cannot be negative (--conns-per-address, --connect-rate, --connect-burst; 0: the default)")
 	}
 	if f.stallTimeout < time.Second {
 		return errors.New("the stall timeout must be at least 1s (--stall-timeout): a shorter one cuts off people on slow networks")
@@ -136,7 +145,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
 		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
-		PublicHost: f.publicHost, Theme: g.theme,
+		PublicHost: f.publicHost, Theme: g.theme, ConnsPerAddress: f.connsPerAddr, ConnectRate: f.connectRate, ConnectBurst: f.connectBurst,
 	}
 	if notifier != nil {
 		cfg.Opened = notifier.Opened
