@@ -72,6 +72,11 @@ type Config struct {
 	// code ("" if the server cannot tell its address), e.g. to post it
 	// to the team's chat. It must not block: the opener waits for it.
 	Opened func(info session.Info, join string)
+	// ProxyProtocol makes every connection start with a PROXY protocol
+	// header (v1 or v2) from a load balancer, whose client address the
+	// limits and the log then use; a connection without one is closed
+	// (proxy.go).
+	ProxyProtocol bool
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server
@@ -229,7 +234,10 @@ func New(cfg Config, st session.Store) (*Server, error) {
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
+	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String(), "proxy-protocol", s.cfg.ProxyProtocol)
+	if s.cfg.ProxyProtocol {
+		ln = newProxyListener(ln, s.cfg.AuthWindow/2, s.cfg.PreAuthTotal, s.log)
+	}
 	l := newLimitListener(ln, listenerLimits{
 		perIP: s.cfg.ConnsPerAddress, total: s.cfg.MaxSessions + s.cfg.ConnsPerAddress,
 		prePerIP: s.cfg.PreAuthPerAddress, preTotal: s.cfg.PreAuthTotal,
