@@ -79,7 +79,7 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 	// Import writes the team as well as the session: not beside a server
 	// that may be changing the same team. (After ReadRecord: a refused
 	// record creates nothing, not even the directory.)
-	st, done, err := openLocked(g.dataDir, "huddle import")
+	st, done, err := openLocked(ctx, g.where(), "huddle import")
 	if err != nil {
 		return err
 	}

@@ -125,6 +125,10 @@ type globalFlags struct {
 	exportDir string
 	notify    []string // --notify: webhook URLs
 	onEnd     string   // --on-end: a command line
+	// database is a PostgreSQL URL (--database); empty: SQLite in
+	// dataDir. databaseFlag names where it came from, for errors.
+	database     string
+	databaseFlag string
 }
 
 func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
@@ -151,7 +155,9 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
   huddle`,
 		Args: cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return applyEnv(cmd)
+			err := applyEnv(cmd)
+			g.databaseFlag = flagName(cmd.Flags(), "database")
+			return err
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sf.given, sf.flags = cmd.Flags().Changed, cmd.Flags()
@@ -161,6 +167,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.SetIn(in)
 	root.SetOut(out)
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
+	root.PersistentFlags().StringVar(&g.database, "database", "", "a PostgreSQL URL (postgres://user@host:5432/db) to keep everything in, shared by several huddle serve nodes (default: SQLite in the data directory)")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: the name the team's last session had, else your OS user name)")
 	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
 	root.PersistentFlags().StringArrayVar(&g.notify, "notify", nil, "post to this incoming webhook (Slack, Mattermost, Teams) when a session opens and when it ends (repeat the flag; HUDDLE_NOTIFY takes URLs separated by spaces)")
@@ -202,7 +209,7 @@ func newTeamsCmd(g *globalFlags) *cobra.Command {
 		Short: "List the teams with their members and agreements",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openStore(g.dataDir)
+			st, err := openDatabase(cmd.Context(), g.where())
 			if err != nil {
 				return err
 			}

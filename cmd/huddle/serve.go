@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -13,7 +16,9 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
 
+	"huddle/session"
 	"huddle/sshserver"
 )
 
@@ -28,6 +33,7 @@ type serveFlags struct {
 	retention      string
 	publicHost     string
 	notifyAt       string
+	proxyProtocol  bool
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -73,7 +79,7 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.listen, "listen", ":2222", "address to listen on")
-	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory)")
+	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory; with --database, a key kept in the database and shared by every node)")
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
 	fs.IntVar(&f.maxSessions, "max-sessions", 200, "most SSH sessions at once")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "disconnect a participant after this long without a key press")
@@ -81,6 +87,7 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
 	fs.StringVar(&f.publicHost, "public-host", "", "host name (or host:port) that facilitators' screens give in the join command (default: the address each client connected to)")
 	fs.StringVar(&f.notifyAt, "notify-at", "08:00", "with --notify, post each team's open action items due that day and overdue every day at this time (HH:MM, the server's time zone), or off")
+	fs.BoolVar(&f.proxyProtocol, "proxy-protocol", false, "behind a load balancer (HAProxy send-proxy-v2): take each client's address from the PROXY header (v1 or v2) every connection must then start with; one without is closed")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	return cmd
 }
@@ -108,16 +115,12 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
 	}
-	st, done, err := openLocked(g.dataDir, "huddle serve")
+	st, done, err := openLocked(ctx, g.where(), "huddle serve")
 	if err != nil {
 		return err
 	}
 	defer done()
-	keyPath := f.hostKey
-	if keyPath == "" {
-		keyPath = filepath.Join(g.dataDir, "host_ed25519")
-	}
-	hostKey, err := sshserver.EnsureHostKey(keyPath)
+	hostKey, err := serveHostKey(ctx, g, f, st, logger)
 	if err != nil {
 		return err
 	}
@@ -135,7 +138,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	cfg := sshserver.Config{
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
 		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
-		PublicHost: f.publicHost,
+		PublicHost: f.publicHost, ProxyProtocol: f.proxyProtocol,
 	}
 	if notifier != nil {
 		cfg.Opened = notifier.Opened
@@ -213,4 +216,43 @@ func reloadKeys(ctx context.Context, srv *sshserver.Server, path string, logger 
 		cancel()
 		<-done
 	}
+}
+
+// serveHostKey is the server's host key: the --host-key file if given;
+// else, with a database that keeps one (PostgreSQL, shared by several
+// nodes), the key kept there, made by the first node that asks, so that
+// clients see the same key whichever node they reach; else host_ed25519
+// in the data directory.
+func serveHostKey(ctx context.Context, g globalFlags, f serveFlags, st database, logger *log.Logger) ([]byte, error) {
+	if hk, ok := st.(session.HostKeyStore); ok && f.hostKey == "" {
+		b, err := hk.HostKey(ctx, newHostKey)
+		if err != nil {
+			return nil, fmt.Errorf("the host key kept in the database: %w", err)
+		}
+		signer, err := gossh.ParsePrivateKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("the host key kept in the database: %w", err)
+		}
+		logger.Info("host key kept in the database", "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+		return b, nil
+	}
+	path := f.hostKey
+	if path == "" {
+		path = filepath.Join(g.dataDir, "host_ed25519")
+	}
+	return sshserver.EnsureHostKey(path)
+}
+
+// newHostKey makes a new ed25519 host key, PEM-encoded as EnsureHostKey
+// writes it.
+func newHostKey() ([]byte, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate host key: %w", err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "huddle host key")
+	if err != nil {
+		return nil, fmt.Errorf("encode host key: %w", err)
+	}
+	return pem.EncodeToMemory(block), nil
 }
