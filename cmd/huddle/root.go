@@ -180,6 +180,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.AddCommand(newTrendsCmd(&g))
 	root.AddCommand(newActionsCmd(&g))
 	root.AddCommand(newICSCmd(&g))
+	root.AddCommand(newMigrateCmd(&g))
 	return root
 }
 
