@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"huddle/session"
+	"huddle/session/postgres"
 	"huddle/session/sqlite"
 )
 
@@ -26,11 +27,20 @@ type database interface {
 	Close() error
 }
 
-var _ database = (*sqlite.Store)(nil)
+var (
+	_ database = (*sqlite.Store)(nil)
+	_ database = (*postgres.Store)(nil)
+)
 
-// openPostgres opens a PostgreSQL store at a postgres:// URL; nil when
-// this build has none (see postgres.go).
-var openPostgres func(ctx context.Context, url string) (database, error)
+// openPostgres opens the PostgreSQL store at a postgres:// URL (tests
+// replace it).
+var openPostgres = func(ctx context.Context, url string) (database, error) {
+	st, err := postgres.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
 
 // storeAt says where a command's store is: the PostgreSQL database at
 // database (a postgres:// URL) if it is set, else SQLite in dataDir.
@@ -63,9 +73,6 @@ func openDatabase(ctx context.Context, w storeAt) (database, error) {
 	u, err := postgresURL(w.database)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %s: %s", session.ErrInvalid, w.flag, redactURL(w.database), err)
-	}
-	if openPostgres == nil {
-		return nil, fmt.Errorf("%s %s: this huddle was built without PostgreSQL", w.flag, redactURL(w.database))
 	}
 	st, err := openPostgres(ctx, u)
 	if err != nil {
