@@ -140,7 +140,9 @@ func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
 		Long: `huddle runs your team's daily stand-up in the terminal: a waiting room that
 shows who is here and who is missing, one time-boxed turn per person, a
 parking lot for topics that go too deep, and a summary at the end. Every
-session is recorded in an embedded database in the data directory.
+session is recorded in an embedded database in the data directory, or
+with --database (HUDDLE_DATABASE=postgres://…) in a PostgreSQL database
+that several huddle serve nodes share.
 
 Run plain huddle to open a stand-up for the last team you used (the first
 time, it asks for the team and its members). Quitting mid-session is safe:
@@ -167,7 +169,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.SetIn(in)
 	root.SetOut(out)
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
-	root.PersistentFlags().StringVar(&g.database, "database", "", "a PostgreSQL URL (postgres://user@host:5432/db) to keep everything in, shared by several huddle serve nodes (default: SQLite in the data directory)")
+	root.PersistentFlags().StringVar(&g.database, "database", "", "keep everything in this PostgreSQL database, postgres://user@host:5432/db, shared by several huddle serve nodes; or set HUDDLE_DATABASE, which keeps the password out of the process list (default: SQLite in the data directory)")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: the name the team's last session had, else your OS user name)")
 	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
 	root.PersistentFlags().StringArrayVar(&g.notify, "notify", nil, "post to this incoming webhook (Slack, Mattermost, Teams) when a session opens and when it ends (repeat the flag; HUDDLE_NOTIFY takes URLs separated by spaces)")

@@ -70,9 +70,21 @@ wait (see the README, Notifications).
 
 A team's scheduled sessions (huddle team T --standup "Mon-Fri 10:00
 Europe/Berlin") open themselves at their time, and --notify posts their
-code; huddle ics --team T writes the schedule for a calendar.`,
-		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
-		Args:    cobra.NoArgs,
+code; huddle ics --team T writes the schedule for a calendar.
+
+Several nodes: run huddle serve --database postgres://… (or with
+HUDDLE_DATABASE set) on each, behind a TCP load balancer. They share the
+sessions, the join codes, the teams and one host key, kept in the
+database (unless --host-key is given); each node may be restarted while
+the others go on serving. With --proxy-protocol the balancer's PROXY
+header (HAProxy send-proxy-v2) gives each client's address, and every
+connection must start with one. See the README, Running on several
+nodes.`,
+		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys
+
+  # one of several nodes behind HAProxy (send-proxy-v2), sharing PostgreSQL
+  HUDDLE_DATABASE=postgres://huddle@db.example.org/huddle huddle serve --proxy-protocol`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), *g, f)
 		},
@@ -120,6 +132,9 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 		return err
 	}
 	defer done()
+	if w := g.where(); w.shared() {
+		logger.Info("sessions are kept in PostgreSQL, shared with any other node on it", "database", redactURL(w.database))
+	}
 	hostKey, err := serveHostKey(ctx, g, f, st, logger)
 	if err != nil {
 		return err

@@ -117,3 +117,17 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+// Every command that opens the store says in its help how to name a
+// PostgreSQL database, HUDDLE_DATABASE included.
+func TestHelpNamesTheDatabase(t *testing.T) {
+	for _, name := range []string{"serve", "history", "export", "import", "delete", "team", "trends", "decisions", "actions", "migrate", "standup", "retro"} {
+		out, err := runCLI(t, name, "--help")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "--database") || !strings.Contains(out, "HUDDLE_DATABASE") {
+			t.Errorf("huddle %s --help does not name --database and HUDDLE_DATABASE:\n%s", name, out)
+		}
+	}
+}
