@@ -51,6 +51,13 @@ const (
 // after its optimistic first one lost.
 const settleTries = 8
 
+// contendedFor is how long a room decides every command under the
+// session's lock after it lost an append race. The lock does not hold
+// back other nodes' optimistic appends (only the append guard does): a
+// room that kept its first attempts optimistic during a burst could lose
+// to them again and again, while rooms that all lost recently take turns.
+const contendedFor = 5 * time.Second
+
 // raced reports whether a commit failed because another node appended to
 // the session first.
 func (r *Room) raced(err error) bool {
@@ -62,49 +69,62 @@ func (r *Room) raced(err error) bool {
 // appended since: then settle catches up with the log, decides again with
 // decide on the new state (which may refuse now: that error is the
 // command's) and tries again, under the session's shared lock from the
-// first conflict on, at most settleTries times. r.mu is held.
+// first conflict on (and for contendedFor after it), at most settleTries
+// times. r.mu is held.
 func (r *Room) settle(actor ParticipantID, now time.Time, payloads []Payload, decide func() ([]Payload, error)) ([]Payload, error) {
 	if len(payloads) == 0 {
 		return nil, nil
 	}
-	err := r.commit(actor, now, payloads)
-	if !r.raced(err) {
+	if r.shared != nil && !r.locked && r.clock.Now().Before(r.contended) {
+		unlock, err := r.lockSession()
 		if err != nil {
 			return nil, err
 		}
-		return payloads, nil
+		defer unlock()
 	}
-	if !r.locked {
-		// The lock may live as long as its context: it ends with unlock.
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		unlock, err := r.shared.LockSession(ctx, r.id)
-		if err != nil {
-			cancel()
-			return nil, fmt.Errorf("%w; nothing was changed: another server changed the session at the same moment, and the session's lock could not be taken: %w", ErrStore, err)
-		}
-		r.locked = true
-		defer func() {
-			r.locked = false
-			unlock()
-			cancel()
-		}()
-	}
-	for range settleTries {
-		if err := r.catchUp(); err != nil {
-			return nil, err
-		}
-		if payloads, err = decide(); err != nil || len(payloads) == 0 {
-			return nil, err
-		}
-		err = r.commit(actor, now, payloads)
+	for tries := 0; ; tries++ {
+		err := r.commit(actor, now, payloads)
 		if !r.raced(err) {
 			if err != nil {
 				return nil, err
 			}
 			return payloads, nil
 		}
+		r.contended = r.clock.Now().Add(contendedFor)
+		if tries == settleTries {
+			return nil, fmt.Errorf("%w; nothing was changed: other servers changed the session %d times while this one tried; try again", ErrStore, tries+1)
+		}
+		if !r.locked {
+			unlock, err := r.lockSession()
+			if err != nil {
+				return nil, err
+			}
+			defer unlock()
+		}
+		if err := r.catchUp(); err != nil {
+			return nil, err
+		}
+		if payloads, err = decide(); err != nil || len(payloads) == 0 {
+			return nil, err
+		}
 	}
-	return nil, fmt.Errorf("%w; nothing was changed: other servers changed the session %d times while this one tried; try again", ErrStore, settleTries+1)
+}
+
+// lockSession takes the session's shared lock for settle. r.mu is held.
+func (r *Room) lockSession() (unlock func(), err error) {
+	// The lock may live as long as its context: it ends with unlock.
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	release, err := r.shared.LockSession(ctx, r.id)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("%w; nothing was changed: another server changed the session at the same moment, and the session's lock could not be taken: %w", ErrStore, err)
+	}
+	r.locked = true
+	return func() {
+		r.locked = false
+		release()
+		cancel()
+	}, nil
 }
 
 // catchUp applies what other nodes appended to the session after the

@@ -104,6 +104,9 @@ type Room struct {
 	lastAt time.Time    // the newest event's time; guarded by mu
 	ring   chan struct{}
 	locked bool // the session's shared lock is held (settle); guarded by mu
+	// contended: until then commands are decided under the session's
+	// lock (see settle); guarded by mu.
+	contended time.Time
 }
 
 // OpenRoom loads a session's events from the store and starts its room. The
