@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"testing"
@@ -29,6 +31,8 @@ type cluster struct {
 	// drop, if set, decides which rings are lost (on their way to
 	// any node).
 	drop func(session.Head) bool
+
+	conflicts atomic.Int64 // appends refused because the head had moved
 }
 
 type beat struct {
@@ -95,6 +99,9 @@ func (n *node) Append(ctx context.Context, id string, events ...session.Event) e
 		return err
 	}
 	if err := n.Store.Append(ctx, id, events...); err != nil {
+		if errors.Is(err, session.ErrConflict) {
+			n.conflicts.Add(1)
+		}
 		return err
 	}
 	if len(events) > 0 {
@@ -445,6 +452,10 @@ func TestNodesConflictingBurst(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("%d of %d commands failed, the first: %v", len(errs), 2*each*sessions, errs[0])
 	}
+	if c.conflicts.Load() == 0 {
+		t.Fatal("no append lost a race: the test proves nothing")
+	}
+	t.Logf("%d appends lost a race and were decided again", c.conflicts.Load())
 	for _, id := range ids {
 		events := storedEvents(t, c.Store, id)
 		count := map[string]int{}
@@ -621,5 +632,55 @@ func TestNodesCloseOfOneNodePausesNothing(t *testing.T) {
 	}
 	if hubs[1].Stale(rb.Snapshot().State) != nil {
 		t.Fatal("a node that first sees a shared session takes its participants for stale")
+	}
+}
+
+// A command decided on a head that moved is decided again on the new
+// state, and refused as the screen would refuse it had it come a moment
+// later: the facilitator's "next" pressed on two nodes ends one turn, and
+// a topic parked on a node that did not know the lot was full is not
+// recorded.
+func TestNodesDecideAgainOnTheNewHead(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	ra := startStandup(t, c, hubs[0])
+	rb := mustHubRoom(t, hubs[1], ra.ID())
+	waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
+	c.mu.Lock()
+	c.drop = func(session.Head) bool { return true } // node 2 hears nothing more
+	c.mu.Unlock()
+
+	speaker, _ := ra.Snapshot().State.Speaker()
+	mustSubmit(t, ra, fac, session.Next{Speaker: speaker.ID})
+	if rb.Snapshot().State.Seq == ra.Snapshot().State.Seq {
+		t.Fatal("node 2 learnt of the turn's end without a ring: the test proves nothing")
+	}
+	err := rb.Submit(fac, session.Next{Speaker: speaker.ID})
+	if !errors.Is(err, session.ErrConflict) || errors.Is(err, session.ErrStore) || !strings.Contains(err.Error(), "turn is already over") {
+		t.Fatalf("the second press on the other node: %v, want the turn already over", err)
+	}
+	ended := 0
+	for _, e := range storedEvents(t, c.Store, ra.ID()) {
+		if _, ok := e.Payload.(*session.TurnEnded); ok {
+			ended++
+		}
+	}
+	if ended != 1 {
+		t.Fatalf("%d turns ended, want 1", ended)
+	}
+	if rb.Snapshot().State.Seq != ra.Snapshot().State.Seq {
+		t.Fatal("node 2 did not catch up when its append lost")
+	}
+
+	for i := range session.MaxTopics {
+		mustSubmit(t, ra, fac, session.Park{Topic: fmt.Sprintf("topic %d", i)})
+	}
+	err = rb.Submit(fac, session.Park{Topic: "one too many"})
+	if !errors.Is(err, session.ErrLimit) {
+		t.Fatalf("parking on a full lot through a node that did not know: %v, want the lot full", err)
+	}
+	if got := len(session.Fold(ra.ID(), storedEvents(t, c.Store, ra.ID())).Items); got != session.MaxTopics {
+		t.Fatalf("%d topics recorded, want %d", got, session.MaxTopics)
 	}
 }
