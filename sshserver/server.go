@@ -178,6 +178,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		Error: func(err error) { s.log.Error("room", "err", err) },
 		Ended: cfg.Ended,
 	})
+	s.presence.hub = s.hub
 	opts := []ssh.Option{
 		wish.WithHostKeyPEM(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.allowKey),

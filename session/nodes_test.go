@@ -1,0 +1,686 @@
+package session_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"testing"
+
+	"huddle/session"
+	"huddle/session/sqlite"
+)
+
+// cluster is what several nodes share in these tests: the real SQLite
+// store on one file, and in memory what a shared database adds to it (a
+// doorbell, a lock per session and the nodes' heartbeats).
+type cluster struct {
+	*sqlite.Store
+	db *sql.DB // read-only, for EventsAfter
+
+	mu    sync.Mutex
+	bells map[chan session.Head]*node
+	locks map[string]chan struct{}
+	beats map[string]beat
+	// drop, if set, decides which rings are lost (on their way to
+	// any node).
+	drop func(session.Head) bool
+
+	conflicts atomic.Int64 // appends refused because the head had moved
+}
+
+type beat struct {
+	at    time.Time
+	holds []session.Holding
+}
+
+func newCluster(tb testing.TB) *cluster {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "huddle.db")
+	st, err := sqlite.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path+"?_busy_timeout=5000&_query_only=1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &cluster{Store: st, db: db, bells: map[chan session.Head]*node{},
+		locks: map[string]chan struct{}{}, beats: map[string]beat{}}
+	tb.Cleanup(func() { db.Close(); st.Close() })
+	return c
+}
+
+// node is one node's connection to the cluster; kill makes it fail
+// everything from then on, as a node that died.
+type node struct {
+	*cluster
+	mu   sync.Mutex
+	dead bool
+}
+
+var _ session.SharedStore = (*node)(nil)
+
+var errKilled = errors.New("the node is dead")
+
+func (c *cluster) node() *node { return &node{cluster: c} }
+
+func (n *node) kill() {
+	n.mu.Lock()
+	n.dead = true
+	n.mu.Unlock()
+	n.cluster.mu.Lock()
+	defer n.cluster.mu.Unlock()
+	for ch, owner := range n.bells {
+		if owner == n {
+			delete(n.bells, ch)
+			close(ch)
+		}
+	}
+}
+
+func (n *node) alive() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.dead {
+		return errKilled
+	}
+	return nil
+}
+
+func (n *node) Append(ctx context.Context, id string, events ...session.Event) error {
+	if err := n.alive(); err != nil {
+		return err
+	}
+	if err := n.Store.Append(ctx, id, events...); err != nil {
+		if errors.Is(err, session.ErrConflict) {
+			n.conflicts.Add(1)
+		}
+		return err
+	}
+	if len(events) > 0 {
+		n.ring(session.Head{ID: id, Seq: events[len(events)-1].Seq})
+	}
+	return nil
+}
+
+// ring sends a head to every node's doorbell; a full one loses it.
+func (c *cluster) ring(h session.Head) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.drop != nil && c.drop(h) {
+		return
+	}
+	for ch := range c.bells {
+		select {
+		case ch <- h:
+		default:
+		}
+	}
+}
+
+func (n *node) EventsAfter(ctx context.Context, id string, after int64) ([]session.Event, error) {
+	if err := n.alive(); err != nil {
+		return nil, err
+	}
+	if _, err := n.Session(ctx, id); err != nil {
+		return nil, err
+	}
+	rows, err := n.db.QueryContext(ctx,
+		`SELECT seq, time, actor, type, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq`, id, after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []session.Event
+	for rows.Next() {
+		var (
+			seq, t     int64
+			actor, typ string
+			data       []byte
+		)
+		if err := rows.Scan(&seq, &t, &actor, &typ, &data); err != nil {
+			return nil, err
+		}
+		p, err := session.DecodePayload(session.EventType(typ), data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, session.Event{Seq: seq, Time: time.Unix(0, t).UTC(), Actor: session.ParticipantID(actor), Payload: p})
+	}
+	return out, rows.Err()
+}
+
+func (n *node) Watch(ctx context.Context) (<-chan session.Head, error) {
+	if err := n.alive(); err != nil {
+		return nil, err
+	}
+	ch := make(chan session.Head, 1024)
+	n.cluster.mu.Lock()
+	n.bells[ch] = n
+	n.cluster.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		n.cluster.mu.Lock()
+		defer n.cluster.mu.Unlock()
+		if _, ok := n.bells[ch]; ok {
+			delete(n.bells, ch)
+			close(ch)
+		}
+	}()
+	return ch, nil
+}
+
+// reconnect rings every node with an empty head, as a doorbell whose
+// listener reconnected.
+func (c *cluster) reconnect() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ch := range c.bells {
+		ch <- session.Head{}
+	}
+}
+
+func (n *node) LockSession(ctx context.Context, id string) (func(), error) {
+	if err := n.alive(); err != nil {
+		return nil, err
+	}
+	n.cluster.mu.Lock()
+	l, ok := n.locks[id]
+	if !ok {
+		l = make(chan struct{}, 1)
+		n.locks[id] = l
+	}
+	n.cluster.mu.Unlock()
+	select {
+	case l <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-l }) }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (n *node) Beat(ctx context.Context, name string, now time.Time, holds []session.Holding, dead time.Duration) ([]session.Holding, error) {
+	if err := n.alive(); err != nil {
+		return nil, err
+	}
+	n.cluster.mu.Lock()
+	defer n.cluster.mu.Unlock()
+	n.beats[name] = beat{at: now, holds: holds}
+	live := map[session.Holding]bool{}
+	for _, b := range n.beats {
+		if !b.at.Before(now.Add(-dead)) {
+			for _, h := range b.holds {
+				live[h] = true
+			}
+		}
+	}
+	var orphans []session.Holding
+	for other, b := range n.beats {
+		if !b.at.Before(now.Add(-dead)) {
+			continue
+		}
+		for _, h := range b.holds {
+			if !live[h] {
+				orphans = append(orphans, h)
+			}
+		}
+		delete(n.beats, other)
+	}
+	return orphans, nil
+}
+
+// beating reports whether a node's heartbeat is on record.
+func (c *cluster) beating(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.beats[name]
+	return ok
+}
+
+// hubs returns n hubs (nodes) over the cluster, with the session rate
+// unlimited and the clock given.
+func (c *cluster) hubs(tb testing.TB, clock session.Clock, n int) ([]*session.Hub, []*node) {
+	tb.Helper()
+	var hubs []*session.Hub
+	var nodes []*node
+	for i := range n {
+		nd := c.node()
+		h := session.NewHub(nd, session.RoomOptions{Clock: clock, Rate: -1, Node: fmt.Sprintf("n%d", i+1),
+			Error: func(err error) {
+				if !errors.Is(err, errKilled) {
+					tb.Logf("node %d: %v", i+1, err)
+				}
+			}})
+		tb.Cleanup(func() { h.Close() })
+		hubs, nodes = append(hubs, h), append(nodes, nd)
+	}
+	return hubs, nodes
+}
+
+func mustHubRoom(tb testing.TB, h *session.Hub, id string) *session.Room {
+	tb.Helper()
+	r, err := h.Room(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// eventually advances the fake clock by step until ok holds and returns
+// the fake time that took. After each step it waits until every timer
+// that fired was made again, that is until the nodes' loops have done what
+// the step made due; the wall-clock bound only guards against a hang.
+func eventually(tb testing.TB, clock *session.FakeClock, step, limit time.Duration, ok func() bool) time.Duration {
+	tb.Helper()
+	var passed time.Duration
+	for !ok() {
+		if passed >= limit {
+			tb.Fatalf("nothing after %s of fake time", passed)
+		}
+		n := clock.Timers()
+		clock.Advance(step)
+		passed += step
+		waitFor(tb, "the nodes' loops to wait again", func() bool { return clock.Timers() >= n })
+	}
+	return passed
+}
+
+// waitFor waits for ok without moving any clock.
+func waitFor(tb testing.TB, what string, ok func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("never: %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func storedEvents(tb testing.TB, st session.Store, id string) []session.Event {
+	tb.Helper()
+	events, err := st.Events(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return events
+}
+
+// join holds a connection of key on the hub's node and joins with it, as
+// the SSH server does.
+func join(tb testing.TB, h *session.Hub, r *session.Room, key, name string) {
+	tb.Helper()
+	h.Hold(r.ID(), key)
+	mustSubmit(tb, r, session.SSHID(key), session.Join{Key: key, Name: name})
+}
+
+func present(r *session.Room, key string) bool {
+	p, ok := r.Snapshot().State.ByKey(key)
+	return ok && p.Present
+}
+
+func converged(tb testing.TB, st session.Store, id string, rooms ...*session.Room) func() bool {
+	return func() bool {
+		events := storedEvents(tb, st, id)
+		for _, r := range rooms {
+			if r.Snapshot().State.Seq != events[len(events)-1].Seq {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func topics(s *session.State) []string {
+	var out []string
+	for _, it := range s.Items {
+		out = append(out, it.Topic)
+	}
+	return out
+}
+
+// A participant on node A and one on node B see each other's changes, in
+// the order of the log, whoever decided them on a head that had moved.
+func TestNodesSeeEachOthersChanges(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
+	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
+	subA, subB := ra.Subscribe(), rb.Subscribe()
+	join(t, hubs[0], ra, "k-ann", "ann")
+	join(t, hubs[1], rb, "k-bob", "bob")
+	await(t, subA, func(s *session.State) bool { p, ok := s.ByKey("k-bob"); return ok && p.Present })
+	await(t, subB, func(s *session.State) bool { p, ok := s.ByKey("k-ann"); return ok && p.Present })
+
+	// Each parks on a node whose room may not have heard of the other's
+	// last topic yet: the append loses, the room catches up and decides
+	// the topic again on top.
+	var seen [2][]int64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, sub := range []*session.Subscription{subA, subB} {
+		wg.Go(func() {
+			for {
+				select {
+				case snap := <-sub.C():
+					seen[i] = append(seen[i], snap.State.Seq)
+				case <-done:
+					return
+				}
+			}
+		})
+	}
+	ann := ra.Snapshot().State
+	annID, _ := ann.ByKey("k-ann")
+	bobID, _ := rb.Snapshot().State.ByKey("k-bob")
+	var want []string
+	for i := range 10 {
+		mustSubmit(t, ra, annID.ID, session.Park{Topic: fmt.Sprintf("ann %d", i)})
+		mustSubmit(t, rb, bobID.ID, session.Park{Topic: fmt.Sprintf("bob %d", i)})
+		want = append(want, fmt.Sprintf("ann %d", i), fmt.Sprintf("bob %d", i))
+	}
+	waitFor(t, "both nodes have the whole log", converged(t, c.Store, info.ID, ra, rb))
+	close(done)
+	wg.Wait()
+	folded := session.Fold(info.ID, storedEvents(t, c.Store, info.ID))
+	for _, r := range []*session.Room{ra, rb} {
+		if got := topics(r.Snapshot().State); fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(got) != fmt.Sprint(topics(folded)) {
+			t.Fatalf("topics %v, want %v as in the log", got, want)
+		}
+	}
+	for i, seqs := range seen {
+		for j := 1; j < len(seqs); j++ {
+			if seqs[j] <= seqs[j-1] {
+				t.Fatalf("node %d published seq %d after %d", i+1, seqs[j], seqs[j-1])
+			}
+		}
+	}
+}
+
+// 1,000 topics parked at once through two nodes, in five sessions: none
+// is lost, none doubled, and both nodes end with the log's state.
+func TestNodesConflictingBurst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 durable appends")
+	}
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	const sessions, each = 5, session.MaxTopics / 2
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		ids  []string
+	)
+	// All created before anything is parked: a session carries the open
+	// topics of the team's earlier ones.
+	for range sessions {
+		ids = append(ids, mustCreate(t, c.Store, session.Config{OpenDoor: true}).ID)
+	}
+	for _, id := range ids {
+		ra, rb := mustHubRoom(t, hubs[0], id), mustHubRoom(t, hubs[1], id)
+		join(t, hubs[0], ra, "k-ann", "ann")
+		join(t, hubs[1], rb, "k-bob", "bob")
+		for _, p := range []struct {
+			r   *session.Room
+			key string
+		}{{ra, "k-ann"}, {rb, "k-bob"}} {
+			wg.Go(func() {
+				waitFor(t, "the other node's participant", func() bool { return present(p.r, "k-ann") && present(p.r, "k-bob") })
+				me, _ := p.r.Snapshot().State.ByKey(p.key)
+				for i := range each {
+					if err := p.r.Submit(me.ID, session.Park{Topic: fmt.Sprintf("%s %d", p.key, i)}); err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		t.Fatalf("%d of %d commands failed, the first: %v", len(errs), 2*each*sessions, errs[0])
+	}
+	if c.conflicts.Load() == 0 {
+		t.Fatal("no append lost a race: the test proves nothing")
+	}
+	t.Logf("%d appends lost a race and were decided again", c.conflicts.Load())
+	for _, id := range ids {
+		events := storedEvents(t, c.Store, id)
+		count := map[string]int{}
+		for _, e := range events {
+			if p, ok := e.Payload.(*session.Parked); ok {
+				count[p.Topic]++
+			}
+		}
+		for _, key := range []string{"k-ann", "k-bob"} {
+			for i := range each {
+				if n := count[fmt.Sprintf("%s %d", key, i)]; n != 1 {
+					t.Fatalf("session %s: topic %s %d recorded %d times", id, key, i, n)
+				}
+			}
+		}
+		if len(count) != 2*each {
+			t.Fatalf("session %s: %d topics, want %d", id, len(count), 2*each)
+		}
+		ra, _ := hubs[0].Live(id)
+		rb, _ := hubs[1].Live(id)
+		waitFor(t, "both nodes have the whole log", converged(t, c.Store, id, ra, rb))
+		folded := session.Fold(id, events)
+		for _, r := range []*session.Room{ra, rb} {
+			if fmt.Sprint(topics(r.Snapshot().State)) != fmt.Sprint(topics(folded)) {
+				t.Fatalf("session %s: a node's topics differ from the log's", id)
+			}
+		}
+	}
+}
+
+// startStandup opens a stand-up of two on the hub's node and starts it:
+// 4 minutes for two, a turn runs out after 2.
+func startStandup(t *testing.T, c *cluster, h *session.Hub) *session.Room {
+	t.Helper()
+	info := mustCreate(t, c.Store, session.Config{Timebox: 4 * time.Minute}, "Lukas", "Julia")
+	r := mustHubRoom(t, h, info.ID)
+	mustSubmit(t, r, fac, session.Arrive{Name: "Lukas"})
+	mustSubmit(t, r, fac, session.Arrive{Name: "Julia"})
+	mustSubmit(t, r, fac, session.Start{})
+	return r
+}
+
+func expiredTurns(events []session.Event) int {
+	n := 0
+	for _, e := range events {
+		if p, ok := e.Payload.(*session.Expired); ok && p.Timer == session.TurnTimer {
+			n++
+		}
+	}
+	return n
+}
+
+// A time-box runs out on every node that serves the session; the log
+// records its expiry once. With the node that started it dead, another
+// records it, once.
+func TestNodesExpireOnce(t *testing.T) {
+	for _, dead := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dead=%v", dead), func(t *testing.T) {
+			c := newCluster(t)
+			clock := session.NewFakeClock(t0)
+			hubs, nodes := c.hubs(t, clock, 2)
+			var rooms []*session.Room
+			for range 5 {
+				ra := startStandup(t, c, hubs[0])
+				rb := mustHubRoom(t, hubs[1], ra.ID())
+				waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
+				rooms = append(rooms, ra, rb)
+			}
+			if dead {
+				nodes[0].kill() // no pause, no goodbye: it just stops
+			}
+			clock.Advance(2 * time.Minute)
+			for i := 0; i < len(rooms); i += 2 {
+				rb := rooms[i+1]
+				waitFor(t, "node 2 sees the turn run out", func() bool { turn, _ := rb.Snapshot().State.CurrentTurn(); return turn.Timer.Expired })
+				if !dead {
+					ra := rooms[i]
+					waitFor(t, "node 1 sees the turn run out", func() bool { turn, _ := ra.Snapshot().State.CurrentTurn(); return turn.Timer.Expired })
+				}
+				if n := expiredTurns(storedEvents(t, c.Store, rb.ID())); n != 1 {
+					t.Fatalf("session %s: the turn expired %d times", rb.ID(), n)
+				}
+			}
+		})
+	}
+}
+
+// The participants of a node that died are marked away by another within
+// Dead and a beat; those a live node holds stay; whoever comes back
+// through a live node is here again.
+func TestNodesDeadNodesParticipantsLeave(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, nodes := c.hubs(t, clock, 2)
+	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
+	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
+	join(t, hubs[0], ra, "k-ann", "ann")
+	join(t, hubs[1], rb, "k-bob", "bob")
+	waitFor(t, "node 2's holding on record", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return len(c.beats["n2"].holds) == 1
+	})
+	nodes[1].kill() // no goodbye: its heartbeats stop
+	rb = nil
+	waitFor(t, "node 1 sees bob", func() bool { return present(ra, "k-bob") })
+	took := eventually(t, clock, time.Second, time.Minute, func() bool { return !present(ra, "k-bob") })
+	if limit := session.DefaultDead + session.DefaultDead/3 + time.Second; took > limit {
+		t.Fatalf("bob was marked away after %s, want at most %s", took, limit)
+	}
+	if !present(ra, "k-ann") {
+		t.Fatal("ann, held by a live node, was marked away")
+	}
+	join(t, hubs[0], ra, "k-bob", "bob")
+	if !present(ra, "k-bob") {
+		t.Fatal("bob did not come back through node 1")
+	}
+	if c.beating("n2") {
+		t.Fatal("the dead node's holdings are still on record: another node would mark bob away again")
+	}
+}
+
+// A doorbell that loses every other ring costs time, never an event: the
+// periodic catch-up brings the other node to the log's head. A ring
+// without a session (the doorbell reconnected) makes every room catch up
+// at once.
+func TestNodesLostRingsConverge(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	var rings int
+	c.drop = func(session.Head) bool { rings++; return rings%2 == 0 }
+	hubs, _ := c.hubs(t, clock, 2)
+	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
+	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
+	join(t, hubs[0], ra, "k-ann", "ann")
+	me, _ := ra.Snapshot().State.ByKey("k-ann")
+	for i := range 20 {
+		mustSubmit(t, ra, me.ID, session.Park{Topic: fmt.Sprintf("topic %d", i)})
+	}
+	eventually(t, clock, time.Second, 2*session.DefaultCatchUp, converged(t, c.Store, info.ID, ra, rb))
+	if got := len(rb.Snapshot().State.Items); got != 20 {
+		t.Fatalf("node 2 has %d topics, want 20", got)
+	}
+
+	c.mu.Lock()
+	c.drop = func(session.Head) bool { return true }
+	c.mu.Unlock()
+	mustSubmit(t, ra, me.ID, session.Park{Topic: "after the doorbell broke"})
+	c.reconnect()
+	waitFor(t, "node 2 catches up after the doorbell reconnected", converged(t, c.Store, info.ID, ra, rb))
+}
+
+// One node closing gracefully pauses nothing: the other nodes go on
+// serving the session, its time-boxes running.
+func TestNodesCloseOfOneNodePausesNothing(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	ra := startStandup(t, c, hubs[0])
+	rb := mustHubRoom(t, hubs[1], ra.ID())
+	waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
+	if err := hubs[0].Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range storedEvents(t, c.Store, ra.ID()) {
+		if _, ok := e.Payload.(*session.Paused); ok {
+			t.Fatal("a node's graceful close paused a session that other nodes serve")
+		}
+	}
+	clock.Advance(2 * time.Minute)
+	waitFor(t, "node 2 records the turn's end", func() bool { turn, _ := rb.Snapshot().State.CurrentTurn(); return turn.Timer.Expired })
+	if rb.Snapshot().State.Paused {
+		t.Fatal("the session is paused")
+	}
+	if hubs[1].Stale(rb.Snapshot().State) != nil {
+		t.Fatal("a node that first sees a shared session takes its participants for stale")
+	}
+}
+
+// A command decided on a head that moved is decided again on the new
+// state, and refused as the screen would refuse it had it come a moment
+// later: the facilitator's "next" pressed on two nodes ends one turn, and
+// a topic parked on a node that did not know the lot was full is not
+// recorded.
+func TestNodesDecideAgainOnTheNewHead(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	ra := startStandup(t, c, hubs[0])
+	rb := mustHubRoom(t, hubs[1], ra.ID())
+	waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
+	c.mu.Lock()
+	c.drop = func(session.Head) bool { return true } // node 2 hears nothing more
+	c.mu.Unlock()
+
+	speaker, _ := ra.Snapshot().State.Speaker()
+	mustSubmit(t, ra, fac, session.Next{Speaker: speaker.ID})
+	if rb.Snapshot().State.Seq == ra.Snapshot().State.Seq {
+		t.Fatal("node 2 learnt of the turn's end without a ring: the test proves nothing")
+	}
+	err := rb.Submit(fac, session.Next{Speaker: speaker.ID})
+	if !errors.Is(err, session.ErrConflict) || errors.Is(err, session.ErrStore) || !strings.Contains(err.Error(), "turn is already over") {
+		t.Fatalf("the second press on the other node: %v, want the turn already over", err)
+	}
+	ended := 0
+	for _, e := range storedEvents(t, c.Store, ra.ID()) {
+		if _, ok := e.Payload.(*session.TurnEnded); ok {
+			ended++
+		}
+	}
+	if ended != 1 {
+		t.Fatalf("%d turns ended, want 1", ended)
+	}
+	if rb.Snapshot().State.Seq != ra.Snapshot().State.Seq {
+		t.Fatal("node 2 did not catch up when its append lost")
+	}
+
+	for i := range session.MaxTopics {
+		mustSubmit(t, ra, fac, session.Park{Topic: fmt.Sprintf("topic %d", i)})
+	}
+	err = rb.Submit(fac, session.Park{Topic: "one too many"})
+	if !errors.Is(err, session.ErrLimit) {
+		t.Fatalf("parking on a full lot through a node that did not know: %v, want the lot full", err)
+	}
+	if got := len(session.Fold(ra.ID(), storedEvents(t, c.Store, ra.ID())).Items); got != session.MaxTopics {
+		t.Fatalf("%d topics recorded, want %d", got, session.MaxTopics)
+	}
+}
