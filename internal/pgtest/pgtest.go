@@ -146,7 +146,12 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "pgtest")
+	parent := ""
+	if os.Geteuid() == 0 && !traversable(os.TempDir()) {
+		// The server runs as postgres, which must reach its directory.
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "pgtest")
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +200,20 @@ func Start() (*Cluster, error) {
 // synchronous_commit on), so that a crash test means what it says.
 func (c *Cluster) options() string {
 	return fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=32MB", c.Port, c.socket)
+}
+
+// traversable reports whether every user may pass through dir and its
+// parents.
+func traversable(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
 }
 
 func tail(b []byte) string {
