@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,9 @@ const nodesDeadGuard = session.DefaultDead + 45*time.Second
 // each other arrive and each other's changes; node B is killed with
 // SIGKILL, which loses none of the changes its participant saw, the
 // other node marks that participant away, and the participant goes on
-// on node A, where the session is as it was.
+// on node A, where the session is as it was. Node B comes back, and the
+// database is restarted as after a crash (pg_ctl restart -m immediate):
+// the session carries on, and a change on node B reaches node A.
 func TestEndToEndTwoNodesOnePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end")
@@ -36,8 +39,9 @@ func TestEndToEndTwoNodesOnePostgres(t *testing.T) {
 	t.Setenv("HUDDLE_DATABASE", url) // the servers inherit it
 	addrA, _ := sshE2EFreeAddr(t)
 	addrB, _ := sshE2EFreeAddr(t)
+	dirB := filepath.Join(t.TempDir(), "b")
 	nodeA := sshE2EStartServer(t, bin, filepath.Join(t.TempDir(), "a"), addrA)
-	nodeB := sshE2EStartServer(t, bin, filepath.Join(t.TempDir(), "b"), addrB)
+	nodeB := sshE2EStartServer(t, bin, dirB, addrB)
 	defer func() {
 		if t.Failed() {
 			t.Logf("log of node A:\n%s", nodeA.stderr.String())
@@ -121,6 +125,46 @@ func TestEndToEndTwoNodesOnePostgres(t *testing.T) {
 	if s := storedSession(t, st, code); s.Phase != session.Vote {
 		t.Fatalf("stored phase %s, want vote", s.Phase)
 	}
+
+	// Node B comes back and Bob moves to it. Then the database crashes
+	// and comes back: the nodes reconnect, the session carries on, and
+	// what Bob does on node B reaches Alice on node A by the doorbell's
+	// new connection (well before the rooms' periodic catch-up).
+	onB.close()
+	nodeB = sshE2EStartServer(t, bin, dirB, addrB)
+	onB = crashJoin(t, addrB, "Bob", bob, code)
+	onB.waitFor("● vote", "Bob · member")
+	if err := pgtest.Shared(t).Restart("immediate"); err != nil {
+		t.Fatal(err)
+	}
+	// A command that meets a connection the crash broke is refused, and
+	// Bob tries again, as a person would.
+	for try := 0; !onB.shows("✓ dot cast", 3*time.Second); try++ {
+		if try == 5 {
+			t.Fatalf("Bob could not vote after the database restarted:\n%s", onB.screen())
+		}
+		onB.keys("v")
+	}
+	onB.keys(" ")
+	onB.waitFor("Done 1/2")
+	onA.waitFor("Done 1/2  ✓ Bob · not yet: Alice")
+	s := storedSession(t, st, code)
+	p, _ := s.ByKey(bobKey)
+	if votes := s.VotesBy(string(p.ID), 0); votes < 1 || !strings.Contains(onB.screen(), fmt.Sprintf("%d of 3 left", 3-votes)) {
+		t.Fatalf("Bob has %d dots stored; his screen:\n%s", votes, onB.screen())
+	}
+}
+
+// shows reports whether the screen shows want within d.
+func (c *crashClient) shows(want string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if strings.Contains(c.screen(), want) {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
 }
 
 // storedSession folds the session with the join code from the store.
