@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // fakePostgres replaces the PostgreSQL opener for a test: it records the
@@ -129,5 +132,35 @@ func TestHelpNamesTheDatabase(t *testing.T) {
 		if !strings.Contains(out, "--database") || !strings.Contains(out, "HUDDLE_DATABASE") {
 			t.Errorf("huddle %s --help does not name --database and HUDDLE_DATABASE:\n%s", name, out)
 		}
+	}
+}
+
+// serve --proxy-protocol takes each connection's PROXY header, and
+// refuses a connection without one.
+func TestServeProxyProtocolFlag(t *testing.T) {
+	addr := serveNode(t, "--data-dir", t.TempDir(), "--proxy-protocol")
+	key := newKey(t)
+	dial := func(header string) error {
+		tcp, err := net.DialTimeout("tcp", addr, pgHangGuard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tcp.Close()
+		if _, err := tcp.Write([]byte(header)); err != nil {
+			t.Fatal(err)
+		}
+		c, chans, reqs, err := gossh.NewClientConn(tcp, addr, &gossh.ClientConfig{User: "ana",
+			Auth: []gossh.AuthMethod{gossh.PublicKeys(key)}, HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: pgHangGuard})
+		if err != nil {
+			return err
+		}
+		gossh.NewClient(c, chans, reqs).Close()
+		return nil
+	}
+	if err := dial("PROXY TCP4 203.0.113.7 192.0.2.1 51000 2222\r\n"); err != nil {
+		t.Fatalf("with a PROXY header: %v", err)
+	}
+	if err := dial(""); err == nil {
+		t.Fatal("a connection without a PROXY header got in")
 	}
 }
