@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"time"
@@ -66,6 +68,12 @@ no longer withdraw them).`,
 // runMigrate copies the SQLite store of the data directory from into the
 // database dst.
 func runMigrate(ctx context.Context, from string, dst storeAt, out io.Writer) error {
+	// A mistyped directory must not be made, and an empty store copied.
+	if path, err := filepath.Abs(filepath.Join(from, "huddle.db")); err != nil {
+		return fmt.Errorf("--from %s: %w", from, err)
+	} else if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("--from %s: no huddle data directory there (%s: %w)", from, path, errors.Unwrap(err))
+	}
 	release, err := lockDataDir(from, "huddle migrate")
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -181,12 +183,19 @@ func TestMigrateCopiesEverythingOnce(t *testing.T) {
 // migrate needs --to (or --database), and refuses anything else than
 // PostgreSQL there, naming the flag.
 func TestMigrateNeedsAPostgresTarget(t *testing.T) {
-	dir := t.TempDir()
+	dir := migrateSource(t)
 	if _, err := runCmd(t, dir, "", "migrate", "--from", dir); err == nil || !strings.Contains(err.Error(), "--to") {
 		t.Fatalf("err = %v, want one asking for --to", err)
 	}
 	if _, err := runCmd(t, dir, "", "migrate", "--from", dir, "--to", "sqlite://x:secret@h/db"); err == nil ||
 		!strings.Contains(err.Error(), "--to sqlite://x:xxxxx@h/db") || strings.Contains(err.Error(), "secret") {
 		t.Fatalf("err = %v, want one naming --to without the password", err)
+	}
+	typo := filepath.Join(t.TempDir(), "hudle")
+	if _, err := runCmd(t, dir, "", "migrate", "--from", typo, "--to", "postgres://h/db"); err == nil || !strings.Contains(err.Error(), "no huddle data directory there") {
+		t.Fatalf("err = %v, want one saying --from has no data directory", err)
+	}
+	if _, err := os.Stat(typo); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("migrate made the mistyped directory: %v", err)
 	}
 }
