@@ -37,11 +37,12 @@ directory's lock. It may be run again: what the database already has
 identically is skipped. A team, decision log or session that the database
 has differently is refused before anything is copied, naming it.
 
-Not copied: the record of notifications already sent (the database's
-nodes do not send them again for sessions already over), and the secret
-of an unfinished anonymous retrospective: it continues, but its earlier
-anonymous cards and votes are no longer tied to their authors (they can
-no longer withdraw them).`,
+Not copied: the record of notifications already sent (so the morning's
+message of due action items may be sent again on the day of the move),
+and the secret of an unfinished anonymous retrospective: it continues,
+but its earlier anonymous contributions are no longer tied to their
+authors (they cannot edit those cards, and dots already cast no longer
+count against anyone's budget).`,
 		Example:      `  huddle migrate --from ~/.local/share/huddle --to postgres://huddle@db.example.org/huddle`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
@@ -214,7 +215,7 @@ func migrate(ctx context.Context, src, dst database, out io.Writer) (migrated, e
 		m.sessions++
 		m.events += len(c.rec.Events)
 		if c.rec.Info.Ended.IsZero() && c.rec.Info.Kind == session.Retro && c.rec.State.Config.Anonymous {
-			fmt.Fprintf(out, "note: %s is an unfinished anonymous retrospective; its earlier anonymous contributions are no longer tied to their authors\n", describe(c.rec.Info))
+			fmt.Fprintf(out, "note: %s is an unfinished anonymous retrospective: its anonymous contributions so far are no longer tied to their authors\n", describe(c.rec.Info))
 		}
 	}
 	pending, err := src.PendingDeliveries(ctx, time.Time{})
