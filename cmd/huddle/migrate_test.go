@@ -199,3 +199,33 @@ func TestMigrateNeedsAPostgresTarget(t *testing.T) {
 		t.Fatalf("migrate made the mistyped directory: %v", err)
 	}
 }
+
+// An unfinished anonymous retrospective is copied with a note that its
+// contributions so far lose their authors (its secret stays behind).
+func TestMigrateNotesAnUnfinishedAnonymousRetro(t *testing.T) {
+	ctx := context.Background()
+	src, err := openStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	info, err := session.Create(ctx, src, session.Plan{
+		Config:      session.Config{Team: "web", Kind: session.Retro, Format: session.StartStopContinue, Anonymous: true},
+		Facilitator: session.Person{ID: "local:maria", Name: "Maria"},
+	}, exportT0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := openStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	var out bytes.Buffer
+	if _, err := migrate(ctx, src, dst, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "unfinished anonymous retrospective") || !strings.Contains(out.String(), info.Team) {
+		t.Fatalf("migrate said %q, want a note on the unfinished anonymous retrospective", out.String())
+	}
+}
