@@ -370,11 +370,39 @@ func (c RemoveOwner) change(t *Team) error {
 // Teams applies the team rules to the teams of a store: who changes a
 // team, who opens its sessions, and which keys become a team's. Local
 // mode and the SSH server use it alike. Its changes are serialised, so
-// two changes of one team never lose one another.
+// two changes of one team never lose one another: in one process by its
+// mutex, across nodes by the store's team lock (TeamLocker).
 type Teams struct {
 	store Store
 	clock Clock
 	mu    sync.Mutex
+}
+
+// TeamLocker is a store that several nodes share and that holds a lock
+// per team for all of them. Teams holds a team's lock around each read,
+// change and write of the team, so that the changes of two nodes never
+// lose one another (its own mutex serialises those of one process).
+type TeamLocker interface {
+	LockTeam(ctx context.Context, name string) (unlock func(), err error)
+}
+
+// lock serialises the changes of the named team: in this process, and
+// across nodes when the store is a TeamLocker.
+func (ts *Teams) lock(ctx context.Context, name string) (func(), error) {
+	ts.mu.Lock()
+	tl, ok := ts.store.(TeamLocker)
+	if !ok {
+		return ts.mu.Unlock, nil
+	}
+	unlock, err := tl.LockTeam(ctx, name)
+	if err != nil {
+		ts.mu.Unlock()
+		return nil, err
+	}
+	return func() {
+		unlock()
+		ts.mu.Unlock()
+	}, nil
 }
 
 // NewTeams returns the teams of the store; clock stamps their changes
@@ -393,8 +421,11 @@ func (ts *Teams) Team(ctx context.Context, name string) (Team, error) {
 
 // Change applies changes to a team for the caller, all or nothing.
 func (ts *Teams) Change(ctx context.Context, c Caller, name string, changes ...TeamChange) (Team, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	unlock, err := ts.lock(ctx, CleanName(name))
+	if err != nil {
+		return Team{}, err
+	}
+	defer unlock()
 	t, err := ts.store.Team(ctx, CleanName(name))
 	if errors.Is(err, ErrNotFound) {
 		return Team{}, fmt.Errorf("%w: no team is called %s", ErrNotFound, CleanName(name))
@@ -429,8 +460,11 @@ func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agr
 	if name == "" {
 		return Team{}, fmt.Errorf("%w: a session needs a team name", ErrInvalid)
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	unlock, err := ts.lock(ctx, name)
+	if err != nil {
+		return Team{}, err
+	}
+	defer unlock()
 	t, err := ts.store.Team(ctx, name)
 	now := ts.clock.Now()
 	changed := false
@@ -587,10 +621,13 @@ func (ts *Teams) remember(ctx context.Context, c Caller, team string, o Opening)
 // and agreements, never its key bindings (a record is not trusted to say
 // which SSH keys speak for a team). A team the store has stays as it is.
 func (ts *Teams) Adopt(ctx context.Context, created *Created) error {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	name := created.Config.Team
-	_, err := ts.store.Team(ctx, name)
+	unlock, err := ts.lock(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = ts.store.Team(ctx, name)
 	if !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -629,8 +666,11 @@ func (ts *Teams) Visible(ctx context.Context, key string) ([]Team, error) {
 // name is still on the roster and free, and the key holds no other name.
 // It reports whether the team changed.
 func (ts *Teams) bind(ctx context.Context, team, name, key string) (bool, error) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	unlock, err := ts.lock(ctx, team)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	t, err := ts.store.Team(ctx, team)
 	if err != nil {
 		return false, err
@@ -649,8 +689,11 @@ func (ts *Teams) bind(ctx context.Context, team, name, key string) (bool, error)
 // (see canBind). It is how a guest becomes a member (PromoteGuest), whose
 // decision checked who may do it.
 func (ts *Teams) addToRoster(ctx context.Context, team, name, key string) error {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	unlock, err := ts.lock(ctx, team)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	t, err := ts.store.Team(ctx, team)
 	if err != nil {
 		return err

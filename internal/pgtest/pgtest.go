@@ -82,12 +82,21 @@ func Shared(t testing.TB) *Cluster {
 	t.Helper()
 	sharedOnce.Do(func() { shared, sharedErr = Start() })
 	if sharedErr != nil {
-		if os.Getenv(RequireEnv) == "1" {
-			t.Fatalf("PostgreSQL is required (%s=1): %v", RequireEnv, sharedErr)
-		}
-		t.Skipf("skipped: no PostgreSQL to test against (%v); install it (the postgresql package) or set %s=1 to make this a failure", sharedErr, RequireEnv)
+		unavailable(t, sharedErr)
+		return nil
 	}
 	return shared
+}
+
+// unavailable skips the test for want of PostgreSQL, or fails it when
+// HUDDLE_REQUIRE_POSTGRES=1.
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv(RequireEnv) == "1" {
+		t.Fatalf("PostgreSQL is required (%s=1): %v", RequireEnv, err)
+		return
+	}
+	t.Skipf("skipped: no PostgreSQL to test against (%v); install it (the postgresql package) or set %s=1 to make this a failure", err, RequireEnv)
 }
 
 // Database makes a fresh database in the shared cluster and returns its
@@ -99,6 +108,9 @@ func Database(t testing.TB) string {
 
 // ErrNoPostgres is returned by Start when the binaries cannot be found.
 var ErrNoPostgres = errors.New("PostgreSQL binaries (initdb, pg_ctl) not found in PATH, pg_config --bindir or /usr/lib/postgresql/*/bin")
+
+// distGlob is where Debian and Ubuntu install each PostgreSQL version.
+var distGlob = "/usr/lib/postgresql/*/bin"
 
 // findBin returns the directory of initdb and pg_ctl.
 func findBin() (string, error) {
@@ -123,7 +135,7 @@ func findBin() (string, error) {
 			return dir, nil
 		}
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(distGlob)
 	// The newest version first.
 	sort.Slice(dirs, func(i, j int) bool {
 		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[i])))

@@ -14,9 +14,21 @@
 //
 // Several nodes. Join codes are unique by a constraint; a team's key
 // bindings are also kept in team_keys, whose unique indexes refuse a name
-// bound to two keys or a key bound to two names, whichever node writes.
-// Node heartbeats and the connections each node holds are in the nodes and
-// holdings tables (see Beat); the SSH host key is in host_key.
+// bound to two keys or a key bound to two names, whichever node writes;
+// and session.Teams changes a team under LockTeam, an advisory lock every
+// node respects, so that no node's change overwrites another's. Node
+// heartbeats and the connections each node holds are in the nodes and
+// holdings tables (see Beat); the SSH host key is in host_key. The
+// store keeps no rate limits: whatever huddle limits, a node counts alone.
+//
+// Connections. A Store keeps a pool of connections (pgxpool; the URL may
+// set pool_max_conns and the other pool_ settings), a second pool for
+// the session and team locks, and one connection for the doorbell, which
+// it pings every two seconds when quiet and replaces when a ping gets no
+// answer within three. A pooled connection that stops answering without
+// an error (a half-open TCP connection) holds up the call using it until
+// the call's context ends or TCP gives up; callers on the hot path should
+// give their contexts a deadline.
 //
 // Durability. With PostgreSQL's default synchronous_commit (on), a write
 // that returned nil is in the server's write-ahead log, flushed to its

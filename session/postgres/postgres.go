@@ -38,7 +38,15 @@ const (
 	lockClass     = 0x68756464 // "hudd"
 	lockMigration = 0          // object of the schema migration lock
 	lockSessions  = 0x73657373 // class of the session locks ("sess"); the object is a hash of the id
+	lockTeams     = 0x7465616d // class of the team locks ("team"); the object is a hash of the name
 )
+
+// maxLockers is how many connections may hold or wait for session locks
+// at once; more LockSession calls wait for one of them.
+const maxLockers = 16
+
+// lockerName is the application_name of the session locks' connections.
+const lockerName = "huddle session locks"
 
 // Store is a session.Store in a PostgreSQL database, shared by any number
 // of nodes. Create it with Open.
@@ -46,6 +54,10 @@ type Store struct {
 	url  string // as given to Open
 	cfg  *pgxpool.Config
 	pool *pgxpool.Pool
+	// locks holds the connections of LockSession, apart from pool: a
+	// node waiting for a session's lock holds a connection meanwhile,
+	// and must not take the one the lock's holder needs to append.
+	locks *pgxpool.Pool
 
 	// Heartbeat of the doorbell's listening connection: how often it is
 	// pinged when quiet, and how long a ping may take before the
@@ -79,8 +91,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", redact(url), err)
 	}
 	fail := func(err error) (*Store, error) {
-		s.pool.Close()
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", redact(url), err)
+	}
+	lcfg := cfg.Copy()
+	lcfg.ConnConfig.RuntimeParams["application_name"] = lockerName
+	lcfg.MinConns, lcfg.MaxConns = 0, maxLockers
+	if s.locks, err = pgxpool.NewWithConfig(ctx, lcfg); err != nil {
+		return fail(err)
 	}
 	if err := s.pool.Ping(ctx); err != nil {
 		return fail(err)
@@ -97,6 +115,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Close closes the connections. Locks taken with LockSession and not yet
 // unlocked are released with their connections.
 func (s *Store) Close() error {
+	if s.locks != nil {
+		s.locks.Close()
+	}
 	if s.pool != nil {
 		s.pool.Close()
 	}
@@ -139,6 +160,8 @@ const (
 	codeForeignKeyViolation = "23503"
 	codeCheckViolation      = "23514"
 	codeDiskFull            = "53100"
+	codeBadCharacter        = "22021" // e.g. a NUL byte, which text cannot hold
+	codeUntranslatable      = "22P05"
 )
 
 func pgCode(err error) string {
@@ -149,10 +172,17 @@ func pgCode(err error) string {
 	return ""
 }
 
-// mapErr turns a uniqueness or check violation into an ErrConflict error
-// and a full disk into an ErrFull one, keeping the driver's error.
+// mapErr turns a uniqueness or check violation into an ErrConflict error,
+// a full disk into an ErrFull one and text the database cannot hold (a
+// NUL byte, which SQLite would have stored) into an ErrInvalid one,
+// keeping the driver's error.
 func mapErr(err error) error {
+	if errors.Is(err, session.ErrConflict) || errors.Is(err, session.ErrFull) || errors.Is(err, session.ErrInvalid) {
+		return err // mapped already
+	}
 	switch pgCode(err) {
+	case codeBadCharacter, codeUntranslatable:
+		return fmt.Errorf("%w: %v", session.ErrInvalid, err)
 	case codeUniqueViolation, codeCheckViolation:
 		return fmt.Errorf("%w: %v", session.ErrConflict, err)
 	case codeDiskFull:

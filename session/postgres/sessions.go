@@ -148,7 +148,11 @@ SELECT pg_notify('` + channel + `', head.id || ' ' || head.head_seq), (SELECT co
 // must follow the last stored one (the session's head) and the rest must
 // be contiguous, else ErrConflict; an unknown session is ErrNotFound.
 // When it returns nil the events are committed (and, with PostgreSQL's
-// default synchronous_commit, flushed to its write-ahead log).
+// default synchronous_commit, flushed to its write-ahead log). Any other
+// error than ErrConflict, ErrNotFound and ErrInvalid may leave unknown
+// whether they were: a connection that broke after the commit was sent
+// says nothing of its outcome. The caller learns it from the log, as
+// after a conflict (EventsAfter the head it had).
 func (s *Store) Append(ctx context.Context, id string, events ...session.Event) error {
 	n := len(events)
 	var (

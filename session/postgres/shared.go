@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,11 +33,17 @@ func (s *Store) Watch(ctx context.Context) (<-chan session.Head, error) {
 	return out, nil
 }
 
+// listenerName is the application_name of the doorbell's connection.
+const listenerName = "huddle doorbell"
+
 // listen opens the listening connection.
 func (s *Store) listen(ctx context.Context) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, s.pingTimeout+5*time.Second)
 	defer cancel()
-	conn, err := pgx.ConnectConfig(cctx, s.cfg.ConnConfig.Copy())
+	cfg := s.cfg.ConnConfig.Copy()
+	// Named, so that an operator can tell it in pg_stat_activity.
+	cfg.RuntimeParams["application_name"] = listenerName
+	conn, err := pgx.ConnectConfig(cctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -127,20 +134,43 @@ func parseHead(payload string) (session.Head, bool) {
 
 // LockSession holds the session's lock, an advisory lock of the database
 // that every node sharing it respects, until unlock is called or ctx
-// ends. The lock lives on a connection taken from the pool for as long as
-// it is held; if that connection breaks, the database releases the lock
-// (the append guard, not the lock, keeps the log right).
+// ends. The lock lives on a connection of a pool of its own (see
+// maxLockers) for as long as it is held; if that connection breaks, the
+// database releases the lock (the append guard, not the lock, keeps the
+// log right).
 func (s *Store) LockSession(ctx context.Context, id string) (func(), error) {
-	c, err := s.pool.Acquire(ctx)
+	unlock, err := s.advisoryLock(ctx, lockSessions, id)
 	if err != nil {
 		return nil, fmt.Errorf("lock session %q: %w", id, err)
 	}
-	obj := sessionLockID(id)
-	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, lockSessions, obj); err != nil {
+	return unlock, nil
+}
+
+// LockTeam holds the team's lock, shared by every node, until unlock is
+// called or ctx ends (see session.TeamLocker): session.Teams holds it
+// around each read, change and write of a team, so that two nodes'
+// changes of one team never lose one another.
+func (s *Store) LockTeam(ctx context.Context, name string) (func(), error) {
+	unlock, err := s.advisoryLock(ctx, lockTeams, name)
+	if err != nil {
+		return nil, fmt.Errorf("lock team %q: %w", name, err)
+	}
+	return unlock, nil
+}
+
+// advisoryLock takes the advisory lock (class, hash of key) on a
+// connection of the locks pool and returns its unlock.
+func (s *Store) advisoryLock(ctx context.Context, class int32, key string) (func(), error) {
+	c, err := s.locks.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	obj := lockID(key)
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, class, obj); err != nil {
 		// A cancelled wait may leave the connection in doubt.
 		c.Conn().Close(context.Background())
 		c.Release()
-		return nil, fmt.Errorf("lock session %q: %w", id, err)
+		return nil, err
 	}
 	done := make(chan struct{})
 	released := make(chan struct{})
@@ -153,26 +183,22 @@ func (s *Store) LockSession(ctx context.Context, id string) (func(), error) {
 		uctx, cancel := context.WithTimeout(context.Background(), s.pingTimeout)
 		defer cancel()
 		var ok bool
-		if err := c.QueryRow(uctx, `SELECT pg_advisory_unlock($1, $2)`, lockSessions, obj).Scan(&ok); err != nil || !ok {
+		if err := c.QueryRow(uctx, `SELECT pg_advisory_unlock($1, $2)`, class, obj).Scan(&ok); err != nil || !ok {
 			// Closing the connection releases every lock it held.
 			c.Conn().Close(context.Background())
 		}
 		c.Release()
 	}()
-	var once bool
+	var once sync.Once
 	return func() {
-		if once {
-			return
-		}
-		once = true
-		close(done)
+		once.Do(func() { close(done) })
 		<-released
 	}, nil
 }
 
-// sessionLockID maps a session id onto the object of its advisory lock.
-// Two sessions may share one, which only makes one wait for the other.
-func sessionLockID(id string) int32 {
+// lockID maps a session id or team name onto the object of its advisory
+// lock. Two may share one, which only makes one wait for the other.
+func lockID(id string) int32 {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	return int32(h.Sum32())
