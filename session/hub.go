@@ -81,6 +81,11 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 			h.opts.Error(fmt.Errorf("session %s: resume after the restart: %w", id, err))
 		}
 	}
+	if h.nodes != nil {
+		r.mu.Lock()
+		r.held = func(key string) bool { return h.nodes.holding(Holding{Session: id, Key: key}) }
+		r.mu.Unlock()
+	}
 	h.rooms[id] = r
 	// A ring between the room's reading of the log and now found no
 	// room: it catches up once.

@@ -161,6 +161,61 @@ func (r *Room) catchUp() error {
 	case r.kick <- struct{}{}:
 	default:
 	}
+	r.heldLeft(events)
+	return nil
+}
+
+// heldLeft notes the keys that this node holds and another node recorded
+// as leaving on their own behalf (their last connection to that node
+// went, or that node took this one for dead): they are here through this
+// node, and rejoinHeld brings them back. Someone the facilitator marked
+// away stays away, as on one node. r.mu is held.
+func (r *Room) heldLeft(events []Event) {
+	if r.held == nil {
+		return
+	}
+	for _, e := range events {
+		l, ok := e.Payload.(*Left)
+		if !ok || e.Actor != l.Who {
+			continue
+		}
+		if pt, ok := r.state.Participant(l.Who); ok && pt.Key != "" && r.held(pt.Key) && !slices.Contains(r.rejoin, pt.Key) {
+			r.rejoin = append(r.rejoin, pt.Key)
+		}
+	}
+	if len(r.rejoin) > 0 {
+		select {
+		case r.ring <- struct{}{}: // the room's goroutine rejoins them
+		default:
+		}
+	}
+}
+
+// rejoinHeld joins again, as themselves, the keys heldLeft noted if this
+// node still holds them and they are still away. r.mu is held.
+func (r *Room) rejoinHeld() (err error) {
+	defer r.recovered(&err, "bringing back a participant held here", nil)
+	keys := r.rejoin
+	r.rejoin = nil
+	now := r.clock.Now().UTC()
+	for _, key := range keys {
+		decide := func() ([]Payload, error) {
+			pt, ok := r.state.ByKey(key)
+			if !ok || pt.Present || pt.Removed || !r.held(key) {
+				return nil, nil
+			}
+			c := Join{Key: key, Name: pt.Name, Observer: pt.Role == Observer}
+			payloads, err := Decide(r.state, SSHID(key), c, Env{Now: now, Rand: r.rand, Salt: r.salt})
+			if err != nil {
+				return nil, nil // barred, or the session ended: nothing to do
+			}
+			return payloads, nil
+		}
+		payloads, _ := decide()
+		if _, err := r.settle(SSHID(key), now, payloads, decide); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

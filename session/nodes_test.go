@@ -684,3 +684,32 @@ func TestNodesDecideAgainOnTheNewHead(t *testing.T) {
 		t.Fatalf("%d topics recorded, want %d", got, session.MaxTopics)
 	}
 }
+
+// A participant whose connection another node took for gone (their last
+// connection to that node closed, or it took this node for dead) is
+// brought back by the node that still holds a connection of theirs;
+// someone the facilitator marked away stays away, as on one node.
+func TestNodesHeldParticipantsComeBack(t *testing.T) {
+	c := newCluster(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := c.hubs(t, clock, 2)
+	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
+	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
+	mustSubmit(t, ra, fac, session.Arrive{Name: "maria"})
+	join(t, hubs[1], rb, "k-ann", "ann")
+	join(t, hubs[1], rb, "k-bob", "bob")
+	waitFor(t, "node 1 sees ann and bob", func() bool { return present(ra, "k-ann") && present(ra, "k-bob") })
+	ann, _ := ra.Snapshot().State.ByKey("k-ann")
+	bob, _ := ra.Snapshot().State.ByKey("k-bob")
+
+	// Ann's other terminal, on node 1, closes: node 1 records her leave.
+	mustSubmit(t, ra, ann.ID, session.Leave{Who: ann.ID})
+	waitFor(t, "node 2 brings ann back", func() bool { return present(ra, "k-ann") })
+
+	mustSubmit(t, ra, fac, session.Leave{Who: ann.ID})
+	mustSubmit(t, ra, bob.ID, session.Leave{Who: bob.ID})
+	waitFor(t, "node 2 brings bob back", func() bool { return present(ra, "k-bob") })
+	if present(ra, "k-ann") || present(rb, "k-ann") {
+		t.Fatal("ann, marked away by the facilitator, was brought back")
+	}
+}

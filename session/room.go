@@ -107,6 +107,11 @@ type Room struct {
 	// contended: until then commands are decided under the session's
 	// lock (see settle); guarded by mu.
 	contended time.Time
+	// held reports whether this node holds a connection of a key to the
+	// session (nil: not told); rejoin lists held keys that another node
+	// marked away (see catchUp). Both guarded by mu.
+	held   func(key string) bool
+	rejoin []string
 }
 
 // OpenRoom loads a session's events from the store and starts its room. The
@@ -499,6 +504,9 @@ func (r *Room) run(ctx context.Context) {
 			var err error
 			if !r.closed {
 				err = r.catchUpGuarded()
+			}
+			if err == nil && !r.closed {
+				err = r.rejoinHeld()
 			}
 			r.mu.Unlock()
 			if err != nil && !errors.Is(err, ErrInternal) {
