@@ -41,7 +41,8 @@ type RoomOptions struct {
 	// sends them; past that, Submit refuses with ErrBusy. Zero means
 	// DefaultRate and DefaultBurst; a negative Rate, no limit. Presence
 	// (Join, Arrive, Leave) and the room's own time-box events are never
-	// refused.
+	// refused. With a SharedStore the bound is per node: each node's room
+	// counts the commands it takes.
 	Rate  float64
 	Burst int
 	// Teams, if set, gives joins and admissions the team as it is now
