@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,11 +17,18 @@ import (
 
 	"huddle/session"
 	"huddle/session/sqlite"
+	"huddle/session/storetest"
 )
 
 // t0 has nanoseconds and a zone other than UTC, to show that times
 // round-trip as instants.
 var t0 = time.Date(2025, 3, 4, 10, 0, 0, 123456789, time.FixedZone("CET", 3600))
+
+// TestContract runs the contract tests that every store passes (package
+// storetest); the tests below are of what only this store does.
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) session.Store { return mustOpen(t) })
+}
 
 func dbPath(tb testing.TB) string {
 	tb.Helper()
@@ -123,110 +129,6 @@ func wantErr(tb testing.TB, err, target error) {
 	}
 }
 
-func TestTeams(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	musicstore := session.Team{
-		Name:       "musicstore",
-		Members:    []string{"Alice", "Bob"},
-		Agreements: []string{"be on time", "decide together"},
-		Created:    t0,
-		Updated:    t0.Add(time.Minute),
-		Keys:       map[string]string{"Alice": "SHA256:alice"},
-		Owners:     []string{"SHA256:owner", "SHA256:alice"},
-	}
-
-	t.Run("unknown team is not found", func(t *testing.T) {
-		_, err := st.Team(ctx, "nobody")
-		wantErr(t, err, session.ErrNotFound)
-		if !strings.Contains(err.Error(), `"nobody"`) {
-			t.Errorf("error %q does not name the team", err)
-		}
-	})
-	t.Run("empty name is invalid", func(t *testing.T) {
-		wantErr(t, st.PutTeam(ctx, session.Team{}), session.ErrInvalid)
-	})
-	t.Run("put team is got back", func(t *testing.T) {
-		if err := st.PutTeam(ctx, musicstore); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Team(ctx, "musicstore")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameTeam(t, got, musicstore)
-	})
-	t.Run("put again replaces", func(t *testing.T) {
-		changed := musicstore
-		changed.Members = []string{"Alice", "Bob", "Carol"}
-		changed.Agreements = nil
-		changed.Updated = t0.Add(time.Hour)
-		if err := st.PutTeam(ctx, changed); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Team(ctx, "musicstore")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameTeam(t, got, changed)
-	})
-	t.Run("schedules are got back", func(t *testing.T) {
-		st := mustOpen(t) // a store of its own: the list below is of three teams
-		sched := musicstore
-		sched.Name = "scheduled"
-		standup, err := session.ParseSchedule("Mon-Fri 10:00 Europe/Berlin", t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		retro, err := session.ParseSchedule("Fri/2 14:00 UTC", t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sched.Schedules = map[session.Kind]session.Schedule{session.Standup: standup, session.Retro: retro}
-		if err := st.PutTeam(ctx, sched); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Team(ctx, "scheduled")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got.Schedules) != 2 || got.Schedules[session.Standup].String() != standup.String() ||
-			got.Schedules[session.Retro].String() != "Fri/2 14:00 UTC from 2025-03-03" {
-			t.Errorf("schedules came back as %v", got.Schedules)
-		}
-	})
-	t.Run("zero times stay zero", func(t *testing.T) {
-		bare := session.Team{Name: "bare"}
-		if err := st.PutTeam(ctx, bare); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Team(ctx, "bare")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameTeam(t, got, bare)
-	})
-	t.Run("list is ordered by name", func(t *testing.T) {
-		if err := st.PutTeam(ctx, session.Team{Name: "appteam", Members: []string{}}); err != nil {
-			t.Fatal(err)
-		}
-		teams, err := st.Teams(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, tm := range teams {
-			names = append(names, tm.Name)
-		}
-		if want := []string{"appteam", "bare", "musicstore"}; !reflect.DeepEqual(names, want) {
-			t.Errorf("teams %v, want %v", names, want)
-		}
-		if teams[0].Members == nil || len(teams[0].Members) != 0 {
-			t.Errorf("empty members came back as %#v", teams[0].Members)
-		}
-	})
-}
-
 func sameTeam(tb testing.TB, got, want session.Team) {
 	tb.Helper()
 	if got.Name != want.Name || !reflect.DeepEqual(got.Members, want.Members) ||
@@ -247,144 +149,6 @@ func storyEvents(at time.Time) []session.Event {
 		ev(6, at.Add(13*time.Minute), session.System, &session.Expired{Timer: session.TurnTimer}),
 		ev(7, at.Add(14*time.Minute), alice.ID, &session.Resumed{}),
 	}
-}
-
-func TestEventsRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	info, first := newInfo("s1", "ABC123", "musicstore", session.Standup, t0)
-	if err := st.Create(ctx, info, first); err != nil {
-		t.Fatal(err)
-	}
-	rest := storyEvents(t0)
-
-	t.Run("created session has its first event", func(t *testing.T) {
-		sameEvents(t, mustEvents(t, st, "s1"), []session.Event{first})
-	})
-	t.Run("appended events come back equal", func(t *testing.T) {
-		if err := st.Append(ctx, "s1", rest[0]); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Append(ctx, "s1", rest[1:]...); err != nil {
-			t.Fatal(err)
-		}
-		got := mustEvents(t, st, "s1")
-		sameEvents(t, got, append([]session.Event{first}, rest...))
-		// Spot-check a decoded payload beyond its encoding.
-		p, ok := got[4].Payload.(*session.Parked)
-		if !ok || p.RaisedBy != bob || p.Phase != session.Rounds {
-			t.Errorf("parked payload %#v", got[4].Payload)
-		}
-	})
-	t.Run("appending nothing succeeds", func(t *testing.T) {
-		if err := st.Append(ctx, "s1"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("unknown session has no events", func(t *testing.T) {
-		_, err := st.Events(ctx, "nope")
-		wantErr(t, err, session.ErrNotFound)
-	})
-	t.Run("event without storable time is invalid", func(t *testing.T) {
-		err := st.Append(ctx, "s1", ev(8, time.Time{}, alice.ID, &session.Resumed{}))
-		wantErr(t, err, session.ErrInvalid)
-	})
-	t.Run("event without payload is invalid", func(t *testing.T) {
-		err := st.Append(ctx, "s1", ev(8, t0, alice.ID, nil))
-		wantErr(t, err, session.ErrInvalid)
-	})
-}
-
-func TestAppendConflicts(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	mustCreate(t, st, "s1", "ABC123", "musicstore", session.Standup, t0)
-	before := mustEvents(t, st, "s1")
-	paused := func(seq int64) session.Event {
-		return ev(seq, t0.Add(time.Duration(seq)*time.Second), alice.ID, &session.Paused{Reason: "fire drill"})
-	}
-
-	for _, tc := range []struct {
-		name   string
-		events []session.Event
-		want   string // in the message
-	}{
-		{"gap is a conflict", []session.Event{paused(3)}, "expected seq 2, got 3"},
-		{"repeated seq is a conflict", []session.Event{paused(1)}, "expected seq 2, got 1"},
-		{"gap inside the batch is a conflict", []session.Event{paused(2), paused(4)}, "expected seq 3, got 4"},
-		{"repeat inside the batch is a conflict", []session.Event{paused(2), paused(2)}, "expected seq 3, got 2"},
-	} {
-		t.Run(tc.name+" and writes nothing", func(t *testing.T) {
-			err := st.Append(ctx, "s1", tc.events...)
-			wantErr(t, err, session.ErrConflict)
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not say %q", err, tc.want)
-			}
-			sameEvents(t, mustEvents(t, st, "s1"), before)
-		})
-	}
-	t.Run("unknown session is not found", func(t *testing.T) {
-		wantErr(t, st.Append(ctx, "nope", paused(2)), session.ErrNotFound)
-	})
-	t.Run("racing writer of the same seq loses", func(t *testing.T) {
-		if err := st.Append(ctx, "s1", paused(2)); err != nil {
-			t.Fatal(err)
-		}
-		wantErr(t, st.Append(ctx, "s1", paused(2)), session.ErrConflict)
-		if n := len(mustEvents(t, st, "s1")); n != 2 {
-			t.Errorf("%d events, want 2", n)
-		}
-	})
-}
-
-func TestCreate(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	mustCreate(t, st, "s1", "ABC123", "musicstore", session.Standup, t0)
-
-	t.Run("duplicate id is a conflict", func(t *testing.T) {
-		info, first := newInfo("s1", "OTHER1", "musicstore", session.Standup, t0)
-		wantErr(t, st.Create(ctx, info, first), session.ErrConflict)
-	})
-	t.Run("duplicate join code is a conflict", func(t *testing.T) {
-		info, first := newInfo("s2", "ABC123", "musicstore", session.Standup, t0)
-		err := st.Create(ctx, info, first)
-		wantErr(t, err, session.ErrConflict)
-		if _, err := st.Session(ctx, "s2"); !errors.Is(err, session.ErrNotFound) {
-			t.Errorf("the refused session exists: %v", err)
-		}
-	})
-	t.Run("first event other than seq 1 is invalid", func(t *testing.T) {
-		info, first := newInfo("s3", "CODE03", "musicstore", session.Standup, t0)
-		first.Seq = 2
-		wantErr(t, st.Create(ctx, info, first), session.ErrInvalid)
-	})
-	t.Run("first event other than created is invalid", func(t *testing.T) {
-		info, _ := newInfo("s3", "CODE03", "musicstore", session.Standup, t0)
-		wantErr(t, st.Create(ctx, info, ev(1, t0, alice.ID, &session.Resumed{})), session.ErrInvalid)
-	})
-	t.Run("info disagreeing with the created event is invalid", func(t *testing.T) {
-		info, first := newInfo("s3", "CODE03", "musicstore", session.Standup, t0)
-		info.Kind = session.Retro
-		wantErr(t, st.Create(ctx, info, first), session.ErrInvalid)
-		info, first = newInfo("s3", "CODE03", "musicstore", session.Standup, t0)
-		info.Created = t0.Add(time.Second)
-		wantErr(t, st.Create(ctx, info, first), session.ErrInvalid)
-	})
-	t.Run("zero created time is taken from the event", func(t *testing.T) {
-		info, first := newInfo("s4", "CODE04", "musicstore", session.Retro, t0)
-		info.Created = time.Time{}
-		if err := st.Create(ctx, info, first); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Session(ctx, "s4")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !got.Created.Equal(t0) {
-			t.Errorf("created %v, want %v", got.Created, t0)
-		}
-	})
 }
 
 func TestReopenKeepsEverything(t *testing.T) {
@@ -434,107 +198,6 @@ func sameInfo(tb testing.TB, got, want session.Info) {
 		!got.Created.Equal(want.Created) || !got.Ended.Equal(want.Ended) || got.Events != want.Events {
 		tb.Errorf("info\n got %+v\nwant %+v", got, want)
 	}
-}
-
-func TestSessionInfo(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	mustCreate(t, st, "s1", "ABC123", "musicstore", session.Standup, t0)
-	want := session.Info{ID: "s1", Team: "musicstore", Kind: session.Standup, Code: "ABC123", Created: t0, Events: 1}
-
-	t.Run("new session is unfinished with one event", func(t *testing.T) {
-		got, err := st.Session(ctx, "s1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameInfo(t, got, want)
-	})
-	t.Run("ended event sets ended and events", func(t *testing.T) {
-		end := t0.Add(15 * time.Minute)
-		if err := st.Append(ctx, "s1",
-			ev(2, end.Add(-time.Minute), alice.ID, &session.PhaseChanged{To: session.Closed}),
-			ev(3, end, alice.ID, &session.Ended{})); err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.Session(ctx, "s1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		want.Ended, want.Events = end, 3
-		sameInfo(t, got, want)
-	})
-	t.Run("join code finds the session", func(t *testing.T) {
-		got, err := st.SessionByCode(ctx, "ABC123")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameInfo(t, got, want)
-	})
-	t.Run("unknown join code is not found", func(t *testing.T) {
-		_, err := st.SessionByCode(ctx, "ZZZZZZ")
-		wantErr(t, err, session.ErrNotFound)
-	})
-	t.Run("unknown session is not found", func(t *testing.T) {
-		_, err := st.Session(ctx, "nope")
-		wantErr(t, err, session.ErrNotFound)
-	})
-}
-
-func TestSessionsFilter(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	day := 24 * time.Hour
-	// Created in this order, one day apart; b and b2 at the same time.
-	mustCreate(t, st, "a", "CODE0A", "musicstore", session.Standup, t0)
-	mustCreate(t, st, "b2", "CODE0C", "musicstore", session.Retro, t0.Add(day))
-	mustCreate(t, st, "b", "CODE0B", "appteam", session.Standup, t0.Add(day))
-	mustCreate(t, st, "c", "CODE0D", "musicstore", session.Standup, t0.Add(2*day))
-	if err := st.Append(ctx, "a", ev(2, t0.Add(time.Hour), alice.ID, &session.Ended{})); err != nil {
-		t.Fatal(err)
-	}
-	retro := session.Retro
-	standup := session.Standup
-
-	for _, tc := range []struct {
-		name   string
-		filter session.Filter
-		want   []string
-	}{
-		{"no filter lists all newest first, ties by id", session.Filter{}, []string{"c", "b", "b2", "a"}},
-		{"team filter keeps the team's", session.Filter{Team: "musicstore"}, []string{"c", "b2", "a"}},
-		{"kind filter keeps the kind", session.Filter{Kind: &retro}, []string{"b2"}},
-		{"team and kind filters combine", session.Filter{Team: "musicstore", Kind: &standup}, []string{"c", "a"}},
-		{"unfinished leaves out ended sessions", session.Filter{Unfinished: true}, []string{"c", "b", "b2"}},
-		{"limit keeps the newest", session.Filter{Limit: 2}, []string{"c", "b"}},
-		{"unknown team lists nothing", session.Filter{Team: "nobody"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			infos, err := st.Sessions(ctx, tc.filter)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []string
-			for _, in := range infos {
-				ids = append(ids, in.ID)
-			}
-			if !reflect.DeepEqual(ids, tc.want) {
-				t.Errorf("sessions %v, want %v", ids, tc.want)
-			}
-		})
-	}
-	t.Run("listed info is derived like session info", func(t *testing.T) {
-		infos, err := st.Sessions(ctx, session.Filter{Team: "musicstore", Kind: &standup})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := session.Info{ID: "a", Team: "musicstore", Kind: session.Standup, Code: "CODE0A",
-			Created: t0, Ended: t0.Add(time.Hour), Events: 2}
-		sameInfo(t, infos[1], want)
-	})
-	t.Run("negative limit is invalid", func(t *testing.T) {
-		_, err := st.Sessions(ctx, session.Filter{Limit: -1})
-		wantErr(t, err, session.ErrInvalid)
-	})
 }
 
 // rawExec runs SQL against the file behind the store's back.
@@ -606,58 +269,6 @@ func TestMigrations(t *testing.T) {
 		_, err := sqlite.Open("")
 		wantErr(t, err, session.ErrInvalid)
 	})
-}
-
-func TestConcurrentAppends(t *testing.T) {
-	ctx := context.Background()
-	st := mustOpen(t)
-	const sessions, events = 8, 50
-	for i := range sessions {
-		mustCreate(t, st, fmt.Sprintf("s%d", i), fmt.Sprintf("CODE%02d", i), "musicstore", session.Standup, t0)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 2*sessions)
-	for i := range sessions {
-		id := fmt.Sprintf("s%d", i)
-		wg.Go(func() {
-			for seq := int64(2); seq <= events; seq++ {
-				e := ev(seq, t0.Add(time.Duration(seq)*time.Second), alice.ID, &session.Extended{By: time.Minute})
-				if err := st.Append(ctx, id, e); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-		wg.Go(func() { // a reader alongside each writer
-			for range 10 {
-				if _, err := st.Events(ctx, id); err != nil {
-					errs <- err
-					return
-				}
-				if _, err := st.Sessions(ctx, session.Filter{Unfinished: true}); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	for i := range sessions {
-		id := fmt.Sprintf("s%d", i)
-		got := mustEvents(t, st, id)
-		if len(got) != events {
-			t.Errorf("%s: %d events, want %d", id, len(got), events)
-		}
-		for j, e := range got {
-			if e.Seq != int64(j+1) {
-				t.Fatalf("%s: event %d has seq %d", id, j, e.Seq)
-			}
-		}
-	}
 }
 
 func BenchmarkAppend(b *testing.B) {
