@@ -267,3 +267,64 @@ func (c *Cluster) Holdings(name string) []session.Holding {
 	defer c.mu.Unlock()
 	return c.beats[name].holds
 }
+
+// Mortal is a shared store that can die: after Kill, what a node does
+// with the sessions (appends, reading the log, the doorbell, locks and
+// heartbeats) fails with ErrKilled, as for a node that was killed.
+type Mortal struct {
+	session.SharedStore
+	dead atomic.Bool
+}
+
+// NewMortal wraps st.
+func NewMortal(st session.SharedStore) *Mortal { return &Mortal{SharedStore: st} }
+
+// Kill makes the node fail from now on.
+func (m *Mortal) Kill() { m.dead.Store(true) }
+
+func (m *Mortal) alive() error {
+	if m.dead.Load() {
+		return ErrKilled
+	}
+	return nil
+}
+
+// Append fails once the node is dead.
+func (m *Mortal) Append(ctx context.Context, id string, events ...session.Event) error {
+	if err := m.alive(); err != nil {
+		return err
+	}
+	return m.SharedStore.Append(ctx, id, events...)
+}
+
+// EventsAfter fails once the node is dead.
+func (m *Mortal) EventsAfter(ctx context.Context, id string, after int64) ([]session.Event, error) {
+	if err := m.alive(); err != nil {
+		return nil, err
+	}
+	return m.SharedStore.EventsAfter(ctx, id, after)
+}
+
+// Watch fails once the node is dead.
+func (m *Mortal) Watch(ctx context.Context) (<-chan session.Head, error) {
+	if err := m.alive(); err != nil {
+		return nil, err
+	}
+	return m.SharedStore.Watch(ctx)
+}
+
+// LockSession fails once the node is dead.
+func (m *Mortal) LockSession(ctx context.Context, id string) (func(), error) {
+	if err := m.alive(); err != nil {
+		return nil, err
+	}
+	return m.SharedStore.LockSession(ctx, id)
+}
+
+// Beat fails once the node is dead.
+func (m *Mortal) Beat(ctx context.Context, node string, now time.Time, holds []session.Holding, dead time.Duration) ([]session.Holding, error) {
+	if err := m.alive(); err != nil {
+		return nil, err
+	}
+	return m.SharedStore.Beat(ctx, node, now, holds, dead)
+}
