@@ -28,9 +28,12 @@ import (
 // time: Close of one node pauses nothing, as the other nodes keep serving
 // its sessions and its participants reconnect to them through the load
 // balancer; a session's time-boxes stop only when the facilitator pauses
-// them. The hub follows the other nodes' changes through the store's
-// doorbell, tells the store which connections it holds (Hold, Release),
-// and marks away the participants of a node that died.
+// them. Its heartbeats stop with it, so those of its participants who do
+// not come back through another node within RoomOptions.Dead are marked
+// away by the others, as those of a node that crashed. The hub follows
+// the other nodes' changes through the store's doorbell, tells the store
+// which connections it holds (Hold, Release), and marks away the
+// participants of a node that died.
 type Hub struct {
 	store Store
 	opts  RoomOptions
@@ -80,6 +83,11 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 		if h.opts.Error != nil {
 			h.opts.Error(fmt.Errorf("session %s: resume after the restart: %w", id, err))
 		}
+	}
+	if h.nodes != nil {
+		r.mu.Lock()
+		r.held = func(key string) bool { return h.nodes.holding(Holding{Session: id, Key: key}) }
+		r.mu.Unlock()
 	}
 	h.rooms[id] = r
 	// A ring between the room's reading of the log and now found no

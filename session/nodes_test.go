@@ -2,260 +2,28 @@ package session_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"testing"
 	"time"
 
-	"testing"
-
 	"huddle/session"
-	"huddle/session/sqlite"
+	"huddle/session/nodetest"
 )
 
-// cluster is what several nodes share in these tests: the real SQLite
-// store on one file, and in memory what a shared database adds to it (a
-// doorbell, a lock per session and the nodes' heartbeats).
-type cluster struct {
-	*sqlite.Store
-	db *sql.DB // read-only, for EventsAfter
-
-	mu    sync.Mutex
-	bells map[chan session.Head]*node
-	locks map[string]chan struct{}
-	beats map[string]beat
-	// drop, if set, decides which rings are lost (on their way to
-	// any node).
-	drop func(session.Head) bool
-
-	conflicts atomic.Int64 // appends refused because the head had moved
-}
-
-type beat struct {
-	at    time.Time
-	holds []session.Holding
-}
-
-func newCluster(tb testing.TB) *cluster {
-	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "huddle.db")
-	st, err := sqlite.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path+"?_busy_timeout=5000&_query_only=1")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c := &cluster{Store: st, db: db, bells: map[chan session.Head]*node{},
-		locks: map[string]chan struct{}{}, beats: map[string]beat{}}
-	tb.Cleanup(func() { db.Close(); st.Close() })
-	return c
-}
-
-// node is one node's connection to the cluster; kill makes it fail
-// everything from then on, as a node that died.
-type node struct {
-	*cluster
-	mu   sync.Mutex
-	dead bool
-}
-
-var _ session.SharedStore = (*node)(nil)
-
-var errKilled = errors.New("the node is dead")
-
-func (c *cluster) node() *node { return &node{cluster: c} }
-
-func (n *node) kill() {
-	n.mu.Lock()
-	n.dead = true
-	n.mu.Unlock()
-	n.cluster.mu.Lock()
-	defer n.cluster.mu.Unlock()
-	for ch, owner := range n.bells {
-		if owner == n {
-			delete(n.bells, ch)
-			close(ch)
-		}
-	}
-}
-
-func (n *node) alive() error {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.dead {
-		return errKilled
-	}
-	return nil
-}
-
-func (n *node) Append(ctx context.Context, id string, events ...session.Event) error {
-	if err := n.alive(); err != nil {
-		return err
-	}
-	if err := n.Store.Append(ctx, id, events...); err != nil {
-		if errors.Is(err, session.ErrConflict) {
-			n.conflicts.Add(1)
-		}
-		return err
-	}
-	if len(events) > 0 {
-		n.ring(session.Head{ID: id, Seq: events[len(events)-1].Seq})
-	}
-	return nil
-}
-
-// ring sends a head to every node's doorbell; a full one loses it.
-func (c *cluster) ring(h session.Head) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.drop != nil && c.drop(h) {
-		return
-	}
-	for ch := range c.bells {
-		select {
-		case ch <- h:
-		default:
-		}
-	}
-}
-
-func (n *node) EventsAfter(ctx context.Context, id string, after int64) ([]session.Event, error) {
-	if err := n.alive(); err != nil {
-		return nil, err
-	}
-	if _, err := n.Session(ctx, id); err != nil {
-		return nil, err
-	}
-	rows, err := n.db.QueryContext(ctx,
-		`SELECT seq, time, actor, type, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq`, id, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []session.Event
-	for rows.Next() {
-		var (
-			seq, t     int64
-			actor, typ string
-			data       []byte
-		)
-		if err := rows.Scan(&seq, &t, &actor, &typ, &data); err != nil {
-			return nil, err
-		}
-		p, err := session.DecodePayload(session.EventType(typ), data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, session.Event{Seq: seq, Time: time.Unix(0, t).UTC(), Actor: session.ParticipantID(actor), Payload: p})
-	}
-	return out, rows.Err()
-}
-
-func (n *node) Watch(ctx context.Context) (<-chan session.Head, error) {
-	if err := n.alive(); err != nil {
-		return nil, err
-	}
-	ch := make(chan session.Head, 1024)
-	n.cluster.mu.Lock()
-	n.bells[ch] = n
-	n.cluster.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		n.cluster.mu.Lock()
-		defer n.cluster.mu.Unlock()
-		if _, ok := n.bells[ch]; ok {
-			delete(n.bells, ch)
-			close(ch)
-		}
-	}()
-	return ch, nil
-}
-
-// reconnect rings every node with an empty head, as a doorbell whose
-// listener reconnected.
-func (c *cluster) reconnect() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for ch := range c.bells {
-		ch <- session.Head{}
-	}
-}
-
-func (n *node) LockSession(ctx context.Context, id string) (func(), error) {
-	if err := n.alive(); err != nil {
-		return nil, err
-	}
-	n.cluster.mu.Lock()
-	l, ok := n.locks[id]
-	if !ok {
-		l = make(chan struct{}, 1)
-		n.locks[id] = l
-	}
-	n.cluster.mu.Unlock()
-	select {
-	case l <- struct{}{}:
-		var once sync.Once
-		return func() { once.Do(func() { <-l }) }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func (n *node) Beat(ctx context.Context, name string, now time.Time, holds []session.Holding, dead time.Duration) ([]session.Holding, error) {
-	if err := n.alive(); err != nil {
-		return nil, err
-	}
-	n.cluster.mu.Lock()
-	defer n.cluster.mu.Unlock()
-	n.beats[name] = beat{at: now, holds: holds}
-	live := map[session.Holding]bool{}
-	for _, b := range n.beats {
-		if !b.at.Before(now.Add(-dead)) {
-			for _, h := range b.holds {
-				live[h] = true
-			}
-		}
-	}
-	var orphans []session.Holding
-	for other, b := range n.beats {
-		if !b.at.Before(now.Add(-dead)) {
-			continue
-		}
-		for _, h := range b.holds {
-			if !live[h] {
-				orphans = append(orphans, h)
-			}
-		}
-		delete(n.beats, other)
-	}
-	return orphans, nil
-}
-
-// beating reports whether a node's heartbeat is on record.
-func (c *cluster) beating(name string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, ok := c.beats[name]
-	return ok
-}
-
-// hubs returns n hubs (nodes) over the cluster, with the session rate
+// startHubs returns n hubs (nodes) over the cluster, with the session rate
 // unlimited and the clock given.
-func (c *cluster) hubs(tb testing.TB, clock session.Clock, n int) ([]*session.Hub, []*node) {
+func startHubs(tb testing.TB, c *nodetest.Cluster, clock session.Clock, n int) ([]*session.Hub, []*nodetest.Node) {
 	tb.Helper()
 	var hubs []*session.Hub
-	var nodes []*node
+	var nodes []*nodetest.Node
 	for i := range n {
-		nd := c.node()
+		nd := c.Node()
 		h := session.NewHub(nd, session.RoomOptions{Clock: clock, Rate: -1, Node: fmt.Sprintf("n%d", i+1),
 			Error: func(err error) {
-				if !errors.Is(err, errKilled) {
+				if !errors.Is(err, nodetest.ErrKilled) {
 					tb.Logf("node %d: %v", i+1, err)
 				}
 			}})
@@ -350,9 +118,9 @@ func topics(s *session.State) []string {
 // A participant on node A and one on node B see each other's changes, in
 // the order of the log, whoever decided them on a head that had moved.
 func TestNodesSeeEachOthersChanges(t *testing.T) {
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
-	hubs, _ := c.hubs(t, clock, 2)
+	hubs, _ := startHubs(t, c, clock, 2)
 	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
 	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
 	subA, subB := ra.Subscribe(), rb.Subscribe()
@@ -412,9 +180,9 @@ func TestNodesConflictingBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 durable appends")
 	}
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
-	hubs, _ := c.hubs(t, clock, 2)
+	hubs, _ := startHubs(t, c, clock, 2)
 	const sessions, each = 5, session.MaxTopics / 2
 	var (
 		wg   sync.WaitGroup
@@ -452,10 +220,10 @@ func TestNodesConflictingBurst(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("%d of %d commands failed, the first: %v", len(errs), 2*each*sessions, errs[0])
 	}
-	if c.conflicts.Load() == 0 {
+	if c.Conflicts() == 0 {
 		t.Fatal("no append lost a race: the test proves nothing")
 	}
-	t.Logf("%d appends lost a race and were decided again", c.conflicts.Load())
+	t.Logf("%d appends lost a race and were decided again", c.Conflicts())
 	for _, id := range ids {
 		events := storedEvents(t, c.Store, id)
 		count := map[string]int{}
@@ -488,7 +256,7 @@ func TestNodesConflictingBurst(t *testing.T) {
 
 // startStandup opens a stand-up of two on the hub's node and starts it:
 // 4 minutes for two, a turn runs out after 2.
-func startStandup(t *testing.T, c *cluster, h *session.Hub) *session.Room {
+func startStandup(t *testing.T, c *nodetest.Cluster, h *session.Hub) *session.Room {
 	t.Helper()
 	info := mustCreate(t, c.Store, session.Config{Timebox: 4 * time.Minute}, "Lukas", "Julia")
 	r := mustHubRoom(t, h, info.ID)
@@ -514,9 +282,9 @@ func expiredTurns(events []session.Event) int {
 func TestNodesExpireOnce(t *testing.T) {
 	for _, dead := range []bool{false, true} {
 		t.Run(fmt.Sprintf("dead=%v", dead), func(t *testing.T) {
-			c := newCluster(t)
+			c := nodetest.New(t)
 			clock := session.NewFakeClock(t0)
-			hubs, nodes := c.hubs(t, clock, 2)
+			hubs, nodes := startHubs(t, c, clock, 2)
 			var rooms []*session.Room
 			for range 5 {
 				ra := startStandup(t, c, hubs[0])
@@ -525,7 +293,7 @@ func TestNodesExpireOnce(t *testing.T) {
 				rooms = append(rooms, ra, rb)
 			}
 			if dead {
-				nodes[0].kill() // no pause, no goodbye: it just stops
+				nodes[0].Kill() // no pause, no goodbye: it just stops
 			}
 			clock.Advance(2 * time.Minute)
 			for i := 0; i < len(rooms); i += 2 {
@@ -547,19 +315,17 @@ func TestNodesExpireOnce(t *testing.T) {
 // Dead and a beat; those a live node holds stay; whoever comes back
 // through a live node is here again.
 func TestNodesDeadNodesParticipantsLeave(t *testing.T) {
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
-	hubs, nodes := c.hubs(t, clock, 2)
+	hubs, nodes := startHubs(t, c, clock, 2)
 	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
 	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
 	join(t, hubs[0], ra, "k-ann", "ann")
 	join(t, hubs[1], rb, "k-bob", "bob")
 	waitFor(t, "node 2's holding on record", func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return len(c.beats["n2"].holds) == 1
+		return len(c.Holdings("n2")) == 1
 	})
-	nodes[1].kill() // no goodbye: its heartbeats stop
+	nodes[1].Kill() // no goodbye: its heartbeats stop
 	rb = nil
 	waitFor(t, "node 1 sees bob", func() bool { return present(ra, "k-bob") })
 	took := eventually(t, clock, time.Second, time.Minute, func() bool { return !present(ra, "k-bob") })
@@ -573,7 +339,7 @@ func TestNodesDeadNodesParticipantsLeave(t *testing.T) {
 	if !present(ra, "k-bob") {
 		t.Fatal("bob did not come back through node 1")
 	}
-	if c.beating("n2") {
+	if c.Beating("n2") {
 		t.Fatal("the dead node's holdings are still on record: another node would mark bob away again")
 	}
 }
@@ -583,11 +349,11 @@ func TestNodesDeadNodesParticipantsLeave(t *testing.T) {
 // without a session (the doorbell reconnected) makes every room catch up
 // at once.
 func TestNodesLostRingsConverge(t *testing.T) {
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
 	var rings int
-	c.drop = func(session.Head) bool { rings++; return rings%2 == 0 }
-	hubs, _ := c.hubs(t, clock, 2)
+	c.Drop(func(session.Head) bool { rings++; return rings%2 == 0 })
+	hubs, _ := startHubs(t, c, clock, 2)
 	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
 	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
 	join(t, hubs[0], ra, "k-ann", "ann")
@@ -600,20 +366,18 @@ func TestNodesLostRingsConverge(t *testing.T) {
 		t.Fatalf("node 2 has %d topics, want 20", got)
 	}
 
-	c.mu.Lock()
-	c.drop = func(session.Head) bool { return true }
-	c.mu.Unlock()
+	c.Drop(func(session.Head) bool { return true })
 	mustSubmit(t, ra, me.ID, session.Park{Topic: "after the doorbell broke"})
-	c.reconnect()
+	c.Reconnect()
 	waitFor(t, "node 2 catches up after the doorbell reconnected", converged(t, c.Store, info.ID, ra, rb))
 }
 
 // One node closing gracefully pauses nothing: the other nodes go on
 // serving the session, its time-boxes running.
 func TestNodesCloseOfOneNodePausesNothing(t *testing.T) {
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
-	hubs, _ := c.hubs(t, clock, 2)
+	hubs, _ := startHubs(t, c, clock, 2)
 	ra := startStandup(t, c, hubs[0])
 	rb := mustHubRoom(t, hubs[1], ra.ID())
 	waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
@@ -641,15 +405,13 @@ func TestNodesCloseOfOneNodePausesNothing(t *testing.T) {
 // a topic parked on a node that did not know the lot was full is not
 // recorded.
 func TestNodesDecideAgainOnTheNewHead(t *testing.T) {
-	c := newCluster(t)
+	c := nodetest.New(t)
 	clock := session.NewFakeClock(t0)
-	hubs, _ := c.hubs(t, clock, 2)
+	hubs, _ := startHubs(t, c, clock, 2)
 	ra := startStandup(t, c, hubs[0])
 	rb := mustHubRoom(t, hubs[1], ra.ID())
 	waitFor(t, "node 2 sees the start", func() bool { return rb.Snapshot().State.Phase == session.Rounds })
-	c.mu.Lock()
-	c.drop = func(session.Head) bool { return true } // node 2 hears nothing more
-	c.mu.Unlock()
+	c.Drop(func(session.Head) bool { return true }) // node 2 hears nothing more
 
 	speaker, _ := ra.Snapshot().State.Speaker()
 	mustSubmit(t, ra, fac, session.Next{Speaker: speaker.ID})
@@ -682,5 +444,34 @@ func TestNodesDecideAgainOnTheNewHead(t *testing.T) {
 	}
 	if got := len(session.Fold(ra.ID(), storedEvents(t, c.Store, ra.ID())).Items); got != session.MaxTopics {
 		t.Fatalf("%d topics recorded, want %d", got, session.MaxTopics)
+	}
+}
+
+// A participant whose connection another node took for gone (their last
+// connection to that node closed, or it took this node for dead) is
+// brought back by the node that still holds a connection of theirs;
+// someone the facilitator marked away stays away, as on one node.
+func TestNodesHeldParticipantsComeBack(t *testing.T) {
+	c := nodetest.New(t)
+	clock := session.NewFakeClock(t0)
+	hubs, _ := startHubs(t, c, clock, 2)
+	info := mustCreate(t, c.Store, session.Config{OpenDoor: true})
+	ra, rb := mustHubRoom(t, hubs[0], info.ID), mustHubRoom(t, hubs[1], info.ID)
+	mustSubmit(t, ra, fac, session.Arrive{Name: "maria"})
+	join(t, hubs[1], rb, "k-ann", "ann")
+	join(t, hubs[1], rb, "k-bob", "bob")
+	waitFor(t, "node 1 sees ann and bob", func() bool { return present(ra, "k-ann") && present(ra, "k-bob") })
+	ann, _ := ra.Snapshot().State.ByKey("k-ann")
+	bob, _ := ra.Snapshot().State.ByKey("k-bob")
+
+	// Ann's other terminal, on node 1, closes: node 1 records her leave.
+	mustSubmit(t, ra, ann.ID, session.Leave{Who: ann.ID})
+	waitFor(t, "node 2 brings ann back", func() bool { return present(ra, "k-ann") })
+
+	mustSubmit(t, ra, fac, session.Leave{Who: ann.ID})
+	mustSubmit(t, ra, bob.ID, session.Leave{Who: bob.ID})
+	waitFor(t, "node 2 brings bob back", func() bool { return present(ra, "k-bob") })
+	if present(ra, "k-ann") || present(rb, "k-ann") {
+		t.Fatal("ann, marked away by the facilitator, was brought back")
 	}
 }

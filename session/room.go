@@ -41,7 +41,8 @@ type RoomOptions struct {
 	// sends them; past that, Submit refuses with ErrBusy. Zero means
 	// DefaultRate and DefaultBurst; a negative Rate, no limit. Presence
 	// (Join, Arrive, Leave) and the room's own time-box events are never
-	// refused.
+	// refused. With a SharedStore the bound is per node: each node's room
+	// counts the commands it takes.
 	Rate  float64
 	Burst int
 	// Teams, if set, gives joins and admissions the team as it is now
@@ -107,6 +108,11 @@ type Room struct {
 	// contended: until then commands are decided under the session's
 	// lock (see settle); guarded by mu.
 	contended time.Time
+	// held reports whether this node holds a connection of a key to the
+	// session (nil: not told); rejoin lists held keys that another node
+	// marked away (see catchUp). Both guarded by mu.
+	held   func(key string) bool
+	rejoin []string
 }
 
 // OpenRoom loads a session's events from the store and starts its room. The
@@ -499,6 +505,9 @@ func (r *Room) run(ctx context.Context) {
 			var err error
 			if !r.closed {
 				err = r.catchUpGuarded()
+			}
+			if err == nil && !r.closed {
+				err = r.rejoinHeld()
 			}
 			r.mu.Unlock()
 			if err != nil && !errors.Is(err, ErrInternal) {
