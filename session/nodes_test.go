@@ -475,3 +475,51 @@ func TestNodesHeldParticipantsComeBack(t *testing.T) {
 		t.Fatal("ann, marked away by the facilitator, was brought back")
 	}
 }
+
+// meddler is a node whose every append is beaten by another node's.
+type meddler struct {
+	*nodetest.Node
+	n int
+}
+
+func (m *meddler) Append(ctx context.Context, id string, events ...session.Event) error {
+	have, err := m.Node.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	m.n++
+	other := session.Event{Seq: int64(len(have)) + 1, Time: t0, Actor: fac,
+		Payload: &session.Parked{Item: 100 + m.n, Topic: fmt.Sprintf("the other node's %d", m.n), RaisedBy: session.Person{ID: fac, Name: "maria"}}}
+	if err := m.Node.Append(ctx, id, other); err != nil {
+		return err
+	}
+	return m.Node.Append(ctx, id, events...)
+}
+
+// A command that keeps losing the race gives up after a bounded number
+// of tries, says so, and changes nothing; the room has what the others
+// recorded.
+func TestNodesRetriesAreBounded(t *testing.T) {
+	c := nodetest.New(t)
+	m := &meddler{Node: c.Node()}
+	hub := session.NewHub(m, session.RoomOptions{Clock: session.NewFakeClock(t0), Rate: -1})
+	t.Cleanup(func() { hub.Close() })
+	info := mustCreate(t, c.Store, session.Config{})
+	r := mustHubRoom(t, hub, info.ID)
+	err := r.Submit(fac, session.Park{Topic: "mine"})
+	if !errors.Is(err, session.ErrStore) || !strings.Contains(err.Error(), "other servers changed the session") {
+		t.Fatalf("Submit: %v, want an error saying the others kept changing the session", err)
+	}
+	events := storedEvents(t, c.Store, info.ID)
+	for _, e := range events {
+		if p, ok := e.Payload.(*session.Parked); ok && p.Topic == "mine" {
+			t.Fatal("the command that failed was recorded")
+		}
+	}
+	if m.n < 2 || m.n > 20 {
+		t.Fatalf("%d tries", m.n)
+	}
+	if got := r.Snapshot().State.Seq; got != events[len(events)-1].Seq-1 && got != events[len(events)-1].Seq {
+		t.Fatalf("the room is at %d, the log at %d", got, events[len(events)-1].Seq)
+	}
+}

@@ -274,6 +274,16 @@ func (c *Cluster) Holdings(name string) []session.Holding {
 type Mortal struct {
 	session.SharedStore
 	dead atomic.Bool
+
+	mu     sync.Mutex
+	beaten []session.Holding // the holdings of the last beat that succeeded
+}
+
+// Beaten returns the holdings of the node's last beat that succeeded.
+func (m *Mortal) Beaten() []session.Holding {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.beaten
 }
 
 // NewMortal wraps st.
@@ -326,5 +336,11 @@ func (m *Mortal) Beat(ctx context.Context, node string, now time.Time, holds []s
 	if err := m.alive(); err != nil {
 		return nil, err
 	}
-	return m.SharedStore.Beat(ctx, node, now, holds, dead)
+	orphans, err := m.SharedStore.Beat(ctx, node, now, holds, dead)
+	if err == nil {
+		m.mu.Lock()
+		m.beaten = holds
+		m.mu.Unlock()
+	}
+	return orphans, err
 }

@@ -269,10 +269,8 @@ func TestPostgresDeadNodesParticipantsLeave(t *testing.T) {
 	join(t, hubs[0], ra, "k-ann", "ann")
 	join(t, hubs[1], rb, "k-bob", "bob")
 	waitFor(t, "node 1 sees bob", func() bool { return present(ra, "k-bob") })
-	// Both nodes beat with what they hold, then node 2 dies.
-	n := clock.Timers()
-	clock.Advance(session.DefaultDead / 3)
-	waitFor(t, "the beats", func() bool { return clock.Timers() >= n })
+	// Node 2 beats with bob's connection, then dies.
+	waitFor(t, "node 2's beat with bob", func() bool { return len(nodes[1].Beaten()) == 1 })
 	nodes[1].Kill()
 	var took time.Duration
 	for present(ra, "k-bob") {
