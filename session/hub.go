@@ -23,9 +23,21 @@ import (
 // other reason) stays until they resume it. A crash pauses nothing: the
 // timers count the time the server was down, as they should when nobody
 // could tell the room to stop.
+//
+// Several nodes over a SharedStore (see nodes.go) are restarted one at a
+// time: Close of one node pauses nothing, as the other nodes keep serving
+// its sessions and its participants reconnect to them through the load
+// balancer; a session's time-boxes stop only when the facilitator pauses
+// them. Its heartbeats stop with it, so those of its participants who do
+// not come back through another node within RoomOptions.Dead are marked
+// away by the others, as those of a node that crashed. The hub follows
+// the other nodes' changes through the store's doorbell, tells the store
+// which connections it holds (Hold, Release), and marks away the
+// participants of a node that died.
 type Hub struct {
 	store Store
 	opts  RoomOptions
+	nodes *nodes // nil unless the store is shared
 
 	mu     sync.Mutex
 	rooms  map[string]*Room
@@ -38,7 +50,9 @@ const RestartReason = "the server restarted"
 
 // NewHub returns a hub over the store; every room it opens uses opts.
 func NewHub(st Store, opts RoomOptions) *Hub {
-	return &Hub{store: st, opts: opts, rooms: make(map[string]*Room)}
+	h := &Hub{store: st, opts: opts, rooms: make(map[string]*Room)}
+	h.startNodes()
+	return h
 }
 
 // Store returns the hub's store.
@@ -70,7 +84,15 @@ func (h *Hub) Room(ctx context.Context, id string) (*Room, error) {
 			h.opts.Error(fmt.Errorf("session %s: resume after the restart: %w", id, err))
 		}
 	}
+	if h.nodes != nil {
+		r.mu.Lock()
+		r.held = func(key string) bool { return h.nodes.holding(Holding{Session: id, Key: key}) }
+		r.mu.Unlock()
+	}
 	h.rooms[id] = r
+	// A ring between the room's reading of the log and now found no
+	// room: it catches up once.
+	r.rang(0)
 	return r, nil
 }
 
@@ -108,15 +130,21 @@ func (h *Hub) ByCode(ctx context.Context, code string) (*Room, error) {
 // Close pauses the running time-boxes of every live session (see Hub) and
 // closes every room: their subscribers see their channels close. A
 // session whose pause could not be recorded is closed all the same, and
-// the error is returned.
+// the error is returned. With a shared store it pauses nothing: the other
+// nodes go on serving the sessions.
 func (h *Hub) Close() error {
 	h.mu.Lock()
 	h.closed = true
 	rooms := h.rooms
 	h.rooms = map[string]*Room{}
 	h.mu.Unlock()
+	h.stopNodes()
 	var errs []error
 	for id, r := range rooms {
+		if h.nodes != nil {
+			errs = append(errs, r.Close())
+			continue
+		}
 		if err := r.pauseForRestart(); err != nil {
 			errs = append(errs, fmt.Errorf("session %s: pause for the restart: %w", id, err))
 		}
@@ -177,8 +205,14 @@ func (r *Room) expireUnstarted(now time.Time) (ended bool, err error) {
 		return false, nil
 	}
 	defer r.recovered(&err, "expiring a session nobody started", nil)
-	if err := r.commit(System, now.UTC(), []Payload{&Ended{}}); err != nil {
+	decide := func() ([]Payload, error) {
+		if r.state.Phase != Waiting {
+			return nil, nil // another node started or ended it meanwhile
+		}
+		return []Payload{&Ended{}}, nil
+	}
+	if _, err := r.settle(System, now.UTC(), []Payload{&Ended{}}, decide); err != nil {
 		return false, err
 	}
-	return true, nil
+	return r.state.Phase == Closed, nil
 }

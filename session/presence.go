@@ -43,3 +43,14 @@ func Stale(st *State) []ParticipantID {
 	}
 	return out
 }
+
+// Stale is Stale for the hub's rooms: with a shared store nobody is
+// stale when this node first sees a room, as other nodes hold
+// connections to it; the participants of a node that died are marked
+// away through the nodes' heartbeats instead (see Hub.Hold).
+func (h *Hub) Stale(st *State) []ParticipantID {
+	if h.Shared() {
+		return nil
+	}
+	return Stale(st)
+}

@@ -41,7 +41,8 @@ type RoomOptions struct {
 	// sends them; past that, Submit refuses with ErrBusy. Zero means
 	// DefaultRate and DefaultBurst; a negative Rate, no limit. Presence
 	// (Join, Arrive, Leave) and the room's own time-box events are never
-	// refused.
+	// refused. With a SharedStore the bound is per node: each node's room
+	// counts the commands it takes.
 	Rate  float64
 	Burst int
 	// Teams, if set, gives joins and admissions the team as it is now
@@ -50,6 +51,17 @@ type RoomOptions struct {
 	// that member: on first use of an unbound name, or when the
 	// facilitator admits it as that member.
 	Teams *Teams
+
+	// With a SharedStore (several nodes serve the same sessions; see
+	// nodes.go): Node names this process in the store's heartbeats (""
+	// picks a random id), Dead is how long a node may miss its beats
+	// before the others mark its participants away (0: DefaultDead),
+	// and CatchUp is how often every live room reads the log for what a
+	// lost doorbell ring did not tell it (0: DefaultCatchUp). A plain
+	// Store ignores them.
+	Node    string
+	Dead    time.Duration
+	CatchUp time.Duration
 }
 
 // storeTimeout bounds one store write on behalf of the room.
@@ -84,6 +96,23 @@ type Room struct {
 	done   chan struct{}
 	ended  func(string)
 	hooks  sync.WaitGroup // running Ended calls
+
+	// shared is the store when other nodes append to the session too
+	// (nil otherwise): an append may then lose a race (see settle), and
+	// rings tell the room to read what the others wrote (see catchUp).
+	shared SharedStore
+	head   atomic.Int64 // state.Seq, readable without mu
+	lastAt time.Time    // the newest event's time; guarded by mu
+	ring   chan struct{}
+	locked bool // the session's shared lock is held (settle); guarded by mu
+	// contended: until then commands are decided under the session's
+	// lock (see settle); guarded by mu.
+	contended time.Time
+	// held reports whether this node holds a connection of a key to the
+	// session (nil: not told); rejoin lists held keys that another node
+	// marked away (see catchUp). Both guarded by mu.
+	held   func(key string) bool
+	rejoin []string
 }
 
 // OpenRoom loads a session's events from the store and starts its room. The
@@ -103,6 +132,7 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 		rand:  opt.Rand,
 		onErr: opt.Error,
 		kick:  make(chan struct{}, 1),
+		ring:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
 		ended: opt.Ended,
 		teams: opt.Teams,
@@ -119,6 +149,9 @@ func OpenRoom(ctx context.Context, st Store, id string, opt RoomOptions) (*Room,
 	if r.state, err = r.fold(id, events); err != nil {
 		return nil, fmt.Errorf("load session %s: %w", id, err)
 	}
+	r.shared, _ = st.(SharedStore)
+	r.head.Store(r.state.Seq)
+	r.lastAt = events[len(events)-1].Time
 	if err := r.state.Validate(); err != nil {
 		// Opened all the same: what the store holds can be read, and a
 		// fault it causes fails only the command that meets it.
@@ -205,7 +238,10 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 		}
 		c = tc.withTeam(&t)
 	}
-	payloads, err := Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
+	decide := func() ([]Payload, error) {
+		return Decide(r.state, actor, c, Env{Now: now, Rand: r.rand, Salt: r.salt})
+	}
+	payloads, err := decide()
 	if err != nil || len(payloads) == 0 {
 		return err
 	}
@@ -215,7 +251,15 @@ func (r *Room) Submit(actor ParticipantID, c Command) (err error) {
 	if r.limit != nil && !r.unlimited(actor, c) && !r.limit.AllowN(now, 1) {
 		return fmt.Errorf("%w: too many actions in this session at once; try again in a moment", ErrBusy)
 	}
-	if err := r.commit(actor, now, payloads); err != nil {
+	// Another node may have changed the session since: the command is
+	// decided again on what it did, expiries due by now first.
+	redecide := func() ([]Payload, error) {
+		if err := r.expire(now); err != nil {
+			return nil, err
+		}
+		return decide()
+	}
+	if payloads, err = r.settle(actor, now, payloads, redecide); err != nil || len(payloads) == 0 {
 		return err
 	}
 	r.bindKeys(payloads)
@@ -338,6 +382,8 @@ func (r *Room) apply(events []Event) (err error) {
 	for _, e := range events {
 		r.state.Apply(e)
 	}
+	r.head.Store(r.state.Seq)
+	r.lastAt = events[len(events)-1].Time
 	return nil
 }
 
@@ -345,6 +391,11 @@ func (r *Room) apply(events []Event) (err error) {
 func (r *Room) commit(actor ParticipantID, now time.Time, payloads []Payload) error {
 	if len(payloads) == 0 {
 		return nil
+	}
+	if r.shared != nil && now.Before(r.lastAt) {
+		// Another node's clock is ahead: the log never goes back in
+		// time, or a timer stopped here would have run a negative time.
+		now = r.lastAt
 	}
 	events := make([]Event, len(payloads))
 	actors := recordedActors(r.state, actor, payloads)
@@ -395,7 +446,10 @@ const forgetRetry = 5 * time.Second
 
 // expire records the time-boxes that ran out by now. r.mu is held.
 func (r *Room) expire(now time.Time) error {
-	return r.commit(System, now, expiries(r.state, Env{Now: now, Salt: r.salt}))
+	decide := func() ([]Payload, error) { return expiries(r.state, Env{Now: now, Salt: r.salt}), nil }
+	payloads, _ := decide()
+	_, err := r.settle(System, now, payloads, decide)
+	return err
 }
 
 // expireGuarded is expire for the room's own goroutine: a fault is an
@@ -442,6 +496,23 @@ func (r *Room) run(ctx context.Context) {
 		case <-r.kick:
 			if t != nil {
 				t.Stop()
+			}
+		case <-r.ring:
+			if t != nil {
+				t.Stop()
+			}
+			r.mu.Lock()
+			var err error
+			if !r.closed {
+				err = r.catchUpGuarded()
+			}
+			if err == nil && !r.closed {
+				err = r.rejoinHeld()
+			}
+			r.mu.Unlock()
+			if err != nil && !errors.Is(err, ErrInternal) {
+				// The next ring or the hub's periodic catch-up tries again.
+				r.onErr(fmt.Errorf("catch up with other nodes: %w", err))
 			}
 		case <-fire:
 			r.mu.Lock()
@@ -497,10 +568,15 @@ func (r *Room) pauseForRestart() (err error) {
 	if err := r.expire(now); err != nil {
 		return err
 	}
-	if !r.state.TimersRunning() {
-		return nil
+	decide := func() ([]Payload, error) {
+		if !r.state.TimersRunning() {
+			return nil, nil
+		}
+		return []Payload{&Paused{Reason: RestartReason}}, nil
 	}
-	return r.commit(System, now, []Payload{&Paused{Reason: RestartReason}})
+	payloads, _ := decide()
+	_, err = r.settle(System, now, payloads, decide)
+	return err
 }
 
 // resumeAfterRestart restarts the time-boxes that pauseForRestart stopped,
@@ -508,12 +584,20 @@ func (r *Room) pauseForRestart() (err error) {
 func (r *Room) resumeAfterRestart() (err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := r.state
-	if r.closed || !s.Paused || s.PauseReason != RestartReason || s.Phase == Closed {
+	if r.closed {
 		return nil
 	}
 	defer r.recovered(&err, "resuming after a restart", nil)
-	return r.commit(System, r.clock.Now().UTC(), []Payload{&Resumed{}})
+	decide := func() ([]Payload, error) {
+		s := r.state
+		if !s.Paused || s.PauseReason != RestartReason || s.Phase == Closed {
+			return nil, nil
+		}
+		return []Payload{&Resumed{}}, nil
+	}
+	payloads, _ := decide()
+	_, err = r.settle(System, r.clock.Now().UTC(), payloads, decide)
+	return err
 }
 
 // Subscribers counts the open subscriptions.

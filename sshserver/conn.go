@@ -523,6 +523,7 @@ type presence struct {
 	n     map[[2]string]int
 	seen  map[string]bool        // rooms whose stale presence was cleared
 	rooms map[string]*sync.Mutex // one lock per room: a slow room holds up only itself
+	hub   *session.Hub           // told of every connection (Hold, Release) for the other nodes
 }
 
 func (p *presence) init() {
@@ -579,7 +580,7 @@ func (p *presence) clearStale(room *session.Room) {
 	if !p.fresh(room.ID()) {
 		return
 	}
-	for _, id := range session.Stale(room.Snapshot().State) {
+	for _, id := range p.hub.Stale(room.Snapshot().State) {
 		_ = room.Submit(id, session.Leave{Who: id})
 	}
 }
@@ -589,9 +590,11 @@ func (p *presence) clearStale(room *session.Room) {
 func (p *presence) join(room *session.Room, key, name string, observer bool) (session.ParticipantID, error) {
 	defer p.lock(room.ID())()
 	p.clearStale(room)
+	p.hub.Hold(room.ID(), key)
 	err := room.Submit(session.SSHID(key), session.Join{Key: key, Name: name, Observer: observer})
 	st := room.Snapshot().State
 	if err != nil && (st.Phase != session.Closed || !errors.Is(err, session.ErrPhase)) {
+		p.hub.Release(room.ID(), key)
 		return "", err
 	}
 	me := session.SSHID(key)
@@ -606,6 +609,7 @@ func (p *presence) join(room *session.Room, key, name string, observer bool) (se
 // leaves as session.Departure says.
 func (p *presence) leave(room *session.Room, key string, me session.ParticipantID) error {
 	defer p.lock(room.ID())()
+	defer p.hub.Release(room.ID(), key)
 	if p.count(room.ID(), key, -1) > 0 {
 		return nil
 	}

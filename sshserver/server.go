@@ -85,6 +85,11 @@ type Config struct {
 	// Theme is the look of the screen for clients that choose none (see
 	// theme.go); the zero value is huddle's usual one.
 	Theme tui.Theme
+	// ProxyProtocol makes every connection start with a PROXY protocol
+	// header (v1 or v2) from a load balancer, whose client address the
+	// limits and the log then use; a connection without one is closed
+	// (proxy.go).
+	ProxyProtocol bool
 }
 
 // Size limits for the pty a client claims: nobody gets to make the server
@@ -197,6 +202,7 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		Error: func(err error) { s.log.Error("room", "err", err) },
 		Ended: cfg.Ended,
 	})
+	s.presence.hub = s.hub
 	opts := []ssh.Option{
 		wish.WithHostKeyPEM(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.allowKey),
@@ -255,7 +261,10 @@ func New(cfg Config, st session.Store) (*Server, error) {
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String())
+	s.log.Info("serving huddle over SSH", "addr", ln.Addr().String(), "proxy-protocol", s.cfg.ProxyProtocol)
+	if s.cfg.ProxyProtocol {
+		ln = newProxyListener(ln, s.cfg.AuthWindow/2, s.cfg.PreAuthTotal, s.log)
+	}
 	l := newLimitListener(ln, listenerLimits{
 		// Authenticated connections beyond MaxSessions are told the
 		// server is full by limitSessions; the listener's own cap is a

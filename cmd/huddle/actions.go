@@ -9,7 +9,6 @@ import (
 
 	"huddle/session"
 	"huddle/session/export"
-	"huddle/session/sqlite"
 )
 
 // newActionsCmd lists a team's open action items and changes them
@@ -36,7 +35,7 @@ retrospective's review shows an item closed between meetings as handled.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			var st *sqlite.Store
+			var st database
 			var teams []session.Team
 			if tf.team != "" {
 				s, team, err := openTeam(ctx, g, tf.team)
@@ -46,7 +45,7 @@ retrospective's review shows an item closed between meetings as handled.`,
 				st, teams = s, []session.Team{team}
 				defer st.Close()
 			} else {
-				s, err := openStore(g.dataDir)
+				s, err := openDatabase(ctx, g.where())
 				if err != nil {
 					return err
 				}

@@ -14,7 +14,6 @@ import (
 
 	"huddle/session"
 	"huddle/session/export"
-	"huddle/session/sqlite"
 )
 
 // teamFlags are what every command on a team's log takes: the team, and
@@ -44,12 +43,12 @@ func (f teamFlags) member(g *globalFlags) string {
 }
 
 // openTeam opens the store and reads the team.
-func openTeam(ctx context.Context, g *globalFlags, name string) (*sqlite.Store, session.Team, error) {
+func openTeam(ctx context.Context, g *globalFlags, name string) (database, session.Team, error) {
 	name = session.CleanName(name)
 	if name == "" {
 		return nil, session.Team{}, fmt.Errorf("%w: --team is required", session.ErrInvalid)
 	}
-	st, err := openStore(g.dataDir)
+	st, err := openDatabase(ctx, g.where())
 	if err != nil {
 		return nil, session.Team{}, err
 	}

@@ -14,26 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"huddle/session"
-	"huddle/session/sqlite"
 )
-
-// openLocked opens the data directory's store for a command that must
-// not run beside a huddle serve on the same directory (serve itself, and
-// those that import, delete or rewrite records): this is where the
-// data-directory lock is taken (lockDataDir(dataDir, what)). The
-// returned func closes the store and releases the lock.
-func openLocked(dataDir, what string) (*sqlite.Store, func(), error) {
-	release, err := lockDataDir(dataDir, what)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := openStore(dataDir)
-	if err != nil {
-		release()
-		return nil, nil, err
-	}
-	return st, func() { st.Close(); release() }, nil
-}
 
 // confirm asks a yes/no question on a terminal. Without one it refuses,
 // naming the flag that answers yes.
@@ -71,7 +52,7 @@ A session that has not ended may still be live: it is refused unless
   huddle delete 7yq3d2mkxa5ha4vh --force --yes`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, done, err := openLocked(g.dataDir, "huddle delete")
+			st, done, err := openLocked(cmd.Context(), g.where(), "huddle delete")
 			if err != nil {
 				return err
 			}
@@ -133,7 +114,7 @@ purges every team daily.`,
 			if err != nil {
 				return fmt.Errorf("--older-than: %w", err)
 			}
-			st, done, err := openLocked(g.dataDir, "huddle purge")
+			st, done, err := openLocked(cmd.Context(), g.where(), "huddle purge")
 			if err != nil {
 				return err
 			}
@@ -187,7 +168,7 @@ On a terminal huddle asks first; --yes answers for you.`,
 			if team == "" {
 				return errors.New("which team? add --team T")
 			}
-			st, done, err := openLocked(g.dataDir, "huddle forget")
+			st, done, err := openLocked(cmd.Context(), g.where(), "huddle forget")
 			if err != nil {
 				return err
 			}

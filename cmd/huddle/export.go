@@ -74,7 +74,7 @@ is readable by you only (0600). With -o and no --format, the FILE's ending
 			if bom && format != "csv" {
 				return fmt.Errorf("%w: --bom goes with --format csv", session.ErrInvalid)
 			}
-			info, events, err := loadSession(cmd.Context(), g.dataDir, ref)
+			info, events, err := loadSession(cmd.Context(), g.where(), ref)
 			if err != nil {
 				return err
 			}
@@ -94,10 +94,10 @@ is readable by you only (0600). With -o and no --format, the FILE's ending
 	return cmd
 }
 
-// loadSession finds a session in the data directory's store (see
+// loadSession finds a session in the store (see
 // findSession) and loads its events; the store is closed again.
-func loadSession(ctx context.Context, dataDir, ref string) (session.Info, []session.Event, error) {
-	st, err := openStore(dataDir)
+func loadSession(ctx context.Context, w storeAt, ref string) (session.Info, []session.Event, error) {
+	st, err := openDatabase(ctx, w)
 	if err != nil {
 		return session.Info{}, nil, err
 	}

@@ -38,7 +38,7 @@ huddle export ID.`,
 			if limit <= 0 {
 				return fmt.Errorf("%w: --limit must be positive", session.ErrInvalid)
 			}
-			st, err := openStore(g.dataDir)
+			st, err := openDatabase(cmd.Context(), g.where())
 			if err != nil {
 				return err
 			}

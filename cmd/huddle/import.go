@@ -79,7 +79,7 @@ func runImport(ctx context.Context, g globalFlags, file string, in io.Reader, ou
 	// Import writes the team as well as the session: not beside a server
 	// that may be changing the same team. (After ReadRecord: a refused
 	// record creates nothing, not even the directory.)
-	st, done, err := openLocked(g.dataDir, "huddle import")
+	st, done, err := openLocked(ctx, g.where(), "huddle import")
 	if err != nil {
 		return err
 	}
@@ -126,14 +126,22 @@ func importRecord(ctx context.Context, st session.Store, rec export.Record) erro
 		}
 		return fmt.Errorf("%w; nothing was imported", err)
 	}
-	if len(rec.Events) > 1 {
-		if err := st.Append(ctx, info.ID, rec.Events[1:]...); err != nil {
-			// The store has no way to take the session back: say so.
-			return fmt.Errorf("session %s was created, but its events after the first could not be stored: %w", info.ID, err)
-		}
+	if err := appendRest(ctx, st, rec); err != nil {
+		return err
 	}
 	if err := session.NewTeams(st, nil).Adopt(ctx, rec.Events[0].Payload.(*session.Created)); err != nil {
 		return fmt.Errorf("session %s was imported, but its team %s could not be stored: %w", info.ID, info.Team, err)
+	}
+	return nil
+}
+
+// appendRest stores a created session's events after the first.
+func appendRest(ctx context.Context, st session.Store, rec export.Record) error {
+	if len(rec.Events) > 1 {
+		if err := st.Append(ctx, rec.Info.ID, rec.Events[1:]...); err != nil {
+			// The store has no way to take the session back: say so.
+			return fmt.Errorf("session %s was created, but its events after the first could not be stored: %w", rec.Info.ID, err)
+		}
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"huddle/session"
 	"huddle/session/export"
-	"huddle/session/sqlite"
 )
 
 // importTeamLog loads the team log of a decision log (huddle decisions
@@ -22,7 +21,7 @@ func importTeamLog(ctx context.Context, g globalFlags, name string, doc []byte, 
 	if err != nil {
 		return fmt.Errorf("import %s: %w; nothing was imported", name, err)
 	}
-	st, done, err := openLocked(g.dataDir, "huddle import")
+	st, done, err := openLocked(ctx, g.where(), "huddle import")
 	if err != nil {
 		return err
 	}
@@ -36,7 +35,7 @@ func importTeamLog(ctx context.Context, g globalFlags, name string, doc []byte, 
 }
 
 // appendNewTeamLog appends the events the store's log of the team lacks.
-func appendNewTeamLog(ctx context.Context, st *sqlite.Store, team string, events []session.TeamEvent) (int, error) {
+func appendNewTeamLog(ctx context.Context, st database, team string, events []session.TeamEvent) (int, error) {
 	have, err := st.TeamLog(ctx, team)
 	if err != nil {
 		return 0, err

@@ -76,17 +76,19 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 	if kind == session.Retro {
 		what = "huddle retro"
 	}
-	release, err := lockDataDir(g.dataDir, what)
-	if err != nil {
-		return err
+	if !g.where().shared() { // SQLite: one huddle at a time in the data directory
+		release, err := lockDataDir(g.dataDir, what)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
-	defer release()
 	// Without a terminal the interface cannot run: say so before the
 	// team or a session is stored.
 	if !isTerminal(in) {
 		return errNoTerminal
 	}
-	st, err := openStore(g.dataDir)
+	st, err := openDatabase(ctx, g.where())
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ once. Keys:
 			if math.IsNaN(speed) || speed <= 0 || speed > tui.MaxReplaySpeed {
 				return fmt.Errorf("%w: --speed %v: want more than 0 and at most %d", session.ErrInvalid, speed, tui.MaxReplaySpeed)
 			}
-			return runReplay(cmd.Context(), g.dataDir, ref, speed, g.theme, in, out)
+			return runReplay(cmd.Context(), g.where(), ref, speed, g.theme, in, out)
 		},
 	}
 	cmd.Flags().Float64Var(&speed, "speed", 10, "recorded seconds per real second, more than 0 and at most 1000")
@@ -61,8 +61,8 @@ once. Keys:
 
 // runReplay loads a session's events from the store and plays them back
 // until the user quits.
-func runReplay(ctx context.Context, dataDir, ref string, speed float64, theme tui.Theme, in io.Reader, out io.Writer) error {
-	info, events, err := loadSession(ctx, dataDir, ref)
+func runReplay(ctx context.Context, w storeAt, ref string, speed float64, theme tui.Theme, in io.Reader, out io.Writer) error {
+	info, events, err := loadSession(ctx, w, ref)
 	if errors.Is(err, session.ErrNotFound) && !strings.EqualFold(ref, "last") {
 		return fmt.Errorf("%w: no session %q (huddle history lists them)", session.ErrNotFound, ref)
 	}

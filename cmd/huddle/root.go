@@ -128,6 +128,10 @@ type globalFlags struct {
 	exportDir string
 	notify    []string // --notify: webhook URLs
 	onEnd     string   // --on-end: a command line
+	// database is a PostgreSQL URL (--database); empty: SQLite in
+	// dataDir. databaseFlag names where it came from, for errors.
+	database     string
+	databaseFlag string
 
 	theme tui.Theme // --theme, for the commands that draw the interface (theme.go)
 }
@@ -141,7 +145,9 @@ func newRootCmd(in io.Reader, out io.Writer) *cobra.Command {
 		Long: `huddle runs your team's daily stand-up in the terminal: a waiting room that
 shows who is here and who is missing, one time-boxed turn per person, a
 parking lot for topics that go too deep, and a summary at the end. Every
-session is recorded in an embedded database in the data directory.
+session is recorded in an embedded database in the data directory, or
+with --database (HUDDLE_DATABASE=postgres://…) in a PostgreSQL database
+that several huddle serve nodes share.
 
 Run plain huddle to open a stand-up for the last team you used (the first
 time, it asks for the team and its members). Quitting mid-session is safe:
@@ -156,7 +162,9 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
   huddle`,
 		Args: cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return applyEnv(cmd)
+			err := applyEnv(cmd)
+			g.databaseFlag = flagName(cmd.Flags(), "database")
+			return err
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sf.given, sf.flags = cmd.Flags().Changed, cmd.Flags()
@@ -166,6 +174,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.SetIn(in)
 	root.SetOut(out)
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", defaultDataDir(), "where huddle keeps its database")
+	root.PersistentFlags().StringVar(&g.database, "database", "", "keep everything in this PostgreSQL database, postgres://user@host:5432/db, shared by several huddle serve nodes; or set HUDDLE_DATABASE, which keeps the password out of the process list (default: SQLite in the data directory)")
 	root.PersistentFlags().StringVar(&g.name, "name", "", "your display name as facilitator (default: the name the team's last session had, else your OS user name)")
 	root.PersistentFlags().StringVar(&g.exportDir, "export-dir", "", "when a session ends, write its minutes (.md) and record (.json) into this directory")
 	root.PersistentFlags().StringArrayVar(&g.notify, "notify", nil, "post to this incoming webhook (Slack, Mattermost, Teams) when a session opens and when it ends (repeat the flag; HUDDLE_NOTIFY takes URLs separated by spaces)")
@@ -179,6 +188,7 @@ flag's name in capitals, e.g. HUDDLE_DATA_DIR or HUDDLE_TIMEBOX.`,
 	root.AddCommand(newTrendsCmd(&g))
 	root.AddCommand(newActionsCmd(&g))
 	root.AddCommand(newICSCmd(&g))
+	root.AddCommand(newMigrateCmd(&g))
 	return root
 }
 
@@ -209,7 +219,7 @@ func newTeamsCmd(g *globalFlags) *cobra.Command {
 		Short: "List the teams with their members and agreements",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := openStore(g.dataDir)
+			st, err := openDatabase(cmd.Context(), g.where())
 			if err != nil {
 				return err
 			}

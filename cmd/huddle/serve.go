@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -13,7 +16,9 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
 
+	"huddle/session"
 	"huddle/sshserver"
 )
 
@@ -31,6 +36,7 @@ type serveFlags struct {
 	retention      string
 	publicHost     string
 	notifyAt       string
+	proxyProtocol  bool
 }
 
 func newServeCmd(g *globalFlags) *cobra.Command {
@@ -67,16 +73,28 @@ wait (see the README, Notifications).
 
 A team's scheduled sessions (huddle team T --standup "Mon-Fri 10:00
 Europe/Berlin") open themselves at their time, and --notify posts their
-code; huddle ics --team T writes the schedule for a calendar.`,
-		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys`,
-		Args:    cobra.NoArgs,
+code; huddle ics --team T writes the schedule for a calendar.
+
+Several nodes: run huddle serve --database postgres://… (or with
+HUDDLE_DATABASE set) on each, behind a TCP load balancer. They share the
+sessions, the join codes, the teams and one host key, kept in the
+database (unless --host-key is given); each node may be restarted while
+the others go on serving. With --proxy-protocol the balancer's PROXY
+header (HAProxy send-proxy-v2) gives each client's address, and every
+connection must start with one. See the README, Running on several
+nodes.`,
+		Example: `  huddle serve --listen :2222 --authorized-keys ~/.ssh/authorized_keys
+
+  # one of several nodes behind HAProxy (send-proxy-v2), sharing PostgreSQL
+  HUDDLE_DATABASE=postgres://huddle@db.example.org/huddle huddle serve --proxy-protocol`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), *g, f)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.listen, "listen", ":2222", "address to listen on")
-	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory)")
+	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory; with --database, a key kept in the database and shared by every node)")
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
 	fs.IntVar(&f.maxSessions, "max-sessions", sshserver.DefaultMaxSessions(), "most SSH sessions at once (default: what the memory allows, 4 MiB a participant in half of the machine's memory or cgroup limit, 50 to 10000; 200 if it cannot be read)")
 	fs.IntVar(&f.connsPerAddr, "conns-per-address", sshserver.DefaultConnsPerAddress, "most connections from one address that have not authenticated yet (once in, limits are per key: an office behind one address is not capped)")
@@ -87,6 +105,7 @@ code; huddle ics --team T writes the schedule for a calendar.`,
 	fs.StringVar(&f.retention, "retention", "", "delete ended sessions once they are older than this (180d, 26w, 72h): at start, then daily (default: keep them)")
 	fs.StringVar(&f.publicHost, "public-host", "", "host name (or host:port) that facilitators' screens give in the join command (default: the address each client connected to)")
 	fs.StringVar(&f.notifyAt, "notify-at", "08:00", "with --notify, post each team's open action items due that day and overdue every day at this time (HH:MM, the server's time zone), or off")
+	fs.BoolVar(&f.proxyProtocol, "proxy-protocol", false, "behind a load balancer (HAProxy send-proxy-v2): take each client's address from the PROXY header (v1 or v2) every connection must then start with; one without is closed")
 	fs.BoolVar(&f.allowAnonymous, "allow-anonymous", false, "also let people in without a key (keyboard-interactive); each connection is a new participant")
 	addThemeFlag(cmd, &g.theme, "the look of the screen for clients that choose none (each may: join CODE --theme NAME, or SetEnv HUDDLE_THEME=NAME)")
 	return cmd
@@ -118,16 +137,15 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 	if f.allowAnonymous && f.authorizedKeys != "" {
 		return errors.New("--allow-anonymous would let in people --authorized-keys leaves out; choose one")
 	}
-	st, done, err := openLocked(g.dataDir, "huddle serve")
+	st, done, err := openLocked(ctx, g.where(), "huddle serve")
 	if err != nil {
 		return err
 	}
 	defer done()
-	keyPath := f.hostKey
-	if keyPath == "" {
-		keyPath = filepath.Join(g.dataDir, "host_ed25519")
+	if w := g.where(); w.shared() {
+		logger.Info("sessions are kept in PostgreSQL, shared with any other node on it", "database", redactURL(w.database))
 	}
-	hostKey, err := sshserver.EnsureHostKey(keyPath)
+	hostKey, err := serveHostKey(ctx, g, f, st, logger)
 	if err != nil {
 		return err
 	}
@@ -146,6 +164,7 @@ func runServe(ctx context.Context, g globalFlags, f serveFlags) error {
 		HostKey: hostKey, AllowAnonymous: f.allowAnonymous, MaxSessions: f.maxSessions,
 		IdleTimeout: f.idleTimeout, StallTimeout: f.stallTimeout, Logger: logger, Ended: bothEnded(ended, notifier.Ended),
 		PublicHost: f.publicHost, Theme: g.theme, ConnsPerAddress: f.connsPerAddr, ConnectRate: f.connectRate, ConnectBurst: f.connectBurst,
+		ProxyProtocol: f.proxyProtocol,
 	}
 	if notifier != nil {
 		cfg.Opened = notifier.Opened
@@ -223,4 +242,43 @@ func reloadKeys(ctx context.Context, srv *sshserver.Server, path string, logger 
 		cancel()
 		<-done
 	}
+}
+
+// serveHostKey is the server's host key: the --host-key file if given;
+// else, with a database that keeps one (PostgreSQL, shared by several
+// nodes), the key kept there, made by the first node that asks, so that
+// clients see the same key whichever node they reach; else host_ed25519
+// in the data directory.
+func serveHostKey(ctx context.Context, g globalFlags, f serveFlags, st database, logger *log.Logger) ([]byte, error) {
+	if hk, ok := st.(session.HostKeyStore); ok && f.hostKey == "" {
+		b, err := hk.HostKey(ctx, newHostKey)
+		if err != nil {
+			return nil, fmt.Errorf("the host key kept in the database: %w", err)
+		}
+		signer, err := gossh.ParsePrivateKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("the host key kept in the database: %w", err)
+		}
+		logger.Info("host key kept in the database", "fingerprint", gossh.FingerprintSHA256(signer.PublicKey()))
+		return b, nil
+	}
+	path := f.hostKey
+	if path == "" {
+		path = filepath.Join(g.dataDir, "host_ed25519")
+	}
+	return sshserver.EnsureHostKey(path)
+}
+
+// newHostKey makes a new ed25519 host key, PEM-encoded as EnsureHostKey
+// writes it.
+func newHostKey() ([]byte, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate host key: %w", err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "huddle host key")
+	if err != nil {
+		return nil, fmt.Errorf("encode host key: %w", err)
+	}
+	return pem.EncodeToMemory(block), nil
 }

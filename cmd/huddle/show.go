@@ -29,7 +29,7 @@ SESSION is a session id, a join code, or last (the default).`,
 			if len(args) > 0 {
 				ref = args[0]
 			}
-			info, events, err := loadSession(cmd.Context(), g.dataDir, ref)
+			info, events, err := loadSession(cmd.Context(), g.where(), ref)
 			if err != nil {
 				return err
 			}

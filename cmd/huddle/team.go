@@ -52,7 +52,7 @@ calendar.`,
 			if err != nil {
 				return err
 			}
-			st, err := openStore(g.dataDir)
+			st, err := openDatabase(cmd.Context(), g.where())
 			if err != nil {
 				return err
 			}
