@@ -285,7 +285,12 @@ func TestUnauthenticatedFloodLeavesRoomForPeople(t *testing.T) {
 	}()
 	const addrs, perAddr = 8, DefaultConnsPerAddress
 	for a := range addrs {
-		d := sourceDialer(t, net.IPv4(127, 0, 1, byte(a+1)), ts.addr)
+		ip := net.IPv4(127, 0, 1, byte(a+1))
+		d := sourceDialer(t, ip, ts.addr)
+		// sourceDialer's probe holds a place until the server has seen
+		// it close; flooding before that would leave the address one
+		// short of its cap once the probe goes.
+		waitPreHeld(t, ts, ip.String(), 0)
 		for range perAddr + 10 {
 			c, err := d.Dial("tcp", ts.addr)
 			if err != nil {
@@ -315,6 +320,25 @@ func TestUnauthenticatedFloodLeavesRoomForPeople(t *testing.T) {
 	c.WaitFor("Here (1)", "Ann")
 	if pre, _ := ts.srv.listener.Load().counts(); pre > addrs*perAddr {
 		t.Fatalf("%d unauthenticated connections held, want at most %d", pre, addrs*perAddr)
+	}
+}
+
+// waitPreHeld waits until the server holds n unauthenticated connections
+// from ip.
+func waitPreHeld(t *testing.T, ts *testServer, ip string, n int) {
+	t.Helper()
+	l := ts.srv.listener.Load()
+	for deadline := time.Now().Add(testClientHangGuard); ; {
+		l.mu.Lock()
+		got := l.pre[ip]
+		l.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d unauthenticated connections from %s held, want %d", got, ip, n)
+		}
+		time.Sleep(testClientPoll)
 	}
 }
 
