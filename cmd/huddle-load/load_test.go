@@ -26,7 +26,7 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	cfg := config{spawn: bin, n: 6, r: 2, rounds: 4, stalled: 1, flooders: 1, pause: 10 * time.Millisecond,
-		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24, stall: time.Second}
+		timeout: 10 * time.Second, perSource: 2, width: 80, height: 24, stall: time.Second, idle: 300 * time.Millisecond}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := run(ctx, cfg)
@@ -52,6 +52,11 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 			t.Fatalf("a delivery took %v", d)
 		}
 	}
+	// The CPU is counted in clock ticks (10 ms): an idle server may show
+	// none in 300 ms, and two cores at most.
+	if rep.idleWall < cfg.idle || rep.idleCPU < 0 || rep.idleCPU > 2*rep.idleWall {
+		t.Errorf("idle: %v of the server's CPU over %v, want at least %v and between none and two cores", rep.idleCPU, rep.idleWall, cfg.idle)
+	}
 	if rep.rssBase <= 0 || rep.rssJoined <= rep.rssBase {
 		t.Errorf("server memory: %d before, %d after the joins", rep.rssBase, rep.rssJoined)
 	}
@@ -60,7 +65,7 @@ func TestLoadAgainstHuddleServe(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.print(&out, cfg)
-	for _, want := range []string{"8 of 8", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen", "stalled #1     marked away", "the room parked"} {
+	for _, want := range []string{"8 of 8", "16 deliveries", "p99", "per connected participant", "0 marker(s) not seen", "idle           8 participants in 2 running session(s)", "stalled #1     marked away", "the room parked"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -61,6 +61,7 @@ type config struct {
 	width     int
 	height    int
 	stall     time.Duration
+	idle      time.Duration
 }
 
 func main() {
@@ -79,6 +80,7 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Minute, "the whole run ends after this long, whatever is left")
 	flag.IntVar(&cfg.width, "width", 120, "each participant's terminal width")
 	flag.IntVar(&cfg.height, "height", 40, "each participant's terminal height")
+	flag.DurationVar(&cfg.idle, "idle", 0, "once every stand-up has started, measure the server's CPU for this long while nobody types (countdowns ticking), before the rounds")
 	flag.DurationVar(&cfg.stall, "stall-timeout", 0, "with --spawn: the server's --stall-timeout (0: its default)")
 	flag.IntVar(&cfg.perSource, "per-source", 10, "participants per loopback source address; -per-source N with N ≥ -n runs them all from one address, as an office behind one NAT")
 	flag.Usage = func() {

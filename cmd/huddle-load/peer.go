@@ -83,6 +83,10 @@ func runPeer(ctx context.Context, cfg config) (*report, error) {
 	wg.Wait()
 	rep.connectWall = time.Since(joinStart)
 	rep.rssJoined, _ = rss(cfg.pids)
+	// Every arrival was announced to everyone: let those N² lines reach
+	// the screens before the clock runs, as huddle's rounds start only
+	// once each session has started.
+	time.Sleep(2 * time.Second)
 
 	cpuServer0, cpuLoad0, roundsStart := cpuTime(cfg.pids), procstat.OwnCPU(), time.Now()
 	r.rounds(ctx, cfg, rep)

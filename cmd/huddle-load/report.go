@@ -52,6 +52,10 @@ func (r *report) print(w io.Writer, cfg config) {
 			r.roundsWall.Round(time.Millisecond), r.serverCPU.Round(10*time.Millisecond), 100*r.serverCPU.Seconds()/r.roundsWall.Seconds(),
 			r.loadCPU.Round(10*time.Millisecond), 100*r.loadCPU.Seconds()/r.roundsWall.Seconds())
 	}
+	if r.idleWall > 0 {
+		fmt.Fprintf(w, "idle           %d participants in %d running session(s), nobody typing, for %s: server %s (%.1f%% of a core)\n",
+			r.connected, cfg.r, r.idleWall.Round(time.Millisecond), r.idleCPU.Round(10*time.Millisecond), 100*r.idleCPU.Seconds()/r.idleWall.Seconds())
+	}
 	if r.rssBase > 0 {
 		per := float64(r.rssJoined-r.rssBase) / float64(max(r.connected, 1))
 		fmt.Fprintf(w, "server memory  RSS %s before joins, %s all joined, %s at the end (peak %s): %.0f KiB per connected participant\n",

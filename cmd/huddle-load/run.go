@@ -75,6 +75,7 @@ type report struct {
 	hwm                        int64
 	roundsWall                 time.Duration // the rounds, start to end
 	serverCPU, loadCPU         time.Duration // CPU time used during the rounds
+	idleCPU, idleWall          time.Duration // the server's CPU while all sat idle (-idle)
 	connected                  int
 	stalled                    []stalledResult
 	flooded                    atomic.Int64 // topics the flooders sent
@@ -244,6 +245,15 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		if err := r.members[0].waitFor("Turn 1", t); err != nil {
 			return rep, fmt.Errorf("session %d did not start: %w", i+1, err)
 		}
+	}
+	if cfg.idle > 0 {
+		// Everyone in, every stand-up's countdowns ticking, nobody typing.
+		cpu0, wall0 := cpuTime(cfg.pids), time.Now()
+		select {
+		case <-time.After(cfg.idle):
+		case <-ctx.Done():
+		}
+		rep.idleCPU, rep.idleWall = cpuTime(cfg.pids)-cpu0, time.Since(wall0)
 	}
 
 	// Stalled participants: in, then never read again.
