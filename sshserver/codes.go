@@ -20,9 +20,12 @@ import (
 //   - An attempt costs codeHitCost from each budget up front; one that
 //     misses costs codeMissCost in all. Interleaving hits buys a guesser
 //     nothing: they are paid for too.
-//   - A code that leads in gives the address its payment back (the key
-//     and the server keep theirs): a whole office behind one address
-//     joins a stand-up without spending its address's budget.
+//   - A join whose code leads in gives the address and the server their
+//     payment back (the key keeps its): a whole office behind one
+//     address joins a stand-up without spending its address's budget,
+//     and a thousand people joining a hundred stand-ups at nine do not
+//     spend the server's. A hit gives a guesser nothing it did not
+//     already have: it knew the code.
 //   - When one budget is spent, every attempt is refused with the same
 //     answer, hit or miss, before anything is revealed.
 //   - A key that is already a participant of the session (it knows the
@@ -149,16 +152,20 @@ func (g *codeGuard) miss(addr, key string) { g.charge(addr, key, codeMissCost-co
 // refund gives back what try took: the key was a participant already.
 func (g *codeGuard) refund(addr, key string) { g.charge(addr, key, -codeHitCost) }
 
-// hit gives the address back what try took from it for a code that led
-// in: people joining from one office address are not guessers. Their
-// keys and the server still pay; a miss still costs the address in full.
+// hit gives the address and the server back what try took from them for
+// a code that led a join in: people joining from one office address, or
+// a whole company at nine, are not guessers. Their keys still pay; a
+// miss still costs in full.
 func (g *codeGuard) hit(addr string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	now := g.clock.Now()
 	if b, ok := g.addrs.Get(addrKey(addr)); ok {
-		b.fill(g.clock.Now(), g.every, g.burst)
+		b.fill(now, g.every, g.burst)
 		b.tokens = min(b.tokens+codeHitCost, float64(g.burst))
 	}
+	g.global.fill(now, g.globalEvery, g.globalBurst)
+	g.global.tokens = min(g.global.tokens+codeHitCost, float64(g.globalBurst))
 }
 
 func (g *codeGuard) charge(addr, key string, cost float64) {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,8 +29,9 @@ type participant struct {
 	sess *ssh.Session
 	scr  *vtclient.Screen
 
-	lastSeen int         // the last round whose marker this screen showed (reader only)
-	member   atomic.Bool // one of the room's members, whose screens are timed
+	stderr   lockedBuffer // what the server said on the session's stderr (a refusal)
+	lastSeen int          // the last round whose marker this screen showed (reader only)
+	member   atomic.Bool  // one of the room's members, whose screens are timed
 }
 
 // gatedConn is the participant's TCP connection; a stalled participant
@@ -137,6 +140,7 @@ func (p *participant) start(width, height int) error {
 	if err != nil {
 		return err
 	}
+	s.Stderr = &p.stderr
 	out, err := s.StdoutPipe()
 	if err != nil {
 		return err
@@ -178,7 +182,7 @@ func (p *participant) waitFor(want string, timeout time.Duration) error {
 	for !strings.Contains(p.screen(), want) {
 		select {
 		case <-p.scr.Ended():
-			return fmt.Errorf("%s: the session ended before the screen showed %q", p.name, want)
+			return fmt.Errorf("%s: the session ended before the screen showed %q (it showed %q, said %q)", p.name, want, lastWords(p.screen()), lastWords(p.stderr.String()))
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -211,3 +215,32 @@ func (p *participant) close() {
 }
 
 var errTimeout = errors.New("timed out")
+
+// lastWords is the last line a screen shows, cut to 100 bytes: what a
+// server said as it closed the session.
+func lastWords(screen string) string {
+	lines := strings.Split(strings.TrimSpace(screen), "\n")
+	l := strings.TrimSpace(lines[len(lines)-1])
+	if len(l) > 100 {
+		l = l[:100]
+	}
+	return l
+}
+
+// lockedBuffer is a bytes.Buffer for one writer and other readers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
