@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"huddle/internal/pgtest"
 	"huddle/session"
 	"huddle/session/nodetest"
+	"huddle/session/postgres"
 )
 
 // Over a shared store, the room of a local stand-up hears the other nodes
@@ -15,9 +17,31 @@ import (
 // at the shared keyboard without the keyboard doing anything, and the
 // keyboard's changes show on the other node.
 func TestLocalRoomOverASharedStoreSeesOtherNodes(t *testing.T) {
-	ctx := context.Background()
 	c := nodetest.New(t)
-	local, other := c.Node(), c.Node()
+	localSeesOtherNodes(t, c.Node(), c.Node())
+}
+
+// The same over PostgreSQL: the keyboard's store and the other node's are
+// two connections to one database.
+func TestLocalRoomOverPostgresSeesOtherNodes(t *testing.T) {
+	url := pgtest.Database(t)
+	var stores []session.SharedStore
+	for range 2 {
+		st, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		stores = append(stores, st)
+	}
+	localSeesOtherNodes(t, stores[0], stores[1])
+}
+
+// localSeesOtherNodes opens a stand-up at the keyboard over local, a hub
+// room over other, and checks that each sees what the other records.
+func localSeesOtherNodes(t *testing.T, local, other session.SharedStore) {
+	t.Helper()
+	ctx := context.Background()
 	teams := session.NewTeams(local, nil)
 	sf := standupFlags{team: "musicstore", members: []string{"Lukas"}, order: "join", timebox: session.DefaultStandupBox,
 		given: givenFlags("team", "members")}
