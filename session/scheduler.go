@@ -20,7 +20,8 @@ const (
 // with what each team remembers of its last session of the kind
 // (Defaults), starting at the scheduled time (Opening.At). Because it
 // looks at the sessions the store has, a restart never opens an
-// occurrence twice.
+// occurrence twice; and because it looks and opens under the team's lock,
+// neither do the schedulers of several nodes sharing a store.
 type Scheduler struct {
 	teams *Teams
 	// Opened, if set, hears of each session the scheduler opens.
@@ -93,10 +94,20 @@ func (sc *Scheduler) failed(team string, kind Kind, err error) {
 }
 
 // open opens the team's session of the kind for the occurrence at occ,
-// unless the team has one created since ScheduleLead before it.
+// unless the team has one created since ScheduleLead before it. It looks
+// and opens under the team's lock (see Teams.lock): with several nodes on
+// a shared store (a TeamLocker) every node's scheduler fires at the same
+// moment, and the first to take the lock opens the session that the
+// others then find.
 func (sc *Scheduler) open(ctx context.Context, t Team, kind Kind, s Schedule, occ time.Time) error {
+	name := CleanName(t.Name)
+	unlock, err := sc.teams.lock(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	k := kind
-	last, err := sc.teams.store.Sessions(ctx, Filter{Team: t.Name, Kind: &k, Limit: 1})
+	last, err := sc.teams.store.Sessions(ctx, Filter{Team: name, Kind: &k, Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -116,7 +127,13 @@ func (sc *Scheduler) open(ctx context.Context, t Team, kind Kind, s Schedule, oc
 		// Nobody is remembered: the roster's first facilitates.
 		op.Facilitator = t.Members[0]
 	}
-	info, _, err := sc.teams.Open(ctx, LocalCaller(), Person{}, op)
+	locked := func(ctx context.Context, c Caller, team string, members, agreements []string) (Team, error) {
+		if team, err := CheckName(team); err != nil || team != name {
+			return Team{}, fmt.Errorf("%w: the scheduled %s of %s names the team %q", ErrInvalid, kind.Noun(), name, team)
+		}
+		return sc.teams.ensure(ctx, c, name, members, agreements)
+	}
+	info, _, err := sc.teams.open(ctx, LocalCaller(), Person{}, op, locked)
 	if err != nil {
 		return err
 	}

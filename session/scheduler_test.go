@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"huddle/session"
+	"huddle/session/nodetest"
 )
 
 // waitUntil waits for cond, failing the test after a long time (the
@@ -108,4 +109,12 @@ func TestSchedulerOpensOncePerOccurrence(t *testing.T) {
 	clock.Advance(2 * time.Minute)
 	waitUntil(t, "the next day's stand-up", func() bool { return count() == 2 })
 	stop()
+}
+
+// Two nodes' schedulers over one shared store, firing at the same moment,
+// open the scheduled stand-up once: the team's lock, shared by the nodes,
+// holds the second until the first has opened it.
+func TestSchedulersOfTwoNodesOpenOnce(t *testing.T) {
+	c := nodetest.New(t)
+	nodetest.SchedulersRace(t, c.Node(), c.Node())
 }

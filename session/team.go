@@ -465,6 +465,11 @@ func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agr
 		return Team{}, err
 	}
 	defer unlock()
+	return ts.ensure(ctx, c, name, members, agreements)
+}
+
+// ensure is Ensure of a checked, non-empty name with the team's lock held.
+func (ts *Teams) ensure(ctx context.Context, c Caller, name string, members, agreements []string) (Team, error) {
 	t, err := ts.store.Team(ctx, name)
 	now := ts.clock.Now()
 	changed := false
@@ -515,11 +520,18 @@ func (ts *Teams) Ensure(ctx context.Context, c Caller, name string, members, agr
 // remembers the opening's defaults for its next session of the kind (see
 // Defaults).
 func (ts *Teams) Open(ctx context.Context, c Caller, opener Person, o Opening) (Info, Team, error) {
+	return ts.open(ctx, c, opener, o, ts.Ensure)
+}
+
+// open is Open with ensure for Ensure: Ensure itself, or, when the caller
+// holds the team's lock already (see Scheduler), ensure.
+func (ts *Teams) open(ctx context.Context, c Caller, opener Person, o Opening,
+	ensure func(ctx context.Context, c Caller, name string, members, agreements []string) (Team, error)) (Info, Team, error) {
 	cfg, err := o.Config(ts.clock.Now())
 	if err != nil {
 		return Info{}, Team{}, err
 	}
-	team, err := ts.Ensure(ctx, c, cfg.Team, o.Members, o.Agreements)
+	team, err := ensure(ctx, c, cfg.Team, o.Members, o.Agreements)
 	if err != nil {
 		return Info{}, Team{}, err
 	}

@@ -139,11 +139,11 @@ func runLocal(ctx context.Context, g globalFlags, sf standupFlags, given session
 		id = info.ID
 		notifier.Opened(info, "")
 	}
-	room, err := openLocalRoom(ctx, st, teams, id, bothEnded(ended, notifier.Ended))
+	room, closeRoom, err := openLocalRoom(ctx, st, teams, id, bothEnded(ended, notifier.Ended))
 	if err != nil {
 		return err
 	}
-	defer room.Close()
+	defer closeRoom()
 	state := room.Snapshot().State
 	if resumed && state.Paused && state.PauseReason == tui.QuitReason {
 		if err := room.Submit(state.Facilitator, session.Resume{}); err != nil {
@@ -202,8 +202,26 @@ func running(s *session.State) bool {
 // openLocalRoom opens the session's room at the shared keyboard with the
 // team rules, as huddle serve does: a guest promoted to the team
 // (session.PromoteGuest) lands on the team's roster for its next sessions.
-func openLocalRoom(ctx context.Context, st session.Store, teams *session.Teams, id string, ended func(string)) (*session.Room, error) {
-	return session.OpenRoom(ctx, st, id, session.RoomOptions{Ended: ended, Teams: teams})
+// Over a shared database (several nodes may serve the session) the room
+// is a hub's, as on a node: it hears the doorbell and catches up with the
+// other nodes' events as they come, not only when its own append loses.
+// closeRoom closes the room (and the hub).
+func openLocalRoom(ctx context.Context, st session.Store, teams *session.Teams, id string, ended func(string)) (room *session.Room, closeRoom func() error, err error) {
+	opts := session.RoomOptions{Ended: ended, Teams: teams}
+	if _, shared := st.(session.SharedStore); shared {
+		hub := session.NewHub(st, opts)
+		room, err := hub.Room(ctx, id)
+		if err != nil {
+			hub.Close()
+			return nil, nil, err
+		}
+		return room, hub.Close, nil
+	}
+	room, err = session.OpenRoom(ctx, st, id, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return room, room.Close, nil
 }
 
 // resolveTeam finds the team to run, creating or updating it from the

@@ -36,11 +36,11 @@ func TestLocalPromotedGuestJoinsTheTeamsRoster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room, err := openLocalRoom(ctx, st, teams, info.ID, nil)
+	room, closeRoom, err := openLocalRoom(ctx, st, teams, info.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer room.Close()
+	defer closeRoom()
 	fac := room.Snapshot().State.Facilitator
 	if err := room.Submit(fac, session.Arrive{Name: "Eli"}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,7 @@
 // Package nodetest is a session.SharedStore for tests of several nodes in
 // one process: the real SQLite store on one file, shared by every node,
 // with an in-process doorbell that can lose rings, a lock per session and
-// an in-memory heartbeat table.
+// per team, and an in-memory heartbeat table.
 package nodetest
 
 import (
@@ -20,7 +20,7 @@ import (
 
 // Cluster is what several nodes share: the real SQLite store on one
 // file, and in memory what a shared database adds to it (a doorbell, a
-// lock per session and the nodes' heartbeats).
+// lock per session and per team, and the nodes' heartbeats).
 type Cluster struct {
 	*sqlite.Store
 	db *sql.DB // read-only, for EventsAfter
@@ -65,7 +65,10 @@ type Node struct {
 	dead bool
 }
 
-var _ session.SharedStore = (*Node)(nil)
+var (
+	_ session.SharedStore = (*Node)(nil)
+	_ session.TeamLocker  = (*Node)(nil)
+)
 
 // ErrKilled is what every method of a killed node returns.
 var ErrKilled = errors.New("the node is dead")
@@ -195,11 +198,16 @@ func (n *Node) LockSession(ctx context.Context, id string) (func(), error) {
 	if err := n.alive(); err != nil {
 		return nil, err
 	}
+	return n.lock(ctx, "session\x00"+id)
+}
+
+// lock takes the cluster's lock of the key.
+func (n *Node) lock(ctx context.Context, key string) (func(), error) {
 	n.Cluster.mu.Lock()
-	l, ok := n.locks[id]
+	l, ok := n.locks[key]
 	if !ok {
 		l = make(chan struct{}, 1)
-		n.locks[id] = l
+		n.locks[key] = l
 	}
 	n.Cluster.mu.Unlock()
 	select {
@@ -209,6 +217,15 @@ func (n *Node) LockSession(ctx context.Context, id string) (func(), error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// LockTeam holds the team's lock, shared by every node of the cluster
+// (see session.TeamLocker), until unlock is called.
+func (n *Node) LockTeam(ctx context.Context, name string) (func(), error) {
+	if err := n.alive(); err != nil {
+		return nil, err
+	}
+	return n.lock(ctx, "team\x00"+name)
 }
 
 func (n *Node) Beat(ctx context.Context, name string, now time.Time, holds []session.Holding, dead time.Duration) ([]session.Holding, error) {
@@ -329,6 +346,19 @@ func (m *Mortal) LockSession(ctx context.Context, id string) (func(), error) {
 		return nil, err
 	}
 	return m.SharedStore.LockSession(ctx, id)
+}
+
+// LockTeam fails once the node is dead; it takes the team lock of the
+// store it wraps, which must be a session.TeamLocker.
+func (m *Mortal) LockTeam(ctx context.Context, name string) (func(), error) {
+	if err := m.alive(); err != nil {
+		return nil, err
+	}
+	tl, ok := m.SharedStore.(session.TeamLocker)
+	if !ok {
+		return nil, errors.New("nodetest: the store has no team lock")
+	}
+	return tl.LockTeam(ctx, name)
 }
 
 // Beat fails once the node is dead.

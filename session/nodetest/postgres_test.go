@@ -293,3 +293,19 @@ func TestPostgresDeadNodesParticipantsLeave(t *testing.T) {
 		t.Fatal("bob did not come back through node 1")
 	}
 }
+
+// Two nodes' schedulers on one PostgreSQL database open a scheduled
+// stand-up once (the team's advisory lock; see SchedulersRace).
+func TestPostgresSchedulersOpenOnce(t *testing.T) {
+	url := pgtest.Database(t)
+	var stores []session.Store
+	for range 2 {
+		st, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		stores = append(stores, st)
+	}
+	nodetest.SchedulersRace(t, stores[0], stores[1])
+}
