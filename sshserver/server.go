@@ -426,8 +426,10 @@ type ptyRead struct {
 // data race with a resize; reading it once, first thing, leaves one
 // read that only a resize in the same microseconds can meet.
 func ptyOf(sess ssh.Session) (ssh.Pty, <-chan ssh.Window, bool) {
-	if r, ok := sess.Context().Value(ptyKey{}).(*ptyRead); ok {
-		return r.pty, r.winch, r.ok
+	if ctx := sess.Context(); ctx != nil {
+		if r, ok := ctx.Value(ptyKey{}).(*ptyRead); ok {
+			return r.pty, r.winch, r.ok
+		}
 	}
 	return sess.Pty()
 }
