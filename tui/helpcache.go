@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
@@ -18,19 +19,32 @@ import (
 var helpViews, _ = lru.New[string, string](1024)
 
 // helpView is h.View(keys), drawn with h's styles, which st's theme and
-// background made (see Model.update), from the process's cache.
-func helpView(h *help.Model, keys help.KeyMap, st *Styles) string {
+// background made (see Model.update), each line cut to cut cells (none
+// if cut is negative), from the process's cache. The key is written
+// piece by piece: it is built on every update of every program.
+func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
 	var b strings.Builder
+	b.Grow(512)
 	b.WriteString(st.theme.String())
-	b.WriteString(strconv.Itoa(h.Width()))
-	b.WriteString(strconv.FormatBool(h.ShowAll))
-	b.WriteString(strconv.FormatBool(st.dark))
-	b.WriteString(h.ShortSeparator + "\x00" + h.FullSeparator + "\x00" + h.Ellipsis)
+	var num [20]byte
+	b.Write(strconv.AppendInt(num[:0], int64(h.Width()), 10))
+	b.WriteByte(',')
+	b.Write(strconv.AppendInt(num[:0], int64(cut), 10))
+	b.Write(strconv.AppendBool(num[:0], h.ShowAll))
+	b.Write(strconv.AppendBool(num[:0], st.dark))
+	b.WriteString(h.ShortSeparator)
+	b.WriteByte(0)
+	b.WriteString(h.FullSeparator)
+	b.WriteByte(0)
+	b.WriteString(h.Ellipsis)
 	add := func(group []key.Binding) {
 		b.WriteByte('\x02') // a column
-		for _, kb := range group {
-			if kb.Enabled() {
-				b.WriteString("\x00" + kb.Help().Key + "\x01" + kb.Help().Desc)
+		for i := range group {
+			if kb := &group[i]; kb.Enabled() {
+				b.WriteByte(0)
+				b.WriteString(kb.Help().Key)
+				b.WriteByte(1)
+				b.WriteString(kb.Help().Desc)
 			}
 		}
 	}
@@ -46,6 +60,13 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles) string {
 		return s
 	}
 	s := h.View(keys)
+	if cut >= 0 {
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, cut, "…")
+		}
+		s = strings.Join(lines, "\n")
+	}
 	helpViews.Add(k, s)
 	return s
 }

@@ -179,7 +179,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 
 // ShortHelp is the footer: the keys of the moment. The corrections are
 // in the full help (?) only: mistakes are the exception.
-func (k KeyMap) ShortHelp() []key.Binding {
+func (k *KeyMap) ShortHelp() []key.Binding {
 	if k.scrolling {
 		return []key.Binding{k.Up, k.Down, k.Help, k.Quit}
 	}
@@ -188,7 +188,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 }
 
 // FullHelp is every key of the moment, shown with ?.
-func (k KeyMap) FullHelp() [][]key.Binding {
+func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.ChooseNext, k.MoveUp, k.End, k.HandOver, k.TakeOver},
 		{k.Park, k.Blocker, k.Arrive, k.Present, k.Unmark, k.ToRoster, k.Stay},

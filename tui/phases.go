@@ -80,7 +80,7 @@ func (m *standupScreen) view(w, h int) string {
 	return m.parkingView(w, h)
 }
 
-func (m *standupScreen) helpKeys() help.KeyMap { return m.keys }
+func (m *standupScreen) helpKeys() help.KeyMap { return &m.keys }
 
 // waitingRoom is the waiting room of either kind: who is here, who is
 // missing, and the facilitator's arrivals and start.

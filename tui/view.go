@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -152,9 +151,7 @@ func (m *Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	for _, l := range strings.Split(helpView(&m.help, keys, m.styles), "\n") {
-		lines = append(lines, ansi.Truncate(l, w, "…"))
-	}
+	lines = append(lines, helpView(&m.help, keys, m.styles, w))
 	return strings.Join(lines, "\n")
 }
 
