@@ -22,7 +22,7 @@ type standupScreen struct {
 func (m *standupScreen) promptKey(tea.KeyPressMsg) (tea.Cmd, bool) { return nil, false }
 
 func (m *standupScreen) shared() sharedKeys {
-	k := m.keys
+	k := &m.keys
 	return sharedKeys{Help: k.Help, Park: k.Park, End: k.End, HandOver: k.HandOver, TakeOver: k.TakeOver}
 }
 
