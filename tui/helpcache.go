@@ -3,11 +3,11 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
-	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // The key help at the foot of the screen is drawn by lipgloss, on every
@@ -16,35 +16,42 @@ import (
 // change. It depends only on the bindings shown, the width, the full or
 // short form, the theme and the background, which most programs of a
 // process share: it is drawn once per those, for the whole process.
-var helpViews, _ = lru.New[string, string](1024)
+var helpViews = struct {
+	mu sync.Mutex
+	m  map[string]string
+}{m: map[string]string{}}
+
+// maxHelpViews bounds helpViews: past it, all are dropped. A process
+// shows a few dozen sets of keys at a few sizes.
+const maxHelpViews = 1024
 
 // helpView is h.View(keys), drawn with h's styles, which st's theme and
 // background made (see Model.update), each line cut to cut cells (none
-// if cut is negative), from the process's cache. The key is written
-// piece by piece: it is built on every update of every program.
+// if cut is negative), from the process's cache. The key is built on
+// every update of every program: in a buffer on the stack, without
+// allocating.
 func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
-	var b strings.Builder
-	b.Grow(512)
-	b.WriteString(st.theme.String())
-	var num [20]byte
-	b.Write(strconv.AppendInt(num[:0], int64(h.Width()), 10))
-	b.WriteByte(',')
-	b.Write(strconv.AppendInt(num[:0], int64(cut), 10))
-	b.Write(strconv.AppendBool(num[:0], h.ShowAll))
-	b.Write(strconv.AppendBool(num[:0], st.dark))
-	b.WriteString(h.ShortSeparator)
-	b.WriteByte(0)
-	b.WriteString(h.FullSeparator)
-	b.WriteByte(0)
-	b.WriteString(h.Ellipsis)
+	// On the stack, and looked up without a string of its own.
+	b := make([]byte, 0, 512)
+	b = append(b, byte(st.theme))
+	b = strconv.AppendInt(b, int64(h.Width()), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(cut), 10)
+	b = strconv.AppendBool(b, h.ShowAll)
+	b = strconv.AppendBool(b, st.dark)
+	b = append(b, h.ShortSeparator...)
+	b = append(b, 0)
+	b = append(b, h.FullSeparator...)
+	b = append(b, 0)
+	b = append(b, h.Ellipsis...)
 	add := func(group []key.Binding) {
-		b.WriteByte('\x02') // a column
+		b = append(b, 2) // a column
 		for i := range group {
 			if kb := &group[i]; kb.Enabled() {
-				b.WriteByte(0)
-				b.WriteString(kb.Help().Key)
-				b.WriteByte(1)
-				b.WriteString(kb.Help().Desc)
+				b = append(b, 0)
+				b = append(b, kb.Help().Key...)
+				b = append(b, 1)
+				b = append(b, kb.Help().Desc...)
 			}
 		}
 	}
@@ -55,11 +62,13 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
 	} else {
 		add(keys.ShortHelp())
 	}
-	k := b.String()
-	if s, ok := helpViews.Get(k); ok {
+	helpViews.mu.Lock()
+	s, ok := helpViews.m[string(b)]
+	helpViews.mu.Unlock()
+	if ok {
 		return s
 	}
-	s := h.View(keys)
+	s = h.View(keys)
 	if cut >= 0 {
 		lines := strings.Split(s, "\n")
 		for i, l := range lines {
@@ -67,6 +76,11 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
 		}
 		s = strings.Join(lines, "\n")
 	}
-	helpViews.Add(k, s)
+	helpViews.mu.Lock()
+	if len(helpViews.m) >= maxHelpViews {
+		clear(helpViews.m)
+	}
+	helpViews.m[string(b)] = s
+	helpViews.mu.Unlock()
 	return s
 }
