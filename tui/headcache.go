@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/lipgloss/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
 )
@@ -23,7 +25,7 @@ const (
 	partClock                 // the time shown: a
 	partWho                   // " · name · role": a the name, b the role; partWhoNameless without a name
 	partWhoNameless
-	partRule // the facilitator's rule: a the label ("" without a facilitator), w its width
+	partRule // the facilitator's rule: a the name, b how it is shown ("" without a facilitator), w its width
 )
 
 type headKey struct {
@@ -73,7 +75,7 @@ func (m *Model) header(w int) string {
 	who := m.who()
 	gap := w - left.w - badge.w - 1 - tm.w - who.w
 	if gap >= 1 {
-		return left.s + repeat(" ", gap) + badge.s + " " + tm.s + who.s + "\n" + m.facilitatorRule(w)
+		return left.s + spaces(gap) + badge.s + " " + tm.s + who.s + "\n" + m.facilitatorRule(w)
 	}
 	// Too narrow for the name: the time without seconds, the team cut.
 	right := badge.s + " " + st.Clock.Render(at.Format("15:04"))
@@ -105,16 +107,34 @@ func (m *Model) facilitatorRule(w int) string {
 	if !ok {
 		return piece(st, headKey{part: partRule, w: w}, func() string { return st.Rule.Render(repeat("─", w)) }).s
 	}
-	who := f.Name
+	// Keyed by the name and how it is shown, not by the label, which
+	// would be a string to make on every update.
+	k := headKey{part: partRule, a: f.Name, b: "name", w: w}
 	switch {
 	case f.ID == m.me:
-		who = "you"
+		k.a, k.b = "", "you"
 	case !f.Present:
-		who += " (away)"
+		k.b = "away"
 	}
-	label := "facilitator: " + who
-	return piece(st, headKey{part: partRule, a: label, w: w}, func() string {
-		label := truncate(label, max(0, w-6))
+	return piece(st, k, func() string {
+		who := f.Name
+		switch k.b {
+		case "you":
+			who = "you"
+		case "away":
+			who += " (away)"
+		}
+		label := truncate("facilitator: "+who, max(0, w-6))
 		return st.Rule.Render("── ") + st.Subtle.Render(label) + st.Rule.Render(" "+repeat("─", max(0, w-4-lipgloss.Width(label))))
 	}).s
+}
+
+var blanks = strings.Repeat(" ", 256)
+
+// spaces is n spaces, without allocating up to 256.
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:max(0, n)]
+	}
+	return repeat(" ", n)
 }

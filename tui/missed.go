@@ -99,6 +99,9 @@ func (m greeter) greetNew() tea.Cmd {
 			return missedMsg{who: p, missed: ms, err: err}
 		})
 	}
+	if len(cmds) == 0 { // as on most snapshots: no batch to allocate
+		return m.unseenTick()
+	}
 	cmds = append(cmds, m.unseenTick())
 	return tea.Batch(cmds...)
 }

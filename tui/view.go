@@ -127,7 +127,7 @@ func phaseTitle(p session.Phase) string {
 
 func (m *Model) footer(w int) string {
 	st := m.styles
-	var lines []string
+	lines := make([]string, 0, 6) // on the stack
 	if door := m.doorLine(w); door != "" {
 		lines = append(lines, door)
 	}
