@@ -52,14 +52,17 @@ func (k *KeyMap) setCorrections(s *session.State, role session.Role, prompting b
 	if prompting || s.Phase == session.Closed || role == session.Observer {
 		return
 	}
+	// This runs on every snapshot and second of every program: it asks
+	// whether there is one, without listing them all.
 	fac := role == session.Facilitator
-	c.Unmark.SetEnabled(fac && len(unmarkable(s, c.me)) > 0)
-	c.ToRoster.SetEnabled(fac && len(promotable(s)) > 0)
+	c.Unmark.SetEnabled(fac && anyUnmarkable(s, c.me))
+	c.ToRoster.SetEnabled(fac && anyPromotable(s))
 	switch s.Phase {
 	case session.Rounds:
-		c.ChooseNext.SetEnabled(fac && len(movable(s)) > 0)
-		c.MoveUp.SetEnabled(fac && len(movable(s)) > 0)
-		mine := len(ownBlockers(s, c.me, fac)) > 0
+		movable := fac && anyMovable(s)
+		c.ChooseNext.SetEnabled(movable)
+		c.MoveUp.SetEnabled(movable)
+		mine := anyOwnBlocker(s, c.me, fac)
 		c.EditIt.SetEnabled(mine)
 		c.DeleteIt.SetEnabled(mine)
 		c.EditIt.SetHelp("E", "edit blocker")
@@ -69,8 +72,8 @@ func (k *KeyMap) setCorrections(s *session.State, role session.Role, prompting b
 		if c.cursor != nil {
 			cursor = *c.cursor
 		}
-		open := s.OpenItems()
-		ok := cursor >= 0 && cursor < len(open) && (fac || open[cursor].RaisedBy.ID == c.me)
+		it, found := openItem(s, cursor)
+		ok := found && (fac || it.RaisedBy.ID == c.me)
 		c.EditIt.SetEnabled(ok)
 		c.DeleteIt.SetEnabled(ok)
 		c.EditIt.SetHelp("E", "edit topic")
@@ -90,6 +93,60 @@ func unmarkable(s *session.State, me session.ParticipantID) []session.Participan
 		}
 	}
 	return out
+}
+
+// anyUnmarkable reports whether unmarkable(s, me) has anyone.
+func anyUnmarkable(s *session.State, me session.ParticipantID) bool {
+	for i := range s.Participants {
+		p := &s.Participants[i]
+		if p.Present && !p.Removed && p.Role != session.Observer && p.Key == "" && p.ID != me &&
+			!slices.ContainsFunc(s.Turns, func(t session.Turn) bool { return t.Speaker == p.ID }) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyPromotable reports whether promotable(s) has anyone.
+func anyPromotable(s *session.State) bool {
+	for i := range s.Participants {
+		if p := &s.Participants[i]; !p.Removed && !p.Expected && p.ID != s.Facilitator && p.Role != session.Observer {
+			return true
+		}
+	}
+	return false
+}
+
+// anyMovable reports whether movable(s) has anyone: whether two of
+// those here are still to speak.
+func anyMovable(s *session.State) bool {
+	n := 0
+	for _, id := range s.Upcoming() {
+		if p, ok := s.Participant(id); ok && p.Speaks() {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// anyOwnBlocker reports whether ownBlockers(s, me, fac) has any.
+func anyOwnBlocker(s *session.State, me session.ParticipantID, fac bool) bool {
+	return slices.ContainsFunc(s.Blockers, func(b session.Blocker) bool { return fac || b.Speaker.ID == me || b.NotedBy == me })
+}
+
+// openItem is the i-th open item of s.OpenItems(), without copying them.
+func openItem(s *session.State, i int) (*session.Item, bool) {
+	for k := range s.Items {
+		if s.Items[k].Status == session.Open {
+			if i == 0 {
+				return &s.Items[k], true
+			}
+			i--
+		}
+	}
+	return nil, false
 }
 
 // promotable are the guests who take part: who could join the roster.

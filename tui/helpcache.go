@@ -3,10 +3,11 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The key help at the foot of the screen is drawn by lipgloss, on every
@@ -15,22 +16,42 @@ import (
 // change. It depends only on the bindings shown, the width, the full or
 // short form, the theme and the background, which most programs of a
 // process share: it is drawn once per those, for the whole process.
-var helpViews, _ = lru.New[string, string](1024)
+var helpViews = struct {
+	mu sync.Mutex
+	m  map[string]string
+}{m: map[string]string{}}
+
+// maxHelpViews bounds helpViews: past it, all are dropped. A process
+// shows a few dozen sets of keys at a few sizes.
+const maxHelpViews = 1024
 
 // helpView is h.View(keys), drawn with h's styles, which st's theme and
-// background made (see Model.update), from the process's cache.
-func helpView(h *help.Model, keys help.KeyMap, st *Styles) string {
-	var b strings.Builder
-	b.WriteString(st.theme.String())
-	b.WriteString(strconv.Itoa(h.Width()))
-	b.WriteString(strconv.FormatBool(h.ShowAll))
-	b.WriteString(strconv.FormatBool(st.dark))
-	b.WriteString(h.ShortSeparator + "\x00" + h.FullSeparator + "\x00" + h.Ellipsis)
+// background made (see Model.update), each line cut to cut cells (none
+// if cut is negative), from the process's cache. The key is built on
+// every update of every program: in a buffer on the stack, without
+// allocating.
+func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
+	// On the stack, and looked up without a string of its own.
+	b := make([]byte, 0, 512)
+	b = append(b, byte(st.theme))
+	b = strconv.AppendInt(b, int64(h.Width()), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(cut), 10)
+	b = strconv.AppendBool(b, h.ShowAll)
+	b = strconv.AppendBool(b, st.dark)
+	b = append(b, h.ShortSeparator...)
+	b = append(b, 0)
+	b = append(b, h.FullSeparator...)
+	b = append(b, 0)
+	b = append(b, h.Ellipsis...)
 	add := func(group []key.Binding) {
-		b.WriteByte('\x02') // a column
-		for _, kb := range group {
-			if kb.Enabled() {
-				b.WriteString("\x00" + kb.Help().Key + "\x01" + kb.Help().Desc)
+		b = append(b, 2) // a column
+		for i := range group {
+			if kb := &group[i]; kb.Enabled() {
+				b = append(b, 0)
+				b = append(b, kb.Help().Key...)
+				b = append(b, 1)
+				b = append(b, kb.Help().Desc...)
 			}
 		}
 	}
@@ -41,11 +62,25 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles) string {
 	} else {
 		add(keys.ShortHelp())
 	}
-	k := b.String()
-	if s, ok := helpViews.Get(k); ok {
+	helpViews.mu.Lock()
+	s, ok := helpViews.m[string(b)]
+	helpViews.mu.Unlock()
+	if ok {
 		return s
 	}
-	s := h.View(keys)
-	helpViews.Add(k, s)
+	s = h.View(keys)
+	if cut >= 0 {
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(l, cut, "…")
+		}
+		s = strings.Join(lines, "\n")
+	}
+	helpViews.mu.Lock()
+	if len(helpViews.m) >= maxHelpViews {
+		clear(helpViews.m)
+	}
+	helpViews.m[string(b)] = s
+	helpViews.mu.Unlock()
 	return s
 }

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 )
 
 type testKeys struct{ short []key.Binding }
@@ -33,8 +35,17 @@ func TestHelpViewIsTheHelp(t *testing.T) {
 						h.Styles = st.Help
 						h.ShowAll = all
 						h.SetWidth(w)
-						if got, want := helpView(&h, ks, st), h.View(ks); got != want {
+						if got, want := helpView(&h, ks, st, -1), h.View(ks); got != want {
 							t.Errorf("%v dark %v, all %v, width %d, disabled %d: %q, want %q", st.theme, st.dark, all, w, off, got, want)
+						}
+						for _, cut := range []int{0, 9, w} { // the footer's lines, cut to its width
+							lines := strings.Split(h.View(ks), "\n")
+							for i, l := range lines {
+								lines[i] = ansi.Truncate(l, cut, "…")
+							}
+							if got, want := helpView(&h, ks, st, cut), strings.Join(lines, "\n"); got != want {
+								t.Errorf("%v dark %v, all %v, width %d, disabled %d, cut to %d: %q, want %q", st.theme, st.dark, all, w, off, cut, got, want)
+							}
 						}
 					}
 				}

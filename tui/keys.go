@@ -96,6 +96,8 @@ type KeyMap struct {
 	now       time.Time // the screen's clock: t is offered once it would work
 	shared    bool      // the shared keyboard, which facilitates: no f
 	completes bool      // the open prompt completes something with tab (see prompt.completes)
+
+	short []key.Binding // ShortHelp's, reused: the footer asks for it on every update
 }
 
 // DefaultKeyMap returns huddle's keys of a stand-up, as documented in the
@@ -179,16 +181,20 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 
 // ShortHelp is the footer: the keys of the moment. The corrections are
 // in the full help (?) only: mistakes are the exception.
-func (k KeyMap) ShortHelp() []key.Binding {
+// The slice is k's own, valid until the next call: the help reads it at
+// once.
+func (k *KeyMap) ShortHelp() []key.Binding {
 	if k.scrolling {
-		return []key.Binding{k.Up, k.Down, k.Help, k.Quit}
+		k.short = append(k.short[:0], k.Up, k.Down, k.Help, k.Quit)
+	} else {
+		k.short = append(k.short[:0], k.Confirm, k.Cancel, k.Complete, k.Start, k.Next, k.Present, k.Pause, k.Extend, k.Skip,
+			k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.TakeOver, k.Help, k.Quit)
 	}
-	return []key.Binding{k.Confirm, k.Cancel, k.Complete, k.Start, k.Next, k.Present, k.Pause, k.Extend, k.Skip,
-		k.Park, k.Blocker, k.Stay, k.Discuss, k.Decide, k.Retro, k.Drop, k.TakeOver, k.Help, k.Quit}
+	return k.short
 }
 
 // FullHelp is every key of the moment, shown with ?.
-func (k KeyMap) FullHelp() [][]key.Binding {
+func (k *KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Start, k.Next, k.Pause, k.Extend, k.Skip, k.ChooseNext, k.MoveUp, k.End, k.HandOver, k.TakeOver},
 		{k.Park, k.Blocker, k.Arrive, k.Present, k.Unmark, k.ToRoster, k.Stay},

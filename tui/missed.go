@@ -87,18 +87,20 @@ func (m greeter) greetNew() tea.Cmd {
 		m.greeted = map[session.ParticipantID]bool{}
 	}
 	var cmds []tea.Cmd
-	for _, p := range m.state.Participants {
-		if m.greeted[p.ID] || !p.Present || !p.Expected || p.Removed || p.Role == session.Observer {
+	for i := range m.state.Participants { // by index: a participant is large, and this runs on every snapshot
+		if q := &m.state.Participants[i]; m.greeted[q.ID] || !q.Present || !q.Expected || q.Removed || q.Role == session.Observer ||
+			(!m.opts.SharedKeyboard && q.ID != m.me) {
 			continue
 		}
-		if !m.opts.SharedKeyboard && p.ID != m.me {
-			continue
-		}
+		p := m.state.Participants[i]
 		m.greeted[p.ID] = true
 		cmds = append(cmds, func() tea.Msg {
 			ms, err := tl.Missed(p.Name)
 			return missedMsg{who: p, missed: ms, err: err}
 		})
+	}
+	if len(cmds) == 0 { // as on most snapshots: no batch to allocate
+		return m.unseenTick()
 	}
 	cmds = append(cmds, m.unseenTick())
 	return tea.Batch(cmds...)

@@ -22,7 +22,7 @@ type standupScreen struct {
 func (m *standupScreen) promptKey(tea.KeyPressMsg) (tea.Cmd, bool) { return nil, false }
 
 func (m *standupScreen) shared() sharedKeys {
-	k := m.keys
+	k := &m.keys
 	return sharedKeys{Help: k.Help, Park: k.Park, End: k.End, HandOver: k.HandOver, TakeOver: k.TakeOver}
 }
 
@@ -80,7 +80,7 @@ func (m *standupScreen) view(w, h int) string {
 	return m.parkingView(w, h)
 }
 
-func (m *standupScreen) helpKeys() help.KeyMap { return m.keys }
+func (m *standupScreen) helpKeys() help.KeyMap { return &m.keys }
 
 // waitingRoom is the waiting room of either kind: who is here, who is
 // missing, and the facilitator's arrivals and start.

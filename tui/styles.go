@@ -10,10 +10,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// Styles holds every themed style of the interface. Each program has its
-// own, made by its Theme for its terminal's background (Theme.Styles).
-// The screens of a program share them by pointer: the theme makes them
-// anew when the terminal says what its background is.
+// Styles holds every themed style of the interface, made by a Theme for
+// a terminal's background (Theme.Styles) once for the process: every
+// program of that theme and background, and its screens, share them by
+// pointer, and nobody changes them; a program takes the other
+// background's when the terminal says what its background is.
 type Styles struct {
 	theme      Theme // the theme that made them
 	dark       bool  // made for a dark background

@@ -6,7 +6,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -85,46 +84,6 @@ func (m *Model) bodySize() (int, int) {
 	return w, max(1, m.height-lipgloss.Height(m.header(w))-lipgloss.Height(m.footer(w)))
 }
 
-func (m *Model) header(w int) string {
-	st := m.styles
-	kind := m.state.Config.Kind.Noun()
-	left := st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(m.state.Config.Team+" "+kind)
-	role := m.role().String()
-	if m.knocking() {
-		role = "at the door"
-	}
-	if p, ok := m.state.Participant(m.me); ok {
-		role = p.Name + " · " + role
-	}
-	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04:05")+" · "+role)
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04"))
-		left = truncate(left, w-lipgloss.Width(right)-1)
-		gap = max(1, w-lipgloss.Width(left)-lipgloss.Width(right))
-	}
-	return left + repeat(" ", gap) + right + "\n" + m.facilitatorRule(w)
-}
-
-// facilitatorRule is the header's rule, which says who facilitates: on
-// every screen, so that everyone knows whom to ask.
-func (m *Model) facilitatorRule(w int) string {
-	st := m.styles
-	f, ok := m.state.Participant(m.state.Facilitator)
-	if !ok {
-		return st.Rule.Render(repeat("─", w))
-	}
-	who := f.Name
-	switch {
-	case f.ID == m.me:
-		who = "you"
-	case !f.Present:
-		who += " (away)"
-	}
-	label := truncate("facilitator: "+who, max(0, w-6))
-	return st.Rule.Render("── ") + st.Subtle.Render(label) + st.Rule.Render(" "+repeat("─", max(0, w-4-lipgloss.Width(label))))
-}
-
 // handOverNotice announces a change of facilitator between two states:
 // a hand-over (the one who had the role is here, and only they can hand
 // it on; at the shared keyboard they always are) or a take-over (they
@@ -168,7 +127,7 @@ func phaseTitle(p session.Phase) string {
 
 func (m *Model) footer(w int) string {
 	st := m.styles
-	var lines []string
+	lines := make([]string, 0, 6) // on the stack
 	if door := m.doorLine(w); door != "" {
 		lines = append(lines, door)
 	}
@@ -192,9 +151,7 @@ func (m *Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	for _, l := range strings.Split(helpView(&m.help, keys, m.styles), "\n") {
-		lines = append(lines, ansi.Truncate(l, w, "…"))
-	}
+	lines = append(lines, helpView(&m.help, keys, m.styles, w))
 	return strings.Join(lines, "\n")
 }
 

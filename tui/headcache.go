@@ -1,0 +1,140 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// The header is drawn on every update of every program: styled by
+// lipgloss, it was a quarter of a room's CPU per change once the screens
+// were painted by rows. Most of it is the same on every screen of a
+// process: the team and kind, the phase's badge, the clock of the second
+// and the facilitator's rule. Those pieces are drawn once for the whole
+// process, each with its width, and every header is put together from
+// them; the only piece of a participant's own, their name and role, is
+// drawn once per participant, not per update. A piece's key is
+// everything its text and its styles depend on: the theme and the
+// background that made the styles, which style, the text and the width.
+type headPart uint8
+
+const (
+	partLeft  headPart = iota // "huddle · team kind": a is the team, b the kind
+	partBadge                 // the phase: a
+	partClock                 // the time shown: a
+	partWho                   // " · name · role": a the name, b the role; partWhoNameless without a name
+	partWhoNameless
+	partRule // the facilitator's rule: a the name, b how it is shown ("" without a facilitator), w its width
+)
+
+type headKey struct {
+	theme Theme
+	dark  bool
+	part  headPart
+	a, b  string
+	w     int
+}
+
+type headPiece struct {
+	s string
+	w int // its width in cells
+}
+
+// 4096 pieces: the rules and clocks of a few widths and seconds, and the
+// name pieces of a few thousand participants.
+var headPieces, _ = lru.New[headKey, headPiece](4096)
+
+// piece returns the piece of k, drawing it with draw if the process has
+// not yet.
+func piece(st *Styles, k headKey, draw func() string) headPiece {
+	k.theme, k.dark = st.theme, st.dark
+	if p, ok := headPieces.Get(k); ok {
+		return p
+	}
+	s := draw()
+	p := headPiece{s: s, w: lipgloss.Width(s)}
+	headPieces.Add(k, p)
+	return p
+}
+
+// header is the screen's first two lines: huddle, the team and the kind
+// on the left; the phase, the time and who the participant is on the
+// right; below, the rule that says who facilitates.
+func (m *Model) header(w int) string {
+	st := m.styles
+	team, kind := m.state.Config.Team, m.state.Config.Kind.Noun()
+	left := piece(st, headKey{part: partLeft, a: team, b: kind}, func() string {
+		return st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(team+" "+kind)
+	})
+	phase := phaseTitle(m.state.Phase)
+	badge := piece(st, headKey{part: partBadge, a: phase}, func() string { return st.Badge.Render(phase) })
+	at := m.now.In(m.zone())
+	clock := at.Format("15:04:05")
+	tm := piece(st, headKey{part: partClock, a: clock}, func() string { return st.Clock.Render(clock) })
+	who := m.who()
+	gap := w - left.w - badge.w - 1 - tm.w - who.w
+	if gap >= 1 {
+		return left.s + spaces(gap) + badge.s + " " + tm.s + who.s + "\n" + m.facilitatorRule(w)
+	}
+	// Too narrow for the name: the time without seconds, the team cut.
+	right := badge.s + " " + st.Clock.Render(at.Format("15:04"))
+	l := truncate(left.s, w-lipgloss.Width(right)-1)
+	gap = max(1, w-lipgloss.Width(l)-lipgloss.Width(right))
+	return l + repeat(" ", gap) + right + "\n" + m.facilitatorRule(w)
+}
+
+// who is the header's " · name · role" of the participant, or the
+// role alone for someone not in the session ("at the door" while
+// knocking).
+func (m *Model) who() headPiece {
+	st := m.styles
+	role := m.role().String()
+	if m.knocking() {
+		role = "at the door"
+	}
+	if p, ok := m.state.Participant(m.me); ok {
+		return piece(st, headKey{part: partWho, a: p.Name, b: role}, func() string { return st.Clock.Render(" · " + p.Name + " · " + role) })
+	}
+	return piece(st, headKey{part: partWhoNameless, b: role}, func() string { return st.Clock.Render(" · " + role) })
+}
+
+// facilitatorRule is the header's rule, which says who facilitates: on
+// every screen, so that everyone knows whom to ask.
+func (m *Model) facilitatorRule(w int) string {
+	st := m.styles
+	f, ok := m.state.Participant(m.state.Facilitator)
+	if !ok {
+		return piece(st, headKey{part: partRule, w: w}, func() string { return st.Rule.Render(repeat("─", w)) }).s
+	}
+	// Keyed by the name and how it is shown, not by the label, which
+	// would be a string to make on every update.
+	k := headKey{part: partRule, a: f.Name, b: "name", w: w}
+	switch {
+	case f.ID == m.me:
+		k.a, k.b = "", "you"
+	case !f.Present:
+		k.b = "away"
+	}
+	return piece(st, k, func() string {
+		who := f.Name
+		switch k.b {
+		case "you":
+			who = "you"
+		case "away":
+			who += " (away)"
+		}
+		label := truncate("facilitator: "+who, max(0, w-6))
+		return st.Rule.Render("── ") + st.Subtle.Render(label) + st.Rule.Render(" "+repeat("─", max(0, w-4-lipgloss.Width(label))))
+	}).s
+}
+
+var blanks = strings.Repeat(" ", 256)
+
+// spaces is n spaces, without allocating up to 256.
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:max(0, n)]
+	}
+	return repeat(" ", n)
+}
