@@ -95,26 +95,100 @@ func (b boundedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 		return ch, reqs, err
 	}
 	out := make(chan *gossh.Request)
-	go boundRequests(reqs, out)
-	return ch, out, nil
+	pc := &ptyChannel{Channel: ch, read: make(chan struct{})}
+	go boundRequests(reqs, out, pc.read)
+	return pc, out, nil
 }
 
+// The pty a session's handler reads. charm.land/ssh writes the pty's
+// window size on every window-change request, from the channel's request
+// loop, without a lock, and Session.Pty copies it: a data race with any
+// read by the handler, unless the write comes after the read in the
+// happens-before order. So the handler reads the pty once, first thing
+// (readPty, in drainWindowChanges), and says so on its channel; until it
+// has, boundRequests holds back the window changes (the newest one),
+// which the request loop therefore writes only after the read.
+
+// ptyReadRequest is the name of the request a handler "sends" on its own
+// channel to say it has read the pty; ptyChannel takes it, the client
+// never sees it.
+const ptyReadRequest = "pty-read@huddle.internal"
+
+// ptyChannel is a session's channel as charm.land/ssh gets it.
+type ptyChannel struct {
+	gossh.Channel
+	read chan struct{} // closed once the handler has read the pty
+	once sync.Once
+}
+
+func (c *ptyChannel) SendRequest(name string, wantReply bool, payload []byte) (bool, error) {
+	if name == ptyReadRequest {
+		c.once.Do(func() { close(c.read) })
+		return true, nil
+	}
+	return c.Channel.SendRequest(name, wantReply, payload)
+}
+
+// readPty reads the session's pty once and returns the session that
+// answers Pty with that copy (the window size it had then; the changes
+// since arrive on the channel it returns), then lets the window changes
+// through.
+func readPty(sess ssh.Session) ssh.Session {
+	pty, winch, ok := sess.Pty()
+	_, _ = sess.SendRequest(ptyReadRequest, false, nil)
+	return &readSession{Session: sess, pty: pty, winch: winch, ok: ok}
+}
+
+// readSession is a session whose pty was read once.
+type readSession struct {
+	ssh.Session
+	pty   ssh.Pty
+	winch <-chan ssh.Window
+	ok    bool
+}
+
+func (s *readSession) Pty() (ssh.Pty, <-chan ssh.Window, bool) { return s.pty, s.winch, s.ok }
+
 // boundRequests passes a session's requests on, refusing environment
-// requests beyond maxEnvRequests or larger than maxEnvPayload. It ends
-// when the channel's requests end.
-func boundRequests(in <-chan *gossh.Request, out chan<- *gossh.Request) {
+// requests beyond maxEnvRequests or larger than maxEnvPayload, and
+// holding back window changes (the newest; older ones are answered
+// here) until read closes. It ends when the channel's requests end.
+func boundRequests(in <-chan *gossh.Request, out chan<- *gossh.Request, read <-chan struct{}) {
 	defer close(out)
 	envs := 0
-	for r := range in {
-		if r.Type == "env" {
-			envs++
-			if envs > maxEnvRequests || len(r.Payload) > maxEnvPayload {
-				if r.WantReply {
-					_ = r.Reply(false, nil)
+	var held *gossh.Request
+	for {
+		select {
+		case r, ok := <-in:
+			if !ok {
+				if held != nil && held.WantReply {
+					_ = held.Reply(false, nil)
 				}
+				return
+			}
+			switch {
+			case r.Type == "env":
+				envs++
+				if envs > maxEnvRequests || len(r.Payload) > maxEnvPayload {
+					if r.WantReply {
+						_ = r.Reply(false, nil)
+					}
+					continue
+				}
+			case r.Type == "window-change" && read != nil:
+				if held != nil && held.WantReply {
+					_ = held.Reply(true, nil) // the newer size wins
+				}
+				held = r
 				continue
 			}
+			out <- r
+		case <-read:
+			read = nil // never again
+			if held != nil {
+				out <- held
+				held = nil
+			}
 		}
-		out <- r
 	}
 }

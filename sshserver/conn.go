@@ -103,7 +103,7 @@ const resizeEvery = 100 * time.Millisecond
 // connection has two goroutines: its reader, which decodes keys, and one
 // loop for window changes, keepalives and the end of the connection.
 func (c *conn) run(p *tea.Program) {
-	_, winch, _ := ptyOf(c.sess)
+	_, winch, _ := c.sess.Pty()
 	ctx, cancel := context.WithCancel(c.sess.Context())
 	keys := rate.NewLimiter(keysPerSecond, keyBurst)
 	in := newKeyDecoder(func(ev uv.Event) {
@@ -233,7 +233,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 // program builds the participant's program: straight into a session for
 // join and watch, else the lobby.
 func (c *conn) program() (*tea.Program, error) {
-	pty, _, ok := ptyOf(c.sess)
+	pty, _, ok := c.sess.Pty()
 	if !ok {
 		return nil, fmt.Errorf("this needs a terminal: use ssh -t")
 	}

@@ -215,7 +215,7 @@ func (s *Server) cmdTeamLog(sess ssh.Session, cmd command) int {
 		fmt.Fprintf(out, "Review asked for %s %s: the next retrospective lists it.\n", e.ShortRef(), e.Text)
 	case "prep":
 		pt := c.prep
-		if _, _, pty := ptyOf(sess); pty && c.stdin {
+		if _, _, pty := sess.Pty(); pty && c.stdin {
 			// A terminal sends no end of input: the short form that asks
 			// for each part is still to come.
 			return fail(sess, 2, "give --yesterday, --today or --blocker, or pipe the update in (without -t)")

@@ -51,7 +51,7 @@ var colourHints = map[string]*regexp.Regexp{
 // the cleaned TERM of the pty and the colour hints, nothing else. Later
 // values of a variable win, as in a shell.
 func clientEnviron(sess ssh.Session) []string {
-	pty, _, _ := ptyOf(sess)
+	pty, _, _ := sess.Pty()
 	seen := map[string]string{}
 	for _, kv := range sess.Environ() {
 		k, v, ok := strings.Cut(kv, "=")

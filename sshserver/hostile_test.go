@@ -144,9 +144,6 @@ func (f fakeSession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
 }
 func (f fakeSession) Environ() []string { return f.env }
 
-// Context: a session that no middleware saw (ptyOf then asks Pty).
-func (f fakeSession) Context() ssh.Context { return nil }
-
 func TestProgramsSeeOnlyTheColourHints(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -23,7 +23,7 @@ func wantsPlain(sess ssh.Session, t target) bool {
 	if t.plain {
 		return true
 	}
-	if pty, _, ok := ptyOf(sess); ok && pty.Term == "dumb" {
+	if pty, _, ok := sess.Pty(); ok && pty.Term == "dumb" {
 		return true
 	}
 	want := false
@@ -65,7 +65,7 @@ func (s *Server) plainSession(sess ssh.Session, t target) {
 		return
 	}
 	defer s.untrack(c)
-	_, _, raw := ptyOf(sess)
+	_, _, raw := sess.Pty()
 	out := failWriter{w: sess, fail: c.cancel}
 	opts := plainview.Options{Raw: raw, Location: clientZone(c.env), Key: c.key, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst,
 		IdleTimeout: s.cfg.IdleTimeout, OnIdle: c.opts.OnIdle, JoinCommand: c.opts.JoinCommand}

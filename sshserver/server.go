@@ -369,7 +369,7 @@ func (s *Server) limitKeyRate(next ssh.Handler) ssh.Handler {
 func (s *Server) logConnections(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		start := time.Now()
-		pty, _, _ := ptyOf(sess)
+		pty, _, _ := sess.Pty()
 		s.log.Info("connect", "user", session.CleanName(sess.User()), "remote", sess.RemoteAddr().String(),
 			"key", keyOf(sess), "command", session.CleanText(sess.RawCommand(), 120),
 			"term", session.CleanName(pty.Term), "width", pty.Window.Width, "height", pty.Window.Height)
@@ -409,31 +409,6 @@ func clampFilter(_ tea.Model, msg tea.Msg) tea.Msg {
 
 func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
 
-// ptyKey keys the session context's ptyRead.
-type ptyKey struct{}
-
-// ptyRead is a session's pty as the first middleware read it.
-type ptyRead struct {
-	pty   ssh.Pty
-	winch <-chan ssh.Window
-	ok    bool
-}
-
-// ptyOf is the session's pty as it was when its handler started (the
-// size may have changed since: the window changes arrive on winch).
-// charm.land/ssh writes the pty's window size from its request loop
-// without a lock on every window change, so each Session.Pty call is a
-// data race with a resize; reading it once, first thing, leaves one
-// read that only a resize in the same microseconds can meet.
-func ptyOf(sess ssh.Session) (ssh.Pty, <-chan ssh.Window, bool) {
-	if ctx := sess.Context(); ctx != nil {
-		if r, ok := ctx.Value(ptyKey{}).(*ptyRead); ok {
-			return r.pty, r.winch, r.ok
-		}
-	}
-	return sess.Pty()
-}
-
 // drainWindowChanges reads the window changes that arrive once the
 // handler has returned, until the channel closes. charm.land/ssh delivers
 // each on a channel with room for one, and its request loop blocks for
@@ -442,8 +417,8 @@ func ptyOf(sess ssh.Session) (ssh.Pty, <-chan ssh.Window, bool) {
 // or a refused join is answered, would leave one behind every time.
 func drainWindowChanges(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		pty, winch, ok := sess.Pty()
-		sess.Context().SetValue(ptyKey{}, &ptyRead{pty: pty, winch: winch, ok: ok})
+		sess = readPty(sess)
+		_, winch, ok := sess.Pty()
 		next(sess)
 		if ok {
 			go func() {
