@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // deliveryForgotten is the outcome of a pending delivery whose session was
@@ -134,11 +135,11 @@ func (s *Store) RewriteTeam(ctx context.Context, t session.Team, events map[stri
 	if err != nil {
 		return fmt.Errorf("rewrite team %q: %w", t.Name, err)
 	}
-	rows := make(map[string][]eventRow, len(events))
+	rows := make(map[string][]stored.Row, len(events))
 	for id, evs := range events {
-		rs := make([]eventRow, len(evs))
+		rs := make([]stored.Row, len(evs))
 		for i, e := range evs {
-			if rs[i], err = encode(e); err != nil {
+			if rs[i], err = stored.Encode(e); err != nil {
 				return fmt.Errorf("rewrite team %q: session %q: %w", t.Name, id, err)
 			}
 		}
@@ -184,7 +185,7 @@ func (s *Store) RewriteTeam(ctx context.Context, t session.Team, events map[stri
 // rewriteSession replaces one session's events inside tx, after checking
 // that they match the stored ones but for actors and payloads. It locks
 // the session's row, so that no node appends meanwhile.
-func rewriteSession(ctx context.Context, tx pgx.Tx, team, id string, rows []eventRow) error {
+func rewriteSession(ctx context.Context, tx pgx.Tx, team, id string, rows []stored.Row) error {
 	var got string
 	err := tx.QueryRow(ctx, `SELECT team FROM sessions WHERE id = $1 FOR UPDATE`, id).Scan(&got)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -208,7 +209,7 @@ func rewriteSession(ctx context.Context, tx pgx.Tx, team, id string, rows []even
 			stored.Close()
 			return fmt.Errorf("session %q: %w", id, err)
 		}
-		if i >= len(rows) || rows[i].seq != seq || rows[i].time != t || rows[i].typ != typ {
+		if i >= len(rows) || rows[i].Seq != seq || rows[i].Time != t || rows[i].Type != typ {
 			stored.Close()
 			return fmt.Errorf("%w: session %q: event %d does not match the stored one", session.ErrInvalid, id, seq)
 		}
@@ -223,7 +224,7 @@ func rewriteSession(ctx context.Context, tx pgx.Tx, team, id string, rows []even
 	}
 	seqs, actors, datas := make([]int64, len(rows)), make([]string, len(rows)), make([][]byte, len(rows))
 	for i, r := range rows {
-		seqs[i], actors[i], datas[i] = r.seq, r.actor, r.data
+		seqs[i], actors[i], datas[i] = r.Seq, r.Actor, r.Data
 	}
 	if _, err := tx.Exec(ctx, `UPDATE events e SET actor = r.actor, data = r.data
 		FROM unnest($2::bigint[], $3::text[], $4::bytea[]) AS r (seq, actor, data)

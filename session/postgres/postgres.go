@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 var (
@@ -193,18 +194,12 @@ func mapErr(err error) error {
 
 func isForeignKey(err error) bool { return pgCode(err) == codeForeignKeyViolation }
 
-// nanos returns t as Unix nanoseconds, and whether that is exactly t.
-func nanos(t time.Time) (int64, bool) {
-	n := t.UnixNano()
-	return n, time.Unix(0, n).Equal(t)
-}
-
 // nullNanos is nanos for a time that may be zero (unknown), stored as NULL.
 func nullNanos(t time.Time) (*int64, error) {
 	if t.IsZero() {
 		return nil, nil
 	}
-	n, ok := nanos(t)
+	n, ok := stored.Nanos(t)
 	if !ok {
 		return nil, fmt.Errorf("%w: time %v cannot be stored", session.ErrInvalid, t)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // endedType is the event type whose time is a session's end (the
@@ -24,10 +25,10 @@ var endedType = string((&session.Ended{}).Type())
 // ErrConflict error; the database's constraints decide, so two nodes can
 // never hand out the same code.
 func (s *Store) Create(ctx context.Context, info session.Info, first session.Event) error {
-	if err := checkCreate(&info, first); err != nil {
+	if err := stored.CheckCreate(&info, first); err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
-	row, err := encode(first)
+	row, err := stored.Encode(first)
 	if err != nil {
 		return fmt.Errorf("create session %q: %w", info.ID, err)
 	}
@@ -50,11 +51,11 @@ func (s *Store) Create(ctx context.Context, info session.Info, first session.Eve
 			return fmt.Errorf("%w: join code %q is taken by session %q", session.ErrConflict, info.Code, *codeOf)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id, team, kind, code, created, head_seq) VALUES ($1, $2, $3, $4, $5, 1)`,
-			info.ID, info.Team, info.Kind.String(), info.Code, row.time); err != nil {
+			info.ID, info.Team, info.Kind.String(), info.Code, row.Time); err != nil {
 			return mapErr(err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO events (session_id, seq, time, actor, type, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-			info.ID, row.seq, row.time, row.actor, row.typ, row.data); err != nil {
+			info.ID, row.Seq, row.Time, row.Actor, row.Type, row.Data); err != nil {
 			return mapErr(err)
 		}
 		return nil
@@ -63,69 +64,6 @@ func (s *Store) Create(ctx context.Context, info session.Info, first session.Eve
 		return fmt.Errorf("create session %q: %w", info.ID, mapErr(err))
 	}
 	return nil
-}
-
-func checkCreate(info *session.Info, first session.Event) error {
-	switch {
-	case info.ID == "":
-		return fmt.Errorf("%w: empty session id", session.ErrInvalid)
-	case info.Code == "":
-		return fmt.Errorf("%w: session %q: empty join code", session.ErrInvalid, info.ID)
-	case info.Team == "":
-		return fmt.Errorf("%w: session %q: empty team", session.ErrInvalid, info.ID)
-	}
-	if _, err := session.ParseKind(info.Kind.String()); err != nil {
-		return fmt.Errorf("session %q: %w", info.ID, err)
-	}
-	if first.Seq != 1 {
-		return fmt.Errorf("%w: session %q: the first event has seq %d, want 1", session.ErrInvalid, info.ID, first.Seq)
-	}
-	created, ok := first.Payload.(*session.Created)
-	if !ok || created == nil {
-		return fmt.Errorf("%w: session %q: the first event is %s, want %s",
-			session.ErrInvalid, info.ID, typeName(first.Payload), (&session.Created{}).Type())
-	}
-	if created.Config.Team != info.Team || created.Config.Kind != info.Kind {
-		return fmt.Errorf("%w: session %q: info says %s of team %q, the created event %s of team %q",
-			session.ErrInvalid, info.ID, info.Kind, info.Team, created.Config.Kind, created.Config.Team)
-	}
-	if info.Created.IsZero() {
-		info.Created = first.Time
-	} else if !info.Created.Equal(first.Time) {
-		return fmt.Errorf("%w: session %q: info says created at %v, the created event at %v",
-			session.ErrInvalid, info.ID, info.Created, first.Time)
-	}
-	return nil
-}
-
-func typeName(p session.Payload) string {
-	if p == nil {
-		return "no payload"
-	}
-	return string(p.Type())
-}
-
-// eventRow is an event as stored.
-type eventRow struct {
-	seq, time int64
-	actor     string
-	typ       string
-	data      []byte
-}
-
-func encode(e session.Event) (eventRow, error) {
-	if e.Payload == nil {
-		return eventRow{}, fmt.Errorf("%w: event %d has no payload", session.ErrInvalid, e.Seq)
-	}
-	t, ok := nanos(e.Time)
-	if !ok {
-		return eventRow{}, fmt.Errorf("%w: event %d: time %v cannot be stored", session.ErrInvalid, e.Seq, e.Time)
-	}
-	data, err := session.EncodePayload(e.Payload)
-	if err != nil {
-		return eventRow{}, fmt.Errorf("%w: event %d: %v", session.ErrInvalid, e.Seq, err)
-	}
-	return eventRow{seq: e.Seq, time: t, actor: string(e.Actor), typ: string(e.Type()), data: data}, nil
 }
 
 // appendQuery moves the session's head from $2 to $3 and inserts the
@@ -165,11 +103,11 @@ func (s *Store) Append(ctx context.Context, id string, events ...session.Event) 
 			return fmt.Errorf("append events: %w: session %q: events not contiguous: expected seq %d, got %d",
 				session.ErrConflict, id, events[0].Seq+int64(i), e.Seq)
 		}
-		r, err := encode(e)
+		r, err := stored.Encode(e)
 		if err != nil {
 			return fmt.Errorf("append events: session %q: %w", id, err)
 		}
-		seqs[i], times[i], actors[i], types[i], datas[i] = r.seq, r.time, r.actor, r.typ, r.data
+		seqs[i], times[i], actors[i], types[i], datas[i] = r.Seq, r.Time, r.Actor, r.Type, r.Data
 	}
 	if n == 0 {
 		if _, err := s.head(ctx, id); err != nil {

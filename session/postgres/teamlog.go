@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // AppendTeamLog adds events to a team's log, all or nothing. The first
@@ -16,28 +17,14 @@ import (
 // contiguous, else ErrConflict. Two nodes appending the same seq race on
 // the primary key: one of them gets ErrConflict.
 func (s *Store) AppendTeamLog(ctx context.Context, team string, events ...session.TeamEvent) error {
-	rows := make([]eventRow, len(events))
-	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to team log: %w: events not contiguous", session.ErrConflict)
-		}
-		if e.Payload == nil {
-			return fmt.Errorf("append to team log: %w: event %d has no payload", session.ErrInvalid, e.Seq)
-		}
-		t, ok := nanos(e.Time)
-		if !ok {
-			return fmt.Errorf("append to team log: %w: event %d: time %v cannot be stored", session.ErrInvalid, e.Seq, e.Time)
-		}
-		data, err := json.Marshal(e.Payload)
-		if err != nil {
-			return fmt.Errorf("append to team log: %w: %v", session.ErrInvalid, err)
-		}
-		rows[i] = eventRow{seq: e.Seq, time: t, actor: string(e.Actor), typ: string(e.Type()), data: data}
+	rows, err := stored.EncodeTeamLog(events)
+	if err != nil {
+		return fmt.Errorf("append to team log: %w", err)
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		var last *int64
 		if err := tx.QueryRow(ctx, `SELECT MAX(seq) FROM team_log WHERE team = $1`, team).Scan(&last); err != nil {
 			return err
@@ -46,13 +33,13 @@ func (s *Store) AppendTeamLog(ctx context.Context, team string, events ...sessio
 		if last != nil {
 			want = *last + 1
 		}
-		if rows[0].seq != want {
-			return fmt.Errorf("%w: team %q: expected seq %d, got %d", session.ErrConflict, team, want, rows[0].seq)
+		if rows[0].Seq != want {
+			return fmt.Errorf("%w: team %q: expected seq %d, got %d", session.ErrConflict, team, want, rows[0].Seq)
 		}
 		for _, r := range rows {
 			if _, err := tx.Exec(ctx, `INSERT INTO team_log (team, seq, time, actor, type, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-				team, r.seq, r.time, r.actor, r.typ, r.data); err != nil {
-				return fmt.Errorf("team %q seq %d: %w", team, r.seq, mapErr(err))
+				team, r.Seq, r.Time, r.Actor, r.Type, r.Data); err != nil {
+				return fmt.Errorf("team %q seq %d: %w", team, r.Seq, mapErr(err))
 			}
 		}
 		return nil
@@ -103,7 +90,7 @@ func (s *Store) RewriteTeamLog(ctx context.Context, team string, events []sessio
 			return err
 		}
 		for _, e := range events {
-			t, _ := nanos(e.Time)
+			t, _ := stored.Nanos(e.Time)
 			data, err := json.Marshal(e.Payload)
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // Deleting and rewriting for good. A deleted or replaced row leaves its
@@ -85,11 +86,11 @@ func (s *Store) RewriteTeam(ctx context.Context, t session.Team, events map[stri
 	if err != nil {
 		return fmt.Errorf("rewrite team %q: updated: %w", t.Name, err)
 	}
-	rows := make(map[string][]eventRow, len(events))
+	rows := make(map[string][]stored.Row, len(events))
 	for id, evs := range events {
-		rs := make([]eventRow, len(evs))
+		rs := make([]stored.Row, len(evs))
 		for i, e := range evs {
-			if rs[i], err = encode(e); err != nil {
+			if rs[i], err = stored.Encode(e); err != nil {
 				return fmt.Errorf("rewrite team %q: session %q: %w", t.Name, id, err)
 			}
 		}
@@ -139,7 +140,7 @@ func (s *Store) RewriteTeam(ctx context.Context, t session.Team, events map[stri
 
 // rewriteSession replaces one session's events inside tx, after checking
 // that they match the stored ones but for actors and payloads.
-func rewriteSession(ctx context.Context, tx *sql.Tx, team, id string, rows []eventRow) error {
+func rewriteSession(ctx context.Context, tx *sql.Tx, team, id string, rows []stored.Row) error {
 	var got string
 	err := tx.QueryRowContext(ctx, `SELECT team FROM sessions WHERE id = ?`, id).Scan(&got)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -163,7 +164,7 @@ func rewriteSession(ctx context.Context, tx *sql.Tx, team, id string, rows []eve
 			stored.Close()
 			return fmt.Errorf("session %q: %w", id, err)
 		}
-		if i >= len(rows) || rows[i].seq != seq || rows[i].time != t || rows[i].typ != typ {
+		if i >= len(rows) || rows[i].Seq != seq || rows[i].Time != t || rows[i].Type != typ {
 			stored.Close()
 			return fmt.Errorf("%w: session %q: event %d does not match the stored one", session.ErrInvalid, id, seq)
 		}
@@ -180,8 +181,8 @@ func rewriteSession(ctx context.Context, tx *sql.Tx, team, id string, rows []eve
 	}
 	for _, r := range rows {
 		if _, err := tx.ExecContext(ctx, `UPDATE events SET actor = ?, data = ? WHERE session_id = ? AND seq = ?`,
-			r.actor, r.data, id, r.seq); err != nil {
-			return fmt.Errorf("session %q seq %d: %w", id, r.seq, mapErr(err))
+			r.Actor, r.Data, id, r.Seq); err != nil {
+			return fmt.Errorf("session %q seq %d: %w", id, r.Seq, mapErr(err))
 		}
 	}
 	return nil

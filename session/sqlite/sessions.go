@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // Create records a new session with its first event, which must be event 1
@@ -17,10 +18,10 @@ import (
 // event; set, it must equal it. Info's Ended and Events are derived and
 // ignored. A duplicate ID or join code is an ErrConflict error.
 func (s *Store) Create(ctx context.Context, info session.Info, first session.Event) error {
-	if err := checkCreate(&info, first); err != nil {
+	if err := stored.CheckCreate(&info, first); err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
-	row, err := encode(first)
+	row, err := stored.Encode(first)
 	if err != nil {
 		return fmt.Errorf("create session %q: %w", info.ID, err)
 	}
@@ -49,11 +50,11 @@ func (s *Store) Create(ctx context.Context, info session.Info, first session.Eve
 			info.ID, session.ErrConflict, info.Code, codeOf.String)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id, team, kind, code, created) VALUES (?, ?, ?, ?, ?)`,
-		info.ID, info.Team, info.Kind.String(), info.Code, row.time); err != nil {
+		info.ID, info.Team, info.Kind.String(), info.Code, row.Time); err != nil {
 		return fmt.Errorf("create session %q: %w", info.ID, mapErr(err))
 	}
 	if _, err := tx.StmtContext(ctx, s.insertEvent).ExecContext(ctx,
-		info.ID, row.seq, row.time, row.actor, row.typ, row.data); err != nil {
+		info.ID, row.Seq, row.Time, row.Actor, row.Type, row.Data); err != nil {
 		return fmt.Errorf("create session %q: %w", info.ID, mapErr(err))
 	}
 	if err := tx.Commit(); err != nil {
@@ -62,82 +63,19 @@ func (s *Store) Create(ctx context.Context, info session.Info, first session.Eve
 	return nil
 }
 
-func checkCreate(info *session.Info, first session.Event) error {
-	switch {
-	case info.ID == "":
-		return fmt.Errorf("%w: empty session id", session.ErrInvalid)
-	case info.Code == "":
-		return fmt.Errorf("%w: session %q: empty join code", session.ErrInvalid, info.ID)
-	case info.Team == "":
-		return fmt.Errorf("%w: session %q: empty team", session.ErrInvalid, info.ID)
-	}
-	if _, err := session.ParseKind(info.Kind.String()); err != nil {
-		return fmt.Errorf("session %q: %w", info.ID, err)
-	}
-	if first.Seq != 1 {
-		return fmt.Errorf("%w: session %q: the first event has seq %d, want 1", session.ErrInvalid, info.ID, first.Seq)
-	}
-	created, ok := first.Payload.(*session.Created)
-	if !ok || created == nil {
-		return fmt.Errorf("%w: session %q: the first event is %s, want %s",
-			session.ErrInvalid, info.ID, typeName(first.Payload), (&session.Created{}).Type())
-	}
-	if created.Config.Team != info.Team || created.Config.Kind != info.Kind {
-		return fmt.Errorf("%w: session %q: info says %s of team %q, the created event %s of team %q",
-			session.ErrInvalid, info.ID, info.Kind, info.Team, created.Config.Kind, created.Config.Team)
-	}
-	if info.Created.IsZero() {
-		info.Created = first.Time
-	} else if !info.Created.Equal(first.Time) {
-		return fmt.Errorf("%w: session %q: info says created at %v, the created event at %v",
-			session.ErrInvalid, info.ID, info.Created, first.Time)
-	}
-	return nil
-}
-
-func typeName(p session.Payload) string {
-	if p == nil {
-		return "no payload"
-	}
-	return string(p.Type())
-}
-
-// eventRow is an event as stored.
-type eventRow struct {
-	seq, time int64
-	actor     string
-	typ       string
-	data      []byte
-}
-
-func encode(e session.Event) (eventRow, error) {
-	if e.Payload == nil {
-		return eventRow{}, fmt.Errorf("%w: event %d has no payload", session.ErrInvalid, e.Seq)
-	}
-	t, ok := nanos(e.Time)
-	if !ok {
-		return eventRow{}, fmt.Errorf("%w: event %d: time %v cannot be stored", session.ErrInvalid, e.Seq, e.Time)
-	}
-	data, err := session.EncodePayload(e.Payload)
-	if err != nil {
-		return eventRow{}, fmt.Errorf("%w: event %d: %v", session.ErrInvalid, e.Seq, err)
-	}
-	return eventRow{seq: e.Seq, time: t, actor: string(e.Actor), typ: string(e.Type()), data: data}, nil
-}
-
 // Append adds events to a session, all or nothing. The first event's Seq
 // must follow the last stored one and the rest must be contiguous, else
 // ErrConflict; an unknown session is ErrNotFound. When it returns nil the
 // events are committed to the write-ahead log.
 func (s *Store) Append(ctx context.Context, id string, events ...session.Event) error {
 	// Check and encode before taking the write lock.
-	rows := make([]eventRow, len(events))
+	rows := make([]stored.Row, len(events))
 	for i, e := range events {
 		if i > 0 && e.Seq != events[0].Seq+int64(i) {
 			return fmt.Errorf("append events: %w: session %q: events not contiguous: expected seq %d, got %d",
 				session.ErrConflict, id, events[0].Seq+int64(i), e.Seq)
 		}
-		r, err := encode(e)
+		r, err := stored.Encode(e)
 		if err != nil {
 			return fmt.Errorf("append events: session %q: %w", id, err)
 		}
@@ -159,14 +97,14 @@ func (s *Store) Append(ctx context.Context, id string, events ...session.Event) 
 	if len(rows) == 0 {
 		return nil
 	}
-	if want := last.Int64 + 1; rows[0].seq != want {
+	if want := last.Int64 + 1; rows[0].Seq != want {
 		return fmt.Errorf("append events: %w: session %q: expected seq %d, got %d",
-			session.ErrConflict, id, want, rows[0].seq)
+			session.ErrConflict, id, want, rows[0].Seq)
 	}
 	ins := tx.StmtContext(ctx, s.insertEvent)
 	for _, r := range rows {
-		if _, err := ins.ExecContext(ctx, id, r.seq, r.time, r.actor, r.typ, r.data); err != nil {
-			return fmt.Errorf("append events: session %q seq %d: %w", id, r.seq, mapErr(err))
+		if _, err := ins.ExecContext(ctx, id, r.Seq, r.Time, r.Actor, r.Type, r.Data); err != nil {
+			return fmt.Errorf("append events: session %q seq %d: %w", id, r.Seq, mapErr(err))
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -15,6 +15,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 var _ session.Store = (*Store)(nil)
@@ -311,18 +312,12 @@ func (s *Store) LimitPages(ctx context.Context, n int64) (int64, error) {
 // default cap.
 const maxPages = 0xfffffffe
 
-// nanos returns t as Unix nanoseconds, and whether that is exactly t.
-func nanos(t time.Time) (int64, bool) {
-	n := t.UnixNano()
-	return n, time.Unix(0, n).Equal(t)
-}
-
 // nullNanos is nanos for a time that may be zero (unknown), stored as NULL.
 func nullNanos(t time.Time) (any, error) {
 	if t.IsZero() {
 		return nil, nil
 	}
-	n, ok := nanos(t)
+	n, ok := stored.Nanos(t)
 	if !ok {
 		return nil, fmt.Errorf("%w: time %v cannot be stored", session.ErrInvalid, t)
 	}

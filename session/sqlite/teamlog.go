@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 var _ session.TeamLogStore = (*Store)(nil)
@@ -30,23 +31,9 @@ CREATE TABLE team_log (
 // event's Seq must follow the last stored one and the rest must be
 // contiguous, else ErrConflict.
 func (s *Store) AppendTeamLog(ctx context.Context, team string, events ...session.TeamEvent) error {
-	rows := make([]eventRow, len(events))
-	for i, e := range events {
-		if i > 0 && e.Seq != events[0].Seq+int64(i) {
-			return fmt.Errorf("append to team log: %w: events not contiguous", session.ErrConflict)
-		}
-		if e.Payload == nil {
-			return fmt.Errorf("append to team log: %w: event %d has no payload", session.ErrInvalid, e.Seq)
-		}
-		t, ok := nanos(e.Time)
-		if !ok {
-			return fmt.Errorf("append to team log: %w: event %d: time %v cannot be stored", session.ErrInvalid, e.Seq, e.Time)
-		}
-		data, err := json.Marshal(e.Payload)
-		if err != nil {
-			return fmt.Errorf("append to team log: %w: %v", session.ErrInvalid, err)
-		}
-		rows[i] = eventRow{seq: e.Seq, time: t, actor: string(e.Actor), typ: string(e.Type()), data: data}
+	rows, err := stored.EncodeTeamLog(events)
+	if err != nil {
+		return fmt.Errorf("append to team log: %w", err)
 	}
 	if len(rows) == 0 {
 		return nil
@@ -60,13 +47,13 @@ func (s *Store) AppendTeamLog(ctx context.Context, team string, events ...sessio
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(seq) FROM team_log WHERE team = ?`, team).Scan(&last); err != nil {
 		return fmt.Errorf("append to team log: %w", err)
 	}
-	if want := last.Int64 + 1; rows[0].seq != want {
-		return fmt.Errorf("append to team log: %w: team %q: expected seq %d, got %d", session.ErrConflict, team, want, rows[0].seq)
+	if want := last.Int64 + 1; rows[0].Seq != want {
+		return fmt.Errorf("append to team log: %w: team %q: expected seq %d, got %d", session.ErrConflict, team, want, rows[0].Seq)
 	}
 	for _, r := range rows {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO team_log (team, seq, time, actor, type, data) VALUES (?, ?, ?, ?, ?, ?)`,
-			team, r.seq, r.time, r.actor, r.typ, r.data); err != nil {
-			return fmt.Errorf("append to team log: team %q seq %d: %w", team, r.seq, mapErr(err))
+			team, r.Seq, r.Time, r.Actor, r.Type, r.Data); err != nil {
+			return fmt.Errorf("append to team log: team %q seq %d: %w", team, r.Seq, mapErr(err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -124,7 +111,7 @@ func (s *Store) RewriteTeamLog(ctx context.Context, team string, events []sessio
 		return fmt.Errorf("rewrite team log: %w", mapErr(err))
 	}
 	for _, e := range events {
-		t, _ := nanos(e.Time)
+		t, _ := stored.Nanos(e.Time)
 		data, err := json.Marshal(e.Payload)
 		if err != nil {
 			return fmt.Errorf("rewrite team log: %w", err)
