@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -25,26 +24,6 @@ func onDisk(tb testing.TB, st *sqlite.Store) []byte {
 		all = append(all, b...)
 	}
 	return all
-}
-
-// mustNote appends n blockers with the text to a session, one event each,
-// enough of them to fill whole pages.
-func mustNote(tb testing.TB, st *sqlite.Store, id string, text string, n int) {
-	tb.Helper()
-	ctx := context.Background()
-	info, err := st.Session(ctx, id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var events []session.Event
-	for i := range n {
-		seq := info.Events + int64(i) + 1
-		events = append(events, ev(seq, t0.Add(time.Duration(seq)*time.Second), bob.ID,
-			&session.BlockerNoted{Speaker: bob, Text: fmt.Sprintf("%s #%d", text, i)}))
-	}
-	if err := st.Append(ctx, id, events...); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 func TestDeleteSessionsLeavesNoTrace(t *testing.T) {

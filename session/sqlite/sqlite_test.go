@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,9 +19,20 @@ import (
 	"huddle/session/storetest"
 )
 
-// t0 has nanoseconds and a zone other than UTC, to show that times
-// round-trip as instants.
-var t0 = time.Date(2025, 3, 4, 10, 0, 0, 123456789, time.FixedZone("CET", 3600))
+// The helpers and the time are the contract tests' (storetest).
+var (
+	t0          = storetest.T0
+	ev          = storetest.Ev
+	newInfo     = storetest.NewInfo
+	mustCreate  = storetest.MustCreate
+	mustEvents  = storetest.MustEvents
+	mustNote    = storetest.MustNote
+	sameEvents  = storetest.SameEvents
+	sameInfo    = storetest.SameInfo
+	sameTeam    = storetest.SameTeam
+	storyEvents = storetest.StoryEvents
+	wantErr     = storetest.WantErr
+)
 
 // TestContract runs the contract tests that every store passes (package
 // storetest); the tests below are of what only this store does.
@@ -56,100 +66,10 @@ func mustOpen(tb testing.TB) *sqlite.Store {
 	return openAt(tb, dbPath(tb))
 }
 
-func ev(seq int64, at time.Time, actor session.ParticipantID, p session.Payload) session.Event {
-	return session.Event{Seq: seq, Time: at, Actor: actor, Payload: p}
-}
-
 var (
 	alice = session.Person{ID: "SHA256:alice", Name: "Alice"}
 	bob   = session.Person{ID: session.RosterID("Bob"), Name: "Bob"}
 )
-
-// newInfo describes a session and its Created event.
-func newInfo(id, code, team string, kind session.Kind, at time.Time) (session.Info, session.Event) {
-	info := session.Info{ID: id, Team: team, Kind: kind, Code: code, Created: at}
-	first := ev(1, at, alice.ID, &session.Created{
-		Config:      session.Config{Team: team, Kind: kind},
-		Facilitator: alice,
-		Roster:      []string{"Alice", "Bob"},
-	})
-	return info, first
-}
-
-// mustCreate creates a session and returns its info.
-func mustCreate(tb testing.TB, st *sqlite.Store, id, code, team string, kind session.Kind, at time.Time) session.Info {
-	tb.Helper()
-	info, first := newInfo(id, code, team, kind, at)
-	if err := st.Create(context.Background(), info, first); err != nil {
-		tb.Fatalf("Create(%s): %v", id, err)
-	}
-	return info
-}
-
-func mustEvents(tb testing.TB, st *sqlite.Store, id string) []session.Event {
-	tb.Helper()
-	events, err := st.Events(context.Background(), id)
-	if err != nil {
-		tb.Fatalf("Events(%s): %v", id, err)
-	}
-	return events
-}
-
-// sameEvents reports the first difference between two event lists:
-// payloads are compared by type and stored encoding, times as instants.
-func sameEvents(tb testing.TB, got, want []session.Event) {
-	tb.Helper()
-	if len(got) != len(want) {
-		tb.Fatalf("got %d events, want %d", len(got), len(want))
-	}
-	for i := range want {
-		g, w := got[i], want[i]
-		if g.Seq != w.Seq || !g.Time.Equal(w.Time) || g.Actor != w.Actor || g.Type() != w.Type() {
-			tb.Fatalf("event %d: got {%d %v %q %s}, want {%d %v %q %s}",
-				i, g.Seq, g.Time, g.Actor, g.Type(), w.Seq, w.Time, w.Actor, w.Type())
-		}
-		gb, err := session.EncodePayload(g.Payload)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		wb, err := session.EncodePayload(w.Payload)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if !bytes.Equal(gb, wb) {
-			tb.Fatalf("event %d payload:\n got %s\nwant %s", i, gb, wb)
-		}
-	}
-}
-
-func wantErr(tb testing.TB, err, target error) {
-	tb.Helper()
-	if !errors.Is(err, target) {
-		tb.Fatalf("got error %v, want %v", err, target)
-	}
-}
-
-func sameTeam(tb testing.TB, got, want session.Team) {
-	tb.Helper()
-	if got.Name != want.Name || !reflect.DeepEqual(got.Members, want.Members) ||
-		!reflect.DeepEqual(got.Agreements, want.Agreements) ||
-		!got.Created.Equal(want.Created) || !got.Updated.Equal(want.Updated) ||
-		!reflect.DeepEqual(got.Keys, want.Keys) || !reflect.DeepEqual(got.Owners, want.Owners) {
-		tb.Errorf("team\n got %+v\nwant %+v", got, want)
-	}
-}
-
-// storyEvents are events 2.. of a stand-up after its Created event.
-func storyEvents(at time.Time) []session.Event {
-	return []session.Event{
-		ev(2, at.Add(1*time.Second), alice.ID, &session.Arrived{Who: alice, Role: session.Facilitator}),
-		ev(3, at.Add(10*time.Minute), bob.ID, &session.Arrived{Who: bob, Role: session.Member, LateBy: 10 * time.Minute}),
-		ev(4, at.Add(11*time.Minute), alice.ID, &session.Started{Order: []session.ParticipantID{alice.ID, bob.ID}, TurnBudget: 2 * time.Minute}),
-		ev(5, at.Add(12*time.Minute), bob.ID, &session.Parked{Item: 1, Topic: "run the app's integration tests in our CI", RaisedBy: bob, Speaker: alice, Phase: session.Rounds}),
-		ev(6, at.Add(13*time.Minute), session.System, &session.Expired{Timer: session.TurnTimer}),
-		ev(7, at.Add(14*time.Minute), alice.ID, &session.Resumed{}),
-	}
-}
 
 func TestReopenKeepsEverything(t *testing.T) {
 	ctx := context.Background()
@@ -190,14 +110,6 @@ func TestReopenKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameTeam(t, gotTeam, team)
-}
-
-func sameInfo(tb testing.TB, got, want session.Info) {
-	tb.Helper()
-	if got.ID != want.ID || got.Team != want.Team || got.Kind != want.Kind || got.Code != want.Code ||
-		!got.Created.Equal(want.Created) || !got.Ended.Equal(want.Ended) || got.Events != want.Events {
-		tb.Errorf("info\n got %+v\nwant %+v", got, want)
-	}
 }
 
 // rawExec runs SQL against the file behind the store's back.
