@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // teamRow is a team as stored.
@@ -156,44 +157,11 @@ func scanTeam(row pgx.Row) (session.Team, error) {
 	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners, &schedules); err != nil {
 		return session.Team{}, err
 	}
-	var specs map[string]string
-	if err := json.Unmarshal([]byte(schedules), &specs); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-	}
-	for k, spec := range specs {
-		kind, err := session.ParseKind(k)
-		if err != nil {
-			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-		}
-		sc, err := session.ParseSchedule(spec, fromNullNanos(updated))
-		if err != nil {
-			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-		}
-		if t.Schedules == nil {
-			t.Schedules = map[session.Kind]session.Schedule{}
-		}
-		t.Schedules[kind] = sc
-	}
-	if err := json.Unmarshal([]byte(keys), &t.Keys); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: keys: %w", t.Name, err)
-	}
-	if len(t.Keys) == 0 {
-		t.Keys = nil
-	}
-	if err := json.Unmarshal([]byte(owners), &t.Owners); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: owners: %w", t.Name, err)
-	}
-	if len(t.Owners) == 0 {
-		t.Owners = nil
-	}
-	if err := json.Unmarshal([]byte(members), &t.Members); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: members: %w", t.Name, err)
-	}
-	if err := json.Unmarshal([]byte(agreements), &t.Agreements); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: agreements: %w", t.Name, err)
-	}
 	t.Created = fromNullNanos(created)
 	t.Updated = fromNullNanos(updated)
+	if err := stored.DecodeTeam(&t, stored.TeamColumns{Members: []byte(members), Agreements: []byte(agreements), Keys: []byte(keys), Owners: []byte(owners), Schedules: []byte(schedules)}); err != nil {
+		return session.Team{}, err
+	}
 	return t, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"huddle/session"
+	"huddle/session/internal/stored"
 )
 
 // PutTeam creates or replaces a team by name.
@@ -106,45 +107,10 @@ func scanTeam(row scanner) (session.Team, error) {
 	if err := row.Scan(&t.Name, &members, &agreements, &created, &updated, &keys, &owners, &schedules); err != nil {
 		return session.Team{}, err
 	}
-	var specs map[string]string
-	if err := json.Unmarshal(schedules, &specs); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-	}
-	for k, spec := range specs {
-		kind, err := session.ParseKind(k)
-		if err != nil {
-			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-		}
-		// A stored schedule names its from day: the time it is read at
-		// does not change it.
-		sc, err := session.ParseSchedule(spec, fromNullNanos(updated))
-		if err != nil {
-			return session.Team{}, fmt.Errorf("team %q: schedules: %w", t.Name, err)
-		}
-		if t.Schedules == nil {
-			t.Schedules = map[session.Kind]session.Schedule{}
-		}
-		t.Schedules[kind] = sc
-	}
-	if err := json.Unmarshal(keys, &t.Keys); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: keys: %w", t.Name, err)
-	}
-	if len(t.Keys) == 0 {
-		t.Keys = nil
-	}
-	if err := json.Unmarshal(owners, &t.Owners); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: owners: %w", t.Name, err)
-	}
-	if len(t.Owners) == 0 {
-		t.Owners = nil
-	}
-	if err := json.Unmarshal(members, &t.Members); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: members: %w", t.Name, err)
-	}
-	if err := json.Unmarshal(agreements, &t.Agreements); err != nil {
-		return session.Team{}, fmt.Errorf("team %q: agreements: %w", t.Name, err)
-	}
 	t.Created = fromNullNanos(created)
 	t.Updated = fromNullNanos(updated)
+	if err := stored.DecodeTeam(&t, stored.TeamColumns{Members: members, Agreements: agreements, Keys: keys, Owners: owners, Schedules: schedules}); err != nil {
+		return session.Team{}, err
+	}
 	return t, nil
 }

@@ -108,3 +108,51 @@ func typeName(p session.Payload) string {
 	}
 	return string(p.Type())
 }
+
+// TeamColumns are a team's JSON columns as stored.
+type TeamColumns struct {
+	Members, Agreements, Keys, Owners, Schedules []byte
+}
+
+// DecodeTeam fills t from its JSON columns; t.Name and t.Updated are
+// read already (a stored schedule names its from day: the time it is read
+// at does not change it, t.Updated is its reference).
+func DecodeTeam(t *session.Team, c TeamColumns) error {
+	var specs map[string]string
+	if err := json.Unmarshal(c.Schedules, &specs); err != nil {
+		return fmt.Errorf("team %q: schedules: %w", t.Name, err)
+	}
+	for k, spec := range specs {
+		kind, err := session.ParseKind(k)
+		if err != nil {
+			return fmt.Errorf("team %q: schedules: %w", t.Name, err)
+		}
+		sc, err := session.ParseSchedule(spec, t.Updated)
+		if err != nil {
+			return fmt.Errorf("team %q: schedules: %w", t.Name, err)
+		}
+		if t.Schedules == nil {
+			t.Schedules = map[session.Kind]session.Schedule{}
+		}
+		t.Schedules[kind] = sc
+	}
+	if err := json.Unmarshal(c.Keys, &t.Keys); err != nil {
+		return fmt.Errorf("team %q: keys: %w", t.Name, err)
+	}
+	if len(t.Keys) == 0 {
+		t.Keys = nil
+	}
+	if err := json.Unmarshal(c.Owners, &t.Owners); err != nil {
+		return fmt.Errorf("team %q: owners: %w", t.Name, err)
+	}
+	if len(t.Owners) == 0 {
+		t.Owners = nil
+	}
+	if err := json.Unmarshal(c.Members, &t.Members); err != nil {
+		return fmt.Errorf("team %q: members: %w", t.Name, err)
+	}
+	if err := json.Unmarshal(c.Agreements, &t.Agreements); err != nil {
+		return fmt.Errorf("team %q: agreements: %w", t.Name, err)
+	}
+	return nil
+}
