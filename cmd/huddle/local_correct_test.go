@@ -17,6 +17,29 @@ func TestLocalPromotedGuestJoinsTheTeamsRoster(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	room, closeRoom := openTestStandup(t, st)
+	defer closeRoom()
+	fac := room.Snapshot().State.Facilitator
+	if err := room.Submit(fac, session.Arrive{Name: "Eli"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := room.Submit(fac, session.PromoteGuest{Who: session.RosterID("Eli")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Team(ctx, "musicstore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(got.Members, "Eli") {
+		t.Fatalf("roster %v: the promoted guest is not on it", got.Members)
+	}
+}
+
+// openTestStandup opens Maria's stand-up of musicstore (Lukas a member)
+// at the keyboard over st, as huddle standup does, and its room.
+func openTestStandup(t *testing.T, st session.Store) (*session.Room, func() error) {
+	t.Helper()
+	ctx := context.Background()
 	teams := session.NewTeams(st, nil)
 	sf := standupFlags{team: "musicstore", members: []string{"Lukas"}, order: "join", timebox: session.DefaultStandupBox,
 		given: givenFlags("team", "members")}
@@ -40,19 +63,5 @@ func TestLocalPromotedGuestJoinsTheTeamsRoster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeRoom()
-	fac := room.Snapshot().State.Facilitator
-	if err := room.Submit(fac, session.Arrive{Name: "Eli"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := room.Submit(fac, session.PromoteGuest{Who: session.RosterID("Eli")}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := teams.Team(ctx, "musicstore")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Contains(got.Members, "Eli") {
-		t.Fatalf("roster %v: the promoted guest is not on it", got.Members)
-	}
+	return room, closeRoom
 }

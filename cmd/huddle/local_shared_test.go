@@ -42,33 +42,11 @@ func TestLocalRoomOverPostgresSeesOtherNodes(t *testing.T) {
 func localSeesOtherNodes(t *testing.T, local, other session.SharedStore) {
 	t.Helper()
 	ctx := context.Background()
-	teams := session.NewTeams(local, nil)
-	sf := standupFlags{team: "musicstore", members: []string{"Lukas"}, order: "join", timebox: session.DefaultStandupBox,
-		given: givenFlags("team", "members")}
-	team, err := resolveTeam(ctx, local, sf, asker{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := sf.opening(globalFlags{name: "Maria"}, session.Standup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, _, err := localOpening(ctx, teams, team, sf, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, _, err := teams.Open(ctx, session.LocalCaller(), facilitator(op.Facilitator, team.Members), op)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, closeRoom, err := openLocalRoom(ctx, local, teams, info.ID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	room, closeRoom := openTestStandup(t, local)
 	defer closeRoom()
 	hub := session.NewHub(other, session.RoomOptions{Rate: -1})
 	defer hub.Close()
-	far, err := hub.Room(ctx, info.ID)
+	far, err := hub.Room(ctx, room.ID())
 	if err != nil {
 		t.Fatal(err)
 	}
