@@ -233,14 +233,22 @@ func (s *State) Participant(id ParticipantID) (Participant, bool) {
 }
 
 func (s *State) participant(id ParticipantID) int {
-	return slices.IndexFunc(s.Participants, func(p Participant) bool { return p.ID == id })
+	for i := range s.Participants { // by index: a Participant is too big to copy per look
+		if s.Participants[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // ByKey returns the participant who joined with the SSH key fingerprint.
 func (s *State) ByKey(key string) (Participant, bool) {
-	for _, p := range s.Participants {
-		if key != "" && p.Key == key {
-			return p, true
+	if key == "" {
+		return Participant{}, false
+	}
+	for i := range s.Participants {
+		if s.Participants[i].Key == key {
+			return s.Participants[i], true
 		}
 	}
 	return Participant{}, false

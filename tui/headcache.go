@@ -10,7 +10,7 @@ import (
 // The header is drawn on every update of every program: styled by
 // lipgloss, it was a quarter of a room's CPU per change once the screens
 // were painted by rows. Most of it is the same on every screen of a
-// process: the team and kind, the phase's badge, the clock of the second
+// process: the team and kind, the phase's badge, the clock of the minute
 // and the facilitator's rule. Those pieces are drawn once for the whole
 // process, each with its width, and every header is put together from
 // them; the only piece of a participant's own, their name and role, is
@@ -70,15 +70,19 @@ func (m *Model) header(w int) string {
 	phase := phaseTitle(m.state.Phase)
 	badge := piece(st, headKey{part: partBadge, a: phase}, func() string { return st.Badge.Render(phase) })
 	at := m.now.In(m.zone())
-	clock := at.Format("15:04:05")
+	// Minutes, not seconds: a clock of the second would make every
+	// participant's own header row (their name is on it) new every second,
+	// to be encoded and sent a thousand times a second in a busy process;
+	// the countdowns below show the seconds that matter.
+	clock := at.Format("15:04")
 	tm := piece(st, headKey{part: partClock, a: clock}, func() string { return st.Clock.Render(clock) })
 	who := m.who()
 	gap := w - left.w - badge.w - 1 - tm.w - who.w
 	if gap >= 1 {
 		return left.s + spaces(gap) + badge.s + " " + tm.s + who.s + "\n" + m.facilitatorRule(w)
 	}
-	// Too narrow for the name: the time without seconds, the team cut.
-	right := badge.s + " " + st.Clock.Render(at.Format("15:04"))
+	// Too narrow for the name: the phase and the time, the team cut.
+	right := badge.s + " " + tm.s
 	l := truncate(left.s, w-lipgloss.Width(right)-1)
 	gap = max(1, w-lipgloss.Width(l)-lipgloss.Width(right))
 	return l + repeat(" ", gap) + right + "\n" + m.facilitatorRule(w)

@@ -26,7 +26,7 @@ func drawnHeader(m *Model, w int) string {
 	if p, ok := m.state.Participant(m.me); ok {
 		role = p.Name + " · " + role
 	}
-	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04:05")+" · "+role)
+	right := st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04")+" · "+role)
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		right = st.Badge.Render(phaseTitle(m.state.Phase)) + " " + st.Clock.Render(m.now.In(m.zone()).Format("15:04"))

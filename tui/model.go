@@ -161,31 +161,31 @@ func (m *Model) Close() {
 	m.queue.close()
 }
 
-// Init starts listening for snapshots and the clock.
+// Init starts waiting for snapshots and the clock.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.listen(), m.tick(), tea.RequestBackgroundColor, greeter{m}.greetNew())
+	return tea.Batch(m.wait(), tea.RequestBackgroundColor, greeter{m}.greetNew())
 }
 
-func (m *Model) listen() tea.Cmd {
+// wait is the program's one waiting goroutine: for the room's next
+// snapshot or the turn of the second (the process's beat), whichever
+// comes first. Exactly one is under way while the program runs: Init
+// starts it, and each snapshot or tick it delivers starts the next.
+func (m *Model) wait() tea.Cmd {
 	if !m.ticking {
-		return nil // tests deliver snapshots themselves
+		return nil // tests deliver snapshots and the time themselves
 	}
-	sub := m.sub
+	sub, clock, turn := m.sub, m.room.Clock(), seconds.next()
 	return func() tea.Msg {
-		snap, ok := <-sub.C()
-		if !ok {
-			return roomEndedMsg{}
+		select {
+		case snap, ok := <-sub.C():
+			if !ok {
+				return roomEndedMsg{}
+			}
+			return snapshotMsg(snap)
+		case <-turn:
+			return tickMsg(clock.Now())
 		}
-		return snapshotMsg(snap)
 	}
-}
-
-func (m *Model) tick() tea.Cmd {
-	if !m.ticking {
-		return nil
-	}
-	clock := m.room.Clock()
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg(clock.Now()) })
 }
 
 func (m *common) role() session.Role {
@@ -228,7 +228,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.keys.now = m.now
 		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
-		return tea.Batch(m.tick(), greeter{m}.unseenTick())
+		return tea.Batch(m.wait(), greeter{m}.unseenTick())
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
 			delete(m.arriving, msg.arrived)
@@ -282,7 +282,7 @@ func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 	m.keys.now = m.now
 	m.keys.setFor(m.state, m.role(), m.prompt != nil)
 	m.syncSummary()
-	cmds := []tea.Cmd{m.listen(), greeter{m}.greetNew()}
+	cmds := []tea.Cmd{m.wait(), greeter{m}.greetNew()}
 	if e := expiryOf(m.state); e != m.expired {
 		if (e.turn && (!m.expired.turn || e.turns != m.expired.turns)) || (e.timebox && !m.expired.timebox) ||
 			(e.phase && (!m.expired.phase || e.step != m.expired.step)) {
