@@ -153,9 +153,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 	k.Arrive.SetEnabled(fac)
 	k.End.SetEnabled(fac)
 	k.HandOver.SetEnabled(fac && !k.shared && s.Facilitator != "" && len(presentMembers(s)) > 0)
-	if wait, here := session.TakeOverWait(s, k.now); role == session.Member && !here && wait == 0 && !s.Created.IsZero() {
-		k.TakeOver.SetEnabled(true)
-	}
+	k.TakeOver.SetEnabled(k.takeOverOpen(s, role, prompting))
 	switch phase {
 	case session.Waiting:
 		k.Start.SetEnabled(fac)
@@ -177,6 +175,25 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 			b.SetEnabled(fac && open)
 		}
 	}
+}
+
+// takeOverOpen reports whether t (take over) would work now: for a
+// member, once the facilitator has been away long enough. It is the only
+// key that the time alone opens; tick follows it each second.
+func (k *KeyMap) takeOverOpen(s *session.State, role session.Role, prompting bool) bool {
+	if prompting || s.Phase == session.Closed || role != session.Member || s.Created.IsZero() {
+		return false
+	}
+	wait, here := session.TakeOverWait(s, k.now)
+	return !here && wait == 0
+}
+
+// tick moves the keys on to the time now: t opens once it would work.
+// The rest of the keys change with the session, the role, the prompt and
+// the cursor, and setFor follows those when they change.
+func (k *KeyMap) tick(now time.Time, s *session.State, role session.Role, prompting bool) {
+	k.now = now
+	k.TakeOver.SetEnabled(k.takeOverOpen(s, role, prompting))
 }
 
 // ShortHelp is the footer: the keys of the moment. The corrections are

@@ -226,8 +226,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			}
 			return tea.Quit
 		}
-		m.keys.now = m.now
-		m.keys.setFor(m.state, m.role(), m.prompt != nil) // t comes once it would work
+		m.keys.tick(m.now, m.state, m.role(), m.prompt != nil) // t comes once it would work
 		return tea.Batch(m.wait(), greeter{m}.unseenTick())
 	case doneMsg:
 		if msg.arrived != "" && msg.err != nil {
