@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"strings"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"huddle/session"
 )
@@ -40,10 +43,14 @@ type BodyCache struct {
 	mu     sync.Mutex
 	m      map[bodyKey]*bodyEntry
 	pruned int64 // the second of the last pruning
+	frames *lru.Cache[frameKey, string]
 }
 
 // NewBodyCache returns an empty cache of bodies.
-func NewBodyCache() *BodyCache { return &BodyCache{m: map[bodyKey]*bodyEntry{}} }
+func NewBodyCache() *BodyCache {
+	frames, _ := lru.New[frameKey, string](maxFrames)
+	return &BodyCache{m: map[bodyKey]*bodyEntry{}, frames: frames}
+}
 
 // get returns the body for k, drawing it with draw only if no program
 // has yet. Programs asking for the same key at once wait for the one
@@ -95,4 +102,93 @@ func (m *Model) cachedBody(w, h int) (bodyKey, bool) {
 		state: m.state, w: w, h: h, second: m.now.Unix(),
 		role: m.role(), theme: m.styles.theme, dark: m.styles.dark, cursor: m.cursor, join: m.opts.JoinCommand, zone: m.zone(),
 	}, true
+}
+
+// The rounds of a stand-up change every second only in their two
+// countdowns; the rest (the speaker, who is next, the blockers, the
+// parking lot in its box) is most of the drawing. So the body of the
+// rounds is drawn in two steps: once per state, size and viewer, with a
+// slot in place of each countdown (a frame), and once per second, each
+// slot filled with its countdown. Programs of the same room share both.
+//
+// A slot is its own line: NUL, the timer's kind, the label, NUL. The
+// rounds view measures its lines' count only, never a countdown's width,
+// so a slot lays out as its line will.
+const (
+	slotMark    = '\x00'
+	slotTurn    = 't' // the current turn's timer
+	slotOverall = 'o' // the session's time-box
+)
+
+// clockSlot is the slot of timer t of state s, labelled label.
+func clockSlot(label string, t session.Timer, s *session.State) string {
+	kind := byte(slotOverall)
+	if t != s.Overall { // the rounds show no other timer
+		kind = slotTurn
+	}
+	return string(slotMark) + string(kind) + label + string(slotMark)
+}
+
+// fillClockSlots fills the frame's slots with their countdowns at m.now.
+func (m *Model) fillClockSlots(frame string, w int) string {
+	if strings.IndexByte(frame, slotMark) < 0 {
+		return frame
+	}
+	var b strings.Builder
+	b.Grow(len(frame) + 512)
+	for {
+		i := strings.IndexByte(frame, slotMark)
+		if i < 0 || i+1 >= len(frame) {
+			b.WriteString(frame)
+			return b.String()
+		}
+		j := strings.IndexByte(frame[i+2:], slotMark)
+		if j < 0 {
+			b.WriteString(frame)
+			return b.String()
+		}
+		kind, label := frame[i+1], frame[i+2:i+2+j]
+		t := m.state.Overall
+		if kind == slotTurn {
+			turn, _ := m.state.CurrentTurn()
+			t = turn.Timer
+		}
+		b.WriteString(frame[:i])
+		b.WriteString(m.timerLine(label, t, w))
+		frame = frame[i+2+j+1:]
+	}
+}
+
+// frameKey is what the rounds' frame depends on: the body's key less the
+// second, with the session and its sequence number for its state (a
+// state is not kept alive by the cache; every event has its number, and
+// the state after it is the same wherever it is folded).
+type frameKey struct {
+	session string
+	seq     int64
+	k       bodyKey
+}
+
+// frames holds the frames of the rounds, at most maxFrames.
+const maxFrames = 1024
+
+// roundsBody is the body of the rounds at m.now: the frame, drawn once
+// per frameKey, filled with the countdowns.
+func (m *Model) roundsBody(k bodyKey, w, h int) string {
+	fk := frameKey{session: m.state.ID, seq: m.state.Seq, k: k}
+	fk.k.state, fk.k.second = nil, 0
+	c := m.opts.Bodies
+	if c == nil || m.state.ID == "" { // a state made by hand has no identity
+		return m.drawBody(w, h)
+	}
+	frame, ok := c.frames.Get(fk)
+	if !ok {
+		m.clockSlots = true
+		func() {
+			defer func() { m.clockSlots = false }()
+			frame = m.drawBody(w, h)
+		}()
+		c.frames.Add(fk, frame)
+	}
+	return m.fillClockSlots(frame, w)
 }

@@ -71,6 +71,23 @@ func TestSharedBodyIsTheParticipantsOwn(t *testing.T) {
 		}
 	}
 	check("rounds")
+	// The rounds' frame is shared across seconds, its countdowns filled
+	// in each second: in the last quarter, in overtime and paused too.
+	turn, _ := d.state().CurrentTurn()
+	d.clock.Advance(turn.Timer.Budget * 4 / 5)
+	if err := d.room.Submit(fac, session.Park{Topic: "late topic"}); err != nil {
+		t.Fatal(err)
+	}
+	check("rounds, the turn's last quarter")
+	d.clock.Advance(turn.Timer.Budget / 2)
+	if err := d.room.Submit(fac, session.Park{Topic: "overtime topic"}); err != nil {
+		t.Fatal(err)
+	}
+	check("rounds, the turn in overtime")
+	if err := d.room.Submit(fac, session.Pause{Reason: "coffee"}); err != nil {
+		t.Fatal(err)
+	}
+	check("rounds, paused")
 }
 
 // The bodies of different rooms, sizes and roles never mix.

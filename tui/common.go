@@ -36,6 +36,8 @@ type common struct {
 	summary viewport.Model // the closing screen of either kind
 
 	arriving map[session.ParticipantID]bool // marked present, not yet in a snapshot
+
+	clockSlots bool // timerLine draws a slot for the clock to fill (bodycache.go)
 }
 
 // roster is the session's state as the participant sees it, with the

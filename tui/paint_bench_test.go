@@ -306,3 +306,31 @@ func processCPU() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkTick is the work of one second on the screens of a room of
+// ten at 80×24 in its rounds, per program, without the goroutines and
+// the SSH connection around it: the tick's update, the view (the room's
+// body drawn once for all ten) and the paint of what changed (the
+// countdowns), into io.Discard.
+func BenchmarkTick(b *testing.B) {
+	d := busyRounds(b)
+	var progs []*rowpaint.Model
+	for _, p := range d.room.Snapshot().State.Participants[:10] {
+		m := New(d.room, p.ID, Options{Bodies: NewBodyCache()})
+		m.ticking = false
+		b.Cleanup(m.Close)
+		w := rowpaint.Wrap(m, rowpaint.New(io.Discard, rowpaint.Options{Width: 80, Height: 24, Profile: colorprofile.ANSI256}))
+		w.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		w.View()
+		progs = append(progs, w)
+	}
+	for b.Loop() {
+		d.clock.Advance(time.Second)
+		now := d.clock.Now()
+		for _, w := range progs {
+			w.Update(tickMsg(now))
+			w.View()
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(progs)), "ns/program-tick")
+}

@@ -13,6 +13,9 @@ import (
 // timerLine renders a time-box as a bar and words: calm, then warning in
 // the last quarter, then overtime, which is shown and never hidden.
 func (m *common) timerLine(label string, t session.Timer, w int) string {
+	if m.clockSlots {
+		return clockSlot(label, t, m.state)
+	}
 	st := m.styles
 	remaining := t.Remaining(m.now)
 	style, colour, words := st.Calm, st.CalmColor, session.MinSec(remaining)+" left of "+session.MinSec(t.Budget)

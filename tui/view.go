@@ -163,6 +163,9 @@ func (m *Model) body(w, h int) string {
 			now := m.now
 			defer func() { m.now = now }()
 			m.now = time.Unix(k.second, 0)
+			if m.state.Phase == session.Rounds {
+				return m.roundsBody(k, w, h)
+			}
 			return m.drawBody(w, h)
 		})
 	}
