@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"math"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"huddle/session"
 )
@@ -19,24 +21,66 @@ func (m *common) timerLine(label string, t session.Timer, w int) string {
 	st := m.styles
 	remaining := t.Remaining(m.now)
 	style, colour, words := st.Calm, st.CalmColor, session.MinSec(remaining)+" left of "+session.MinSec(t.Budget)
+	kind := 0 // calm, warning (1), overtime (2): which colour
 	frac := 0.0
 	if t.Budget > 0 {
 		frac = float64(t.Elapsed(m.now)) / float64(t.Budget)
 	}
 	switch {
 	case remaining <= 0:
-		style, colour, words = st.Over, st.OverColor, "OVERTIME +"+session.MinSec(remaining)+" of "+session.MinSec(t.Budget)
+		style, colour, words, kind = st.Over, st.OverColor, "OVERTIME +"+session.MinSec(remaining)+" of "+session.MinSec(t.Budget), 2
 	case remaining*4 <= t.Budget:
-		style, colour = st.Warn, st.WarnColor
+		style, colour, kind = st.Warn, st.WarnColor, 1
 	}
 	if !t.Running() && m.state.Paused {
 		words += " · paused"
 	}
 	barW := max(6, min(40, w-lipgloss.Width(label)-38)) // the same for both timers
-	bar := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
-		progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
-	bar.EmptyColor = st.TrackColor
-	return st.Subtle.Render(label) + " " + bar.ViewAs(min(1, frac)) + "  " + style.Render(words)
+	// The bar shows whole cells: drawn once per process for each colour,
+	// width and filled width (it changes every few seconds, and rooms
+	// share it), as is the label.
+	frac = min(1, frac)
+	filled := max(0, min(barW, int(math.Round(float64(barW)*frac)))) // as the bar rounds it
+	bar := timerPiece(st, timerKey{part: timerBar, kind: kind, w: barW, filled: filled}, func() string {
+		b := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
+			progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
+		b.EmptyColor = st.TrackColor
+		return b.ViewAs(frac)
+	})
+	lab := timerPiece(st, timerKey{part: timerLabel, text: label}, func() string { return st.Subtle.Render(label) })
+	return lab + " " + bar + "  " + style.Render(words)
+}
+
+// The pieces of the countdowns that do not change every second, drawn
+// once per process: a piece's key is everything it depends on besides
+// the styles' theme and background, which piece adds.
+type timerPart uint8
+
+const (
+	timerBar timerPart = iota
+	timerLabel
+)
+
+type timerKey struct {
+	theme  Theme
+	dark   bool
+	part   timerPart
+	kind   int // the colour: calm, warning, overtime
+	text   string
+	w      int
+	filled int
+}
+
+var timerPieces, _ = lru.New[timerKey, string](4096)
+
+func timerPiece(st *Styles, k timerKey, draw func() string) string {
+	k.theme, k.dark = st.theme, st.dark
+	if s, ok := timerPieces.Get(k); ok {
+		return s
+	}
+	s := draw()
+	timerPieces.Add(k, s)
+	return s
 }
 
 func (m *standupScreen) roundsView(w, h int) string {
