@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"huddle/internal/rowpaint"
+	"huddle/internal/beat"
 	"huddle/session"
 	"huddle/tui"
 )
@@ -165,20 +166,20 @@ func readKeys(r io.Reader, in *keyDecoder) {
 // connLoop is a connection's loop beside its program: it passes the
 // client's window changes to the program at most every resizeEvery (the
 // newest size winning), asks for a keepalive reply every keepalive.every
-// (if there is a keepalive) and, once ctx ends, tells the program to quit.
+// (if there is a keepalive; at the server's beat, with every other
+// connection) and, once ctx ends, tells the program to quit.
 func connLoop(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, keepalive *keepAlive) {
 	var (
 		pending *ssh.Window
 		last    time.Time
 		wait    = time.NewTimer(0)
-		tick    <-chan time.Time
+		tick    <-chan struct{}
+		started = time.Now()
 	)
 	defer wait.Stop()
 	<-wait.C
 	if keepalive != nil {
-		t := time.NewTicker(keepalive.every)
-		defer t.Stop()
-		tick = t.C
+		tick = keepalive.beat.Next()
 	}
 	send := func() {
 		p.Send(tea.WindowSizeMsg{Width: pending.Width, Height: pending.Height})
@@ -206,7 +207,10 @@ func connLoop(ctx context.Context, p *tea.Program, winch <-chan ssh.Window, keep
 				send()
 			}
 		case <-tick:
-			keepalive.ask()
+			if time.Since(started) >= keepalive.every { // not on a connection that has just come
+				keepalive.ask()
+			}
+			tick = keepalive.beat.Next()
 		}
 	}
 }
@@ -463,6 +467,7 @@ func (c *conn) evict() {
 type keepAlive struct {
 	ctx      context.Context
 	conn     gossh.Conn
+	beat     *beat.Beat // of every
 	every    time.Duration
 	stall    time.Duration
 	evict    func()
@@ -477,7 +482,13 @@ func (c *conn) keepAlive(ctx context.Context) *keepAlive {
 		return nil
 	}
 	stall := c.s.cfg.StallTimeout
-	return &keepAlive{ctx: ctx, conn: sc, every: max(stall/3, 10*time.Millisecond), stall: stall, evict: c.evict}
+	return &keepAlive{ctx: ctx, conn: sc, beat: c.s.keepalives, every: keepaliveEvery(stall), stall: stall, evict: c.evict}
+}
+
+// keepaliveEvery is how often a connection asks for a keepalive reply:
+// three times within the stall timeout.
+func keepaliveEvery(stall time.Duration) time.Duration {
+	return max(stall/3, 10*time.Millisecond)
 }
 
 // ask sends a keepalive request unless one is still waiting for its

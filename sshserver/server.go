@@ -17,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 
+	"huddle/internal/beat"
 	"huddle/session"
 	"huddle/tui"
 )
@@ -118,6 +119,7 @@ type Server struct {
 	opened       *limiters      // new sessions, per key
 	starts       *limiters      // new SSH sessions, per key (limitKey)
 	bodies       *tui.BodyCache // the screens its participants share
+	keepalives   *beat.Beat     // when every connection asks for a keepalive reply
 
 	connsMu sync.Mutex
 	conns   map[*conn]bool // interactive sessions, to end them at shutdown
@@ -192,6 +194,10 @@ func New(cfg Config, st session.Store) (*Server, error) {
 		conns:  map[*conn]bool{},
 		perKey: map[string]int{},
 		bodies: tui.NewBodyCache(),
+		// All at once, at the turn of the second when the countdowns
+		// are painted too: a thousand idle connections wake the
+		// process once for it, not a thousand times apart.
+		keepalives: beat.New(keepaliveEvery(cfg.StallTimeout)),
 	}
 	s.presence.init()
 	s.keys.init(cfg.AuthorizedKeys)

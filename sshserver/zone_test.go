@@ -41,6 +41,6 @@ func TestTimesShowInTheClientsZone(t *testing.T) {
 	code := ts.newStandupCode("--team t --members A,B --at " + at)
 	tokyo := dialTest(t, ts.addr, "a", newTestKey(t), withCommand("join "+code), withEnv("TZ", "Asia/Tokyo"))
 	york := dialTest(t, ts.addr, "b", newTestKey(t), withCommand("join "+code), withEnv("TZ", "America/New_York"))
-	tokyo.WaitFor("10:00:0", "Starts at 10:30")
-	york.WaitFor("20:00:0", "Starts at 20:30")
+	tokyo.WaitFor(" 10:00 ", "Starts at 10:30")
+	york.WaitFor(" 20:00 ", "Starts at 20:30")
 }

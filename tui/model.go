@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
+	"huddle/internal/beat"
 	"huddle/session"
 )
 
@@ -174,7 +175,7 @@ func (m *Model) wait() tea.Cmd {
 	if !m.ticking {
 		return nil // tests deliver snapshots and the time themselves
 	}
-	sub, clock, turn := m.sub, m.room.Clock(), seconds.next()
+	sub, clock, turn := m.sub, m.room.Clock(), beat.Seconds.Next()
 	return func() tea.Msg {
 		select {
 		case snap, ok := <-sub.C():
