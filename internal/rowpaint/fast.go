@@ -231,12 +231,43 @@ func (e *fastEnc) setPen(st *uv.Style, ver int) {
 		return // the pen was set to this very style, or found equal to it
 	}
 	if !st.Equal(&e.pen) {
-		seq := st.Diff(&e.pen)
-		if st.IsZero() && len(seq) > len(ansi.ResetStyle) {
-			seq = ansi.ResetStyle
-		}
-		e.b = append(e.b, seq...)
+		e.b = append(e.b, penDiff(&e.pen, st)...)
 		e.pen = *st
 	}
 	e.penVer = ver
 }
+
+// penDiff is what encodeSlow writes to take the pen from one converted
+// style to another: Style.Diff, or a reset where that is shorter. It is
+// the same for the same two styles (a style's colours are comparable
+// values), so the sequences of the few pairs huddle's rows change
+// between are kept, up to diffsMax of them, rather than built anew
+// (several allocations each).
+func penDiff(from, to *uv.Style) string {
+	key := diffKey{*from, *to}
+	diffs.RLock()
+	seq, ok := diffs.m[key]
+	diffs.RUnlock()
+	if ok {
+		return seq
+	}
+	seq = to.Diff(from)
+	if to.IsZero() && len(seq) > len(ansi.ResetStyle) {
+		seq = ansi.ResetStyle
+	}
+	diffs.Lock()
+	if len(diffs.m) < diffsMax {
+		diffs.m[key] = seq
+	}
+	diffs.Unlock()
+	return seq
+}
+
+type diffKey struct{ from, to uv.Style }
+
+const diffsMax = 4096
+
+var diffs = struct {
+	sync.RWMutex
+	m map[diffKey]string
+}{m: make(map[diffKey]string)}
