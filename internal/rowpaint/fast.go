@@ -96,7 +96,11 @@ func encodeFast(k rowKey) *row {
 		return nil
 	}
 	bp := fastBufs.Get().(*[]byte)
-	defer fastBufs.Put(bp)
+	defer func() {
+		if cap(*bp) <= 64<<10 { // not the buffer of a freak width
+			fastBufs.Put(bp)
+		}
+	}()
 	e := fastEnc{
 		b:       (*bp)[:0],
 		profile: k.profile,
