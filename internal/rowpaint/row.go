@@ -86,7 +86,20 @@ func encoded(k rowKey) *row {
 // clipped to the width, the row's cells exactly as on Bubble Tea's
 // screen), and writes its cells as Bubble Tea's terminal renderer would:
 // styles downsampled to the profile, a pen diffed from cell to cell.
+// Rows of plain one-column characters and SGR, nearly all of huddle's,
+// take encodeFast, which makes the same bytes without a screen buffer.
 func encode(k rowKey) *row {
+	if k.text == "" && k.start == "" {
+		return &row{key: k, end: k.start, blank: true, enc: []byte(ansi.EraseLineRight)}
+	}
+	if r := encodeFast(k); r != nil {
+		return r
+	}
+	return encodeSlow(k)
+}
+
+// encodeSlow is encode through ultraviolet's screen buffer: any row.
+func encodeSlow(k rowKey) *row {
 	r := &row{key: k, end: k.start}
 	if k.text == "" && k.start == "" {
 		r.blank, r.enc = true, []byte(ansi.EraseLineRight)
