@@ -23,8 +23,8 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 
-	"huddle/internal/rowpaint"
 	"huddle/internal/beat"
+	"huddle/internal/rowpaint"
 	"huddle/session"
 	"huddle/tui"
 )
