@@ -287,11 +287,25 @@ func (s *State) Upcoming() []ParticipantID {
 	}
 	var out []ParticipantID
 	for _, id := range s.Order[s.Pos+1:] {
-		if p, ok := s.Participant(id); ok && (p.Speaks() || s.preparedTurn(id)) {
+		if i := s.participant(id); i >= 0 && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// HasUpcoming reports whether anyone speaks after the current turn:
+// Upcoming is not empty.
+func (s *State) HasUpcoming() bool {
+	if s.Phase != Rounds || s.Pos+1 >= len(s.Order) {
+		return false
+	}
+	for _, id := range s.Order[s.Pos+1:] {
+		if i := s.participant(id); i >= 0 && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
+			return true
+		}
+	}
+	return false
 }
 
 // TimersRunning reports whether the session's time-boxes are counting: a

@@ -38,6 +38,12 @@ type common struct {
 	arriving map[session.ParticipantID]bool // marked present, not yet in a snapshot
 
 	clockSlots bool // timerLine draws a slot for the clock to fill (bodycache.go)
+
+	// where me is in selfOf's participants (-1: not there), of
+	// selfLen of them (self)
+	selfOf  *session.State
+	selfLen int
+	selfAt  int
 }
 
 // roster is the session's state as the participant sees it, with the

@@ -97,7 +97,7 @@ func (m *Model) who() headPiece {
 	if m.knocking() {
 		role = "at the door"
 	}
-	if p, ok := m.state.Participant(m.me); ok {
+	if p, ok := m.self(); ok {
 		return piece(st, headKey{part: partWho, a: p.Name, b: role}, func() string { return st.Clock.Render(" · " + p.Name + " · " + role) })
 	}
 	return piece(st, headKey{part: partWhoNameless, b: role}, func() string { return st.Clock.Render(" · " + role) })

@@ -164,7 +164,7 @@ func (k *KeyMap) setFor(s *session.State, role session.Role, prompting bool) {
 		k.Next.SetEnabled(fac)
 		k.Pause.SetEnabled(fac)
 		k.Extend.SetEnabled(fac)
-		k.Skip.SetEnabled(fac && len(s.Upcoming()) > 0)
+		k.Skip.SetEnabled(fac && s.HasUpcoming())
 		k.Blocker.SetEnabled(act)
 	case session.Parking:
 		k.Next.SetEnabled(fac)

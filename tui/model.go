@@ -190,10 +190,37 @@ func (m *Model) wait() tea.Cmd {
 }
 
 func (m *common) role() session.Role {
-	if p, ok := m.state.Participant(m.me); ok {
+	if p, ok := m.self(); ok {
 		return p.Role
 	}
 	return session.Observer
+}
+
+// self is the participant in the state, found once per state: the
+// update and the view of every change ask for it many times, and a
+// room of two hundred is a long list to search each time.
+func (m *common) self() (session.Participant, bool) {
+	s, at := m.state, m.selfAt
+	if m.selfOf == s && m.selfLen == len(s.Participants) {
+		if at < 0 {
+			return session.Participant{}, false
+		}
+		if s.Participants[at].ID == m.me {
+			return s.Participants[at], true
+		}
+	}
+	at = -1
+	for i := range s.Participants {
+		if s.Participants[i].ID == m.me {
+			at = i
+			break
+		}
+	}
+	m.selfOf, m.selfLen, m.selfAt = s, len(s.Participants), at
+	if at < 0 {
+		return session.Participant{}, false
+	}
+	return s.Participants[at], true
 }
 
 // Update routes a message to the handler of its kind.
