@@ -26,6 +26,27 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
+// clipPlain cuts plain text (no escape sequences) that is far longer
+// than width cells to a length that still fills them, before it is
+// styled and truncated: a roll call of two hundred names is styled and
+// measured whole otherwise, on every change. A cell holds at least one
+// rune, and rarely more than four (combining marks), so 4×width+4 runes
+// always cover width cells of what people type.
+func clipPlain(s string, width int) string {
+	limit := 4*max(0, width) + 4
+	if len(s) <= limit {
+		return s // fewer bytes than runes to keep
+	}
+	n := 0
+	for i := range s {
+		if n == limit {
+			return s[:i]
+		}
+		n++
+	}
+	return s
+}
+
 // joinNames lists names as "a, b and c".
 func joinNames(names []string) string {
 	switch len(names) {

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"huddle/session"
@@ -114,15 +115,15 @@ func (m *standupScreen) roundsView(w, h int) string {
 		for _, id := range next {
 			ns = append(ns, s.Name(id))
 		}
-		lines = append(lines, st.Subtle.Render("Up next  ")+truncate(st.Text.Render(strings.Join(ns, ", ")), w-9))
+		lines = append(lines, st.Subtle.Render("Up next  ")+truncate(st.Text.Render(clipPlain(strings.Join(ns, ", "), w)), w-9))
 	} else {
 		lines = append(lines, st.Subtle.Render("Up next  ")+st.Text.Render("nobody: this is the last turn"))
 	}
-	if done := m.doneSpeakers(); done != "" {
+	if done := m.doneSpeakers(w); done != "" {
 		lines = append(lines, st.Subtle.Render("Done     ")+truncate(done, w-9))
 	}
 	if absent := s.Absent(); len(absent) > 0 {
-		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(absentNames(absent), w-9)))
+		lines = append(lines, st.Subtle.Render("Missing  ")+st.Missing.Render(truncate(clipPlain(absentNames(absent), w), w-9)))
 	}
 	var blockers []string
 	for i, b := range s.Blockers { // numbered: E and X name a blocker by its number
@@ -148,14 +149,20 @@ func (m *standupScreen) roundsView(w, h int) string {
 	return main
 }
 
-// doneSpeakers lists the finished turns with their time, overtime marked.
-func (m *standupScreen) doneSpeakers() string {
+// doneSpeakers lists the finished turns with their time, overtime
+// marked: as many as w cells show (the line is cut to fit).
+func (m *standupScreen) doneSpeakers(w int) string {
 	st, s := m.styles, m.state
 	var out []string
+	cells := 0
 	for _, t := range s.Turns {
 		if t.Ended.IsZero() {
 			continue
 		}
+		if cells > w {
+			break // past the end of the line
+		}
+		cells += ansi.StringWidth(s.Name(t.Speaker)) + 1 // at least its name and a space
 		used := t.Timer.Elapsed(t.Ended)
 		entry := s.Name(t.Speaker) + " " + session.MinSec(used)
 		switch {

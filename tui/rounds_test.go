@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"huddle/session"
 )
@@ -61,6 +63,63 @@ func TestTimerLineFromPieces(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// Long lists are cut before they are styled, never so short that the
+// line shows less: the lines of the rounds with two hundred people are
+// the lines drawn from the whole lists.
+func TestLongListsCutAsTheWholeList(t *testing.T) {
+	names := []string{"Ann", "Jörg", "李小龍", "Zoë", "Ma\u0301rta", "a-very-long-name-indeed", "B"}
+	for w := 1; w < 160; w += 3 {
+		var all []string
+		for i := range 200 {
+			all = append(all, names[i%len(names)]+itoa(i))
+			s := strings.Join(all, ", ")
+			if got, want := truncate(clipPlain(s, w), w-9), truncate(s, w-9); got != want {
+				t.Fatalf("width %d, %d names: %q, want %q", w, i+1, got, want)
+			}
+		}
+	}
+	roster := make([]string, 60)
+	for i := range roster {
+		roster[i] = names[i%len(names)] + itoa(i)
+	}
+	d := newDriver(t, session.Config{}, roster...)
+	d.press("enter")
+	for range roster {
+		d.press("enter")
+	}
+	d.press("n")
+	for range 50 {
+		d.press("n")
+	}
+	scr := d.m.standup
+	for _, w := range []int{20, 58, 78, 118, 400} {
+		st := scr.styles
+		var whole []string
+		for _, tn := range d.state().Turns {
+			if tn.Ended.IsZero() {
+				continue
+			}
+			entry := d.state().Name(tn.Speaker) + " " + session.MinSec(tn.Timer.Elapsed(tn.Ended))
+			if tn.Skipped {
+				whole = append(whole, st.Subtle.Render(d.state().Name(tn.Speaker)+" skipped"))
+			} else if tn.Timer.Elapsed(tn.Ended) > tn.Timer.Budget {
+				whole = append(whole, st.Over.Render(entry))
+			} else {
+				whole = append(whole, st.Text.Render(entry))
+			}
+		}
+		if len(whole) < 40 {
+			t.Fatalf("%d turns done, want 50", len(whole))
+		}
+		want := truncate(strings.Join(whole, st.Subtle.Render(" · ")), w-9)
+		// The same cells: the whole list's cut keeps the empty styles
+		// of the entries past the cut, which show nothing.
+		if got := truncate(scr.doneSpeakers(w), w-9); !strings.HasPrefix(want, got) || ansi.Strip(got) != ansi.Strip(want) {
+			t.Fatalf("width %d: done %q, want %q", w, got, want)
 		}
 	}
 }
