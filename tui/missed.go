@@ -87,12 +87,18 @@ func (m greeter) greetNew() tea.Cmd {
 		m.greeted = map[session.ParticipantID]bool{}
 	}
 	var cmds []tea.Cmd
-	for i := range m.state.Participants { // by index: a participant is large, and this runs on every snapshot
-		if q := &m.state.Participants[i]; m.greeted[q.ID] || !q.Present || !q.Expected || q.Removed || q.Role == session.Observer ||
-			(!m.opts.SharedKeyboard && q.ID != m.me) {
+	who := m.state.Participants // at one keyboard, everyone; else the participant alone
+	if !m.opts.SharedKeyboard {
+		who = nil
+		if _, ok := m.self(); ok {
+			who = m.state.Participants[m.selfAt : m.selfAt+1]
+		}
+	}
+	for i := range who { // by index: a participant is large, and this runs on every snapshot
+		if q := &who[i]; !q.Present || !q.Expected || q.Removed || q.Role == session.Observer || m.greeted[q.ID] {
 			continue
 		}
-		p := m.state.Participants[i]
+		p := who[i]
 		m.greeted[p.ID] = true
 		cmds = append(cmds, func() tea.Msg {
 			ms, err := tl.Missed(p.Name)
