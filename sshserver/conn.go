@@ -53,6 +53,7 @@ type conn struct {
 	farewell  chan struct{} // closed once an evicted client got its terminal back, or was cut off
 
 	screen *rowpaint.Painter // paints the program's views on out (program)
+	paint  io.Writer         // out as the program writes to it: a failed write ends the program (program)
 }
 
 type entered struct {
@@ -126,7 +127,17 @@ func (c *conn) run(p *tea.Program) {
 	// come back through readKeys.
 	// (Through c.out: a client whose window stays shut is evicted.)
 	_, _ = io.WriteString(c.out, ansi.RequestBackgroundColor+ansi.RequestModeSynchronizedOutput+ansi.RequestModeUnicodeCore)
-	go readKeys(c.sess, in)
+	go func() {
+		readKeys(c.sess, in)
+		// The client sent EOF or closed its channel: a write tells
+		// which. To a closed channel it fails, and the program ends
+		// (failWriter); after EOF alone the screen stays. (Nothing else
+		// may be written for minutes: in the waiting room, nothing
+		// changes by the second.)
+		if c.paint != nil {
+			_, _ = c.paint.Write([]byte(ansi.ResetStyle))
+		}
+	}()
 	if _, err := p.Run(); errors.Is(err, tea.ErrProgramPanic) {
 		// Bubble Tea recovered and printed the stack on stderr; the
 		// participant has lost their screen.
@@ -247,12 +258,14 @@ func (c *conn) program() (*tea.Program, error) {
 	}
 	c.opts.Theme = theme
 	var model tea.Model
+	var fed *tui.Model
 	if t, ok := targetOf(c.sess); ok {
 		room, me, err := c.enter(t.code, t.observer)
 		if err != nil {
 			return nil, err
 		}
-		model = tui.New(room, me, c.opts)
+		fed = tui.New(room, me, c.opts)
+		model = fed
 	} else {
 		model = tui.NewApp(lobby{c}, c.opts)
 	}
@@ -262,7 +275,8 @@ func (c *conn) program() (*tea.Program, error) {
 	env := c.env
 	width, height := clamp(pty.Window.Width, 1, maxWidth), clamp(pty.Window.Height, 1, maxHeight)
 	// A client that closed its channel but kept the connection is
-	// noticed at the first failed write: the program ends. (When the
+	// noticed at the first failed write, at the latest the one made
+	// when its input ends (run): the program ends. (When the
 	// connection itself ends, wish's middleware quits the program.)
 	out := failWriter{w: c.out, fail: func() {
 		c.cancel()
@@ -273,6 +287,7 @@ func (c *conn) program() (*tea.Program, error) {
 	// and diffs every participant's frame cell by cell. The program runs
 	// at one frame a second: nothing but raw output would wait for its
 	// ticker, and the filter writes that (the bell) at once.
+	c.paint = out
 	c.screen = rowpaint.New(out, rowpaint.Options{Width: width, Height: height, Profile: colourProfile(env)})
 	painted := rowpaint.Wrap(model, c.screen)
 	opts := []tea.ProgramOption{
@@ -287,6 +302,9 @@ func (c *conn) program() (*tea.Program, error) {
 		tea.WithOutput(out),
 	}
 	p = tea.NewProgram(painted, opts...)
+	if fed != nil {
+		fed.Feed(p.Send) // snapshots and ticks from one goroutine, not one per message
+	}
 	return p, nil
 }
 

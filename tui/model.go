@@ -79,6 +79,8 @@ type Model struct {
 	shown   int64      // the sequence number of the newest action result shown
 	expired turnExpiry // what the bell has rung for
 	ticking bool       // whether the clock ticks and snapshots are awaited (off in tests)
+	fed     bool       // Feed delivers them with send: wait does not
+	send    func(tea.Msg)
 	quit    bool
 	lastKey time.Time // the last key press, for the idle timeout
 	idled   bool      // quit for being idle
@@ -162,8 +164,42 @@ func (m *Model) Close() {
 	m.queue.close()
 }
 
+// Feed delivers the room's snapshots and the turns of the second to the
+// program with send (its tea.Program's Send) from one goroutine that
+// lasts as long as the subscription (until Close), in place of a
+// command, and a goroutine, per message (wait): the SSH server, which
+// runs a program per participant, calls it before the program runs.
+// The goroutine starts with the program (Init): a program that never
+// runs has nobody to send to.
+func (m *Model) Feed(send func(tea.Msg)) {
+	m.fed = m.ticking
+	m.send = send
+}
+
+// feed is Feed's goroutine.
+func (m *Model) feed() {
+	sub, clock, send := m.sub, m.room.Clock(), m.send
+	go func() {
+		for {
+			select {
+			case snap, ok := <-sub.C():
+				if !ok {
+					send(roomEndedMsg{}) // returns at once if the program has ended
+					return
+				}
+				send(snapshotMsg(snap))
+			case <-beat.Seconds.Next():
+				send(tickMsg(clock.Now()))
+			}
+		}
+	}()
+}
+
 // Init starts waiting for snapshots and the clock.
 func (m *Model) Init() tea.Cmd {
+	if m.fed {
+		m.feed()
+	}
 	return tea.Batch(m.wait(), tea.RequestBackgroundColor, greeter{m}.greetNew())
 }
 
@@ -172,8 +208,8 @@ func (m *Model) Init() tea.Cmd {
 // comes first. Exactly one is under way while the program runs: Init
 // starts it, and each snapshot or tick it delivers starts the next.
 func (m *Model) wait() tea.Cmd {
-	if !m.ticking {
-		return nil // tests deliver snapshots and the time themselves
+	if !m.ticking || m.fed {
+		return nil // tests deliver snapshots and the time themselves; Feed does
 	}
 	sub, clock, turn := m.sub, m.room.Clock(), beat.Seconds.Next()
 	return func() tea.Msg {

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"huddle/session"
 )
@@ -39,4 +42,43 @@ func TestWaitBringsSnapshotsAndTheSecond(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no tick at the turn of the second")
 	}
+}
+
+// A fed program gets the room's snapshots and the turns of the second
+// from one goroutine, which ends with the subscription; it starts no
+// command of its own to wait.
+func TestFeedBringsSnapshotsAndTheSecond(t *testing.T) {
+	d := newDriver(t, session.Config{}, "Lukas", "Julia")
+	m := New(d.room, fac, Options{})
+	got := make(chan any, 16)
+	m.Feed(func(msg tea.Msg) { got <- msg })
+	m.Init()
+	if m.wait() != nil {
+		t.Fatal("a fed program waits with a command as well")
+	}
+	next := func(want string) any {
+		t.Helper()
+		for deadline := time.After(10 * time.Second); ; {
+			select {
+			case msg := <-got:
+				if fmt.Sprintf("%T", msg) == want {
+					return msg
+				}
+			case <-deadline:
+				t.Fatalf("no %s", want)
+			}
+		}
+	}
+	if err := d.room.Submit(fac, session.Arrive{Who: session.RosterID("Lukas")}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		s := next("tui.snapshotMsg").(snapshotMsg)
+		if p, _ := s.State.Participant(session.RosterID("Lukas")); p.Present {
+			break
+		}
+	}
+	next("tui.tickMsg")
+	m.Close()
+	next("tui.roomEndedMsg")
 }
