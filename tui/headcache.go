@@ -5,6 +5,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"huddle/session"
 )
 
 // The header is drawn on every update of every program: styled by
@@ -62,6 +64,28 @@ func piece(st *Styles, k headKey, draw func() string) headPiece {
 // on the left; the phase, the time and who the participant is on the
 // right; below, the rule that says who facilitates.
 func (m *Model) header(w int) string {
+	// The header changes with the state, the minute, the width and the
+	// styles: a program draws it once for each, not on every frame.
+	minute := m.now.Unix() / 60
+	if h := &m.head; h.state == m.state && h.seq == m.state.Seq && h.minute == minute && h.w == w && h.st == m.styles {
+		return h.s
+	}
+	s := m.drawHeader(w)
+	m.head = headMemo{state: m.state, seq: m.state.Seq, minute: minute, w: w, st: m.styles, s: s}
+	return s
+}
+
+// headMemo is the header a program drew last, and what it drew it for.
+type headMemo struct {
+	state  *session.State
+	seq    int64
+	minute int64
+	w      int
+	st     *Styles
+	s      string
+}
+
+func (m *Model) drawHeader(w int) string {
 	st := m.styles
 	team, kind := m.state.Config.Team, m.state.Config.Kind.Noun()
 	left := piece(st, headKey{part: partLeft, a: team, b: kind}, func() string {

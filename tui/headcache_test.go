@@ -101,7 +101,7 @@ func TestSharedHeaderIsTheParticipantsOwn(t *testing.T) {
 			for _, th := range []Theme{ThemeDefault, ThemeHighContrast} {
 				for _, dark := range []bool{true, false} {
 					for _, width := range []int{200, 80, 61, 40} {
-						for _, after := range []time.Duration{0, 1500 * time.Millisecond} {
+						for _, after := range []time.Duration{0, 1500 * time.Millisecond, 61 * time.Second, 0, 3 * time.Minute} {
 							for _, m := range models {
 								mm, _ := updated(m, tea.WindowSizeMsg{Width: width, Height: 24})
 								mm.styles = th.Styles(dark)

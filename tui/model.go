@@ -84,6 +84,7 @@ type Model struct {
 	quit    bool
 	lastKey time.Time // the last key press, for the idle timeout
 	idled   bool      // quit for being idle
+	head    headMemo  // the header last drawn (headcache.go)
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.
