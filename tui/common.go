@@ -39,11 +39,36 @@ type common struct {
 
 	clockSlots bool // timerLine draws a slot for the clock to fill (bodycache.go)
 
-	// where me is in selfOf's participants (-1: not there), of
-	// selfLen of them (self)
-	selfOf  *session.State
-	selfLen int
-	selfAt  int
+	selfAt found // where me is in the state
+}
+
+// found is where a participant was found in a state (at; -1: not
+// there), kept for as long as the state is the same: the update and the
+// view of every change look for the same few participants many times,
+// and a room of two hundred is a long list to search each time.
+type found struct {
+	of *session.State
+	n  int // its number of participants
+	id session.ParticipantID
+	at int
+}
+
+// find returns the participant id of s, searching s only if f did not
+// find it in s already.
+func (f *found) find(s *session.State, id session.ParticipantID) (session.Participant, bool) {
+	if f.of != s || f.n != len(s.Participants) || f.id != id || (f.at >= 0 && s.Participants[f.at].ID != id) {
+		f.of, f.n, f.id, f.at = s, len(s.Participants), id, -1
+		for i := range s.Participants {
+			if s.Participants[i].ID == id {
+				f.at = i
+				break
+			}
+		}
+	}
+	if f.at < 0 {
+		return session.Participant{}, false
+	}
+	return s.Participants[f.at], true
 }
 
 // roster is the session's state as the participant sees it, with the

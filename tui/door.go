@@ -24,6 +24,9 @@ func (m *common) knocking() bool {
 	if m.opts.Key == "" {
 		return false
 	}
+	if p, ok := m.self(); ok && p.Key == m.opts.Key {
+		return false // in with the key: what ByKey would find, without looking at everyone
+	}
 	if _, in := m.state.ByKey(m.opts.Key); in {
 		return false
 	}

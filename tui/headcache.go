@@ -64,34 +64,70 @@ func piece(st *Styles, k headKey, draw func() string) headPiece {
 // on the left; the phase, the time and who the participant is on the
 // right; below, the rule that says who facilitates.
 func (m *Model) header(w int) string {
-	// The header changes with the state, the minute, the width and the
-	// styles: a program draws it once for each, not on every frame.
-	minute := m.now.Unix() / 60
-	if h := &m.head; h.state == m.state && h.seq == m.state.Seq && h.minute == minute && h.w == w && h.st == m.styles {
-		return h.s
+	// Drawn again only when what it shows changed: on most frames (a
+	// tick, a topic parked) nothing in it did.
+	k := m.headOf(w)
+	if m.head.ok && m.head.k == k {
+		return m.head.s
 	}
-	s := m.drawHeader(w)
-	m.head = headMemo{state: m.state, seq: m.state.Seq, minute: minute, w: w, st: m.styles, s: s}
+	s := m.drawHeader(k)
+	m.head = headMemo{k: k, s: s, ok: true}
 	return s
 }
 
-// headMemo is the header a program drew last, and what it drew it for.
+// headMemo is the header a program drew last, and what it shows.
 type headMemo struct {
-	state  *session.State
-	seq    int64
-	minute int64
-	w      int
-	st     *Styles
-	s      string
+	k  headShows
+	s  string
+	ok bool
 }
 
-func (m *Model) drawHeader(w int) string {
-	st := m.styles
-	team, kind := m.state.Config.Team, m.state.Config.Kind.Noun()
+// headShows is everything the header shows: the styles and the width,
+// the minute of the clock (in the participant's own zone, which does not
+// change), the team, the kind, the phase, who the participant is and who
+// facilitates.
+type headShows struct {
+	st     *Styles
+	w      int
+	minute int64
+	team   string
+	kind   session.Kind
+	phase  session.Phase
+	role   string // or "at the door" while knocking
+	name   string
+	named  bool   // in the session: the name is shown
+	fac    string // the facilitator's name
+	facIs  string // how the rule shows them: "" (no facilitator), "name", "you" or "away"
+}
+
+func (m *Model) headOf(w int) headShows {
+	k := headShows{st: m.styles, w: w, minute: m.now.Unix() / 60, team: m.state.Config.Team, kind: m.state.Config.Kind,
+		phase: m.state.Phase, role: m.role().String()}
+	if m.knocking() {
+		k.role = "at the door"
+	}
+	if p, ok := m.self(); ok {
+		k.name, k.named = p.Name, true
+	}
+	if f, ok := m.facAt.find(m.state, m.state.Facilitator); ok {
+		k.fac, k.facIs = f.Name, "name"
+		switch {
+		case f.ID == m.me:
+			k.fac, k.facIs = "", "you"
+		case !f.Present:
+			k.facIs = "away"
+		}
+	}
+	return k
+}
+
+func (m *Model) drawHeader(k headShows) string {
+	st, w := m.styles, k.w
+	team, kind := k.team, k.kind.Noun()
 	left := piece(st, headKey{part: partLeft, a: team, b: kind}, func() string {
 		return st.Title.Render("huddle") + st.Subtle.Render(" · ") + st.Team.Render(team+" "+kind)
 	})
-	phase := phaseTitle(m.state.Phase)
+	phase := phaseTitle(k.phase)
 	badge := piece(st, headKey{part: partBadge, a: phase}, func() string { return st.Badge.Render(phase) })
 	at := m.now.In(m.zone())
 	// Minutes, not seconds: a clock of the second would make every
@@ -100,53 +136,42 @@ func (m *Model) drawHeader(w int) string {
 	// the countdowns below show the seconds that matter.
 	clock := at.Format("15:04")
 	tm := piece(st, headKey{part: partClock, a: clock}, func() string { return st.Clock.Render(clock) })
-	who := m.who()
+	who := whoPiece(st, k)
 	gap := w - left.w - badge.w - 1 - tm.w - who.w
 	if gap >= 1 {
-		return left.s + spaces(gap) + badge.s + " " + tm.s + who.s + "\n" + m.facilitatorRule(w)
+		return left.s + spaces(gap) + badge.s + " " + tm.s + who.s + "\n" + facilitatorRule(st, k)
 	}
 	// Too narrow for the name: the phase and the time, the team cut.
 	right := badge.s + " " + tm.s
 	l := truncate(left.s, w-lipgloss.Width(right)-1)
 	gap = max(1, w-lipgloss.Width(l)-lipgloss.Width(right))
-	return l + repeat(" ", gap) + right + "\n" + m.facilitatorRule(w)
+	return l + repeat(" ", gap) + right + "\n" + facilitatorRule(st, k)
 }
 
-// who is the header's " · name · role" of the participant, or the
+// whoPiece is the header's " · name · role" of the participant, or the
 // role alone for someone not in the session ("at the door" while
 // knocking).
-func (m *Model) who() headPiece {
-	st := m.styles
-	role := m.role().String()
-	if m.knocking() {
-		role = "at the door"
-	}
-	if p, ok := m.self(); ok {
-		return piece(st, headKey{part: partWho, a: p.Name, b: role}, func() string { return st.Clock.Render(" · " + p.Name + " · " + role) })
+func whoPiece(st *Styles, k headShows) headPiece {
+	name, role := k.name, k.role
+	if k.named {
+		return piece(st, headKey{part: partWho, a: name, b: role}, func() string { return st.Clock.Render(" · " + name + " · " + role) })
 	}
 	return piece(st, headKey{part: partWhoNameless, b: role}, func() string { return st.Clock.Render(" · " + role) })
 }
 
 // facilitatorRule is the header's rule, which says who facilitates: on
 // every screen, so that everyone knows whom to ask.
-func (m *Model) facilitatorRule(w int) string {
-	st := m.styles
-	f, ok := m.state.Participant(m.state.Facilitator)
-	if !ok {
+func facilitatorRule(st *Styles, k headShows) string {
+	w := k.w
+	if k.facIs == "" {
 		return piece(st, headKey{part: partRule, w: w}, func() string { return st.Rule.Render(repeat("─", w)) }).s
 	}
 	// Keyed by the name and how it is shown, not by the label, which
 	// would be a string to make on every update.
-	k := headKey{part: partRule, a: f.Name, b: "name", w: w}
-	switch {
-	case f.ID == m.me:
-		k.a, k.b = "", "you"
-	case !f.Present:
-		k.b = "away"
-	}
-	return piece(st, k, func() string {
-		who := f.Name
-		switch k.b {
+	pk := headKey{part: partRule, a: k.fac, b: k.facIs, w: w}
+	return piece(st, pk, func() string {
+		who := k.fac
+		switch k.facIs {
 		case "you":
 			who = "you"
 		case "away":

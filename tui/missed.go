@@ -91,7 +91,7 @@ func (m greeter) greetNew() tea.Cmd {
 	if !m.opts.SharedKeyboard {
 		who = nil
 		if _, ok := m.self(); ok {
-			who = m.state.Participants[m.selfAt : m.selfAt+1]
+			who = m.state.Participants[m.selfAt.at : m.selfAt.at+1]
 		}
 	}
 	for i := range who { // by index: a participant is large, and this runs on every snapshot

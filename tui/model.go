@@ -85,6 +85,7 @@ type Model struct {
 	lastKey time.Time // the last key press, for the idle timeout
 	idled   bool      // quit for being idle
 	head    headMemo  // the header last drawn (headcache.go)
+	facAt   found     // where the facilitator is in the state
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.
@@ -233,32 +234,8 @@ func (m *common) role() session.Role {
 	return session.Observer
 }
 
-// self is the participant in the state, found once per state: the
-// update and the view of every change ask for it many times, and a
-// room of two hundred is a long list to search each time.
-func (m *common) self() (session.Participant, bool) {
-	s, at := m.state, m.selfAt
-	if m.selfOf == s && m.selfLen == len(s.Participants) {
-		if at < 0 {
-			return session.Participant{}, false
-		}
-		if s.Participants[at].ID == m.me {
-			return s.Participants[at], true
-		}
-	}
-	at = -1
-	for i := range s.Participants {
-		if s.Participants[i].ID == m.me {
-			at = i
-			break
-		}
-	}
-	m.selfOf, m.selfLen, m.selfAt = s, len(s.Participants), at
-	if at < 0 {
-		return session.Participant{}, false
-	}
-	return s.Participants[at], true
-}
+// self is the participant in the state (see found).
+func (m *common) self() (session.Participant, bool) { return m.selfAt.find(m.state, m.me) }
 
 // Update routes a message to the handler of its kind.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
