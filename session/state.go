@@ -286,9 +286,37 @@ func (s *State) Upcoming() []ParticipantID {
 		return nil
 	}
 	var out []ParticipantID
+	at := s.byID() // one search of the roster, not one per turn
 	for _, id := range s.Order[s.Pos+1:] {
-		if i := s.participant(id); i >= 0 && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
+		if i, ok := at[id]; ok && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
 			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// byID is where each participant is in s.Participants (the first, if an
+// id were there twice, as participant finds it), for the loops that look
+// up many.
+func (s *State) byID() map[ParticipantID]int {
+	at := make(map[ParticipantID]int, len(s.Participants))
+	for i := range s.Participants {
+		if _, dup := at[s.Participants[i].ID]; !dup {
+			at[s.Participants[i].ID] = i
+		}
+	}
+	return at
+}
+
+// Names returns the display names of the participants (Name of each).
+func (s *State) Names(ids []ParticipantID) []string {
+	at := s.byID()
+	out := make([]string, len(ids))
+	for n, id := range ids {
+		if i, ok := at[id]; ok {
+			out[n] = s.Participants[i].Name
+		} else {
+			out[n] = string(id)
 		}
 	}
 	return out

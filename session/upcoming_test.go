@@ -34,3 +34,15 @@ func TestHasUpcomingIsUpcomingNotEmpty(t *testing.T) {
 		}
 	}
 }
+
+// Names is Name of each.
+func TestNamesAreEachName(t *testing.T) {
+	s := &State{Participants: []Participant{{ID: "a", Name: "Ann"}, {ID: "b", Name: "Ben"}, {ID: "a", Name: "shadow"}}}
+	ids := []ParticipantID{"b", "a", "nobody", "a"}
+	got := s.Names(ids)
+	for i, id := range ids {
+		if got[i] != s.Name(id) {
+			t.Fatalf("Names %v, want Name of each of %v", got, ids)
+		}
+	}
+}

@@ -111,10 +111,7 @@ func (m *standupScreen) roundsView(w, h int) string {
 		"",
 	}
 	if next := s.Upcoming(); len(next) > 0 {
-		var ns []string
-		for _, id := range next {
-			ns = append(ns, s.Name(id))
-		}
+		ns := s.Names(next)
 		lines = append(lines, st.Subtle.Render("Up next  ")+truncate(st.Text.Render(clipPlain(strings.Join(ns, ", "), w)), w-9))
 	} else {
 		lines = append(lines, st.Subtle.Render("Up next  ")+st.Text.Render("nobody: this is the last turn"))
