@@ -86,6 +86,12 @@ type Model struct {
 	idled   bool      // quit for being idle
 	head    headMemo  // the header last drawn (headcache.go)
 	facAt   found     // where the facilitator is in the state
+
+	statusMemo struct { // the status line last drawn (view.go)
+		k  statusShows
+		s  string
+		ok bool
+	}
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.

@@ -125,20 +125,39 @@ func phaseTitle(p session.Phase) string {
 	}
 }
 
+// statusLine is the result of the last action, styled once for as long
+// as it stays: it stays on every frame until the next key.
+func (m *Model) statusLine(w int) string {
+	k := statusShows{st: m.styles, w: w, status: m.status, failed: m.failed}
+	if m.statusMemo.ok && m.statusMemo.k == k {
+		return m.statusMemo.s
+	}
+	s := ""
+	switch {
+	case m.status != "" && m.failed:
+		s = m.styles.Error.Render("✗ " + truncate(m.status, w-2))
+	case m.status != "":
+		s = m.styles.Notice.Render("✓ " + truncate(m.status, w-2))
+	}
+	m.statusMemo.k, m.statusMemo.s, m.statusMemo.ok = k, s, true
+	return s
+}
+
+// statusShows is what the status line shows.
+type statusShows struct {
+	st     *Styles
+	w      int
+	status string
+	failed bool
+}
+
 func (m *Model) footer(w int) string {
 	st := m.styles
 	lines := make([]string, 0, 6) // on the stack
 	if door := m.doorLine(w); door != "" {
 		lines = append(lines, door)
 	}
-	switch {
-	case m.status != "" && m.failed:
-		lines = append(lines, st.Error.Render("✗ "+truncate(m.status, w-2)))
-	case m.status != "":
-		lines = append(lines, st.Notice.Render("✓ "+truncate(m.status, w-2)))
-	default:
-		lines = append(lines, "")
-	}
+	lines = append(lines, m.statusLine(w))
 	if m.prompt != nil {
 		lines = append(lines, m.prompt.view(st))
 	}
