@@ -51,13 +51,21 @@ var headPieces, _ = lru.New[headKey, headPiece](4096)
 // not yet.
 func piece(st *Styles, k headKey, draw func() string) headPiece {
 	k.theme, k.dark = st.theme, st.dark
-	if p, ok := headPieces.Get(k); ok {
-		return p
+	return cached(headPieces, k, func() headPiece {
+		s := draw()
+		return headPiece{s: s, w: lipgloss.Width(s)}
+	})
+}
+
+// cached returns the value of k in c, drawing it with draw and keeping it
+// if c does not hold it.
+func cached[K comparable, V any](c *lru.Cache[K, V], k K, draw func() V) V {
+	if v, ok := c.Get(k); ok {
+		return v
 	}
-	s := draw()
-	p := headPiece{s: s, w: lipgloss.Width(s)}
-	headPieces.Add(k, p)
-	return p
+	v := draw()
+	c.Add(k, v)
+	return v
 }
 
 // header is the screen's first two lines: huddle, the team and the kind

@@ -76,12 +76,7 @@ var timerPieces, _ = lru.New[timerKey, string](4096)
 
 func timerPiece(st *Styles, k timerKey, draw func() string) string {
 	k.theme, k.dark = st.theme, st.dark
-	if s, ok := timerPieces.Get(k); ok {
-		return s
-	}
-	s := draw()
-	timerPieces.Add(k, s)
-	return s
+	return cached(timerPieces, k, draw)
 }
 
 func (m *standupScreen) roundsView(w, h int) string {
