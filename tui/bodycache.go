@@ -113,7 +113,9 @@ func (m *Model) cachedBody(w, h int) (bodyKey, bool) {
 //
 // A slot is its own line: NUL, the timer's kind, the label, NUL. The
 // rounds view measures its lines' count only, never a countdown's width,
-// so a slot lays out as its line will.
+// so a slot lays out as its line will. No other NUL can be in a frame:
+// the session keeps no control character in what people type
+// (session.CleanText), and the views write none.
 const (
 	slotMark    = '\x00'
 	slotTurn    = 't' // the current turn's timer
