@@ -87,6 +87,10 @@ type Model struct {
 	head    headMemo  // the header last drawn (headcache.go)
 	facAt   found     // where the facilitator is in the state
 
+	footMemo struct { // the footer last drawn, and its lines (view.go)
+		lines []string
+		s     string
+	}
 	statusMemo struct { // the status line last drawn (view.go)
 		k  statusShows
 		s  string

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -171,7 +172,15 @@ func (m *Model) footer(w int) string {
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
 	lines = append(lines, helpView(&m.help, keys, m.styles, w))
-	return strings.Join(lines, "\n")
+	// The same lines as the last frame's (most frames: each line comes
+	// from a cache, so the strings are the same ones) make the same
+	// footer: joined once.
+	f := &m.footMemo
+	if !slices.Equal(f.lines, lines) {
+		f.lines = append(f.lines[:0], lines...)
+		f.s = strings.Join(lines, "\n")
+	}
+	return f.s
 }
 
 func (m *Model) body(w, h int) string {
