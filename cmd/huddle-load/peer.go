@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -115,32 +114,7 @@ func spawnPeer(bin string) (*server, error) {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	logf, err := os.Create(filepath.Join(dir, "peer.log"))
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, "--bind", addr, "-i", keyFile)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
-	}
-	s := &server{cmd: cmd, addr: addr, dir: dir}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			return s, nil
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("%s did not listen on %s (see its log in %s)", bin, addr, dir)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return startServer(dir, "peer.log", func(addr string) *exec.Cmd {
+		return exec.Command(bin, "--bind", addr, "-i", keyFile)
+	})
 }

@@ -465,24 +465,34 @@ func spawn(cfg config) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startServer(dir, "serve.log", func(addr string) *exec.Cmd {
+		cmd := exec.Command(cfg.spawn, "serve", "--listen", addr, "--data-dir", dir,
+			"--max-sessions", strconv.Itoa(cfg.n+cfg.stalled+cfg.flooders+cfg.r+20))
+		if cfg.stall > 0 {
+			cmd.Args = append(cmd.Args, "--stall-timeout", cfg.stall.String())
+		}
+		return cmd
+	})
+}
+
+// startServer starts the server command makes for a free loopback
+// address, its output in dir/logName, and waits until it accepts
+// connections.
+func startServer(dir, logName string, command func(addr string) *exec.Cmd) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	logf, err := os.Create(filepath.Join(dir, logName))
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(cfg.spawn, "serve", "--listen", addr, "--data-dir", dir,
-		"--max-sessions", strconv.Itoa(cfg.n+cfg.stalled+cfg.flooders+cfg.r+20))
-	if cfg.stall > 0 {
-		cmd.Args = append(cmd.Args, "--stall-timeout", cfg.stall.String())
-	}
+	cmd := command(addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", cfg.spawn, err)
+		return nil, fmt.Errorf("starting %s: %w", cmd.Path, err)
 	}
 	s := &server{cmd: cmd, addr: addr, dir: dir}
 	for deadline := time.Now().Add(10 * time.Second); ; {
@@ -493,7 +503,7 @@ func spawn(cfg config) (*server, error) {
 		}
 		if time.Now().After(deadline) {
 			s.stop()
-			return nil, fmt.Errorf("huddle serve did not listen on %s (see its log in %s)", addr, dir)
+			return nil, fmt.Errorf("%s did not listen on %s (see its log in %s)", filepath.Base(cmd.Path), addr, dir)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
