@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -140,4 +141,16 @@ func (t *fakeTimer) Stop() bool {
 		}
 	}
 	return false
+}
+
+// sleep waits d on clock; false if ctx ended first.
+func sleep(ctx context.Context, clock Clock, d time.Duration) bool {
+	t := clock.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C():
+		return true
+	}
 }

@@ -413,18 +413,6 @@ func (h *Hub) report(err error) {
 	}
 }
 
-// sleep waits d on the hub's clock; false if ctx ended first.
-func (h *Hub) sleep(ctx context.Context, d time.Duration) bool {
-	t := h.clock().NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C():
-		return true
-	}
-}
-
 // every runs f every d on the hub's clock, and at once when now rings.
 func (h *Hub) every(ctx context.Context, d time.Duration, now <-chan struct{}, f func()) {
 	for {
@@ -459,7 +447,7 @@ func (h *Hub) watch(ctx context.Context) {
 				return
 			}
 			h.report(fmt.Errorf("listen for other nodes' changes (trying again in a second): %w", err))
-			if !h.sleep(ctx, time.Second) {
+			if !sleep(ctx, h.clock(), time.Second) {
 				return
 			}
 			continue
@@ -472,7 +460,7 @@ func (h *Hub) watch(ctx context.Context) {
 				r.rang(head.Seq)
 			}
 		}
-		if ctx.Err() == nil && !h.sleep(ctx, time.Second) {
+		if ctx.Err() == nil && !sleep(ctx, h.clock(), time.Second) {
 			return
 		}
 	}

@@ -529,27 +529,16 @@ func (r *Room) run(ctx context.Context) {
 			switch {
 			case errors.Is(err, ErrInternal):
 				// Reported already, with the stack.
-				if !r.wait(ctx, faultPause) {
+				if !sleep(ctx, r.clock, faultPause) {
 					return
 				}
 			case err != nil:
 				r.onErr(fmt.Errorf("record expiry: %w", err))
-				if !r.wait(ctx, time.Second) {
+				if !sleep(ctx, r.clock, time.Second) {
 					return
 				}
 			}
 		}
-	}
-}
-
-func (r *Room) wait(ctx context.Context, d time.Duration) bool {
-	t := r.clock.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C():
-		return true
 	}
 }
 

@@ -24,6 +24,20 @@ import (
 	"huddle/session"
 )
 
+// NewHostKey makes a new ed25519 host key, PEM-encoded as EnsureHostKey
+// writes it (and as a shared store keeps it for every node).
+func NewHostKey() ([]byte, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate host key: %w", err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "huddle host key")
+	if err != nil {
+		return nil, fmt.Errorf("encode host key: %w", err)
+	}
+	return pem.EncodeToMemory(block), nil
+}
+
 // EnsureHostKey returns the PEM of the host key at path, creating an
 // ed25519 key there (mode 0600, directory 0700) the first time, so that
 // clients see the same host key after every restart.
@@ -45,15 +59,9 @@ func EnsureHostKey(path string) ([]byte, error) {
 	if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("host key: %w", err)
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate host key: %w", err)
+	if b, err = NewHostKey(); err != nil {
+		return nil, err
 	}
-	block, err := gossh.MarshalPrivateKey(priv, "huddle host key")
-	if err != nil {
-		return nil, fmt.Errorf("encode host key: %w", err)
-	}
-	b = pem.EncodeToMemory(block)
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("host key directory: %w", err)
 	}

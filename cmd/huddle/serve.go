@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -251,7 +248,7 @@ func reloadKeys(ctx context.Context, srv *sshserver.Server, path string, logger 
 // in the data directory.
 func serveHostKey(ctx context.Context, g globalFlags, f serveFlags, st database, logger *log.Logger) ([]byte, error) {
 	if hk, ok := st.(session.HostKeyStore); ok && f.hostKey == "" {
-		b, err := hk.HostKey(ctx, newHostKey)
+		b, err := hk.HostKey(ctx, sshserver.NewHostKey)
 		if err != nil {
 			return nil, fmt.Errorf("the host key kept in the database: %w", err)
 		}
@@ -267,18 +264,4 @@ func serveHostKey(ctx context.Context, g globalFlags, f serveFlags, st database,
 		path = filepath.Join(g.dataDir, "host_ed25519")
 	}
 	return sshserver.EnsureHostKey(path)
-}
-
-// newHostKey makes a new ed25519 host key, PEM-encoded as EnsureHostKey
-// writes it.
-func newHostKey() ([]byte, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate host key: %w", err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "huddle host key")
-	if err != nil {
-		return nil, fmt.Errorf("encode host key: %w", err)
-	}
-	return pem.EncodeToMemory(block), nil
 }
