@@ -193,18 +193,27 @@ func (m *Model) feed() {
 	sub, clock, send := m.sub, m.room.Clock(), m.send
 	go func() {
 		for {
-			select {
-			case snap, ok := <-sub.C():
-				if !ok {
-					send(roomEndedMsg{}) // returns at once if the program has ended
-					return
-				}
-				send(snapshotMsg(snap))
-			case <-beat.Seconds.Next():
-				send(tickMsg(clock.Now()))
+			msg := nextMsg(sub, beat.Seconds.Next(), clock)
+			send(msg) // returns at once if the program has ended
+			if _, ended := msg.(roomEndedMsg); ended {
+				return
 			}
 		}
 	}()
+}
+
+// nextMsg waits for the room's next snapshot or the turn of the second,
+// whichever comes first, and returns it as the program's message.
+func nextMsg(sub *session.Subscription, turn <-chan struct{}, clock session.Clock) tea.Msg {
+	select {
+	case snap, ok := <-sub.C():
+		if !ok {
+			return roomEndedMsg{}
+		}
+		return snapshotMsg(snap)
+	case <-turn:
+		return tickMsg(clock.Now())
+	}
 }
 
 // Init starts waiting for snapshots and the clock.
@@ -224,17 +233,7 @@ func (m *Model) wait() tea.Cmd {
 		return nil // tests deliver snapshots and the time themselves; Feed does
 	}
 	sub, clock, turn := m.sub, m.room.Clock(), beat.Seconds.Next()
-	return func() tea.Msg {
-		select {
-		case snap, ok := <-sub.C():
-			if !ok {
-				return roomEndedMsg{}
-			}
-			return snapshotMsg(snap)
-		case <-turn:
-			return tickMsg(clock.Now())
-		}
-	}
+	return func() tea.Msg { return nextMsg(sub, turn, clock) }
 }
 
 func (m *common) role() session.Role {
