@@ -183,14 +183,10 @@ func (m *Model) roundsBody(k bodyKey, w, h int) string {
 	if c == nil || m.state.ID == "" { // a state made by hand has no identity
 		return m.drawBody(w, h)
 	}
-	frame, ok := c.frames.Get(fk)
-	if !ok {
+	frame := cached(c.frames, fk, func() string {
 		m.clockSlots = true
-		func() {
-			defer func() { m.clockSlots = false }()
-			frame = m.drawBody(w, h)
-		}()
-		c.frames.Add(fk, frame)
-	}
+		defer func() { m.clockSlots = false }()
+		return m.drawBody(w, h)
+	})
 	return m.fillClockSlots(frame, w)
 }
