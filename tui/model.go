@@ -87,6 +87,9 @@ type Model struct {
 	head    headMemo  // the header last drawn (headcache.go)
 	facAt   found     // where the facilitator is in the state
 
+	title struct { // the window's title, and the team it names (view.go)
+		team, s string
+	}
 	footMemo struct { // the footer last drawn, and its lines (view.go)
 		lines []string
 		s     string

@@ -205,7 +205,7 @@ func (r *ReplayModel) View() tea.View {
 func (r *ReplayModel) render() string {
 	m := r.inner
 	if m.width < minWidth || m.height < minHeight {
-		return m.render()
+		return string(m.render(nil))
 	}
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), r.footer(w)

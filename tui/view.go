@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -19,29 +20,46 @@ const (
 
 // View renders the whole screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	return m.view(string(m.render(nil)))
+}
+
+// ViewInto is View with the screen drawn into b, a buffer the caller
+// reuses from view to view (rowpaint.Framer): the view's content is b's
+// bytes, valid until b is written again, so a program painted by rowpaint
+// makes no new frame of many kilobytes per change.
+func (m *Model) ViewInto(b []byte) (tea.View, []byte) {
+	b = m.render(b[:0])
+	return m.view(unsafe.String(unsafe.SliceData(b), len(b))), b
+}
+
+func (m *Model) view(content string) tea.View {
+	v := tea.NewView(content)
 	v.AltScreen = true
-	v.WindowTitle = "huddle · " + m.state.Config.Team
+	if m.title.team != m.state.Config.Team || m.title.s == "" {
+		m.title.team, m.title.s = m.state.Config.Team, "huddle · "+m.state.Config.Team
+	}
+	v.WindowTitle = m.title.s
 	return v
 }
 
-func (m *Model) render() string {
+// render appends the screen to b.
+func (m *Model) render(b []byte) []byte {
 	if m.quit {
-		return ""
+		return b
 	}
 	if m.width < minWidth || m.height < minHeight {
-		return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(tooSmall(m.width, m.height)))
+		return append(b, lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Subtle.Render(tooSmall(m.width, m.height)))...)
 	}
 	w := m.width - 2 // App padding
 	header, footer := m.header(w), m.footer(w)
 	bodyHeight := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
 	if m.knocking() {
-		return frame(header, m.knockingView(w, bodyHeight), footer, bodyHeight)
+		return appendFrame(b, header, m.knockingView(w, bodyHeight), footer, bodyHeight)
 	}
 	if m.overlay != nil {
-		return frame(header, greeter{m}.overlayView(w, bodyHeight), footer, bodyHeight)
+		return appendFrame(b, header, greeter{m}.overlayView(w, bodyHeight), footer, bodyHeight)
 	}
-	return frame(header, m.body(w, bodyHeight), footer, bodyHeight)
+	return appendFrame(b, header, m.body(w, bodyHeight), footer, bodyHeight)
 }
 
 // frame lays out a screen: the header, the body cut or padded to h lines,
@@ -50,14 +68,19 @@ func (m *Model) render() string {
 // would measure the width of every line again, on every frame of every
 // participant.
 func frame(header, body, footer string, h int) string {
-	var b strings.Builder
-	b.Grow(len(header) + len(body) + len(footer) + 2*(h+8))
+	return string(appendFrame(nil, header, body, footer, h))
+}
+
+// appendFrame appends the frame to b.
+func appendFrame(b []byte, header, body, footer string, h int) []byte {
+	b = slices.Grow(b, len(header)+len(body)+len(footer)+2*(h+8))
+	first := len(b)
 	line := func(l string) {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
+		if len(b) > first {
+			b = append(b, '\n')
 		}
-		b.WriteByte(' ')
-		b.WriteString(l)
+		b = append(b, ' ')
+		b = append(b, l...)
 	}
 	for l := range strings.SplitSeq(header, "\n") {
 		line(l)
@@ -76,7 +99,7 @@ func frame(header, body, footer string, h int) string {
 	for l := range strings.SplitSeq(footer, "\n") {
 		line(l)
 	}
-	return b.String()
+	return b
 }
 
 // bodySize is the width and height left for the phase's body.

@@ -17,6 +17,17 @@ import (
 type Model struct {
 	inner tea.Model
 	p     *Painter
+	buf   []byte // the frame, for a Framer
+}
+
+// A Framer is a model that can draw its view into a buffer of the
+// caller's, reused from view to view, as an allocation-free View: it
+// appends the view's content to b[:0] and returns the view, whose Content
+// is the returned buffer's bytes, and the buffer. The Painter keeps no
+// byte of a view's content (a row it keeps is copied), so the buffer is
+// free again once the view is painted.
+type Framer interface {
+	ViewInto(b []byte) (tea.View, []byte)
 }
 
 // Wrap returns m painted by p.
@@ -63,7 +74,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // View implements tea.Model: it paints the wrapped model's view.
 func (m *Model) View() tea.View {
-	_ = m.p.Paint(m.inner.View()) // a failed write is the output's to report (see sshserver's failWriter)
+	var v tea.View
+	if f, ok := m.inner.(Framer); ok {
+		v, m.buf = f.ViewInto(m.buf)
+	} else {
+		v = m.inner.View()
+	}
+	_ = m.p.Paint(v) // a failed write is the output's to report (see sshserver's failWriter)
 	return tea.View{}
 }
 

@@ -216,10 +216,11 @@ func (p *Painter) rowUpdates(content string) {
 	h := p.height
 	next := p.next[:0]
 	start := ""
+	shift := 0                           // how far the last row moved from where it was shown
 	rest, more := content, content != "" // an empty view shows no row at all
 	for y := range h {
 		if !more {
-			next = append(next, p.lookup(y, rowKey{profile: p.profile, width: p.width, method: p.method}))
+			next = append(next, p.lookup(y, rowKey{profile: p.profile, width: p.width, method: p.method}, &shift))
 			continue
 		}
 		var text string
@@ -229,7 +230,7 @@ func (p *Painter) rowUpdates(content string) {
 			text, rest, more = rest, "", false
 		}
 		text = strings.TrimSuffix(text, "\r") // "\r\n" is a newline
-		r := p.lookup(y, rowKey{start: start, text: text, profile: p.profile, width: p.width, method: p.method})
+		r := p.lookup(y, rowKey{start: start, text: text, profile: p.profile, width: p.width, method: p.method}, &shift)
 		next = append(next, r)
 		start = r.end
 	}
@@ -257,14 +258,40 @@ func (p *Painter) rowUpdates(content string) {
 	p.rows = next
 }
 
-// lookup is the row for key k at screen row y: the one shown there if
-// it is the same, else from the cache.
-func (p *Painter) lookup(y int, k rowKey) *row {
-	if y < len(p.rows) && !p.full && p.rows[y].key == k {
-		return p.rows[y]
+// lookup is the row for key k at screen row y: one shown on the screen
+// now at y or near it (a list that grew by a line moves its rows by one:
+// they are found where the row above was found, without the cache's
+// hashing and lock), else from the cache. shift is where the last row
+// was found, from y, and is moved to where this one is.
+func (p *Painter) lookup(y int, k rowKey, shift *int) *row {
+	old := p.rows
+	if p.full || len(old) == 0 {
+		return encoded(k)
+	}
+	at := func(s int) bool { return s >= 0 && s < len(old) && old[s].key == k }
+	if at(y) {
+		*shift = 0
+		return old[y]
+	}
+	if s := y - *shift; *shift != 0 && at(s) {
+		return old[s]
+	}
+	for d := 1; d <= maxShift; d++ {
+		if at(y - d) {
+			*shift = d
+			return old[y-d]
+		}
+		if at(y + d) {
+			*shift = -d
+			return old[y+d]
+		}
 	}
 	return encoded(k)
 }
+
+// maxShift is the farthest a block of rows is moved by a scroll region,
+// and looked for by lookup.
+const maxShift = 8
 
 // diff writes the rows of next that differ from p.rows, moving a block
 // of shifted rows with a scroll region when that is cheaper.
@@ -290,7 +317,6 @@ func (p *Painter) diff(b *bytes.Buffer, next []*row) {
 		}
 	}
 	// Shifts: k > 0 inserts k lines at a (rows move down), k < 0 deletes.
-	const maxShift = 8
 	span := z - a
 	for k := -min(maxShift, span); k <= min(maxShift, span); k++ {
 		if k == 0 {

@@ -3,8 +3,10 @@ package rowpaint
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -124,6 +126,47 @@ func TestRowsAreShared(t *testing.T) {
 	}
 }
 
+// TestShiftedRowsAreKept: rows a list moved down or up by a line are
+// the rows already shown, found near where they were, not encoded or
+// looked up again (the cache emptied in between would lose them).
+func TestShiftedRowsAreKept(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		from, to string
+		moved    func(y int) int // where the row now at y was shown, or -1
+	}{
+		{"insert", numbered(20, -1, ""), numbered(20, 5, "a new topic"), func(y int) int {
+			switch {
+			case y < 5:
+				return y
+			case y == 5:
+				return -1
+			default:
+				return y - 1
+			}
+		}},
+		{"delete", numbered(20, 5, "a new topic"), numbered(20, -1, ""), func(y int) int {
+			if y < 5 {
+				return y
+			}
+			return y + 1
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New(&bytes.Buffer{}, Options{Width: 80, Height: 24, Profile: colorprofile.ANSI256})
+			_ = p.Paint(altView(tc.from))
+			shown := slices.Clone(p.rows)
+			cache.Purge()
+			_ = p.Paint(altView(tc.to))
+			for y := range 20 {
+				if s := tc.moved(y); s >= 0 && p.rows[y] != shown[s] {
+					t.Errorf("row %d (shown at %d) was encoded again", y, s)
+				}
+			}
+		})
+	}
+}
+
 // TestSynchronizedOutputOnceReported: updates are wrapped in mode 2026
 // only once the terminal reported it.
 func TestSynchronizedOutputOnceReported(t *testing.T) {
@@ -212,5 +255,75 @@ func TestCacheIsBoundedInBytes(t *testing.T) {
 	}
 	if cache.Len() >= 2500 {
 		t.Errorf("%d rows cached", cache.Len())
+	}
+}
+
+// bufferModel draws its frames into the caller's buffer (a Framer), and
+// scribbles over the buffer once the frame is painted, as its next
+// frame would.
+type bufferModel struct {
+	frameModel
+	last []byte
+}
+
+func (m *bufferModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.frameModel.Update(msg)
+	return m, cmd
+}
+
+func (m *bufferModel) ViewInto(b []byte) (tea.View, []byte) {
+	if m.last != nil {
+		for i := range m.last {
+			m.last[i] = '#'
+		}
+	}
+	b = append(b[:0], m.v.Content...)
+	v := m.v
+	v.Content = unsafe.String(unsafe.SliceData(b), len(b))
+	m.last = b
+	return v, b
+}
+
+// TestFramerBufferIsNotKept: a model that draws into a reused buffer is
+// painted as one that makes a string per frame, and no row the Painter
+// shows or the cache holds points into the buffer.
+func TestFramerBufferIsNotKept(t *testing.T) {
+	frames := []string{numbered(20, -1, ""), numbered(20, 5, "a new topic"), numbered(20, -1, ""),
+		"\x1b[31mred runs on\nto the next row\x1b[m and a \x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\ 日本語 ✓"}
+	var viaBuf, viaString bytes.Buffer
+	bm := &bufferModel{}
+	a := Wrap(bm, New(&viaBuf, Options{Width: 40, Height: 24, Profile: colorprofile.ANSI256}))
+	b := Wrap(&frameModel{}, New(&viaString, Options{Width: 40, Height: 24, Profile: colorprofile.ANSI256}))
+	inBuf := func(s string) bool {
+		if len(bm.last) == 0 || len(s) == 0 {
+			return false
+		}
+		lo := uintptr(unsafe.Pointer(unsafe.SliceData(bm.last)))
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return p >= lo && p < lo+uintptr(cap(bm.last))
+	}
+	for i, f := range frames {
+		a.Update(setView{altView(f)})
+		b.Update(setView{altView(f)})
+		viaBuf.Reset()
+		viaString.Reset()
+		a.View()
+		b.View()
+		if viaBuf.String() != viaString.String() {
+			t.Errorf("frame %d painted from the buffer as %q, from a string as %q", i, viaBuf.String(), viaString.String())
+		}
+		for y, r := range a.p.rows {
+			if inBuf(r.key.text) || inBuf(r.key.start) || inBuf(r.end) {
+				t.Errorf("frame %d: row %d points into the frame's buffer", i, y)
+			}
+		}
+		for _, k := range cache.Keys() {
+			if inBuf(k.text) || inBuf(k.start) {
+				t.Fatalf("frame %d: the cache holds a key in the frame's buffer: %q", i, k.text)
+			}
+		}
+	}
+	if bm.last == nil {
+		t.Fatal("the model was never asked to draw into a buffer")
 	}
 }
