@@ -43,9 +43,10 @@ type common struct {
 }
 
 // found is where a participant was found in a state (at; -1: not
-// there), kept for as long as the state is the same: the update and the
-// view of every change look for the same few participants many times,
-// and a room of two hundred is a long list to search each time.
+// there), kept for as long as the state is the same, and looked at first
+// in the next state: the update and the view of every change look for
+// the same few participants many times, and a room of two hundred is a
+// long list to search each time.
 type found struct {
 	of *session.State
 	n  int // its number of participants
@@ -57,6 +58,12 @@ type found struct {
 // find it in s already.
 func (f *found) find(s *session.State, id session.ParticipantID) (session.Participant, bool) {
 	if f.of != s || f.n != len(s.Participants) || f.id != id || (f.at >= 0 && s.Participants[f.at].ID != id) {
+		if f.id == id && f.at >= 0 && f.at < len(s.Participants) && s.Participants[f.at].ID == id {
+			// Where it was in the last state: people join at the end, so
+			// a new snapshot has them where the last one did.
+			f.of, f.n = s, len(s.Participants)
+			return s.Participants[f.at], true
+		}
 		f.of, f.n, f.id, f.at = s, len(s.Participants), id, -1
 		for i := range s.Participants {
 			if s.Participants[i].ID == id {

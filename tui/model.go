@@ -316,9 +316,13 @@ func (m *Model) onSnapshot(snap session.Snapshot) tea.Cmd {
 		m.status, m.failed = notice, false
 	}
 	if m.opts.Key != "" {
-		if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
-			m.follow()
-			m.state = m.retro.viewOf(snap.State)
+		// Keys are one participant's each: holding it, the participant
+		// is still the one whose key this is (no search of everyone).
+		if me, ok := m.self(); !ok || me.Key != m.opts.Key {
+			if p, ok := snap.State.ByKey(m.opts.Key); ok && p.ID != m.me {
+				m.follow()
+				m.state = m.retro.viewOf(snap.State)
+			}
 		}
 		if m.barred() {
 			m.status, m.failed = "the facilitator has not let you into this session", true

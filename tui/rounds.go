@@ -42,41 +42,48 @@ func (m *common) timerLine(label string, t session.Timer, w int) string {
 	// share it), as is the label.
 	frac = min(1, frac)
 	filled := max(0, min(barW, int(math.Round(float64(barW)*frac)))) // as the bar rounds it
-	bar := timerPiece(st, timerKey{part: timerBar, kind: kind, w: barW, filled: filled}, func() string {
+	bar := drawn(st, pieceKey{part: timerBar, kind: kind, w: barW, filled: filled}, func() string {
 		b := progress.New(progress.WithWidth(barW), progress.WithoutPercentage(),
 			progress.WithColors(colour), progress.WithFillCharacters('█', '░'))
 		b.EmptyColor = st.TrackColor
 		return b.ViewAs(frac)
 	})
-	lab := timerPiece(st, timerKey{part: timerLabel, text: label}, func() string { return st.Subtle.Render(label) })
+	lab := drawn(st, pieceKey{part: timerLabel, text: label}, func() string { return st.Subtle.Render(label) })
 	return lab + " " + bar + "  " + style.Render(words)
 }
 
-// The pieces of the countdowns that do not change every second, drawn
-// once per process: a piece's key is everything it depends on besides
-// the styles' theme and background, which piece adds.
-type timerPart uint8
+// Pieces of the screens that are the same on many screens and do not
+// change every second (the countdowns' bars and labels, the parking
+// lot's box and its topics), drawn once per process: a piece's key is
+// everything it depends on besides the styles' theme and background,
+// which drawn adds.
+type piecePart uint8
 
 const (
-	timerBar timerPart = iota
+	timerBar piecePart = iota
 	timerLabel
+	panelSide   // the box's side, │
+	panelTop    // its top border, w wide
+	panelBottom // its bottom border, w wide
+	panelTopic  // a parked topic's row in the box, w wide
 )
 
-type timerKey struct {
+type pieceKey struct {
 	theme  Theme
 	dark   bool
-	part   timerPart
-	kind   int // the colour: calm, warning, overtime
+	part   piecePart
+	kind   int // the colour: calm, warning, overtime; a topic's number
 	text   string
+	more   string // a topic's who stays
 	w      int
 	filled int
 }
 
-var timerPieces, _ = lru.New[timerKey, string](4096)
+var pieces, _ = lru.New[pieceKey, string](8192)
 
-func timerPiece(st *Styles, k timerKey, draw func() string) string {
+func drawn(st *Styles, k pieceKey, draw func() string) string {
 	k.theme, k.dark = st.theme, st.dark
-	return cached(timerPieces, k, draw)
+	return cached(pieces, k, draw)
 }
 
 func (m *standupScreen) roundsView(w, h int) string {
@@ -193,22 +200,29 @@ func (m *common) parkingPanel(w, h int, title string) string {
 		heading += " · newest " + itoa(room) + ", " + itoa(len(open)-room) + " more"
 		shown = open[:room]
 	}
-	var lines []string
+	rows := make([]string, 0, len(shown)+1)
+	rows = append(rows, st.panelRow(truncate(st.PanelTitle.Render(heading), inner), inner))
 	for _, it := range shown {
-		line := st.Subtle.Render("#"+itoa(it.ID)+" ") + st.Text.Render(it.Topic)
+		var stay string
 		if len(it.Stay) > 0 {
-			line += st.Subtle.Render(" · stays: " + personNames(it.Stay))
+			stay = personNames(it.Stay)
 		}
-		lines = append(lines, truncate(line, inner))
+		rows = append(rows, drawn(st, pieceKey{part: panelTopic, kind: it.ID, text: it.Topic, more: stay, w: w}, func() string {
+			line := st.Subtle.Render("#"+itoa(it.ID)+" ") + st.Text.Render(it.Topic)
+			if stay != "" {
+				line += st.Subtle.Render(" · stays: " + stay)
+			}
+			return st.panelRow(truncate(line, inner), inner)
+		}))
 	}
-	if len(lines) == 0 {
+	if len(shown) == 0 {
 		hint := "empty · press p to park a topic that goes too deep"
 		if m.role() == session.Observer {
 			hint = "empty"
 		}
-		lines = []string{st.Subtle.Render(hint)}
+		rows = append(rows, st.panelRow(st.Subtle.Render(hint), inner))
 	}
-	return st.panel(w, append([]string{truncate(st.PanelTitle.Render(heading), inner)}, lines...))
+	return st.box(w, rows)
 }
 
 // absentNames lists who is missing, marking those who were here and left.

@@ -164,22 +164,40 @@ func styled(t Theme, isDark bool, p palette) *Styles {
 	return s
 }
 
-// panel draws lines in a rounded box w cells wide with a cell of padding
-// on either side, as a lipgloss border would, but measuring each line
-// only once: the parking lot is on every participant's screen.
-func (s *Styles) panel(w int, lines []string) string {
-	inner := max(0, w-4)
-	rule := repeat("─", max(0, w-2))
-	side := s.Panel.Render("│")
-	var b strings.Builder
-	b.WriteString(s.Panel.Render("╭" + rule + "╮"))
-	for _, l := range lines {
-		n := ansi.StringWidth(l)
-		if n > inner {
-			l, n = truncate(l, inner), inner
-		}
-		b.WriteString("\n" + side + " " + l + repeat(" ", inner-n) + " " + side)
+// The parking lot's box: its rows drawn as a lipgloss border would, in a
+// rounded box w cells wide with a cell of padding on either side, but
+// each line measured only once, and its borders and each topic's row
+// drawn once per process (drawn): the parking lot is on every
+// participant's screen.
+
+// panelRow is line as a row of the box, inner cells between its padding.
+func (s *Styles) panelRow(line string, inner int) string {
+	n := ansi.StringWidth(line)
+	if n > inner {
+		line, n = truncate(line, inner), inner
 	}
-	b.WriteString("\n" + s.Panel.Render("╰"+rule+"╯"))
+	side := drawn(s, pieceKey{part: panelSide}, func() string { return s.Panel.Render("│") })
+	return side + " " + line + repeat(" ", max(0, inner-n)) + " " + side
+}
+
+// box puts rows (made by panelRow) in the box's borders, w cells wide.
+func (s *Styles) box(w int, rows []string) string {
+	rule := func(part piecePart, left, right string) string {
+		return drawn(s, pieceKey{part: part, w: w}, func() string { return s.Panel.Render(left + repeat("─", max(0, w-2)) + right) })
+	}
+	top, bottom := rule(panelTop, "╭", "╮"), rule(panelBottom, "╰", "╯")
+	n := len(top) + len(bottom)
+	for _, r := range rows {
+		n += len(r) + 1
+	}
+	var b strings.Builder
+	b.Grow(n + 1)
+	b.WriteString(top)
+	for _, r := range rows {
+		b.WriteByte('\n')
+		b.WriteString(r)
+	}
+	b.WriteByte('\n')
+	b.WriteString(bottom)
 	return b.String()
 }
