@@ -22,16 +22,29 @@ var errEvicted = errors.New("evicted: the client stopped reading")
 // written (see conn.evict). A client that stops reading its socket
 // altogether is cut off by the connection's own write deadline (see
 // countedConn) or by its unanswered keepalives (conn.keepAlive).
+//
+// A write costs no timer of its own: it notes when it began, and one timer
+// per writer, armed by the first write after it went quiet, looks at the
+// write under way when it fires and evicts once one has been blocked for
+// after, else comes back when the write now under way would be.
 type outWriter struct {
 	w     io.Writer
 	after time.Duration
 	evict func()
 	turn  chan struct{} // one write at a time: holding it is writing
 	shut  atomic.Bool   // evicted: the program's writes fail at once
+
+	t0    time.Time    // since is counted from it, on the monotonic clock
+	since atomic.Int64 // when the write under way began, in ns since t0, plus one; 0 for none
+	armed atomic.Bool  // the timer will fire and look
+	timer *time.Timer
 }
 
 func newOutWriter(w io.Writer, after time.Duration, evict func()) *outWriter {
-	return &outWriter{w: w, after: after, evict: evict, turn: make(chan struct{}, 1)}
+	o := &outWriter{w: w, after: after, evict: evict, turn: make(chan struct{}, 1), t0: time.Now()}
+	o.timer = time.AfterFunc(time.Hour, o.look)
+	o.timer.Stop()
+	return o
 }
 
 func (o *outWriter) Write(p []byte) (int, error) {
@@ -43,9 +56,40 @@ func (o *outWriter) Write(p []byte) (int, error) {
 	if o.shut.Load() {
 		return 0, errEvicted
 	}
-	t := time.AfterFunc(o.after, o.evict)
-	defer t.Stop()
-	return o.w.Write(p)
+	o.since.Store(int64(time.Since(o.t0)) + 1)
+	if !o.armed.Swap(true) {
+		o.timer.Reset(o.after)
+	}
+	n, err := o.w.Write(p)
+	o.since.Store(0)
+	return n, err
+}
+
+// look is the timer's: it evicts if the write under way has been blocked
+// for after, else sets the timer for when it would have been, or goes
+// quiet if no write is under way.
+func (o *outWriter) look() {
+	for {
+		s := o.since.Load()
+		if s == 0 {
+			o.armed.Store(false)
+			// A write that began just now saw the timer armed: look
+			// at it, unless one that began after this saw it quiet and
+			// armed it again.
+			if o.since.Load() == 0 || !o.armed.CompareAndSwap(false, true) {
+				return
+			}
+			continue
+		}
+		left := o.after - (time.Since(o.t0) - time.Duration(s-1))
+		if left <= 0 {
+			o.armed.Store(false) // the next write, after this one failed, looks again
+			o.evict()
+			return
+		}
+		o.timer.Reset(left)
+		return
+	}
 }
 
 // farewell fails the program's writes from now on, waits for the write

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/ssh"
@@ -163,6 +164,7 @@ type countedConn struct {
 	ip    string
 	key   string // the limits' identity once authenticated (limitKey)
 	timer *time.Timer
+	idle  lazyDeadline // the idle timeout's deadline (SetDeadline)
 
 	mu     sync.Mutex
 	authed bool
@@ -206,11 +208,36 @@ func (c *countedConn) Write(p []byte) (int, error) {
 // client sending keys while a write to it is blocked does not push that
 // write's stall deadline out to the idle timeout. (Every write has its
 // own deadline, nearer than the idle timeout.)
+//
+// Each setting moves a timer in the runtime, on every frame sent to every
+// participant; the deadline is moved on only once it would move by more
+// than a second (or a sixteenth of the time left, if less), so an idle
+// connection is closed up to that much before its idle timeout.
 func (c *countedConn) SetDeadline(t time.Time) error {
+	if c.idle.keeps(t) {
+		return nil
+	}
 	if c.stall > 0 {
 		return c.Conn.SetReadDeadline(t)
 	}
 	return c.Conn.SetDeadline(t)
+}
+
+// lazyDeadline is the deadline last set on a connection.
+type lazyDeadline struct{ last atomic.Int64 } // UnixNano; 0 for none
+
+// keeps reports whether the deadline last set can stand for t, and else
+// takes t as the one set.
+func (d *lazyDeadline) keeps(t time.Time) bool {
+	if t.IsZero() {
+		return d.last.Swap(0) == 0
+	}
+	n, l := t.UnixNano(), d.last.Load()
+	if l != 0 && n >= l && time.Duration(n-l) < min(time.Second, time.Until(t)/16) {
+		return true
+	}
+	d.last.Store(n)
+	return false
 }
 
 func (c *countedConn) Close() error {

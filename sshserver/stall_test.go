@@ -149,6 +149,55 @@ func TestOutWriterEvictsABlockedWrite(t *testing.T) {
 	}
 }
 
+// Quick writes one after another for several stall times never evict
+// (the writer's one timer follows the write under way); a write that
+// then blocks is evicted a stall time after it began, not after the
+// first write.
+func TestOutWriterFollowsTheWriteUnderWay(t *testing.T) {
+	const stall = 40 * time.Millisecond
+	evicted := make(chan time.Time, 4)
+	r, w := io.Pipe()
+	ow := newOutWriter(w, stall, func() {
+		evicted <- time.Now()
+		_ = r.CloseWithError(errors.New("evicted"))
+	})
+	go func() { // reads up to the last frame
+		buf := make([]byte, 64)
+		for {
+			n, err := r.Read(buf)
+			if err != nil || strings.Contains(string(buf[:n]), "last") {
+				return
+			}
+		}
+	}()
+	start := time.Now()
+	for time.Since(start) < 5*stall {
+		if _, err := ow.Write([]byte("a frame")); err != nil {
+			t.Fatalf("a write that was read: %v", err)
+		}
+		select {
+		case at := <-evicted:
+			t.Fatalf("evicted %v into quick writes", at.Sub(start))
+		default:
+		}
+	}
+	if _, err := ow.Write([]byte("the reader's last")); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	if _, err := ow.Write([]byte("nobody reads this")); err == nil {
+		t.Fatal("the blocked write succeeded")
+	}
+	select {
+	case at := <-evicted:
+		if took := at.Sub(began); took < stall {
+			t.Errorf("evicted %v after the blocked write began, before the stall time %v", took, stall)
+		}
+	default:
+		t.Fatal("the blocked write failed without an eviction")
+	}
+}
+
 // An evicted client that reads again gets the frame it was sent, whole,
 // and then its terminal back; the program's writes fail from the
 // eviction on. One that never reads again is given up after the grace.
