@@ -235,7 +235,7 @@ func (s *Server) newConn(sess ssh.Session) *conn {
 		c.user = "guest"
 	}
 	c.farewell = make(chan struct{})
-	c.out = newOutWriter(sess, s.cfg.StallTimeout, c.evict)
+	c.out = newOutWriter(channelOf(sess), s.cfg.StallTimeout, c.evict)
 	c.opts = tui.Options{Context: ctx, Key: c.key, JoinCommand: s.joinCommand(sess.LocalAddr()), Location: clientZone(c.env), IdleTimeout: s.cfg.IdleTimeout, Clock: s.cfg.Clock, Actions: s.cfg.Actions, ActionBurst: s.cfg.ActionBurst, Bodies: s.bodies,
 		OnIdle: func() {
 			c.mu.Lock()

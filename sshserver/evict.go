@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"charm.land/ssh"
 	"github.com/charmbracelet/x/ansi"
@@ -42,8 +44,16 @@ type outWriter struct {
 
 func newOutWriter(w io.Writer, after time.Duration, evict func()) *outWriter {
 	o := &outWriter{w: w, after: after, evict: evict, turn: make(chan struct{}, 1), t0: time.Now()}
-	o.timer = time.AfterFunc(time.Hour, o.look)
+	// The timer holds the writer weakly: one still armed when its
+	// connection ends (for up to after) keeps nothing of it.
+	wo := weak.Make(o)
+	o.timer = time.AfterFunc(time.Hour, func() {
+		if o := wo.Value(); o != nil {
+			o.look()
+		}
+	})
 	o.timer.Stop()
+	runtime.AddCleanup(o, func(t *time.Timer) { t.Stop() }, o.timer)
 	return o
 }
 

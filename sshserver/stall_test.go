@@ -5,6 +5,8 @@ import (
 	"errors"
 	"image/color"
 	"io"
+	"runtime"
+	"weak"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -195,6 +197,26 @@ func TestOutWriterFollowsTheWriteUnderWay(t *testing.T) {
 		}
 	default:
 		t.Fatal("the blocked write failed without an eviction")
+	}
+}
+
+// A writer whose timer is still armed when its connection ends (after a
+// write, for up to the stall time) is not kept by the timer.
+func TestOutWriterArmedIsNotKept(t *testing.T) {
+	ow := newOutWriter(io.Discard, time.Hour, func() {})
+	if _, err := ow.Write([]byte("a frame")); err != nil {
+		t.Fatal(err)
+	}
+	if !ow.armed.Load() {
+		t.Fatal("the timer is not armed after a write")
+	}
+	w := weak.Make(ow)
+	ow = nil
+	for i := 0; w.Value() != nil; i++ {
+		if i == 100 {
+			t.Fatal("the writer is still in memory: its armed timer keeps it")
+		}
+		runtime.GC()
 	}
 }
 
