@@ -37,6 +37,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -62,6 +63,8 @@ type config struct {
 	height    int
 	stall     time.Duration
 	idle      time.Duration
+
+	cpuProfile string
 }
 
 func main() {
@@ -82,6 +85,7 @@ func main() {
 	flag.IntVar(&cfg.height, "height", 40, "each participant's terminal height")
 	flag.DurationVar(&cfg.idle, "idle", 0, "once every stand-up has started, measure the server's CPU for this long while nobody types (countdowns ticking), before the rounds")
 	flag.DurationVar(&cfg.stall, "stall-timeout", 0, "with --spawn: the server's --stall-timeout (0: its default)")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file (to see what its clients cost)")
 	flag.IntVar(&cfg.perSource, "per-source", 10, "participants per loopback source address; -per-source N with N ≥ -n runs them all from one address, as an office behind one NAT")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: huddle-load [flags]\n\nLoad-tests huddle serve with simulated SSH participants (loopback only).\n\n")
@@ -96,6 +100,17 @@ func main() {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "huddle-load:", err)
+			os.Exit(2)
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	runner := run
 	if cfg.peer != "" {
 		runner = runPeer

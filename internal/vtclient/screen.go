@@ -24,9 +24,10 @@ type Screen struct {
 
 // Start rebuilds what out writes on a screen width×height cells, and
 // answers the program's queries on in, until out ends. onChunk, if set,
-// is called after each chunk of output with the screen's lock held; its
-// text argument reads the screen (an expensive call: only when needed).
-func Start(in io.Writer, out io.Reader, width, height int, onChunk func(text func() string)) *Screen {
+// is called after each chunk of output with the screen's lock held, with
+// the chunk's bytes (valid during the call); its text argument reads the
+// screen (an expensive call: only when needed).
+func Start(in io.Writer, out io.Reader, width, height int, onChunk func(chunk []byte, text func() string)) *Screen {
 	s := &Screen{in: in, emu: vt.NewEmulator(width, height), ended: make(chan struct{})}
 	go s.replies()
 	go s.read(out, onChunk)
@@ -48,7 +49,7 @@ func (s *Screen) replies() {
 }
 
 // read feeds the output to the screen.
-func (s *Screen) read(out io.Reader, onChunk func(text func() string)) {
+func (s *Screen) read(out io.Reader, onChunk func(chunk []byte, text func() string)) {
 	defer close(s.ended)
 	buf := make([]byte, 32*1024)
 	for {
@@ -57,7 +58,7 @@ func (s *Screen) read(out io.Reader, onChunk func(text func() string)) {
 			s.mu.Lock()
 			_, _ = s.emu.Write(buf[:n])
 			if onChunk != nil {
-				onChunk(s.emu.String)
+				onChunk(buf[:n], s.emu.String)
 			}
 			s.mu.Unlock()
 		}

@@ -24,9 +24,12 @@ func TestScreenShowsOutputAndAnswersQueries(t *testing.T) {
 	outR, outW := io.Pipe()
 	inR, inW := io.Pipe()
 	var chunks atomic.Int32
-	var sawHello atomic.Bool
-	s := Start(inW, outR, 40, 5, func(text func() string) {
+	var sawHello, helloBytes atomic.Bool
+	s := Start(inW, outR, 40, 5, func(chunk []byte, text func() string) {
 		chunks.Add(1)
+		if strings.Contains(string(chunk), "hello") {
+			helloBytes.Store(true)
+		}
 		if strings.Contains(text(), "hello") {
 			sawHello.Store(true)
 		}
@@ -57,8 +60,8 @@ func TestScreenShowsOutputAndAnswersQueries(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the device attributes query was not answered")
 	}
-	if chunks.Load() == 0 || !sawHello.Load() {
-		t.Errorf("onChunk: %d calls, saw the text: %v", chunks.Load(), sawHello.Load())
+	if chunks.Load() == 0 || !sawHello.Load() || !helloBytes.Load() {
+		t.Errorf("onChunk: %d calls, saw the text: %v, in the chunks' bytes: %v", chunks.Load(), sawHello.Load(), helloBytes.Load())
 	}
 	if err := s.Send([]byte("q")); err != nil {
 		t.Fatal(err)
