@@ -18,7 +18,11 @@ import (
 // not export otherwise; if it cannot be found (another library version),
 // the session itself is written to, as before.
 func channelOf(sess ssh.Session) io.Writer {
-	v := reflect.ValueOf(sess)
+	inner := sess
+	if r, ok := inner.(*readSession); ok { // the server's own wrapper (readPty)
+		inner = r.Session
+	}
+	v := reflect.ValueOf(inner)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return sess
 	}

@@ -86,3 +86,22 @@ func TestChannelOfARealSession(t *testing.T) {
 		t.Errorf("the client got %q, want %q", got, want)
 	}
 }
+
+// Over huddle's own server (its sessions wrapped by readPty), a
+// participant's frames go to the SSH channel itself.
+func TestFramesGoToTheChannel(t *testing.T) {
+	ts := startServer(t, t.TempDir(), nil)
+	code := ts.newStandupCode("--team musicstore --members Lukas")
+	c := dialTest(t, ts.addr, "lukas", newTestKey(t), withCommand("join "+code))
+	c.WaitFor("waiting room")
+	ts.srv.connsMu.Lock()
+	defer ts.srv.connsMu.Unlock()
+	if len(ts.srv.conns) != 1 {
+		t.Fatalf("%d connections", len(ts.srv.conns))
+	}
+	for cn := range ts.srv.conns {
+		if w, ok := cn.out.w.(crlfWriter); !ok || !w.crlf {
+			t.Errorf("frames are written to %T, not the session's channel", cn.out.w)
+		}
+	}
+}
