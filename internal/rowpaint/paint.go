@@ -156,7 +156,7 @@ func (p *Painter) Paint(v tea.View) error {
 			y += x / p.width
 			x %= p.width
 		}
-		u.WriteString(ansi.CursorPosition(x+1, y+1))
+		cup(u, x+1, y+1)
 	}
 	hasUpdates := u.Len() > 0
 	didShow := lv != nil && lv.Cursor != nil
@@ -241,7 +241,7 @@ func (p *Painter) rowUpdates(content string) {
 		body.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
 		for y, r := range next {
 			if !r.blank {
-				body.WriteString(ansi.CursorPosition(1, y+1))
+				cup(body, 1, y+1)
 				body.Write(r.enc)
 			}
 		}
@@ -339,14 +339,14 @@ func (p *Painter) diff(b *bytes.Buffer, next []*row) {
 	}
 	shifted := func(y int) *row { return old[y] }
 	if k := bestK; k != 0 {
-		b.WriteString(ansi.SetTopBottomMargins(a+1, z+1))
-		b.WriteString(ansi.CursorPosition(1, a+1))
+		stbm(b, a+1, z+1)
+		cup(b, 1, a+1)
 		if k > 0 {
 			b.WriteString(ansi.InsertLine(k))
 		} else {
 			b.WriteString(ansi.DeleteLine(-k))
 		}
-		b.WriteString(ansi.SetTopBottomMargins(0, 0)) // the whole screen again
+		stbm(b, 0, 0) // the whole screen again
 		shifted = func(y int) *row {
 			if src := y - k; src >= a && src <= z {
 				return old[src]
@@ -358,7 +358,7 @@ func (p *Painter) diff(b *bytes.Buffer, next []*row) {
 		if s := shifted(y); s != nil && same(s, next[y]) || s == nil && next[y].blank {
 			continue
 		}
-		b.WriteString(ansi.CursorPosition(1, y+1))
+		cup(b, 1, y+1)
 		b.Write(next[y].enc)
 	}
 }

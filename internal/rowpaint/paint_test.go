@@ -327,3 +327,21 @@ func TestFramerBufferIsNotKept(t *testing.T) {
 		t.Fatal("the model was never asked to draw into a buffer")
 	}
 }
+
+// cup and stbm write what ansi's functions make, byte for byte.
+func TestCSIAsAnsiMakesThem(t *testing.T) {
+	for _, a := range []int{-1, 0, 1, 2, 9, 10, 99, 100, 4095} {
+		for _, c := range []int{-1, 0, 1, 2, 9, 10, 99, 100, 4095} {
+			var b bytes.Buffer
+			cup(&b, a, c)
+			if want := ansi.CursorPosition(a, c); b.String() != want {
+				t.Errorf("cup(%d, %d) = %q, want %q", a, c, b.String(), want)
+			}
+			b.Reset()
+			stbm(&b, a, c)
+			if want := ansi.SetTopBottomMargins(a, c); b.String() != want {
+				t.Errorf("stbm(%d, %d) = %q, want %q", a, c, b.String(), want)
+			}
+		}
+	}
+}

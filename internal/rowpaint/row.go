@@ -35,9 +35,13 @@ type row struct {
 	blank bool   // no cell to draw: the row is an erased line
 }
 
-// same reports whether two rows show the same cells.
+// same reports whether two rows show the same cells. A row is one
+// object for as long as the cache or a screen holds it (lookup finds the
+// rows shown before the cache), so rows are compared by identity, not by
+// their text: two objects of one key (the cache let the first go) are
+// only painted again.
 func same(a, b *row) bool {
-	return a == b || a.key == b.key || (a.blank && b.blank)
+	return a == b || (a.blank && b.blank)
 }
 
 // The process-wide row cache holds at most cacheRows rows and
