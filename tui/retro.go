@@ -274,8 +274,10 @@ const handOverRefused = "at the shared keyboard the keyboard facilitates: f work
 func (m *retroScreen) viewOf(s *session.State) *session.State {
 	m.full = s
 	v := s.For(m.me, m.viewer)
-	me, _ := v.Participant(m.me)
-	if !m.opts.SharedKeyboard || v.Config.Anonymous || me.Role != session.Facilitator {
+	if !m.opts.SharedKeyboard || v.Config.Anonymous {
+		return v // (not looking for the participant in a room of hundreds)
+	}
+	if me, _ := v.Participant(m.me); me.Role != session.Facilitator {
 		return v
 	}
 	id := m.cur.actingFor
