@@ -29,8 +29,9 @@ const maxHelpViews = 1024
 // background made (see Model.update), each line cut to cut cells (none
 // if cut is negative), from the process's cache. The key is built on
 // every update of every program: in a buffer on the stack, without
-// allocating.
-func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
+// allocating. With last (the program's), the help drawn last is kept and
+// given again while its key is the same.
+func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int, last *helpMemo) string {
 	// On the stack, and looked up without a string of its own.
 	b := make([]byte, 0, 512)
 	b = append(b, byte(st.theme))
@@ -62,10 +63,21 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
 	} else {
 		add(keys.ShortHelp())
 	}
+	if last != nil && last.ok && string(last.key) == string(b) {
+		return last.s // the program's last, without the process's lock
+	}
+	defer func() {
+		if last != nil {
+			last.key, last.ok = append(last.key[:0], b...), true
+		}
+	}()
 	helpViews.mu.Lock()
 	s, ok := helpViews.m[string(b)]
 	helpViews.mu.Unlock()
 	if ok {
+		if last != nil {
+			last.s = s
+		}
 		return s
 	}
 	s = h.View(keys)
@@ -82,5 +94,15 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int) string {
 	}
 	helpViews.m[string(b)] = s
 	helpViews.mu.Unlock()
+	if last != nil {
+		last.s = s
+	}
 	return s
+}
+
+// helpMemo is the key help a program drew last, and its key.
+type helpMemo struct {
+	key []byte
+	s   string
+	ok  bool
 }

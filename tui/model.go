@@ -90,6 +90,7 @@ type Model struct {
 	title struct { // the window's title, and the team it names (view.go)
 		team, s string
 	}
+	helpMemo helpMemo // the key help last drawn (helpcache.go)
 	footMemo struct { // the footer last drawn, and its lines (view.go)
 		lines []string
 		s     string

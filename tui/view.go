@@ -194,7 +194,7 @@ func (m *Model) footer(w int) string {
 	}
 	// help truncates a short line that only just overflows imperfectly
 	// (bubbles v2.2.1), so cut it to the width here as well.
-	lines = append(lines, helpView(&m.help, keys, m.styles, w))
+	lines = append(lines, helpView(&m.help, keys, m.styles, w, &m.helpMemo))
 	// The same lines as the last frame's (most frames: each line comes
 	// from a cache, so the strings are the same ones) make the same
 	// footer: joined once.
