@@ -23,7 +23,7 @@ func TestHelpViewIsTheHelp(t *testing.T) {
 	bind := func(k, d string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, d)) }
 	keys := testKeys{[]key.Binding{bind("p", "park"), bind("n", "next"), bind("x", "decide"), bind("?", "more"), bind("q", "quit")}}
 	var last helpMemo // one program's, drawing every one in turn (and again)
-	for range 2 { // the second time from the cache
+	for range 2 {     // the second time from the cache
 		for _, st := range []*Styles{ThemeDefault.Styles(true), ThemeDefault.Styles(false), ThemeHighContrast.Styles(true), ThemeHighContrast.Styles(false)} {
 			for _, all := range []bool{false, true} {
 				for _, w := range []int{0, 12, 30, 200} {
