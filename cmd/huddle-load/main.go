@@ -3,7 +3,11 @@
 // stand-ups on a running `huddle serve` on the loopback interface. In
 // rounds, one participant of each session (in turn) parks a topic carrying
 // a unique marker; the generator measures the time until every other
-// participant's screen (rebuilt by a terminal emulator) shows it.
+// participant's screen (rebuilt by a terminal emulator) shows it: until
+// the emulator has taken the marker's bytes, and for one participant in
+// eight until its whole screen, read as text, shows the marker (reading
+// every screen after every chunk would cost the generator, on the
+// server's cores, far more than a terminal's drawing does).
 // Every participant has a 120×40 terminal unless -width and -height say
 // otherwise.
 //
