@@ -391,7 +391,7 @@ func (c Skip) decide(s *State, a Participant, _ Env) ([]Payload, error) {
 // missed their turn.
 func nextSpeaker(s *State) (next ParticipantID, ok bool) {
 	for _, id := range s.Order[min(s.Pos+1, len(s.Order)):] {
-		if p, found := s.Participant(id); found && (p.Speaks() || s.preparedTurn(id)) {
+		if i := s.participant(id); i >= 0 && s.takesTurn(i) {
 			return id, true
 		}
 	}

@@ -288,11 +288,17 @@ func (s *State) Upcoming() []ParticipantID {
 	var out []ParticipantID
 	at := s.byID() // one search of the roster, not one per turn
 	for _, id := range s.Order[s.Pos+1:] {
-		if i, ok := at[id]; ok && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
+		if i, ok := at[id]; ok && s.takesTurn(i) {
 			out = append(out, id)
 		}
 	}
 	return out
+}
+
+// takesTurn reports whether participant i of s speaks in the rounds: in
+// person, or by an update prepared for them.
+func (s *State) takesTurn(i int) bool {
+	return s.Participants[i].Speaks() || s.preparedTurn(s.Participants[i].ID)
 }
 
 // byID is where each participant is in s.Participants (the first, if an
@@ -325,15 +331,11 @@ func (s *State) Names(ids []ParticipantID) []string {
 // HasUpcoming reports whether anyone speaks after the current turn:
 // Upcoming is not empty.
 func (s *State) HasUpcoming() bool {
-	if s.Phase != Rounds || s.Pos+1 >= len(s.Order) {
+	if s.Phase != Rounds {
 		return false
 	}
-	for _, id := range s.Order[s.Pos+1:] {
-		if i := s.participant(id); i >= 0 && (s.Participants[i].Speaks() || s.preparedTurn(id)) {
-			return true
-		}
-	}
-	return false
+	_, ok := nextSpeaker(s)
+	return ok
 }
 
 // TimersRunning reports whether the session's time-boxes are counting: a

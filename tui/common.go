@@ -54,16 +54,15 @@ type found struct {
 	at int
 }
 
-// find returns the participant id of s, searching s only if f did not
-// find it in s already.
+// find returns the participant id of s, searching s only if they are not
+// where f found them last and f has not searched s for them already.
 func (f *found) find(s *session.State, id session.ParticipantID) (session.Participant, bool) {
-	if f.of != s || f.n != len(s.Participants) || f.id != id || (f.at >= 0 && s.Participants[f.at].ID != id) {
-		if f.id == id && f.at >= 0 && f.at < len(s.Participants) && s.Participants[f.at].ID == id {
-			// Where it was in the last state: people join at the end, so
-			// a new snapshot has them where the last one did.
-			f.of, f.n = s, len(s.Participants)
-			return s.Participants[f.at], true
-		}
+	if f.id == id && f.at >= 0 && f.at < len(s.Participants) && s.Participants[f.at].ID == id {
+		// Where it was, in this state or the last: people join at the
+		// end, so a new snapshot has them where the last one did.
+		return s.Participants[f.at], true
+	}
+	if f.at >= 0 || f.of != s || f.n != len(s.Participants) || f.id != id { // not where it was, or not searched for in s
 		f.of, f.n, f.id, f.at = s, len(s.Participants), id, -1
 		for i := range s.Participants {
 			if s.Participants[i].ID == id {
@@ -73,7 +72,7 @@ func (f *found) find(s *session.State, id session.ParticipantID) (session.Partic
 		}
 	}
 	if f.at < 0 {
-		return session.Participant{}, false
+		return session.Participant{}, false // not in s, as searched
 	}
 	return s.Participants[f.at], true
 }

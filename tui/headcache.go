@@ -75,19 +75,24 @@ func (m *Model) header(w int) string {
 	// Drawn again only when what it shows changed: on most frames (a
 	// tick, a topic parked) nothing in it did.
 	k := m.headOf(w)
-	if m.head.ok && m.head.k == k {
-		return m.head.s
-	}
-	s := m.drawHeader(k)
-	m.head = headMemo{k: k, s: s, ok: true}
-	return s
+	return m.head.get(k, func() string { return m.drawHeader(k) })
 }
 
-// headMemo is the header a program drew last, and what it shows.
-type headMemo struct {
-	k  headShows
+// memo is a string a program drew last (a header, a status line, a
+// title), and what it showed: drawn again only when that changed.
+type memo[K comparable] struct {
+	k  K
 	s  string
 	ok bool
+}
+
+// get returns the string for k: the last one if it was drawn for k, else
+// the one draw makes now.
+func (m *memo[K]) get(k K, draw func() string) string {
+	if !m.ok || m.k != k {
+		m.k, m.s, m.ok = k, draw(), true
+	}
+	return m.s
 }
 
 // headShows is everything the header shows: the styles and the width,

@@ -66,18 +66,20 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int, last *helpMe
 	if last != nil && last.ok && string(last.key) == string(b) {
 		return last.s // the program's last, without the process's lock
 	}
-	defer func() {
-		if last != nil {
-			last.key, last.ok = append(last.key[:0], b...), true
-		}
-	}()
+	s := sharedHelp(b, h, keys, cut)
+	if last != nil {
+		last.key, last.s, last.ok = append(last.key[:0], b...), s, true
+	}
+	return s
+}
+
+// sharedHelp is the help of key b from the process's cache, drawn now if
+// no program has yet.
+func sharedHelp(b []byte, h *help.Model, keys help.KeyMap, cut int) string {
 	helpViews.mu.Lock()
 	s, ok := helpViews.m[string(b)]
 	helpViews.mu.Unlock()
 	if ok {
-		if last != nil {
-			last.s = s
-		}
 		return s
 	}
 	s = h.View(keys)
@@ -94,9 +96,6 @@ func helpView(h *help.Model, keys help.KeyMap, st *Styles, cut int, last *helpMe
 	}
 	helpViews.m[string(b)] = s
 	helpViews.mu.Unlock()
-	if last != nil {
-		last.s = s
-	}
 	return s
 }
 

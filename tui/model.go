@@ -82,24 +82,18 @@ type Model struct {
 	fed     bool       // Feed delivers them with send: wait does not
 	send    func(tea.Msg)
 	quit    bool
-	lastKey time.Time // the last key press, for the idle timeout
-	idled   bool      // quit for being idle
-	head    headMemo  // the header last drawn (headcache.go)
-	facAt   found     // where the facilitator is in the state
+	lastKey time.Time       // the last key press, for the idle timeout
+	idled   bool            // quit for being idle
+	head    memo[headShows] // the header last drawn (headcache.go)
+	facAt   found           // where the facilitator is in the state
 
-	title struct { // the window's title, and the team it names (view.go)
-		team, s string
-	}
-	helpMemo helpMemo // the key help last drawn (helpcache.go)
-	footMemo struct { // the footer last drawn, and its lines (view.go)
+	title    memo[string] // the window's title, for the team it names (view.go)
+	helpMemo helpMemo     // the key help last drawn (helpcache.go)
+	footMemo struct {     // the footer last drawn, and its lines (view.go)
 		lines []string
 		s     string
 	}
-	statusMemo struct { // the status line last drawn (view.go)
-		k  statusShows
-		s  string
-		ok bool
-	}
+	statusLast memo[statusShows] // the status line last drawn (view.go)
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.

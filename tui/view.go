@@ -35,10 +35,8 @@ func (m *Model) ViewInto(b []byte) (tea.View, []byte) {
 func (m *Model) view(content string) tea.View {
 	v := tea.NewView(content)
 	v.AltScreen = true
-	if m.title.team != m.state.Config.Team || m.title.s == "" {
-		m.title.team, m.title.s = m.state.Config.Team, "huddle · "+m.state.Config.Team
-	}
-	v.WindowTitle = m.title.s
+	team := m.state.Config.Team
+	v.WindowTitle = m.title.get(team, func() string { return "huddle · " + team })
 	return v
 }
 
@@ -153,18 +151,15 @@ func phaseTitle(p session.Phase) string {
 // as it stays: it stays on every frame until the next key.
 func (m *Model) statusLine(w int) string {
 	k := statusShows{st: m.styles, w: w, status: m.status, failed: m.failed}
-	if m.statusMemo.ok && m.statusMemo.k == k {
-		return m.statusMemo.s
-	}
-	s := ""
-	switch {
-	case m.status != "" && m.failed:
-		s = m.styles.Error.Render("✗ " + truncate(m.status, w-2))
-	case m.status != "":
-		s = m.styles.Notice.Render("✓ " + truncate(m.status, w-2))
-	}
-	m.statusMemo.k, m.statusMemo.s, m.statusMemo.ok = k, s, true
-	return s
+	return m.statusLast.get(k, func() string {
+		switch {
+		case m.status != "" && m.failed:
+			return m.styles.Error.Render("✗ " + truncate(m.status, w-2))
+		case m.status != "":
+			return m.styles.Notice.Render("✓ " + truncate(m.status, w-2))
+		}
+		return ""
+	})
 }
 
 // statusShows is what the status line shows.
