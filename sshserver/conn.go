@@ -161,7 +161,7 @@ func (c *conn) run(p *tea.Program) {
 // gives up once the program has ended, and drops them after release.)
 func readKeys(r io.Reader, in *keyDecoder) {
 	b := newInputBound(r)
-	buf := make([]byte, 4096)
+	buf := make([]byte, readSize)
 	for {
 		n, err := b.Read(buf)
 		if n > 0 {

@@ -79,14 +79,18 @@ const (
 	st  = 0x9c
 )
 
+// readSize is how much of a client's input is read at a time: a few
+// keys, or a paste in pieces. Every connection holds two buffers of it.
+const readSize = 1024
+
 func newInputBound(r io.Reader) *inputBound {
 	return &inputBound{r: r, csi: make([]byte, 0, len(pasteEnd))}
 }
 
 func (b *inputBound) Read(p []byte) (int, error) {
 	for len(b.pending) == 0 {
-		if len(b.in) < 4096 {
-			b.in = make([]byte, 4096)
+		if len(b.in) < readSize {
+			b.in = make([]byte, readSize)
 		}
 		n, err := b.r.Read(b.in)
 		b.out = b.out[:0]

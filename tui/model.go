@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -153,10 +154,7 @@ func New(room Room, me session.ParticipantID, opts Options) *Model {
 	m.expired = expiryOf(m.state)
 	m.lastKey = room.Clock().Now()
 	if opts.Context != nil {
-		go func() {
-			<-opts.Context.Done()
-			m.Close()
-		}()
+		context.AfterFunc(opts.Context, m.Close) // no goroutine until it ends
 	}
 	m.follow()
 	m.keys.now = m.now

@@ -27,6 +27,9 @@ type submitter struct {
 	stop  chan struct{}
 	once  sync.Once
 	seq   atomic.Int64 // the last result's sequence number (see doneMsg.seq)
+	// busy: a worker goroutine is taking jobs. It runs only while there
+	// are some: a participant who is only watching has none.
+	busy atomic.Bool
 }
 
 type job struct {
@@ -43,20 +46,42 @@ func newSubmitter(room Room, me session.ParticipantID, perSecond float64, burst 
 	if perSecond > 0 {
 		s.limit = rate.NewLimiter(rate.Limit(perSecond), max(1, burst))
 	}
-	go s.loop()
 	return s
 }
 
+// leaving, when tests set it, runs as a worker finds the queue empty,
+// before it says it has gone.
+var leaving func(*submitter)
+
+// work starts the worker unless one is running.
+func (s *submitter) work() {
+	if s.busy.CompareAndSwap(false, true) {
+		go s.loop()
+	}
+}
+
+// loop submits the queued jobs in order, one at a time, and ends when
+// none is left (or the submitter is closed).
 func (s *submitter) loop() {
 	for {
 		select {
 		case <-s.stop:
-			return
+			return // busy stays set: no worker starts again
 		case j := <-s.jobs:
 			s.mu.Lock()
 			me := s.me
 			s.mu.Unlock()
 			j.done <- plainStoreError(s.room.Submit(me, j.c))
+		default:
+			if leaving != nil {
+				leaving(s)
+			}
+			s.busy.Store(false)
+			// A job queued after the empty look, whose sender saw busy
+			// still set, is this worker's unless a new one has started.
+			if len(s.jobs) == 0 || !s.busy.CompareAndSwap(false, true) {
+				return
+			}
 		}
 	}
 }
@@ -73,6 +98,7 @@ func (s *submitter) send(c session.Command, notice string) tea.Cmd {
 	j := job{c: c, done: make(chan error, 1)}
 	select {
 	case s.jobs <- j:
+		s.work()
 	default:
 		return func() tea.Msg { return doneMsg{seq: seq, err: fmt.Errorf("too many keys at once; wait a moment")} }
 	}
