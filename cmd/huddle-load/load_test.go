@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"huddle/session"
 )
 
 // The generator against the real server: every round's marker reaches
@@ -100,6 +102,23 @@ func TestOnlyLoopback(t *testing.T) {
 	c := config{addr: "127.0.0.1:2222", n: 4, r: 1, rounds: 1, perSource: 10, width: 80, height: 24}
 	if err := c.check(); err != nil {
 		t.Errorf("loopback refused: %v", err)
+	}
+}
+
+// More rounds than a parking lot holds would time out from the first
+// refused topic on: refused at once, with the reason.
+func TestRoundsWithinTheParkingLot(t *testing.T) {
+	c := config{addr: "127.0.0.1:2222", n: 4, r: 1, rounds: session.MaxTopics, perSource: 10, width: 80, height: 24}
+	if err := c.check(); err != nil {
+		t.Fatalf("-rounds %d: %v", c.rounds, err)
+	}
+	c.rounds++
+	if err := c.check(); err == nil || !strings.Contains(err.Error(), "parking lot") {
+		t.Errorf("-rounds %d: err %v, want the parking lot's limit", c.rounds, err)
+	}
+	c.addr, c.peer = "", "/bin/true" // the chat server has no parking lot
+	if err := c.check(); err != nil {
+		t.Errorf("--peer -rounds %d: %v", c.rounds, err)
 	}
 }
 

@@ -46,6 +46,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"huddle/session"
 )
 
 type config struct {
@@ -137,6 +139,8 @@ func (c *config) check() error {
 		return errors.New("-r must leave at least 2 participants per session")
 	case c.rounds < 1 || c.stalled < 0 || c.flooders < 0 || c.perSource < 1:
 		return errors.New("-rounds and -per-source must be positive, -stalled and -flooders not negative")
+	case c.peer == "" && c.rounds > session.MaxTopics:
+		return fmt.Errorf("-rounds can be at most %d: each round parks a topic, and a session's parking lot holds %[1]d", session.MaxTopics)
 	case c.width < 60 || c.height < 16 || c.width > 500 || c.height > 200:
 		return errors.New("-width and -height must be between 60×16 (huddle's smallest screen) and 500×200")
 	case c.peer != "" && (c.addr != "" || c.spawn != "" || c.r != 1 || c.stalled+c.flooders > 0):
