@@ -28,17 +28,37 @@ var (
 // their own) arrived: a step sent before could be overtaken by them.
 type frameModel struct {
 	v           tea.View
+	rows        []string // v's rows, for PaintRows
 	size, color bool
 	ready       chan struct{}
 }
 
-type setView struct{ v tea.View }
+type setView struct {
+	v    tea.View
+	rows []string
+}
+
+// rowsModel is a frameModel that gives its views as rows (RowFramer):
+// painted with PaintRows, a row kept from the last view is the same
+// string.
+type rowsModel struct{ *frameModel }
+
+func (m rowsModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.frameModel.Update(msg)
+	return m, cmd
+}
+
+func (m rowsModel) ViewRows(rows []string) (tea.View, []string, bool) {
+	v := m.v
+	v.Content = ""
+	return v, append(rows, m.rows...), true
+}
 
 func (m *frameModel) Init() tea.Cmd { return nil }
 func (m *frameModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case setView:
-		m.v = msg.v
+		m.v, m.rows = msg.v, msg.rows
 	case tea.WindowSizeMsg:
 		m.size = true
 	case tea.ColorProfileMsg:
@@ -106,16 +126,27 @@ type side struct {
 	mark int
 }
 
-func startSide(t *testing.T, ours bool, w, h int, prof colorprofile.Profile) *side {
+// How a side paints.
+const (
+	bubbleTea = iota // Bubble Tea's own renderer
+	byContent        // rowpaint, from the view's content (Paint)
+	byRows           // rowpaint, from the rows themselves (PaintRows)
+)
+
+func startSide(t *testing.T, how int, w, h int, prof colorprofile.Profile) *side {
 	s := &side{scr: newScreen(w, h), done: make(chan struct{})}
 	opts := []tea.ProgramOption{tea.WithInput(nil), tea.WithOutput(s.scr), tea.WithWindowSize(w, h),
 		tea.WithColorProfile(prof), tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=xterm-256color"}), tea.WithFPS(120)}
 	first := tea.NewView("")
 	first.AltScreen = true // as huddle's views are from the start
 	ready := make(chan struct{})
-	var m tea.Model = &frameModel{v: first, ready: ready}
-	if ours {
+	fm := &frameModel{v: first, ready: ready}
+	var m tea.Model = fm
+	if how != bubbleTea {
 		s.name = "rowpaint"
+		if how == byRows {
+			s.name, m = "rowpaint by rows", rowsModel{fm}
+		}
 		s.pt = New(s.scr, Options{Width: w, Height: h, Profile: prof})
 		m = Wrap(m, s.pt)
 		opts = append(opts, tea.WithoutRenderer())
@@ -287,7 +318,11 @@ func playSequence(t *testing.T, seed int64) bool {
 	g := gen{rand.New(rand.NewSource(seed))}
 	w, h := 20+g.r.Intn(80), 5+g.r.Intn(25)
 	prof := profiles[g.r.Intn(len(profiles))]
-	sides := []*side{startSide(t, true, w, h, prof), startSide(t, false, w, h, prof)}
+	sides := []*side{startSide(t, byContent, w, h, prof), startSide(t, bubbleTea, w, h, prof), startSide(t, byRows, w, h, prof)}
+	// Each of rowpaint's ways against Bubble Tea's.
+	equal := func(log []string, cursor bool) bool {
+		return equalScreens(t, sides[:2], log, cursor) && equalScreens(t, []*side{sides[2], sides[1]}, log, cursor)
+	}
 	defer func() {
 		for _, s := range sides {
 			s.p.Kill()
@@ -314,7 +349,7 @@ func playSequence(t *testing.T, seed int64) bool {
 			msg = tea.ModeReportMsg{Mode: ansi.ModeUnicodeCore, Value: ansi.ModeSet}
 		default:
 			rows = g.mutate(rows, h)
-			msg = setView{g.view(rows, w, h)}
+			msg = setView{g.view(rows, w, h), rows}
 		}
 		log = append(log, fmt.Sprintf("%d: %T %q", step, msg, fmt.Sprint(msg)))
 		for _, s := range sides {
@@ -327,7 +362,7 @@ func playSequence(t *testing.T, seed int64) bool {
 			}
 			s.settle(t)
 		}
-		if !equalScreens(t, sides, log, true) {
+		if !equal(log, true) {
 			return false
 		}
 	}
@@ -340,7 +375,7 @@ func playSequence(t *testing.T, seed int64) bool {
 	// main screen's cursor before it enters the alternate screen: after
 	// the end, only the cells are compared (TestCloseGivesTheTerminalBack
 	// checks the cursor).
-	return equalScreens(t, sides, append(log, "quit"), false)
+	return equal(append(log, "quit"), false)
 }
 
 // equalScreens compares the two sides' screens cell by cell, and the
@@ -356,15 +391,15 @@ func equalScreens(t *testing.T, sides []*side, log []string, cursor bool) bool {
 		for x := range ea.Width() {
 			ca, cb := norm(ea.CellAt(x, y)), norm(eb.CellAt(x, y))
 			if ca.Content != cb.Content || ca.Width != cb.Width || !ca.Style.Equal(&cb.Style) || ca.Link != cb.Link {
-				t.Errorf("cell %d,%d: rowpaint %q %+v, Bubble Tea %q %+v\nsteps:\n%s\nrowpaint:\n%s\nBubble Tea:\n%s",
-					x, y, ca.Content, ca.Style, cb.Content, cb.Style, strings.Join(log, "\n"), ea.String(), eb.String())
+				t.Errorf("%s: cell %d,%d: rowpaint %q %+v, Bubble Tea %q %+v\nsteps:\n%s\nrowpaint:\n%s\nBubble Tea:\n%s",
+					sides[0].name, x, y, ca.Content, ca.Style, cb.Content, cb.Style, strings.Join(log, "\n"), ea.String(), eb.String())
 				return false
 			}
 		}
 	}
 	if cursor && ea.CursorHidden() != eb.CursorHidden() || cursor && !ea.CursorHidden() && ea.CursorPosition() != eb.CursorPosition() {
-		t.Errorf("cursor: rowpaint hidden %v at %v, Bubble Tea hidden %v at %v\nsteps:\n%s\nrowpaint wrote, last: %q\nBubble Tea wrote, last: %q",
-			ea.CursorHidden(), ea.CursorPosition(), eb.CursorHidden(), eb.CursorPosition(), strings.Join(log, "\n"), tail(a.raw), tail(b.raw))
+		t.Errorf("%s: cursor: rowpaint hidden %v at %v, Bubble Tea hidden %v at %v\nsteps:\n%s\nrowpaint wrote, last: %q\nBubble Tea wrote, last: %q",
+			sides[0].name, ea.CursorHidden(), ea.CursorPosition(), eb.CursorHidden(), eb.CursorPosition(), strings.Join(log, "\n"), tail(a.raw), tail(b.raw))
 		return false
 	}
 	return true

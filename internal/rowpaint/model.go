@@ -17,7 +17,8 @@ import (
 type Model struct {
 	inner tea.Model
 	p     *Painter
-	buf   []byte // the frame, for a Framer
+	buf   []byte   // the frame, for a Framer
+	rows  []string // the frame's rows, for a RowFramer
 }
 
 // A Framer is a model that can draw its view into a buffer of the
@@ -28,6 +29,16 @@ type Model struct {
 // free again once the view is painted.
 type Framer interface {
 	ViewInto(b []byte) (tea.View, []byte)
+}
+
+// A RowFramer is a model that can give its view as rows: strings it
+// never changes, such as ones drawn once and shared by many programs, so
+// that the Painter compares a row shown again by identity and nothing is
+// copied. It appends the rows to rows[:0] and returns the view (its
+// Content is not read) and the rows; ok false: this view is not
+// available as rows, and the model's Framer or View is used.
+type RowFramer interface {
+	ViewRows(rows []string) (v tea.View, _ []string, ok bool)
 }
 
 // Wrap returns m painted by p.
@@ -74,6 +85,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // View implements tea.Model: it paints the wrapped model's view.
 func (m *Model) View() tea.View {
+	if f, ok := m.inner.(RowFramer); ok {
+		v, rows, ok := f.ViewRows(m.rows[:0])
+		m.rows = rows
+		if ok {
+			_ = m.p.PaintRows(v, rows)
+			return tea.View{}
+		}
+	}
 	var v tea.View
 	if f, ok := m.inner.(Framer); ok {
 		v, m.buf = f.ViewInto(m.buf)

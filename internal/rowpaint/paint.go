@@ -40,6 +40,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -68,7 +69,12 @@ type Painter struct {
 	keyboard      bool
 	syncd         bool
 
-	rows     []*row    // what the terminal shows, one per screen row
+	rows []*row // what the terminal shows, one per screen row
+	// texts are the strings the rows were painted from, where they came
+	// from PaintRows (kept: never changed), else "": the same string
+	// again is the same row without comparing its bytes.
+	texts    []string
+	split    []string  // Paint's rows, cut from the view's content
 	last     *tea.View // the last view painted, without its content: nil or &lastView
 	lastView tea.View
 	full     bool // the next paint erases and repaints every row
@@ -77,6 +83,7 @@ type Painter struct {
 	updates  bytes.Buffer // its updates, inside synchronized output
 	body     bytes.Buffer // its rows
 	next     []*row
+	nextText []string
 }
 
 // New returns a Painter that writes to w.
@@ -142,6 +149,37 @@ func (p *Painter) Paint(v tea.View) error {
 	if p.closed {
 		return nil
 	}
+	rows := p.split[:0]
+	if c := v.Content; c != "" { // an empty view shows no row at all
+		for i := 0; i < p.height; i++ {
+			j := strings.IndexByte(c, '\n')
+			if j < 0 {
+				rows = append(rows, c)
+				break
+			}
+			rows, c = append(rows, c[:j]), c[j+1:]
+		}
+	}
+	p.split = rows
+	err := p.paint(v, rows, false)
+	clear(rows) // no hold on the view's content
+	return err
+}
+
+// PaintRows is Paint for a view given as its rows, strings the caller
+// never changes (no view of a reused buffer): the view's own Content is
+// not read. A row shown again as the very same string is known to be
+// the same without comparing its bytes; the painter holds the strings
+// of the rows on screen until they change.
+func (p *Painter) PaintRows(v tea.View, rows []string) error {
+	if p.closed {
+		return nil
+	}
+	return p.paint(v, rows, true)
+}
+
+// paint shows the view with the given rows (see Paint and PaintRows).
+func (p *Painter) paint(v tea.View, rows []string, kept bool) error {
 	lv := p.last
 	altChange := (lv == nil && v.AltScreen) || (lv != nil && lv.AltScreen != v.AltScreen)
 	if altChange {
@@ -149,10 +187,10 @@ func (p *Painter) Paint(v tea.View) error {
 	}
 	u := &p.updates
 	p.modes(lv, &v)
-	p.rowUpdates(v.Content)
+	p.rowUpdates(rows, kept)
 	if c := v.Cursor; c != nil && (u.Len() > 0 || altChange || lv == nil || lv.Cursor == nil || lv.Cursor.Position != c.Position) {
 		x, y := c.X, c.Y
-		if x >= p.width && v.Content != "" { // past the edge: where the cursor would wrap to, as Bubble Tea's renderer puts it (with no row shown, the terminal stops it at the edge)
+		if x >= p.width && (len(rows) > 1 || len(rows) == 1 && rows[0] != "") { // a view with any text // past the edge: where the cursor would wrap to, as Bubble Tea's renderer puts it (with no row shown, the terminal stops it at the edge)
 			y += x / p.width
 			x %= p.width
 		}
@@ -211,28 +249,28 @@ func (p *Painter) Paint(v tea.View) error {
 }
 
 // rowUpdates compares the view's rows with the terminal's and writes
-// what changed to p.updates.
-func (p *Painter) rowUpdates(content string) {
+// what changed to p.updates. Rows past the screen's height are not
+// shown; kept says the rows are strings nobody changes (PaintRows).
+func (p *Painter) rowUpdates(rows []string, kept bool) {
 	h := p.height
-	next := p.next[:0]
+	next, texts := p.next[:0], p.nextText[:0]
 	start := ""
-	shift := 0                           // how far the last row moved from where it was shown
-	rest, more := content, content != "" // an empty view shows no row at all
+	shift := 0 // how far the last row moved from where it was shown
 	for y := range h {
-		if !more {
-			next = append(next, p.lookup(y, rowKey{profile: p.profile, width: p.width, method: p.method}, &shift))
-			continue
+		k := rowKey{profile: p.profile, width: p.width, method: p.method} // past the view's rows: an erased line
+		if y < len(rows) {
+			k.start, k.text = start, strings.TrimSuffix(rows[y], "\r") // "\r\n" is a newline
 		}
-		var text string
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			text, rest = rest[:i], rest[i+1:]
-		} else {
-			text, rest, more = rest, "", false
-		}
-		text = strings.TrimSuffix(text, "\r") // "\r\n" is a newline
-		r := p.lookup(y, rowKey{start: start, text: text, profile: p.profile, width: p.width, method: p.method}, &shift)
+		r := p.lookup(y, k, kept, &shift)
 		next = append(next, r)
-		start = r.end
+		if kept {
+			texts = append(texts, k.text)
+		} else {
+			texts = append(texts, "")
+		}
+		if y < len(rows) {
+			start = r.end
+		}
 	}
 	u := &p.updates
 	body := &p.body
@@ -254,21 +292,31 @@ func (p *Painter) rowUpdates(content string) {
 		u.Write(body.Bytes())
 		u.WriteString(ansi.SetModeAutoWrap)
 	}
-	p.next = p.rows[:0]
-	p.rows = next
+	p.next, p.nextText = p.rows[:0], p.texts[:0]
+	p.rows, p.texts = next, texts
 }
 
 // lookup is the row for key k at screen row y: one shown on the screen
 // now at y or near it (a list that grew by a line moves its rows by one:
 // they are found where the row above was found, without the cache's
 // hashing and lock), else from the cache. shift is where the last row
-// was found, from y, and is moved to where this one is.
-func (p *Painter) lookup(y int, k rowKey, shift *int) *row {
-	old := p.rows
+// was found, from y, and is moved to where this one is. With kept, a
+// row painted from the very same string is the same row at a glance.
+func (p *Painter) lookup(y int, k rowKey, kept bool, shift *int) *row {
+	old, texts := p.rows, p.texts
 	if p.full || len(old) == 0 {
 		return encoded(k)
 	}
-	at := func(s int) bool { return s >= 0 && s < len(old) && old[s].key == k }
+	at := func(s int) bool {
+		if s < 0 || s >= len(old) {
+			return false
+		}
+		o := &old[s].key
+		if kept && sameString(texts[s], k.text) {
+			return o.start == k.start && o.profile == k.profile && o.width == k.width && o.method == k.method
+		}
+		return *o == k
+	}
 	if at(y) {
 		*shift = 0
 		return old[y]
@@ -287,6 +335,12 @@ func (p *Painter) lookup(y int, k rowKey, shift *int) *row {
 		}
 	}
 	return encoded(k)
+}
+
+// sameString reports whether a and b are one string: the same bytes in
+// memory (so the same text), not merely equal ones. "" is never kept.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && len(a) > 0 && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // maxShift is the farthest a block of rows is moved by a scroll region,

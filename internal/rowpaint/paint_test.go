@@ -178,7 +178,7 @@ func TestSynchronizedOutputOnceReported(t *testing.T) {
 		t.Errorf("synchronized output before the terminal said it has it: %q", out.String())
 	}
 	m.Update(tea.ModeReportMsg{Mode: ansi.ModeSynchronizedOutput, Value: ansi.ModeReset})
-	m.Update(setView{altView("two")})
+	m.Update(setView{v: altView("two")})
 	out.Reset()
 	m.View()
 	s := out.String()
@@ -303,8 +303,8 @@ func TestFramerBufferIsNotKept(t *testing.T) {
 		return p >= lo && p < lo+uintptr(cap(bm.last))
 	}
 	for i, f := range frames {
-		a.Update(setView{altView(f)})
-		b.Update(setView{altView(f)})
+		a.Update(setView{v: altView(f)})
+		b.Update(setView{v: altView(f)})
 		viaBuf.Reset()
 		viaString.Reset()
 		a.View()
