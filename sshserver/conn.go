@@ -289,7 +289,7 @@ func (c *conn) program() (*tea.Program, error) {
 	// ticker, and the filter writes that (the bell) at once.
 	c.paint = out
 	c.screen = rowpaint.New(out, rowpaint.Options{Width: width, Height: height, Profile: colourProfile(env)})
-	painted := rowpaint.Wrap(model, c.screen) // a session's screen draws each frame into the painter's buffer (rowpaint.Framer)
+	painted := rowpaint.Wrap(model, c.screen) // a stand-up's screen is given as rows shared by the room (rowpaint.RowFramer), others are drawn into the painter's buffer (rowpaint.Framer)
 	opts := []tea.ProgramOption{
 		tea.WithEnvironment(env),
 		tea.WithColorProfile(colourProfile(env)),
@@ -700,4 +700,7 @@ func (c *conn) readInput(ctx context.Context, p *tea.Program, term string) {
 	}
 }
 
-var _ rowpaint.Framer = (*tui.Model)(nil)
+var (
+	_ rowpaint.Framer    = (*tui.Model)(nil)
+	_ rowpaint.RowFramer = (*tui.Model)(nil)
+)

@@ -30,6 +30,10 @@ type bodyEntry struct {
 	once sync.Once
 	s    string
 	ok   bool // drawn; false if the drawing panicked
+	// The body as a frame's rows (margined), cut once for every program
+	// that paints it by rows.
+	cut  sync.Once
+	rows []string
 }
 
 // Entries of seconds before the last are dropped once a second, when a
@@ -59,6 +63,38 @@ func (c *BodyCache) get(k bodyKey, draw func() string) string {
 	if c == nil {
 		return draw()
 	}
+	if e := c.entry(k); e.drawn(draw) {
+		return e.s
+	}
+	return draw() // the drawing panicked in another program: try again here
+}
+
+// rows is get's body as the frame's rows, k.h of them (margined), cut
+// once for all the programs that show it.
+func (c *BodyCache) rows(k bodyKey, draw func() string) []string {
+	if c == nil {
+		return margined(draw(), k.h)
+	}
+	e := c.entry(k)
+	if !e.drawn(draw) {
+		return margined(draw(), k.h)
+	}
+	e.cut.Do(func() { e.rows = margined(e.s, k.h) })
+	return e.rows
+}
+
+// drawn draws the entry's body with draw unless a program has; false if
+// the drawing panicked.
+func (e *bodyEntry) drawn(draw func() string) bool {
+	e.once.Do(func() {
+		e.s = draw()
+		e.ok = true
+	})
+	return e.ok
+}
+
+// entry is k's entry, made if there is none.
+func (c *BodyCache) entry(k bodyKey) *bodyEntry {
 	c.mu.Lock()
 	e, ok := c.m[k]
 	if !ok {
@@ -77,14 +113,7 @@ func (c *BodyCache) get(k bodyKey, draw func() string) string {
 		c.m[k] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() {
-		e.s = draw()
-		e.ok = true
-	})
-	if !e.ok { // the drawing panicked in another program: try again here
-		return draw()
-	}
-	return e.s
+	return e
 }
 
 // cachedBody reports the key of the body, if the phase's view depends on

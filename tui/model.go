@@ -90,7 +90,9 @@ type Model struct {
 
 	title    memo[string] // the window's title, for the team it names (view.go)
 	helpMemo helpMemo     // the key help last drawn (helpcache.go)
-	footMemo struct {     // the footer last drawn, and its lines (view.go)
+	headRows marginRows   // the header and footer as rows (ViewRows)
+	footRows marginRows
+	footMemo struct { // the footer last drawn, and its lines (view.go)
 		lines []string
 		s     string
 	}

@@ -32,6 +32,65 @@ func (m *Model) ViewInto(b []byte) (tea.View, []byte) {
 	return m.view(unsafe.String(unsafe.SliceData(b), len(b))), b
 }
 
+// ViewRows gives the view as its rows (rowpaint.RowFramer) when its
+// body is one the programs of the process share (cachedBody): the body's
+// rows are cut once for all of them, and the header's and footer's once
+// per change of this program's, so a frame is a list of strings kept
+// from the last, nothing copied. Other screens (a retrospective, the
+// door, too small a terminal) are not given as rows: ok is false.
+func (m *Model) ViewRows(rows []string) (v tea.View, _ []string, ok bool) {
+	if m.quit || m.width < minWidth || m.height < minHeight || m.knocking() || m.overlay != nil || m.opts.Bodies == nil {
+		return v, rows, false
+	}
+	w := m.width - 2 // App padding
+	header, footer := m.header(w), m.footer(w)
+	k, ok := m.cachedBody(w, max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer)))
+	if !ok {
+		return v, rows, false
+	}
+	rows = m.headRows.append(rows, header)
+	rows = append(rows, m.opts.Bodies.rows(k, func() string { return m.keyedBody(k) })...)
+	rows = m.footRows.append(rows, footer)
+	return m.view(""), rows, true
+}
+
+// marginRows are a program's header or footer as rows, kept while it is
+// the same.
+type marginRows struct {
+	src  string
+	rows []string
+	ok   bool
+}
+
+func (r *marginRows) append(out []string, s string) []string {
+	if !r.ok || r.src != s { // the same string, most frames: compared at a glance
+		r.src, r.rows, r.ok = s, margined(s, -1), true
+	}
+	return append(out, r.rows...)
+}
+
+// margined is s as the frame's rows (appendFrame): each line indented by
+// the App style's padding, cut or padded to h lines (h < 0: as many as
+// s has). The rows are cut from one new string.
+func margined(s string, h int) []string {
+	n := strings.Count(s, "\n") + 1
+	if h >= 0 {
+		n = min(n, h)
+	}
+	all := " " + strings.ReplaceAll(s, "\n", "\n ")
+	rows := make([]string, 0, max(n, h))
+	for l := range strings.SplitSeq(all, "\n") {
+		if len(rows) == n {
+			break
+		}
+		rows = append(rows, l)
+	}
+	for len(rows) < h {
+		rows = append(rows, " ")
+	}
+	return rows
+}
+
 func (m *Model) view(content string) tea.View {
 	v := tea.NewView(content)
 	v.AltScreen = true
@@ -203,19 +262,22 @@ func (m *Model) footer(w int) string {
 
 func (m *Model) body(w, h int) string {
 	if k, ok := m.cachedBody(w, h); ok {
-		// Drawn at the whole second, so that the body depends on nothing
-		// but the key: programs tick at their own fractions of a second.
-		return m.opts.Bodies.get(k, func() string {
-			now := m.now
-			defer func() { m.now = now }()
-			m.now = time.Unix(k.second, 0)
-			if m.state.Phase == session.Rounds {
-				return m.roundsBody(k, w, h)
-			}
-			return m.drawBody(w, h)
-		})
+		return m.opts.Bodies.get(k, func() string { return m.keyedBody(k) })
 	}
 	return m.drawBody(w, h)
+}
+
+// keyedBody draws the body of key k (cachedBody) at the whole second, so
+// that it depends on nothing but the key: programs tick at their own
+// fractions of a second.
+func (m *Model) keyedBody(k bodyKey) string {
+	now := m.now
+	defer func() { m.now = now }()
+	m.now = time.Unix(k.second, 0)
+	if m.state.Phase == session.Rounds {
+		return m.roundsBody(k, k.w, k.h)
+	}
+	return m.drawBody(k.w, k.h)
 }
 
 func (m *Model) drawBody(w, h int) string {
