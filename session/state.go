@@ -372,6 +372,18 @@ func (s *State) OpenItems() []Item {
 	return out
 }
 
+// OpenCount is how many parking-lot items are still waiting for an
+// outcome: len(OpenItems()) without copying them.
+func (s *State) OpenCount() int {
+	n := 0
+	for i := range s.Items {
+		if s.Items[i].Status == Open {
+			n++
+		}
+	}
+	return n
+}
+
 // Absent returns who is missing: expected participants who are not
 // present, and members who came and left (away).
 func (s *State) Absent() []Participant {

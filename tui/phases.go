@@ -119,7 +119,7 @@ func (m *standupScreen) roundsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Next):
 		sp, _ := m.state.Speaker()
 		next := session.Next{Speaker: sp.ID}
-		if len(m.state.Upcoming()) == 0 && len(m.state.OpenItems()) == 0 {
+		if !m.state.HasUpcoming() && m.state.OpenCount() == 0 {
 			// The last turn, and no parking lot to go to: this n ends
 			// the stand-up, which always asks.
 			return m.confirm("Last turn: end the stand-up? (y/n)", next, "the stand-up has ended")

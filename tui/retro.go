@@ -136,7 +136,7 @@ func (m *retroScreen) view(w, h int) string {
 	}
 	top = append(top, "")
 	var bottom []string
-	if len(s.OpenItems()) > 0 && s.Phase != session.Waiting {
+	if s.OpenCount() > 0 && s.Phase != session.Waiting {
 		bottom = append(bottom, m.parkingPanel(w, 1, "Parking lot"))
 	}
 	bottom = append(bottom, retroAsker{m}.promptLines(w)...)

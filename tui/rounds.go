@@ -1,8 +1,8 @@
 package tui
 
 import (
+	"iter"
 	"math"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/progress"
@@ -138,7 +138,7 @@ func (m *standupScreen) roundsView(w, h int) string {
 	switch left := h - lipgloss.Height(main) - 1; {
 	case left >= 4:
 		main += "\n\n" + m.parkingPanel(w, left, "Parking lot")
-	case len(s.OpenItems()) > 0:
+	case s.OpenCount() > 0:
 		// Too little room for the panel: the newest topics in one line
 		// in place of the lines that do not fit.
 		keep := strings.Split(main, "\n")
@@ -181,28 +181,30 @@ func (m *standupScreen) doneSpeakers(w int) string {
 // With less than four lines it shrinks to one line of the newest topics.
 func (m *common) parkingPanel(w, h int, title string) string {
 	st := m.styles
-	open := m.state.OpenItems()
-	slices.Reverse(open)
+	open := m.state.OpenCount()
 	if h < 4 {
 		var topics []string
-		for n, it := range open {
+		for n, it := range newestOpen(m.state) {
 			if n > w/3 { // more than the line could show
 				break
 			}
 			topics = append(topics, "#"+itoa(it.ID)+" "+it.Topic)
 		}
-		return truncate(st.PanelTitle.Render(title+" ("+itoa(len(open))+"): ")+st.Text.Render(strings.Join(topics, " · ")), w)
+		return truncate(st.PanelTitle.Render(title+" ("+itoa(open)+"): ")+st.Text.Render(strings.Join(topics, " · ")), w)
 	}
 	inner := w - 4
-	heading := title + " (" + itoa(len(open)) + ")"
+	heading := title + " (" + itoa(open) + ")"
 	shown := open
-	if room := h - 3; len(open) > room { // the border and the heading take three lines
-		heading += " · newest " + itoa(room) + ", " + itoa(len(open)-room) + " more"
-		shown = open[:room]
+	if room := h - 3; open > room { // the border and the heading take three lines
+		heading += " · newest " + itoa(room) + ", " + itoa(open-room) + " more"
+		shown = room
 	}
-	rows := make([]string, 0, len(shown)+1)
+	rows := make([]string, 0, shown+1)
 	rows = append(rows, st.panelRow(truncate(st.PanelTitle.Render(heading), inner), inner))
-	for _, it := range shown {
+	for n, it := range newestOpen(m.state) {
+		if n == shown {
+			break
+		}
 		var stay string
 		if len(it.Stay) > 0 {
 			stay = personNames(it.Stay)
@@ -215,7 +217,7 @@ func (m *common) parkingPanel(w, h int, title string) string {
 			return st.panelRow(truncate(line, inner), inner)
 		}))
 	}
-	if len(shown) == 0 {
+	if shown == 0 {
 		hint := "empty · press p to park a topic that goes too deep"
 		if m.role() == session.Observer {
 			hint = "empty"
@@ -223,6 +225,22 @@ func (m *common) parkingPanel(w, h int, title string) string {
 		rows = append(rows, st.panelRow(st.Subtle.Render(hint), inner))
 	}
 	return st.box(w, rows)
+}
+
+// newestOpen yields the open parking-lot items, newest first, each with
+// its place in that order, without copying them.
+func newestOpen(s *session.State) iter.Seq2[int, *session.Item] {
+	return func(yield func(int, *session.Item) bool) {
+		n := 0
+		for i := len(s.Items) - 1; i >= 0; i-- {
+			if it := &s.Items[i]; it.Status == session.Open {
+				if !yield(n, it) {
+					return
+				}
+				n++
+			}
+		}
+	}
 }
 
 // absentNames lists who is missing, marking those who were here and left.

@@ -58,10 +58,10 @@ func (m *waitingRoom) waitingView(w, h int) string {
 	} else {
 		agreed += "\n" + strings.Join(agreements, "\n")
 	}
-	open := s.OpenItems()
+	open := s.OpenCount()
 	panel := 0
-	if len(open) > 0 {
-		panel = min(len(open), 3) + 3 // a few newest items, the title and the border
+	if open > 0 {
+		panel = min(open, 3) + 3 // a few newest items, the title and the border
 	}
 	// The lists get what the start line, agreements and parking lot leave.
 	inv := m.invitation(w)
@@ -111,7 +111,7 @@ func (m *waitingRoom) waitingView(w, h int) string {
 		}
 		parts = append(parts, "", strings.Join(lines, "\n"))
 	}
-	if len(open) > 0 {
+	if open > 0 {
 		parts = append(parts, "", m.parkingPanel(w, panel, "Parking lot · carried over and new"))
 	}
 	return strings.Join(parts, "\n")
