@@ -116,15 +116,19 @@ func (c *BodyCache) entry(k bodyKey) *bodyEntry {
 	return e
 }
 
+// sharedBody reports whether the phase's view depends on nothing but a
+// bodyKey (cachedBody).
+func (m *Model) sharedBody() bool {
+	if m.state.Config.Kind != session.Standup || len(m.arriving) > 0 {
+		return false
+	}
+	return m.state.Phase == session.Waiting || m.state.Phase == session.Rounds
+}
+
 // cachedBody reports the key of the body, if the phase's view depends on
 // nothing but the key: the waiting room and the rounds of a stand-up.
 func (m *Model) cachedBody(w, h int) (bodyKey, bool) {
-	if m.state.Config.Kind != session.Standup || len(m.arriving) > 0 {
-		return bodyKey{}, false
-	}
-	switch m.state.Phase {
-	case session.Waiting, session.Rounds:
-	default:
+	if !m.sharedBody() {
 		return bodyKey{}, false
 	}
 	return bodyKey{

@@ -51,7 +51,7 @@ func newSubmitter(room Room, me session.ParticipantID, perSecond float64, burst 
 
 // leaving, when tests set it, runs as a worker finds the queue empty,
 // before it says it has gone.
-var leaving func(*submitter)
+var leaving atomic.Pointer[func(*submitter)]
 
 // work starts the worker unless one is running.
 func (s *submitter) work() {
@@ -73,8 +73,8 @@ func (s *submitter) loop() {
 			s.mu.Unlock()
 			j.done <- plainStoreError(s.room.Submit(me, j.c))
 		default:
-			if leaving != nil {
-				leaving(s)
+			if f := leaving.Load(); f != nil {
+				(*f)(s)
 			}
 			s.busy.Store(false)
 			// A job queued after the empty look, whose sender saw busy

@@ -82,12 +82,15 @@ func TestSubmitterJobQueuedAsTheWorkerLeaves(t *testing.T) {
 	defer s.close()
 	late := make(chan tea.Cmd, 1)
 	var once sync.Once
-	leaving = func(*submitter) {
-		once.Do(func() {
-			late <- s.send(session.Park{Topic: "late"}, "") // busy is still set: no new worker
-		})
+	hook := func(l *submitter) {
+		if l == s {
+			once.Do(func() {
+				late <- s.send(session.Park{Topic: "late"}, "") // busy is still set: no new worker
+			})
+		}
 	}
-	defer func() { leaving = nil }()
+	leaving.Store(&hook)
+	defer leaving.Store(nil)
 	if d := doneWithin(t, s.send(session.Park{Topic: "first"}, "")); d.err != nil {
 		t.Fatal(d.err)
 	}

@@ -39,7 +39,7 @@ func (m *Model) ViewInto(b []byte) (tea.View, []byte) {
 // from the last, nothing copied. Other screens (a retrospective, the
 // door, too small a terminal) are not given as rows: ok is false.
 func (m *Model) ViewRows(rows []string) (v tea.View, _ []string, ok bool) {
-	if m.quit || m.width < minWidth || m.height < minHeight || m.knocking() || m.overlay != nil || m.opts.Bodies == nil {
+	if m.quit || m.width < minWidth || m.height < minHeight || m.knocking() || m.overlay != nil || m.opts.Bodies == nil || !m.sharedBody() {
 		return v, rows, false
 	}
 	w := m.width - 2 // App padding
