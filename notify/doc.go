@@ -6,9 +6,11 @@
 // session opens and when it ends, and runs an --on-end command with the
 // session's JSON record on stdin when it ends. Nothing it does makes a room
 // wait: Opened and Ended only put the event in a bounded queue, and one
-// goroutine per kind of target delivers, with a timeout on each try and
-// retries with backoff where another try can help (a network error, a 5xx
-// or 429 answer; never another 4xx).
+// goroutine per webhook (one more for the command) delivers, with a
+// timeout on each try and retries with backoff where another try can help
+// (a network error, a 5xx or 429 answer; never another 4xx): a webhook
+// that hangs or is down holds up only itself. One whose own queue is full
+// leaves what it was handed pending in the store, for the next start.
 //
 // With Config.DueAt (huddle serve --notify-at, 08:00 by default) the
 // webhooks also get, each morning, a message per team of its open action

@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,7 @@ type Config struct {
 	Timeout        time.Duration // one try of one webhook; 0: DefaultTimeout
 	Tries          int           // tries of one delivery; 0: DefaultTries
 	Backoff        time.Duration // the wait after the first failed try, doubled after each (at most a minute); 0: DefaultBackoff
-	Queue          int           // events waiting, per kind of target; 0: DefaultQueue
+	Queue          int           // events waiting to be handed out, and deliveries waiting for each webhook; 0: DefaultQueue
 	CommandTimeout time.Duration // one run of the on-end command; 0: DefaultCommandTimeout
 	// Sleep waits for d or until ctx ends; nil: a timer. Tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -97,6 +98,10 @@ type Notifier struct {
 
 	posts chan job
 	runs  chan string
+	// Each webhook's deliveries, from the one goroutine that takes posts
+	// to the webhook's own: a webhook that hangs or is down, retried with
+	// backoff, holds up only itself.
+	toHook []chan delivery
 
 	mu     sync.RWMutex // guards closed and sends on posts and runs
 	closed bool
@@ -125,6 +130,11 @@ type webhook struct {
 
 // job is an event to post: its body is made by the worker when empty.
 type job struct {
+	id, event, body string
+}
+
+// delivery is a job for one webhook, its body made.
+type delivery struct {
 	id, event, body string
 }
 
@@ -203,6 +213,9 @@ func New(cfg Config) (*Notifier, error) {
 		n.ledger = &memLedger{seen: map[[3]string]bool{}}
 	}
 	n.posts = make(chan job, cfg.Queue)
+	for range n.hooks {
+		n.toHook = append(n.toHook, make(chan delivery, cfg.Queue))
+	}
 	n.runs = make(chan string, cfg.Queue)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	return n, nil
@@ -217,7 +230,7 @@ func (n *Notifier) Start() {
 	if err != nil {
 		n.log.Error("read pending notifications", "err", err)
 	}
-	var posts []session.Delivery
+	posts := make([][]session.Delivery, len(n.hooks)) // by webhook
 	var runs []string
 	for _, d := range pending {
 		switch {
@@ -230,16 +243,29 @@ func (n *Notifier) Start() {
 			// And a morning's items due the next day.
 			n.finish(d.Session, d.Event, d.Target, session.DeliveryStale)
 		case n.hook(d.Target) != nil:
-			posts = append(posts, d)
+			i := n.hookIndex(d.Target)
+			posts[i] = append(posts[i], d)
 		}
 	}
-	if len(posts) > 0 || len(runs) > 0 {
-		n.log.Info("sending notifications pending since the last stop", "webhooks", len(posts), "commands", len(runs))
+	if pending := len(slices.Concat(posts...)); pending > 0 || len(runs) > 0 {
+		n.log.Info("sending notifications pending since the last stop", "webhooks", pending, "commands", len(runs))
+	}
+	for i, h := range n.hooks {
+		n.wg.Go(func() {
+			for _, d := range posts[i] {
+				n.post(h, d.Session, d.Event, d.Body)
+			}
+			for d := range n.toHook[i] {
+				n.post(h, d.id, d.event, d.body)
+			}
+		})
 	}
 	n.wg.Go(func() {
-		for _, d := range posts {
-			n.post(*n.hook(d.Target), d.Session, d.Event, d.Body)
-		}
+		defer func() {
+			for _, c := range n.toHook {
+				close(c) // the webhooks' goroutines deliver what is queued, then end
+			}
+		}()
 		for j := range n.posts {
 			n.handle(j)
 		}
@@ -268,12 +294,15 @@ func (n *Notifier) over(id string) bool {
 }
 
 func (n *Notifier) hook(id string) *webhook {
-	for i := range n.hooks {
-		if n.hooks[i].id == id {
-			return &n.hooks[i]
-		}
+	if i := n.hookIndex(id); i >= 0 {
+		return &n.hooks[i]
 	}
 	return nil
+}
+
+// hookIndex is where the webhook of id is in n.hooks, or -1.
+func (n *Notifier) hookIndex(id string) int {
+	return slices.IndexFunc(n.hooks, func(h webhook) bool { return h.id == id })
 }
 
 // Opened queues the news that a session opened; join is the command that
@@ -352,7 +381,9 @@ func (n *Notifier) Stats() Stats {
 		Skipped: n.skipped.Load(), Commands: n.commands.Load(), CommandFailures: n.commandFailures.Load()}
 }
 
-// handle posts a job to every webhook that has not had it.
+// handle hands a job to every webhook that has not had it, to post from
+// its own goroutine. One whose queue is full (it has been failing for a
+// while) leaves the job pending in the store, for the next start.
 func (n *Notifier) handle(j job) {
 	if j.body == "" {
 		body, err := n.endedBody(j.id)
@@ -363,7 +394,7 @@ func (n *Notifier) handle(j job) {
 		}
 		j.body = body
 	}
-	for _, h := range n.hooks {
+	for i, h := range n.hooks {
 		fresh, err := n.queue(session.Delivery{Session: j.id, Event: j.event, Target: h.id, Body: j.body, Queued: n.cfg.Now()})
 		if err != nil {
 			// Sent all the same: a notification sent twice beats one lost.
@@ -372,7 +403,12 @@ func (n *Notifier) handle(j job) {
 			n.skipped.Add(1)
 			continue
 		}
-		n.post(h, j.id, j.event, j.body)
+		select {
+		case n.toHook[i] <- delivery{id: j.id, event: j.event, body: j.body}:
+		default:
+			n.dropped.Add(1)
+			n.log.Error("notification left pending for the next start: the webhook's queue is full", "session", j.id, "event", j.event, "webhook", h.id, "host", h.host)
+		}
 	}
 }
 

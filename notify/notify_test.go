@@ -237,6 +237,44 @@ func TestAHangingServerTimesOutAndNeverHoldsTheRoom(t *testing.T) {
 	}
 }
 
+// A webhook that hangs (or is down and tried again with backoff) holds
+// up only itself: the others get their posts meanwhile, and its own come
+// once it answers.
+func TestAHangingWebhookHoldsUpOnlyItself(t *testing.T) {
+	st := mustStore(t)
+	info := mustSave(t, st, "s1", standup())
+	slow, fast := newHook(t), newHook(t)
+	slow.hang = make(chan struct{})
+	hanging := true
+	defer func() {
+		if hanging {
+			close(slow.hang)
+		}
+	}()
+	n := mustNotifier(t, notify.Config{Webhooks: []string{slow.URL, fast.URL}, Store: st, Timeout: time.Minute})
+	n.Opened(info, "")
+	n.Ended("s1")
+	deadline := time.Now().Add(20 * time.Second)
+	for len(fast.posted()) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the other webhook got %d of 2 posts while one hangs", len(fast.posted()))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := len(slow.posted()); got != 1 {
+		t.Fatalf("the hanging webhook got %d requests, want the first, still hanging", got)
+	}
+	hanging = false
+	close(slow.hang)
+	n.Close(context.Background())
+	if got := len(slow.posted()); got != 2 {
+		t.Errorf("the webhook that hung got %d posts once it answered, want 2", got)
+	}
+	if s := n.Stats(); s.Sent != 4 || s.Failed != 0 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
 func TestNothingIsSentTwiceAfterARestart(t *testing.T) {
 	st := mustStore(t)
 	info := mustSave(t, st, "s1", standup())
