@@ -14,7 +14,11 @@
 // row reuses them; a Painter keeps only references to the rows it shows.
 // Rows that shifted within a block (a topic inserted into a list) move
 // with a scroll region and insert or delete line when that sends fewer
-// bytes than repainting them.
+// bytes than repainting them. A model may draw its frame into the
+// painter's buffer (Framer) instead of making a new string per view, or
+// give it as rows it never changes (RowFramer, PaintRows), such as rows
+// many programs share: then nothing is copied, and a row shown again as
+// the very same string is known to be unchanged without comparing it.
 //
 // Everything else a tea.View asks for is written as Bubble Tea v2.1.1's
 // renderer writes it (the alternate screen, the cursor, bracketed paste,
@@ -190,7 +194,10 @@ func (p *Painter) paint(v tea.View, rows []string, kept bool) error {
 	p.rowUpdates(rows, kept)
 	if c := v.Cursor; c != nil && (u.Len() > 0 || altChange || lv == nil || lv.Cursor == nil || lv.Cursor.Position != c.Position) {
 		x, y := c.X, c.Y
-		if x >= p.width && (len(rows) > 1 || len(rows) == 1 && rows[0] != "") { // a view with any text // past the edge: where the cursor would wrap to, as Bubble Tea's renderer puts it (with no row shown, the terminal stops it at the edge)
+		// Past the edge of a view with any text: where the cursor would
+		// wrap to, as Bubble Tea's renderer puts it (with no row shown,
+		// the terminal stops it at the edge).
+		if x >= p.width && (len(rows) > 1 || len(rows) == 1 && rows[0] != "") {
 			y += x / p.width
 			x %= p.width
 		}
