@@ -3,22 +3,24 @@ package sshserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"io"
+	"net"
 	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
 	"weak"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
-	"fmt"
 	"github.com/charmbracelet/x/ansi"
 	"go.uber.org/goleak"
 
 	"huddle/session"
-	"net"
-	"strings"
-	"testing"
-	"time"
 )
 
 // A participant who stops taking their output — the SSH channel (the
@@ -118,74 +120,93 @@ func (l smallSendBuffers) Accept() (net.Conn, error) {
 	return c, err
 }
 
+// slowWriter takes each write after delay; once blocked, it holds a
+// write until release is closed (a client that stopped reading its
+// channel, until the connection is closed), and fails it. Unlike a pipe,
+// a write that goes through does not wait for a reader goroutine to be
+// scheduled, which on busy cores can take longer than a stall time.
+type slowWriter struct {
+	delay   time.Duration
+	blocked atomic.Bool
+	release chan struct{}
+	once    sync.Once
+}
+
+func newSlowWriter(delay time.Duration) *slowWriter {
+	return &slowWriter{delay: delay, release: make(chan struct{})}
+}
+
+func (s *slowWriter) Write(p []byte) (int, error) {
+	if s.blocked.Load() {
+		<-s.release
+		return 0, errors.New("the connection is closed")
+	}
+	if s.delay > 0 {
+		time.Sleep(s.delay) // the write itself taking time
+	}
+	return len(p), nil
+}
+
+// close fails the write held, as closing the connection does.
+func (s *slowWriter) close() { s.once.Do(func() { close(s.release) }) }
+
 // A write that blocks for longer than the stall time (a client that stopped
 // reading its SSH channel, whose window is full) evicts; writes that go
 // through never do.
 func TestOutWriterEvictsABlockedWrite(t *testing.T) {
+	const stall = 100 * time.Millisecond
 	evicted := make(chan time.Time, 1)
-	r, w := io.Pipe()
-	ow := newOutWriter(w, 50*time.Millisecond, func() {
+	sw := newSlowWriter(0)
+	ow := newOutWriter(sw, stall, func() {
 		evicted <- time.Now()
-		_ = r.CloseWithError(errors.New("evicted")) // as closing the connection fails the write
+		sw.close()
 	})
-
-	go func() { _, _ = io.ReadFull(r, make([]byte, 5)) }()
 	if _, err := ow.Write([]byte("hello")); err != nil {
-		t.Fatalf("a write that was read: %v", err)
+		t.Fatalf("a write that went through: %v", err)
 	}
-	time.Sleep(100 * time.Millisecond) // twice the stall time after a write that went through
+	time.Sleep(2 * stall) // twice the stall time after a write that went through, with none under way
 	select {
 	case <-evicted:
 		t.Fatal("evicted after a write that went through")
 	default:
 	}
 
+	sw.blocked.Store(true)
 	start := time.Now()
 	_, err := ow.Write([]byte("nobody reads this")) // blocks until evict fails it
 	if err == nil {
 		t.Fatal("the blocked write succeeded")
 	}
 	at := <-evicted
-	if took := at.Sub(start); took < 50*time.Millisecond {
+	if took := at.Sub(start); took < stall {
 		t.Errorf("evicted after %v, before the stall time", took)
 	}
 }
 
-// Quick writes one after another for several stall times never evict
-// (the writer's one timer follows the write under way); a write that
-// then blocks is evicted a stall time after it began, not after the
-// first write.
+// Writes one after another for several stall times never evict, each
+// taking a twentieth of it (the writer's one timer follows the write
+// under way, not the first); a write that then blocks is evicted a stall
+// time after it began.
 func TestOutWriterFollowsTheWriteUnderWay(t *testing.T) {
-	const stall = 40 * time.Millisecond
+	const stall = 400 * time.Millisecond
 	evicted := make(chan time.Time, 4)
-	r, w := io.Pipe()
-	ow := newOutWriter(w, stall, func() {
+	sw := newSlowWriter(stall / 20)
+	ow := newOutWriter(sw, stall, func() {
 		evicted <- time.Now()
-		_ = r.CloseWithError(errors.New("evicted"))
+		sw.close()
 	})
-	go func() { // reads up to the last frame
-		buf := make([]byte, 64)
-		for {
-			n, err := r.Read(buf)
-			if err != nil || strings.Contains(string(buf[:n]), "last") {
-				return
-			}
-		}
-	}()
 	start := time.Now()
-	for time.Since(start) < 5*stall {
+	for time.Since(start) < 3*stall {
 		if _, err := ow.Write([]byte("a frame")); err != nil {
-			t.Fatalf("a write that was read: %v", err)
+			t.Fatalf("a write that went through: %v", err)
 		}
 		select {
 		case at := <-evicted:
-			t.Fatalf("evicted %v into quick writes", at.Sub(start))
+			t.Fatalf("evicted %v into writes that went through", at.Sub(start))
 		default:
 		}
 	}
-	if _, err := ow.Write([]byte("the reader's last")); err != nil {
-		t.Fatal(err)
-	}
+	sw.blocked.Store(true)
 	began := time.Now()
 	if _, err := ow.Write([]byte("nobody reads this")); err == nil {
 		t.Fatal("the blocked write succeeded")
