@@ -302,14 +302,15 @@ func limitKey(ctx ssh.Context) string {
 const anonymousFrom = "anonymous@"
 
 // The memory budget that sets the default of MaxSessions. BENCHMARKS.md
-// measured 1.8 MiB of resident memory per participant at 80×24 and up to
-// 2.6 MiB at 120×40 (Bubble Tea's cell buffers, goroutine stacks, the
-// garbage of GOGC=100); a participant is budgeted 4 MiB, and the
-// participants may have half of the machine's memory (the rest is the
+// measures about 200–290 KiB of resident memory per participant, painted by
+// rows (issue 15's fifth pass: 80×24 and 120×40, idle and busy; it was
+// 1.8–2.6 MiB with Bubble Tea's renderer); a participant is budgeted
+// 1 MiB, room for wide terminals, pastes and the garbage of GOGC=100, and
+// the participants may have half of the machine's memory (the rest is the
 // store's cache, the exports and the system's). Without /proc/meminfo
 // the default is fallbackSessions.
 const (
-	memoryPerSession = 4 << 20
+	memoryPerSession = 1 << 20
 	fallbackSessions = 200
 	minSessions      = 50
 	maxSessions      = 10000
@@ -317,7 +318,7 @@ const (
 
 // DefaultMaxSessions is how many SSH sessions the machine's memory
 // allows: half of it (or of the cgroup's memory limit, if lower) at
-// 4 MiB a participant, between 50 and 10,000; 200 when the memory cannot
+// 1 MiB a participant, between 50 and 10,000; 200 when the memory cannot
 // be read.
 func DefaultMaxSessions() int {
 	return sessionsFor(readMemory("/proc/meminfo", "/sys/fs/cgroup/memory.max"))

@@ -264,7 +264,7 @@ func TestAnonymousLoginsCountAgainstTheirAddress(t *testing.T) {
 	c.Close()
 }
 
-// The default session limit is what half the memory holds at 4 MiB a
+// The default session limit is what half the memory holds at 1 MiB a
 // participant, within bounds; a cgroup limit lowers it; without
 // /proc/meminfo it is 200.
 func TestDefaultMaxSessionsFollowsMemory(t *testing.T) {
@@ -278,16 +278,16 @@ func TestDefaultMaxSessionsFollowsMemory(t *testing.T) {
 		}
 	}
 	write(meminfo, "MemTotal:       16384000 kB\nMemFree:         1000 kB\n")
-	if got, want := sessionsFor(readMemory(meminfo, cg)), 16384000*1024/2/(4<<20); got != want {
+	if got, want := sessionsFor(readMemory(meminfo, cg)), 16384000*1024/2/(1<<20); got != want {
 		t.Errorf("16 GB: %d sessions, want %d", got, want)
 	}
 	write(cg, "max\n")
-	if got, want := sessionsFor(readMemory(meminfo, cg)), 16384000*1024/2/(4<<20); got != want {
+	if got, want := sessionsFor(readMemory(meminfo, cg)), 16384000*1024/2/(1<<20); got != want {
 		t.Errorf("16 GB, no cgroup limit: %d sessions, want %d", got, want)
 	}
 	write(cg, fmt.Sprint(2<<30))
-	if got := sessionsFor(readMemory(meminfo, cg)); got != 256 {
-		t.Errorf("a 2 GiB cgroup: %d sessions, want 256", got)
+	if got := sessionsFor(readMemory(meminfo, cg)); got != 1024 {
+		t.Errorf("a 2 GiB cgroup: %d sessions, want 1024", got)
 	}
 	write(cg, fmt.Sprint(64<<20))
 	if got := sessionsFor(readMemory(meminfo, cg)); got != minSessions {

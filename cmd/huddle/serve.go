@@ -93,7 +93,7 @@ nodes.`,
 	fs.StringVar(&f.listen, "listen", ":2222", "address to listen on")
 	fs.StringVar(&f.hostKey, "host-key", "", "host key file, created if missing (default: host_ed25519 in the data directory; with --database, a key kept in the database and shared by every node)")
 	fs.StringVar(&f.authorizedKeys, "authorized-keys", "", "only keys in this authorized_keys file may connect (default: any key)")
-	fs.IntVar(&f.maxSessions, "max-sessions", sshserver.DefaultMaxSessions(), "most SSH sessions at once (default: what the memory allows, 4 MiB a participant in half of the machine's memory or cgroup limit, 50 to 10000; 200 if it cannot be read)")
+	fs.IntVar(&f.maxSessions, "max-sessions", sshserver.DefaultMaxSessions(), "most SSH sessions at once (default: what the memory allows, 1 MiB a participant in half of the machine's memory or cgroup limit, 50 to 10000; 200 if it cannot be read)")
 	fs.IntVar(&f.connsPerAddr, "conns-per-address", sshserver.DefaultConnsPerAddress, "most connections from one address that have not authenticated yet (once in, limits are per key: an office behind one address is not capped)")
 	fs.Float64Var(&f.connectRate, "connect-rate", sshserver.DefaultConnectRate, "new connections per address per second, before authentication")
 	fs.IntVar(&f.connectBurst, "connect-burst", sshserver.DefaultConnectBurst, "new connections from one address at once, above --connect-rate (an office arriving together)")
