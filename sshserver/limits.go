@@ -304,8 +304,9 @@ const anonymousFrom = "anonymous@"
 // The memory budget that sets the default of MaxSessions. BENCHMARKS.md
 // measures about 200–290 KiB of resident memory per participant, painted by
 // rows (issue 15's fifth pass: 80×24 and 120×40, idle and busy; it was
-// 1.8–2.6 MiB with Bubble Tea's renderer); a participant is budgeted
-// 1 MiB, room for wide terminals, pastes and the garbage of GOGC=100, and
+// 1.8–2.6 MiB with Bubble Tea's renderer), 352 KiB at the largest
+// terminal served (500×200); a participant is budgeted 1 MiB, room for
+// pastes and the garbage of GOGC=100, and
 // the participants may have half of the machine's memory (the rest is the
 // store's cache, the exports and the system's). Without /proc/meminfo
 // the default is fallbackSessions.

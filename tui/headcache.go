@@ -78,21 +78,22 @@ func (m *Model) header(w int) string {
 	return m.head.get(k, func() string { return m.drawHeader(k) })
 }
 
-// memo is a string a program drew last (a header, a status line, a
-// title), and what it showed: drawn again only when that changed.
-type memo[K comparable] struct {
+// memo is what a program drew last (a header, a status line, a title,
+// rows cut from one), and what it showed: drawn again only when that
+// changed.
+type memo[K comparable, V any] struct {
 	k  K
-	s  string
+	v  V
 	ok bool
 }
 
-// get returns the string for k: the last one if it was drawn for k, else
+// get returns the drawing for k: the last one if it was drawn for k, else
 // the one draw makes now.
-func (m *memo[K]) get(k K, draw func() string) string {
+func (m *memo[K, V]) get(k K, draw func() V) V {
 	if !m.ok || m.k != k {
-		m.k, m.s, m.ok = k, draw(), true
+		m.k, m.v, m.ok = k, draw(), true
 	}
-	return m.s
+	return m.v
 }
 
 // headShows is everything the header shows: the styles and the width,

@@ -83,20 +83,20 @@ type Model struct {
 	fed     bool       // Feed delivers them with send: wait does not
 	send    func(tea.Msg)
 	quit    bool
-	lastKey time.Time       // the last key press, for the idle timeout
-	idled   bool            // quit for being idle
-	head    memo[headShows] // the header last drawn (headcache.go)
-	facAt   found           // where the facilitator is in the state
+	lastKey time.Time               // the last key press, for the idle timeout
+	idled   bool                    // quit for being idle
+	head    memo[headShows, string] // the header last drawn (headcache.go)
+	facAt   found                   // where the facilitator is in the state
 
-	title    memo[string] // the window's title, for the team it names (view.go)
-	helpMemo helpMemo     // the key help last drawn (helpcache.go)
-	headRows marginRows   // the header and footer as rows (ViewRows)
-	footRows marginRows
+	title    memo[string, string]   // the window's title, for the team it names (view.go)
+	helpMemo helpMemo               // the key help last drawn (helpcache.go)
+	headRows memo[string, []string] // the header and footer as rows (ViewRows)
+	footRows memo[string, []string]
 	footMemo struct { // the footer last drawn, and its lines (view.go)
 		lines []string
 		s     string
 	}
-	statusLast memo[statusShows] // the status line last drawn (view.go)
+	statusLast memo[statusShows, string] // the status line last drawn (view.go)
 }
 
 // turnExpiry identifies the expiries seen so far, so the bell rings once.

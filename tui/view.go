@@ -48,25 +48,12 @@ func (m *Model) ViewRows(rows []string) (v tea.View, _ []string, ok bool) {
 	if !ok {
 		return v, rows, false
 	}
-	rows = m.headRows.append(rows, header)
+	// The header and footer are the same strings on most frames (their
+	// memos): compared at a glance.
+	rows = append(rows, m.headRows.get(header, func() []string { return margined(header, -1) })...)
 	rows = append(rows, m.opts.Bodies.rows(k, func() string { return m.keyedBody(k) })...)
-	rows = m.footRows.append(rows, footer)
+	rows = append(rows, m.footRows.get(footer, func() []string { return margined(footer, -1) })...)
 	return m.view(""), rows, true
-}
-
-// marginRows are a program's header or footer as rows, kept while it is
-// the same.
-type marginRows struct {
-	src  string
-	rows []string
-	ok   bool
-}
-
-func (r *marginRows) append(out []string, s string) []string {
-	if !r.ok || r.src != s { // the same string, most frames: compared at a glance
-		r.src, r.rows, r.ok = s, margined(s, -1), true
-	}
-	return append(out, r.rows...)
 }
 
 // margined is s as the frame's rows (appendFrame): each line indented by
